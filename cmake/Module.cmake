@@ -1,0 +1,31 @@
+# shipledger_module(NAME DEPS ...): one static library per folder under src/ (DESIGN §2).
+# Sources are the folder's *.cc files; headers are included as "NAME/file.h".
+function(shipledger_module name)
+  cmake_parse_arguments(M "" "" "DEPS;PRIVATE_DEPS" ${ARGN})
+  file(GLOB srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cc)
+  list(FILTER srcs EXCLUDE REGEX ".*_main\\.cc$")
+  if(NOT srcs)
+    # A module whose sources are not written yet: headers only.
+    add_library(shipledger_${name} INTERFACE)
+    target_include_directories(shipledger_${name} INTERFACE ${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR}/include)
+    target_link_libraries(shipledger_${name} INTERFACE ${M_DEPS})
+    return()
+  endif()
+  add_library(shipledger_${name} STATIC ${srcs})
+  target_include_directories(shipledger_${name} PUBLIC ${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR}/include)
+  target_link_libraries(shipledger_${name} PUBLIC ${M_DEPS} PRIVATE ${M_PRIVATE_DEPS})
+  shipledger_warnings(shipledger_${name})
+endfunction()
+
+# shipledger_unit_tests(NAME DEPS ...): tests/unit/NAME/*_test.cc as one gtest binary.
+function(shipledger_unit_tests name)
+  cmake_parse_arguments(T "" "" "DEPS" ${ARGN})
+  file(GLOB srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cc)
+  if(NOT srcs)
+    return()
+  endif()
+  add_executable(${name}_unit_tests ${srcs})
+  target_link_libraries(${name}_unit_tests PRIVATE ${T_DEPS} GTest::gtest_main GTest::gmock)
+  shipledger_warnings(${name}_unit_tests)
+  gtest_discover_tests(${name}_unit_tests DISCOVERY_TIMEOUT 60 PROPERTIES LABELS unit)
+endfunction()

@@ -1,0 +1,26 @@
+# Generates C++ (messages + gRPC services) from proto/shipledger/v1/*.proto into the build tree.
+set(SHIPLEDGER_PROTO_DIR ${CMAKE_SOURCE_DIR}/proto)
+set(SHIPLEDGER_PROTO_OUT ${CMAKE_BINARY_DIR}/gen)
+file(MAKE_DIRECTORY ${SHIPLEDGER_PROTO_OUT})
+get_target_property(SHIPLEDGER_GRPC_CPP_PLUGIN gRPC::grpc_cpp_plugin LOCATION)
+
+set(SHIPLEDGER_PROTO_SRCS)
+foreach(name types ledger)
+  set(in ${SHIPLEDGER_PROTO_DIR}/shipledger/v1/${name}.proto)
+  set(base ${SHIPLEDGER_PROTO_OUT}/shipledger/v1/${name})
+  add_custom_command(
+    OUTPUT ${base}.pb.cc ${base}.pb.h ${base}.grpc.pb.cc ${base}.grpc.pb.h
+    COMMAND protobuf::protoc
+      --proto_path=${SHIPLEDGER_PROTO_DIR}
+      --cpp_out=${SHIPLEDGER_PROTO_OUT}
+      --grpc_out=${SHIPLEDGER_PROTO_OUT}
+      --plugin=protoc-gen-grpc=${SHIPLEDGER_GRPC_CPP_PLUGIN}
+      ${in}
+    DEPENDS ${in} protobuf::protoc
+    COMMENT "protoc ${name}.proto")
+  list(APPEND SHIPLEDGER_PROTO_SRCS ${base}.pb.cc ${base}.grpc.pb.cc)
+endforeach()
+
+add_library(shipledger_proto STATIC ${SHIPLEDGER_PROTO_SRCS})
+target_include_directories(shipledger_proto SYSTEM PUBLIC ${SHIPLEDGER_PROTO_OUT})
+target_link_libraries(shipledger_proto PUBLIC protobuf::libprotobuf gRPC::grpc++)

@@ -1,0 +1,20 @@
+// Executes a committed block: for each event in order, DUPLICATE if its id is already
+// committed (or earlier in the block), else the shipment contract's verdict. Later events of a
+// block see the state written by earlier ones. Deterministic on every node.
+#pragma once
+
+#include <vector>
+
+#include "model/event.h"
+#include "model/execution.h"
+
+namespace shipledger::contracts {
+
+model::BlockEffects ExecuteBlock(const std::vector<model::EventPtr>& events,
+                                 const model::StateReader& state,
+                                 const model::BlockContext& context);
+
+// SHA-256 over (length-prefixed id, length-prefixed deterministic state bytes) in id order.
+Bytes StateWritesDigest(const std::map<std::string, v1::ShipmentState>& writes);
+
+}  // namespace shipledger::contracts

@@ -1,0 +1,27 @@
+// The shipment contract (DESIGN §1, §4): the lifecycle state machine, custody, customs holds,
+// returns. Deterministic: reads only the event, the current state and the block context
+// (block time, never a clock). Role policy is checked statelessly before ordering; this
+// contract applies the rules that depend on the shipment's state.
+// Thread-safety: pure functions.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "model/event.h"
+#include "model/execution.h"
+#include "shipledger/v1/types.pb.h"
+
+namespace shipledger::contracts {
+
+struct Outcome {
+  v1::ResultCode code = v1::RESULT_CODE_REJECTED;
+  std::string reason;                         // empty when VALID
+  std::optional<v1::ShipmentState> new_state;  // set when VALID
+};
+
+// Applies one event to its shipment's current state (nullptr when the shipment is unknown).
+Outcome ApplyShipmentEvent(const v1::ShipmentState* current, const model::AdmittedEvent& event,
+                           const model::BlockContext& context);
+
+}  // namespace shipledger::contracts

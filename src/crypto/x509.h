@@ -1,0 +1,71 @@
+// X.509 certificates for organisations (CA), nodes and clients (DESIGN §3): issue, parse, and
+// check a certificate's chain to its organisation CA. All keys are ECDSA P-256.
+// Thread-safety: Certificate is immutable and may be shared between threads.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "crypto/ecdsa.h"
+#include "shipledger/bytes.h"
+#include "shipledger/status.h"
+
+typedef struct x509_st X509;  // NOLINT: OpenSSL's own forward declaration
+
+namespace shipledger::crypto {
+
+enum class CertKind { kCa, kNode, kClient };
+
+class Certificate {
+ public:
+  // INVALID_ARGUMENT when the bytes are not one well-formed X.509 certificate.
+  static Result<Certificate> FromDer(ByteView der);
+  static Result<Certificate> FromPem(std::string_view pem);
+
+  const Bytes& der() const { return der_; }
+  std::string ToPem() const;
+  // SHA-256 of the DER encoding (32 raw bytes): how the genesis pins and caches certificates.
+  const Bytes& fingerprint() const { return fingerprint_; }
+  std::string common_name() const;   // subject CN
+  std::string organization() const;  // subject O: the organisation id
+  bool is_ca() const;                // basicConstraints CA:TRUE
+  int64_t not_before_ms() const;
+  int64_t not_after_ms() const;
+  // The certificate's public key. INVALID_ARGUMENT unless P-256.
+  Result<PublicKey> public_key() const;
+
+  X509* raw() const { return x509_.get(); }
+
+ private:
+  Certificate(std::shared_ptr<X509> x509, Bytes der);
+  std::shared_ptr<X509> x509_;
+  Bytes der_;
+  Bytes fingerprint_;
+};
+
+struct IssueOptions {
+  CertKind kind = CertKind::kClient;
+  std::string organization;  // subject O (organisation id)
+  std::string common_name;   // subject CN
+  int64_t not_before_ms = 0;
+  int64_t not_after_ms = 0;
+  uint64_t serial = 1;  // Default: 1; callers pass a random serial
+};
+
+// A self-signed CA certificate (CA:TRUE, keyCertSign) for `key`.
+Result<Certificate> IssueCaCertificate(const PrivateKey& key, const IssueOptions& options);
+// A certificate for `subject` signed by the CA (CA:FALSE; node certificates also carry
+// serverAuth+clientAuth for mutual TLS, client certificates clientAuth).
+Result<Certificate> IssueCertificate(const Certificate& ca_cert, const PrivateKey& ca_key,
+                                     const PublicKey& subject, const IssueOptions& options);
+
+// OK when `leaf` is signed by `ca`, names `ca`'s subject as issuer, is not a CA itself, carries
+// the same organisation (O) as `ca`, and is valid at `at_ms` (Unix ms). PERMISSION_DENIED with
+// the reason otherwise (e.g. "certificate expired at 2026-01-01T00:00:00Z").
+Status VerifyChain(const Certificate& leaf, const Certificate& ca, int64_t at_ms);
+
+// Reads a file's contents; NOT_FOUND / INTERNAL with the path in the message.
+Result<std::string> ReadFile(const std::string& path);
+
+}  // namespace shipledger::crypto

@@ -1,0 +1,49 @@
+// Events as signed by parties (DESIGN §4): ids, signing payloads, Merkle leaves, type names.
+// AdmittedEvent is a SignedEvent that passed the stateless checks, parsed once and shared
+// (immutable) between admission, ordering, execution and storage.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/genesis.h"
+#include "shipledger/bytes.h"
+#include "shipledger/v1/types.pb.h"
+
+namespace shipledger::model {
+
+inline constexpr std::string_view kEventSignDomain = "shipledger/event/v1";
+inline constexpr std::string_view kEventIdDomain = "shipledger/event-id/v1";
+inline constexpr std::string_view kCosignDomain = "shipledger/cosign/v1";
+
+// SHA-256(kEventIdDomain ‖ event_bytes): the event id (32 bytes).
+Bytes EventId(ByteView event_bytes);
+// kEventSignDomain ‖ event_bytes: what the signer signs.
+Bytes EventSigningMessage(ByteView event_bytes);
+// kCosignDomain ‖ event_id: what a co-signer signs.
+Bytes CosignMessage(ByteView event_id);
+// Canonical, unambiguous encoding of the whole envelope (event, signer certificate, signature,
+// co-signatures in order) — independent of protobuf's encoder — and its Merkle leaf hash.
+Bytes EnvelopeEncoding(const v1::SignedEvent& signed_event);
+Bytes EventLeafHash(const v1::SignedEvent& signed_event);
+
+// "booked", "export_customs_declared", ... ; nullopt for an unknown name.
+std::optional<v1::EventType> ParseEventType(std::string_view snake_case);
+// The snake_case name, or "unspecified".
+std::string EventTypeName(v1::EventType type);
+std::vector<v1::EventType> AllEventTypes();
+
+struct AdmittedEvent {
+  Bytes id;                    // EventId(signed_event.event())
+  v1::SignedEvent signed_event;
+  v1::Event event;             // parsed from signed_event.event()
+  Bytes leaf_hash;             // EventLeafHash(signed_event)
+  Role signer_role = Role::kExporter;
+  std::vector<std::string> cosigned_by;  // organisations whose co-signatures verified
+};
+using EventPtr = std::shared_ptr<const AdmittedEvent>;
+
+}  // namespace shipledger::model

@@ -1,0 +1,87 @@
+// Genesis: the network's fixed constitution (DESIGN §3) — chain id, organisations with their CA
+// certificates and roles, replicas with pinned node certificates, consensus parameters, limits
+// and the role policy. Loaded from genesis.yaml by config/; immutable afterwards.
+// Thread-safety: immutable after construction; share freely.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "crypto/ecdsa.h"
+#include "crypto/x509.h"
+#include "shipledger/bytes.h"
+#include "shipledger/v1/types.pb.h"
+
+namespace shipledger::model {
+
+enum class Role { kExporter, kForwarder, kCarrier, kCustoms, kImporter, kInspector };
+
+std::string_view RoleName(Role role);
+std::optional<Role> ParseRole(std::string_view name);
+
+struct Organisation {
+  std::string id;  // also the O= of every certificate its CA issues
+  Role role = Role::kExporter;
+  crypto::Certificate ca_cert;
+  std::optional<crypto::PublicKey> encryption_key;  // for private fields (DESIGN §4)
+};
+
+struct Replica {
+  uint32_t id = 0;
+  std::string org;
+  std::string grpc_endpoint;  // host:port of the client API
+  std::string peer_endpoint;  // host:port of the replica transport
+  crypto::Certificate node_cert;  // pinned: its fingerprint is the replica's identity
+};
+
+struct ConsensusParams {
+  uint32_t batch_max_events = 500;  // Default: 500 events per block
+  uint32_t batch_timeout_ms = 20;   // Default: 20 ms from the first pending event to a block
+  uint32_t window = 8;              // Default: 8 heights in flight
+  uint32_t checkpoint_interval = 64;
+  uint32_t view_timeout_ms = 2000;
+  int64_t clock_skew_ms = 5000;     // Δ: proposal timestamp vs a backup's clock
+};
+
+struct Limits {
+  uint32_t max_event_bytes = 16 * 1024;          // Default: 16 KiB per serialized Event
+  uint32_t max_signed_event_bytes = 32 * 1024;   // Default: 32 KiB with certificates, signatures
+  uint32_t max_batch_events = 1000;              // Default: 1000 events per SubmitEvents
+  uint32_t max_request_bytes = 8 * 1024 * 1024;  // Default: 8 MiB per gRPC message
+  uint32_t max_cosignatures = 4;
+  uint32_t max_references = 32;
+  uint32_t max_documents = 32;
+  uint32_t max_details = 64;
+  uint32_t max_field_bytes = 256;                  // ids, references, detail values
+  int64_t max_future_skew_ms = 5 * 60 * 1000;      // Default: 5 min ahead of the node's clock
+  int64_t max_event_age_ms = 30LL * 24 * 3600 * 1000;  // Default: 30 days behind it
+};
+
+class Genesis {
+ public:
+  std::string chain_id;
+  Bytes hash;  // SHA-256("shipledger/genesis/v1" ‖ genesis file bytes); also block_hash_0
+  std::vector<Organisation> organisations;
+  std::vector<Replica> replicas;
+  ConsensusParams consensus;
+  Limits limits;
+  // Which roles may sign each event type. An event type absent here may be signed by nobody.
+  std::map<v1::EventType, std::vector<Role>> role_policy;
+
+  const Organisation* FindOrganisation(std::string_view id) const;
+  const Replica* FindReplica(uint32_t id) const;
+  // The replica whose pinned certificate has this fingerprint, or nullptr.
+  const Replica* FindReplicaByFingerprint(ByteView fingerprint) const;
+  bool RoleAllowed(v1::EventType type, Role role) const;
+  uint32_t n() const { return static_cast<uint32_t>(replicas.size()); }
+  uint32_t f() const { return replicas.empty() ? 0 : (n() - 1) / 3; }
+  uint32_t quorum() const { return 2 * f() + 1; }
+};
+
+// The role policy `network init` writes: who may sign what in a default network.
+std::map<v1::EventType, std::vector<Role>> DefaultRolePolicy();
+
+}  // namespace shipledger::model

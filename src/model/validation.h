@@ -1,0 +1,57 @@
+// Stateless validation of a signed event (DESIGN §6): everything that depends only on the
+// event, the genesis and (for fresh submissions) the clock. Used by admission, by backups
+// checking a proposal and by `verify`. Stateful rules (custody, holds) belong to contracts/.
+// Thread-safety: EventValidator is thread-safe; its certificate cache is internally locked.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "model/event.h"
+#include "model/genesis.h"
+#include "shipledger/status.h"
+
+namespace shipledger::model {
+
+struct ValidateOptions {
+  // Certificates must be valid at this time (admission: now; verify: the block time).
+  int64_t cert_time_ms = 0;
+  // When set, occurred_at_ms must lie within the genesis limits around this clock reading.
+  std::optional<int64_t> clock_now_ms;
+};
+
+class EventValidator {
+ public:
+  explicit EventValidator(std::shared_ptr<const Genesis> genesis);
+
+  // Parses and checks one SignedEvent. On failure the Status code says whose fault and what:
+  // INVALID_ARGUMENT (malformed, oversized, wrong chain id, bad signature, missing or extra
+  // co-signature, timestamp out of range), PERMISSION_DENIED (certificate not chained to a
+  // genesis organisation, organisation mismatch, role not allowed for the event type).
+  Result<EventPtr> Validate(const v1::SignedEvent& signed_event,
+                            const ValidateOptions& options) const;
+
+  const Genesis& genesis() const { return *genesis_; }
+
+ private:
+  // Returns the organisation of a certificate that chains to its organisation's CA,
+  // caching successful chain checks by (fingerprint, validity window).
+  Result<const Organisation*> CheckCertificate(ByteView cert_der, int64_t at_ms,
+                                               crypto::PublicKey* key_out) const;
+  Status CheckFields(const v1::Event& event) const;
+
+  std::shared_ptr<const Genesis> genesis_;
+  struct CachedCert {
+    const Organisation* org;
+    crypto::PublicKey key;
+    int64_t not_before_ms;
+    int64_t not_after_ms;
+  };
+  mutable std::mutex mu_;
+  mutable std::unordered_map<Bytes, CachedCert> cert_cache_;  // GUARDED_BY(mu_)
+};
+
+}  // namespace shipledger::model

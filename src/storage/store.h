@@ -1,0 +1,101 @@
+// The node's RocksDB store (DESIGN §7): blocks, indexes, receipts, contract state, results.
+// A committed block and everything it changes are written in ONE WriteBatch with a synced WAL,
+// so after a crash the store holds whole blocks only.
+// Thread-safety: reads are thread-safe; CommitBlock is called by one thread at a time (the
+// commit thread). Reads never see a half-written block.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/event.h"
+#include "model/execution.h"
+#include "model/genesis.h"
+#include "shipledger/status.h"
+#include "shipledger/v1/types.pb.h"
+
+namespace rocksdb {
+class DB;
+class ColumnFamilyHandle;
+}  // namespace rocksdb
+
+namespace shipledger::storage {
+
+struct StoreOptions {
+  size_t block_cache_bytes = 64 << 20;  // Default: 64 MiB
+  bool sync_writes = true;              // Default: true; false only in benchmarks of the rest
+  bool create_if_missing = true;        // Default: true; `verify --data-dir` opens read-only
+  bool read_only = false;
+};
+
+struct EventLocation {
+  uint64_t height = 0;
+  uint32_t index = 0;
+};
+
+struct ChainHead {
+  uint64_t height = 0;    // 0: only the genesis
+  Bytes block_hash;       // genesis hash at height 0
+  Bytes results;          // results digest at `height`; 32 zero bytes at 0
+  int64_t block_time_ms = 0;
+  uint64_t event_count = 0;
+};
+
+class Store final : public model::StateReader {
+ public:
+  // Opens (or creates) the store in `dir`. FAILED_PRECONDITION when the directory holds
+  // another chain ("data dir ... belongs to chain X with genesis hash H, not Y"), DATA_LOSS
+  // when the meta records are inconsistent, INTERNAL when RocksDB fails.
+  static Result<std::unique_ptr<Store>> Open(const std::string& dir, const model::Genesis& genesis,
+                                             const StoreOptions& options = {});
+  ~Store() override;
+
+  ChainHead head() const;
+
+  // Appends the next block. REQUIRES: block.proposal().height() == head().height + 1 and
+  // block.prev_block_hash() == head().block_hash (FAILED_PRECONDITION otherwise; nothing
+  // written). `events` are the block's events parsed; `effects` what execution produced.
+  Status CommitBlock(const v1::Block& block, const std::vector<model::EventPtr>& events,
+                     const model::BlockEffects& effects, ByteView results_digest);
+
+  // NOT_FOUND when absent.
+  Result<v1::Block> GetBlock(uint64_t height) const;
+  Result<uint64_t> GetHeightByHash(ByteView block_hash) const;
+  // The block header only (proposal, certificate, hashes), without events.
+  Result<v1::Block> GetBlockHeader(uint64_t height) const;
+  Result<EventLocation> GetEventLocation(ByteView event_id) const;
+  Result<v1::SignedEvent> GetEvent(ByteView event_id) const;
+  Result<v1::SignedEvent> GetEventAt(EventLocation location) const;
+  Result<v1::Receipt> GetReceipt(ByteView event_id) const;
+  // Event ids of a shipment in chain order.
+  Result<std::vector<Bytes>> GetShipmentEventIds(std::string_view shipment_id) const;
+  // Shipments in id order, starting after `after_id` (empty: from the first); at most `limit`.
+  Result<std::vector<v1::ShipmentState>> ListShipments(std::string_view after_id,
+                                                       uint32_t limit) const;
+  // Shipments having a VALID event with this reference, in id order.
+  Result<std::vector<std::string>> FindShipments(std::string_view kind,
+                                                 std::string_view value) const;
+  // Receipts root, state writes digest and results digest recorded at `height`.
+  struct ResultsRecord {
+    Bytes receipts_root;
+    Bytes state_writes_digest;
+    Bytes results;
+  };
+  Result<ResultsRecord> GetResults(uint64_t height) const;
+
+  // model::StateReader
+  std::optional<v1::ShipmentState> GetShipmentState(std::string_view shipment_id) const override;
+  bool HasEvent(ByteView event_id) const override;
+
+ private:
+  Store() = default;
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace shipledger::storage
