@@ -1,0 +1,42 @@
+// Development network set-up (`shipledger network init`, `shipledger identity issue`).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/genesis.h"
+#include "shipledger/clock.h"
+#include "shipledger/status.h"
+
+namespace shipledger::config {
+
+struct OrgSpec {
+  std::string name;
+  model::Role role = model::Role::kExporter;
+  bool client_only = false;  // ":client": runs no node
+};
+
+// Parses "NAME:ROLE[:client][,...]". INVALID_ARGUMENT with the offending item on error
+// (bad name charset [a-z0-9-], unknown role, duplicate name, no organisation with a node).
+Result<std::vector<OrgSpec>> ParseOrgSpecs(std::string_view text);
+
+struct InitOptions {
+  std::string out_dir;
+  std::vector<OrgSpec> orgs;
+  uint16_t base_port = 7050;  // Default: 7050; node i gets grpc base+2i, peer base+2i+1
+  std::string chain_id;       // Default: "shipledger-dev-<8 random hex>"
+  int64_t validity_days = 3650;
+};
+
+// Writes OUT/genesis.yaml, OUT/NAME/ca/{cert.pem,key.pem,encryption_key.pem},
+// OUT/NAME/clients/admin/{cert.pem,key.pem}, and for organisations with a node
+// OUT/NAME/node/{cert.pem,key.pem,node.yaml}. FAILED_PRECONDITION if OUT/genesis.yaml exists.
+Status InitNetwork(const InitOptions& options, const Clock& clock);
+
+// Issues a client identity into ORG_DIR/clients/NAME/ using ORG_DIR/ca/.
+Status IssueClientIdentity(const std::string& org_dir, const std::string& name,
+                           const Clock& clock, int64_t validity_days = 365);
+
+}  // namespace shipledger::config
