@@ -1,0 +1,76 @@
+#include "model/event.h"
+
+#include <cctype>
+
+#include "crypto/merkle.h"
+#include "crypto/sha256.h"
+
+namespace shipledger::model {
+
+Bytes EventId(ByteView event_bytes) { return crypto::Sha256({kEventIdDomain, event_bytes}); }
+
+Bytes EventSigningMessage(ByteView event_bytes) {
+  Bytes out;
+  out.reserve(kEventSignDomain.size() + event_bytes.size());
+  out.append(kEventSignDomain);
+  out.append(event_bytes);
+  return out;
+}
+
+Bytes CosignMessage(ByteView event_id) {
+  Bytes out(kCosignDomain);
+  out.append(event_id);
+  return out;
+}
+
+Bytes EnvelopeEncoding(const v1::SignedEvent& signed_event) {
+  Bytes out;
+  out.reserve(signed_event.event().size() + signed_event.signer_cert().size() + 128);
+  PutLengthPrefixed(&out, signed_event.event());
+  PutLengthPrefixed(&out, signed_event.signer_cert());
+  PutLengthPrefixed(&out, signed_event.signature());
+  PutU32BE(&out, static_cast<uint32_t>(signed_event.cosignatures_size()));
+  for (const auto& c : signed_event.cosignatures()) {
+    PutLengthPrefixed(&out, c.signer_cert());
+    PutLengthPrefixed(&out, c.signature());
+  }
+  return out;
+}
+
+Bytes EventLeafHash(const v1::SignedEvent& signed_event) {
+  return crypto::MerkleLeafHash(EnvelopeEncoding(signed_event));
+}
+
+namespace {
+constexpr std::string_view kTypePrefix = "EVENT_TYPE_";
+}  // namespace
+
+std::string EventTypeName(v1::EventType type) {
+  if (!v1::EventType_IsValid(type) || type == v1::EVENT_TYPE_UNSPECIFIED) return "unspecified";
+  std::string name = v1::EventType_Name(type);
+  name.erase(0, kTypePrefix.size());
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return name;
+}
+
+std::optional<v1::EventType> ParseEventType(std::string_view snake_case) {
+  std::string upper(kTypePrefix);
+  for (char c : snake_case) upper.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  v1::EventType type;
+  if (!v1::EventType_Parse(upper, &type) || type == v1::EVENT_TYPE_UNSPECIFIED) {
+    return std::nullopt;
+  }
+  return type;
+}
+
+std::vector<v1::EventType> AllEventTypes() {
+  std::vector<v1::EventType> out;
+  for (int i = v1::EventType_MIN; i <= v1::EventType_MAX; ++i) {
+    if (v1::EventType_IsValid(i) && i != v1::EVENT_TYPE_UNSPECIFIED) {
+      out.push_back(static_cast<v1::EventType>(i));
+    }
+  }
+  return out;
+}
+
+}  // namespace shipledger::model

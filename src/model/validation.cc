@@ -1,0 +1,237 @@
+#include "model/validation.h"
+
+#include <algorithm>
+#include <set>
+
+#include "crypto/sha256.h"
+
+namespace shipledger::model {
+
+namespace {
+
+const std::set<std::string, std::less<>>& ReferenceKinds() {
+  static const std::set<std::string, std::less<>> kinds = {
+      "booking", "bill_of_lading", "container", "purchase_order",
+      "invoice", "awb",            "seal",      "customs_declaration"};
+  return kinds;
+}
+
+bool IsIdChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+         c == '_' || c == '.' || c == ':' || c == '/';
+}
+
+// UN/LOCODE: two-letter country code and three letters or digits 2-9, e.g. "DEHAM", "CNSHA".
+bool IsUnLocode(std::string_view s) {
+  if (s.size() != 5) return false;
+  for (size_t i = 0; i < 5; ++i) {
+    const char c = s[i];
+    const bool letter = c >= 'A' && c <= 'Z';
+    const bool digit = c >= '2' && c <= '9';
+    if (i < 2 ? !letter : !(letter || digit)) return false;
+  }
+  return true;
+}
+
+bool IsPrintable(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return static_cast<unsigned char>(c) >= 0x20 && c != 0x7f;
+  });
+}
+
+Status Invalid(std::string m) { return Status::InvalidArgument(std::move(m)); }
+
+}  // namespace
+
+EventValidator::EventValidator(std::shared_ptr<const Genesis> genesis)
+    : genesis_(std::move(genesis)) {}
+
+Status EventValidator::CheckFields(const v1::Event& e) const {
+  const Limits& lim = genesis_->limits;
+  if (e.chain_id() != genesis_->chain_id) {
+    return Invalid("event is for chain '" + e.chain_id() + "', this network is '" +
+                   genesis_->chain_id + "'");
+  }
+  if (e.shipment_id().empty()) return Invalid("event has no shipment_id");
+  if (e.shipment_id().size() > lim.max_field_bytes ||
+      !std::all_of(e.shipment_id().begin(), e.shipment_id().end(), IsIdChar)) {
+    return Invalid("shipment_id must be 1.." + std::to_string(lim.max_field_bytes) +
+                   " characters of A-Z a-z 0-9 - _ . : /");
+  }
+  if (e.type() == v1::EVENT_TYPE_UNSPECIFIED || !v1::EventType_IsValid(e.type())) {
+    return Invalid("event type " + std::to_string(e.type()) + " is unknown");
+  }
+  if (e.occurred_at_ms() <= 0) return Invalid("occurred_at_ms must be a positive Unix time in ms");
+  if (!e.location().empty() && !IsUnLocode(e.location())) {
+    return Invalid("location '" + e.location() + "' is not a UN/LOCODE (e.g. DEHAM)");
+  }
+  if (e.nonce().size() > 32) return Invalid("nonce is longer than 32 bytes");
+  if (static_cast<uint32_t>(e.references_size()) > lim.max_references) {
+    return Invalid("event has more than " + std::to_string(lim.max_references) + " references");
+  }
+  for (const auto& r : e.references()) {
+    if (!ReferenceKinds().contains(r.kind())) {
+      return Invalid("unknown reference kind '" + r.kind() +
+                     "' (booking, bill_of_lading, container, purchase_order, invoice, awb, seal, "
+                     "customs_declaration)");
+    }
+    if (r.value().empty() || r.value().size() > lim.max_field_bytes || !IsPrintable(r.value())) {
+      return Invalid("reference " + r.kind() + " must have a printable value of 1.." +
+                     std::to_string(lim.max_field_bytes) + " bytes");
+    }
+  }
+  if (static_cast<uint32_t>(e.documents_size()) > lim.max_documents) {
+    return Invalid("event has more than " + std::to_string(lim.max_documents) + " documents");
+  }
+  for (const auto& d : e.documents()) {
+    if (d.kind().empty() || d.kind().size() > lim.max_field_bytes) {
+      return Invalid("document kind must be 1.." + std::to_string(lim.max_field_bytes) + " bytes");
+    }
+    if (d.sha256().size() != 32) return Invalid("document " + d.kind() + " hash is not 32 bytes");
+  }
+  if (static_cast<uint32_t>(e.details_size()) > lim.max_details) {
+    return Invalid("event has more than " + std::to_string(lim.max_details) + " details");
+  }
+  for (const auto& d : e.details()) {
+    if (d.key().empty() || d.key().size() > lim.max_field_bytes ||
+        d.value().size() > lim.max_field_bytes || !IsPrintable(d.key()) || !IsPrintable(d.value())) {
+      return Invalid("detail '" + d.key() + "' must have a printable key and value of at most " +
+                     std::to_string(lim.max_field_bytes) + " bytes");
+    }
+  }
+  if (e.parties_size() > 0 && e.type() != v1::EVENT_TYPE_BOOKED) {
+    return Invalid("only a booked event may name parties");
+  }
+  for (const auto& p : e.parties()) {
+    if (genesis_->FindOrganisation(p) == nullptr) {
+      return Invalid("party '" + p + "' is not an organisation of this network");
+    }
+  }
+  if (static_cast<uint32_t>(e.cosigner_orgs_size()) > lim.max_cosignatures) {
+    return Invalid("event requires more than " + std::to_string(lim.max_cosignatures) +
+                   " co-signatures");
+  }
+  std::set<std::string, std::less<>> cosigners;
+  for (const auto& c : e.cosigner_orgs()) {
+    if (genesis_->FindOrganisation(c) == nullptr) {
+      return Invalid("co-signer '" + c + "' is not an organisation of this network");
+    }
+    if (c == e.signer_org()) return Invalid("the signer's organisation cannot co-sign its event");
+    if (!cosigners.insert(c).second) return Invalid("co-signer '" + c + "' is named twice");
+  }
+  if (e.type() == v1::EVENT_TYPE_HANDOVER && e.cosigner_orgs_size() != 1) {
+    return Invalid("a handover must name exactly one co-signer: the receiving organisation");
+  }
+  return Status::Ok();
+}
+
+Result<const Organisation*> EventValidator::CheckCertificate(ByteView cert_der, int64_t at_ms,
+                                                             crypto::PublicKey* key_out) const {
+  const Bytes fingerprint = crypto::Sha256(cert_der);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = cert_cache_.find(fingerprint);
+    if (it != cert_cache_.end() && at_ms >= it->second.not_before_ms &&
+        at_ms <= it->second.not_after_ms) {
+      *key_out = it->second.key;
+      return it->second.org;
+    }
+  }
+  auto cert = crypto::Certificate::FromDer(cert_der);
+  if (!cert.ok()) return Status::InvalidArgument("signer certificate: " + cert.status().message());
+  const std::string org_id = cert->organization();
+  const Organisation* org = genesis_->FindOrganisation(org_id);
+  if (org == nullptr) {
+    return Status::PermissionDenied("certificate of organisation '" + org_id +
+                                    "' which is not in the genesis");
+  }
+  Status chain = crypto::VerifyChain(*cert, org->ca_cert, at_ms);
+  if (!chain.ok()) {
+    return Status::PermissionDenied("certificate does not chain to the CA of '" + org_id +
+                                    "': " + chain.message());
+  }
+  auto key = cert->public_key();
+  if (!key.ok()) return Status::InvalidArgument("signer certificate: " + key.status().message());
+  *key_out = *key;
+  std::lock_guard<std::mutex> lock(mu_);
+  if (cert_cache_.size() >= 10000) cert_cache_.clear();  // bounded; refills on demand
+  cert_cache_.insert_or_assign(
+      fingerprint, CachedCert{org, *key, cert->not_before_ms(), cert->not_after_ms()});
+  return org;
+}
+
+Result<EventPtr> EventValidator::Validate(const v1::SignedEvent& se,
+                                          const ValidateOptions& options) const {
+  const Limits& lim = genesis_->limits;
+  if (se.ByteSizeLong() > lim.max_signed_event_bytes) {
+    return Invalid("signed event is " + std::to_string(se.ByteSizeLong()) +
+                   " bytes; the limit is " + std::to_string(lim.max_signed_event_bytes));
+  }
+  if (se.event().size() > lim.max_event_bytes) {
+    return Invalid("event is " + std::to_string(se.event().size()) + " bytes; the limit is " +
+                   std::to_string(lim.max_event_bytes));
+  }
+  if (se.event().empty()) return Invalid("signed event carries no event bytes");
+  auto out = std::make_shared<AdmittedEvent>();
+  if (!out->event.ParseFromString(se.event())) return Invalid("event bytes are not a valid Event");
+  if (!out->event.GetReflection()->GetUnknownFields(out->event).empty()) {
+    return Invalid("event has fields unknown to this network's schema");
+  }
+  SL_RETURN_IF_ERROR(CheckFields(out->event));
+
+  crypto::PublicKey signer_key(nullptr);
+  SL_ASSIGN_OR_RETURN(const Organisation* org,
+                      CheckCertificate(se.signer_cert(), options.cert_time_ms, &signer_key));
+  if (org->id != out->event.signer_org()) {
+    return Status::PermissionDenied("event says it is signed by '" + out->event.signer_org() +
+                                    "' but the certificate belongs to '" + org->id + "'");
+  }
+  Status sig = signer_key.Verify(EventSigningMessage(se.event()), se.signature());
+  if (!sig.ok()) return Invalid("event signature: " + sig.message());
+  if (!genesis_->RoleAllowed(out->event.type(), org->role)) {
+    return Status::PermissionDenied("role '" + std::string(RoleName(org->role)) +
+                                    "' of '" + org->id + "' may not record '" +
+                                    EventTypeName(out->event.type()) + "' events");
+  }
+  out->id = EventId(se.event());
+  out->signer_role = org->role;
+
+  if (se.cosignatures_size() != out->event.cosigner_orgs_size()) {
+    return Invalid("event requires " + std::to_string(out->event.cosigner_orgs_size()) +
+                   " co-signature(s) but carries " + std::to_string(se.cosignatures_size()));
+  }
+  const Bytes cosign_message = CosignMessage(out->id);
+  for (int i = 0; i < se.cosignatures_size(); ++i) {
+    const auto& c = se.cosignatures(i);
+    crypto::PublicKey key(nullptr);
+    SL_ASSIGN_OR_RETURN(const Organisation* corg,
+                        CheckCertificate(c.signer_cert(), options.cert_time_ms, &key));
+    if (corg->id != out->event.cosigner_orgs(i)) {
+      return Invalid("co-signature " + std::to_string(i) + " is by '" + corg->id +
+                     "' but the event requires '" + out->event.cosigner_orgs(i) + "' there");
+    }
+    Status s = key.Verify(cosign_message, c.signature());
+    if (!s.ok()) return Invalid("co-signature of '" + corg->id + "': " + s.message());
+    out->cosigned_by.push_back(corg->id);
+  }
+
+  if (options.clock_now_ms) {
+    const int64_t now = *options.clock_now_ms;
+    const int64_t t = out->event.occurred_at_ms();
+    if (t > now + lim.max_future_skew_ms) {
+      return Invalid("occurred_at is " + std::to_string((t - now) / 1000) +
+                     " s in the future (at most " + std::to_string(lim.max_future_skew_ms / 1000) +
+                     " s allowed); check the signer's clock");
+    }
+    if (t < now - lim.max_event_age_ms) {
+      return Invalid("occurred_at is more than " +
+                     std::to_string(lim.max_event_age_ms / (24 * 3600 * 1000)) +
+                     " days in the past");
+    }
+  }
+  out->signed_event = se;
+  out->leaf_hash = EventLeafHash(out->signed_event);
+  return EventPtr(std::move(out));
+}
+
+}  // namespace shipledger::model

@@ -1,0 +1,86 @@
+// Node: wires a shipledger node together (DESIGN §10). One thread owns the consensus core (an
+// Asio io_context: inputs posted in order, actions carried out), one commit thread executes and
+// stores ordered blocks in height order, gRPC threads admit events and serve reads.
+// Thread-safety: Backend methods are thread-safe; Start/Stop from the owning thread.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "config/identity.h"
+#include "config/node_config.h"
+#include "consensus/replica.h"
+#include "rpc/backend.h"
+#include "rpc/server.h"
+
+namespace shipledger::node {
+
+class Node final : public rpc::Backend {
+ public:
+  // Loads the genesis and the node identity, checks the identity is the replica pinned in the
+  // genesis, opens the store. Errors say which file or setting is wrong.
+  static Result<std::unique_ptr<Node>> Create(const config::NodeConfig& config,
+                                              const Clock& clock = SystemClock::Get());
+  ~Node() override;
+
+  // Starts the consensus and commit threads and the gRPC server.
+  Status Start();
+  // Graceful stop: refuses new events, orders nothing more, commits every block already
+  // ordered, answers waiting clients, stops gRPC, closes the store. Idempotent.
+  void Stop();
+  int grpc_port() const { return server_ ? server_->port() : 0; }
+
+  // rpc::Backend
+  const model::Genesis& genesis() const override { return *genesis_; }
+  const model::EventValidator& validator() const override { return *validator_; }
+  const storage::Store& store() const override { return *store_; }
+  const Clock& clock() const override { return clock_; }
+  rpc::CommitNotifier& notifier() override { return *notifier_; }
+  std::vector<Status> Order(const std::vector<model::EventPtr>& events) override;
+  v1::NodeStatus NodeStatus() const override;
+  uint32_t max_wait_ms() const override { return config_.max_wait_ms; }
+
+ private:
+  Node(const config::NodeConfig& config, const Clock& clock);
+  // On the consensus thread: carry out the core's actions.
+  void Apply(consensus::Actions actions);
+  void OnTimer(const boost::system::error_code& ec);
+  void SnapshotStatus();
+  // The commit thread: execute, store, notify, report back to the core.
+  void CommitLoop();
+  void CommitOne(consensus::CommitBlock& cb);
+
+  config::NodeConfig config_;
+  const Clock& clock_;
+  std::shared_ptr<const model::Genesis> genesis_;
+  std::unique_ptr<model::EventValidator> validator_;
+  std::unique_ptr<config::Identity> identity_;
+  std::unique_ptr<consensus::Signer> signer_;
+  std::unique_ptr<storage::Store> store_;
+  std::unique_ptr<rpc::CommitNotifier> notifier_;
+  std::unique_ptr<consensus::Replica> core_;  // only touched on the consensus thread
+  std::unique_ptr<rpc::Server> server_;
+  int64_t started_ms_ = 0;
+
+  boost::asio::io_context io_;
+  boost::asio::steady_timer timer_{io_};
+  std::thread consensus_thread_;
+  std::atomic<bool> stopping_{false};
+  bool stopped_ = false;
+
+  mutable std::mutex status_mu_;
+  consensus::ReplicaStatus status_;  // GUARDED_BY(status_mu_)
+
+  std::mutex commit_mu_;
+  std::condition_variable commit_cv_;
+  std::deque<consensus::CommitBlock> commit_queue_;  // GUARDED_BY(commit_mu_)
+  bool commit_stop_ = false;                         // GUARDED_BY(commit_mu_)
+  std::thread commit_thread_;
+};
+
+}  // namespace shipledger::node

@@ -1,0 +1,33 @@
+// What the gRPC services need from the node: the genesis, validator, store, clock, ordering and
+// commit notifications. Implemented by node/; tests may provide their own.
+// Thread-safety: every member is callable from any gRPC thread.
+#pragma once
+
+#include <vector>
+
+#include "model/genesis.h"
+#include "model/validation.h"
+#include "rpc/commit_notifier.h"
+#include "shipledger/clock.h"
+#include "shipledger/v1/ledger.pb.h"
+#include "storage/store.h"
+
+namespace shipledger::rpc {
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual const model::Genesis& genesis() const = 0;
+  virtual const model::EventValidator& validator() const = 0;
+  virtual const storage::Store& store() const = 0;
+  virtual const Clock& clock() const = 0;
+  virtual CommitNotifier& notifier() = 0;
+  // Hands admitted events to ordering. One Status per event, in order: OK, ALREADY_EXISTS
+  // (pending or being ordered), RESOURCE_EXHAUSTED (queue full) or UNAVAILABLE (stopping).
+  virtual std::vector<Status> Order(const std::vector<model::EventPtr>& events) = 0;
+  virtual v1::NodeStatus NodeStatus() const = 0;
+  // Longest time SubmitEvents waits for commit (node.yaml max_wait_ms).
+  virtual uint32_t max_wait_ms() const = 0;
+};
+
+}  // namespace shipledger::rpc

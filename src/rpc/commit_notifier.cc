@@ -1,0 +1,81 @@
+#include "rpc/commit_notifier.h"
+
+namespace shipledger::rpc {
+
+std::shared_ptr<CommitNotifier::Waiter> CommitNotifier::Expect(const std::vector<Bytes>& ids) {
+  auto w = std::make_shared<Waiter>();
+  w->ids_ = ids;
+  w->receipts_.resize(ids.size());
+  w->missing_ = ids.size();
+  std::lock_guard<std::mutex> lock(mu_);
+  for (size_t i = 0; i < ids.size(); ++i) by_id_.emplace(ids[i], std::make_pair(w, i));
+  return w;
+}
+
+void CommitNotifier::Fill(Waiter& waiter, size_t i, v1::Receipt receipt) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!waiter.receipts_[i]) {
+    waiter.receipts_[i] = std::move(receipt);
+    --waiter.missing_;
+  }
+}
+
+bool CommitNotifier::Wait(const std::shared_ptr<Waiter>& waiter, Deadline deadline) {
+  std::unique_lock<std::mutex> lock(mu_);
+  cv_.wait_until(lock, deadline, [&] { return waiter->missing_ == 0 || shutdown_; });
+  for (const auto& id : waiter->ids_) {
+    auto range = by_id_.equal_range(id);
+    for (auto it = range.first; it != range.second;) {
+      it = it->second.first == waiter ? by_id_.erase(it) : std::next(it);
+    }
+  }
+  return waiter->missing_ == 0;
+}
+
+void CommitNotifier::Published(uint64_t height, const std::vector<v1::Receipt>& receipts) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    height_ = height;
+    if (!by_id_.empty()) {
+      for (const auto& r : receipts) {
+        auto range = by_id_.equal_range(r.event_id());
+        for (auto it = range.first; it != range.second; ++it) {
+          Waiter& w = *it->second.first;
+          auto& slot = w.receipts_[it->second.second];
+          // A DUPLICATE receipt of a later copy never replaces the original's receipt.
+          if (!slot && r.code() != v1::RESULT_CODE_DUPLICATE) {
+            slot = r;
+            --w.missing_;
+          }
+        }
+      }
+    }
+  }
+  cv_.notify_all();
+}
+
+uint64_t CommitNotifier::height() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return height_;
+}
+
+uint64_t CommitNotifier::WaitBeyond(uint64_t above, Deadline deadline) {
+  std::unique_lock<std::mutex> lock(mu_);
+  cv_.wait_until(lock, deadline, [&] { return height_ > above || shutdown_; });
+  return height_;
+}
+
+void CommitNotifier::Shutdown() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    shutdown_ = true;
+  }
+  cv_.notify_all();
+}
+
+bool CommitNotifier::shutting_down() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return shutdown_;
+}
+
+}  // namespace shipledger::rpc

@@ -1,0 +1,294 @@
+#include "rpc/ledger_service.h"
+
+#include <spdlog/spdlog.h>
+
+#include "rpc/timeline.h"
+
+namespace shipledger::rpc {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+Status CheckEventId(const std::string& id) {
+  if (id.size() != 32) {
+    return Status::InvalidArgument("event_id must be 32 bytes (64 hex characters), got " +
+                                   std::to_string(id.size()) + " bytes");
+  }
+  return Status::Ok();
+}
+
+// The time SubmitEvents may wait: the client's deadline, capped by the node's max_wait_ms.
+Clock::time_point WaitDeadline(const grpc::ServerContext* ctx, uint32_t max_wait_ms) {
+  const auto cap = Clock::now() + std::chrono::milliseconds(max_wait_ms);
+  const auto client = ctx->deadline();  // system_clock
+  const auto remaining = client - std::chrono::system_clock::now();
+  if (remaining <= std::chrono::milliseconds(0)) return Clock::now();
+  // Leave the client a little time to receive the answer before its deadline.
+  const auto client_steady = Clock::now() + remaining - std::chrono::milliseconds(50);
+  return std::min(cap, client_steady);
+}
+
+}  // namespace
+
+grpc::Status ToGrpc(const Status& status) {
+  if (status.ok()) return grpc::Status::OK;
+  return grpc::Status(static_cast<grpc::StatusCode>(status.code()), status.message());
+}
+
+grpc::Status LedgerService::SubmitEvents(grpc::ServerContext* ctx,
+                                         const v1::SubmitEventsRequest* req,
+                                         v1::SubmitEventsResponse* resp) {
+  const model::Limits& limits = backend_->genesis().limits;
+  if (req->events_size() == 0) {
+    return ToGrpc(Status::InvalidArgument("the request carries no events"));
+  }
+  if (static_cast<uint32_t>(req->events_size()) > limits.max_batch_events) {
+    return ToGrpc(Status::InvalidArgument(
+        "batch of " + std::to_string(req->events_size()) + " events; at most " +
+        std::to_string(limits.max_batch_events) + " per request"));
+  }
+  if (backend_->notifier().shutting_down()) {
+    return ToGrpc(Status::Unavailable("node is shutting down; retry on another node or later"));
+  }
+  const storage::Store& store = backend_->store();
+  const int64_t now_ms = backend_->clock().NowMs();
+  model::ValidateOptions options;
+  options.cert_time_ms = now_ms;
+  options.clock_now_ms = now_ms;
+
+  // Admission: stateless checks, then the committed-duplicate check (DESIGN §4: a known id
+  // returns ALREADY_EXISTS with its receipt, so clients may retry safely).
+  std::vector<model::EventPtr> admitted;
+  std::vector<int> admitted_slot;
+  for (int i = 0; i < req->events_size(); ++i) {
+    v1::SubmitResult* r = resp->add_results();
+    auto ev = backend_->validator().Validate(req->events(i), options);
+    if (!ev.ok()) {
+      r->set_code(static_cast<int32_t>(ev.status().code()));
+      r->set_message(ev.status().message());
+      continue;
+    }
+    r->set_event_id((*ev)->id);
+    auto receipt = store.GetReceipt((*ev)->id);
+    if (receipt.ok()) {
+      r->set_code(static_cast<int32_t>(Code::kAlreadyExists));
+      r->set_message("event is already on the chain at height " +
+                     std::to_string(receipt->height()));
+      *r->mutable_receipt() = std::move(receipt).value();
+      continue;
+    }
+    admitted.push_back(std::move(ev).value());
+    admitted_slot.push_back(i);
+  }
+  if (admitted.empty()) return grpc::Status::OK;
+
+  std::shared_ptr<CommitNotifier::Waiter> waiter;
+  std::vector<Bytes> ids;
+  if (req->wait_for_commit()) {
+    for (const auto& e : admitted) ids.push_back(e->id);
+    waiter = backend_->notifier().Expect(ids);
+  }
+  const std::vector<Status> ordered = backend_->Order(admitted);
+  for (size_t k = 0; k < admitted.size(); ++k) {
+    v1::SubmitResult* r = resp->mutable_results(admitted_slot[k]);
+    r->set_code(static_cast<int32_t>(ordered[k].code()));
+    r->set_message(ordered[k].ok() ? "admitted" : ordered[k].message());
+  }
+  if (!waiter) return grpc::Status::OK;
+
+  // Events accepted, or already pending, are awaited; a refused one (queue full) is not.
+  for (size_t k = 0; k < admitted.size(); ++k) {
+    const Code c = ordered[k].code();
+    if (c != Code::kOk && c != Code::kAlreadyExists) {
+      backend_->notifier().Fill(*waiter, k, v1::Receipt());
+    } else if (auto receipt = store.GetReceipt(ids[k]); receipt.ok()) {
+      backend_->notifier().Fill(*waiter, k, std::move(receipt).value());
+    }
+  }
+  const bool all = backend_->notifier().Wait(waiter, WaitDeadline(ctx, backend_->max_wait_ms()));
+  for (size_t k = 0; k < admitted.size(); ++k) {
+    v1::SubmitResult* r = resp->mutable_results(admitted_slot[k]);
+    const auto& receipt = waiter->receipts()[k];
+    if (receipt && receipt->event_id().size() == 32) {
+      *r->mutable_receipt() = *receipt;
+      if (r->code() == static_cast<int32_t>(Code::kOk)) r->set_message("committed");
+    } else if (!all && (r->code() == static_cast<int32_t>(Code::kOk) ||
+                        r->code() == static_cast<int32_t>(Code::kAlreadyExists))) {
+      r->set_message("admitted; not yet committed when the wait ended (query GetReceipt later)");
+    }
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status LedgerService::GetEvent(grpc::ServerContext*, const v1::GetEventRequest* req,
+                                     v1::GetEventResponse* resp) {
+  if (Status s = CheckEventId(req->event_id()); !s.ok()) return ToGrpc(s);
+  const storage::Store& store = backend_->store();
+  auto loc = store.GetEventLocation(req->event_id());
+  if (!loc.ok()) return ToGrpc(Status::NotFound("event " + ToHex(req->event_id()) + " not found"));
+  auto se = store.GetEventAt(*loc);
+  if (!se.ok()) return ToGrpc(se.status());
+  BlockTimes times(store);
+  auto t = times.At(loc->height);
+  if (!t.ok()) return ToGrpc(t.status());
+  *resp->mutable_event() = std::move(se).value();
+  auto receipt = store.GetReceipt(req->event_id());
+  if (receipt.ok()) *resp->mutable_receipt() = std::move(receipt).value();
+  resp->set_height(loc->height);
+  resp->set_index(loc->index);
+  resp->set_block_time_ms(*t);
+  return grpc::Status::OK;
+}
+
+grpc::Status LedgerService::GetReceipt(grpc::ServerContext*, const v1::GetReceiptRequest* req,
+                                       v1::Receipt* resp) {
+  if (Status s = CheckEventId(req->event_id()); !s.ok()) return ToGrpc(s);
+  auto receipt = backend_->store().GetReceipt(req->event_id());
+  if (!receipt.ok()) {
+    return ToGrpc(Status::NotFound("no receipt for event " + ToHex(req->event_id()) +
+                                   ": not committed (yet)"));
+  }
+  *resp = std::move(receipt).value();
+  return grpc::Status::OK;
+}
+
+grpc::Status LedgerService::GetShipment(grpc::ServerContext*, const v1::GetShipmentRequest* req,
+                                        v1::GetShipmentResponse* resp) {
+  if (req->shipment_id().empty()) {
+    return ToGrpc(Status::InvalidArgument("shipment_id is required"));
+  }
+  const storage::Store& store = backend_->store();
+  auto state = store.GetShipmentState(req->shipment_id());
+  if (!state) return ToGrpc(Status::NotFound("shipment " + req->shipment_id() + " not found"));
+  *resp->mutable_state() = std::move(*state);
+  auto ids = store.GetShipmentEventIds(req->shipment_id());
+  if (!ids.ok()) return ToGrpc(ids.status());
+  BlockTimes times(store);
+  for (const auto& id : *ids) {
+    auto entry = LoadTimelineEntry(store, id, &times);
+    if (!entry.ok()) return ToGrpc(entry.status());
+    *resp->add_timeline() = std::move(entry).value();
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status LedgerService::ListShipments(grpc::ServerContext*,
+                                          const v1::ListShipmentsRequest* req,
+                                          v1::ListShipmentsResponse* resp) {
+  uint32_t size = req->page_size() == 0 ? 50 : req->page_size();
+  if (size > 1000) return ToGrpc(Status::InvalidArgument("page_size must be at most 1000"));
+  auto after = FromHex(req->page_token());
+  if (!after) return ToGrpc(Status::InvalidArgument("page_token is not one this node issued"));
+  auto page = backend_->store().ListShipments(*after, size + 1);
+  if (!page.ok()) return ToGrpc(page.status());
+  const bool more = page->size() > size;
+  if (more) page->resize(size);
+  for (auto& s : *page) *resp->add_shipments() = std::move(s);
+  if (more) resp->set_next_page_token(ToHex(resp->shipments(resp->shipments_size() - 1).shipment_id()));
+  return grpc::Status::OK;
+}
+
+grpc::Status LedgerService::FindShipments(grpc::ServerContext*,
+                                          const v1::FindShipmentsRequest* req,
+                                          v1::FindShipmentsResponse* resp) {
+  if (req->reference().kind().empty() || req->reference().value().empty()) {
+    return ToGrpc(Status::InvalidArgument("reference kind and value are required"));
+  }
+  auto ids = backend_->store().FindShipments(req->reference().kind(), req->reference().value());
+  if (!ids.ok()) return ToGrpc(ids.status());
+  for (auto& id : *ids) resp->add_shipment_ids(std::move(id));
+  return grpc::Status::OK;
+}
+
+grpc::Status LedgerService::GetBlock(grpc::ServerContext*, const v1::GetBlockRequest* req,
+                                     v1::Block* resp) {
+  const storage::Store& store = backend_->store();
+  uint64_t height = 0;
+  if (req->selector_case() == v1::GetBlockRequest::kHash) {
+    auto h = store.GetHeightByHash(req->hash());
+    if (!h.ok()) return ToGrpc(Status::NotFound("no block with hash " + ToHex(req->hash())));
+    height = *h;
+  } else if (req->selector_case() == v1::GetBlockRequest::kHeight) {
+    height = req->height();
+    if (height == 0) {
+      return ToGrpc(Status::InvalidArgument("height 0 is the genesis; blocks start at 1"));
+    }
+  } else {
+    return ToGrpc(Status::InvalidArgument("give a block height or hash"));
+  }
+  auto block = store.GetBlock(height);
+  if (!block.ok()) {
+    return ToGrpc(Status::NotFound("no block at height " + std::to_string(height) +
+                                   " (head is " + std::to_string(store.head().height) + ")"));
+  }
+  *resp = std::move(block).value();
+  return grpc::Status::OK;
+}
+
+grpc::Status LedgerService::GetChainInfo(grpc::ServerContext*, const v1::GetChainInfoRequest*,
+                                         v1::ChainInfo* resp) {
+  const storage::ChainHead head = backend_->store().head();
+  resp->set_chain_id(backend_->genesis().chain_id);
+  resp->set_height(head.height);
+  resp->set_head_hash(head.block_hash);
+  resp->set_genesis_hash(backend_->genesis().hash);
+  resp->set_event_count(head.event_count);
+  return grpc::Status::OK;
+}
+
+grpc::Status LedgerService::Watch(grpc::ServerContext* ctx, const v1::WatchRequest* req,
+                                  grpc::ServerWriter<v1::WatchResponse>* writer) {
+  if (watchers_.fetch_add(1) >= max_watchers_) {
+    watchers_.fetch_sub(1);
+    return ToGrpc(Status::ResourceExhausted("too many Watch streams on this node (" +
+                                            std::to_string(max_watchers_) + ")"));
+  }
+  struct Release {
+    std::atomic<uint32_t>* n;
+    ~Release() { n->fetch_sub(1); }
+  } release{&watchers_};
+
+  const storage::Store& store = backend_->store();
+  CommitNotifier& notifier = backend_->notifier();
+  uint64_t next = std::max<uint64_t>(req->from_height(), 1);
+  // Streams read committed blocks from the store at their own pace: the commit path only
+  // bumps a counter, so a slow or stuck subscriber never holds up commits.
+  while (!ctx->IsCancelled() && !notifier.shutting_down()) {
+    const uint64_t head = store.head().height;
+    for (; next <= head; ++next) {
+      auto block = store.GetBlock(next);
+      if (!block.ok()) return ToGrpc(block.status());
+      for (int i = 0; i < block->events_size(); ++i) {
+        const v1::SignedEvent& se = block->events(i);
+        v1::Event ev;
+        if (!req->shipment_id().empty()) {
+          if (!ev.ParseFromString(se.event()) || ev.shipment_id() != req->shipment_id()) continue;
+        }
+        v1::WatchResponse out;
+        out.set_height(next);
+        out.set_block_time_ms(block->proposal().timestamp_ms());
+        out.set_block_hash(block->block_hash());
+        Status s = FillTimelineEntry(store, se, model::EventId(se.event()), next,
+                                     static_cast<uint32_t>(i), block->proposal().timestamp_ms(),
+                                     out.mutable_entry());
+        if (!s.ok()) return ToGrpc(s);
+        if (!writer->Write(out)) return grpc::Status::OK;  // the client went away
+      }
+    }
+    notifier.WaitBeyond(head, Clock::now() + std::chrono::milliseconds(250));
+  }
+  if (notifier.shutting_down()) {
+    return ToGrpc(Status::Unavailable("node is shutting down; resume with from_height " +
+                                      std::to_string(next)));
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status AdminService::GetNodeStatus(grpc::ServerContext*, const v1::GetNodeStatusRequest*,
+                                         v1::NodeStatus* resp) {
+  *resp = backend_->NodeStatus();
+  return grpc::Status::OK;
+}
+
+}  // namespace shipledger::rpc

@@ -1,0 +1,38 @@
+// The node's gRPC server: LedgerService, AdminService, standard health checking and server
+// reflection (so grpcurl and grpc_health_probe work).
+// Thread-safety: Start/Shutdown from one thread.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "rpc/backend.h"
+#include "rpc/ledger_service.h"
+
+namespace grpc {
+class Server;
+}
+
+namespace shipledger::rpc {
+
+class Server {
+ public:
+  explicit Server(Backend* backend);
+  ~Server();
+
+  // Listens on `listen` (host:port). UNAVAILABLE when the port cannot be bound.
+  Status Start(const std::string& listen);
+  // Stops taking calls, lets running calls finish for up to `grace_ms`, then cancels them.
+  void Shutdown(int grace_ms);
+  uint32_t watchers() const { return ledger_.watchers(); }
+  int port() const { return port_; }
+
+ private:
+  Backend* backend_;
+  LedgerService ledger_;
+  AdminService admin_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+};
+
+}  // namespace shipledger::rpc
