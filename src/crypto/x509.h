@@ -62,7 +62,9 @@ Result<Certificate> IssueCertificate(const Certificate& ca_cert, const PrivateKe
 
 // OK when `leaf` is signed by `ca`, names `ca`'s subject as issuer, is not a CA itself, carries
 // the same organisation (O) as `ca`, and is valid at `at_ms` (Unix ms). PERMISSION_DENIED with
-// the reason otherwise (e.g. "certificate expired at 2026-01-01T00:00:00Z").
+// the reason otherwise (e.g. "certificate expired at 2026-01-01T00:00:00Z"). Also required:
+// `ca` is CA:TRUE and itself valid at `at_ms`; the leaf is signed ecdsa-with-SHA256 with a
+// low-S DER signature (so one certificate has one DER and one fingerprint) over a P-256 key.
 Status VerifyChain(const Certificate& leaf, const Certificate& ca, int64_t at_ms);
 
 // Reads a file's contents; NOT_FOUND / INTERNAL with the path in the message.
