@@ -1,0 +1,218 @@
+#include "fixture.h"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <openssl/rand.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <random>
+#include <thread>
+
+#include "config/genesis_file.h"
+#include "config/network.h"
+#include "model/event.h"
+
+namespace shipledger::itest {
+
+namespace fs = std::filesystem;
+
+int FreePort() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return 0;
+  }
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+NetworkDir::NetworkDir(const std::string& orgs) {
+  std::random_device rd;
+  dir_ = fs::temp_directory_path() / ("shipledger-it-" + std::to_string(rd()));
+  fs::create_directories(dir_);
+  config::InitOptions opts;
+  opts.out_dir = dir_.string();
+  auto specs = config::ParseOrgSpecs(orgs);
+  EXPECT_TRUE(specs.ok()) << specs.status().ToString();
+  opts.orgs = *specs;
+  // An even port whose successor is free too (gRPC, peer).
+  for (int i = 0; i < 50; ++i) {
+    port_ = FreePort();
+    if (port_ > 0 && port_ < 65000) break;
+  }
+  opts.base_port = static_cast<uint16_t>(port_);
+  Status s = config::InitNetwork(opts, SystemClock::Get());
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  auto g = config::LoadGenesis(genesis_path());
+  EXPECT_TRUE(g.ok()) << g.status().ToString();
+  genesis_ = *g;
+  for (const auto& spec : opts.orgs) {
+    auto id = config::LoadIdentity((dir_ / spec.name / "clients/admin").string());
+    EXPECT_TRUE(id.ok()) << id.status().ToString();
+    clients_.emplace(spec.name, *id);
+  }
+}
+
+NetworkDir::~NetworkDir() {
+  std::error_code ec;
+  fs::remove_all(dir_, ec);
+}
+
+const config::Identity& NetworkDir::client(const std::string& org) const {
+  return clients_.at(org);
+}
+
+Client::Client(const NetworkDir& net, const std::string& target) : net_(net) {
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(64 << 20);
+  args.SetMaxSendMessageSize(64 << 20);
+  channel_ = grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
+  stub_ = v1::LedgerService::NewStub(channel_);
+  admin_ = v1::AdminService::NewStub(channel_);
+}
+
+v1::Event Client::NewEvent(const std::string& org, v1::EventType type,
+                           const std::string& shipment) const {
+  v1::Event e;
+  e.set_chain_id(net_.genesis()->chain_id);
+  e.set_shipment_id(shipment);
+  e.set_type(type);
+  e.set_signer_org(org);
+  e.set_occurred_at_ms(SystemClock::Get().NowMs());
+  std::string nonce(16, '\0');
+  RAND_bytes(reinterpret_cast<unsigned char*>(nonce.data()), 16);
+  e.set_nonce(nonce);
+  return e;
+}
+
+v1::SignedEvent Client::Sign(const v1::Event& e, const config::Identity& signer,
+                             const std::vector<const config::Identity*>& cosigners) const {
+  v1::SignedEvent se;
+  se.set_event(e.SerializeAsString());
+  se.set_signer_cert(signer.cert.der());
+  se.set_signature(*signer.key.Sign(model::EventSigningMessage(se.event())));
+  const Bytes id = model::EventId(se.event());
+  for (const auto* c : cosigners) {
+    auto* cs = se.add_cosignatures();
+    cs->set_signer_cert(c->cert.der());
+    cs->set_signature(*c->key.Sign(model::CosignMessage(id)));
+  }
+  return se;
+}
+
+v1::SignedEvent Client::SignedBy(const std::string& org, v1::EventType type,
+                                 const std::string& shipment,
+                                 const std::vector<std::string>& cosigners) const {
+  v1::Event e = NewEvent(org, type, shipment);
+  std::vector<const config::Identity*> ids;
+  for (const auto& c : cosigners) {
+    e.add_cosigner_orgs(c);
+    ids.push_back(&net_.client(c));
+  }
+  return Sign(e, net_.client(org), ids);
+}
+
+v1::SubmitEventsResponse Client::Submit(const std::vector<v1::SignedEvent>& events, bool wait,
+                                        grpc::Status* rpc_status) {
+  v1::SubmitEventsRequest req;
+  for (const auto& e : events) *req.add_events() = e;
+  req.set_wait_for_commit(wait);
+  v1::SubmitEventsResponse resp;
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  grpc::Status s = stub_->SubmitEvents(&ctx, req, &resp);
+  if (rpc_status != nullptr) {
+    *rpc_status = s;
+  } else {
+    EXPECT_TRUE(s.ok()) << s.error_message();
+  }
+  return resp;
+}
+
+v1::SubmitResult Client::SubmitOne(const v1::SignedEvent& e, bool wait) {
+  auto resp = Submit({e}, wait);
+  EXPECT_EQ(resp.results_size(), 1);
+  return resp.results_size() == 1 ? resp.results(0) : v1::SubmitResult();
+}
+
+v1::ChainInfo Client::ChainInfo() {
+  grpc::ClientContext ctx;
+  v1::ChainInfo info;
+  grpc::Status s = stub_->GetChainInfo(&ctx, v1::GetChainInfoRequest(), &info);
+  EXPECT_TRUE(s.ok()) << s.error_message();
+  return info;
+}
+
+std::unique_ptr<node::Node> StartNode(const NetworkDir& net, std::string* target,
+                                      uint32_t mempool_capacity, uint32_t batch_timeout_ms) {
+  auto cfg = config::LoadNodeConfig(net.node_yaml());
+  EXPECT_TRUE(cfg.ok()) << cfg.status().ToString();
+  cfg->grpc_listen = "127.0.0.1:0";
+  if (mempool_capacity != 0) cfg->mempool_capacity = mempool_capacity;
+  if (batch_timeout_ms != 0) cfg->batch_timeout_ms = batch_timeout_ms;
+  cfg->max_wait_ms = 10000;
+  auto node = node::Node::Create(*cfg);
+  EXPECT_TRUE(node.ok()) << node.status().ToString();
+  if (!node.ok()) return nullptr;
+  Status s = (*node)->Start();
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  *target = "127.0.0.1:" + std::to_string((*node)->grpc_port());
+  return std::move(node).value();
+}
+
+Daemon::Daemon(const std::string& node_yaml) {
+  pid_ = ::fork();
+  if (pid_ == 0) {
+    ::execl(SHIPLEDGERD_PATH, SHIPLEDGERD_PATH, "--config", node_yaml.c_str(), "--log-level",
+            "warn", static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+}
+
+Daemon::~Daemon() {
+  if (pid_ > 0) {
+    ::kill(pid_, SIGKILL);
+    Wait();
+  }
+}
+
+void Daemon::Kill(int signal) {
+  if (pid_ > 0) ::kill(pid_, signal);
+}
+
+int Daemon::Wait() {
+  if (pid_ <= 0) return 0;
+  int status = 0;
+  ::waitpid(pid_, &status, 0);
+  pid_ = -1;
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return -WTERMSIG(status);
+  return -1;
+}
+
+bool WaitReady(const std::string& target, int timeout_ms) {
+  auto channel = grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
+  auto stub = v1::LedgerService::NewStub(channel);
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (std::chrono::steady_clock::now() < until) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(500));
+    v1::ChainInfo info;
+    if (stub->GetChainInfo(&ctx, v1::GetChainInfoRequest(), &info).ok()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
+}
+
+}  // namespace shipledger::itest

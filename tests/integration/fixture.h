@@ -1,0 +1,93 @@
+// Integration-test support: a network folder made by `network init`, in-process nodes on
+// ephemeral ports, shipledgerd processes, and gRPC clients signing as the parties.
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+#include <sys/types.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/identity.h"
+#include "config/node_config.h"
+#include "model/genesis.h"
+#include "node/node.h"
+#include "shipledger/v1/ledger.grpc.pb.h"
+
+namespace shipledger::itest {
+
+// A fresh network folder: exporter runs the node; forwarder, customs, importer are clients.
+class NetworkDir {
+ public:
+  explicit NetworkDir(const std::string& orgs =
+                          "exporter:exporter,forwarder:forwarder:client,customs:customs:client,"
+                          "importer:importer:client");
+  ~NetworkDir();
+  const std::filesystem::path& path() const { return dir_; }
+  std::string node_yaml() const { return (dir_ / "exporter/node/node.yaml").string(); }
+  std::string genesis_path() const { return (dir_ / "genesis.yaml").string(); }
+  std::string data_dir() const { return (dir_ / "exporter/node/data").string(); }
+  const config::Identity& client(const std::string& org) const;
+  std::shared_ptr<const model::Genesis> genesis() const { return genesis_; }
+  int port() const { return port_; }
+
+ private:
+  std::filesystem::path dir_;
+  std::shared_ptr<const model::Genesis> genesis_;
+  std::map<std::string, config::Identity> clients_;
+  int port_ = 0;
+};
+
+// A free TCP port on 127.0.0.1 (bind to 0, read, close).
+int FreePort();
+
+// Builds, signs and submits events as the network's parties.
+class Client {
+ public:
+  Client(const NetworkDir& net, const std::string& target);
+  v1::LedgerService::Stub& stub() { return *stub_; }
+  v1::AdminService::Stub& admin() { return *admin_; }
+
+  v1::Event NewEvent(const std::string& org, v1::EventType type, const std::string& shipment) const;
+  v1::SignedEvent Sign(const v1::Event& e, const config::Identity& signer,
+                       const std::vector<const config::Identity*>& cosigners = {}) const;
+  v1::SignedEvent SignedBy(const std::string& org, v1::EventType type, const std::string& shipment,
+                           const std::vector<std::string>& cosigners = {}) const;
+  // Submits events with wait_for_commit; asserts the RPC succeeded.
+  v1::SubmitEventsResponse Submit(const std::vector<v1::SignedEvent>& events, bool wait = true,
+                                  grpc::Status* rpc_status = nullptr);
+  // Submits one event and returns its result.
+  v1::SubmitResult SubmitOne(const v1::SignedEvent& e, bool wait = true);
+  v1::ChainInfo ChainInfo();
+
+ private:
+  const NetworkDir& net_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::LedgerService::Stub> stub_;
+  std::unique_ptr<v1::AdminService::Stub> admin_;
+};
+
+// An in-process node of `net` on an ephemeral port.
+std::unique_ptr<node::Node> StartNode(const NetworkDir& net, std::string* target,
+                                      uint32_t mempool_capacity = 0, uint32_t batch_timeout_ms = 0);
+
+// A shipledgerd process.
+class Daemon {
+ public:
+  explicit Daemon(const std::string& node_yaml);
+  ~Daemon();
+  void Kill(int signal);
+  // Waits for exit; returns the exit status (or -signal).
+  int Wait();
+  pid_t pid() const { return pid_; }
+
+ private:
+  pid_t pid_ = -1;
+};
+
+// Waits until a node answers GetChainInfo at `target` (up to timeout_ms).
+bool WaitReady(const std::string& target, int timeout_ms = 10000);
+
+}  // namespace shipledger::itest
