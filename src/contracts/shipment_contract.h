@@ -16,7 +16,7 @@ namespace shipledger::contracts {
 
 struct Outcome {
   v1::ResultCode code = v1::RESULT_CODE_REJECTED;
-  std::string reason;                         // empty when VALID
+  std::string reason;                          // empty when VALID
   std::optional<v1::ShipmentState> new_state;  // set when VALID
 };
 

@@ -1,0 +1,90 @@
+#include "contracts/executor.h"
+
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+
+#include <optional>
+#include <set>
+
+#include "contracts/shipment_contract.h"
+#include "crypto/sha256.h"
+#include "model/block.h"
+#include "shipledger/check.h"
+
+namespace shipledger::contracts {
+namespace {
+
+constexpr std::string_view kDuplicateReason = "event already committed";
+
+// Protobuf bytes with deterministic serialization (stable even if maps are added later).
+Bytes DeterministicBytes(const v1::ShipmentState& state) {
+  Bytes out;
+  {
+    google::protobuf::io::StringOutputStream stream(&out);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    const bool ok = state.SerializeToCodedStream(&coded);
+    SHIPLEDGER_CHECK_MSG(ok, "ShipmentState serialization failed");
+  }  // the CodedOutputStream flushes into `out` when destroyed
+  return out;
+}
+
+}  // namespace
+
+model::BlockEffects ExecuteBlock(const std::vector<model::EventPtr>& events,
+                                 const model::StateReader& state,
+                                 const model::BlockContext& context) {
+  model::BlockEffects effects;
+  effects.receipts.reserve(events.size());
+  std::set<Bytes> seen;  // ids earlier in this block
+  for (size_t i = 0; i < events.size(); ++i) {
+    SHIPLEDGER_CHECK(events[i] != nullptr);
+    const model::AdmittedEvent& admitted = *events[i];
+    v1::Receipt& receipt = effects.receipts.emplace_back();
+    receipt.set_event_id(admitted.id);
+    receipt.set_height(context.height);
+    receipt.set_index(static_cast<uint32_t>(i));
+
+    const bool first_in_block = seen.insert(admitted.id).second;
+    if (!first_in_block || state.HasEvent(admitted.id)) {
+      receipt.set_code(v1::RESULT_CODE_DUPLICATE);
+      receipt.set_reason(std::string(kDuplicateReason));
+      continue;
+    }
+
+    // Overlay: this block's writes first, then committed state.
+    const std::string& shipment_id = admitted.event.shipment_id();
+    const v1::ShipmentState* current = nullptr;
+    std::optional<v1::ShipmentState> committed;
+    if (auto it = effects.state_writes.find(shipment_id); it != effects.state_writes.end()) {
+      current = &it->second;
+    } else {
+      committed = state.GetShipmentState(shipment_id);
+      if (committed.has_value()) current = &*committed;
+    }
+
+    Outcome outcome = ApplyShipmentEvent(current, admitted, context);
+    receipt.set_code(outcome.code);
+    receipt.set_reason(outcome.reason);
+    if (outcome.code == v1::RESULT_CODE_VALID) {
+      SHIPLEDGER_CHECK(outcome.new_state.has_value());
+      effects.state_writes[shipment_id] = std::move(*outcome.new_state);
+    }
+  }
+  effects.receipts_root = model::ReceiptsRoot(effects.receipts);
+  effects.state_writes_digest = StateWritesDigest(effects.state_writes);
+  return effects;
+}
+
+Bytes StateWritesDigest(const std::map<std::string, v1::ShipmentState>& writes) {
+  crypto::Sha256Hasher hasher;
+  for (const auto& [shipment_id, shipment_state] : writes) {
+    Bytes record;
+    PutLengthPrefixed(&record, shipment_id);
+    PutLengthPrefixed(&record, DeterministicBytes(shipment_state));
+    hasher.Update(record);
+  }
+  return hasher.Finish();
+}
+
+}  // namespace shipledger::contracts
