@@ -1,0 +1,75 @@
+#include "config/node_config.h"
+
+#include <filesystem>
+
+#include "config/files.h"
+#include "config/yaml_fields.h"
+
+namespace shipledger::config {
+namespace {
+
+using internal::YamlField;
+
+constexpr std::string_view kLogLevels[] = {"trace", "debug", "info", "warn", "error"};
+
+// `value` made absolute against `base_dir` (the node.yaml's folder), normalised.
+std::string Resolve(const std::filesystem::path& base_dir, const std::string& value) {
+  const std::filesystem::path p(value);
+  return (p.is_absolute() ? p : base_dir / p).lexically_normal().string();
+}
+
+Status ReadEndpoint(const YamlField& root, std::string_view key, bool required, std::string* out) {
+  SL_RETURN_IF_ERROR(root.ReadString(key, required, out));
+  if (!out->empty() && !internal::IsValidEndpoint(*out)) {
+    return root.Child(key).Error("expected host:port, got '" + *out + "'");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<NodeConfig> LoadNodeConfig(const std::string& path) {
+  SL_ASSIGN_OR_RETURN(const std::string text, internal::ReadWholeFile(path));
+  SL_ASSIGN_OR_RETURN(YAML::Node doc, internal::ParseYaml(text, path));
+  const YamlField root = internal::RootField(std::move(doc), path);
+  try {
+    SL_RETURN_IF_ERROR(
+        root.CheckMap({"replica_id", "genesis", "grpc_listen", "peer_listen", "data_dir", "cert",
+                       "key", "mempool_capacity", "batch_timeout_ms", "max_wait_ms", "log_level"},
+                      // replica_id is required although it defaults to 0 in NodeConfig: a node.yaml
+                      // copied without it would silently make a second replica 0.
+                      {"replica_id", "genesis", "grpc_listen", "data_dir", "cert", "key"}));
+    NodeConfig config;
+    SL_RETURN_IF_ERROR(root.ReadU32("replica_id", true, 0, &config.replica_id));
+    SL_RETURN_IF_ERROR(root.ReadString("genesis", true, &config.genesis_path));
+    SL_RETURN_IF_ERROR(ReadEndpoint(root, "grpc_listen", true, &config.grpc_listen));
+    SL_RETURN_IF_ERROR(ReadEndpoint(root, "peer_listen", false, &config.peer_listen));
+    SL_RETURN_IF_ERROR(root.ReadString("data_dir", true, &config.data_dir));
+    SL_RETURN_IF_ERROR(root.ReadString("cert", true, &config.cert_path));
+    SL_RETURN_IF_ERROR(root.ReadString("key", true, &config.key_path));
+    SL_RETURN_IF_ERROR(root.ReadU32("mempool_capacity", false, 1, &config.mempool_capacity));
+    SL_RETURN_IF_ERROR(root.ReadU32("batch_timeout_ms", false, 0, &config.batch_timeout_ms));
+    SL_RETURN_IF_ERROR(root.ReadU32("max_wait_ms", false, 0, &config.max_wait_ms));
+    SL_RETURN_IF_ERROR(root.ReadString("log_level", false, &config.log_level));
+    bool level_ok = false;
+    for (std::string_view level : kLogLevels) level_ok = level_ok || level == config.log_level;
+    if (!level_ok) {
+      return root.Child("log_level")
+          .Error("unknown level '" + config.log_level + "' (trace, debug, info, warn, error)");
+    }
+
+    std::error_code ec;
+    std::filesystem::path base_dir = std::filesystem::absolute(path, ec).parent_path();
+    if (ec) return Status::Internal("cannot resolve " + path + ": " + ec.message());
+    config.genesis_path = Resolve(base_dir, config.genesis_path);
+    config.data_dir = Resolve(base_dir, config.data_dir);
+    config.cert_path = Resolve(base_dir, config.cert_path);
+    config.key_path = Resolve(base_dir, config.key_path);
+    return config;
+  } catch (const YAML::Exception& e) {
+    // Not expected (fields are checked before use); kept so that no exception escapes.
+    return Status::InvalidArgument(path + ": " + e.what());
+  }
+}
+
+}  // namespace shipledger::config

@@ -1,0 +1,129 @@
+#include "config/node_config.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "config_test_support.h"
+
+namespace shipledger::config {
+namespace {
+
+using ::testing::HasSubstr;
+
+constexpr char kFull[] =
+    "replica_id: 2\n"
+    "genesis: ../../genesis.yaml\n"
+    "grpc_listen: 127.0.0.1:7054\n"
+    "peer_listen: 127.0.0.1:7055\n"
+    "data_dir: data\n"
+    "cert: cert.pem\n"
+    "key: /etc/shipledger/key.pem\n"
+    "mempool_capacity: 5000\n"
+    "batch_timeout_ms: 15\n"
+    "max_wait_ms: 1000\n"
+    "log_level: debug\n";
+
+constexpr char kMinimal[] =
+    "replica_id: 0\n"
+    "genesis: genesis.yaml\n"
+    "grpc_listen: 0.0.0.0:7050\n"
+    "data_dir: data\n"
+    "cert: cert.pem\n"
+    "key: key.pem\n";
+
+class NodeConfigTest : public ::testing::Test {
+ protected:
+  // Writes `text` as ORG/node/node.yaml in the temp folder and loads it.
+  Result<NodeConfig> Load(const std::string& text) {
+    const std::string path = dir_ / "org/node/node.yaml";
+    testing::WriteText(path, text);
+    return LoadNodeConfig(path);
+  }
+  void ExpectRejected(const std::string& text, const std::string& needle) {
+    auto config = Load(text);
+    ASSERT_FALSE(config.ok());
+    EXPECT_EQ(config.status().code(), Code::kInvalidArgument) << config.status().ToString();
+    EXPECT_THAT(config.status().message(), HasSubstr(needle));
+  }
+  testing::TempDir dir_;
+};
+
+TEST_F(NodeConfigTest, LoadsEveryKeyAndResolvesRelativePaths) {
+  auto config = Load(kFull);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  const std::filesystem::path root(dir_.path());
+  EXPECT_EQ(config->replica_id, 2u);
+  EXPECT_EQ(config->genesis_path, (root / "genesis.yaml").string());
+  EXPECT_EQ(config->grpc_listen, "127.0.0.1:7054");
+  EXPECT_EQ(config->peer_listen, "127.0.0.1:7055");
+  EXPECT_EQ(config->data_dir, (root / "org/node/data").string());
+  EXPECT_EQ(config->cert_path, (root / "org/node/cert.pem").string());
+  EXPECT_EQ(config->key_path, "/etc/shipledger/key.pem");
+  EXPECT_EQ(config->mempool_capacity, 5000u);
+  EXPECT_EQ(config->batch_timeout_ms, 15u);
+  EXPECT_EQ(config->max_wait_ms, 1000u);
+  EXPECT_EQ(config->log_level, "debug");
+}
+
+TEST_F(NodeConfigTest, RelativeFilePathResolvesAgainstItsFolder) {
+  testing::WriteText(dir_ / "node.yaml", kMinimal);
+  const auto old_cwd = std::filesystem::current_path();
+  std::filesystem::current_path(dir_.path());
+  auto config = LoadNodeConfig("node.yaml");
+  std::filesystem::current_path(old_cwd);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_TRUE(std::filesystem::path(config->genesis_path).is_absolute());
+  // The working directory is the real path of the folder (no symlinks).
+  EXPECT_EQ(config->genesis_path,
+            (std::filesystem::canonical(dir_.path()) / "genesis.yaml").string());
+}
+
+TEST_F(NodeConfigTest, OptionalKeysTakeDefaults) {
+  auto config = Load(kMinimal);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  const NodeConfig defaults;
+  EXPECT_EQ(config->peer_listen, "");
+  EXPECT_EQ(config->mempool_capacity, defaults.mempool_capacity);
+  EXPECT_EQ(config->batch_timeout_ms, 0u);
+  EXPECT_EQ(config->max_wait_ms, defaults.max_wait_ms);
+  EXPECT_EQ(config->log_level, "info");
+}
+
+TEST_F(NodeConfigTest, RejectsUnknownKeyNamingIt) {
+  ExpectRejected(std::string(kMinimal) + "mempool_capacty: 10\n", "unknown key 'mempool_capacty'");
+}
+
+TEST_F(NodeConfigTest, RejectsMissingRequiredKey) {
+  ExpectRejected("replica_id: 0\ngenesis: g.yaml\ndata_dir: d\ncert: c\nkey: k\n",
+                 "grpc_listen: missing");
+  ExpectRejected("genesis: g.yaml\ngrpc_listen: h:1\ndata_dir: d\ncert: c\nkey: k\n",
+                 "replica_id: missing");
+}
+
+TEST_F(NodeConfigTest, RejectsBadValues) {
+  ExpectRejected(std::string(kMinimal) + "mempool_capacity: -5\n",
+                 "mempool_capacity: expected an integer");
+  ExpectRejected(std::string(kMinimal) + "mempool_capacity: 0\n",
+                 "mempool_capacity: expected an integer in [1,");
+  ExpectRejected(std::string(kMinimal) + "log_level: loud\n", "log_level: unknown level 'loud'");
+  ExpectRejected(std::string(kMinimal) + "peer_listen: 7051\n", "peer_listen: expected host:port");
+  ExpectRejected(std::string(kMinimal) + "max_wait_ms: [1, 2]\n",
+                 "max_wait_ms: expected a single value");
+}
+
+TEST_F(NodeConfigTest, RejectsDuplicateKey) {
+  ExpectRejected(std::string(kMinimal) + "replica_id: 1\n", "replica_id: duplicate key");
+}
+
+TEST_F(NodeConfigTest, ReportsSyntaxErrorWithLineAndColumn) {
+  ExpectRejected("replica_id: 0\ngenesis: [unclosed\n", "line ");
+}
+
+TEST_F(NodeConfigTest, MissingFileIsNotFound) {
+  EXPECT_EQ(LoadNodeConfig(dir_ / "absent.yaml").status().code(), Code::kNotFound);
+}
+
+}  // namespace
+}  // namespace shipledger::config
