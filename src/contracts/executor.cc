@@ -78,6 +78,7 @@ model::BlockEffects ExecuteBlock(const std::vector<model::EventPtr>& events,
 
 Bytes StateWritesDigest(const std::map<std::string, v1::ShipmentState>& writes) {
   crypto::Sha256Hasher hasher;
+  hasher.Update(model::kStateDomain);
   for (const auto& [shipment_id, shipment_state] : writes) {
     Bytes record;
     PutLengthPrefixed(&record, shipment_id);

@@ -175,18 +175,18 @@ TEST(ExecuteBlock, IsDeterministic) {
   EXPECT_EQ(a.state_writes.size(), 2u);
 }
 
-TEST(StateWritesDigest, IsSha256OverLengthPrefixedIdsAndStatesInIdOrder) {
+TEST(StateWritesDigest, IsDomainTaggedSha256OverLengthPrefixedIdsAndStatesInIdOrder) {
   std::map<std::string, v1::ShipmentState> writes;
   writes["b"].set_shipment_id("b");
   writes["a"].set_shipment_id("a");
   writes["a"].set_status(v1::SHIPMENT_STATUS_BOOKED);
-  Bytes expected;
+  Bytes expected(model::kStateDomain);
   for (const char* id : {"a", "b"}) {
     PutLengthPrefixed(&expected, id);
     PutLengthPrefixed(&expected, writes.at(id).SerializeAsString());
   }
   EXPECT_EQ(StateWritesDigest(writes), crypto::Sha256(expected));
-  EXPECT_EQ(StateWritesDigest({}), crypto::Sha256(""));
+  EXPECT_EQ(StateWritesDigest({}), crypto::Sha256(model::kStateDomain));
 }
 
 TEST(StateWritesDigest, ChangesWithAnyStateField) {
