@@ -153,10 +153,13 @@ Result<const Organisation*> EventValidator::CheckCertificate(ByteView cert_der, 
   auto key = cert->public_key();
   if (!key.ok()) return Status::InvalidArgument("signer certificate: " + key.status().message());
   *key_out = *key;
+  // VerifyChain also requires the CA to be valid at at_ms, so a cache hit must too: the window
+  // is the intersection of the leaf's and the CA's validity.
+  const int64_t not_before_ms = std::max(cert->not_before_ms(), org->ca_cert.not_before_ms());
+  const int64_t not_after_ms = std::min(cert->not_after_ms(), org->ca_cert.not_after_ms());
   std::lock_guard<std::mutex> lock(mu_);
   if (cert_cache_.size() >= 10000) cert_cache_.clear();  // bounded; refills on demand
-  cert_cache_.insert_or_assign(
-      fingerprint, CachedCert{org, *key, cert->not_before_ms(), cert->not_after_ms()});
+  cert_cache_.insert_or_assign(fingerprint, CachedCert{org, *key, not_before_ms, not_after_ms});
   return org;
 }
 

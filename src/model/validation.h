@@ -38,7 +38,8 @@ class EventValidator {
 
  private:
   // Returns the organisation of a certificate that chains to its organisation's CA,
-  // caching successful chain checks by (fingerprint, validity window).
+  // caching successful chain checks by fingerprint with the window in which both the
+  // certificate and its CA are valid.
   Result<const Organisation*> CheckCertificate(ByteView cert_der, int64_t at_ms,
                                                crypto::PublicKey* key_out) const;
   Status CheckFields(const v1::Event& event) const;

@@ -1,0 +1,211 @@
+#include "model/event.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+
+#include "crypto/merkle.h"
+#include "crypto/sha256.h"
+
+namespace shipledger::model {
+namespace {
+
+using namespace std::string_literals;
+
+v1::SignedEvent Envelope() {
+  v1::SignedEvent se;
+  se.set_event("event-bytes");
+  se.set_signer_cert("signer-cert");
+  se.set_signature("signature");
+  auto* c1 = se.add_cosignatures();
+  c1->set_signer_cert("cosigner-1-cert");
+  c1->set_signature("cosig-1");
+  auto* c2 = se.add_cosignatures();
+  c2->set_signer_cert("cosigner-2-cert");
+  c2->set_signature("cosig-2");
+  return se;
+}
+
+// --- ids and signing payloads -------------------------------------------------------------
+
+TEST(EventId, IsSha256OverDomainTagAndBytes) {
+  const Bytes bytes = "some serialized event";
+  const Bytes id = EventId(bytes);
+  EXPECT_EQ(id.size(), 32u);
+  EXPECT_EQ(id, crypto::Sha256("shipledger/event-id/v1"s + bytes));
+}
+
+TEST(EventId, IsDomainSeparatedFromPlainHash) {
+  const Bytes bytes = "some serialized event";
+  EXPECT_NE(EventId(bytes), crypto::Sha256(bytes));
+  // ... and from a hash of the signing message, which carries another tag.
+  EXPECT_NE(EventId(bytes), crypto::Sha256(EventSigningMessage(bytes)));
+}
+
+TEST(EventId, DependsOnEveryByte) {
+  EXPECT_EQ(EventId("abc"), EventId("abc"));
+  EXPECT_NE(EventId("abc"), EventId("abd"));
+  EXPECT_NE(EventId("abc"), EventId("abc\0"s));
+  EXPECT_NE(EventId(""), EventId("\0"s));
+}
+
+TEST(EventSigningMessage, IsEventTagThenExactBytes) {
+  const Bytes bytes = "\x0a\x00\xff payload"s;
+  EXPECT_EQ(EventSigningMessage(bytes), "shipledger/event/v1"s + bytes);
+  EXPECT_EQ(EventSigningMessage(""), "shipledger/event/v1");
+}
+
+TEST(CosignMessage, IsCosignTagThenEventId) {
+  const Bytes id = EventId("e");
+  EXPECT_EQ(CosignMessage(id), "shipledger/cosign/v1"s + id);
+}
+
+TEST(CosignMessage, DiffersFromSigningMessageOfSameBytes) {
+  // A signature over an event can never double as a co-signature and vice versa.
+  const Bytes b = EventId("e");
+  EXPECT_NE(CosignMessage(b), EventSigningMessage(b));
+}
+
+// --- envelope encoding and leaf hash ------------------------------------------------------
+
+TEST(EnvelopeEncoding, IsDeterministicAndLengthPrefixed) {
+  const v1::SignedEvent se = Envelope();
+  EXPECT_EQ(EnvelopeEncoding(se), EnvelopeEncoding(Envelope()));
+  Bytes expected;
+  PutLengthPrefixed(&expected, "event-bytes");
+  PutLengthPrefixed(&expected, "signer-cert");
+  PutLengthPrefixed(&expected, "signature");
+  PutU32BE(&expected, 2);
+  PutLengthPrefixed(&expected, "cosigner-1-cert");
+  PutLengthPrefixed(&expected, "cosig-1");
+  PutLengthPrefixed(&expected, "cosigner-2-cert");
+  PutLengthPrefixed(&expected, "cosig-2");
+  EXPECT_EQ(EnvelopeEncoding(se), expected);
+}
+
+TEST(EnvelopeEncoding, ChangesWhenAnyFieldChanges) {
+  const Bytes base = EnvelopeEncoding(Envelope());
+  std::set<Bytes> seen = {base};
+  auto expect_new = [&](const v1::SignedEvent& se, const char* what) {
+    const Bytes enc = EnvelopeEncoding(se);
+    EXPECT_NE(enc, base) << what;
+    EXPECT_TRUE(seen.insert(enc).second) << what << " collides with another variant";
+  };
+  {
+    auto se = Envelope();
+    se.set_event("event-bytez");
+    expect_new(se, "event");
+  }
+  {
+    auto se = Envelope();
+    se.set_signer_cert("other-cert");
+    expect_new(se, "signer_cert");
+  }
+  {
+    auto se = Envelope();
+    se.set_signature("signaturf");
+    expect_new(se, "signature");
+  }
+  {
+    auto se = Envelope();
+    se.mutable_cosignatures(0)->set_signer_cert("cosigner-x-cert");
+    expect_new(se, "cosignature cert");
+  }
+  {
+    auto se = Envelope();
+    se.mutable_cosignatures(1)->set_signature("cosig-x");
+    expect_new(se, "cosignature signature");
+  }
+  {
+    auto se = Envelope();
+    se.mutable_cosignatures()->RemoveLast();
+    expect_new(se, "cosignature removed");
+  }
+  {
+    auto se = Envelope();
+    se.add_cosignatures();  // even an empty extra co-signature counts
+    expect_new(se, "cosignature added");
+  }
+  {
+    auto se = Envelope();
+    se.mutable_cosignatures()->SwapElements(0, 1);
+    expect_new(se, "cosignatures reordered");
+  }
+}
+
+TEST(EnvelopeEncoding, MovingBytesBetweenFieldsChangesIt) {
+  v1::SignedEvent a;
+  a.set_event("ab");
+  a.set_signer_cert("c");
+  v1::SignedEvent b;
+  b.set_event("a");
+  b.set_signer_cert("bc");
+  EXPECT_NE(EnvelopeEncoding(a), EnvelopeEncoding(b));
+}
+
+TEST(EventLeafHash, IsMerkleLeafOfEnvelope) {
+  const auto se = Envelope();
+  EXPECT_EQ(EventLeafHash(se), crypto::MerkleLeafHash(EnvelopeEncoding(se)));
+  EXPECT_EQ(EventLeafHash(se).size(), 32u);
+}
+
+TEST(EventLeafHash, CoversCosignatures) {
+  // Stripping a co-signature changes the leaf, so the events root commits to it.
+  auto stripped = Envelope();
+  stripped.mutable_cosignatures()->RemoveLast();
+  EXPECT_NE(EventLeafHash(stripped), EventLeafHash(Envelope()));
+  // ... while the event id, which covers only the event bytes, stays the same.
+  EXPECT_EQ(EventId(stripped.event()), EventId(Envelope().event()));
+}
+
+// --- type names ---------------------------------------------------------------------------
+
+TEST(EventTypeName, KnownNames) {
+  EXPECT_EQ(EventTypeName(v1::EVENT_TYPE_BOOKED), "booked");
+  EXPECT_EQ(EventTypeName(v1::EVENT_TYPE_EXPORT_CUSTOMS_DECLARED), "export_customs_declared");
+  EXPECT_EQ(EventTypeName(v1::EVENT_TYPE_OUT_FOR_DELIVERY), "out_for_delivery");
+  EXPECT_EQ(EventTypeName(v1::EVENT_TYPE_CERTIFICATE_REVOCATION), "certificate_revocation");
+}
+
+TEST(EventTypeName, UnspecifiedAndInvalidValues) {
+  EXPECT_EQ(EventTypeName(v1::EVENT_TYPE_UNSPECIFIED), "unspecified");
+  EXPECT_EQ(EventTypeName(static_cast<v1::EventType>(999)), "unspecified");
+  EXPECT_EQ(EventTypeName(static_cast<v1::EventType>(-1)), "unspecified");
+}
+
+TEST(AllEventTypes, ListsEveryTypeButUnspecifiedOnce) {
+  const auto all = AllEventTypes();
+  const auto* descriptor = v1::EventType_descriptor();
+  EXPECT_EQ(all.size(), static_cast<size_t>(descriptor->value_count() - 1));
+  const std::set<v1::EventType> unique(all.begin(), all.end());
+  EXPECT_EQ(unique.size(), all.size());
+  EXPECT_FALSE(unique.contains(v1::EVENT_TYPE_UNSPECIFIED));
+  EXPECT_TRUE(unique.contains(v1::EVENT_TYPE_BOOKED));
+  EXPECT_TRUE(unique.contains(v1::EVENT_TYPE_CERTIFICATE_REVOCATION));
+}
+
+TEST(ParseEventType, RoundTripsEveryType) {
+  for (v1::EventType t : AllEventTypes()) {
+    const std::string name = EventTypeName(t);
+    ASSERT_NE(name, "unspecified") << t;
+    for (char c : name) {
+      EXPECT_TRUE((c >= 'a' && c <= 'z') || c == '_') << name << " is not snake_case";
+    }
+    const auto parsed = ParseEventType(name);
+    ASSERT_TRUE(parsed.has_value()) << name;
+    EXPECT_EQ(*parsed, t) << name;
+  }
+}
+
+TEST(ParseEventType, UnknownNamesAreNullopt) {
+  for (const char* name :
+       {"", "unspecified", "book", "booked ", " booked", "bookedx", "event_type_booked",
+        "EVENT_TYPE_BOOKED", "customs", "handover-", "export-customs-declared"}) {
+    EXPECT_FALSE(ParseEventType(name).has_value()) << "'" << name << "'";
+  }
+  EXPECT_FALSE(ParseEventType("booked\0x"s).has_value());
+}
+
+}  // namespace
+}  // namespace shipledger::model
