@@ -39,9 +39,9 @@ struct EventLocation {
 };
 
 struct ChainHead {
-  uint64_t height = 0;    // 0: only the genesis
-  Bytes block_hash;       // genesis hash at height 0
-  Bytes results;          // results digest at `height`; 32 zero bytes at 0
+  uint64_t height = 0;  // 0: only the genesis
+  Bytes block_hash;     // genesis hash at height 0
+  Bytes results;        // results digest at `height`; 32 zero bytes at 0
   int64_t block_time_ms = 0;
   uint64_t event_count = 0;
 };
@@ -60,6 +60,10 @@ class Store final : public model::StateReader {
   // Appends the next block. REQUIRES: block.proposal().height() == head().height + 1 and
   // block.prev_block_hash() == head().block_hash (FAILED_PRECONDITION otherwise; nothing
   // written). `events` are the block's events parsed; `effects` what execution produced.
+  // INVALID_ARGUMENT (nothing written) unless the proposal's chain id is the store's, its
+  // event_count == events.size(), and effects.receipts holds one receipt per event with that
+  // event's id, height and index. FAILED_PRECONDITION on a read-only store. A DUPLICATE
+  // receipt's event is stored in the block but not indexed: the first copy keeps its receipt.
   Status CommitBlock(const v1::Block& block, const std::vector<model::EventPtr>& events,
                      const model::BlockEffects& effects, ByteView results_digest);
 
@@ -80,7 +84,8 @@ class Store final : public model::StateReader {
   // Shipments having a VALID event with this reference, in id order.
   Result<std::vector<std::string>> FindShipments(std::string_view kind,
                                                  std::string_view value) const;
-  // Receipts root, state writes digest and results digest recorded at `height`.
+  // Receipts root, state writes digest and results digest recorded at `height`. At height 0:
+  // empty roots and results = 32 zero bytes (results_0, DESIGN §5).
   struct ResultsRecord {
     Bytes receipts_root;
     Bytes state_writes_digest;

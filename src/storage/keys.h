@@ -1,0 +1,79 @@
+// Key and value encodings of the store's column families (DESIGN §7). Integers are big-endian
+// so that RocksDB's bytewise order is numeric order; variable fields inside a composite key are
+// length-prefixed, so that one key's prefix never matches another key by accident.
+// Thread-safety: pure functions.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "shipledger/bytes.h"
+#include "storage/store.h"
+
+namespace shipledger::storage::keys {
+
+// Column families, in the order they are opened. kDefault is RocksDB's own (unused).
+enum class Family : int {
+  kDefault = 0,
+  kMeta,
+  kBlocks,
+  kEvents,
+  kBlockIndex,
+  kEventIndex,
+  kShipmentEvents,
+  kShipmentState,
+  kReceipts,
+  kResults,
+  kReferenceIndex,
+  kCheckpoints,
+  kConsensus,
+  kCount,
+};
+inline constexpr int kFamilyCount = static_cast<int>(Family::kCount);
+// RocksDB column family names, indexed by Family.
+inline constexpr std::array<std::string_view, kFamilyCount> kFamilyNames = {
+    "default",         "meta",           "blocks",   "events",  "block_index",     "event_index",
+    "shipment_events", "shipment_state", "receipts", "results", "reference_index", "checkpoints",
+    "consensus",
+};
+
+// The schema this code writes; a store with another one is refused at Open.
+inline constexpr uint32_t kSchemaVersion = 1;
+
+// Fixed keys of the meta family.
+inline constexpr std::string_view kMetaChainId = "chain_id";              // the chain id, raw
+inline constexpr std::string_view kMetaGenesisHash = "genesis_hash";      // 32 raw bytes
+inline constexpr std::string_view kMetaSchemaVersion = "schema_version";  // u32 BE
+inline constexpr std::string_view kMetaHead = "head";                     // EncodeHead
+
+// blocks, results, checkpoints: height (u64 BE).
+Bytes HeightKey(uint64_t height);
+// events: height (u64 BE) ‖ index (u32 BE); event_index values use the same encoding.
+Bytes EventKey(uint64_t height, uint32_t index);
+// Decodes EventKey. False unless `data` is exactly 12 bytes.
+bool DecodeEventKey(ByteView data, EventLocation* location);
+// shipment_events: len-prefixed shipment id ‖ height ‖ index. The prefix selects one shipment.
+Bytes ShipmentEventsPrefix(std::string_view shipment_id);
+Bytes ShipmentEventKey(std::string_view shipment_id, uint64_t height, uint32_t index);
+// reference_index: len-prefixed kind ‖ len-prefixed value ‖ shipment id (the rest of the key).
+Bytes ReferencePrefix(std::string_view kind, std::string_view value);
+Bytes ReferenceKey(std::string_view kind, std::string_view value, std::string_view shipment_id);
+
+// The smallest key greater than every key starting with `prefix` (an exclusive upper bound
+// for a prefix scan), or nullopt when there is none (empty or all-0xff prefix).
+std::optional<Bytes> PrefixSuccessor(ByteView prefix);
+
+// meta "head": height ‖ len-prefixed block hash ‖ len-prefixed results ‖ block time ‖ count.
+Bytes EncodeHead(const ChainHead& head);
+bool DecodeHead(ByteView data, ChainHead* head);
+// results: len-prefixed receipts root ‖ len-prefixed state-writes digest ‖ len-prefixed results.
+Bytes EncodeResults(const Store::ResultsRecord& record);
+bool DecodeResults(ByteView data, Store::ResultsRecord* record);
+
+// u64 BE values (block_index) and u32 BE values (schema version). False on a wrong size.
+bool DecodeU64(ByteView data, uint64_t* v);
+bool DecodeU32(ByteView data, uint32_t* v);
+
+}  // namespace shipledger::storage::keys

@@ -1,0 +1,463 @@
+// Store: opening, chain identity checks, head recovery and the one-batch block commit
+// (DESIGN §7). Queries are in store_read.cc.
+#include "storage/store.h"
+
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+#include <rocksdb/cache.h>
+#include <rocksdb/convenience.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/options.h>
+#include <rocksdb/table.h>
+#include <rocksdb/write_batch.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <system_error>
+#include <unordered_set>
+#include <utility>
+
+#include "storage/keys.h"
+#include "storage/store_impl.h"
+
+namespace shipledger::storage {
+
+using keys::Family;
+
+Status FromRocks(const rocksdb::Status& status, std::string_view what) {
+  if (status.ok()) return Status::Ok();
+  std::string message = std::string(what) + ": " + status.ToString();
+  if (status.IsCorruption()) return Status::DataLoss(std::move(message));
+  if (status.IsNotFound()) return Status::NotFound(std::move(message));
+  return Status::Internal(std::move(message));
+}
+
+Status SerializeValue(const google::protobuf::MessageLite& message, Bytes* out) {
+  out->clear();
+  bool ok = false;
+  {
+    google::protobuf::io::StringOutputStream stream(out);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    ok = message.SerializeToCodedStream(&coded) && !coded.HadError();
+  }  // `coded` trims `out` to the bytes written when destroyed.
+  if (!ok) return Status::Internal("cannot serialize " + message.GetTypeName());
+  return Status::Ok();
+}
+
+Status ParseValue(ByteView data, google::protobuf::MessageLite* message, std::string_view what) {
+  if (!message->ParseFromArray(data.data(), static_cast<int>(data.size()))) {
+    return Status::DataLoss("stored " + std::string(what) + " does not parse as " +
+                            message->GetTypeName());
+  }
+  return Status::Ok();
+}
+
+std::string ShortHex(ByteView data) {
+  constexpr size_t kShown = 8;
+  if (data.size() <= kShown) return ToHex(data);
+  return ToHex(data.substr(0, kShown)) + "...";
+}
+
+Store::Impl::~Impl() {
+  if (db == nullptr) return;
+  for (rocksdb::ColumnFamilyHandle* handle : handles) {
+    db->DestroyColumnFamilyHandle(handle).PermitUncheckedError();
+  }
+  db->Close().PermitUncheckedError();
+  delete db;
+}
+
+Result<bool> Store::Impl::Get(Family family, ByteView key, Bytes* value) const {
+  const rocksdb::Status status =
+      db->Get(rocksdb::ReadOptions(), cf(family), rocksdb::Slice(key.data(), key.size()), value);
+  if (status.IsNotFound()) return false;
+  SL_RETURN_IF_ERROR(FromRocks(
+      status, std::string("read ") + std::string(keys::kFamilyNames[static_cast<size_t>(family)])));
+  return true;
+}
+
+namespace {
+
+// Families read by point lookups of hash-like keys: a bloom filter saves a disk read per miss
+// (HasEvent is asked for every event execution sees).
+bool IsPointLookupFamily(Family family) {
+  switch (family) {
+    case Family::kBlockIndex:
+    case Family::kEventIndex:
+    case Family::kReceipts:
+    case Family::kShipmentState:
+    case Family::kMeta:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// The families that take most bytes: events (certificates and signatures) and block headers.
+bool IsBulkFamily(Family family) { return family == Family::kEvents || family == Family::kBlocks; }
+
+rocksdb::CompressionType PickCompression() {
+  const std::vector<rocksdb::CompressionType> supported = rocksdb::GetSupportedCompressions();
+  for (rocksdb::CompressionType type : {rocksdb::kLZ4Compression, rocksdb::kSnappyCompression}) {
+    if (std::find(supported.begin(), supported.end(), type) != supported.end()) return type;
+  }
+  return rocksdb::kNoCompression;
+}
+
+rocksdb::DBOptions MakeDbOptions(const StoreOptions& options) {
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = options.create_if_missing && !options.read_only;
+  db_options.create_missing_column_families = !options.read_only;
+  db_options.max_open_files = 512;     // bounded: table readers (and their memory) are cached
+  db_options.max_background_jobs = 2;  // the node's machines are small; consensus needs CPU
+  db_options.db_write_buffer_size = 64 << 20;  // all memtables together: keeps RSS bounded
+  db_options.max_total_wal_size = 128 << 20;   // flush idle families so old WALs are freed
+  db_options.bytes_per_sync = 1 << 20;         // smooth SST writeback
+  db_options.keep_log_file_num = 4;
+  db_options.max_log_file_size = 8 << 20;
+  // WAL stays enabled; recovery replays whole write batches only (point-in-time recovery).
+  db_options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+  return db_options;
+}
+
+rocksdb::ColumnFamilyOptions MakeFamilyOptions(Family family,
+                                               const std::shared_ptr<rocksdb::Cache>& cache,
+                                               rocksdb::CompressionType compression) {
+  rocksdb::ColumnFamilyOptions cf_options;
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = cache;
+  // Index and filter blocks live in (and are bounded by) the block cache, not on the heap.
+  table.cache_index_and_filter_blocks = true;
+  table.pin_l0_filter_and_index_blocks_in_cache = true;
+  table.format_version = 5;
+  if (IsPointLookupFamily(family)) {
+    table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+    table.whole_key_filtering = true;
+  }
+  if (IsBulkFamily(family)) table.block_size = 16 << 10;  // compresses repeated certificates
+  cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  cf_options.write_buffer_size = IsBulkFamily(family) ? (16 << 20) : (4 << 20);
+  cf_options.max_write_buffer_number = 2;
+  cf_options.level_compaction_dynamic_level_bytes = true;
+  cf_options.compression = compression;
+  return cf_options;
+}
+
+std::string ChainMismatchMessage(const std::string& dir, std::string_view stored_chain,
+                                 ByteView stored_hash, const model::Genesis& genesis) {
+  return "data dir " + dir + " belongs to chain '" + std::string(stored_chain) + "' (genesis " +
+         ShortHex(stored_hash) + "), not to chain '" + genesis.chain_id + "' (genesis " +
+         ShortHex(genesis.hash) + "); use an empty --data-dir or the right genesis";
+}
+
+}  // namespace
+
+Status Store::Impl::InitOrCheckMeta(const model::Genesis& genesis) {
+  Bytes stored_chain;
+  SL_ASSIGN_OR_RETURN(const bool has_chain, Get(Family::kMeta, keys::kMetaChainId, &stored_chain));
+  if (!has_chain) {
+    // A new store, or one whose creation stopped before this write: it must hold no block.
+    bool has_block = false;
+    SL_RETURN_IF_ERROR(Scan(Family::kBlocks, ByteView(), std::nullopt, [&](ByteView, ByteView) {
+      has_block = true;
+      return false;
+    }));
+    if (has_block) {
+      return Status::DataLoss("data dir " + dir + " holds blocks but no chain id record");
+    }
+    if (options.read_only) {
+      return Status::FailedPrecondition("data dir " + dir + " holds no chain yet");
+    }
+    ChainHead genesis_head;
+    genesis_head.block_hash = genesis.hash;
+    genesis_head.results = Bytes(32, '\0');
+    Bytes version;
+    PutU32BE(&version, keys::kSchemaVersion);
+    rocksdb::WriteBatch batch;
+    rocksdb::ColumnFamilyHandle* meta = cf(Family::kMeta);
+    const Bytes head_value = keys::EncodeHead(genesis_head);
+    SL_RETURN_IF_ERROR(FromRocks(batch.Put(meta, keys::kMetaChainId, genesis.chain_id), "batch"));
+    SL_RETURN_IF_ERROR(FromRocks(batch.Put(meta, keys::kMetaGenesisHash, genesis.hash), "batch"));
+    SL_RETURN_IF_ERROR(FromRocks(batch.Put(meta, keys::kMetaSchemaVersion, version), "batch"));
+    SL_RETURN_IF_ERROR(FromRocks(batch.Put(meta, keys::kMetaHead, head_value), "batch"));
+    rocksdb::WriteOptions write_options;
+    write_options.sync = true;
+    return FromRocks(db->Write(write_options, &batch), "initialise data dir " + dir);
+  }
+
+  Bytes stored_hash;
+  Bytes version_value;
+  SL_ASSIGN_OR_RETURN(const bool has_hash,
+                      Get(Family::kMeta, keys::kMetaGenesisHash, &stored_hash));
+  SL_ASSIGN_OR_RETURN(const bool has_version,
+                      Get(Family::kMeta, keys::kMetaSchemaVersion, &version_value));
+  uint32_t version = 0;
+  if (!has_hash || !has_version || !keys::DecodeU32(version_value, &version)) {
+    return Status::DataLoss("data dir " + dir +
+                            " has a chain id but no valid genesis hash or schema version");
+  }
+  if (stored_chain != genesis.chain_id || stored_hash != genesis.hash) {
+    return Status::FailedPrecondition(
+        ChainMismatchMessage(dir, stored_chain, stored_hash, genesis));
+  }
+  if (version != keys::kSchemaVersion) {
+    return Status::FailedPrecondition("data dir " + dir + " has storage schema version " +
+                                      std::to_string(version) + "; this build reads version " +
+                                      std::to_string(keys::kSchemaVersion));
+  }
+  return Status::Ok();
+}
+
+Status Store::Impl::RecoverHead() {
+  Bytes value;
+  SL_ASSIGN_OR_RETURN(const bool found, Get(Family::kMeta, keys::kMetaHead, &value));
+  ChainHead recovered;
+  if (!found || !keys::DecodeHead(value, &recovered)) {
+    return Status::DataLoss("data dir " + dir + " has no valid head record");
+  }
+  if (recovered.height == 0) {
+    if (recovered.block_hash != genesis_hash) {
+      return Status::DataLoss("data dir " + dir + ": head at height 0 is not the genesis");
+    }
+  } else {
+    Result<v1::Block> header = ReadHeader(recovered.height);
+    if (!header.ok()) {
+      return Status::DataLoss("data dir " + dir + ": head says height " +
+                              std::to_string(recovered.height) + " but " +
+                              header.status().message());
+    }
+    if (header->block_hash() != recovered.block_hash) {
+      return Status::DataLoss("data dir " + dir + ": block " + std::to_string(recovered.height) +
+                              " has hash " + ShortHex(header->block_hash()) +
+                              ", the head record says " + ShortHex(recovered.block_hash));
+    }
+  }
+  Bytes next;
+  SL_ASSIGN_OR_RETURN(const bool has_next,
+                      Get(Family::kBlocks, keys::HeightKey(recovered.height + 1), &next));
+  if (has_next) {
+    return Status::DataLoss("data dir " + dir + " holds block " +
+                            std::to_string(recovered.height + 1) + " above its head record");
+  }
+  std::lock_guard<std::mutex> lock(head_mu);
+  head = std::move(recovered);
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const model::Genesis& genesis,
+                                           const StoreOptions& options) {
+  if (genesis.chain_id.empty() || genesis.hash.empty()) {
+    return Status::InvalidArgument("genesis has no chain id or no hash");
+  }
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const bool exists = fs::exists(fs::path(dir) / "CURRENT", ec);
+  if (!exists) {
+    if (options.read_only || !options.create_if_missing) {
+      return Status::NotFound("no store in data dir " + dir);
+    }
+    fs::create_directories(dir, ec);
+    if (ec) return Status::Internal("cannot create data dir " + dir + ": " + ec.message());
+  }
+
+  auto impl = std::make_unique<Impl>();
+  impl->dir = dir;
+  impl->chain_id = genesis.chain_id;
+  impl->genesis_hash = genesis.hash;
+  impl->options = options;
+  impl->block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
+  const rocksdb::DBOptions db_options = MakeDbOptions(options);
+  const rocksdb::CompressionType compression = PickCompression();
+
+  std::vector<std::string> existing;
+  if (exists) {
+    SL_RETURN_IF_ERROR(FromRocks(rocksdb::DB::ListColumnFamilies(db_options, dir, &existing),
+                                 "list column families of " + dir));
+  }
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  for (int i = 0; i < keys::kFamilyCount; ++i) {
+    const std::string name(keys::kFamilyNames[static_cast<size_t>(i)]);
+    if (options.read_only && std::find(existing.begin(), existing.end(), name) == existing.end()) {
+      return Status::DataLoss("data dir " + dir + " has no column family " + name);
+    }
+    families.emplace_back(
+        name, MakeFamilyOptions(static_cast<Family>(i), impl->block_cache, compression));
+  }
+  // A read-write open must name every family present (a newer schema may have added some).
+  for (const std::string& name : existing) {
+    if (options.read_only) break;
+    if (std::find(keys::kFamilyNames.begin(), keys::kFamilyNames.end(), name) ==
+        keys::kFamilyNames.end()) {
+      families.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    }
+  }
+
+  rocksdb::DB* db = nullptr;
+  const rocksdb::Status status =
+      options.read_only
+          ? rocksdb::DB::OpenForReadOnly(db_options, dir, families, &impl->handles, &db)
+          : rocksdb::DB::Open(db_options, dir, families, &impl->handles, &db);
+  if (!status.ok()) {
+    if (status.IsIOError() && status.ToString().find("lock") != std::string::npos) {
+      return Status::FailedPrecondition(
+          "data dir " + dir + " is in use (is another node running on it?): " + status.ToString());
+    }
+    return FromRocks(status, "open data dir " + dir);
+  }
+  impl->db = db;
+
+  SL_RETURN_IF_ERROR(impl->InitOrCheckMeta(genesis));
+  SL_RETURN_IF_ERROR(impl->RecoverHead());
+  std::unique_ptr<Store> store(new Store());
+  store->impl_ = std::move(impl);
+  return store;
+}
+
+Store::~Store() = default;
+
+ChainHead Store::head() const { return impl_->CurrentHead(); }
+
+namespace {
+
+// What CommitBlock requires beyond the chain linkage: the block, its parsed events and the
+// execution results must describe the same events, in the same order.
+Status CheckBlockConsistent(std::string_view chain_id, const v1::Block& block,
+                            const std::vector<model::EventPtr>& events,
+                            const model::BlockEffects& effects) {
+  const v1::Proposal& proposal = block.proposal();
+  const std::string where = "block " + std::to_string(proposal.height()) + ": ";
+  if (proposal.chain_id() != chain_id) {
+    return Status::InvalidArgument(where + "chain id '" + proposal.chain_id() + "', store holds '" +
+                                   std::string(chain_id) + "'");
+  }
+  if (block.block_hash().empty()) return Status::InvalidArgument(where + "no block hash");
+  if (proposal.event_count() != events.size() ||
+      (block.events_size() != 0 && static_cast<size_t>(block.events_size()) != events.size())) {
+    return Status::InvalidArgument(where + "proposal counts " +
+                                   std::to_string(proposal.event_count()) + " events, " +
+                                   std::to_string(events.size()) + " parsed events given");
+  }
+  if (effects.receipts.size() != events.size()) {
+    return Status::InvalidArgument(where + std::to_string(effects.receipts.size()) +
+                                   " receipts for " + std::to_string(events.size()) + " events");
+  }
+  for (size_t i = 0; i < events.size(); ++i) {
+    const v1::Receipt& receipt = effects.receipts[i];
+    if (events[i] == nullptr) {
+      return Status::InvalidArgument(where + "event " + std::to_string(i) + " is null");
+    }
+    if (receipt.event_id() != events[i]->id || receipt.height() != proposal.height() ||
+        receipt.index() != i) {
+      return Status::InvalidArgument(
+          where + "receipt " + std::to_string(i) + " (event " + ShortHex(receipt.event_id()) +
+          " at " + std::to_string(receipt.height()) + "/" + std::to_string(receipt.index()) +
+          ") does not match event " + ShortHex(events[i]->id));
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status Store::CommitBlock(const v1::Block& block, const std::vector<model::EventPtr>& events,
+                          const model::BlockEffects& effects, ByteView results_digest) {
+  Impl& impl = *impl_;
+  if (impl.options.read_only) {
+    return Status::FailedPrecondition("store in " + impl.dir + " is open read-only");
+  }
+  std::lock_guard<std::mutex> commit_lock(impl.commit_mu);
+  const ChainHead current = impl.CurrentHead();
+  const uint64_t height = block.proposal().height();
+  if (height != current.height + 1) {
+    return Status::FailedPrecondition("block at height " + std::to_string(height) +
+                                      " does not follow the head at height " +
+                                      std::to_string(current.height));
+  }
+  if (block.prev_block_hash() != current.block_hash) {
+    return Status::FailedPrecondition("block " + std::to_string(height) + " links to " +
+                                      ShortHex(block.prev_block_hash()) +
+                                      ", the head block hash is " + ShortHex(current.block_hash));
+  }
+  SL_RETURN_IF_ERROR(CheckBlockConsistent(impl.chain_id, block, events, effects));
+
+  rocksdb::WriteBatch batch;
+  Bytes value;
+  auto put = [&](Family family, ByteView key, ByteView data) {
+    return FromRocks(batch.Put(impl.cf(family), rocksdb::Slice(key.data(), key.size()),
+                               rocksdb::Slice(data.data(), data.size())),
+                     "batch");
+  };
+
+  // The header: the block without its events, which are stored once, under events.
+  v1::Block header;
+  *header.mutable_proposal() = block.proposal();
+  *header.mutable_certificate() = block.certificate();
+  header.set_block_hash(block.block_hash());
+  header.set_prev_block_hash(block.prev_block_hash());
+  const Bytes height_key = keys::HeightKey(height);
+  SL_RETURN_IF_ERROR(SerializeValue(header, &value));
+  SL_RETURN_IF_ERROR(put(Family::kBlocks, height_key, value));
+  SL_RETURN_IF_ERROR(put(Family::kBlockIndex, block.block_hash(), height_key));
+
+  std::unordered_set<ByteView> indexed;  // ids indexed by this batch; views into `events`
+  indexed.reserve(events.size());
+  for (size_t i = 0; i < events.size(); ++i) {
+    const model::AdmittedEvent& event = *events[i];
+    const v1::Receipt& receipt = effects.receipts[i];
+    const auto index = static_cast<uint32_t>(i);
+    const Bytes event_key = keys::EventKey(height, index);
+    SL_RETURN_IF_ERROR(SerializeValue(event.signed_event, &value));
+    SL_RETURN_IF_ERROR(put(Family::kEvents, event_key, value));
+
+    // The first committed copy of an id keeps its location and receipt: a DUPLICATE (or a
+    // repeated id inside this block) is stored in the block but indexed nowhere.
+    bool index_it = !indexed.contains(event.id);
+    if (index_it && receipt.code() == v1::RESULT_CODE_DUPLICATE) {
+      SL_ASSIGN_OR_RETURN(const bool known, impl.ContainsEvent(event.id));
+      index_it = !known;
+    }
+    const std::string& shipment_id = event.event.shipment_id();
+    if (index_it) {
+      indexed.insert(event.id);
+      SL_RETURN_IF_ERROR(put(Family::kEventIndex, event.id, event_key));
+      SL_RETURN_IF_ERROR(SerializeValue(receipt, &value));
+      SL_RETURN_IF_ERROR(put(Family::kReceipts, event.id, value));
+      SL_RETURN_IF_ERROR(put(Family::kShipmentEvents,
+                             keys::ShipmentEventKey(shipment_id, height, index), event.id));
+    }
+    if (receipt.code() == v1::RESULT_CODE_VALID) {
+      for (const v1::Reference& reference : event.event.references()) {
+        SL_RETURN_IF_ERROR(put(Family::kReferenceIndex,
+                               keys::ReferenceKey(reference.kind(), reference.value(), shipment_id),
+                               ByteView()));
+      }
+    }
+  }
+
+  for (const auto& [shipment_id, state] : effects.state_writes) {
+    SL_RETURN_IF_ERROR(SerializeValue(state, &value));
+    SL_RETURN_IF_ERROR(put(Family::kShipmentState, shipment_id, value));
+  }
+  const Store::ResultsRecord record{effects.receipts_root, effects.state_writes_digest,
+                                    Bytes(results_digest)};
+  SL_RETURN_IF_ERROR(put(Family::kResults, height_key, keys::EncodeResults(record)));
+
+  ChainHead next;
+  next.height = height;
+  next.block_hash = block.block_hash();
+  next.results = Bytes(results_digest);
+  next.block_time_ms = block.proposal().timestamp_ms();
+  next.event_count = current.event_count + events.size();
+  SL_RETURN_IF_ERROR(put(Family::kMeta, keys::kMetaHead, keys::EncodeHead(next)));
+
+  rocksdb::WriteOptions write_options;
+  write_options.sync = impl.options.sync_writes;
+  SL_RETURN_IF_ERROR(
+      FromRocks(impl.db->Write(write_options, &batch), "commit block " + std::to_string(height)));
+  std::lock_guard<std::mutex> head_lock(impl.head_mu);
+  impl.head = std::move(next);
+  return Status::Ok();
+}
+
+}  // namespace shipledger::storage

@@ -1,0 +1,89 @@
+// Internal to storage/: the state behind Store, shared by store.cc (open, recovery, commit) and
+// store_read.cc (queries). Not included outside this folder.
+#pragma once
+
+#include <rocksdb/db.h>
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "shipledger/bytes.h"
+#include "shipledger/status.h"
+#include "storage/keys.h"
+#include "storage/store.h"
+
+namespace shipledger::storage {
+
+// Maps a RocksDB status: Corruption -> DATA_LOSS, NotFound -> NOT_FOUND, others -> INTERNAL.
+Status FromRocks(const rocksdb::Status& status, std::string_view what);
+
+// Protobuf (de)serialization for stored values. Serialization is deterministic, so that equal
+// messages are stored as equal bytes on every node.
+Status SerializeValue(const google::protobuf::MessageLite& message, Bytes* out);
+// DATA_LOSS naming `what` when the bytes do not parse.
+Status ParseValue(ByteView data, google::protobuf::MessageLite* message, std::string_view what);
+
+// The first 8 bytes of `data` in hex followed by "..." (for messages), or all of it if shorter.
+std::string ShortHex(ByteView data);
+
+struct Store::Impl {
+  ~Impl();
+
+  rocksdb::ColumnFamilyHandle* cf(keys::Family family) const {
+    return handles[static_cast<size_t>(family)];
+  }
+  // Point read. Returns false when the key is absent; INTERNAL / DATA_LOSS on RocksDB errors.
+  Result<bool> Get(keys::Family family, ByteView key, Bytes* value) const;
+  // Calls fn(key, value) for the keys in [lower, upper) in order (no upper bound when nullopt)
+  // until fn returns false. Callers record their own decoding errors before returning false.
+  template <typename Fn>
+  Status Scan(keys::Family family, ByteView lower, const std::optional<Bytes>& upper,
+              Fn&& fn) const;
+  Result<v1::Block> ReadHeader(uint64_t height) const;
+  // Open: checks the chain identity recorded in meta, or records it in a new store.
+  Status InitOrCheckMeta(const model::Genesis& genesis);
+  // Open: loads the head from meta and checks it against the blocks family.
+  Status RecoverHead();
+  Result<bool> ContainsEvent(ByteView event_id) const;
+  ChainHead CurrentHead() const {
+    std::lock_guard<std::mutex> lock(head_mu);
+    return head;
+  }
+
+  // Set by Open, constant afterwards.
+  std::string dir;
+  std::string chain_id;
+  Bytes genesis_hash;
+  StoreOptions options;
+  std::shared_ptr<rocksdb::Cache> block_cache;
+  rocksdb::DB* db = nullptr;                          // owned; closed by ~Impl
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;  // by keys::Family, then unknown families
+
+  std::mutex commit_mu;  // serializes CommitBlock (documented single caller; cheap insurance)
+  mutable std::mutex head_mu;
+  ChainHead head;  // guarded by head_mu; changed only after a successful commit write
+};
+
+template <typename Fn>
+Status Store::Impl::Scan(keys::Family family, ByteView lower, const std::optional<Bytes>& upper,
+                         Fn&& fn) const {
+  rocksdb::ReadOptions read_options;
+  rocksdb::Slice upper_slice;
+  if (upper.has_value()) {
+    upper_slice = rocksdb::Slice(upper->data(), upper->size());
+    read_options.iterate_upper_bound = &upper_slice;
+  }
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(read_options, cf(family)));
+  for (it->Seek(rocksdb::Slice(lower.data(), lower.size())); it->Valid(); it->Next()) {
+    const rocksdb::Slice key = it->key();
+    const rocksdb::Slice value = it->value();
+    if (!fn(ByteView(key.data(), key.size()), ByteView(value.data(), value.size()))) break;
+  }
+  return FromRocks(it->status(), std::string("scan ") +
+                                     std::string(keys::kFamilyNames[static_cast<size_t>(family)]));
+}
+
+}  // namespace shipledger::storage

@@ -1,0 +1,196 @@
+// Store queries (DESIGN §7). Every read sees whole blocks only: a block and everything it
+// changes become visible together, as one WriteBatch.
+#include <string>
+#include <utility>
+
+#include "shipledger/check.h"
+#include "storage/keys.h"
+#include "storage/store.h"
+#include "storage/store_impl.h"
+
+namespace shipledger::storage {
+
+using keys::Family;
+
+Result<v1::Block> Store::Impl::ReadHeader(uint64_t height) const {
+  Bytes value;
+  SL_ASSIGN_OR_RETURN(const bool found, Get(Family::kBlocks, keys::HeightKey(height), &value));
+  if (!found) {
+    return Status::NotFound("no block at height " + std::to_string(height) + " (head is " +
+                            std::to_string(CurrentHead().height) + ")");
+  }
+  v1::Block header;
+  SL_RETURN_IF_ERROR(ParseValue(value, &header, "block " + std::to_string(height)));
+  return header;
+}
+
+Result<bool> Store::Impl::ContainsEvent(ByteView event_id) const {
+  Bytes value;
+  return Get(Family::kEventIndex, event_id, &value);
+}
+
+Result<v1::Block> Store::GetBlockHeader(uint64_t height) const { return impl_->ReadHeader(height); }
+
+Result<v1::Block> Store::GetBlock(uint64_t height) const {
+  SL_ASSIGN_OR_RETURN(v1::Block block, impl_->ReadHeader(height));
+  // The events were written in the header's batch, so this later read sees all of them.
+  Status decode_status;
+  uint32_t expected = 0;
+  SL_RETURN_IF_ERROR(impl_->Scan(
+      Family::kEvents, keys::EventKey(height, 0), keys::PrefixSuccessor(keys::HeightKey(height)),
+      [&](ByteView key, ByteView value) {
+        EventLocation location;
+        if (!keys::DecodeEventKey(key, &location) || location.index != expected) {
+          decode_status = Status::DataLoss("block " + std::to_string(height) + ": event " +
+                                           std::to_string(expected) + " is missing");
+          return false;
+        }
+        decode_status =
+            ParseValue(value, block.add_events(),
+                       "event " + std::to_string(height) + "/" + std::to_string(location.index));
+        ++expected;
+        return decode_status.ok();
+      }));
+  SL_RETURN_IF_ERROR(decode_status);
+  if (expected != block.proposal().event_count()) {
+    return Status::DataLoss("block " + std::to_string(height) + " counts " +
+                            std::to_string(block.proposal().event_count()) + " events, " +
+                            std::to_string(expected) + " are stored");
+  }
+  return block;
+}
+
+Result<uint64_t> Store::GetHeightByHash(ByteView block_hash) const {
+  Bytes value;
+  SL_ASSIGN_OR_RETURN(const bool found, impl_->Get(Family::kBlockIndex, block_hash, &value));
+  if (!found) return Status::NotFound("no block with hash " + ToHex(block_hash));
+  uint64_t height = 0;
+  if (!keys::DecodeU64(value, &height)) {
+    return Status::DataLoss("block index entry of " + ToHex(block_hash) + " is malformed");
+  }
+  return height;
+}
+
+Result<EventLocation> Store::GetEventLocation(ByteView event_id) const {
+  Bytes value;
+  SL_ASSIGN_OR_RETURN(const bool found, impl_->Get(Family::kEventIndex, event_id, &value));
+  if (!found) return Status::NotFound("no event with id " + ToHex(event_id));
+  EventLocation location;
+  if (!keys::DecodeEventKey(value, &location)) {
+    return Status::DataLoss("event index entry of " + ToHex(event_id) + " is malformed");
+  }
+  return location;
+}
+
+Result<v1::SignedEvent> Store::GetEvent(ByteView event_id) const {
+  SL_ASSIGN_OR_RETURN(const EventLocation location, GetEventLocation(event_id));
+  Result<v1::SignedEvent> event = GetEventAt(location);
+  if (!event.ok() && event.status().code() == Code::kNotFound) {
+    return Status::DataLoss("event " + ToHex(event_id) + " is indexed at " +
+                            std::to_string(location.height) + "/" + std::to_string(location.index) +
+                            " but not stored there");
+  }
+  return event;
+}
+
+Result<v1::SignedEvent> Store::GetEventAt(EventLocation location) const {
+  Bytes value;
+  const std::string where = std::to_string(location.height) + "/" + std::to_string(location.index);
+  SL_ASSIGN_OR_RETURN(
+      const bool found,
+      impl_->Get(Family::kEvents, keys::EventKey(location.height, location.index), &value));
+  if (!found) return Status::NotFound("no event at height/index " + where);
+  v1::SignedEvent event;
+  SL_RETURN_IF_ERROR(ParseValue(value, &event, "event " + where));
+  return event;
+}
+
+Result<v1::Receipt> Store::GetReceipt(ByteView event_id) const {
+  Bytes value;
+  SL_ASSIGN_OR_RETURN(const bool found, impl_->Get(Family::kReceipts, event_id, &value));
+  if (!found) return Status::NotFound("no receipt for event " + ToHex(event_id));
+  v1::Receipt receipt;
+  SL_RETURN_IF_ERROR(ParseValue(value, &receipt, "receipt of " + ToHex(event_id)));
+  return receipt;
+}
+
+Result<std::vector<Bytes>> Store::GetShipmentEventIds(std::string_view shipment_id) const {
+  const Bytes prefix = keys::ShipmentEventsPrefix(shipment_id);
+  std::vector<Bytes> ids;
+  SL_RETURN_IF_ERROR(impl_->Scan(Family::kShipmentEvents, prefix, keys::PrefixSuccessor(prefix),
+                                 [&](ByteView, ByteView value) {
+                                   ids.emplace_back(value);
+                                   return true;
+                                 }));
+  return ids;
+}
+
+Result<std::vector<v1::ShipmentState>> Store::ListShipments(std::string_view after_id,
+                                                            uint32_t limit) const {
+  std::vector<v1::ShipmentState> states;
+  if (limit == 0) return states;
+  // after_id ‖ 0x00 is the smallest key greater than after_id.
+  Bytes start;
+  if (!after_id.empty()) {
+    start.assign(after_id);
+    start.push_back('\0');
+  }
+  Status decode_status;
+  SL_RETURN_IF_ERROR(
+      impl_->Scan(Family::kShipmentState, start, std::nullopt, [&](ByteView key, ByteView value) {
+        decode_status = ParseValue(value, &states.emplace_back(), "state of " + std::string(key));
+        return decode_status.ok() && states.size() < limit;
+      }));
+  SL_RETURN_IF_ERROR(decode_status);
+  return states;
+}
+
+Result<std::vector<std::string>> Store::FindShipments(std::string_view kind,
+                                                      std::string_view value) const {
+  const Bytes prefix = keys::ReferencePrefix(kind, value);
+  std::vector<std::string> shipment_ids;
+  // One key per (reference, shipment): the scan yields each shipment once, in id order.
+  SL_RETURN_IF_ERROR(impl_->Scan(Family::kReferenceIndex, prefix, keys::PrefixSuccessor(prefix),
+                                 [&](ByteView key, ByteView) {
+                                   shipment_ids.emplace_back(key.substr(prefix.size()));
+                                   return true;
+                                 }));
+  return shipment_ids;
+}
+
+Result<Store::ResultsRecord> Store::GetResults(uint64_t height) const {
+  if (height == 0) {
+    // results_0 = 32 zero bytes (DESIGN §5); the genesis has no receipts or state writes.
+    return ResultsRecord{Bytes(), Bytes(), Bytes(32, '\0')};
+  }
+  Bytes value;
+  SL_ASSIGN_OR_RETURN(const bool found,
+                      impl_->Get(Family::kResults, keys::HeightKey(height), &value));
+  if (!found) return Status::NotFound("no results at height " + std::to_string(height));
+  ResultsRecord record;
+  if (!keys::DecodeResults(value, &record)) {
+    return Status::DataLoss("results record at height " + std::to_string(height) + " is malformed");
+  }
+  return record;
+}
+
+// StateReader has no error channel, and execution must not read a missing state where a
+// stored one is unreadable (its receipts would silently diverge): a failed read stops the node.
+std::optional<v1::ShipmentState> Store::GetShipmentState(std::string_view shipment_id) const {
+  Bytes value;
+  Result<bool> found = impl_->Get(Family::kShipmentState, shipment_id, &value);
+  SHIPLEDGER_CHECK_MSG(found.ok(), found.status().ToString().c_str());
+  if (!*found) return std::nullopt;
+  v1::ShipmentState state;
+  const Status parsed = ParseValue(value, &state, "state of " + std::string(shipment_id));
+  SHIPLEDGER_CHECK_MSG(parsed.ok(), parsed.ToString().c_str());
+  return state;
+}
+
+bool Store::HasEvent(ByteView event_id) const {
+  Result<bool> found = impl_->ContainsEvent(event_id);
+  SHIPLEDGER_CHECK_MSG(found.ok(), found.status().ToString().c_str());
+  return *found;
+}
+
+}  // namespace shipledger::storage
