@@ -1,0 +1,286 @@
+#include "cli/cli_app.h"
+
+#include "cli/output.h"
+
+namespace shipledger::cli {
+
+namespace {
+
+const char kGlobalFooter[] =
+    "Global options, accepted before or after the command:\n"
+    "  --node HOST:PORT   the node to talk to (default 127.0.0.1:7050)\n"
+    "  --json             print one JSON document (watch: one per line)";
+
+// A CLI11 validator from a function returning a Status: its message becomes the usage error.
+template <typename Fn>
+CLI::Validator StatusCheck(std::string description, Fn fn) {
+  return CLI::Validator(
+      [fn](std::string& value) -> std::string {
+        Status s = fn(value);
+        return s.ok() ? std::string() : s.message();
+      },
+      std::move(description));
+}
+
+CLI::Validator EventTypeCheck() {
+  return StatusCheck("TYPE", [](const std::string& v) { return ParseEventTypeName(v).status(); });
+}
+
+CLI::Validator KeyValueCheck(const std::string& flag, const std::string& example) {
+  return StatusCheck("KEY=VALUE", [flag, example](const std::string& v) {
+    return ParseKeyValue(v, flag, example).status();
+  });
+}
+
+CLI::Validator TimeCheck() {
+  return StatusCheck("TIME", [](const std::string& v) { return ParseTime(v).status(); });
+}
+
+}  // namespace
+
+CliApp::CliApp()
+    : app_(
+          "shipledger: operator CLI of a shipledger network (permissioned ledger of shipment "
+          "events)",
+          "shipledger") {
+  // Subcommands inherit fallthrough: a global option after the command reaches the app.
+  app_.fallthrough();
+  app_.require_subcommand(1);
+  app_.footer(kGlobalFooter);
+  app_.add_option("--node", options_.global.node, "Node to talk to, HOST:PORT")
+      ->capture_default_str();
+  app_.add_flag("--json", options_.global.json, "Print JSON instead of text");
+  AddNetworkCommands();
+  AddEventCommands();
+  AddReadCommands();
+  AddVerifyCommand();
+}
+
+CLI::App* CliApp::AddCommand(CLI::App* parent, const std::string& name,
+                             const std::string& description, Runner runner) {
+  CLI::App* sub = parent->add_subcommand(name, description);
+  sub->footer(kGlobalFooter);
+  if (runner) {
+    runners_[sub] = std::move(runner);
+  } else {
+    sub->require_subcommand(1);
+  }
+  return sub;
+}
+
+void CliApp::AddNetworkCommands() {
+  CLI::App* network = AddCommand(&app_, "network", "Set up a development network");
+  NetworkInitOptions& init = options_.network_init;
+  CLI::App* cmd = AddCommand(
+      network, "init",
+      "Create CAs, node and client identities, genesis.yaml and node configs in --out",
+      [this](const Io& io) { return RunNetworkInit(options_.global, options_.network_init, io); });
+  cmd->add_option("--out", init.out_dir, "Folder to create the network in")->required();
+  cmd->add_option("--orgs", init.orgs,
+                  "Organisations, NAME:ROLE[:client],... (roles: exporter, forwarder, carrier, "
+                  "customs, importer, inspector; :client runs no node)")
+      ->required();
+  cmd->add_option("--base-port", init.base_port,
+                  "First port: node i serves gRPC on P+2i, peers on P+2i+1")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 65534));
+  cmd->add_option("--chain-id", init.chain_id, "Chain id (default: shipledger-dev-<random hex>)");
+
+  CLI::App* identity = AddCommand(&app_, "identity", "Manage client identities");
+  IdentityIssueOptions& issue = options_.identity_issue;
+  cmd = AddCommand(identity, "issue", "Issue a client identity into ORG_DIR/clients/NAME/",
+                   [this](const Io& io) {
+                     return RunIdentityIssue(options_.global, options_.identity_issue, io);
+                   });
+  cmd->add_option("--org-dir", issue.org_dir,
+                  "The organisation's folder (DIR/NAME of network "
+                  "init; its ca/ signs the identity)")
+      ->required();
+  cmd->add_option("--name", issue.name, "Name of the identity (its certificate's CN)")->required();
+  cmd->add_option("--validity-days", issue.validity_days, "Days the certificate is valid")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 36500));
+}
+
+void CliApp::AddEventCommands() {
+  CLI::App* event = AddCommand(&app_, "event", "Submit and inspect shipment events");
+  EventSubmitOptions& o = options_.event_submit;
+  CLI::App* cmd = AddCommand(
+      event, "submit",
+      "Sign an event with --identity (and each --cosigner) and submit it to the node",
+      [this](const Io& io) { return RunEventSubmit(options_.global, options_.event_submit, io); });
+  cmd->add_option("--identity", o.identity_dir, "Identity folder of the signer (cert.pem, key.pem)")
+      ->required();
+  CLI::Option* shipment = cmd->add_option("--shipment", o.flags.shipment_id, "Shipment id");
+  CLI::Option* type = cmd->add_option("--type", o.flags.type,
+                                      "Event type in snake_case: booked, pickup, handover, ...")
+                          ->check(EventTypeCheck());
+  CLI::Option* location =
+      cmd->add_option("--location", o.flags.location, "Where it happened, UN/LOCODE (DEHAM)");
+  CLI::Option* refs = cmd->add_option("--ref", o.flags.references,
+                                      "Business reference KIND=VALUE (booking, bill_of_lading, "
+                                      "container, purchase_order, invoice, awb, seal, "
+                                      "customs_declaration); repeatable")
+                          ->allow_extra_args(false)
+                          ->check(KeyValueCheck("--ref", "booking=BK-2026-001"));
+  CLI::Option* details = cmd->add_option("--detail", o.flags.details,
+                                         "Clear detail KEY=VALUE (never personal data); repeatable")
+                             ->allow_extra_args(false)
+                             ->check(KeyValueCheck("--detail", "vessel=MAERSK-ESSEX"));
+  CLI::Option* parties =
+      cmd->add_option("--party", o.flags.parties,
+                      "Organisation party to the shipment (booked events); repeatable")
+          ->allow_extra_args(false);
+  CLI::Option* time = cmd->add_option("--time", o.flags.time,
+                                      "When it happened: ISO-8601 or Unix ms (default: now)")
+                          ->check(TimeCheck());
+  cmd->add_option("--cosigner", o.cosigner_dirs,
+                  "Identity folder of a required co-signer (e.g. the receiver of a handover); "
+                  "repeatable")
+      ->allow_extra_args(false);
+  cmd->add_option("--file", o.file,
+                  "The event as JSON (shipledger.v1.Event); chain_id, signer_org, "
+                  "cosigner_orgs, occurred_at_ms and nonce are filled when absent")
+      ->excludes(shipment)
+      ->excludes(type)
+      ->excludes(location)
+      ->excludes(refs)
+      ->excludes(details)
+      ->excludes(parties)
+      ->excludes(time);
+  cmd->add_flag("--wait", o.wait, "Wait until the event is committed and print its receipt");
+
+  cmd =
+      AddCommand(event, "show", "Show one event: fields, signer, co-signers, block, receipt",
+                 [this](const Io& io) { return RunEventShow(options_.global, options_.show, io); });
+  cmd->add_option("EVENT_ID", options_.show.id, "Event id (64 hex characters)")->required();
+}
+
+void CliApp::AddReadCommands() {
+  CLI::App* chain = AddCommand(&app_, "chain", "The chain as a whole");
+  AddCommand(chain, "info", "Height, head hash, chain id, genesis hash, event count",
+             [this](const Io& io) { return RunChainInfo(options_.global, io); });
+
+  CLI::App* block = AddCommand(&app_, "block", "Committed blocks");
+  CLI::App* cmd = AddCommand(block, "show", "Show one block and its events", [this](const Io& io) {
+    return RunBlockShow(options_.global, options_.show, io);
+  });
+  cmd->add_option("HEIGHT_OR_HASH", options_.show.id, "Block height, or block hash (64 hex)")
+      ->required();
+
+  CLI::App* shipment = AddCommand(&app_, "shipment", "Track shipments");
+  cmd = AddCommand(shipment, "show", "A shipment's state and timeline", [this](const Io& io) {
+    return RunShipmentShow(options_.global, options_.show, io);
+  });
+  cmd->add_option("SHIPMENT_ID", options_.show.id, "Shipment id")->required();
+  cmd = AddCommand(shipment, "list", "Shipments on the chain, in id order", [this](const Io& io) {
+    return RunShipmentList(options_.global, options_.shipment_list, io);
+  });
+  cmd->add_option("--page-size", options_.shipment_list.page_size, "Shipments per page")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
+  cmd->add_option("--page-token", options_.shipment_list.page_token,
+                  "Continue after a previous page (its next page token)");
+  cmd->add_flag("--all", options_.shipment_list.all, "Fetch every page");
+  cmd = AddCommand(shipment, "find", "Shipments by business reference", [this](const Io& io) {
+    return RunShipmentFind(options_.global, options_.shipment_find, io);
+  });
+  cmd->add_option("--ref", options_.shipment_find.reference,
+                  "Reference KIND=VALUE, e.g. bill_of_lading=MAEU123456789")
+      ->required()
+      ->check(KeyValueCheck("--ref", "bill_of_lading=MAEU123456789"));
+
+  cmd = AddCommand(&app_, "watch", "Print committed events as they happen (Ctrl-C to stop)",
+                   [this](const Io& io) { return RunWatch(options_.global, options_.watch, io); });
+  cmd->add_option("--from-height", options_.watch.from_height,
+                  "Start at this height (default: the first block); resume with last + 1");
+  cmd->add_option("--shipment", options_.watch.shipment_id, "Only this shipment's events");
+  cmd->add_option("--count", options_.watch.count, "Stop after N events (default: never)");
+
+  AddCommand(&app_, "status", "The node's status: view, primary, height, mempool, ...",
+             [this](const Io& io) { return RunStatus(options_.global, io); });
+}
+
+void CliApp::AddVerifyCommand() {
+  VerifyOptions& o = options_.verify;
+  CLI::App* cmd = AddCommand(
+      &app_, "verify",
+      "Verify the whole chain against a genesis file (offline with --data-dir, else via --node)",
+      [this](const Io& io) { return RunVerify(options_.global, options_.verify, io); });
+  cmd->footer(
+      "Recomputes every block hash and link, events Merkle root, commit certificate, event "
+      "signature,\ncertificate chain (at block time) and co-signature. Exit 0: chain OK; 2: "
+      "chain BROKEN at\nthe height printed; 1: could not check (unreadable source, wrong "
+      "genesis).\n\n" +
+      std::string(kGlobalFooter));
+  cmd->add_option("--genesis", o.genesis_path, "The network's genesis.yaml")->required();
+  cmd->add_option("--data-dir", o.data_dir, "A node's data dir, read offline (read-only)");
+  cmd->add_option("--expect-genesis-hash", o.expect_genesis_hash,
+                  "Refuse a genesis file with another hash (64 hex)");
+}
+
+const CLI::App* CliApp::Selected() const {
+  const CLI::App* current = &app_;
+  while (true) {
+    auto subs = current->get_subcommands();
+    if (subs.empty()) break;
+    current = subs.front();
+  }
+  return current;
+}
+
+std::string CliApp::command() const {
+  std::string out;
+  const CLI::App* current = &app_;
+  while (true) {
+    auto subs = current->get_subcommands();
+    if (subs.empty()) break;
+    current = subs.front();
+    if (!out.empty()) out += ' ';
+    out += current->get_name();
+  }
+  return out;
+}
+
+std::optional<int> CliApp::Parse(const std::vector<std::string>& args, const Io& io) {
+  std::vector<const char*> argv = {"shipledger"};
+  for (const auto& a : args) argv.push_back(a.c_str());
+  try {
+    app_.parse(static_cast<int>(argv.size()), argv.data());
+  } catch (const CLI::CallForHelp& e) {
+    return app_.exit(e, io.out, io.err);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app_.exit(e, io.out, io.err);
+  } catch (const CLI::ParseError& e) {
+    const CLI::App* selected = Selected();
+    const std::string path = command().empty() ? "shipledger" : "shipledger " + command();
+    if (runners_.count(selected) == 0) {
+      // No command (or a group without its command): show what is on offer.
+      const size_t space = path.rfind(' ');
+      io.err << selected->help(space == std::string::npos ? "" : path.substr(0, space));
+    }
+    io.err << "error: " << e.what() << "\nrun '" << path << " --help' for usage\n";
+    return kExitUsage;
+  }
+  options_.global.node_given = app_.get_option("--node")->count() > 0;
+  return std::nullopt;
+}
+
+int CliApp::Run(const Io& io) {
+  auto it = runners_.find(Selected());
+  if (it == runners_.end()) {
+    io.err << app_.help();
+    return kExitUsage;
+  }
+  return it->second(io);
+}
+
+int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  const Io io{out, err};
+  CliApp app;
+  if (auto exit_code = app.Parse(args, io)) return *exit_code;
+  return app.Run(io);
+}
+
+}  // namespace shipledger::cli

@@ -1,0 +1,68 @@
+// The `shipledger` command line: CLI11 wiring of every command and option, then dispatch to the
+// command functions of commands.h. Global options (--node, --json) are accepted before or
+// after the command; `--help` works at every level.
+// Thread-safety: used by one thread.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/commands.h"
+
+namespace shipledger::cli {
+
+// Everything a command line can set.
+struct CliOptions {
+  GlobalOptions global;
+  NetworkInitOptions network_init;
+  IdentityIssueOptions identity_issue;
+  EventSubmitOptions event_submit;
+  ShowOptions show;  // event show, block show, shipment show
+  ShipmentListOptions shipment_list;
+  ShipmentFindOptions shipment_find;
+  WatchOptions watch;
+  VerifyOptions verify;
+};
+
+class CliApp {
+ public:
+  CliApp();
+  CliApp(const CliApp&) = delete;
+  CliApp& operator=(const CliApp&) = delete;
+
+  // Parses `args` (without the program name) into options(). Returns nullopt when a command
+  // was selected (call Run); otherwise the exit code of a run that parsing completed: 0 after
+  // printing help to io.out, kExitUsage after printing a usage error to io.err.
+  std::optional<int> Parse(const std::vector<std::string>& args, const Io& io);
+
+  // Runs the selected command. REQUIRES: Parse returned nullopt.
+  int Run(const Io& io);
+
+  const CliOptions& options() const { return options_; }
+  // The selected command, e.g. "event submit"; empty before a successful Parse.
+  std::string command() const;
+
+ private:
+  using Runner = std::function<int(const Io&)>;
+  CLI::App* AddCommand(CLI::App* parent, const std::string& name, const std::string& description,
+                       Runner runner = nullptr);
+  void AddNetworkCommands();
+  void AddEventCommands();
+  void AddReadCommands();
+  void AddVerifyCommand();
+  // The deepest subcommand selected by the last parse (the app itself if none).
+  const CLI::App* Selected() const;
+
+  CliOptions options_;
+  CLI::App app_;
+  std::map<const CLI::App*, Runner> runners_;
+};
+
+// Parses and runs a command line; what shipledger_main.cc calls.
+int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err);
+
+}  // namespace shipledger::cli

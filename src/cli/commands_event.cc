@@ -1,0 +1,207 @@
+// `event submit` and `event show`.
+#include "cli/commands.h"
+#include "cli/json.h"
+#include "cli/output.h"
+#include "cli/views.h"
+#include "config/identity.h"
+#include "crypto/x509.h"
+#include "model/event.h"
+#include "shipledger/bytes.h"
+#include "shipledger/clock.h"
+
+namespace shipledger::cli {
+
+namespace {
+
+Result<config::Identity> LoadIdentityFlag(const std::string& dir, std::string_view flag) {
+  auto identity = config::LoadIdentity(dir);
+  if (!identity.ok()) {
+    return identity.status().WithContext(
+        std::string(flag) + " " + dir + " (an identity folder holds cert.pem and key.pem; " +
+        "create one with: shipledger identity issue --org-dir DIR/ORG --name N)");
+  }
+  return identity;
+}
+
+Result<v1::Event> BuildUnsignedEvent(const EventSubmitOptions& options) {
+  if (options.file.empty()) return EventFromFlags(options.flags);
+  SL_ASSIGN_OR_RETURN(std::string json, crypto::ReadFile(options.file));
+  auto event = EventFromJson(json);
+  if (!event.ok()) return event.status().WithContext(options.file);
+  return event;
+}
+
+// Exit code for a receipt: VALID 0, REJECTED kExitRejected, anything else kExitFailure.
+int ReceiptExitCode(const v1::Receipt& receipt) {
+  switch (receipt.code()) {
+    case v1::RESULT_CODE_VALID:
+      return kExitOk;
+    case v1::RESULT_CODE_REJECTED:
+      return kExitRejected;
+    default:
+      return kExitFailure;
+  }
+}
+
+int PrintSubmitResult(const GlobalOptions& global, const EventSubmitOptions& options,
+                      const Bytes& event_id, const v1::SubmitResult& result, const Io& io) {
+  const auto code = static_cast<Code>(result.code());
+  const bool admitted = code == Code::kOk;
+  const bool known = code == Code::kAlreadyExists;
+  int exit_code = kExitFailure;
+  if (result.has_receipt()) {
+    exit_code = ReceiptExitCode(result.receipt());
+  } else if (known || (admitted && !options.wait)) {
+    exit_code = kExitOk;
+  }
+  const std::string id = ToHex(event_id);
+  if (global.json) {
+    JsonObject doc;
+    doc.Set("event_id", std::string_view(id));
+    doc.Set("status", CodeName(code));
+    doc.Set("message", std::string_view(result.message()));
+    if (result.has_receipt()) {
+      doc.Set("height", result.receipt().height());
+      doc.Set("receipt", ReceiptJson(result.receipt()));
+    } else {
+      doc.SetNull("height");
+      doc.SetNull("receipt");
+    }
+    PrintJson(io.out, doc);
+    return exit_code;
+  }
+  if (!admitted && !known) {
+    io.err << "error: " << CodeName(code) << ": " << result.message() << '\n';
+    return kExitFailure;
+  }
+  io.out << "event " << id << (known ? " already on the chain" : " admitted") << '\n';
+  if (result.has_receipt()) {
+    const v1::Receipt& r = result.receipt();
+    io.out << "committed at height " << r.height() << ": " << ReceiptSummary(r) << '\n';
+    if (r.code() == v1::RESULT_CODE_DUPLICATE) {
+      io.err << "error: an identical event was committed earlier; this copy changed nothing\n";
+    }
+  } else if (options.wait && admitted) {
+    io.err << "error: the event was admitted but not committed within the node's wait; look "
+              "it up later with: shipledger event show "
+           << id << '\n';
+  } else if (known) {
+    io.out << "not committed yet; look it up later with: shipledger event show " << id << '\n';
+  }
+  return exit_code;
+}
+
+}  // namespace
+
+int RunEventSubmit(const GlobalOptions& global, const EventSubmitOptions& options, const Io& io) {
+  auto signer = LoadIdentityFlag(options.identity_dir, "--identity");
+  if (!signer.ok()) return ReportError(io, signer.status());
+  std::vector<config::Identity> cosigners;
+  for (const auto& dir : options.cosigner_dirs) {
+    auto cosigner = LoadIdentityFlag(dir, "--cosigner");
+    if (!cosigner.ok()) return ReportError(io, cosigner.status());
+    cosigners.push_back(std::move(cosigner).value());
+  }
+  auto event = BuildUnsignedEvent(options);
+  if (!event.ok()) return ReportError(io, event.status());
+  if (event->type() == v1::EVENT_TYPE_HANDOVER && cosigners.empty()) {
+    return ReportError(io, Status::InvalidArgument(
+                               "a handover needs the receiving organisation's co-signature: add "
+                               "--cosigner DIR/RECEIVER/clients/NAME"));
+  }
+
+  NodeClient client(global.node);
+  auto info = client.GetChainInfo();
+  if (!info.ok()) return ReportError(io, info.status());
+  Status filled =
+      FillEvent(&*event, info->chain_id(), *signer, cosigners, SystemClock::Get().NowMs());
+  if (!filled.ok()) return ReportError(io, filled);
+  auto signed_event = SignEvent(*event, *signer, cosigners);
+  if (!signed_event.ok()) return ReportError(io, signed_event.status());
+  const Bytes event_id = model::EventId(signed_event->event());
+
+  v1::SubmitEventsRequest request;
+  *request.add_events() = *signed_event;
+  request.set_wait_for_commit(options.wait);
+  auto response = client.SubmitEvents(request);
+  if (!response.ok()) return ReportError(io, response.status());
+  if (response->results_size() != 1) {
+    return ReportError(
+        io, Status::Internal("node at " + global.node + " answered " +
+                             std::to_string(response->results_size()) + " results for 1 event"));
+  }
+  return PrintSubmitResult(global, options, event_id, response->results(0), io);
+}
+
+int RunEventShow(const GlobalOptions& global, const ShowOptions& options, const Io& io) {
+  auto id = FromHex(options.id);
+  if (!id || id->size() != 32) {
+    return ReportError(io, Status::InvalidArgument("event id '" + options.id +
+                                                   "' is not 64 hex characters (as printed by "
+                                                   "event submit)"));
+  }
+  NodeClient client(global.node);
+  v1::GetEventRequest request;
+  request.set_event_id(*id);
+  auto response = client.GetEvent(request);
+  if (!response.ok()) {
+    if (response.status().code() == Code::kNotFound) {
+      return ReportError(io, Status::NotFound("no event " + options.id +
+                                              " on the chain (or not visible to this node's "
+                                              "organisation)"));
+    }
+    return ReportError(io, response.status());
+  }
+  const v1::SignedEvent& se = response->event();
+  v1::Event e;
+  if (!e.ParseFromString(se.event())) {
+    return ReportError(io, Status::DataLoss("node returned undecodable event bytes"));
+  }
+  std::vector<std::string> cosigners;
+  for (const auto& c : se.cosignatures()) cosigners.push_back(CertificateSubject(c.signer_cert()));
+  if (global.json) {
+    JsonObject doc;
+    doc.Set("event_id", std::string_view(ToHex(*id)));
+    doc.Set("signer", std::string_view(CertificateSubject(se.signer_cert())));
+    doc.SetStrings("cosigners", cosigners);
+    doc.Set("height", response->height());
+    doc.Set("index", response->index());
+    doc.Set("block_time", std::string_view(FormatTimeMs(response->block_time_ms())));
+    doc.Set("block_time_ms", response->block_time_ms());
+    if (response->has_receipt()) {
+      doc.Set("receipt", ReceiptJson(response->receipt()));
+    } else {
+      doc.SetNull("receipt");
+    }
+    doc.Set("signed_event", MessageToJsonValue(se));
+    PrintJson(io.out, doc);
+    return kExitOk;
+  }
+  std::vector<std::string> details;
+  for (const auto& d : e.details()) details.push_back(d.key() + "=" + d.value());
+  std::vector<std::string> documents;
+  for (const auto& d : e.documents()) documents.push_back(d.kind() + " " + ToHex(d.sha256()));
+  PrintFields(
+      io.out,
+      {{"event", ToHex(*id)},
+       {"shipment", e.shipment_id()},
+       {"type", model::EventTypeName(e.type())},
+       {"signer", CertificateSubject(se.signer_cert())},
+       {"cosigners", cosigners.empty() ? "-" : Join(cosigners, ", ")},
+       {"occurred", FormatTimeMs(e.occurred_at_ms())},
+       {"location", e.location().empty() ? "-" : e.location()},
+       {"references", ReferencesText(e)},
+       {"details", details.empty() ? "-" : Join(details, ", ")},
+       {"parties",
+        e.parties().empty() ? "-" : Join({e.parties().begin(), e.parties().end()}, ", ")},
+       {"documents", documents.empty() ? "-" : Join(documents, ", ")},
+       {"block", "height " + std::to_string(response->height()) + ", index " +
+                     std::to_string(response->index()) + ", time " +
+                     FormatTimeMs(response->block_time_ms())},
+       {"receipt", response->has_receipt() ? ReceiptSummary(response->receipt()) : "(none yet)"},
+       {"chain", e.chain_id()},
+       {"nonce", ToHex(e.nonce())}});
+  return kExitOk;
+}
+
+}  // namespace shipledger::cli

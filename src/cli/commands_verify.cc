@@ -1,0 +1,104 @@
+// `verify`: checks a whole chain against a genesis file, offline on a data dir or via a node.
+#include <algorithm>
+#include <cctype>
+
+#include "cli/block_sources.h"
+#include "cli/commands.h"
+#include "cli/json.h"
+#include "cli/output.h"
+#include "cli/verifier.h"
+#include "config/genesis_file.h"
+#include "shipledger/bytes.h"
+
+namespace shipledger::cli {
+
+namespace {
+
+// Progress is printed every this many blocks (to stderr, text mode only).
+constexpr uint64_t kProgressEveryBlocks = 1000;
+
+std::string Lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+}  // namespace
+
+int RunVerify(const GlobalOptions& global, const VerifyOptions& options, const Io& io) {
+  if (!options.data_dir.empty() && global.node_given) {
+    return ReportError(io,
+                       Status::InvalidArgument(
+                           "give either --data-dir DIR (offline) or --node HOST:PORT, not both"));
+  }
+  auto loaded = config::LoadGenesis(options.genesis_path);
+  if (!loaded.ok()) {
+    return ReportError(io, loaded.status().WithContext("--genesis " + options.genesis_path));
+  }
+  std::shared_ptr<const model::Genesis> genesis = *loaded;
+  const std::string genesis_hex = ToHex(genesis->hash);
+  if (!options.expect_genesis_hash.empty()) {
+    const std::string expected = Lower(options.expect_genesis_hash);
+    auto raw = FromHex(expected);
+    if (!raw || raw->size() != 32) {
+      return ReportError(io, Status::InvalidArgument("--expect-genesis-hash must be 64 hex "
+                                                     "characters"));
+    }
+    if (expected != genesis_hex) {
+      return ReportError(io, Status::FailedPrecondition(
+                                 "genesis file " + options.genesis_path + " has hash " +
+                                 genesis_hex + ", not the expected " + expected +
+                                 ": refusing to verify against it (get the genesis.yaml of the "
+                                 "network you mean)"));
+    }
+  }
+
+  std::unique_ptr<BlockSource> source;
+  std::unique_ptr<NodeClient> client;
+  if (!options.data_dir.empty()) {
+    auto store = StoreBlockSource::Open(options.data_dir, *genesis);
+    if (!store.ok()) return ReportError(io, store.status());
+    source = std::move(store).value();
+  } else {
+    client = std::make_unique<NodeClient>(global.node);
+    source = std::make_unique<NodeBlockSource>(client.get());
+  }
+
+  if (!global.json) {
+    io.out << "verifying chain '" << genesis->chain_id << "' (genesis " << genesis_hex << ") from "
+           << source->Describe() << '\n';
+    io.out.flush();
+  }
+  ChainVerifier verifier(genesis);
+  auto progress = [&](uint64_t height, uint64_t head) {
+    if (!global.json && height % kProgressEveryBlocks == 0) {
+      io.err << "  verified " << height << " / " << head << " blocks\n";
+    }
+  };
+  auto report = verifier.Verify(*source, progress);
+  if (!report.ok()) return ReportError(io, report.status());
+
+  if (global.json) {
+    JsonObject doc;
+    doc.SetBool("ok", report->ok);
+    doc.Set("source", std::string_view(source->Describe()));
+    doc.Set("chain_id", std::string_view(genesis->chain_id));
+    doc.Set("genesis_hash", std::string_view(genesis_hex));
+    doc.Set("blocks", report->blocks);
+    doc.Set("events", report->events);
+    doc.SetHex("head_hash", report->head_hash);
+    if (!report->ok) {
+      doc.Set("bad_height", report->bad_height);
+      doc.Set("problem", std::string_view(report->problem));
+    }
+    PrintJson(io.out, doc);
+  } else if (report->ok) {
+    io.out << "chain OK: " << report->blocks << " blocks, " << report->events << " events, head "
+           << ToHex(report->head_hash) << ", genesis " << genesis_hex << '\n';
+  } else {
+    io.out << "chain BROKEN at height " << report->bad_height << ": " << report->problem << '\n';
+  }
+  return report->ok ? kExitOk : kExitBroken;
+}
+
+}  // namespace shipledger::cli

@@ -1,0 +1,352 @@
+#include "cli/cli_app.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <sstream>
+
+namespace shipledger::cli {
+namespace {
+
+// Parses a command line and keeps what was printed.
+struct Parsed {
+  std::unique_ptr<CliApp> app = std::make_unique<CliApp>();
+  std::ostringstream out;
+  std::ostringstream err;
+  std::optional<int> exit_code;
+};
+
+std::unique_ptr<Parsed> Parse(const std::vector<std::string>& args) {
+  auto p = std::make_unique<Parsed>();
+  const Io io{p->out, p->err};
+  p->exit_code = p->app->Parse(args, io);
+  return p;
+}
+
+// Parses and runs a command line.
+struct Ran {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+Ran RunLine(const std::vector<std::string>& args) {
+  std::ostringstream out, err;
+  std::vector<const char*> argv = {"shipledger"};
+  for (const auto& a : args) argv.push_back(a.c_str());
+  Ran r;
+  r.exit_code = RunCli(static_cast<int>(argv.size()), argv.data(), out, err);
+  r.out = out.str();
+  r.err = err.str();
+  return r;
+}
+
+// A node address where nothing listens.
+constexpr char kDeadNode[] = "127.0.0.1:1";
+
+TEST(CliParse, GlobalOptionsHaveDefaults) {
+  auto p = Parse({"chain", "info"});
+  ASSERT_FALSE(p->exit_code) << p->err.str();
+  EXPECT_EQ(p->app->command(), "chain info");
+  EXPECT_EQ(p->app->options().global.node, "127.0.0.1:7050");
+  EXPECT_FALSE(p->app->options().global.node_given);
+  EXPECT_FALSE(p->app->options().global.json);
+}
+
+TEST(CliParse, GlobalOptionsBeforeTheCommand) {
+  auto p = Parse({"--node", "10.0.0.5:7052", "--json", "chain", "info"});
+  ASSERT_FALSE(p->exit_code) << p->err.str();
+  EXPECT_EQ(p->app->options().global.node, "10.0.0.5:7052");
+  EXPECT_TRUE(p->app->options().global.node_given);
+  EXPECT_TRUE(p->app->options().global.json);
+}
+
+TEST(CliParse, GlobalOptionsAfterTheCommand) {
+  auto p = Parse({"shipment", "show", "SHP-1", "--json", "--node", "10.0.0.5:7052"});
+  ASSERT_FALSE(p->exit_code) << p->err.str();
+  EXPECT_EQ(p->app->command(), "shipment show");
+  EXPECT_EQ(p->app->options().show.id, "SHP-1");
+  EXPECT_EQ(p->app->options().global.node, "10.0.0.5:7052");
+  EXPECT_TRUE(p->app->options().global.json);
+}
+
+TEST(CliParse, GlobalOptionsBetweenGroupAndCommand) {
+  auto p = Parse({"chain", "--json", "info"});
+  ASSERT_FALSE(p->exit_code) << p->err.str();
+  EXPECT_EQ(p->app->command(), "chain info");
+  EXPECT_TRUE(p->app->options().global.json);
+}
+
+TEST(CliParse, EventSubmitCollectsRepeatedFlags) {
+  auto p = Parse({"event", "submit", "--identity", "net/acme/clients/admin", "--shipment", "S1",
+                  "--type", "handover", "--ref", "booking=BK1", "--ref", "container=C1", "--detail",
+                  "vessel=EVER GIVEN", "--cosigner", "net/dhl/clients/admin", "--wait", "--json"});
+  ASSERT_FALSE(p->exit_code) << p->err.str();
+  const EventSubmitOptions& o = p->app->options().event_submit;
+  EXPECT_EQ(p->app->command(), "event submit");
+  EXPECT_EQ(o.identity_dir, "net/acme/clients/admin");
+  EXPECT_EQ(o.flags.shipment_id, "S1");
+  EXPECT_EQ(o.flags.type, "handover");
+  EXPECT_EQ(o.flags.references, (std::vector<std::string>{"booking=BK1", "container=C1"}));
+  EXPECT_EQ(o.flags.details, (std::vector<std::string>{"vessel=EVER GIVEN"}));
+  EXPECT_EQ(o.cosigner_dirs, (std::vector<std::string>{"net/dhl/clients/admin"}));
+  EXPECT_TRUE(o.wait);
+  EXPECT_TRUE(p->app->options().global.json);
+}
+
+TEST(CliParse, BadEventTypeIsAUsageErrorListingValidTypes) {
+  auto p = Parse({"event", "submit", "--identity", "d", "--shipment", "S", "--type", "shipped"});
+  ASSERT_TRUE(p->exit_code);
+  EXPECT_EQ(*p->exit_code, kExitUsage);
+  const std::string err = p->err.str();
+  EXPECT_NE(err.find("unknown event type 'shipped'"), std::string::npos) << err;
+  EXPECT_NE(err.find("valid types: booked, pickup, export_customs_declared"), std::string::npos)
+      << err;
+  EXPECT_NE(err.find("shipledger event submit --help"), std::string::npos) << err;
+}
+
+TEST(CliParse, RefWithoutEqualsIsAUsageError) {
+  auto p = Parse({"event", "submit", "--identity", "d", "--shipment", "S", "--type", "booked",
+                  "--ref", "BK1"});
+  ASSERT_TRUE(p->exit_code);
+  EXPECT_EQ(*p->exit_code, kExitUsage);
+  EXPECT_NE(p->err.str().find("--ref expects KEY=VALUE"), std::string::npos) << p->err.str();
+}
+
+TEST(CliParse, BadTimeIsAUsageError) {
+  auto p = Parse({"event", "submit", "--identity", "d", "--shipment", "S", "--type", "booked",
+                  "--time", "tomorrow"});
+  ASSERT_TRUE(p->exit_code);
+  EXPECT_EQ(*p->exit_code, kExitUsage);
+  EXPECT_NE(p->err.str().find("ISO-8601"), std::string::npos) << p->err.str();
+}
+
+TEST(CliParse, FileExcludesEventFlags) {
+  auto p = Parse({"event", "submit", "--identity", "d", "--file", "e.json", "--type", "booked"});
+  ASSERT_TRUE(p->exit_code);
+  EXPECT_EQ(*p->exit_code, kExitUsage);
+}
+
+TEST(CliParse, MissingRequiredOptionIsAUsageError) {
+  auto p = Parse({"verify", "--data-dir", "x"});
+  ASSERT_TRUE(p->exit_code);
+  EXPECT_EQ(*p->exit_code, kExitUsage);
+  EXPECT_NE(p->err.str().find("--genesis"), std::string::npos) << p->err.str();
+}
+
+TEST(CliParse, GroupWithoutCommandShowsItsCommands) {
+  auto p = Parse({"shipment"});
+  ASSERT_TRUE(p->exit_code);
+  EXPECT_EQ(*p->exit_code, kExitUsage);
+  const std::string err = p->err.str();
+  EXPECT_NE(err.find("shipledger shipment"), std::string::npos) << err;
+  EXPECT_NE(err.find("list"), std::string::npos) << err;
+  EXPECT_NE(err.find("find"), std::string::npos) << err;
+}
+
+TEST(CliParse, NoCommandIsAUsageError) {
+  auto p = Parse({});
+  ASSERT_TRUE(p->exit_code);
+  EXPECT_EQ(*p->exit_code, kExitUsage);
+  EXPECT_NE(p->err.str().find("verify"), std::string::npos);
+}
+
+TEST(CliParse, UnknownOptionIsAUsageError) {
+  auto p = Parse({"chain", "info", "--colour"});
+  ASSERT_TRUE(p->exit_code);
+  EXPECT_EQ(*p->exit_code, kExitUsage);
+  EXPECT_NE(p->err.str().find("--colour"), std::string::npos) << p->err.str();
+}
+
+TEST(CliParse, HelpWorksAtEveryLevel) {
+  const std::vector<std::vector<std::string>> lines = {
+      {"--help"},
+      {"network", "--help"},
+      {"network", "init", "--help"},
+      {"identity", "issue", "--help"},
+      {"event", "--help"},
+      {"event", "submit", "--help"},
+      {"event", "show", "--help"},
+      {"chain", "info", "--help"},
+      {"block", "show", "--help"},
+      {"shipment", "show", "--help"},
+      {"shipment", "list", "--help"},
+      {"shipment", "find", "--help"},
+      {"watch", "--help"},
+      {"status", "--help"},
+      {"verify", "--help"},
+  };
+  for (const auto& args : lines) {
+    auto p = Parse(args);
+    ASSERT_TRUE(p->exit_code) << args[0];
+    EXPECT_EQ(*p->exit_code, 0) << args[0];
+    std::string usage = "Usage: shipledger";
+    for (const auto& a : args) {
+      if (a != "--help") usage += " " + a;
+    }
+    EXPECT_NE(p->out.str().find(usage), std::string::npos) << p->out.str();
+    EXPECT_NE(p->out.str().find("--node HOST:PORT"), std::string::npos) << p->out.str();
+  }
+}
+
+TEST(CliParse, ShipmentListOptions) {
+  auto p = Parse({"shipment", "list", "--page-size", "10", "--page-token", "SHP-9", "--all"});
+  ASSERT_FALSE(p->exit_code) << p->err.str();
+  EXPECT_EQ(p->app->options().shipment_list.page_size, 10u);
+  EXPECT_EQ(p->app->options().shipment_list.page_token, "SHP-9");
+  EXPECT_TRUE(p->app->options().shipment_list.all);
+  EXPECT_EQ(*Parse({"shipment", "list", "--page-size", "0"})->exit_code, kExitUsage);
+}
+
+TEST(CliParse, WatchOptions) {
+  auto p = Parse({"watch", "--from-height", "12", "--shipment", "S1", "--count", "3"});
+  ASSERT_FALSE(p->exit_code) << p->err.str();
+  EXPECT_EQ(p->app->options().watch.from_height, 12u);
+  EXPECT_EQ(p->app->options().watch.shipment_id, "S1");
+  EXPECT_EQ(p->app->options().watch.count, 3u);
+}
+
+TEST(CliRun, UnreachableNodeSaysHowToStartIt) {
+  for (const auto& args :
+       std::vector<std::vector<std::string>>{{"chain", "info"},
+                                             {"status", "--json"},
+                                             {"block", "show", "1"},
+                                             {"shipment", "show", "S"},
+                                             {"shipment", "list"},
+                                             {"shipment", "find", "--ref", "booking=B"},
+                                             {"event", "show", std::string(64, 'a')},
+                                             {"watch", "--count", "1"}}) {
+    std::vector<std::string> line = args;
+    line.push_back("--node");
+    line.push_back(kDeadNode);
+    Ran r = RunLine(line);
+    EXPECT_EQ(r.exit_code, kExitFailure) << args[0];
+    EXPECT_NE(r.err.find("cannot reach node at 127.0.0.1:1"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("shipledgerd --config"), std::string::npos) << r.err;
+  }
+}
+
+TEST(CliRun, MalformedIdsAreRefusedBeforeCallingTheNode) {
+  Ran r = RunLine({"event", "show", "xyz", "--node", kDeadNode});
+  EXPECT_EQ(r.exit_code, kExitFailure);
+  EXPECT_NE(r.err.find("64 hex"), std::string::npos) << r.err;
+  r = RunLine({"block", "show", "tip", "--node", kDeadNode});
+  EXPECT_EQ(r.exit_code, kExitFailure);
+  EXPECT_NE(r.err.find("neither a block height"), std::string::npos) << r.err;
+}
+
+class CliNetworkTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::path(::testing::TempDir()) /
+           ("cli_net_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::string Path(const std::string& relative) const { return (dir_ / relative).string(); }
+
+  std::filesystem::path dir_;
+};
+
+TEST_F(CliNetworkTest, NetworkInitWritesTheNetworkAndSaysHowToStartIt) {
+  Ran r = RunLine({"network", "init", "--out", dir_.string(), "--orgs",
+                   "acme:exporter,dhl:forwarder:client,customs-de:customs:client", "--base-port",
+                   "17150", "--chain-id", "cli-test"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(std::filesystem::exists(Path("genesis.yaml")));
+  EXPECT_TRUE(std::filesystem::exists(Path("acme/node/node.yaml")));
+  EXPECT_TRUE(std::filesystem::exists(Path("dhl/clients/admin/cert.pem")));
+  EXPECT_FALSE(std::filesystem::exists(Path("dhl/node")));
+  EXPECT_NE(r.out.find("network 'cli-test'"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("127.0.0.1:17150"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("shipledgerd --config " + Path("acme/node/node.yaml")), std::string::npos)
+      << r.out;
+}
+
+TEST_F(CliNetworkTest, NetworkInitJsonNamesEveryOrganisation) {
+  Ran r = RunLine({"--json", "network", "init", "--out", dir_.string(), "--orgs",
+                   "acme:exporter,dhl:forwarder:client"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("\"genesis_hash\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"dhl\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"runs_node\": false"), std::string::npos) << r.out;
+}
+
+TEST_F(CliNetworkTest, NetworkInitRefusesBadOrgsWithAnExample) {
+  Ran r = RunLine({"network", "init", "--out", dir_.string(), "--orgs", "acme:shipper"});
+  EXPECT_EQ(r.exit_code, kExitFailure);
+  EXPECT_NE(r.err.find("--orgs"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("e.g."), std::string::npos) << r.err;
+}
+
+TEST_F(CliNetworkTest, NetworkInitRefusesAnExistingNetwork) {
+  ASSERT_EQ(
+      RunLine({"network", "init", "--out", dir_.string(), "--orgs", "acme:exporter"}).exit_code, 0);
+  Ran r = RunLine({"network", "init", "--out", dir_.string(), "--orgs", "acme:exporter"});
+  EXPECT_EQ(r.exit_code, kExitFailure);
+  EXPECT_NE(r.err.find("error: "), std::string::npos) << r.err;
+}
+
+TEST_F(CliNetworkTest, IdentityIssueWritesAnotherClient) {
+  ASSERT_EQ(
+      RunLine({"network", "init", "--out", dir_.string(), "--orgs", "acme:exporter"}).exit_code, 0);
+  Ran r = RunLine({"identity", "issue", "--org-dir", Path("acme"), "--name", "clerk"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(std::filesystem::exists(Path("acme/clients/clerk/key.pem")));
+  EXPECT_NE(r.out.find("'clerk' of organisation 'acme'"), std::string::npos) << r.out;
+  r = RunLine({"identity", "issue", "--org-dir", Path("acme"), "--name", "clerk"});
+  EXPECT_EQ(r.exit_code, kExitFailure) << r.out;
+}
+
+TEST_F(CliNetworkTest, EventSubmitWithMissingIdentitySaysWhatAnIdentityIs) {
+  Ran r = RunLine({"event", "submit", "--identity", Path("nobody"), "--shipment", "S", "--type",
+                   "booked", "--node", kDeadNode});
+  EXPECT_EQ(r.exit_code, kExitFailure);
+  EXPECT_NE(r.err.find("--identity"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("shipledger identity issue"), std::string::npos) << r.err;
+}
+
+TEST_F(CliNetworkTest, EventSubmitToADeadNodeFailsAfterBuilding) {
+  ASSERT_EQ(
+      RunLine({"network", "init", "--out", dir_.string(), "--orgs", "acme:exporter"}).exit_code, 0);
+  Ran r = RunLine({"event", "submit", "--identity", Path("acme/clients/admin"), "--shipment", "S",
+                   "--type", "booked", "--node", kDeadNode});
+  EXPECT_EQ(r.exit_code, kExitFailure);
+  EXPECT_NE(r.err.find("cannot reach node"), std::string::npos) << r.err;
+}
+
+TEST_F(CliNetworkTest, VerifyAnEmptyDataDirIsAnError) {
+  ASSERT_EQ(
+      RunLine({"network", "init", "--out", dir_.string(), "--orgs", "acme:exporter"}).exit_code, 0);
+  Ran r = RunLine({"verify", "--genesis", Path("genesis.yaml"), "--data-dir", Path("no-data")});
+  EXPECT_EQ(r.exit_code, kExitFailure);
+  EXPECT_NE(r.err.find("cannot open data dir"), std::string::npos) << r.err;
+}
+
+TEST_F(CliNetworkTest, VerifyRefusesAnUnexpectedGenesis) {
+  ASSERT_EQ(
+      RunLine({"network", "init", "--out", dir_.string(), "--orgs", "acme:exporter"}).exit_code, 0);
+  Ran r = RunLine({"verify", "--genesis", Path("genesis.yaml"), "--data-dir", Path("no-data"),
+                   "--expect-genesis-hash", std::string(64, '0')});
+  EXPECT_EQ(r.exit_code, kExitFailure);
+  EXPECT_NE(r.err.find("refusing to verify"), std::string::npos) << r.err;
+}
+
+TEST_F(CliNetworkTest, VerifyWantsOneSource) {
+  Ran r = RunLine(
+      {"verify", "--genesis", Path("genesis.yaml"), "--data-dir", Path("d"), "--node", kDeadNode});
+  EXPECT_EQ(r.exit_code, kExitFailure);
+  EXPECT_NE(r.err.find("not both"), std::string::npos) << r.err;
+}
+
+TEST_F(CliNetworkTest, VerifyWithAMissingGenesisSaysWhichFile) {
+  Ran r = RunLine({"verify", "--genesis", Path("genesis.yaml"), "--node", kDeadNode});
+  EXPECT_EQ(r.exit_code, kExitFailure);
+  EXPECT_NE(r.err.find(Path("genesis.yaml")), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace shipledger::cli
