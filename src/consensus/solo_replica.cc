@@ -29,7 +29,9 @@ Actions SoloReplica::OnEvents(const std::vector<model::EventPtr>& events, int64_
 }
 
 Actions SoloReplica::OnTick(int64_t now_ms) {
-  if (timer_at_ms_ != 0 && now_ms >= timer_at_ms_) timer_at_ms_ = 0;
+  // The runtime's timer fired: it is no longer armed, even if it fired a little before the
+  // deadline by this clock, so MaybePropose re-arms it when events still wait.
+  timer_at_ms_ = 0;
   return MaybePropose(now_ms);
 }
 

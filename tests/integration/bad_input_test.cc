@@ -24,6 +24,9 @@ class BadInputTest : public ::testing::Test {
     Ok(c_->SignedBy("exporter", v1::EVENT_TYPE_BOOKED, "T-2"));
     Ok(c_->SignedBy("exporter", v1::EVENT_TYPE_PICKUP, "T-2"));
     Ok(c_->SignedBy("exporter", v1::EVENT_TYPE_HANDOVER, "T-2", {"forwarder"}));
+    Ok(c_->SignedBy("forwarder", v1::EVENT_TYPE_LOADED, "T-2"));
+    Ok(c_->SignedBy("forwarder", v1::EVENT_TYPE_DEPARTED, "T-2"));
+    Ok(c_->SignedBy("forwarder", v1::EVENT_TYPE_ARRIVED, "T-2"));
     Ok(c_->SignedBy("forwarder", v1::EVENT_TYPE_OUT_FOR_DELIVERY, "T-2"));
     Ok(c_->SignedBy("forwarder", v1::EVENT_TYPE_DELIVERED, "T-2"));
   }

@@ -69,6 +69,19 @@ TEST_F(SoloReplicaTest, WaitsForBatchTimeoutThenProposes) {
   EXPECT_EQ(blocks[0].block.proposal().height(), 1u);
 }
 
+// Bug: a timer that fired a millisecond early (by the wall clock) was never re-armed, so a
+// lone event waited until the next submission arrived.
+TEST_F(SoloReplicaTest, EarlyTimerFiringReArmsTheTimer) {
+  auto r = Make(Genesis());
+  std::vector<Status> results;
+  (void)r->OnEvents({Event("S1")}, 1000, &results);
+  Actions a = r->OnTick(1019);  // the runtime's timer fired 1 ms early
+  EXPECT_TRUE(Blocks(a).empty());
+  ASSERT_EQ(a.size(), 1u);
+  EXPECT_EQ(std::get<SetTimer>(a[0]).at_ms, 1020);
+  EXPECT_EQ(Blocks(r->OnTick(1020)).size(), 1u);
+}
+
 TEST_F(SoloReplicaTest, FullBatchProposesAtOnce) {
   auto r = Make(Genesis());
   std::vector<Status> results;
