@@ -161,14 +161,8 @@ Status FillEvent(v1::Event* event, std::string_view chain_id, const config::Iden
 
 Result<v1::SignedEvent> SignEvent(const v1::Event& event, const config::Identity& signer,
                                   const std::vector<config::Identity>& cosigners) {
-  v1::SignedEvent out;
-  if (!event.SerializeToString(out.mutable_event())) {
-    return Status::Internal("cannot serialise the event");
-  }
-  out.set_signer_cert(signer.cert.der());
-  SL_ASSIGN_OR_RETURN(Bytes signature, signer.key.Sign(model::EventSigningMessage(out.event())));
-  out.set_signature(signature);
-  const Bytes cosign_message = model::CosignMessage(model::EventId(out.event()));
+  // Co-signatures go in the order of event.cosigner_orgs, whatever the order of the flags.
+  std::vector<model::SigningKey> ordered;
   std::vector<bool> used(cosigners.size(), false);
   for (const std::string& org : event.cosigner_orgs()) {
     size_t i = 0;
@@ -177,12 +171,9 @@ Result<v1::SignedEvent> SignEvent(const v1::Event& event, const config::Identity
       return Status::InvalidArgument("no --cosigner identity of organisation '" + org + "'");
     }
     used[i] = true;
-    SL_ASSIGN_OR_RETURN(Bytes cosignature, cosigners[i].key.Sign(cosign_message));
-    auto* c = out.add_cosignatures();
-    c->set_signer_cert(cosigners[i].cert.der());
-    c->set_signature(cosignature);
+    ordered.push_back(model::SigningKey{&cosigners[i].cert, &cosigners[i].key});
   }
-  return out;
+  return model::SignEvent(event, model::SigningKey{&signer.cert, &signer.key}, ordered);
 }
 
 }  // namespace shipledger::cli

@@ -41,6 +41,25 @@ Bytes EventLeafHash(const v1::SignedEvent& signed_event) {
   return crypto::MerkleLeafHash(EnvelopeEncoding(signed_event));
 }
 
+Result<v1::SignedEvent> SignEvent(const v1::Event& event, SigningKey signer,
+                                  const std::vector<SigningKey>& cosigners) {
+  v1::SignedEvent out;
+  if (!event.SerializeToString(out.mutable_event())) {
+    return Status::Internal("cannot serialise the event");
+  }
+  out.set_signer_cert(signer.cert->der());
+  SL_ASSIGN_OR_RETURN(Bytes signature, signer.key->Sign(EventSigningMessage(out.event())));
+  out.set_signature(std::move(signature));
+  const Bytes cosign_message = CosignMessage(EventId(out.event()));
+  for (const SigningKey& c : cosigners) {
+    SL_ASSIGN_OR_RETURN(Bytes cosignature, c.key->Sign(cosign_message));
+    auto* cs = out.add_cosignatures();
+    cs->set_signer_cert(c.cert->der());
+    cs->set_signature(std::move(cosignature));
+  }
+  return out;
+}
+
 namespace {
 constexpr std::string_view kTypePrefix = "EVENT_TYPE_";
 }  // namespace

@@ -11,6 +11,7 @@
 
 #include "model/genesis.h"
 #include "shipledger/bytes.h"
+#include "shipledger/status.h"
 #include "shipledger/v1/types.pb.h"
 
 namespace shipledger::model {
@@ -35,6 +36,18 @@ std::optional<v1::EventType> ParseEventType(std::string_view snake_case);
 // The snake_case name, or "unspecified".
 std::string EventTypeName(v1::EventType type);
 std::vector<v1::EventType> AllEventTypes();
+
+// A party's signing identity: its certificate and private key.
+struct SigningKey {
+  const crypto::Certificate* cert;
+  const crypto::PrivateKey* key;
+};
+
+// Serialises `event` and signs it as a party does (DESIGN §4): the signer over
+// EventSigningMessage(bytes), then each co-signer, in the given order (which must be the
+// order of event.cosigner_orgs), over CosignMessage(EventId(bytes)).
+Result<v1::SignedEvent> SignEvent(const v1::Event& event, SigningKey signer,
+                                  const std::vector<SigningKey>& cosigners);
 
 struct AdmittedEvent {
   Bytes id;                    // EventId(signed_event.event())

@@ -98,17 +98,11 @@ v1::Event Client::NewEvent(const std::string& org, v1::EventType type,
 
 v1::SignedEvent Client::Sign(const v1::Event& e, const config::Identity& signer,
                              const std::vector<const config::Identity*>& cosigners) const {
-  v1::SignedEvent se;
-  se.set_event(e.SerializeAsString());
-  se.set_signer_cert(signer.cert.der());
-  se.set_signature(*signer.key.Sign(model::EventSigningMessage(se.event())));
-  const Bytes id = model::EventId(se.event());
-  for (const auto* c : cosigners) {
-    auto* cs = se.add_cosignatures();
-    cs->set_signer_cert(c->cert.der());
-    cs->set_signature(*c->key.Sign(model::CosignMessage(id)));
-  }
-  return se;
+  std::vector<model::SigningKey> keys;
+  for (const auto* c : cosigners) keys.push_back(model::SigningKey{&c->cert, &c->key});
+  auto se = model::SignEvent(e, model::SigningKey{&signer.cert, &signer.key}, keys);
+  EXPECT_TRUE(se.ok()) << se.status().ToString();
+  return se.ok() ? *se : v1::SignedEvent();
 }
 
 v1::SignedEvent Client::SignedBy(const std::string& org, v1::EventType type,

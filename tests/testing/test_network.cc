@@ -94,17 +94,9 @@ v1::Event TestNetwork::NewEvent(const std::string& org_id, v1::EventType type,
 
 v1::SignedEvent TestNetwork::Sign(const v1::Event& event, const config::Identity& signer,
                                   const std::vector<const config::Identity*>& cosigners) const {
-  v1::SignedEvent se;
-  se.set_event(event.SerializeAsString());
-  se.set_signer_cert(signer.cert.der());
-  se.set_signature(Must(signer.key.Sign(model::EventSigningMessage(se.event()))));
-  const Bytes id = model::EventId(se.event());
-  for (const auto* c : cosigners) {
-    auto* cs = se.add_cosignatures();
-    cs->set_signer_cert(c->cert.der());
-    cs->set_signature(Must(c->key.Sign(model::CosignMessage(id))));
-  }
-  return se;
+  std::vector<model::SigningKey> keys;
+  for (const auto* c : cosigners) keys.push_back(model::SigningKey{&c->cert, &c->key});
+  return Must(model::SignEvent(event, model::SigningKey{&signer.cert, &signer.key}, keys));
 }
 
 v1::SignedEvent TestNetwork::SignedBy(const std::string& org_id, v1::EventType type,

@@ -7,6 +7,7 @@
 
 #include "crypto/merkle.h"
 #include "crypto/sha256.h"
+#include "crypto/x509.h"
 
 namespace shipledger::model {
 namespace {
@@ -205,6 +206,39 @@ TEST(ParseEventType, UnknownNamesAreNullopt) {
     EXPECT_FALSE(ParseEventType(name).has_value()) << "'" << name << "'";
   }
   EXPECT_FALSE(ParseEventType("booked\0x"s).has_value());
+}
+
+}  // namespace
+}  // namespace shipledger::model
+
+namespace shipledger::model {
+namespace {
+
+TEST(SignEvent, SignsExactBytesAndCosignsTheEventIdInOrder) {
+  auto signer_key = *crypto::PrivateKey::Generate();
+  auto cosigner_key = *crypto::PrivateKey::Generate();
+  crypto::IssueOptions o;
+  o.kind = crypto::CertKind::kCa;
+  o.organization = "org";
+  o.common_name = "ca";
+  o.not_before_ms = 1;
+  o.not_after_ms = 4102444800000;
+  auto signer_cert = *crypto::IssueCaCertificate(signer_key, o);
+  o.organization = "other";
+  auto cosigner_cert = *crypto::IssueCaCertificate(cosigner_key, o);
+  v1::Event e;
+  e.set_shipment_id("S");
+  auto se = SignEvent(e, SigningKey{&signer_cert, &signer_key},
+                      {SigningKey{&cosigner_cert, &cosigner_key}});
+  ASSERT_TRUE(se.ok()) << se.status().ToString();
+  EXPECT_EQ(se->event(), e.SerializeAsString());
+  EXPECT_EQ(se->signer_cert(), signer_cert.der());
+  EXPECT_TRUE(signer_key.public_key().Verify(EventSigningMessage(se->event()), se->signature()).ok());
+  ASSERT_EQ(se->cosignatures_size(), 1);
+  EXPECT_EQ(se->cosignatures(0).signer_cert(), cosigner_cert.der());
+  EXPECT_TRUE(cosigner_key.public_key()
+                  .Verify(CosignMessage(EventId(se->event())), se->cosignatures(0).signature())
+                  .ok());
 }
 
 }  // namespace
