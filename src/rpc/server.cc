@@ -14,6 +14,9 @@ Status Server::Start(const std::string& listen) {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
+  // gRPC sets SO_REUSEPORT by default, which lets a second node bind the same port and take
+  // half the calls; a port in use must be an error instead.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), &port_);
   const int max_bytes = static_cast<int>(backend_->genesis().limits.max_request_bytes);
   builder.SetMaxReceiveMessageSize(max_bytes);
