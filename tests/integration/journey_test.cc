@@ -172,8 +172,19 @@ TEST_F(JourneyTest, ManyWatchersAndASlowOneDoNotStallCommits) {
     v1::WatchRequest req;
     readers.push_back(client_->stub().Watch(ctxs.back().get(), req));
   }
-  for (int i = 0; i < 30; ++i) Valid(Ev("exporter", v1::EVENT_TYPE_BOOKED, "M-" + std::to_string(i)));
-  EXPECT_GE(client_->ChainInfo().event_count(), 30u);
+  // 2,000 events (about 2 MB of stream data, far past gRPC's flow-control window) commit
+  // while none of the subscribers reads a byte.
+  for (int b = 0; b < 40; ++b) {
+    std::vector<v1::SignedEvent> batch;
+    for (int i = 0; i < 50; ++i) {
+      batch.push_back(Ev("exporter", v1::EVENT_TYPE_BOOKED, "M-" + std::to_string(b * 50 + i)));
+    }
+    auto resp = client_->Submit(batch);
+    for (const auto& r : resp.results()) {
+      ASSERT_EQ(r.receipt().code(), v1::RESULT_CODE_VALID) << r.message();
+    }
+  }
+  EXPECT_EQ(client_->ChainInfo().event_count(), 2000u);
   grpc::ClientContext sctx;
   v1::NodeStatus st;
   ASSERT_TRUE(client_->admin().GetNodeStatus(&sctx, v1::GetNodeStatusRequest(), &st).ok());
