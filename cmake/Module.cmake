@@ -17,9 +17,11 @@ function(shipledger_module name)
   shipledger_warnings(shipledger_${name})
 endfunction()
 
-# shipledger_unit_tests(NAME DEPS ...): tests/unit/NAME/*_test.cc as one gtest binary.
+# shipledger_unit_tests(NAME DEPS ... [EXCLUDE gtest-negative-filter]): tests/unit/NAME/*_test.cc
+# as one gtest binary. EXCLUDE keeps helper entry points (e.g. a crash-test child process that a
+# test re-executes) out of ctest.
 function(shipledger_unit_tests name)
-  cmake_parse_arguments(T "" "" "DEPS" ${ARGN})
+  cmake_parse_arguments(T "" "EXCLUDE" "DEPS" ${ARGN})
   file(GLOB srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cc)
   if(NOT srcs)
     return()
@@ -27,5 +29,9 @@ function(shipledger_unit_tests name)
   add_executable(${name}_unit_tests ${srcs})
   target_link_libraries(${name}_unit_tests PRIVATE ${T_DEPS} GTest::gtest_main GTest::gmock)
   shipledger_warnings(${name}_unit_tests)
-  gtest_discover_tests(${name}_unit_tests DISCOVERY_TIMEOUT 60 PROPERTIES LABELS unit)
+  set(filter)
+  if(T_EXCLUDE)
+    set(filter TEST_FILTER "-${T_EXCLUDE}")
+  endif()
+  gtest_discover_tests(${name}_unit_tests DISCOVERY_TIMEOUT 60 ${filter} PROPERTIES LABELS unit)
 endfunction()

@@ -604,56 +604,6 @@ TEST(Store, ConcurrentReadersSeeWholeBlocks) {
   EXPECT_GT(checks.load(), 0);
 }
 
-// Peak RSS in KiB (VmHWM), or 0 if unknown.
-long PeakRssKib() {
-  FILE* status = std::fopen("/proc/self/status", "r");
-  if (status == nullptr) return 0;
-  char line[256];
-  long kib = 0;
-  while (std::fgets(line, sizeof(line), status) != nullptr) {
-    if (std::sscanf(line, "VmHWM: %ld kB", &kib) == 1) break;
-  }
-  std::fclose(status);
-  return kib;
-}
-
-// A manual check of the memory target (a node holding 1,000,000 events in <= 512 MiB):
-// storage_unit_tests --gtest_also_run_disabled_tests --gtest_filter='*ManyEvents*'
-TEST(Store, DISABLED_HoldsManyEventsInModestMemory) {
-  TempDir dir;
-  StoreOptions options;
-  options.sync_writes = false;
-  auto store = OpenOrDie(dir.path(), MakeGenesis(), options);
-  constexpr int kBlocks = 2000;
-  constexpr int kEventsPerBlock = 500;
-  const Bytes certificate(650, 'c');  // about a DER P-256 certificate
-  for (int b = 0; b < kBlocks; ++b) {
-    std::vector<EventSpec> specs;
-    for (int i = 0; i < kEventsPerBlock; ++i) {
-      specs.push_back({"SHP-" + std::to_string((b * kEventsPerBlock + i) / 10),
-                       v1::RESULT_CODE_VALID,
-                       {{"container", "MSKU" + std::to_string(b)}}});
-    }
-    NextBlock next = MakeNextBlock(*store, specs);
-    std::vector<model::EventPtr> events;
-    for (size_t i = 0; i < next.events.size(); ++i) {
-      auto event = std::make_shared<model::AdmittedEvent>(*next.events[i]);
-      event->signed_event.set_signer_cert(certificate);
-      event->signed_event.set_signature(Bytes(72, 's'));
-      events.push_back(std::move(event));
-    }
-    next.block.clear_events();
-    ASSERT_TRUE(store->CommitBlock(next.block, events, next.effects, next.results).ok());
-  }
-  EXPECT_EQ(store->head().event_count, static_cast<uint64_t>(kBlocks) * kEventsPerBlock);
-  for (int i = 0; i < 1000; ++i) {
-    ASSERT_TRUE(store->GetBlock(static_cast<uint64_t>(1 + (i * 7919) % kBlocks)).ok());
-  }
-  const long peak_kib = PeakRssKib();
-  std::printf("peak RSS after %d events: %ld MiB\n", kBlocks * kEventsPerBlock, peak_kib / 1024);
-  EXPECT_LE(peak_kib, 512L * 1024);
-}
-
 // Writes (or, with nullopt, deletes) one raw key of a closed store, bypassing Store.
 void RawWrite(const std::string& dir, keys::Family family, ByteView key,
               const std::optional<Bytes>& value) {
