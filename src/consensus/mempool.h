@@ -21,6 +21,8 @@ class Mempool {
   Status Add(const model::EventPtr& event, int64_t now_ms);
   // Removes up to `max` events from the front (they stay known as in flight at `height`).
   std::vector<model::EventPtr> Take(uint32_t max, uint64_t height);
+  // Forgets one taken event that will not be ordered (e.g. its certificate expired).
+  void Drop(const Bytes& id) { known_.erase(id); }
   // Forgets the ids of events taken for heights <= `height` (their block is committed).
   void Committed(uint64_t height);
 

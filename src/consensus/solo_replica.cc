@@ -48,7 +48,7 @@ Actions SoloReplica::MaybePropose(int64_t now_ms) {
     const bool full = mempool_.pending() >= options_.batch_max_events;
     const bool due = now_ms - mempool_.oldest_arrival_ms() >= options_.batch_timeout_ms;
     if (!full && !due) break;
-    actions.emplace_back(Propose(now_ms));
+    if (auto block = Propose(now_ms)) actions.emplace_back(std::move(*block));
   }
   // Arm a timer for the batch deadline when events wait and the window has room; when the
   // window is full, OnCommitted will call back in.
@@ -62,12 +62,21 @@ Actions SoloReplica::MaybePropose(int64_t now_ms) {
   return actions;
 }
 
-CommitBlock SoloReplica::Propose(int64_t now_ms) {
+std::optional<CommitBlock> SoloReplica::Propose(int64_t now_ms) {
   CommitBlock out;
   const uint64_t height = ordered_height_ + 1;
-  out.events = mempool_.Take(options_.batch_max_events, height);
   // Block time strictly increases (DESIGN §6), even if the clock steps back.
   const int64_t time_ms = std::max(now_ms, last_time_ms_ + 1);
+  // Certificates are judged at block time (DESIGN §3): an event whose certificate expired
+  // while it waited is dropped here, so no block carries it and `verify` agrees.
+  for (auto& e : mempool_.Take(options_.batch_max_events, height)) {
+    if (e->valid_from_ms <= time_ms && time_ms <= e->valid_until_ms) {
+      out.events.push_back(std::move(e));
+    } else {
+      mempool_.Drop(e->id);
+    }
+  }
+  if (out.events.empty()) return std::nullopt;
 
   v1::Proposal* p = out.block.mutable_proposal();
   p->set_chain_id(genesis_->chain_id);

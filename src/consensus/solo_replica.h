@@ -6,6 +6,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 
 #include "consensus/mempool.h"
 #include "consensus/replica.h"
@@ -43,7 +44,9 @@ class SoloReplica final : public Replica {
  private:
   // Proposes as many blocks as the window and the batching rule allow.
   Actions MaybePropose(int64_t now_ms);
-  CommitBlock Propose(int64_t now_ms);
+  // The next block, or nullopt when every event taken was dropped (certificates not valid at
+  // the block time).
+  std::optional<CommitBlock> Propose(int64_t now_ms);
 
   std::shared_ptr<const model::Genesis> genesis_;
   SoloOptions options_;

@@ -3,6 +3,7 @@
 // (immutable) between admission, ordering, execution and storage.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -56,6 +57,10 @@ struct AdmittedEvent {
   Bytes leaf_hash;             // EventLeafHash(signed_event)
   Role signer_role = Role::kExporter;
   std::vector<std::string> cosigned_by;  // organisations whose co-signatures verified
+  // When every certificate of the event (signer, co-signers, their CAs) is valid: a block may
+  // carry the event only if its block time lies in this window (DESIGN §3: block time).
+  int64_t valid_from_ms = INT64_MIN;
+  int64_t valid_until_ms = INT64_MAX;
 };
 using EventPtr = std::shared_ptr<const AdmittedEvent>;
 

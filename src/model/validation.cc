@@ -126,7 +126,9 @@ Status EventValidator::CheckFields(const v1::Event& e) const {
 }
 
 Result<const Organisation*> EventValidator::CheckCertificate(ByteView cert_der, int64_t at_ms,
-                                                             crypto::PublicKey* key_out) const {
+                                                             crypto::PublicKey* key_out,
+                                                             int64_t* valid_from,
+                                                             int64_t* valid_until) const {
   const Bytes fingerprint = crypto::Sha256(cert_der);
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -134,6 +136,8 @@ Result<const Organisation*> EventValidator::CheckCertificate(ByteView cert_der, 
     if (it != cert_cache_.end() && at_ms >= it->second.not_before_ms &&
         at_ms <= it->second.not_after_ms) {
       *key_out = it->second.key;
+      *valid_from = std::max(*valid_from, it->second.not_before_ms);
+      *valid_until = std::min(*valid_until, it->second.not_after_ms);
       return it->second.org;
     }
   }
@@ -157,6 +161,8 @@ Result<const Organisation*> EventValidator::CheckCertificate(ByteView cert_der, 
   // is the intersection of the leaf's and the CA's validity.
   const int64_t not_before_ms = std::max(cert->not_before_ms(), org->ca_cert.not_before_ms());
   const int64_t not_after_ms = std::min(cert->not_after_ms(), org->ca_cert.not_after_ms());
+  *valid_from = std::max(*valid_from, not_before_ms);
+  *valid_until = std::min(*valid_until, not_after_ms);
   std::lock_guard<std::mutex> lock(mu_);
   if (cert_cache_.size() >= 10000) cert_cache_.clear();  // bounded; refills on demand
   cert_cache_.insert_or_assign(fingerprint, CachedCert{org, *key, not_before_ms, not_after_ms});
@@ -184,7 +190,8 @@ Result<EventPtr> EventValidator::Validate(const v1::SignedEvent& se,
 
   crypto::PublicKey signer_key(nullptr);
   SL_ASSIGN_OR_RETURN(const Organisation* org,
-                      CheckCertificate(se.signer_cert(), options.cert_time_ms, &signer_key));
+                      CheckCertificate(se.signer_cert(), options.cert_time_ms, &signer_key,
+                                       &out->valid_from_ms, &out->valid_until_ms));
   if (org->id != out->event.signer_org()) {
     return Status::PermissionDenied("event says it is signed by '" + out->event.signer_org() +
                                     "' but the certificate belongs to '" + org->id + "'");
@@ -208,7 +215,8 @@ Result<EventPtr> EventValidator::Validate(const v1::SignedEvent& se,
     const auto& c = se.cosignatures(i);
     crypto::PublicKey key(nullptr);
     SL_ASSIGN_OR_RETURN(const Organisation* corg,
-                        CheckCertificate(c.signer_cert(), options.cert_time_ms, &key));
+                        CheckCertificate(c.signer_cert(), options.cert_time_ms, &key,
+                                         &out->valid_from_ms, &out->valid_until_ms));
     if (corg->id != out->event.cosigner_orgs(i)) {
       return Invalid("co-signature " + std::to_string(i) + " is by '" + corg->id +
                      "' but the event requires '" + out->event.cosigner_orgs(i) + "' there");

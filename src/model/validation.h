@@ -40,8 +40,10 @@ class EventValidator {
   // Returns the organisation of a certificate that chains to its organisation's CA,
   // caching successful chain checks by fingerprint with the window in which both the
   // certificate and its CA are valid.
+  // Narrows *valid_from / *valid_until to the window in which the chain check holds.
   Result<const Organisation*> CheckCertificate(ByteView cert_der, int64_t at_ms,
-                                               crypto::PublicKey* key_out) const;
+                                               crypto::PublicKey* key_out, int64_t* valid_from,
+                                               int64_t* valid_until) const;
   Status CheckFields(const v1::Event& event) const;
 
   std::shared_ptr<const Genesis> genesis_;

@@ -37,7 +37,12 @@ class SoloReplicaTest : public ::testing::Test {
     auto se = net_->SignedBy("exporter", v1::EVENT_TYPE_BOOKED, shipment);
     model::ValidateOptions o;
     o.cert_time_ms = net_->now_ms();
-    return *validator_->Validate(se, o);
+    // These tests drive block time with small numbers; the certificate window is the subject
+    // of DropsEventsWhoseCertificatesAreNotValidAtBlockTime, so it is opened wide here.
+    auto e = std::make_shared<model::AdmittedEvent>(**validator_->Validate(se, o));
+    e->valid_from_ms = INT64_MIN;
+    e->valid_until_ms = INT64_MAX;
+    return e;
   }
   static std::vector<CommitBlock> Blocks(const Actions& actions) {
     std::vector<CommitBlock> out;
@@ -149,6 +154,32 @@ TEST_F(SoloReplicaTest, ResumesFromChainTip) {
   EXPECT_EQ(blocks[0].block.proposal().height(), 42u);
   EXPECT_EQ(blocks[0].block.prev_block_hash(), tip.block_hash);
   EXPECT_EQ(blocks[0].block.proposal().timestamp_ms(), 5001);  // clock behind the last block
+}
+
+}  // namespace
+}  // namespace shipledger::consensus
+
+namespace shipledger::consensus {
+namespace {
+
+TEST_F(SoloReplicaTest, DropsEventsWhoseCertificatesAreNotValidAtBlockTime) {
+  auto r = Make(Genesis());
+  auto expiring = std::make_shared<model::AdmittedEvent>(*Event("A"));
+  expiring->valid_until_ms = 1010;  // expires before the batch timeout cuts the block
+  std::vector<Status> results;
+  (void)r->OnEvents({expiring, Event("B")}, 1000, &results);
+  auto blocks = Blocks(r->OnTick(1020));
+  ASSERT_EQ(blocks.size(), 1u);
+  ASSERT_EQ(blocks[0].events.size(), 1u);
+  EXPECT_EQ(blocks[0].events[0]->event.shipment_id(), "B");
+  EXPECT_EQ(blocks[0].block.proposal().event_count(), 1u);
+  // A block whose only event is dropped is not proposed at all.
+  auto lone = std::make_shared<model::AdmittedEvent>(*Event("C"));
+  lone->valid_until_ms = 1025;
+  (void)r->OnEvents({lone}, 1021, &results);
+  EXPECT_TRUE(Blocks(r->OnTick(1041)).empty());
+  EXPECT_EQ(r->status().ordered_height, 1u);
+  EXPECT_EQ(r->status().mempool_events, 0u);
 }
 
 }  // namespace

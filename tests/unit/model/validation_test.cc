@@ -818,3 +818,37 @@ TEST_F(EventValidatorTest, ConcurrentValidationsShareTheCache) {
 
 }  // namespace
 }  // namespace shipledger::model
+
+namespace shipledger::model {
+namespace {
+
+TEST(EventValidatorWindow, ValidityWindowIsTheIntersectionOfAllCertificates) {
+  auto net = testing::TestNetwork::Create();
+  EventValidator validator(net->genesis());
+  auto se = net->SignedBy("exporter", v1::EVENT_TYPE_HANDOVER, "S", {"forwarder"});
+  ValidateOptions o;
+  o.cert_time_ms = net->now_ms();
+  auto ev = validator.Validate(se, o);
+  ASSERT_TRUE(ev.ok()) << ev.status().ToString();
+  int64_t from = INT64_MIN;
+  int64_t until = INT64_MAX;
+  for (const char* org : {"exporter", "forwarder"}) {
+    const auto& o2 = net->org(org);
+    for (const crypto::Certificate* c : {&o2.client.cert, &o2.ca_cert}) {
+      from = std::max(from, c->not_before_ms());
+      until = std::min(until, c->not_after_ms());
+    }
+  }
+  EXPECT_EQ((*ev)->valid_from_ms, from);
+  EXPECT_EQ((*ev)->valid_until_ms, until);
+  // The same answer from the certificate cache.
+  auto again = validator.Validate(net->SignedBy("exporter", v1::EVENT_TYPE_HANDOVER, "T",
+                                                {"forwarder"}),
+                                  o);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ((*again)->valid_from_ms, from);
+  EXPECT_EQ((*again)->valid_until_ms, until);
+}
+
+}  // namespace
+}  // namespace shipledger::model
