@@ -196,12 +196,16 @@ int Daemon::Wait() {
 }
 
 bool WaitReady(const std::string& target, int timeout_ms) {
-  auto channel = grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
-  auto stub = v1::LedgerService::NewStub(channel);
   const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   while (std::chrono::steady_clock::now() < until) {
+    // A fresh channel with its own subchannel pool per attempt: a reused channel backs off for
+    // seconds after its first refused connection, which would dominate every daemon start.
+    grpc::ChannelArguments args;
+    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+    auto channel = grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
+    auto stub = v1::LedgerService::NewStub(channel);
     grpc::ClientContext ctx;
-    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(500));
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(200));
     v1::ChainInfo info;
     if (stub->GetChainInfo(&ctx, v1::GetChainInfoRequest(), &info).ok()) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(50));

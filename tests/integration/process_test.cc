@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <atomic>
+#include <cstdio>
 #include <mutex>
 #include <thread>
 
@@ -62,6 +63,8 @@ TEST(Process, SigkillWhileSubmittingLosesNoAcknowledgedEvent) {
   ASSERT_GT(acked.size(), 10u);
   uint64_t height = 0;
   ExpectChainVerifies(net, &height);
+  std::printf("SIGKILL after %zu acknowledged commits; recovered height %llu\n", acked.size(),
+              static_cast<unsigned long long>(height));
   // Restart: every acknowledged event is there, and new submissions work.
   Daemon d(net.node_yaml());
   ASSERT_TRUE(WaitReady(Target(net)));
