@@ -36,7 +36,7 @@ struct InitOptions {
 Status InitNetwork(const InitOptions& options, const Clock& clock);
 
 // Issues a client identity into ORG_DIR/clients/NAME/ using ORG_DIR/ca/.
-Status IssueClientIdentity(const std::string& org_dir, const std::string& name,
-                           const Clock& clock, int64_t validity_days = 365);
+Status IssueClientIdentity(const std::string& org_dir, const std::string& name, const Clock& clock,
+                           int64_t validity_days = 365);
 
 }  // namespace shipledger::config

@@ -10,12 +10,12 @@ namespace shipledger::config {
 
 struct NodeConfig {
   uint32_t replica_id = 0;
-  std::string genesis_path;   // required
-  std::string grpc_listen;    // required, host:port
-  std::string peer_listen;    // host:port of the replica transport (PBFT); optional on 1 node
-  std::string data_dir;       // required
-  std::string cert_path;      // node certificate (PEM); required
-  std::string key_path;       // node key (PEM); required
+  std::string genesis_path;  // required
+  std::string grpc_listen;   // required, host:port
+  std::string peer_listen;   // host:port of the replica transport (PBFT); optional on 1 node
+  std::string data_dir;      // required
+  std::string cert_path;     // node certificate (PEM); required
+  std::string key_path;      // node key (PEM); required
   uint32_t mempool_capacity = 100000;  // Default: 100000 pending events
   uint32_t batch_timeout_ms = 0;       // Default: 0 = the genesis value
   uint32_t max_wait_ms = 30000;        // Default: 30 s cap on SubmitEvents wait_for_commit

@@ -6,8 +6,8 @@
 
 namespace shipledger::consensus {
 
-SoloReplica::SoloReplica(std::shared_ptr<const model::Genesis> genesis,
-                         const SoloOptions& options, const Signer* signer, const ChainTip& tip)
+SoloReplica::SoloReplica(std::shared_ptr<const model::Genesis> genesis, const SoloOptions& options,
+                         const Signer* signer, const ChainTip& tip)
     : genesis_(std::move(genesis)),
       options_(options),
       signer_(signer),

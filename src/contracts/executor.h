@@ -14,7 +14,8 @@ model::BlockEffects ExecuteBlock(const std::vector<model::EventPtr>& events,
                                  const model::StateReader& state,
                                  const model::BlockContext& context);
 
-// SHA-256 over kStateDomain, then (length-prefixed id, length-prefixed deterministic state bytes) in id order.
+// SHA-256 over kStateDomain, then (length-prefixed id, length-prefixed deterministic state bytes)
+// in id order.
 Bytes StateWritesDigest(const std::map<std::string, v1::ShipmentState>& writes);
 
 }  // namespace shipledger::contracts

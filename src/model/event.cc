@@ -74,7 +74,8 @@ std::string EventTypeName(v1::EventType type) {
 
 std::optional<v1::EventType> ParseEventType(std::string_view snake_case) {
   std::string upper(kTypePrefix);
-  for (char c : snake_case) upper.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
+  for (char c : snake_case)
+    upper.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
   v1::EventType type;
   if (!v1::EventType_Parse(upper, &type) || type == v1::EVENT_TYPE_UNSPECIFIED) {
     return std::nullopt;

@@ -51,10 +51,10 @@ Result<v1::SignedEvent> SignEvent(const v1::Event& event, SigningKey signer,
                                   const std::vector<SigningKey>& cosigners);
 
 struct AdmittedEvent {
-  Bytes id;                    // EventId(signed_event.event())
+  Bytes id;  // EventId(signed_event.event())
   v1::SignedEvent signed_event;
-  v1::Event event;             // parsed from signed_event.event()
-  Bytes leaf_hash;             // EventLeafHash(signed_event)
+  v1::Event event;  // parsed from signed_event.event()
+  Bytes leaf_hash;  // EventLeafHash(signed_event)
   Role signer_role = Role::kExporter;
   std::vector<std::string> cosigned_by;  // organisations whose co-signatures verified
   // When every certificate of the event (signer, co-signers, their CAs) is valid: a block may

@@ -28,7 +28,7 @@ struct BlockContext {
 };
 
 struct BlockEffects {
-  std::vector<v1::Receipt> receipts;                    // one per event, in block order
+  std::vector<v1::Receipt> receipts;                      // one per event, in block order
   std::map<std::string, v1::ShipmentState> state_writes;  // by shipment id, final per block
   Bytes receipts_root;
   Bytes state_writes_digest;  // SHA-256 over (id, deterministic state bytes) in id order

@@ -6,19 +6,25 @@ namespace shipledger::model {
 
 std::string_view RoleName(Role role) {
   switch (role) {
-    case Role::kExporter: return "exporter";
-    case Role::kForwarder: return "forwarder";
-    case Role::kCarrier: return "carrier";
-    case Role::kCustoms: return "customs";
-    case Role::kImporter: return "importer";
-    case Role::kInspector: return "inspector";
+    case Role::kExporter:
+      return "exporter";
+    case Role::kForwarder:
+      return "forwarder";
+    case Role::kCarrier:
+      return "carrier";
+    case Role::kCustoms:
+      return "customs";
+    case Role::kImporter:
+      return "importer";
+    case Role::kInspector:
+      return "inspector";
   }
   return "unknown";
 }
 
 std::optional<Role> ParseRole(std::string_view name) {
-  for (Role r : {Role::kExporter, Role::kForwarder, Role::kCarrier, Role::kCustoms,
-                 Role::kImporter, Role::kInspector}) {
+  for (Role r : {Role::kExporter, Role::kForwarder, Role::kCarrier, Role::kCustoms, Role::kImporter,
+                 Role::kInspector}) {
     if (RoleName(r) == name) return r;
   }
   return std::nullopt;
@@ -57,14 +63,14 @@ std::map<v1::EventType, std::vector<Role>> DefaultRolePolicy() {
   const std::vector<Role> declarants = {R::kExporter, R::kForwarder, R::kImporter};
   const std::vector<Role> customs = {R::kCustoms};
   const std::vector<Role> everyone = {R::kExporter, R::kForwarder, R::kCarrier,
-                                      R::kCustoms,   R::kImporter,  R::kInspector};
+                                      R::kCustoms,  R::kImporter,  R::kInspector};
   std::map<v1::EventType, std::vector<Role>> p;
   p[v1::EVENT_TYPE_BOOKED] = {R::kExporter, R::kForwarder, R::kImporter};
-  for (auto t : {v1::EVENT_TYPE_PICKUP, v1::EVENT_TYPE_HANDOVER, v1::EVENT_TYPE_LOADED,
-                 v1::EVENT_TYPE_DEPARTED, v1::EVENT_TYPE_ARRIVED, v1::EVENT_TYPE_DISCHARGED,
-                 v1::EVENT_TYPE_OUT_FOR_DELIVERY, v1::EVENT_TYPE_DELIVERED,
-                 v1::EVENT_TYPE_SENSOR_READINGS, v1::EVENT_TYPE_RETURN_PICKED_UP,
-                 v1::EVENT_TYPE_RETURNED}) {
+  for (auto t :
+       {v1::EVENT_TYPE_PICKUP, v1::EVENT_TYPE_HANDOVER, v1::EVENT_TYPE_LOADED,
+        v1::EVENT_TYPE_DEPARTED, v1::EVENT_TYPE_ARRIVED, v1::EVENT_TYPE_DISCHARGED,
+        v1::EVENT_TYPE_OUT_FOR_DELIVERY, v1::EVENT_TYPE_DELIVERED, v1::EVENT_TYPE_SENSOR_READINGS,
+        v1::EVENT_TYPE_RETURN_PICKED_UP, v1::EVENT_TYPE_RETURNED}) {
     p[t] = movers;
   }
   p[v1::EVENT_TYPE_EXPORT_CUSTOMS_DECLARED] = declarants;

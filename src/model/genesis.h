@@ -32,8 +32,8 @@ struct Organisation {
 struct Replica {
   uint32_t id = 0;
   std::string org;
-  std::string grpc_endpoint;  // host:port of the client API
-  std::string peer_endpoint;  // host:port of the replica transport
+  std::string grpc_endpoint;      // host:port of the client API
+  std::string peer_endpoint;      // host:port of the replica transport
   crypto::Certificate node_cert;  // pinned: its fingerprint is the replica's identity
 };
 
@@ -43,7 +43,7 @@ struct ConsensusParams {
   uint32_t window = 8;              // Default: 8 heights in flight
   uint32_t checkpoint_interval = 64;
   uint32_t view_timeout_ms = 2000;
-  int64_t clock_skew_ms = 5000;     // Δ: proposal timestamp vs a backup's clock
+  int64_t clock_skew_ms = 5000;  // Δ: proposal timestamp vs a backup's clock
 };
 
 struct Limits {
@@ -55,8 +55,8 @@ struct Limits {
   uint32_t max_references = 32;
   uint32_t max_documents = 32;
   uint32_t max_details = 64;
-  uint32_t max_field_bytes = 256;                  // ids, references, detail values
-  int64_t max_future_skew_ms = 5 * 60 * 1000;      // Default: 5 min ahead of the node's clock
+  uint32_t max_field_bytes = 256;                      // ids, references, detail values
+  int64_t max_future_skew_ms = 5 * 60 * 1000;          // Default: 5 min ahead of the node's clock
   int64_t max_event_age_ms = 30LL * 24 * 3600 * 1000;  // Default: 30 days behind it
 };
 

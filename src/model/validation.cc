@@ -11,8 +11,8 @@ namespace {
 
 const std::set<std::string, std::less<>>& ReferenceKinds() {
   static const std::set<std::string, std::less<>> kinds = {
-      "booking", "bill_of_lading", "container", "purchase_order",
-      "invoice", "awb",            "seal",      "customs_declaration"};
+      "booking", "bill_of_lading", "container",          "purchase_order", "invoice",
+      "awb",     "seal",           "customs_declaration"};
   return kinds;
 }
 
@@ -34,9 +34,8 @@ bool IsUnLocode(std::string_view s) {
 }
 
 bool IsPrintable(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) {
-    return static_cast<unsigned char>(c) >= 0x20 && c != 0x7f;
-  });
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return static_cast<unsigned char>(c) >= 0x20 && c != 0x7f; });
 }
 
 Status Invalid(std::string m) { return Status::InvalidArgument(std::move(m)); }
@@ -94,7 +93,8 @@ Status EventValidator::CheckFields(const v1::Event& e) const {
   }
   for (const auto& d : e.details()) {
     if (d.key().empty() || d.key().size() > lim.max_field_bytes ||
-        d.value().size() > lim.max_field_bytes || !IsPrintable(d.key()) || !IsPrintable(d.value())) {
+        d.value().size() > lim.max_field_bytes || !IsPrintable(d.key()) ||
+        !IsPrintable(d.value())) {
       return Invalid("detail '" + d.key() + "' must have a printable key and value of at most " +
                      std::to_string(lim.max_field_bytes) + " bytes");
     }
@@ -199,8 +199,8 @@ Result<EventPtr> EventValidator::Validate(const v1::SignedEvent& se,
   Status sig = signer_key.Verify(EventSigningMessage(se.event()), se.signature());
   if (!sig.ok()) return Invalid("event signature: " + sig.message());
   if (!genesis_->RoleAllowed(out->event.type(), org->role)) {
-    return Status::PermissionDenied("role '" + std::string(RoleName(org->role)) +
-                                    "' of '" + org->id + "' may not record '" +
+    return Status::PermissionDenied("role '" + std::string(RoleName(org->role)) + "' of '" +
+                                    org->id + "' may not record '" +
                                     EventTypeName(out->event.type()) + "' events");
   }
   out->id = EventId(se.event());

@@ -81,8 +81,8 @@ Result<std::unique_ptr<Node>> Node::Create(const config::NodeConfig& config, con
       node->genesis_, opts, node->signer_.get(),
       consensus::ChainTip{head.height, head.block_hash, head.block_time_ms});
   node->status_ = node->core_->status();
-  spdlog::info("chain '{}' genesis {} at height {} head {}", g.chain_id, ToHex(g.hash),
-               head.height, ToHex(head.block_hash));
+  spdlog::info("chain '{}' genesis {} at height {} head {}", g.chain_id, ToHex(g.hash), head.height,
+               ToHex(head.block_hash));
   return node;
 }
 
@@ -101,8 +101,8 @@ Status Node::Start() {
     Stop();
     return s;
   }
-  spdlog::info("replica {} ({}) serving gRPC on {}", config_.replica_id,
-               identity_->org(), config_.grpc_listen);
+  spdlog::info("replica {} ({}) serving gRPC on {}", config_.replica_id, identity_->org(),
+               config_.grpc_listen);
   return Status::Ok();
 }
 

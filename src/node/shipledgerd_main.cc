@@ -38,8 +38,8 @@ int main(int argc, char** argv) {
   }
   if (!log_level.empty()) config->log_level = log_level;
   spdlog::set_level(spdlog::level::from_str(config->log_level));
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ [replica " +
-                      std::to_string(config->replica_id) + "] %v");
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ [replica " + std::to_string(config->replica_id) +
+                      "] %v");
 
   auto node = shipledger::node::Node::Create(*config);
   if (!node.ok()) {

@@ -60,8 +60,8 @@ class CommitNotifier {
  private:
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  uint64_t height_;                                                 // GUARDED_BY(mu_)
-  bool shutdown_ = false;                                           // GUARDED_BY(mu_)
+  uint64_t height_;                                                         // GUARDED_BY(mu_)
+  bool shutdown_ = false;                                                   // GUARDED_BY(mu_)
   std::multimap<Bytes, std::pair<std::shared_ptr<Waiter>, size_t>> by_id_;  // GUARDED_BY(mu_)
 };
 

@@ -173,8 +173,7 @@ grpc::Status LedgerService::GetShipment(grpc::ServerContext*, const v1::GetShipm
   return grpc::Status::OK;
 }
 
-grpc::Status LedgerService::ListShipments(grpc::ServerContext*,
-                                          const v1::ListShipmentsRequest* req,
+grpc::Status LedgerService::ListShipments(grpc::ServerContext*, const v1::ListShipmentsRequest* req,
                                           v1::ListShipmentsResponse* resp) {
   uint32_t size = req->page_size() == 0 ? 50 : req->page_size();
   if (size > 1000) return ToGrpc(Status::InvalidArgument("page_size must be at most 1000"));
@@ -185,12 +184,12 @@ grpc::Status LedgerService::ListShipments(grpc::ServerContext*,
   const bool more = page->size() > size;
   if (more) page->resize(size);
   for (auto& s : *page) *resp->add_shipments() = std::move(s);
-  if (more) resp->set_next_page_token(ToHex(resp->shipments(resp->shipments_size() - 1).shipment_id()));
+  if (more)
+    resp->set_next_page_token(ToHex(resp->shipments(resp->shipments_size() - 1).shipment_id()));
   return grpc::Status::OK;
 }
 
-grpc::Status LedgerService::FindShipments(grpc::ServerContext*,
-                                          const v1::FindShipmentsRequest* req,
+grpc::Status LedgerService::FindShipments(grpc::ServerContext*, const v1::FindShipmentsRequest* req,
                                           v1::FindShipmentsResponse* resp) {
   if (req->reference().kind().empty() || req->reference().value().empty()) {
     return ToGrpc(Status::InvalidArgument("reference kind and value are required"));
@@ -219,8 +218,8 @@ grpc::Status LedgerService::GetBlock(grpc::ServerContext*, const v1::GetBlockReq
   }
   auto block = store.GetBlock(height);
   if (!block.ok()) {
-    return ToGrpc(Status::NotFound("no block at height " + std::to_string(height) +
-                                   " (head is " + std::to_string(store.head().height) + ")"));
+    return ToGrpc(Status::NotFound("no block at height " + std::to_string(height) + " (head is " +
+                                   std::to_string(store.head().height) + ")"));
   }
   *resp = std::move(block).value();
   return grpc::Status::OK;
@@ -269,9 +268,9 @@ grpc::Status LedgerService::Watch(grpc::ServerContext* ctx, const v1::WatchReque
         out.set_height(next);
         out.set_block_time_ms(block->proposal().timestamp_ms());
         out.set_block_hash(block->block_hash());
-        Status s = FillTimelineEntry(store, se, model::EventId(se.event()), next,
-                                     static_cast<uint32_t>(i), block->proposal().timestamp_ms(),
-                                     out.mutable_entry());
+        Status s =
+            FillTimelineEntry(store, se, model::EventId(se.event()), next, static_cast<uint32_t>(i),
+                              block->proposal().timestamp_ms(), out.mutable_entry());
         if (!s.ok()) return ToGrpc(s);
         if (!writer->Write(out)) return grpc::Status::OK;  // the client went away
       }

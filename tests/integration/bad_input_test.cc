@@ -77,8 +77,8 @@ config::Identity RogueIdentity(const std::string& org, int64_t from, int64_t to,
                                const NetworkDir& net) {
   auto key = *crypto::PrivateKey::Generate();
   if (same_ca) {
-    auto ca_key = *crypto::PrivateKey::FromPem(
-        *crypto::ReadFile((net.path() / org / "ca/key.pem").string()));
+    auto ca_key =
+        *crypto::PrivateKey::FromPem(*crypto::ReadFile((net.path() / org / "ca/key.pem").string()));
     auto ca_cert = *crypto::Certificate::FromPem(
         *crypto::ReadFile((net.path() / org / "ca/cert.pem").string()));
     auto cert = *crypto::IssueCertificate(ca_cert, ca_key, key.public_key(),
@@ -259,8 +259,8 @@ TEST_F(BadInputTest, ContractRejectionsGetAReceiptAndLeaveStateUnchanged) {
        "T-1", "custodian"},
       {"event after delivery", c_->SignedBy("forwarder", v1::EVENT_TYPE_LOADED, "T-2"), "T-2",
        "delivered"},
-      {"event on a shipment never booked",
-       c_->SignedBy("exporter", v1::EVENT_TYPE_PICKUP, "NEVER"), "NEVER", "not booked"},
+      {"event on a shipment never booked", c_->SignedBy("exporter", v1::EVENT_TYPE_PICKUP, "NEVER"),
+       "NEVER", "not booked"},
       {"booking an existing shipment", c_->SignedBy("exporter", v1::EVENT_TYPE_BOOKED, "T-1"),
        "T-1", "already booked"},
   };

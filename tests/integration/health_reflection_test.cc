@@ -67,8 +67,8 @@ TEST_F(HealthReflectionTest, ReflectionListsOurServices) {
   grpc::GenericStub stub(channel_);
   grpc::CompletionQueue cq;
   grpc::ClientContext ctx;
-  auto call = stub.PrepareCall(
-      &ctx, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &cq);
+  auto call =
+      stub.PrepareCall(&ctx, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &cq);
   call->StartCall(reinterpret_cast<void*>(1));
   Step(cq, 1);
   // ServerReflectionRequest{list_services: ""}: field 7, length-delimited, empty.

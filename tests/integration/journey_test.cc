@@ -97,7 +97,8 @@ TEST_F(JourneyTest, FindShipmentsByReference) {
 }
 
 TEST_F(JourneyTest, ListShipmentsPages) {
-  for (int i = 0; i < 5; ++i) Valid(Ev("exporter", v1::EVENT_TYPE_BOOKED, "L-" + std::to_string(i)));
+  for (int i = 0; i < 5; ++i)
+    Valid(Ev("exporter", v1::EVENT_TYPE_BOOKED, "L-" + std::to_string(i)));
   std::vector<std::string> seen;
   std::string token;
   do {

@@ -47,7 +47,8 @@ TEST(Process, SigkillWhileSubmittingLosesNoAcknowledgedEvent) {
           grpc::Status s;
           auto resp = c.Submit({e}, true, &s);
           if (!s.ok()) break;  // the node is gone
-          if (resp.results_size() == 1 && resp.results(0).receipt().code() == v1::RESULT_CODE_VALID) {
+          if (resp.results_size() == 1 &&
+              resp.results(0).receipt().code() == v1::RESULT_CODE_VALID) {
             std::lock_guard<std::mutex> lock(mu);
             acked.push_back(resp.results(0).event_id());
           }

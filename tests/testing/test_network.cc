@@ -49,32 +49,39 @@ std::unique_ptr<TestNetwork> TestNetwork::Create(
   int index = 0;
   for (const auto& [id, role] : orgs) {
     auto ca_key = Must(crypto::PrivateKey::Generate());
-    auto ca_cert = Must(crypto::IssueCaCertificate(ca_key, Opts(crypto::CertKind::kCa, id, id + " CA", now_ms)));
+    auto ca_cert = Must(
+        crypto::IssueCaCertificate(ca_key, Opts(crypto::CertKind::kCa, id, id + " CA", now_ms)));
     auto client_key = Must(crypto::PrivateKey::Generate());
-    auto client_cert = Must(crypto::IssueCertificate(
-        ca_cert, ca_key, client_key.public_key(), Opts(crypto::CertKind::kClient, id, "admin", now_ms)));
+    auto client_cert =
+        Must(crypto::IssueCertificate(ca_cert, ca_key, client_key.public_key(),
+                                      Opts(crypto::CertKind::kClient, id, "admin", now_ms)));
     g->organisations.push_back(model::Organisation{id, role, ca_cert, std::nullopt});
     if (index < nodes) {
       auto node_key = Must(crypto::PrivateKey::Generate());
-      auto node_cert = Must(crypto::IssueCertificate(
-          ca_cert, ca_key, node_key.public_key(), Opts(crypto::CertKind::kNode, id, id + "-node", now_ms)));
+      auto node_cert =
+          Must(crypto::IssueCertificate(ca_cert, ca_key, node_key.public_key(),
+                                        Opts(crypto::CertKind::kNode, id, id + "-node", now_ms)));
       const auto rid = static_cast<uint32_t>(index);
-      g->replicas.push_back(model::Replica{rid, id, "127.0.0.1:" + std::to_string(17050 + 2 * index),
-                                           "127.0.0.1:" + std::to_string(17051 + 2 * index), node_cert});
+      g->replicas.push_back(
+          model::Replica{rid, id, "127.0.0.1:" + std::to_string(17050 + 2 * index),
+                         "127.0.0.1:" + std::to_string(17051 + 2 * index), node_cert});
       net->nodes_.push_back(config::Identity{node_cert, node_key});
     }
-    net->orgs_.emplace(id, TestOrg{id, role, ca_key, ca_cert, config::Identity{client_cert, client_key}});
+    net->orgs_.emplace(
+        id, TestOrg{id, role, ca_key, ca_cert, config::Identity{client_cert, client_key}});
     ++index;
   }
   net->genesis_ = g;
   return net;
 }
 
-config::Identity TestNetwork::IssueClient(const std::string& org_id, const std::string& name) const {
+config::Identity TestNetwork::IssueClient(const std::string& org_id,
+                                          const std::string& name) const {
   const TestOrg& o = org(org_id);
   auto key = Must(crypto::PrivateKey::Generate());
-  auto cert = Must(crypto::IssueCertificate(o.ca_cert, o.ca_key, key.public_key(),
-                                            Opts(crypto::CertKind::kClient, org_id, name, now_ms_)));
+  auto cert =
+      Must(crypto::IssueCertificate(o.ca_cert, o.ca_key, key.public_key(),
+                                    Opts(crypto::CertKind::kClient, org_id, name, now_ms_)));
   return config::Identity{cert, key};
 }
 

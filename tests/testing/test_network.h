@@ -27,8 +27,8 @@ class TestNetwork {
   // Organisations in order; the first `nodes` of them run a node (replicas 0..nodes-1).
   // Default: exporter, forwarder, customs, importer with one node (the exporter's).
   static std::unique_ptr<TestNetwork> Create(
-      const std::vector<std::pair<std::string, model::Role>>& orgs = DefaultOrgs(),
-      int nodes = 1, int64_t now_ms = kDefaultNowMs);
+      const std::vector<std::pair<std::string, model::Role>>& orgs = DefaultOrgs(), int nodes = 1,
+      int64_t now_ms = kDefaultNowMs);
   static std::vector<std::pair<std::string, model::Role>> DefaultOrgs();
   static constexpr int64_t kDefaultNowMs = 1795000000000;  // 2026-11-19
 

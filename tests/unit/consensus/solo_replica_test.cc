@@ -90,7 +90,8 @@ TEST_F(SoloReplicaTest, EarlyTimerFiringReArmsTheTimer) {
 TEST_F(SoloReplicaTest, FullBatchProposesAtOnce) {
   auto r = Make(Genesis());
   std::vector<Status> results;
-  auto blocks = Blocks(r->OnEvents({Event("A"), Event("B"), Event("C"), Event("D")}, 1000, &results));
+  auto blocks =
+      Blocks(r->OnEvents({Event("A"), Event("B"), Event("C"), Event("D")}, 1000, &results));
   ASSERT_EQ(blocks.size(), 1u);
   EXPECT_EQ(blocks[0].events.size(), 3u);
   EXPECT_EQ(r->status().mempool_events, 1u);

@@ -233,7 +233,8 @@ TEST(SignEvent, SignsExactBytesAndCosignsTheEventIdInOrder) {
   ASSERT_TRUE(se.ok()) << se.status().ToString();
   EXPECT_EQ(se->event(), e.SerializeAsString());
   EXPECT_EQ(se->signer_cert(), signer_cert.der());
-  EXPECT_TRUE(signer_key.public_key().Verify(EventSigningMessage(se->event()), se->signature()).ok());
+  EXPECT_TRUE(
+      signer_key.public_key().Verify(EventSigningMessage(se->event()), se->signature()).ok());
   ASSERT_EQ(se->cosignatures_size(), 1);
   EXPECT_EQ(se->cosignatures(0).signer_cert(), cosigner_cert.der());
   EXPECT_TRUE(cosigner_key.public_key()

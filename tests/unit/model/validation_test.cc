@@ -842,9 +842,8 @@ TEST(EventValidatorWindow, ValidityWindowIsTheIntersectionOfAllCertificates) {
   EXPECT_EQ((*ev)->valid_from_ms, from);
   EXPECT_EQ((*ev)->valid_until_ms, until);
   // The same answer from the certificate cache.
-  auto again = validator.Validate(net->SignedBy("exporter", v1::EVENT_TYPE_HANDOVER, "T",
-                                                {"forwarder"}),
-                                  o);
+  auto again =
+      validator.Validate(net->SignedBy("exporter", v1::EVENT_TYPE_HANDOVER, "T", {"forwarder"}), o);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ((*again)->valid_from_ms, from);
   EXPECT_EQ((*again)->valid_until_ms, until);

@@ -16,7 +16,8 @@ namespace fs = std::filesystem;
 class NodeCreateTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("shipledger-node-" + std::to_string(std::random_device()()));
+    dir_ =
+        fs::temp_directory_path() / ("shipledger-node-" + std::to_string(std::random_device()()));
     config::InitOptions o;
     o.out_dir = dir_.string();
     o.orgs = *config::ParseOrgSpecs("exporter:exporter,importer:importer:client");
