@@ -60,6 +60,9 @@ class Replica {
   virtual Actions OnTick(int64_t now_ms) = 0;
   // The runtime has executed and durably stored block `height`.
   virtual Actions OnCommitted(uint64_t height, int64_t now_ms) = 0;
+  // Shutdown: order everything pending now, ignoring the batch timeout, and keep doing so as
+  // blocks commit, so no admitted event is left behind by a clean stop.
+  virtual Actions Flush(int64_t now_ms) = 0;
   virtual ReplicaStatus status() const = 0;
 };
 

@@ -42,11 +42,17 @@ Actions SoloReplica::OnCommitted(uint64_t height, int64_t now_ms) {
   return MaybePropose(now_ms);
 }
 
+Actions SoloReplica::Flush(int64_t now_ms) {
+  flushing_ = true;
+  return MaybePropose(now_ms);
+}
+
 Actions SoloReplica::MaybePropose(int64_t now_ms) {
   Actions actions;
   while (mempool_.pending() > 0 && ordered_height_ - committed_height_ < options_.window) {
     const bool full = mempool_.pending() >= options_.batch_max_events;
-    const bool due = now_ms - mempool_.oldest_arrival_ms() >= options_.batch_timeout_ms;
+    const bool due =
+        flushing_ || now_ms - mempool_.oldest_arrival_ms() >= options_.batch_timeout_ms;
     if (!full && !due) break;
     if (auto block = Propose(now_ms)) actions.emplace_back(std::move(*block));
   }

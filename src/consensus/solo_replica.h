@@ -39,6 +39,7 @@ class SoloReplica final : public Replica {
                    std::vector<Status>* results) override;
   Actions OnTick(int64_t now_ms) override;
   Actions OnCommitted(uint64_t height, int64_t now_ms) override;
+  Actions Flush(int64_t now_ms) override;
   ReplicaStatus status() const override;
 
  private:
@@ -57,6 +58,7 @@ class SoloReplica final : public Replica {
   Bytes last_hash_;
   int64_t last_time_ms_;
   int64_t timer_at_ms_ = 0;  // the armed timer, 0 if none
+  bool flushing_ = false;    // shutdown: every pending event is due at once
 };
 
 }  // namespace shipledger::consensus

@@ -109,12 +109,26 @@ Status Node::Start() {
 void Node::Stop() {
   if (stopped_) return;
   stopped_ = true;
-  stopping_.store(true);
-  // 1. Order nothing more: stop the consensus thread (pending, unordered events are dropped;
-  //    they were acknowledged as admitted, never as committed).
+  stopping_.store(true);  // admission now answers UNAVAILABLE
+  if (server_) server_->SetServing(false);
+  // 1. Order what was admitted: every pending event goes into a block now, and the blocks
+  //    in hand are executed and stored, so a clean stop loses no admitted event.
+  if (consensus_thread_.joinable()) {
+    boost::asio::post(io_, [this] { Apply(core_->Flush(clock_.NowMs())); });
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (std::chrono::steady_clock::now() < until) {
+      {
+        std::lock_guard<std::mutex> lock(status_mu_);
+        if (status_.mempool_events == 0 && status_.committed_height == status_.ordered_height) {
+          break;
+        }
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
   io_.stop();
   if (consensus_thread_.joinable()) consensus_thread_.join();
-  // 2. Commit every block already ordered, so waiting clients get their receipts.
+  // 2. Commit every block already ordered (if the drain above timed out).
   {
     std::lock_guard<std::mutex> lock(commit_mu_);
     commit_stop_ = true;

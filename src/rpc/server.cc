@@ -32,6 +32,12 @@ Status Server::Start(const std::string& listen) {
   return Status::Ok();
 }
 
+void Server::SetServing(bool serving) {
+  if (server_ && server_->GetHealthCheckService() != nullptr) {
+    server_->GetHealthCheckService()->SetServingStatus(serving);
+  }
+}
+
 void Server::Shutdown(int grace_ms) {
   if (!server_) return;
   server_->Shutdown(std::chrono::system_clock::now() + std::chrono::milliseconds(grace_ms));

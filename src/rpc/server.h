@@ -24,6 +24,8 @@ class Server {
   Status Start(const std::string& listen);
   // Stops taking calls, lets running calls finish for up to `grace_ms`, then cancels them.
   void Shutdown(int grace_ms);
+  // What the standard health service reports (SERVING / NOT_SERVING, e.g. while draining).
+  void SetServing(bool serving);
   uint32_t watchers() const { return ledger_.watchers(); }
   int port() const { return port_; }
 

@@ -185,3 +185,25 @@ TEST_F(SoloReplicaTest, DropsEventsWhoseCertificatesAreNotValidAtBlockTime) {
 
 }  // namespace
 }  // namespace shipledger::consensus
+
+namespace shipledger::consensus {
+namespace {
+
+TEST_F(SoloReplicaTest, FlushOrdersEverythingPendingAtOnce) {
+  opts_.batch_timeout_ms = 60000;
+  auto r = Make(Genesis());
+  std::vector<Status> results;
+  std::vector<model::EventPtr> evs;
+  for (int i = 0; i < 8; ++i) evs.push_back(Event("S" + std::to_string(i)));
+  auto first = Blocks(r->OnEvents(evs, 1000, &results));
+  EXPECT_EQ(first.size(), 2u);  // two full batches of 3; the window (2) is full
+  EXPECT_EQ(r->status().mempool_events, 2u);
+  EXPECT_TRUE(Blocks(r->Flush(1001)).empty());  // the window is still full
+  auto rest = Blocks(r->OnCommitted(1, 1002));
+  ASSERT_EQ(rest.size(), 1u);  // flushing: the last 2 events go without waiting a minute
+  EXPECT_EQ(rest[0].events.size(), 2u);
+  EXPECT_EQ(r->status().mempool_events, 0u);
+}
+
+}  // namespace
+}  // namespace shipledger::consensus
