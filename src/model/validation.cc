@@ -141,6 +141,13 @@ Result<const Organisation*> EventValidator::CheckCertificate(ByteView cert_der, 
       return it->second.org;
     }
   }
+  if (genesis_->FindReplicaByFingerprint(fingerprint) != nullptr) {
+    // DESIGN §3: node keys vote; clients sign events. Keeping them apart means a stolen client
+    // key never votes and a node never speaks for its organisation's clerks.
+    return Status::PermissionDenied(
+        "a node certificate cannot sign or co-sign events; use a client identity "
+        "(shipledger identity issue)");
+  }
   auto cert = crypto::Certificate::FromDer(cert_der);
   if (!cert.ok()) return Status::InvalidArgument("signer certificate: " + cert.status().message());
   const std::string org_id = cert->organization();

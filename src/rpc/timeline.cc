@@ -29,7 +29,21 @@ Status FillTimelineEntry(const storage::Store& store, const v1::SignedEvent& se,
     if (cert.ok()) entry->add_cosigner_orgs(cert->organization());
   }
   auto receipt = store.GetReceipt(id);
-  if (receipt.ok()) *entry->mutable_receipt() = std::move(receipt).value();
+  if (receipt.ok()) {
+    if (receipt->height() != height || receipt->index() != index) {
+      // A later copy of an event committed earlier: execution gave it DUPLICATE; the receipt
+      // stored under the id is the original's, so say so instead of showing it twice as VALID.
+      v1::Receipt dup;
+      dup.set_event_id(std::string(id));
+      dup.set_height(height);
+      dup.set_index(index);
+      dup.set_code(v1::RESULT_CODE_DUPLICATE);
+      dup.set_reason("copy of the event committed at height " + std::to_string(receipt->height()));
+      *entry->mutable_receipt() = std::move(dup);
+    } else {
+      *entry->mutable_receipt() = std::move(receipt).value();
+    }
+  }
   return Status::Ok();
 }
 

@@ -319,3 +319,21 @@ TEST(EventValidatorWindow, ValidityWindowIsTheIntersectionOfAllCertificates) {
 
 }  // namespace
 }  // namespace shipledger::model
+
+namespace shipledger::model {
+namespace {
+
+TEST(EventValidatorNodeCert, NodeCertificateCannotSignEvents) {
+  auto net = testing::TestNetwork::Create();
+  EventValidator validator(net->genesis());
+  const v1::Event e = net->NewEvent("exporter", v1::EVENT_TYPE_BOOKED, "S");
+  ValidateOptions o;
+  o.cert_time_ms = net->now_ms();
+  auto r = validator.Validate(net->Sign(e, net->node(0)), o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Code::kPermissionDenied);
+  EXPECT_NE(r.status().message().find("node certificate"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace shipledger::model
