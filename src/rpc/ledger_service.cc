@@ -159,9 +159,12 @@ grpc::Status LedgerService::GetShipment(grpc::ServerContext*, const v1::GetShipm
     return ToGrpc(Status::InvalidArgument("shipment_id is required"));
   }
   const storage::Store& store = backend_->store();
-  auto state = store.GetShipmentState(req->shipment_id());
-  if (!state) return ToGrpc(Status::NotFound("shipment " + req->shipment_id() + " not found"));
-  *resp->mutable_state() = std::move(*state);
+  auto state = store.ReadShipmentState(req->shipment_id());
+  if (!state.ok()) return ToGrpc(state.status());
+  if (!state->has_value()) {
+    return ToGrpc(Status::NotFound("shipment " + req->shipment_id() + " not found"));
+  }
+  *resp->mutable_state() = std::move(**state);
   auto ids = store.GetShipmentEventIds(req->shipment_id());
   if (!ids.ok()) return ToGrpc(ids.status());
   BlockTimes times(store);

@@ -93,6 +93,10 @@ class Store final : public model::StateReader {
   };
   Result<ResultsRecord> GetResults(uint64_t height) const;
 
+  // The committed state of a shipment (nullopt if never booked); DATA_LOSS / INTERNAL when the
+  // record cannot be read. For client reads: unlike GetShipmentState it never stops the node.
+  Result<std::optional<v1::ShipmentState>> ReadShipmentState(std::string_view shipment_id) const;
+
   // model::StateReader
   std::optional<v1::ShipmentState> GetShipmentState(std::string_view shipment_id) const override;
   bool HasEvent(ByteView event_id) const override;

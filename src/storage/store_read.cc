@@ -174,17 +174,23 @@ Result<Store::ResultsRecord> Store::GetResults(uint64_t height) const {
   return record;
 }
 
+Result<std::optional<v1::ShipmentState>> Store::ReadShipmentState(
+    std::string_view shipment_id) const {
+  Bytes value;
+  SL_ASSIGN_OR_RETURN(bool found, impl_->Get(Family::kShipmentState, shipment_id, &value));
+  if (!found) return std::optional<v1::ShipmentState>();
+  v1::ShipmentState state;
+  SL_RETURN_IF_ERROR(ParseValue(value, &state, "state of " + std::string(shipment_id)));
+  return std::optional<v1::ShipmentState>(std::move(state));
+}
+
 // StateReader has no error channel, and execution must not read a missing state where a
 // stored one is unreadable (its receipts would silently diverge): a failed read stops the node.
+// Client reads use ReadShipmentState, which reports the error instead.
 std::optional<v1::ShipmentState> Store::GetShipmentState(std::string_view shipment_id) const {
-  Bytes value;
-  Result<bool> found = impl_->Get(Family::kShipmentState, shipment_id, &value);
-  SHIPLEDGER_CHECK_MSG(found.ok(), found.status().ToString().c_str());
-  if (!*found) return std::nullopt;
-  v1::ShipmentState state;
-  const Status parsed = ParseValue(value, &state, "state of " + std::string(shipment_id));
-  SHIPLEDGER_CHECK_MSG(parsed.ok(), parsed.ToString().c_str());
-  return state;
+  auto state = ReadShipmentState(shipment_id);
+  SHIPLEDGER_CHECK_MSG(state.ok(), state.status().ToString().c_str());
+  return std::move(state).value();
 }
 
 bool Store::HasEvent(ByteView event_id) const {

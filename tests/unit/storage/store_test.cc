@@ -645,6 +645,21 @@ TEST(Store, UnparsableRecordIsDataLoss) {
   EXPECT_TRUE(store->GetReceipt(first.events[1]->id).ok());
 }
 
+// Bug: an unreadable state record reached through a client read (GetShipment) stopped the node.
+TEST(Store, UnparsableShipmentStateIsDataLossForClientReads) {
+  TempDir dir;
+  {
+    auto store = OpenOrDie(dir.path());
+    CommitNext(*store, {{"S1"}});
+  }
+  RawWrite(dir.path(), keys::Family::kShipmentState, "S1", Bytes("\xff\xff\xff\xff", 4));
+  auto store = OpenOrDie(dir.path());
+  EXPECT_EQ(store->ReadShipmentState("S1").status().code(), Code::kDataLoss);
+  auto absent = store->ReadShipmentState("NOPE");
+  ASSERT_TRUE(absent.ok());
+  EXPECT_FALSE(absent->has_value());
+}
+
 TEST(Store, MissingEventOfBlockIsDataLoss) {
   TempDir dir;
   NextBlock first;
