@@ -1,0 +1,216 @@
+#include "net/outbound_peer.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/post.hpp>
+
+namespace shipledger::net {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+bool SplitHostPort(const std::string& host_port, std::string* host, std::string* port) {
+  const size_t colon = host_port.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == host_port.size()) return false;
+  std::string h = host_port.substr(0, colon);
+  if (h.size() >= 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
+  *host = h;
+  *port = host_port.substr(colon + 1);
+  return std::all_of(port->begin(), port->end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+OutboundPeer::OutboundPeer(std::shared_ptr<const PeerEnv> env, uint32_t replica,
+                           std::string endpoint, std::shared_ptr<PeerCounters> counters)
+    : env_(std::move(env)),
+      replica_(replica),
+      counters_(std::move(counters)),
+      queue_(env_->options.max_queue_bytes_per_peer, env_->options.max_queue_frames_per_peer),
+      endpoint_(std::move(endpoint)),
+      backoff_ms_(env_->options.backoff_initial_ms),
+      rng_(std::random_device{}()),
+      resolver_(*env_->io),
+      socket_(*env_->io),
+      timer_(*env_->io) {}
+
+void OutboundPeer::SetEndpoint(std::string host_port) {
+  std::lock_guard lock(endpoint_mu_);
+  endpoint_ = std::move(host_port);
+}
+
+void OutboundPeer::Start() {
+  if (phase_ != Phase::kIdle) return;
+  Dial();
+}
+
+void OutboundPeer::Stop() {
+  phase_ = Phase::kStopped;
+  ++attempt_;
+  resolver_.cancel();
+  timer_.cancel();
+  boost::system::error_code ignored;
+  socket_.close(ignored);
+  if (conn_) conn_->Close();
+  conn_.reset();
+  writing_ = false;
+  counters_->connected_out = false;
+  queue_.Clear();
+}
+
+void OutboundPeer::Enqueue(std::string frame) {
+  if (!queue_.Push(std::move(frame))) {
+    counters_->frames_dropped.fetch_add(1);
+    return;
+  }
+  bool expected = false;
+  if (flush_posted_.compare_exchange_strong(expected, true)) {
+    asio::post(*env_->io, [self = shared_from_this()] {
+      self->flush_posted_ = false;
+      CatchAll("flush", [&] { self->Flush(); });
+    });
+  }
+}
+
+void OutboundPeer::Dial() {
+  if (phase_ == Phase::kStopped) return;
+  phase_ = Phase::kConnecting;
+  const uint64_t attempt = ++attempt_;
+  std::string endpoint;
+  {
+    std::lock_guard lock(endpoint_mu_);
+    endpoint = endpoint_;
+  }
+  std::string host, port;
+  if (!SplitHostPort(endpoint, &host, &port)) {
+    Retry(Status::InvalidArgument("bad endpoint '" + endpoint + "'"));
+    return;
+  }
+  timer_.expires_after(std::chrono::milliseconds(env_->options.connect_timeout_ms));
+  timer_.async_wait([self = shared_from_this(), attempt](const boost::system::error_code& ec) {
+    if (ec || attempt != self->attempt_ || self->phase_ != Phase::kConnecting) return;
+    if (self->conn_) return;  // TCP is up; the handshake has its own deadline
+    CatchAll("connect timeout",
+             [&] { self->Retry(Status::DeadlineExceeded("connect timed out")); });
+  });
+  resolver_.async_resolve(
+      host, port,
+      [self = shared_from_this(), attempt](const boost::system::error_code& ec,
+                                           const tcp::resolver::results_type& results) {
+        CatchAll("resolve", [&] {
+          if (attempt != self->attempt_ || self->phase_ != Phase::kConnecting) return;
+          if (ec) {
+            self->Retry(Status::Unavailable("resolve: " + ec.message()));
+            return;
+          }
+          asio::async_connect(
+              self->socket_, results,
+              [self, attempt](const boost::system::error_code& connect_ec, const tcp::endpoint&) {
+                CatchAll("connect", [&] {
+                  if (attempt != self->attempt_ || self->phase_ != Phase::kConnecting) return;
+                  if (connect_ec) {
+                    self->Retry(Status::Unavailable("connect: " + connect_ec.message()));
+                    return;
+                  }
+                  self->OnTcpConnected(attempt);
+                });
+              });
+        });
+      });
+}
+
+void OutboundPeer::OnTcpConnected(uint64_t attempt) {
+  auto conn = std::make_shared<Connection>(std::move(socket_), env_->ssl, env_->genesis,
+                                           env_->clock, env_->options.max_frame_bytes);
+  socket_ = tcp::socket(*env_->io);
+  conn_ = conn;
+  conn->Handshake(true, replica_, env_->options.connect_timeout_ms,
+                  [self = shared_from_this(), attempt, conn](Status status) {
+                    self->OnHandshake(attempt, conn, status);
+                  });
+}
+
+void OutboundPeer::OnHandshake(uint64_t attempt, std::shared_ptr<Connection> conn,
+                               const Status& status) {
+  if (attempt != attempt_ || phase_ != Phase::kConnecting) {
+    conn->Close();
+    return;
+  }
+  if (!status.ok()) {
+    if (status.code() == Code::kPermissionDenied) {
+      counters_->protocol_errors.fetch_add(1);
+      spdlog::warn("net: replica {} at {} refused: {}", replica_, conn->remote(), status.message());
+    }
+    Retry(status);
+    return;
+  }
+  phase_ = Phase::kConnected;
+  backoff_ms_ = env_->options.backoff_initial_ms;
+  timer_.cancel();
+  counters_->connected_out = true;
+  spdlog::debug("net: connected to replica {} at {}", replica_, conn->remote());
+  std::weak_ptr<OutboundPeer> weak = shared_from_this();
+  conn->Start(
+      [env = env_, replica = replica_, counters = counters_](std::string payload) {
+        counters->frames_received.fetch_add(1);
+        env->deliver(replica, std::move(payload));
+      },
+      [weak, attempt](const Status& reason, bool protocol_error) {
+        if (auto self = weak.lock()) self->OnClosed(attempt, reason, protocol_error);
+      });
+  Flush();
+}
+
+void OutboundPeer::OnClosed(uint64_t attempt, const Status& reason, bool protocol_error) {
+  if (attempt != attempt_ || phase_ != Phase::kConnected) return;
+  if (protocol_error) {
+    counters_->protocol_errors.fetch_add(1);
+    spdlog::warn("net: replica {}: protocol error on outbound connection: {}", replica_,
+                 reason.message());
+  }
+  Retry(reason);
+}
+
+void OutboundPeer::Retry(const Status& reason) {
+  if (phase_ == Phase::kStopped) return;
+  const bool was_connected = phase_ == Phase::kConnected;
+  phase_ = Phase::kBackoff;
+  const uint64_t attempt = ++attempt_;
+  resolver_.cancel();
+  boost::system::error_code ignored;
+  socket_.close(ignored);
+  if (conn_) conn_->Close();
+  conn_.reset();
+  writing_ = false;
+  counters_->connected_out = false;
+  counters_->reconnects.fetch_add(1);
+  if (was_connected) {
+    spdlog::info("net: lost replica {}: {}", replica_, reason.message());
+  } else {
+    spdlog::debug("net: dial replica {} failed: {}", replica_, reason.message());
+  }
+  const int jitter = std::uniform_int_distribution<int>(0, std::max(1, backoff_ms_ / 5))(rng_);
+  timer_.expires_after(std::chrono::milliseconds(backoff_ms_ + jitter));
+  backoff_ms_ = std::min(backoff_ms_ * 2, env_->options.backoff_max_ms);
+  timer_.async_wait([self = shared_from_this(), attempt](const boost::system::error_code& ec) {
+    if (ec || attempt != self->attempt_ || self->phase_ != Phase::kBackoff) return;
+    CatchAll("redial", [&] { self->Dial(); });
+  });
+}
+
+void OutboundPeer::Flush() {
+  if (phase_ != Phase::kConnected || writing_ || !conn_) return;
+  std::string batch;
+  const size_t frames = queue_.PopBatch(env_->options.max_write_batch_bytes, &batch);
+  if (frames == 0) return;
+  writing_ = true;
+  const uint64_t attempt = attempt_;
+  conn_->Write(std::move(batch), [self = shared_from_this(), attempt, frames] {
+    if (attempt != self->attempt_) return;
+    self->writing_ = false;
+    self->counters_->frames_sent.fetch_add(frames);
+    self->Flush();
+  });
+}
+
+}  // namespace shipledger::net

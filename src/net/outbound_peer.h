@@ -1,0 +1,99 @@
+// The outbound half of the link to one replica: dials it (resolve, TCP connect, TLS as client,
+// the server must present exactly the replica's pinned certificate), owns its bounded send
+// queue, writes queued frames in batches, and redials with exponential backoff until Stop().
+// Thread-safety: Enqueue(), SetEndpoint() and queued_bytes() from any thread; everything else
+// on the io thread.
+#pragma once
+
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <string>
+
+#include "model/genesis.h"
+#include "net/connection.h"
+#include "net/options.h"
+#include "net/send_queue.h"
+
+namespace shipledger::net {
+
+// Counters of one peer, read by Transport::stats() from any thread.
+struct PeerCounters {
+  std::atomic<bool> connected_out{false};
+  std::atomic<bool> connected_in{false};
+  std::atomic<uint64_t> frames_sent{0};
+  std::atomic<uint64_t> frames_received{0};
+  std::atomic<uint64_t> frames_dropped{0};
+  std::atomic<uint64_t> protocol_errors{0};
+  std::atomic<uint64_t> reconnects{0};
+};
+
+// What every connection of one transport shares. Immutable after construction.
+struct PeerEnv {
+  boost::asio::io_context* io = nullptr;
+  std::shared_ptr<boost::asio::ssl::context> ssl;
+  std::shared_ptr<const model::Genesis> genesis;
+  const Clock* clock = nullptr;
+  TransportOptions options;
+  // Hands a received payload to the transport (io thread).
+  std::function<void(uint32_t from, std::string payload)> deliver;
+};
+
+class OutboundPeer : public std::enable_shared_from_this<OutboundPeer> {
+ public:
+  OutboundPeer(std::shared_ptr<const PeerEnv> env, uint32_t replica, std::string endpoint,
+               std::shared_ptr<PeerCounters> counters);
+
+  // Overrides the endpoint ("host:port") used from the next dial on.
+  void SetEndpoint(std::string host_port);
+  // Begins dialling. REQUIRES: io thread.
+  void Start();
+  // Closes the connection, cancels timers and drops the queue; no dial afterwards.
+  // REQUIRES: io thread.
+  void Stop();
+  // Queues an encoded frame; when the queue is full it is dropped and counted. Any thread.
+  void Enqueue(std::string frame);
+  size_t queued_bytes() const { return queue_.bytes(); }
+
+ private:
+  enum class Phase { kIdle, kConnecting, kConnected, kBackoff, kStopped };
+
+  void Dial();
+  void OnTcpConnected(uint64_t attempt);
+  void OnHandshake(uint64_t attempt, std::shared_ptr<Connection> conn, const Status& status);
+  void OnClosed(uint64_t attempt, const Status& reason, bool protocol_error);
+  void Retry(const Status& reason);
+  void Flush();
+
+  std::shared_ptr<const PeerEnv> env_;
+  const uint32_t replica_;
+  std::shared_ptr<PeerCounters> counters_;
+  SendQueue queue_;
+  std::atomic<bool> flush_posted_{false};
+
+  mutable std::mutex endpoint_mu_;
+  std::string endpoint_;  // GUARDED_BY(endpoint_mu_)
+
+  // io thread only.
+  Phase phase_ = Phase::kIdle;
+  uint64_t attempt_ = 0;  // bumped on every state change; stale handlers compare and return
+  int backoff_ms_;
+  std::mt19937 rng_;
+  boost::asio::ip::tcp::resolver resolver_;
+  boost::asio::ip::tcp::socket socket_;
+  boost::asio::steady_timer timer_;   // connect deadline, then backoff delay
+  std::shared_ptr<Connection> conn_;  // handshaking or connected
+  bool writing_ = false;
+};
+
+// Splits "host:port" / "[v6]:port". False when malformed.
+bool SplitHostPort(const std::string& host_port, std::string* host, std::string* port);
+
+}  // namespace shipledger::net
