@@ -19,6 +19,7 @@ struct NodeConfig {
   uint32_t mempool_capacity = 100000;  // Default: 100000 pending events
   uint32_t batch_timeout_ms = 0;       // Default: 0 = the genesis value
   uint32_t max_wait_ms = 30000;        // Default: 30 s cap on SubmitEvents wait_for_commit
+  uint32_t max_watchers = 256;         // Default: 256 concurrent Watch streams
   std::string log_level = "info";      // trace, debug, info, warn, error
 };
 

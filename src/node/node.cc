@@ -95,7 +95,9 @@ Status Node::Start() {
     auto guard = boost::asio::make_work_guard(io_);
     io_.run();
   });
-  server_ = std::make_unique<rpc::Server>(this);
+  rpc::ServerOptions server_options;
+  server_options.max_watchers = config_.max_watchers;
+  server_ = std::make_unique<rpc::Server>(this, server_options);
   Status s = server_->Start(config_.grpc_listen);
   if (!s.ok()) {
     Stop();

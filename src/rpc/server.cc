@@ -3,10 +3,15 @@
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/resource_quota.h>
 
 namespace shipledger::rpc {
 
-Server::Server(Backend* backend) : backend_(backend), ledger_(backend), admin_(backend) {}
+Server::Server(Backend* backend, const ServerOptions& options)
+    : backend_(backend),
+      options_(options),
+      ledger_(backend, options.max_watchers),
+      admin_(backend) {}
 
 Server::~Server() { Shutdown(0); }
 
@@ -17,6 +22,15 @@ Status Server::Start(const std::string& listen) {
   // gRPC sets SO_REUSEPORT by default, which lets a second node bind the same port and take
   // half the calls; a port in use must be an error instead.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  // Bounded threads: every call (a Watch stream, a submitter waiting for commit) holds one.
+  grpc::ResourceQuota quota("shipledger-rpc");
+  quota.SetMaxThreads(options_.max_threads > 0 ? options_.max_threads
+                                               : static_cast<int>(options_.max_watchers) + 256);
+  builder.SetResourceQuota(quota);
+  // Keepalive pings find clients that vanished, so their streams end and free their threads.
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 30000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
   builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), &port_);
   const int max_bytes = static_cast<int>(backend_->genesis().limits.max_request_bytes);
   builder.SetMaxReceiveMessageSize(max_bytes);

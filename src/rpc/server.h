@@ -15,9 +15,16 @@ class Server;
 
 namespace shipledger::rpc {
 
+struct ServerOptions {
+  uint32_t max_watchers = 256;  // Default: 256 concurrent Watch streams, then RESOURCE_EXHAUSTED
+  // Threads gRPC may use for calls; beyond them new calls get RESOURCE_EXHAUSTED instead of
+  // the node growing without bound. Default: max_watchers + 256.
+  int max_threads = 0;
+};
+
 class Server {
  public:
-  explicit Server(Backend* backend);
+  explicit Server(Backend* backend, const ServerOptions& options = {});
   ~Server();
 
   // Listens on `listen` (host:port). UNAVAILABLE when the port cannot be bound.
@@ -31,6 +38,7 @@ class Server {
 
  private:
   Backend* backend_;
+  ServerOptions options_;
   LedgerService ledger_;
   AdminService admin_;
   std::unique_ptr<grpc::Server> server_;

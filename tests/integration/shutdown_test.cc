@@ -73,5 +73,31 @@ TEST(Shutdown, WatchResumesFromAHeightAndEndsWithTheResumeHeightOnStop) {
       << s.error_message();
 }
 
+TEST(WatchLimit, StreamsBeyondMaxWatchersGetResourceExhausted) {
+  NetworkDir net;
+  std::string target;
+  auto node = StartNode(net, &target, 0, 0, /*max_watchers=*/2);
+  ASSERT_NE(node, nullptr);
+  Client c(net, target);
+  ASSERT_EQ(c.SubmitOne(c.SignedBy("exporter", v1::EVENT_TYPE_BOOKED, "W")).receipt().code(),
+            v1::RESULT_CODE_VALID);
+  std::vector<std::unique_ptr<grpc::ClientContext>> ctxs;
+  std::vector<std::unique_ptr<grpc::ClientReader<v1::WatchResponse>>> readers;
+  v1::WatchResponse msg;
+  for (int i = 0; i < 2; ++i) {
+    ctxs.push_back(std::make_unique<grpc::ClientContext>());
+    readers.push_back(c.stub().Watch(ctxs.back().get(), v1::WatchRequest()));
+    ASSERT_TRUE(readers.back()->Read(&msg));  // the stream is open and counted
+  }
+  grpc::ClientContext third;
+  auto reader = c.stub().Watch(&third, v1::WatchRequest());
+  EXPECT_FALSE(reader->Read(&msg));
+  const grpc::Status s = reader->Finish();
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_NE(s.error_message().find("too many Watch streams"), std::string::npos);
+  for (auto& ctx : ctxs) ctx->TryCancel();
+  node->Stop();
+}
+
 }  // namespace
 }  // namespace shipledger::itest

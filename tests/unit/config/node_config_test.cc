@@ -23,6 +23,7 @@ constexpr char kFull[] =
     "mempool_capacity: 5000\n"
     "batch_timeout_ms: 15\n"
     "max_wait_ms: 1000\n"
+    "max_watchers: 7\n"
     "log_level: debug\n";
 
 constexpr char kMinimal[] =
@@ -64,6 +65,7 @@ TEST_F(NodeConfigTest, LoadsEveryKeyAndResolvesRelativePaths) {
   EXPECT_EQ(config->mempool_capacity, 5000u);
   EXPECT_EQ(config->batch_timeout_ms, 15u);
   EXPECT_EQ(config->max_wait_ms, 1000u);
+  EXPECT_EQ(config->max_watchers, 7u);
   EXPECT_EQ(config->log_level, "debug");
 }
 
@@ -88,6 +90,7 @@ TEST_F(NodeConfigTest, OptionalKeysTakeDefaults) {
   EXPECT_EQ(config->mempool_capacity, defaults.mempool_capacity);
   EXPECT_EQ(config->batch_timeout_ms, 0u);
   EXPECT_EQ(config->max_wait_ms, defaults.max_wait_ms);
+  EXPECT_EQ(config->max_watchers, defaults.max_watchers);
   EXPECT_EQ(config->log_level, "info");
 }
 

@@ -44,8 +44,7 @@ class TimelineTest : public ::testing::Test {
     p->set_event_count(static_cast<uint32_t>(events.size()));
     block.set_prev_block_hash(head.block_hash);
     block.set_block_hash(model::BlockHash(model::ProposalDigest(*p), head.block_hash));
-    const auto effects =
-        contracts::ExecuteBlock(events, *store_, {p->height(), p->timestamp_ms()});
+    const auto effects = contracts::ExecuteBlock(events, *store_, {p->height(), p->timestamp_ms()});
     ASSERT_TRUE(store_
                     ->CommitBlock(block, events, effects,
                                   model::ResultsDigest(head.results, effects.receipts_root,
