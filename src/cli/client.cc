@@ -43,6 +43,10 @@ Status NodeClient::StatusOf(const grpc::Status& status, std::string_view what) c
   const std::string prefix = std::string(what) + ": ";
   switch (status.error_code()) {
     case grpc::StatusCode::UNAVAILABLE:
+      // The node itself answered (e.g. "shutting down; resume with from_height N"): say that.
+      if (status.error_message().find("shutting down") != std::string::npos) {
+        return Status(code, prefix + "node at " + target_ + " answered: " + status.error_message());
+      }
       return Status(code, "cannot reach node at " + target_ + " (" + detail +
                               "): is shipledgerd running? start it with: shipledgerd --config "
                               "DIR/node.yaml, or name another node with --node HOST:PORT");

@@ -74,7 +74,11 @@ int PrintSubmitResult(const GlobalOptions& global, const EventSubmitOptions& opt
     io.err << "error: " << CodeName(code) << ": " << result.message() << '\n';
     return kExitFailure;
   }
-  io.out << "event " << id << (known ? " already on the chain" : " admitted") << '\n';
+  // ALREADY_EXISTS with a receipt: committed earlier; without one: still pending on the node.
+  io.out << "event " << id
+         << (!known ? " admitted"
+                    : (result.has_receipt() ? " already on the chain" : " already pending"))
+         << '\n';
   if (result.has_receipt()) {
     const v1::Receipt& r = result.receipt();
     io.out << "committed at height " << r.height() << ": " << ReceiptSummary(r) << '\n';
