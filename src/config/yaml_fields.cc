@@ -123,9 +123,10 @@ Result<std::string> YamlField::AsString() const {
   return node_.Scalar();
 }
 
-Result<uint64_t> YamlField::AsUint(uint64_t min, uint64_t max) const {
+template <typename T>
+Result<T> YamlField::AsInteger(T min, T max) const {
   SL_ASSIGN_OR_RETURN(const std::string text, AsString());
-  uint64_t v = 0;
+  T v = 0;
   const char* end = text.data() + text.size();
   const auto [ptr, ec] = std::from_chars(text.data(), end, v);
   if (text.empty() || ec != std::errc() || ptr != end || v < min || v > max) {
@@ -135,16 +136,12 @@ Result<uint64_t> YamlField::AsUint(uint64_t min, uint64_t max) const {
   return v;
 }
 
+Result<uint64_t> YamlField::AsUint(uint64_t min, uint64_t max) const {
+  return AsInteger<uint64_t>(min, max);
+}
+
 Result<int64_t> YamlField::AsInt(int64_t min, int64_t max) const {
-  SL_ASSIGN_OR_RETURN(const std::string text, AsString());
-  int64_t v = 0;
-  const char* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, v);
-  if (text.empty() || ec != std::errc() || ptr != end || v < min || v > max) {
-    return Error("expected an integer in [" + std::to_string(min) + ", " + std::to_string(max) +
-                 "], got " + Quoted(text));
-  }
-  return v;
+  return AsInteger<int64_t>(min, max);
 }
 
 Status YamlField::ReadString(std::string_view key, bool required, std::string* out) const {

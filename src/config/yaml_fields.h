@@ -62,6 +62,8 @@ class YamlField {
   Status ReadI64(std::string_view key, bool required, int64_t min, int64_t* out) const;
 
  private:
+  template <typename T>
+  Result<T> AsInteger(T min, T max) const;
   YAML::Node node_;
   std::string path_;
   std::shared_ptr<const std::string> file_;
