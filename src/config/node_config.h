@@ -20,6 +20,7 @@ struct NodeConfig {
   uint32_t batch_timeout_ms = 0;       // Default: 0 = the genesis value
   uint32_t max_wait_ms = 30000;        // Default: 30 s cap on SubmitEvents wait_for_commit
   uint32_t max_watchers = 256;         // Default: 256 concurrent Watch streams
+  uint32_t watch_stall_ms = 10000;     // Default: 10 s; a Watch reader stalled longer is dropped
   std::string log_level = "info";      // trace, debug, info, warn, error
 };
 

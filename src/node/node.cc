@@ -97,6 +97,7 @@ Status Node::Start() {
   });
   rpc::ServerOptions server_options;
   server_options.max_watchers = config_.max_watchers;
+  server_options.watch_stall_ms = config_.watch_stall_ms;
   server_ = std::make_unique<rpc::Server>(this, server_options);
   Status s = server_->Start(config_.grpc_listen);
   if (!s.ok()) {

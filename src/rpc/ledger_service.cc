@@ -253,6 +253,7 @@ grpc::Status LedgerService::Watch(grpc::ServerContext* ctx, const v1::WatchReque
 
   const storage::Store& store = backend_->store();
   CommitNotifier& notifier = backend_->notifier();
+  const auto stream = watchdog_.Register(ctx);
   uint64_t next = std::max<uint64_t>(req->from_height(), 1);
   // Streams read committed blocks from the store at their own pace: the commit path only
   // bumps a counter, so a slow or stuck subscriber never holds up commits.
@@ -275,7 +276,16 @@ grpc::Status LedgerService::Watch(grpc::ServerContext* ctx, const v1::WatchReque
             FillTimelineEntry(store, se, model::EventId(se.event()), next, static_cast<uint32_t>(i),
                               block->proposal().timestamp_ms(), out.mutable_entry());
         if (!s.ok()) return ToGrpc(s);
-        if (!writer->Write(out)) return grpc::Status::OK;  // the client went away
+        stream->BeginWrite();
+        const bool written = writer->Write(out);
+        stream->EndWrite();
+        if (!written) {
+          // The client went away, or stopped reading and the watchdog dropped it.
+          return stream->dropped() ? ToGrpc(Status::ResourceExhausted(
+                                         "subscriber too slow: dropped; resume with from_height " +
+                                         std::to_string(next)))
+                                   : grpc::Status::OK;
+        }
       }
     }
     notifier.WaitBeyond(head, Clock::now() + std::chrono::milliseconds(250));

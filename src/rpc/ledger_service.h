@@ -5,14 +5,20 @@
 #include <atomic>
 
 #include "rpc/backend.h"
+#include "rpc/stall_watchdog.h"
 #include "shipledger/v1/ledger.grpc.pb.h"
 
 namespace shipledger::rpc {
 
 class LedgerService final : public v1::LedgerService::Service {
  public:
-  explicit LedgerService(Backend* backend, uint32_t max_watchers = 1000)
-      : backend_(backend), max_watchers_(max_watchers) {}
+  // A Watch stream whose write stays blocked for `watch_stall_ms` (the subscriber stopped
+  // reading) is cancelled.
+  explicit LedgerService(Backend* backend, uint32_t max_watchers = 256,
+                         uint32_t watch_stall_ms = 10000)
+      : backend_(backend),
+        max_watchers_(max_watchers),
+        watchdog_(std::chrono::milliseconds(watch_stall_ms)) {}
 
   grpc::Status SubmitEvents(grpc::ServerContext* ctx, const v1::SubmitEventsRequest* req,
                             v1::SubmitEventsResponse* resp) override;
@@ -34,11 +40,13 @@ class LedgerService final : public v1::LedgerService::Service {
                      grpc::ServerWriter<v1::WatchResponse>* writer) override;
 
   uint32_t watchers() const { return watchers_.load(); }
+  uint64_t watchers_dropped() const { return watchdog_.dropped_total(); }
 
  private:
   Backend* backend_;
   uint32_t max_watchers_;
   std::atomic<uint32_t> watchers_{0};
+  StallWatchdog watchdog_;
 };
 
 class AdminService final : public v1::AdminService::Service {

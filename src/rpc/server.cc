@@ -10,7 +10,7 @@ namespace shipledger::rpc {
 Server::Server(Backend* backend, const ServerOptions& options)
     : backend_(backend),
       options_(options),
-      ledger_(backend, options.max_watchers),
+      ledger_(backend, options.max_watchers, options.watch_stall_ms),
       admin_(backend) {}
 
 Server::~Server() { Shutdown(0); }

@@ -17,6 +17,7 @@ namespace shipledger::rpc {
 
 struct ServerOptions {
   uint32_t max_watchers = 256;  // Default: 256 concurrent Watch streams, then RESOURCE_EXHAUSTED
+  uint32_t watch_stall_ms = 10000;  // Default: 10 s; a subscriber not reading that long is dropped
   // Threads gRPC may use for calls; beyond them new calls get RESOURCE_EXHAUSTED instead of
   // the node growing without bound. Default: max_watchers + 256.
   int max_threads = 0;

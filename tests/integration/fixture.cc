@@ -150,13 +150,14 @@ v1::ChainInfo Client::ChainInfo() {
 
 std::unique_ptr<node::Node> StartNode(const NetworkDir& net, std::string* target,
                                       uint32_t mempool_capacity, uint32_t batch_timeout_ms,
-                                      uint32_t max_watchers) {
+                                      uint32_t max_watchers, uint32_t watch_stall_ms) {
   auto cfg = config::LoadNodeConfig(net.node_yaml());
   EXPECT_TRUE(cfg.ok()) << cfg.status().ToString();
   cfg->grpc_listen = "127.0.0.1:0";
   if (mempool_capacity != 0) cfg->mempool_capacity = mempool_capacity;
   if (batch_timeout_ms != 0) cfg->batch_timeout_ms = batch_timeout_ms;
   if (max_watchers != 0) cfg->max_watchers = max_watchers;
+  if (watch_stall_ms != 0) cfg->watch_stall_ms = watch_stall_ms;
   cfg->max_wait_ms = 10000;
   auto node = node::Node::Create(*cfg);
   EXPECT_TRUE(node.ok()) << node.status().ToString();

@@ -72,7 +72,7 @@ class Client {
 // An in-process node of `net` on an ephemeral port.
 std::unique_ptr<node::Node> StartNode(const NetworkDir& net, std::string* target,
                                       uint32_t mempool_capacity = 0, uint32_t batch_timeout_ms = 0,
-                                      uint32_t max_watchers = 0);
+                                      uint32_t max_watchers = 0, uint32_t watch_stall_ms = 0);
 
 // A shipledgerd process.
 class Daemon {

@@ -99,5 +99,50 @@ TEST(WatchLimit, StreamsBeyondMaxWatchersGetResourceExhausted) {
   node->Stop();
 }
 
+TEST(WatchLimit, SubscriberThatStopsReadingIsDropped) {
+  NetworkDir net;
+  std::string target;
+  auto node = StartNode(net, &target, 0, 0, 0, /*watch_stall_ms=*/300);
+  ASSERT_NE(node, nullptr);
+  Client c(net, target);
+  // A subscriber with a small HTTP/2 window and no BDP probing, so its window fills fast when
+  // it does not read; a deadline so the test cannot hang.
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+  args.SetInt(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, 16 * 1024);
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  auto slow_stub = v1::LedgerService::NewStub(
+      grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args));
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  auto reader = slow_stub->Watch(&ctx, v1::WatchRequest());  // and never read
+  auto watchers = [&] {
+    grpc::ClientContext sctx;
+    v1::NodeStatus st;
+    EXPECT_TRUE(c.admin().GetNodeStatus(&sctx, v1::GetNodeStatusRequest(), &st).ok());
+    return st.watchers();
+  };
+  // Enough committed data to fill the stream's flow-control window many times over.
+  for (int b = 0; b < 40; ++b) {
+    std::vector<v1::SignedEvent> batch;
+    for (int i = 0; i < 50; ++i) {
+      batch.push_back(
+          c.SignedBy("exporter", v1::EVENT_TYPE_BOOKED, "D-" + std::to_string(b * 50 + i)));
+    }
+    c.Submit(batch);
+  }
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (watchers() != 0 && std::chrono::steady_clock::now() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(watchers(), 0u);  // the stalled stream was dropped and its slot freed
+  v1::WatchResponse msg;
+  while (reader->Read(&msg)) {
+  }
+  EXPECT_FALSE(reader->Finish().ok());
+  EXPECT_EQ(c.ChainInfo().event_count(), 2000u);  // commits never waited for it
+  node->Stop();
+}
+
 }  // namespace
 }  // namespace shipledger::itest
