@@ -24,6 +24,7 @@ constexpr char kFull[] =
     "batch_timeout_ms: 15\n"
     "max_wait_ms: 1000\n"
     "max_watchers: 7\n"
+    "watch_stall_ms: 2500\n"
     "log_level: debug\n";
 
 constexpr char kMinimal[] =
@@ -66,6 +67,7 @@ TEST_F(NodeConfigTest, LoadsEveryKeyAndResolvesRelativePaths) {
   EXPECT_EQ(config->batch_timeout_ms, 15u);
   EXPECT_EQ(config->max_wait_ms, 1000u);
   EXPECT_EQ(config->max_watchers, 7u);
+  EXPECT_EQ(config->watch_stall_ms, 2500u);
   EXPECT_EQ(config->log_level, "debug");
 }
 
