@@ -47,15 +47,19 @@ void OutboundPeer::Start() {
 void OutboundPeer::Stop() {
   phase_ = Phase::kStopped;
   ++attempt_;
-  resolver_.cancel();
   timer_.cancel();
+  CloseConnection();
+  queue_.Clear();
+}
+
+void OutboundPeer::CloseConnection() {
+  resolver_.cancel();
   boost::system::error_code ignored;
   socket_.close(ignored);
   if (conn_) conn_->Close();
   conn_.reset();
   writing_ = false;
   counters_->connected_out = false;
-  queue_.Clear();
 }
 
 void OutboundPeer::Enqueue(std::string frame) {
@@ -176,13 +180,7 @@ void OutboundPeer::Retry(const Status& reason) {
   const bool was_connected = phase_ == Phase::kConnected;
   phase_ = Phase::kBackoff;
   const uint64_t attempt = ++attempt_;
-  resolver_.cancel();
-  boost::system::error_code ignored;
-  socket_.close(ignored);
-  if (conn_) conn_->Close();
-  conn_.reset();
-  writing_ = false;
-  counters_->connected_out = false;
+  CloseConnection();
   counters_->reconnects.fetch_add(1);
   if (was_connected) {
     spdlog::info("net: lost replica {}: {}", replica_, reason.message());

@@ -70,6 +70,8 @@ class OutboundPeer : public std::enable_shared_from_this<OutboundPeer> {
   void OnHandshake(uint64_t attempt, std::shared_ptr<Connection> conn, const Status& status);
   void OnClosed(uint64_t attempt, const Status& reason, bool protocol_error);
   void Retry(const Status& reason);
+  // Closes the socket / TLS connection in any phase and marks the peer disconnected.
+  void CloseConnection();
   void Flush();
 
   std::shared_ptr<const PeerEnv> env_;
