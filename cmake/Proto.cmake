@@ -5,7 +5,7 @@ file(MAKE_DIRECTORY ${SHIPLEDGER_PROTO_OUT})
 get_target_property(SHIPLEDGER_GRPC_CPP_PLUGIN gRPC::grpc_cpp_plugin LOCATION)
 
 set(SHIPLEDGER_PROTO_SRCS)
-foreach(name types ledger)
+foreach(name types peer ledger)
   set(in ${SHIPLEDGER_PROTO_DIR}/shipledger/v1/${name}.proto)
   set(base ${SHIPLEDGER_PROTO_OUT}/shipledger/v1/${name})
   add_custom_command(

@@ -1,18 +1,24 @@
 // The ordering interface (DESIGN §1, §6): a replica core is a deterministic state machine.
 // Inputs arrive as On* calls with the current time; outputs leave as a list of actions that the
-// node runtime carries out (commit a block, arm a timer; PBFT adds send/broadcast/persist).
+// node runtime carries out IN ORDER: commit a block, arm a timer, send or broadcast a peer
+// message, persist a journal entry (durably, before any later action of the list is carried
+// out: DESIGN §6 "persistence before sending"), prune the journal, store a checkpoint
+// certificate.
 // No threads, clocks, sockets, gRPC or RocksDB inside a core. The single-node core
 // (SoloReplica) and the PBFT core implement this same interface.
 // Thread-safety: none; the runtime calls a core from one thread (strand) only.
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <variant>
 #include <vector>
 
 #include "model/event.h"
 #include "shipledger/bytes.h"
 #include "shipledger/status.h"
+#include "shipledger/v1/peer.pb.h"
 #include "shipledger/v1/types.pb.h"
 
 namespace shipledger::consensus {
@@ -29,7 +35,37 @@ struct SetTimer {
   int64_t at_ms = 0;
 };
 
-using Action = std::variant<CommitBlock, SetTimer>;
+// Send `message` to replica `to` (best effort: the transport may drop it).
+struct Send {
+  uint32_t to = 0;
+  std::shared_ptr<const v1::PeerMessage> message;
+};
+
+// Send `message` to every other replica.
+struct Broadcast {
+  std::shared_ptr<const v1::PeerMessage> message;
+};
+
+// Append `entry` to the consensus journal, synced, before carrying out any later action.
+// `height` is the height the entry is about (0 for view entries); PruneJournal uses it.
+struct Persist {
+  uint64_t height = 0;
+  v1::JournalEntry entry;
+};
+
+// Journal entries with 0 < height <= `through_height` are no longer needed (a stable
+// checkpoint covers them). View entries are kept.
+struct PruneJournal {
+  uint64_t through_height = 0;
+};
+
+// A checkpoint became stable: store its certificate (storage family `checkpoints`).
+struct StoreCheckpoint {
+  v1::CheckpointCertificate certificate;
+};
+
+using Action =
+    std::variant<CommitBlock, SetTimer, Send, Broadcast, Persist, PruneJournal, StoreCheckpoint>;
 using Actions = std::vector<Action>;
 
 // Signs votes with this replica's node key (the key pinned in the genesis).
@@ -37,6 +73,30 @@ class Signer {
  public:
   virtual ~Signer() = default;
   virtual Result<Bytes> Sign(ByteView message) const = 0;
+};
+
+// A block the runtime has executed and durably stored.
+struct Committed {
+  uint64_t height = 0;
+  Bytes block_hash;
+  Bytes results;  // results digest at `height` (DESIGN §5)
+};
+
+// A peer message that passed the validation gate (message_gate.h): well-formed, within bounds,
+// every signature checked, sent by replica `from`. `events` holds the parsed events of the
+// message's event lists, in order: [0] for pre_prepare and forward, one list per
+// new_view.pre_prepares[i] and per blocks.blocks[i]; empty for other messages.
+struct InboundMessage {
+  uint32_t from = 0;
+  v1::PeerMessage message;
+  std::vector<std::vector<model::EventPtr>> events;
+};
+
+struct PeerState {
+  uint32_t replica = 0;
+  uint64_t view = 0;              // last reported (heartbeat)
+  uint64_t committed_height = 0;  // last reported (heartbeat)
+  int64_t last_heard_ms = 0;      // 0 if never
 };
 
 struct ReplicaStatus {
@@ -48,6 +108,10 @@ struct ReplicaStatus {
   uint32_t mempool_events = 0;
   uint32_t mempool_capacity = 0;
   uint64_t stable_checkpoint = 0;
+  bool view_changing = false;       // waiting for a NEW-VIEW
+  uint64_t highest_known_height = 0;  // the highest committed height peers report
+  uint64_t diverged_height = 0;     // != 0: our results differ from a stable checkpoint here
+  std::vector<PeerState> peers;     // other replicas
 };
 
 class Replica {
@@ -58,8 +122,14 @@ class Replica {
   virtual Actions OnEvents(const std::vector<model::EventPtr>& events, int64_t now_ms,
                            std::vector<Status>* results) = 0;
   virtual Actions OnTick(int64_t now_ms) = 0;
-  // The runtime has executed and durably stored block `height`.
-  virtual Actions OnCommitted(uint64_t height, int64_t now_ms) = 0;
+  // The runtime has executed and durably stored a block (in height order).
+  virtual Actions OnCommitted(const Committed& committed, int64_t now_ms) = 0;
+  // A validated message from a peer. A one-replica core has no peers and ignores it.
+  virtual Actions OnPeerMessage(const InboundMessage& message, int64_t now_ms) {
+    (void)message;
+    (void)now_ms;
+    return {};
+  }
   // Shutdown: order everything pending now, ignoring the batch timeout, and keep doing so as
   // blocks commit, so no admitted event is left behind by a clean stop.
   virtual Actions Flush(int64_t now_ms) = 0;

@@ -35,7 +35,8 @@ Actions SoloReplica::OnTick(int64_t now_ms) {
   return MaybePropose(now_ms);
 }
 
-Actions SoloReplica::OnCommitted(uint64_t height, int64_t now_ms) {
+Actions SoloReplica::OnCommitted(const Committed& committed, int64_t now_ms) {
+  const uint64_t height = committed.height;
   SHIPLEDGER_CHECK(height == committed_height_ + 1 && height <= ordered_height_);
   committed_height_ = height;
   mempool_.Committed(height);

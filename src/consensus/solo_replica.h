@@ -27,6 +27,7 @@ struct ChainTip {
   uint64_t height = 0;
   Bytes block_hash;  // the genesis hash at height 0
   int64_t block_time_ms = 0;
+  Bytes results;  // results digest at `height` (32 zero bytes at 0)
 };
 
 class SoloReplica final : public Replica {
@@ -38,7 +39,7 @@ class SoloReplica final : public Replica {
   Actions OnEvents(const std::vector<model::EventPtr>& events, int64_t now_ms,
                    std::vector<Status>* results) override;
   Actions OnTick(int64_t now_ms) override;
-  Actions OnCommitted(uint64_t height, int64_t now_ms) override;
+  Actions OnCommitted(const Committed& committed, int64_t now_ms) override;
   Actions Flush(int64_t now_ms) override;
   ReplicaStatus status() const override;
 

@@ -20,7 +20,13 @@ inline constexpr std::string_view kReceiptDomain = "shipledger/receipt/v1";
 inline constexpr std::string_view kStateDomain = "shipledger/state/v1";
 inline constexpr std::string_view kGenesisDomain = "shipledger/genesis/v1";
 
-enum class VoteType : uint8_t { kPrePrepare = 1, kPrepare = 2, kCommit = 3, kCheckpoint = 4 };
+enum class VoteType : uint8_t {
+  kPrePrepare = 1,
+  kPrepare = 2,
+  kCommit = 3,
+  kCheckpoint = 4,
+  kViewChange = 5,
+};
 
 // SHA-256(kProposalDomain ‖ chain_id ‖ height ‖ events_root ‖ proposer ‖ timestamp ‖ count),
 // fields length-prefixed / big-endian. No prev hash and no view (DESIGN §5).

@@ -79,7 +79,7 @@ Result<std::unique_ptr<Node>> Node::Create(const config::NodeConfig& config, con
   opts.mempool_capacity = config.mempool_capacity;
   node->core_ = std::make_unique<consensus::SoloReplica>(
       node->genesis_, opts, node->signer_.get(),
-      consensus::ChainTip{head.height, head.block_hash, head.block_time_ms});
+      consensus::ChainTip{head.height, head.block_hash, head.block_time_ms, head.results});
   node->status_ = node->core_->status();
   spdlog::info("chain '{}' genesis {} at height {} head {}", g.chain_id, ToHex(g.hash), head.height,
                ToHex(head.block_hash));
@@ -219,8 +219,10 @@ void Node::CommitOne(consensus::CommitBlock& cb) {
   // on safely: stop rather than diverge (CONVENTIONS: a broken invariant stops the node).
   SHIPLEDGER_CHECK_MSG(s.ok(), s.ToString().c_str());
   notifier_->Published(p.height(), effects.receipts);
-  const uint64_t height = p.height();
-  boost::asio::post(io_, [this, height] { Apply(core_->OnCommitted(height, clock_.NowMs())); });
+  consensus::Committed done{p.height(), cb.block.block_hash(), results};
+  boost::asio::post(io_, [this, done = std::move(done)] {
+    Apply(core_->OnCommitted(done, clock_.NowMs()));
+  });
 }
 
 v1::NodeStatus Node::NodeStatus() const {

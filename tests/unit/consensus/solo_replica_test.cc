@@ -32,7 +32,7 @@ class SoloReplicaTest : public ::testing::Test {
   std::unique_ptr<SoloReplica> Make(const ChainTip& tip) {
     return std::make_unique<SoloReplica>(net_->genesis(), opts_, signer_.get(), tip);
   }
-  ChainTip Genesis() const { return ChainTip{0, net_->genesis()->hash, 0}; }
+  ChainTip Genesis() const { return ChainTip{0, net_->genesis()->hash, 0, {}}; }
   model::EventPtr Event(const std::string& shipment) {
     auto se = net_->SignedBy("exporter", v1::EVENT_TYPE_BOOKED, shipment);
     model::ValidateOptions o;
@@ -128,7 +128,7 @@ TEST_F(SoloReplicaTest, WindowBoundsBlocksInFlight) {
   auto blocks = Blocks(r->OnEvents(evs, 1000, &results));
   EXPECT_EQ(blocks.size(), 2u);  // window = 2
   EXPECT_EQ(r->status().mempool_events, 3u);
-  auto more = Blocks(r->OnCommitted(1, 1001));
+  auto more = Blocks(r->OnCommitted(Committed{1, {}, {}}, 1001));
   ASSERT_EQ(more.size(), 1u);
   EXPECT_EQ(more[0].block.proposal().height(), 3u);
 }
@@ -147,7 +147,7 @@ TEST_F(SoloReplicaTest, DuplicateWhilePendingOrInFlight) {
 }
 
 TEST_F(SoloReplicaTest, ResumesFromChainTip) {
-  ChainTip tip{41, std::string(32, 'h'), 5000};
+  ChainTip tip{41, std::string(32, 'h'), 5000, {}};
   auto r = Make(tip);
   std::vector<Status> results;
   auto blocks = Blocks(r->OnEvents({Event("A"), Event("B"), Event("C")}, 100, &results));
@@ -199,7 +199,7 @@ TEST_F(SoloReplicaTest, FlushOrdersEverythingPendingAtOnce) {
   EXPECT_EQ(first.size(), 2u);  // two full batches of 3; the window (2) is full
   EXPECT_EQ(r->status().mempool_events, 2u);
   EXPECT_TRUE(Blocks(r->Flush(1001)).empty());  // the window is still full
-  auto rest = Blocks(r->OnCommitted(1, 1002));
+  auto rest = Blocks(r->OnCommitted(Committed{1, {}, {}}, 1002));
   ASSERT_EQ(rest.size(), 1u);  // flushing: the last 2 events go without waiting a minute
   EXPECT_EQ(rest[0].events.size(), 2u);
   EXPECT_EQ(r->status().mempool_events, 0u);
