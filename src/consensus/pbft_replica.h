@@ -1,0 +1,93 @@
+// PbftReplica: the PBFT ordering core of an n = 3f+1 network (DESIGN §6; Castro & Liskov with
+// signatures). A deterministic state machine behind the Replica interface: validated peer
+// messages, admitted events, ticks and "block stored" reports in; sends, broadcasts, journal
+// writes, timers, checkpoint certificates and ordered blocks out. No threads, clocks,
+// randomness or I/O inside.
+//
+// What it does:
+// - normal case: the primary of view v (v mod n) cuts blocks from its mempool (round-robin
+//   across origin replicas) and sends PRE-PREPAREs for heights stable < h <= stable + window;
+//   backups check each proposal (timestamp not before the parent's and, for fresh proposals,
+//   within clock_skew_ms of their clock) and send PREPARE; 2f+1 matching PREPAREs -> COMMIT;
+//   2f+1 matching COMMITs of one view -> the block is ordered with that commit certificate and
+//   emitted (CommitBlock) in height order;
+// - events admitted here are forwarded to every peer; an own event still pending after
+//   view_timeout_ms, or an accepted proposal not committed within it, starts a view change;
+// - view change with prepared certificates, NEW-VIEW recomputed by backups
+//   (new_view.h), timeouts that double per failed view, joining a higher view reported by f+1;
+// - checkpoints every checkpoint_interval heights and at every empty block, stable with 2f+1
+//   matching, log and journal garbage-collected below; a checkpoint whose results differ from
+//   ours stops our voting (status().diverged_height);
+// - state transfer: when peers are ahead (heartbeats, checkpoints, votes above the window) it
+//   sends FetchBlocks to one peer at a time and applies the certified blocks it gets back;
+// - every PRE-PREPARE, vote and VIEW-CHANGE is journalled (Persist) before it is sent; a core
+//   built from a journal never signs a second, different message for one (view, height).
+//
+// Thread-safety: none (see Replica).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <vector>
+
+#include "consensus/replica.h"
+#include "consensus/solo_replica.h"
+#include "model/genesis.h"
+
+namespace shipledger::consensus {
+
+struct PbftOptions {
+  uint32_t replica_id = 0;
+  uint32_t batch_max_events = 500;     // Default: genesis consensus.batch_max_events
+  uint32_t batch_timeout_ms = 20;      // Default: genesis consensus.batch_timeout_ms
+  uint32_t window = 8;                 // Default: genesis consensus.window
+  uint32_t checkpoint_interval = 64;   // Default: genesis consensus.checkpoint_interval
+  uint32_t view_timeout_ms = 2000;     // Default: genesis consensus.view_timeout_ms
+  int64_t clock_skew_ms = 5000;        // Default: genesis consensus.clock_skew_ms
+  uint32_t mempool_capacity = 100000;  // split into equal per-origin quotas
+  uint32_t heartbeat_ms = 1000;        // Default: a heartbeat per second
+  uint32_t checkpoint_idle_ms = 1000;  // Default: DESIGN §5 checkpoint_idle_ms
+  uint32_t fetch_max_blocks = 32;      // blocks asked for per FetchBlocks
+  uint32_t fetch_timeout_ms = 1000;    // ask another peer after this long without an answer
+
+  // The defaults above taken from the genesis.
+  static PbftOptions FromGenesis(const model::Genesis& genesis, uint32_t replica_id,
+                                 uint32_t mempool_capacity);
+};
+
+// What the core restarts from: the stored chain head, the journal and the last stored stable
+// checkpoint certificate (height 0 = the genesis).
+struct Restored {
+  ChainTip tip;
+  std::vector<v1::JournalEntry> journal;
+  v1::CheckpointCertificate stable;
+};
+
+class PbftReplica final : public Replica {
+ public:
+  // REQUIRES: genesis.n() >= 4 or (tests) >= 1, options.replica_id < n.
+  PbftReplica(std::shared_ptr<const model::Genesis> genesis, const PbftOptions& options,
+              const Signer* signer, const Restored& restored);
+  ~PbftReplica() override;
+
+  // First actions after construction: timers, a heartbeat, catch-up if needed.
+  Actions Start(int64_t now_ms);
+
+  Actions OnEvents(const std::vector<model::EventPtr>& events, int64_t now_ms,
+                   std::vector<Status>* results) override;
+  Actions OnTick(int64_t now_ms) override;
+  Actions OnCommitted(const Committed& committed, int64_t now_ms) override;
+  // fetch_blocks messages are answered by the runtime from its store, not by the core.
+  Actions OnPeerMessage(const InboundMessage& message, int64_t now_ms) override;
+  Actions Flush(int64_t now_ms) override;
+  ReplicaStatus status() const override;
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace shipledger::consensus
