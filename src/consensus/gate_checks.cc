@@ -1,9 +1,11 @@
 // The gate's checks of PBFT protocol messages: votes, pre-prepares, checkpoints, view changes
 // and new views (DESIGN §6). Events, forwards and state transfer are in gate_events.cc.
+#include "consensus/gate_checks.h"
+
+#include <algorithm>
 #include <set>
 #include <string>
 
-#include "consensus/gate_checks.h"
 #include "model/votes.h"
 
 namespace shipledger::consensus::gate {
@@ -54,8 +56,8 @@ uint32_t Checker::MaxInFlight() const {
 Status Checker::VerifyReplica(uint32_t replica, ByteView message, ByteView signature,
                               std::string_view what) const {
   if (replica >= keys_.size()) {
-    return Invalid(std::string(what) + " is by unknown replica " + S(replica) + " (n = " +
-                   S(keys_.size()) + ")");
+    return Invalid(std::string(what) + " is by unknown replica " + S(replica) +
+                   " (n = " + S(keys_.size()) + ")");
   }
   if (!keys_[replica]) {
     return Invalid(std::string(what) + ": replica " + S(replica) +
@@ -76,8 +78,8 @@ Status Checker::CheckProposal(const v1::Proposal& p, std::string_view what) cons
   }
   if (p.height() < 1) return Invalid(std::string(what) + " proposes height 0");
   if (p.proposer() >= genesis_->n()) {
-    return Invalid(std::string(what) + " names proposer " + S(p.proposer()) + " but n = " +
-                   S(genesis_->n()));
+    return Invalid(std::string(what) + " names proposer " + S(p.proposer()) +
+                   " but n = " + S(genesis_->n()));
   }
   return Status::Ok();
 }
@@ -88,15 +90,14 @@ Status Checker::CheckVote(uint32_t from, const v1::Vote& vote, model::VoteType t
     return Invalid(name + " from replica " + S(from) + " claims replica " + S(vote.replica()));
   }
   if (vote.digest().size() != 32) {
-    return Invalid(name + " of replica " + S(from) + " has a digest of " +
-                   S(vote.digest().size()) + " bytes, not 32");
+    return Invalid(name + " of replica " + S(from) + " has a digest of " + S(vote.digest().size()) +
+                   " bytes, not 32");
   }
   if (vote.height() < 1) return Invalid(name + " of replica " + S(from) + " is for height 0");
-  return VerifyReplica(vote.replica(),
-                       model::VoteMessage(genesis_->chain_id, type, vote.view(), vote.height(),
-                                          vote.digest()),
-                       vote.signature(),
-                       name + " for view " + S(vote.view()) + " height " + S(vote.height()));
+  return VerifyReplica(
+      vote.replica(),
+      model::VoteMessage(genesis_->chain_id, type, vote.view(), vote.height(), vote.digest()),
+      vote.signature(), name + " for view " + S(vote.view()) + " height " + S(vote.height()));
 }
 
 Status Checker::CheckPrePrepare(uint32_t from, const v1::PrePrepare& pp,
@@ -108,8 +109,8 @@ Status Checker::CheckPrePrepare(uint32_t from, const v1::PrePrepare& pp,
     return Invalid("pre-prepare for view " + S(pp.view()) + " from replica " + S(from) +
                    ", but the primary of view " + S(pp.view()) + " is " + S(primary(pp.view())));
   }
-  const std::string what = "pre-prepare for view " + S(pp.view()) + " height " +
-                           S(pp.proposal().height());
+  const std::string what =
+      "pre-prepare for view " + S(pp.view()) + " height " + S(pp.proposal().height());
   SL_RETURN_IF_ERROR(CheckProposal(pp.proposal(), what));
   // The one signature first: a forged pre-prepare costs us one verification, not one per event.
   SL_RETURN_IF_ERROR(VerifyReplica(
@@ -132,7 +133,8 @@ Status Checker::CheckCheckpoint(uint32_t from, const v1::Checkpoint& cp) const {
                    S(cp.results().size()) + " bytes; both must be 32");
   }
   return VerifyReplica(
-      from, model::CheckpointMessage(genesis_->chain_id, cp.height(), cp.block_hash(), cp.results()),
+      from,
+      model::CheckpointMessage(genesis_->chain_id, cp.height(), cp.block_hash(), cp.results()),
       cp.signature(), "checkpoint at height " + S(cp.height()));
 }
 
@@ -148,11 +150,9 @@ Status Checker::CheckPrepared(const v1::PreparedCertificate& pc, uint64_t new_vi
   }
   SL_RETURN_IF_ERROR(CheckProposal(pc.proposal(), what));
   if (static_cast<uint32_t>(pc.prepares_size()) > genesis_->n()) {
-    return Invalid(what + " has " + S(pc.prepares_size()) + " prepares; n = " +
-                   S(genesis_->n()));
+    return Invalid(what + " has " + S(pc.prepares_size()) + " prepares; n = " + S(genesis_->n()));
   }
-  // The votes' own view/height/digest fields are not trusted: each signature is checked over
-  // the certificate's (view, height, digest), which is what the certificate claims.
+  // Every prepare is for the certificate's (view, height, digest) and signed over it.
   const Bytes digest = model::ProposalDigest(pc.proposal());
   const Bytes message =
       model::VoteMessage(genesis_->chain_id, model::VoteType::kPrepare, pc.view(), height, digest);
@@ -160,6 +160,11 @@ Status Checker::CheckPrepared(const v1::PreparedCertificate& pc, uint64_t new_vi
   for (const auto& vote : pc.prepares()) {
     if (!voters.insert(vote.replica()).second) {
       return Invalid(what + " has two prepares by replica " + S(vote.replica()));
+    }
+    if (vote.view() != pc.view() || vote.height() != height || vote.digest() != digest) {
+      return Invalid(what + " holds a prepare of replica " + S(vote.replica()) + " for view " +
+                     S(vote.view()) + " height " + S(vote.height()) +
+                     (vote.digest() == digest ? "" : " and another proposal"));
     }
     SL_RETURN_IF_ERROR(VerifyReplica(vote.replica(), message, vote.signature(), what));
   }
@@ -181,11 +186,11 @@ Status Checker::CheckViewChange(const v1::ViewChange& vc) const {
       "view-change to view " + S(vc.new_view()) + " of replica " + S(vc.replica());
   if (vc.new_view() < 1) return Invalid(what + ": there is no view change to view 0");
   if (static_cast<uint32_t>(vc.prepared_size()) > MaxInFlight()) {
-    return Invalid(what + " carries " + S(vc.prepared_size()) +
-                   " prepared certificates; at most " + S(MaxInFlight()) + " are accepted");
+    return Invalid(what + " carries " + S(vc.prepared_size()) + " prepared certificates; at most " +
+                   S(MaxInFlight()) + " are accepted");
   }
-  SL_RETURN_IF_ERROR(VerifyReplica(
-      vc.replica(), model::ViewChangeMessage(genesis_->chain_id, vc), vc.signature(), what));
+  SL_RETURN_IF_ERROR(VerifyReplica(vc.replica(), model::ViewChangeMessage(genesis_->chain_id, vc),
+                                   vc.signature(), what));
   Status stable = model::VerifyCheckpointCertificate(*genesis_, vc.stable());
   if (!stable.ok()) return stable.WithContext(what + ": stable checkpoint");
   std::set<uint64_t> heights;
@@ -223,8 +228,8 @@ Status Checker::CheckNewView(uint32_t from, const v1::NewView& nv,
   std::set<uint32_t> senders;
   for (const auto& vc : nv.view_changes()) {
     if (vc.new_view() != nv.view()) {
-      return Invalid(what + " carries a view-change of replica " + S(vc.replica()) +
-                     " to view " + S(vc.new_view()));
+      return Invalid(what + " carries a view-change of replica " + S(vc.replica()) + " to view " +
+                     S(vc.new_view()));
     }
     if (!senders.insert(vc.replica()).second) {
       return Invalid(what + " carries two view-changes of replica " + S(vc.replica()));

@@ -81,9 +81,7 @@ class Checker {
                      std::vector<std::vector<model::EventPtr>>* events) const;
 
  private:
-  uint32_t primary(uint64_t view) const {
-    return static_cast<uint32_t>(view % genesis_->n());
-  }
+  uint32_t primary(uint64_t view) const { return static_cast<uint32_t>(view % genesis_->n()); }
   // Most prepared certificates in one VIEW-CHANGE and pre-prepares in one NEW-VIEW.
   uint32_t MaxInFlight() const;
   // OK when `signature` is `replica`'s over `message` (pinned key, parsed once).
@@ -101,8 +99,7 @@ class Checker {
   Status CheckBlock(const v1::Block& block, std::vector<model::EventPtr>* events) const;
   // Validate through the verified set: a known envelope is parsed and only its time rules
   // checked; an unknown one is fully validated and then remembered.
-  Result<model::EventPtr> ValidateEvent(const v1::SignedEvent& signed_event,
-                                        const Bytes& leaf_hash,
+  Result<model::EventPtr> ValidateEvent(const v1::SignedEvent& signed_event, const Bytes& leaf_hash,
                                         const model::ValidateOptions& options) const;
 
   std::shared_ptr<const model::Genesis> genesis_;

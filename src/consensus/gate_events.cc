@@ -1,5 +1,6 @@
 // The gate's event checks (DESIGN §6, §10): events of proposals, forwarded events, the verified
 // set that lets a node verify each envelope once, and state transfer (certified blocks).
+#include <algorithm>
 #include <cstring>
 #include <set>
 #include <string>
@@ -86,8 +87,8 @@ Status Checker::CheckProposalEvents(
     std::vector<model::EventPtr>* out) const {
   const auto count = static_cast<uint32_t>(events.size());
   if (proposal.event_count() != count) {
-    return Invalid("the proposal counts " + S(proposal.event_count()) + " events but " +
-                   S(count) + " are attached");
+    return Invalid("the proposal counts " + S(proposal.event_count()) + " events but " + S(count) +
+                   " are attached");
   }
   if (count > genesis_->consensus.batch_max_events) {
     return Invalid("the proposal has " + S(count) + " events; a block holds at most " +
@@ -160,8 +161,7 @@ Status Checker::CheckBlock(const v1::Block& block, std::vector<model::EventPtr>*
   SL_RETURN_IF_ERROR(CheckProposal(proposal, "block"));
   const auto count = static_cast<uint32_t>(block.events_size());
   if (proposal.event_count() != count) {
-    return Invalid("block counts " + S(proposal.event_count()) + " events but carries " +
-                   S(count));
+    return Invalid("block counts " + S(proposal.event_count()) + " events but carries " + S(count));
   }
   // Hashes before the 2f+1 commit signatures: they are cheaper.
   if (model::EventsRoot(block.events()) != proposal.events_root()) {

@@ -200,8 +200,7 @@ Status EventValidator::CheckClock(const v1::Event& event, int64_t now) const {
   }
   if (t < now - lim.max_event_age_ms) {
     return Invalid("occurred_at is more than " +
-                   std::to_string(lim.max_event_age_ms / (24 * 3600 * 1000)) +
-                   " days in the past");
+                   std::to_string(lim.max_event_age_ms / (24 * 3600 * 1000)) + " days in the past");
   }
   return Status::Ok();
 }
@@ -260,8 +259,7 @@ Result<EventPtr> EventValidator::Validate(const v1::SignedEvent& se,
   return EventPtr(std::move(out));
 }
 
-Result<const Organisation*> EventValidator::ParseCertificate(ByteView cert_der,
-                                                             int64_t* valid_from,
+Result<const Organisation*> EventValidator::ParseCertificate(ByteView cert_der, int64_t* valid_from,
                                                              int64_t* valid_until) const {
   const Bytes fingerprint = crypto::Sha256(cert_der);
   const auto narrow = [&](int64_t not_before_ms, int64_t not_after_ms) {
@@ -300,17 +298,17 @@ Result<EventPtr> EventValidator::Parse(const v1::SignedEvent& se) const {
   SL_RETURN_IF_ERROR(CheckSizes(se));
   auto out = std::make_shared<AdmittedEvent>();
   if (!out->event.ParseFromString(se.event())) return Invalid("event bytes are not a valid Event");
-  SL_ASSIGN_OR_RETURN(const Organisation* org,
-                      ParseCertificate(se.signer_cert(), &out->valid_from_ms,
-                                       &out->valid_until_ms));
+  SL_ASSIGN_OR_RETURN(
+      const Organisation* org,
+      ParseCertificate(se.signer_cert(), &out->valid_from_ms, &out->valid_until_ms));
   if (se.cosignatures_size() != out->event.cosigner_orgs_size()) {
     return Invalid("event requires " + std::to_string(out->event.cosigner_orgs_size()) +
                    " co-signature(s) but carries " + std::to_string(se.cosignatures_size()));
   }
   for (const auto& c : se.cosignatures()) {
-    SL_ASSIGN_OR_RETURN(const Organisation* corg,
-                        ParseCertificate(c.signer_cert(), &out->valid_from_ms,
-                                         &out->valid_until_ms));
+    SL_ASSIGN_OR_RETURN(
+        const Organisation* corg,
+        ParseCertificate(c.signer_cert(), &out->valid_from_ms, &out->valid_until_ms));
     out->cosigned_by.push_back(corg->id);
   }
   out->id = EventId(se.event());

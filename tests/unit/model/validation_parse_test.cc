@@ -75,8 +75,7 @@ TEST_F(EventValidatorParseTest, ParseRejectsMalformedEnvelopes) {
   EXPECT_TRUE(Rejected(validator_->Parse(big), Code::kInvalidArgument, "the limit is"));
   v1::SignedEvent bad_cert = good;
   bad_cert.set_signer_cert("not a certificate");
-  EXPECT_TRUE(
-      Rejected(validator_->Parse(bad_cert), Code::kInvalidArgument, "signer certificate"));
+  EXPECT_TRUE(Rejected(validator_->Parse(bad_cert), Code::kInvalidArgument, "signer certificate"));
 }
 
 TEST_F(EventValidatorParseTest, ParseRejectsCertificateOfUnknownOrganisation) {

@@ -118,9 +118,9 @@ TEST_F(VotesTest, CheckpointIsNotAVote) {
   const Bytes hash = crypto::Sha256("b");
   const Bytes results = crypto::Sha256("r");
   const Bytes sig = SignAs(1, CheckpointMessage(chain(), 9, hash, results));
-  EXPECT_FALSE(VerifyReplicaSignature(genesis(), 1,
-                                      VoteMessage(chain(), VoteType::kCommit, 0, 9, hash), sig)
-                   .ok());
+  EXPECT_FALSE(
+      VerifyReplicaSignature(genesis(), 1, VoteMessage(chain(), VoteType::kCommit, 0, 9, hash), sig)
+          .ok());
 }
 
 // --- VerifyReplicaSignature ------------------------------------------------------------------
@@ -188,7 +188,8 @@ TEST_F(VotesTest, TamperingAnyCoveredViewChangeFieldBreaksTheSignature) {
     EXPECT_FALSE(VerifyReplicaSignature(genesis(), 2, ViewChangeMessage(chain(), t), sig).ok())
         << name;
   }
-  EXPECT_FALSE(VerifyReplicaSignature(genesis(), 2, ViewChangeMessage("other-chain", vc), sig).ok());
+  EXPECT_FALSE(
+      VerifyReplicaSignature(genesis(), 2, ViewChangeMessage("other-chain", vc), sig).ok());
 }
 
 // --- VerifyCheckpointCertificate -------------------------------------------------------------
