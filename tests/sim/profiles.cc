@@ -154,9 +154,28 @@ Plan MakePlan(Profile profile, uint32_t n, Rng& rng) {
   plan.clock_skew_max_ms = Uniform(rng, 0, 100);
   const auto pick_byzantine = [&](ByzantineKind kind) {
     plan.byzantine = kind;
-    // The primary of view 0 half of the time, so primary behaviours start at once.
-    plan.byzantine_replica =
-        Chance(rng, 0.5) ? 0 : static_cast<uint32_t>(Uniform(rng, 0, plan.n - 1));
+    // The primary of view 0 (behaviours start at once), the primary of view 1 with replica 0
+    // cut off early for a while (so it becomes primary through a view change and must
+    // send a NEW-VIEW), or any replica.
+    const int64_t choice = Uniform(rng, 0, 9);
+    const int64_t depose_at = Uniform(rng, 200, 1000);
+    const int64_t depose_for = Uniform(rng, 1000, 3000);
+    if (choice < 4) {
+      plan.byzantine_replica = 0;
+    } else if (choice < 7) {
+      plan.byzantine_replica = 1;
+      FaultStep cut;
+      cut.at_ms = depose_at;
+      cut.kind = FaultStep::Kind::kPartition;
+      cut.side = {0};
+      FaultStep heal;
+      heal.at_ms = std::min(plan.heal_ms, depose_at + depose_for);
+      heal.kind = FaultStep::Kind::kHealPartition;
+      plan.steps.push_back(cut);
+      plan.steps.push_back(heal);
+    } else {
+      plan.byzantine_replica = static_cast<uint32_t>(Uniform(rng, 0, plan.n - 1));
+    }
     plan.twins_split = Chance(rng, 0.5);
     do {
       plan.censored_replica = static_cast<uint32_t>(Uniform(rng, 0, plan.n - 1));
