@@ -175,7 +175,55 @@ class BadBackup final : public Base {
                                                       cp->block_hash(), cp->results())));
       return {c};
     }
+    if (m.has_blocks() && m.blocks().blocks_size() > 0 && Chance(rng, 0.7)) {
+      return {TamperedBlocks(m, static_cast<int>(Uniform(rng, 0, 3)))};
+    }
+    if (m.has_heartbeat() && Chance(rng, 0.5)) {
+      // Claims to be far ahead, in view and height: only f+1 reports may move anybody.
+      v1::PeerMessage h = m;
+      h.mutable_heartbeat()->set_view(m.heartbeat().view() + 50);
+      h.mutable_heartbeat()->set_committed_height(m.heartbeat().committed_height() + 1000);
+      return {h};
+    }
     return {m};
+  }
+
+ private:
+  // State transfer from a Byzantine peer: certified proposals under a forged chain (another
+  // prev hash, with the block hash recomputed to match), swapped events, or the certificate of
+  // one block on another.
+  v1::PeerMessage TamperedBlocks(const v1::PeerMessage& m, int how) const {
+    v1::PeerMessage out = m;
+    v1::Blocks* bs = out.mutable_blocks();
+    v1::Block* b = bs->mutable_blocks(0);
+    switch (how) {
+      case 0:
+        b->set_prev_block_hash(RandomBytes(32));
+        b->set_block_hash(model::BlockHash(model::ProposalDigest(b->proposal()),
+                                           b->prev_block_hash()));
+        break;
+      case 1:
+        if (b->events_size() > 0) {
+          v1::Event e;
+          (void)e.ParseFromString(b->events(0).event());
+          e.set_shipment_id(e.shipment_id() + "-forged");
+          b->mutable_events(0)->set_event(e.SerializeAsString());
+        } else {
+          b->mutable_proposal()->set_timestamp_ms(b->proposal().timestamp_ms() + 1);
+        }
+        break;
+      case 2:
+        if (bs->blocks_size() > 1) {
+          *b->mutable_certificate() = bs->blocks(1).certificate();
+        } else {
+          b->mutable_certificate()->set_view(b->certificate().view() + 1);
+        }
+        break;
+      default:
+        b->set_block_hash(RandomBytes(32));
+        break;
+    }
+    return out;
   }
 };
 

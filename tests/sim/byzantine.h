@@ -9,7 +9,8 @@
 //   kInvalidBlocks  as primary, sends most backups a PRE-PREPARE with a tampered event, a wrong
 //                   events root or a wrong event count, validly signed; the gate must drop it;
 //   kBadBackup      adds or substitutes PREPARE/COMMIT votes for random digests (validly
-//                   signed), badly signed votes, and checkpoints with wrong results;
+//                   signed), badly signed votes, checkpoints with wrong results, heartbeats
+//                   that claim to be far ahead, and state-transfer answers with forged blocks;
 //   kTwin           none here (see above).
 // Thread-safety: none; owned by one SimNode.
 #pragma once

@@ -59,7 +59,8 @@ std::string Plan::ToString() const {
   std::string s = "profile " + ProfileName(profile) + ", n=" + std::to_string(n) + ", " +
                   std::to_string(events) + " events until " + std::to_string(submit_until_ms) +
                   " ms, heal at " + std::to_string(heal_ms) + " ms, base link " +
-                  base_link.ToString();
+                  base_link.ToString() + ", clock skew <= " + std::to_string(clock_skew_max_ms) +
+                  " ms, disk 1.." + std::to_string(disk_delay_max_ms) + " ms";
   if (byzantine != ByzantineKind::kNone) {
     s += ", byzantine " + ByzantineName(byzantine) + " replica " +
          std::to_string(byzantine_replica);
@@ -151,7 +152,8 @@ Plan MakePlan(Profile profile, uint32_t n, Rng& rng) {
   plan.heal_ms = Uniform(rng, 3000, 10000);
   plan.events = static_cast<uint32_t>(Uniform(rng, 20, 60));
   plan.submit_until_ms = plan.heal_ms + Uniform(rng, 0, 2000);
-  plan.clock_skew_max_ms = Uniform(rng, 0, 100);
+  plan.clock_skew_max_ms = Uniform(rng, 0, 300);
+  plan.disk_delay_max_ms = Chance(rng, 0.3) ? Uniform(rng, 10, 60) : Uniform(rng, 1, 5);
   const auto pick_byzantine = [&](ByzantineKind kind) {
     plan.byzantine = kind;
     // The primary of view 0 (behaviours start at once), the primary of view 1 with replica 0

@@ -59,6 +59,7 @@ struct Plan {
   int64_t submit_until_ms = 0;     // the last event is generated before this
   int64_t liveness_bound_ms = 30000;  // after heal_ms, every correct event is stored everywhere
   int64_t clock_skew_max_ms = 50;  // node clocks differ from world time by up to this
+  int64_t disk_delay_max_ms = 5;   // storing a block takes 1..this ms
 
   // Slot count: n, plus one for a twin.
   uint32_t slots() const { return n + (byzantine == ByzantineKind::kTwin ? 1 : 0); }

@@ -87,6 +87,7 @@ World::World(uint64_t seed, Plan plan, bool verbose)
     nc.replica = r;
     nc.correct = correct.contains(s);
     nc.clock_offset_ms = Uniform(node_rng_, -plan_.clock_skew_max_ms, plan_.clock_skew_max_ms);
+    nc.disk_delay_max_ms = plan_.disk_delay_max_ms;
     consensus::PbftOptions& o = nc.options;
     o = consensus::PbftOptions::FromGenesis(*genesis_, r, 1000);
     o.heartbeat_ms = 200;
