@@ -56,6 +56,7 @@ class Equivocate final : public Base {
  public:
   using Base::Base;
   std::vector<v1::PeerMessage> Outgoing(uint32_t to, const v1::PeerMessage& m) override {
+    if (m.has_view_change()) return {};  // never helps to depose itself
     if (!m.has_pre_prepare() || (to + m.pre_prepare().view()) % 2 == 0) return {m};
     const auto key = std::make_pair(m.pre_prepare().view(), m.pre_prepare().proposal().height());
     auto it = alternates_.find(key);
@@ -106,6 +107,7 @@ class InvalidBlocks final : public Base {
  public:
   using Base::Base;
   std::vector<v1::PeerMessage> Outgoing(uint32_t to, const v1::PeerMessage& m) override {
+    if (m.has_view_change()) return {};  // never helps to depose itself
     if (!m.has_pre_prepare()) return {m};
     const uint64_t h = m.pre_prepare().proposal().height();
     if ((to + h) % 3 == 0) return {m};  // a third of the backups get the real one

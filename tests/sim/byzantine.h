@@ -5,9 +5,11 @@
 // and key (see world.h).
 //   kEquivocate     as primary, sends one PRE-PREPARE to half of the backups and a different,
 //                   validly signed one (fewer events, or another timestamp) to the other half;
+//                   never sends a VIEW-CHANGE (the correct replicas must depose it alone);
 //   kCensor         never hears (so as primary never proposes) events of one origin org;
 //   kInvalidBlocks  as primary, sends most backups a PRE-PREPARE with a tampered event, a wrong
 //                   events root or a wrong event count, validly signed; the gate must drop it;
+//                   never sends a VIEW-CHANGE either;
 //   kBadBackup      adds or substitutes PREPARE/COMMIT votes for random digests (validly
 //                   signed), badly signed votes, checkpoints with wrong results, heartbeats
 //                   that claim to be far ahead, and state-transfer answers with forged blocks;
