@@ -6,6 +6,7 @@
 #pragma once
 
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -151,6 +152,13 @@ class Cluster {
     now_ = until;
   }
 
+  // Sees every message before delivery: may rewrite it; returns false to drop it.
+  using Filter = std::function<bool(uint32_t from, uint32_t to, v1::PeerMessage* message)>;
+  void SetFilter(Filter f) { filter_ = std::move(f); }
+  // Node i's "execution" yields different results from everyone else's (a divergent node).
+  void CorruptResults(uint32_t i) { corrupt_.insert(i); }
+  const crypto::PrivateKey& node_key(uint32_t i) const { return net_->node(i).key; }
+
   Node& node(uint32_t i) { return nodes_[i]; }
   const std::set<Bytes>& submitted() const { return submitted_; }
   const model::Genesis& genesis() const { return *net_->genesis(); }
@@ -176,6 +184,16 @@ class Cluster {
       return;
     }
     Node& node = nodes_[m.to];
+    if (filter_) {
+      v1::PeerMessage copy = *m.message;
+      if (!filter_(m.from, m.to, &copy)) return;
+      Msg rewritten{m.from, m.to, std::make_shared<v1::PeerMessage>(std::move(copy))};
+      Filter keep = std::move(filter_);
+      filter_ = nullptr;
+      Deliver(rewritten);
+      filter_ = std::move(keep);
+      return;
+    }
     if (m.message->has_fetch_blocks()) {
       auto reply = std::make_shared<v1::PeerMessage>();
       auto* blocks = reply->mutable_blocks();
@@ -224,7 +242,8 @@ class Cluster {
         EXPECT_EQ(block.proposal().height(), node.chain.size() + 1);
         const Bytes prev = node.results.empty() ? Bytes(32, '\0') : node.results.back();
         node.chain.push_back(block);
-        node.results.push_back(crypto::Sha256({prev, block.block_hash()}));
+        node.results.push_back(
+            crypto::Sha256({prev, block.block_hash(), corrupt_.contains(i) ? "x" : ""}));
         Apply(i, node.core->OnCommitted(
                      Committed{block.proposal().height(), block.block_hash(), node.results.back()},
                      now_));
@@ -243,6 +262,8 @@ class Cluster {
   std::map<Bytes, model::EventPtr> by_leaf_;
   std::set<Bytes> submitted_;
   uint64_t dropped_ = 0;
+  Filter filter_;
+  std::set<uint32_t> corrupt_;
 };
 
 }  // namespace shipledger::consensus::testing
