@@ -118,7 +118,24 @@ void PbftReplica::Impl::OnPrePrepare(const v1::PrePrepare& pp,
   Slot& slot = slots[h];
   // Remember the proposal whatever we decide: a commit certificate may name it.
   if (!slot.known.contains(digest)) slot.known[digest] = KnownProposal{pp.proposal(), events};
-  if (pp.view() != view || view_changing) {
+  if (pp.view() > view || (pp.view() == view && view_changing)) {
+    // Ahead of its NEW-VIEW (or of our view): hold it until we enter that view. One per
+    // height, nearby views only, a lower view preferred: a faulty replica that is primary of
+    // some future view cannot push out what the current primary sent.
+    if (pp.view() > view + n) return;
+    if (auto it = buffered.find(h); it != buffered.end()) {
+      const uint64_t held_view = it->second.message.pre_prepare().view();
+      if (held_view >= view && held_view < pp.view()) return;
+    }
+    InboundMessage held;
+    held.from = PrimaryOf(pp.view());
+    *held.message.mutable_pre_prepare() = pp;
+    held.events.push_back(events);
+    buffered[h] = std::move(held);
+    CheckCommitted(h, out, now_ms);
+    return;
+  }
+  if (pp.view() < view) {
     CheckCommitted(h, out, now_ms);
     return;
   }
@@ -170,8 +187,13 @@ void PbftReplica::Impl::AcceptPrePrepare(const v1::PrePrepare& pp,
 void PbftReplica::Impl::RetryBuffered(Actions* out, int64_t now_ms) {
   for (auto it = buffered.begin(); it != buffered.end();) {
     const uint64_t h = it->first;
-    if (h <= ordered || it->second.message.pre_prepare().view() != view) {
+    const uint64_t v = it->second.message.pre_prepare().view();
+    if (h <= ordered || v < view) {
       it = buffered.erase(it);
+      continue;
+    }
+    if (v > view || view_changing) {
+      ++it;  // for a view we have not entered yet
       continue;
     }
     if (!ParentTime(h)) break;  // heights are in order: the rest wait too

@@ -135,7 +135,9 @@ void PbftReplica::Impl::Retransmit(Actions* out, int64_t now_ms) {
     if (h <= ordered || !slot.has_pp || slot.pp_view != view) continue;
     if (now_ms - slot.accepted_ms < static_cast<int64_t>(opt.heartbeat_ms)) continue;
     auto pp = sent_pp.find({view, h});
-    if (pp != sent_pp.end()) {
+    // After a restart the journalled copy has no events: it cannot be sent again.
+    if (pp != sent_pp.end() && static_cast<uint32_t>(pp->second.events_size()) ==
+                                   pp->second.proposal().event_count()) {
       auto msg = std::make_shared<v1::PeerMessage>();
       *msg->mutable_pre_prepare() = pp->second;
       Emit(out, std::move(msg));

@@ -20,7 +20,6 @@ void PbftReplica::Impl::StartViewChange(uint64_t new_view, Actions* out, int64_t
   view = new_view;
   view_changing = true;
   last_new_view.reset();
-  buffered.clear();
   vc_deadline_ms = now_ms + vc_timeout_ms;
   vc_timeout_ms = std::min<uint32_t>(vc_timeout_ms * 2, kMaxViewTimeoutMs);
 
@@ -191,7 +190,6 @@ void PbftReplica::Impl::EnterView(uint64_t new_view, const v1::CheckpointCertifi
     it = view_changes.erase(it);
   }
   mempool.ResetInFlight(now_ms);
-  buffered.clear();
   for (auto& [h, slot] : slots) {
     slot.has_pp = false;
     slot.prepared = false;
@@ -202,9 +200,11 @@ void PbftReplica::Impl::EnterView(uint64_t new_view, const v1::CheckpointCertifi
     proposed_height = std::max(proposed_height, h);
     if (h <= stable.height()) continue;
     // Re-proposals skip the clock check (DESIGN §6); they were checked when first proposed.
+    buffered.erase(h);
     AcceptPrePrepare(*pps[i], *events[i], /*fresh=*/false, out, now_ms);
   }
   last_activity_ms = now_ms;
+  RetryBuffered(out, now_ms);  // fresh pre-prepares of this view that came before the NEW-VIEW
 }
 
 }  // namespace shipledger::consensus
