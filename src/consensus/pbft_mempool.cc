@@ -63,6 +63,26 @@ std::vector<model::EventPtr> PbftMempool::TakeUnrelayed(int64_t arrived_by_ms) {
   return out;
 }
 
+std::vector<model::EventPtr> PbftMempool::AllPending(std::optional<uint32_t> origin) const {
+  std::vector<model::EventPtr> out;
+  for (uint32_t o = 0; o < n_; ++o) {
+    if (origin && o != *origin) continue;
+    for (const Bytes& id : queues_[o]) {
+      auto it = entries_.find(id);
+      if (it != entries_.end() && !it->second.in_flight) out.push_back(it->second.event);
+    }
+  }
+  return out;
+}
+
+void PbftMempool::DropExpired(int64_t now_ms) {
+  std::vector<Bytes> expired;
+  for (const auto& [id, e] : entries_) {
+    if (!e.in_flight && e.event->valid_until_ms < now_ms) expired.push_back(id);
+  }
+  for (const auto& id : expired) Drop(id);
+}
+
 void PbftMempool::MarkInFlight(const std::vector<model::EventPtr>& events) {
   for (const auto& e : events) {
     auto it = entries_.find(e->id);

@@ -42,6 +42,11 @@ class PbftMempool {
   // returned here before (to be relayed to the primary before they are timed).
   std::vector<model::EventPtr> TakeUnrelayed(int64_t arrived_by_ms);
 
+  // Every pending (not in flight) event, by origin then arrival; of one origin if given.
+  std::vector<model::EventPtr> AllPending(std::optional<uint32_t> origin = std::nullopt) const;
+  // Drops pending events whose certificate window ended before `now_ms`.
+  void DropExpired(int64_t now_ms);
+
   uint32_t pending() const { return pending_; }
   uint32_t size() const { return static_cast<uint32_t>(entries_.size()); }
   uint32_t capacity() const { return quota_ * n_; }
