@@ -7,12 +7,11 @@ namespace {
 constexpr size_t kCommittedMemory = 200000;  // ids of recently committed events kept
 }  // namespace
 
-PbftMempool::PbftMempool(uint32_t capacity, uint32_t n, uint32_t self_origin)
+PbftMempool::PbftMempool(uint32_t capacity, uint32_t n)
     : n_(std::max<uint32_t>(n, 1)),
       quota_(std::max<uint32_t>(capacity / std::max<uint32_t>(n, 1), 1)),
       queues_(n_),
-      per_origin_(n_, 0),
-      self_origin_(self_origin) {}
+      per_origin_(n_, 0) {}
 
 Status PbftMempool::Add(const model::EventPtr& event, uint32_t origin, int64_t now_ms) {
   if (origin >= n_) return Status::InvalidArgument("unknown origin replica");
@@ -27,7 +26,7 @@ Status PbftMempool::Add(const model::EventPtr& event, uint32_t origin, int64_t n
   queues_[origin].push_back(event->id);
   ++per_origin_[origin];
   ++pending_;
-  if (origin != self_origin_) relay_queue_.emplace_back(now_ms, event->id);
+  relay_queue_.emplace_back(now_ms, event->id);
   return Status::Ok();
 }
 

@@ -41,7 +41,7 @@ PbftReplica::Impl::Impl(std::shared_ptr<const model::Genesis> g, const PbftOptio
       stable(restored.stable),
       last_checkpointed(restored.tip.height),
       peers(genesis->n()),
-      mempool(options.mempool_capacity, genesis->n(), options.replica_id) {
+      mempool(options.mempool_capacity, genesis->n()) {
   SHIPLEDGER_CHECK(self < n && opt.window > 0 && opt.batch_max_events > 0);
   SHIPLEDGER_CHECK(opt.checkpoint_interval > 0 && opt.view_timeout_ms > 0);
   for (uint32_t i = 0; i < n; ++i) peers[i].replica = i;
