@@ -3,6 +3,7 @@
 #include "consensus/pbft_replica.h"
 
 #include <algorithm>
+#include <set>
 
 #include "consensus/pbft_impl.h"
 #include "shipledger/check.h"
@@ -202,10 +203,14 @@ void PbftReplica::Impl::Retransmit(Actions* out, int64_t now_ms) {
 void PbftReplica::Impl::CheckTimeouts(Actions* out, int64_t now_ms) {
   if (view_changing) {
     if (now_ms < vc_deadline_ms) return;
-    // PBFT §4.4: the next view only once 2f+1 replicas are in this one and its NEW-VIEW did
-    // not come; alone, keep asking (the VIEW-CHANGE is retransmitted with the heartbeat).
-    auto it = view_changes.find(view);
-    if (it != view_changes.end() && it->second.size() >= quorum) {
+    // PBFT §4.4: the next view only once 2f+1 replicas are in this view or beyond and its
+    // NEW-VIEW did not come; alone, keep asking (the VIEW-CHANGE goes out with the heartbeat).
+    // Replicas already past this view count: we keep only each replica's latest VIEW-CHANGE.
+    std::set<uint32_t> here_or_beyond;
+    for (auto it = view_changes.lower_bound(view); it != view_changes.end(); ++it) {
+      for (const auto& [replica, unused] : it->second) here_or_beyond.insert(replica);
+    }
+    if (here_or_beyond.size() >= quorum) {
       StartViewChange(view + 1, out, now_ms);
     } else {
       vc_deadline_ms = now_ms + vc_timeout_ms;
