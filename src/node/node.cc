@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <boost/asio/post.hpp>
 #include <future>
 
@@ -243,9 +244,28 @@ v1::NodeStatus Node::NodeStatus() const {
   out.set_head_hash(head.block_hash);
   out.set_mempool_events(rs.mempool_events);
   out.set_mempool_capacity(rs.mempool_capacity);
-  out.set_stable_checkpoint(head.height);
-  out.set_lag(0);
-  out.set_uptime_ms(clock_.NowMs() - started_ms_);
+  out.set_stable_checkpoint(rs.stable_checkpoint);
+  // A node counts its own head among the heights it knows, so lag never wraps.
+  const uint64_t highest_known = std::max(rs.highest_known_height, head.height);
+  out.set_highest_known_height(highest_known);
+  out.set_lag(highest_known - head.height);
+  out.set_view_changing(rs.view_changing);
+  out.set_diverged_height(rs.diverged_height);
+  const int64_t now_ms = clock_.NowMs();
+  for (const consensus::PeerState& peer : rs.peers) {
+    v1::PeerStatus* p = out.add_peers();
+    p->set_replica(peer.replica);
+    const model::Replica* replica = genesis_->FindReplica(peer.replica);
+    if (replica != nullptr) p->set_organisation(replica->org);
+    p->set_height(peer.committed_height);
+    p->set_view(peer.view);
+    p->set_last_heard_ms_ago(
+        peer.last_heard_ms == 0 ? -1 : std::max<int64_t>(0, now_ms - peer.last_heard_ms));
+    // connected_out, connected_in, frames_dropped, protocol_errors and bad_messages are the
+    // transport's and the validation gate's counters (net::Transport::stats, MessageGate); they
+    // stay 0 until the node wires a transport in.
+  }
+  out.set_uptime_ms(now_ms - started_ms_);
   out.set_version(std::string(kVersion));
   out.set_nodes(genesis_->n());
   out.set_events_committed(head.event_count);

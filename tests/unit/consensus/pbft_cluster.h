@@ -6,6 +6,7 @@
 #pragma once
 
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -64,6 +65,7 @@ class Cluster {
     std::vector<v1::Block> chain;  // with events
     std::vector<Bytes> results;
     std::vector<v1::JournalEntry> journal;
+    std::vector<uint64_t> journal_heights;
     v1::CheckpointCertificate stable;
     bool down = false;
     std::vector<int64_t> timers;
@@ -76,6 +78,7 @@ class Cluster {
       node.chain.clear();
       node.results.clear();
       node.journal.clear();
+      node.journal_heights.clear();
       node.stable = v1::CheckpointCertificate();
     }
     Restored r;
@@ -85,6 +88,11 @@ class Cluster {
     r.tip.results = node.results.empty() ? Bytes(32, '\0') : node.results.back();
     r.journal = node.journal;
     r.stable = node.stable;
+    for (const auto& b : node.chain) {
+      if (b.proposal().height() > node.stable.height()) {
+        r.ordered_digests[b.proposal().height()] = model::ProposalDigest(b.proposal());
+      }
+    }
     PbftOptions o = opts_;
     o.replica_id = i;
     node.core = std::make_unique<PbftReplica>(net_->genesis(), o, node.signer.get(), r);
@@ -151,6 +159,13 @@ class Cluster {
     now_ = until;
   }
 
+  // Sees every message before delivery: may rewrite it; returns false to drop it.
+  using Filter = std::function<bool(uint32_t from, uint32_t to, v1::PeerMessage* message)>;
+  void SetFilter(Filter f) { filter_ = std::move(f); }
+  // Node i's "execution" yields different results from everyone else's (a divergent node).
+  void CorruptResults(uint32_t i) { corrupt_.insert(i); }
+  const crypto::PrivateKey& node_key(uint32_t i) const { return net_->node(i).key; }
+
   Node& node(uint32_t i) { return nodes_[i]; }
   const std::set<Bytes>& submitted() const { return submitted_; }
   const model::Genesis& genesis() const { return *net_->genesis(); }
@@ -176,6 +191,16 @@ class Cluster {
       return;
     }
     Node& node = nodes_[m.to];
+    if (filter_) {
+      v1::PeerMessage copy = *m.message;
+      if (!filter_(m.from, m.to, &copy)) return;
+      Msg rewritten{m.from, m.to, std::make_shared<v1::PeerMessage>(std::move(copy))};
+      Filter keep = std::move(filter_);
+      filter_ = nullptr;
+      Deliver(rewritten);
+      filter_ = std::move(keep);
+      return;
+    }
     if (m.message->has_fetch_blocks()) {
       auto reply = std::make_shared<v1::PeerMessage>();
       auto* blocks = reply->mutable_blocks();
@@ -214,8 +239,34 @@ class Cluster {
         }
       } else if (auto* p = std::get_if<Persist>(&a)) {
         node.journal.push_back(p->entry);
+        node.journal_heights.push_back(p->height);
       } else if (auto* t = std::get_if<SetTimer>(&a)) {
         node.timers.push_back(t->at_ms);
+      } else if (auto* pj = std::get_if<PruneJournal>(&a)) {
+        // As storage does: heights 1..through go; among height-0 entries only the latest view
+        // entry is kept, with every other kind of height-0 entry.
+        std::vector<v1::JournalEntry> kept;
+        const v1::JournalEntry* last_view = nullptr;
+        for (const auto& e : node.journal) {
+          if (e.has_view()) last_view = &e;
+        }
+        for (size_t k = 0; k < node.journal.size(); ++k) {
+          const auto& e = node.journal[k];
+          const uint64_t h = node.journal_heights[k];
+          if (h >= 1 && h <= pj->through_height) continue;
+          if (e.has_view() && &e != last_view) continue;
+          kept.push_back(e);
+        }
+        std::vector<uint64_t> heights;
+        for (size_t k = 0; k < node.journal.size(); ++k) {
+          const auto& e = node.journal[k];
+          const uint64_t h = node.journal_heights[k];
+          if (h >= 1 && h <= pj->through_height) continue;
+          if (e.has_view() && &e != last_view) continue;
+          heights.push_back(h);
+        }
+        node.journal = std::move(kept);
+        node.journal_heights = std::move(heights);
       } else if (auto* sc = std::get_if<StoreCheckpoint>(&a)) {
         node.stable = sc->certificate;
       } else if (auto* cb = std::get_if<CommitBlock>(&a)) {
@@ -224,7 +275,8 @@ class Cluster {
         EXPECT_EQ(block.proposal().height(), node.chain.size() + 1);
         const Bytes prev = node.results.empty() ? Bytes(32, '\0') : node.results.back();
         node.chain.push_back(block);
-        node.results.push_back(crypto::Sha256({prev, block.block_hash()}));
+        node.results.push_back(
+            crypto::Sha256({prev, block.block_hash(), corrupt_.contains(i) ? "x" : ""}));
         Apply(i, node.core->OnCommitted(
                      Committed{block.proposal().height(), block.block_hash(), node.results.back()},
                      now_));
@@ -243,6 +295,8 @@ class Cluster {
   std::map<Bytes, model::EventPtr> by_leaf_;
   std::set<Bytes> submitted_;
   uint64_t dropped_ = 0;
+  Filter filter_;
+  std::set<uint32_t> corrupt_;
 };
 
 }  // namespace shipledger::consensus::testing

@@ -113,13 +113,14 @@ TEST(PbftReplica, NewDiskNodeCatchesUp) {
 TEST(PbftReplica, RestartedBackupDoesNotVoteTwiceDifferently) {
   Cluster c;
   c.Submit(1, Events(c, 4, "R-"));
-  c.RunFor(2000);
-  // Every vote it ever sent is in its journal, before it was sent.
+  c.RunFor(100);  // one block, before a checkpoint prunes the journal
+  // Every vote it sent is in its journal, before it was sent.
   size_t prepares = 0;
   for (const auto& e : c.node(2).journal) {
     if (e.has_sent() && e.sent().has_prepare()) ++prepares;
   }
   EXPECT_GE(prepares, 1u);
+  c.RunFor(1900);
   c.Crash(2);
   c.Restart(2, /*keep_disk=*/true);
   c.Submit(1, Events(c, 4, "R2-"));
@@ -148,6 +149,123 @@ TEST(PbftReplica, PrimaryRestartKeepsItsView) {
   ExpectAgreement(c, {0, 1, 2, 3});
   EXPECT_EQ(c.node(0).core->status().view, c.node(1).core->status().view);
   EXPECT_EQ(CommittedIds(c.node(0)), c.submitted());
+}
+
+// Byzantine primary: backup 1 gets a different, validly signed proposal for height 1.
+TEST(PbftReplica, EquivocatingPrimaryCannotSplitTheBackups) {
+  Cluster c;
+  auto other = c.NewEvent("EQ-other");
+  bool rewritten = false;
+  c.SetFilter([&](uint32_t from, uint32_t to, v1::PeerMessage* m) {
+    if (from != 0 || to != 1 || !m->has_pre_prepare() || rewritten) return true;
+    auto* pp = m->mutable_pre_prepare();
+    pp->clear_events();
+    *pp->add_events() = other->signed_event;
+    auto* p = pp->mutable_proposal();
+    p->set_events_root(model::EventsRoot(std::vector<model::EventPtr>{other}));
+    p->set_event_count(1);
+    pp->set_signature(*c.node_key(0).Sign(model::VoteMessage(
+        c.genesis().chain_id, model::VoteType::kPrePrepare, pp->view(), p->height(),
+        model::ProposalDigest(*p))));
+    rewritten = true;
+    return true;
+  });
+  c.Submit(2, Events(c, 3, "EQ-"));
+  c.RunFor(6000);
+  EXPECT_TRUE(rewritten);
+  ExpectAgreement(c, {1, 2, 3});
+  // The events honest nodes submitted all commit; the equivocated block never does.
+  auto ids = CommittedIds(c.node(1));
+  EXPECT_FALSE(ids.contains(other->id));
+  EXPECT_EQ(ids.size(), 3u);
+}
+
+// Votes by a replica for a proposal nobody proposed never make anything prepared.
+TEST(PbftReplica, ConflictingVotesOfOneBackupChangeNothing) {
+  Cluster c;
+  c.SetFilter([&](uint32_t from, uint32_t, v1::PeerMessage* m) {
+    if (from != 3 || !(m->has_prepare() || m->has_commit())) return true;
+    auto* v = m->has_prepare() ? m->mutable_prepare() : m->mutable_commit();
+    v->set_digest(Bytes(32, 'z'));
+    v->set_signature(*c.node_key(3).Sign(model::VoteMessage(
+        c.genesis().chain_id,
+        m->has_prepare() ? model::VoteType::kPrepare : model::VoteType::kCommit, v->view(),
+        v->height(), v->digest())));
+    return true;
+  });
+  c.Submit(1, Events(c, 5, "CV-"));
+  c.RunFor(3000);
+  ExpectAgreement(c, {0, 1, 2});
+  EXPECT_EQ(CommittedIds(c.node(0)), c.submitted());
+}
+
+TEST(PbftReplica, DivergentExecutionStopsTheNodesVotes) {
+  Cluster c;
+  c.CorruptResults(3);
+  c.Submit(1, Events(c, 8, "DV-"));
+  c.RunFor(3000);
+  ExpectAgreement(c, {0, 1, 2});
+  EXPECT_NE(c.node(3).core->status().diverged_height, 0u);
+  EXPECT_EQ(c.node(0).core->status().diverged_height, 0u);
+  // It signs nothing after that.
+  const size_t journal = c.node(3).journal.size();
+  c.Submit(1, Events(c, 4, "DV2-"));
+  c.RunFor(2000);
+  size_t votes_after = 0;
+  for (size_t i = journal; i < c.node(3).journal.size(); ++i) {
+    if (c.node(3).journal[i].has_sent()) ++votes_after;
+  }
+  EXPECT_EQ(votes_after, 0u);
+}
+
+TEST(PbftReplica, CensoringPrimaryIsReplaced) {
+  Cluster c;
+  // Primary 0 drops everything forwarded by replica 2 (and 2's relays reach it too).
+  c.SetFilter([](uint32_t from, uint32_t to, v1::PeerMessage* m) {
+    return !(to == 0 && m->has_forward() && from != 0);
+  });
+  c.Submit(2, Events(c, 3, "CE-"));
+  c.RunFor(6000);
+  EXPECT_GE(c.node(2).core->status().view, 1u);
+  ExpectAgreement(c, {0, 1, 2, 3});
+  EXPECT_EQ(CommittedIds(c.node(2)), c.submitted());
+}
+
+}  // namespace
+}  // namespace shipledger::consensus
+
+namespace shipledger::consensus {
+namespace {
+
+// A replica cut off with its own events asks for a view change alone: it must not climb views
+// on its own, and once the network heals its events commit through the others.
+TEST(PbftReplica, LoneViewChangerDoesNotClimbAndItsEventsStillCommit) {
+  Cluster c;
+  c.Isolate(1);
+  c.Submit(1, Events(c, 3, "LO-"));
+  c.RunFor(8000);
+  EXPECT_EQ(c.node(1).core->status().view, 1u);
+  EXPECT_TRUE(c.node(1).core->status().view_changing);
+  c.HealAll();
+  c.RunFor(5000);
+  ExpectAgreement(c, {0, 1, 2, 3});
+  EXPECT_EQ(CommittedIds(c.node(0)), c.submitted());
+}
+
+// A VIEW-CHANGE is never pruned from the journal: restarted while waiting for the NEW-VIEW,
+// the replica is still in that view change after checkpoints pruned the journal.
+TEST(PbftReplica, RestartWhileViewChangingKeepsTheViewChange) {
+  Cluster c;
+  c.Submit(2, Events(c, 8, "VJ-"));
+  c.RunFor(2000);
+  c.Isolate(1);
+  c.Submit(1, Events(c, 1, "VJ2-"));
+  c.RunFor(2000);
+  ASSERT_TRUE(c.node(1).core->status().view_changing);
+  c.Crash(1);
+  c.Restart(1, /*keep_disk=*/true);
+  EXPECT_TRUE(c.node(1).core->status().view_changing);
+  EXPECT_EQ(c.node(1).core->status().view, 1u);
 }
 
 }  // namespace
