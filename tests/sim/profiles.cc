@@ -69,6 +69,10 @@ std::string Plan::ToString() const {
       s += " censoring replica " + std::to_string(censored_replica);
     }
   }
+  if (byzantine2 != ByzantineKind::kNone) {
+    s += ", second byzantine " + ByzantineName(byzantine2) + " replica " +
+         std::to_string(byzantine2_replica);
+  }
   for (const auto& st : steps) s += "\n  " + st.ToString();
   return s;
 }
@@ -204,6 +208,21 @@ Plan MakePlan(Profile profile, uint32_t n, Rng& rng) {
       // A new disk counts against f (DESIGN §6): only without another faulty replica, or n = 7.
       const bool wipe = Chance(rng, 0.3) && (plan.byzantine == ByzantineKind::kNone || plan.n >= 7);
       if (Chance(rng, 0.6) || wipe) AddCrashes(&plan, rng, wipe, wipe);
+      // n = 7 tolerates two faulty replicas: a second Byzantine one unless a disk is wiped.
+      // (Drawn last, so the rest of the plan is what it was before this option existed.)
+      const bool has_wipe = std::any_of(plan.steps.begin(), plan.steps.end(),
+                                        [](const FaultStep& st) { return st.new_disk; });
+      if (plan.n >= 7 && plan.byzantine != ByzantineKind::kNone && !has_wipe &&
+          Chance(rng, 0.5)) {
+        static const ByzantineKind second[] = {ByzantineKind::kEquivocate, ByzantineKind::kCensor,
+                                               ByzantineKind::kInvalidBlocks,
+                                               ByzantineKind::kBadBackup};
+        plan.byzantine2 = second[Uniform(rng, 0, 3)];
+        do {
+          plan.byzantine2_replica = static_cast<uint32_t>(Uniform(rng, 0, plan.n - 1));
+        } while (plan.byzantine2_replica == plan.byzantine_replica ||
+                 plan.byzantine2_replica == plan.censored_replica);
+      }
       break;
     }
   }
@@ -211,7 +230,7 @@ Plan MakePlan(Profile profile, uint32_t n, Rng& rng) {
   if (plan.byzantine != ByzantineKind::kNone) {
     std::erase_if(plan.steps, [&](const FaultStep& s) {
       return (s.kind == FaultStep::Kind::kCrash || s.kind == FaultStep::Kind::kRestart) &&
-             s.slot == plan.byzantine_replica;
+             plan.KindOf(s.slot) != ByzantineKind::kNone;
     });
   }
   std::stable_sort(plan.steps.begin(), plan.steps.end(),

@@ -55,6 +55,9 @@ struct Plan {
   uint32_t byzantine_replica = 0;  // with a twin: the replica that runs twice
   bool twins_split = true;         // twins: each twin hears half the peers (else both hear all)
   uint32_t censored_replica = 0;   // kCensor: the origin whose events are never proposed
+  // n = 7 (f = 2) only: a second Byzantine replica (never a twin).
+  ByzantineKind byzantine2 = ByzantineKind::kNone;
+  uint32_t byzantine2_replica = 0;
   uint32_t events = 30;            // events the clients generate
   int64_t submit_until_ms = 0;     // the last event is generated before this
   int64_t liveness_bound_ms = 30000;  // after heal_ms, every correct event is stored everywhere
@@ -63,6 +66,12 @@ struct Plan {
 
   // Slot count: n, plus one for a twin.
   uint32_t slots() const { return n + (byzantine == ByzantineKind::kTwin ? 1 : 0); }
+  // The behaviour of `replica` (kNone: correct).
+  ByzantineKind KindOf(uint32_t replica) const {
+    if (byzantine != ByzantineKind::kNone && replica == byzantine_replica) return byzantine;
+    if (byzantine2 != ByzantineKind::kNone && replica == byzantine2_replica) return byzantine2;
+    return ByzantineKind::kNone;
+  }
   std::string ToString() const;
 };
 

@@ -77,9 +77,7 @@ World::World(uint64_t seed, Plan plan, bool verbose)
   for (uint32_t s = 0; s < slots; ++s) {
     replica_of[s] = s < plan_.n ? s : plan_.byzantine_replica;
     slots_of_[replica_of[s]].push_back(s);
-    if (plan_.byzantine == ByzantineKind::kNone || replica_of[s] != plan_.byzantine_replica) {
-      correct.insert(s);
-    }
+    if (plan_.KindOf(replica_of[s]) == ByzantineKind::kNone) correct.insert(s);
   }
   checkers_ = std::make_unique<Checkers>(genesis_, correct);
   clients_.resize(slots);
@@ -106,7 +104,7 @@ World::World(uint64_t seed, Plan plan, bool verbose)
       ctx.signer = byzantine_signers_.back().get();
       ctx.rng = &node_rng_;
       ctx.censored_org = genesis_->replicas[plan_.censored_replica].org;
-      byz = MakeByzantine(plan_.byzantine, ctx);
+      byz = MakeByzantine(plan_.KindOf(r), ctx);
     }
     nodes_.push_back(std::make_unique<SimNode>(this, nc, genesis_, network_->node(r),
                                                std::move(byz)));
