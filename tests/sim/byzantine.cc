@@ -7,12 +7,18 @@ namespace shipledger::sim {
 
 std::string ByzantineName(ByzantineKind kind) {
   switch (kind) {
-    case ByzantineKind::kNone: return "none";
-    case ByzantineKind::kEquivocate: return "equivocate";
-    case ByzantineKind::kCensor: return "censor";
-    case ByzantineKind::kInvalidBlocks: return "invalid-blocks";
-    case ByzantineKind::kBadBackup: return "bad-backup";
-    case ByzantineKind::kTwin: return "twin";
+    case ByzantineKind::kNone:
+      return "none";
+    case ByzantineKind::kEquivocate:
+      return "equivocate";
+    case ByzantineKind::kCensor:
+      return "censor";
+    case ByzantineKind::kInvalidBlocks:
+      return "invalid-blocks";
+    case ByzantineKind::kBadBackup:
+      return "bad-backup";
+    case ByzantineKind::kTwin:
+      return "twin";
   }
   return "?";
 }
@@ -36,16 +42,16 @@ class Base : public Byzantine {
   }
   // Re-signs a PRE-PREPARE over its (possibly edited) proposal.
   void SignPrePrepare(v1::PrePrepare* pp) const {
-    pp->set_signature(Sign(model::VoteMessage(c_.genesis->chain_id, model::VoteType::kPrePrepare,
-                                              pp->view(), pp->proposal().height(),
-                                              model::ProposalDigest(pp->proposal()))));
+    pp->set_signature(
+        Sign(model::VoteMessage(c_.genesis->chain_id, model::VoteType::kPrePrepare, pp->view(),
+                                pp->proposal().height(), model::ProposalDigest(pp->proposal()))));
   }
   // A vote of `type` like `v` for another digest, validly signed.
   v1::Vote ConflictingVote(model::VoteType type, const v1::Vote& v) const {
     v1::Vote out = v;
     out.set_digest(RandomBytes(32));
-    out.set_signature(Sign(model::VoteMessage(c_.genesis->chain_id, type, v.view(), v.height(),
-                                              out.digest())));
+    out.set_signature(
+        Sign(model::VoteMessage(c_.genesis->chain_id, type, v.view(), v.height(), out.digest())));
     return out;
   }
 
@@ -201,8 +207,8 @@ class BadBackup final : public Base {
     switch (how) {
       case 0:
         b->set_prev_block_hash(RandomBytes(32));
-        b->set_block_hash(model::BlockHash(model::ProposalDigest(b->proposal()),
-                                           b->prev_block_hash()));
+        b->set_block_hash(
+            model::BlockHash(model::ProposalDigest(b->proposal()), b->prev_block_hash()));
         break;
       case 1:
         if (b->events_size() > 0) {
@@ -233,12 +239,17 @@ class BadBackup final : public Base {
 
 std::unique_ptr<Byzantine> MakeByzantine(ByzantineKind kind, const ByzantineContext& context) {
   switch (kind) {
-    case ByzantineKind::kEquivocate: return std::make_unique<Equivocate>(context);
-    case ByzantineKind::kCensor: return std::make_unique<Censor>(context);
-    case ByzantineKind::kInvalidBlocks: return std::make_unique<InvalidBlocks>(context);
-    case ByzantineKind::kBadBackup: return std::make_unique<BadBackup>(context);
+    case ByzantineKind::kEquivocate:
+      return std::make_unique<Equivocate>(context);
+    case ByzantineKind::kCensor:
+      return std::make_unique<Censor>(context);
+    case ByzantineKind::kInvalidBlocks:
+      return std::make_unique<InvalidBlocks>(context);
+    case ByzantineKind::kBadBackup:
+      return std::make_unique<BadBackup>(context);
     case ByzantineKind::kNone:
-    case ByzantineKind::kTwin: return nullptr;
+    case ByzantineKind::kTwin:
+      return nullptr;
   }
   return nullptr;
 }

@@ -22,7 +22,8 @@ void Checkers::DiskWiped(uint32_t slot) { stored_ids_[slot].clear(); }
 
 void Checkers::CheckBlock(uint32_t slot, const v1::Block& block, int64_t at_ms) {
   const v1::Proposal& p = block.proposal();
-  const std::string where = "slot " + std::to_string(slot) + " height " + std::to_string(p.height());
+  const std::string where =
+      "slot " + std::to_string(slot) + " height " + std::to_string(p.height());
   // Structure: the hash, root and count the proposal commits to.
   const Bytes digest = model::ProposalDigest(p);
   if (block.block_hash() != model::BlockHash(digest, block.prev_block_hash())) {
@@ -58,8 +59,9 @@ void Checkers::CheckBlock(uint32_t slot, const v1::Block& block, int64_t at_ms) 
              at_ms);
       } else if (!origin_.contains((*e)->id)) {
         ok = false;
-        Fail("validity", where + " event " + std::to_string(i) + " id " + Short((*e)->id) +
-                             " was never submitted by a client",
+        Fail("validity",
+             where + " event " + std::to_string(i) + " id " + Short((*e)->id) +
+                 " was never submitted by a client",
              at_ms);
       }
       it = event_ok_.emplace(leaf, ok).first;
@@ -86,20 +88,22 @@ void Checkers::Stored(uint32_t slot, const v1::Block& block, int64_t at_ms) {
   if (below == nullptr) {
     Fail("no-fork", where + ": stored without height " + std::to_string(h - 1), at_ms);
   } else if (block.prev_block_hash() != *below) {
-    Fail("no-fork", where + ": prev hash " + Short(block.prev_block_hash()) +
-                        " is not the hash below " + Short(*below),
+    Fail("no-fork",
+         where + ": prev hash " + Short(block.prev_block_hash()) + " is not the hash below " +
+             Short(*below),
          at_ms);
   }
   // Agreement, with every correct node and with this node's own past.
   auto [ag, fresh] = agreed_.emplace(h, Agreed{block.block_hash(), slot});
   if (auto it = chain.find(h); it != chain.end() && it->second != block.block_hash()) {
-    Fail("agreement", where + ": stored " + Short(block.block_hash()) + " after " +
-                          Short(it->second) + " at the same height",
+    Fail("agreement",
+         where + ": stored " + Short(block.block_hash()) + " after " + Short(it->second) +
+             " at the same height",
          at_ms);
   } else if (!fresh && ag->second.block_hash != block.block_hash()) {
-    Fail("agreement", where + ": hash " + Short(block.block_hash()) + " but slot " +
-                          std::to_string(ag->second.slot) + " stored " +
-                          Short(ag->second.block_hash),
+    Fail("agreement",
+         where + ": hash " + Short(block.block_hash()) + " but slot " +
+             std::to_string(ag->second.slot) + " stored " + Short(ag->second.block_hash),
          at_ms);
   }
   chain[h] = block.block_hash();
@@ -134,8 +138,8 @@ void Checkers::FailLiveness(int64_t at_ms) {
       }
     }
     if (missing.empty()) continue;
-    detail += "slot " + std::to_string(slot) + " lacks " + std::to_string(missing.size()) +
-              " events:";
+    detail +=
+        "slot " + std::to_string(slot) + " lacks " + std::to_string(missing.size()) + " events:";
     for (size_t i = 0; i < missing.size() && i < 4; ++i) detail += " " + missing[i];
     detail += missing.size() > 4 ? " ...; " : "; ";
   }

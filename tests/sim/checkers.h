@@ -72,13 +72,13 @@ class Checkers {
   std::shared_ptr<const model::Genesis> genesis_;
   model::EventValidator validator_;
   std::set<uint32_t> correct_;
-  std::map<Bytes, uint32_t> origin_;                           // event id -> origin slot
-  std::map<Bytes, int64_t> generated_at_;                      // event id -> time
-  std::map<uint64_t, Agreed> agreed_;                          // height -> first stored hash
-  std::map<uint32_t, std::map<uint64_t, Bytes>> chains_;       // slot -> height -> hash
-  std::map<uint32_t, std::map<Bytes, uint32_t>> stored_ids_;   // slot -> id -> copies
-  std::map<Bytes, bool> event_ok_;                             // leaf hash -> checks passed
-  std::set<Bytes> blocks_ok_;                                  // block hash ‖ certificate
+  std::map<Bytes, uint32_t> origin_;                          // event id -> origin slot
+  std::map<Bytes, int64_t> generated_at_;                     // event id -> time
+  std::map<uint64_t, Agreed> agreed_;                         // height -> first stored hash
+  std::map<uint32_t, std::map<uint64_t, Bytes>> chains_;      // slot -> height -> hash
+  std::map<uint32_t, std::map<Bytes, uint32_t>> stored_ids_;  // slot -> id -> copies
+  std::map<Bytes, bool> event_ok_;                            // leaf hash -> checks passed
+  std::set<Bytes> blocks_ok_;                                 // block hash ‖ certificate
   std::vector<Failure> failures_;
   uint64_t duplicates_ = 0;
 };

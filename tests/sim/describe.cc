@@ -11,8 +11,8 @@ std::string Vote(const char* name, const v1::Vote& v) {
          " d=" + Short(v.digest()) + " r" + std::to_string(v.replica());
 }
 std::string Proposal(const v1::Proposal& p) {
-  return "h" + std::to_string(p.height()) + " d=" + Short(model::ProposalDigest(p)) + " n=" +
-         std::to_string(p.event_count()) + " t=" + std::to_string(p.timestamp_ms());
+  return "h" + std::to_string(p.height()) + " d=" + Short(model::ProposalDigest(p)) +
+         " n=" + std::to_string(p.event_count()) + " t=" + std::to_string(p.timestamp_ms());
 }
 }  // namespace
 
@@ -22,12 +22,15 @@ std::string Describe(const v1::PeerMessage& m) {
       return "pre-prepare v" + std::to_string(m.pre_prepare().view()) + " " +
              Proposal(m.pre_prepare().proposal()) + " r" +
              std::to_string(m.pre_prepare().replica());
-    case v1::PeerMessage::kPrepare: return Vote("prepare", m.prepare());
-    case v1::PeerMessage::kCommit: return Vote("commit", m.commit());
+    case v1::PeerMessage::kPrepare:
+      return Vote("prepare", m.prepare());
+    case v1::PeerMessage::kCommit:
+      return Vote("commit", m.commit());
     case v1::PeerMessage::kCheckpoint:
       return "checkpoint h" + std::to_string(m.checkpoint().height()) +
-             " b=" + Short(m.checkpoint().block_hash()) + " res=" + Short(m.checkpoint().results()) +
-             " r" + std::to_string(m.checkpoint().replica());
+             " b=" + Short(m.checkpoint().block_hash()) +
+             " res=" + Short(m.checkpoint().results()) + " r" +
+             std::to_string(m.checkpoint().replica());
     case v1::PeerMessage::kViewChange: {
       std::string s = "view-change nv" + std::to_string(m.view_change().new_view()) + " stable h" +
                       std::to_string(m.view_change().stable().height()) + " prepared[";
@@ -37,8 +40,8 @@ std::string Describe(const v1::PeerMessage& m) {
       return s + " ] r" + std::to_string(m.view_change().replica());
     }
     case v1::PeerMessage::kNewView: {
-      std::string s = "new-view v" + std::to_string(m.new_view().view()) + " vcs=" +
-                      std::to_string(m.new_view().view_changes_size()) + " pps[";
+      std::string s = "new-view v" + std::to_string(m.new_view().view()) +
+                      " vcs=" + std::to_string(m.new_view().view_changes_size()) + " pps[";
       for (const auto& pp : m.new_view().pre_prepares()) s += " " + Proposal(pp.proposal());
       return s + " ] r" + std::to_string(m.new_view().replica());
     }
@@ -60,7 +63,8 @@ std::string Describe(const v1::PeerMessage& m) {
       return "heartbeat v" + std::to_string(m.heartbeat().view()) + " committed h" +
              std::to_string(m.heartbeat().committed_height()) + " stable h" +
              std::to_string(m.heartbeat().stable_height());
-    case v1::PeerMessage::BODY_NOT_SET: return "empty";
+    case v1::PeerMessage::BODY_NOT_SET:
+      return "empty";
   }
   return "?";
 }

@@ -6,26 +6,37 @@ namespace shipledger::sim {
 
 const std::vector<Profile>& AllProfiles() {
   static const std::vector<Profile> all = {
-      Profile::kNone,          Profile::kLossy,      Profile::kPartition,
-      Profile::kCrashRestart,  Profile::kNewDisk,    Profile::kEquivocate,
-      Profile::kCensor,        Profile::kInvalidBlocks, Profile::kByzantineBackup,
-      Profile::kTwins,         Profile::kCombined};
+      Profile::kNone,         Profile::kLossy,         Profile::kPartition,
+      Profile::kCrashRestart, Profile::kNewDisk,       Profile::kEquivocate,
+      Profile::kCensor,       Profile::kInvalidBlocks, Profile::kByzantineBackup,
+      Profile::kTwins,        Profile::kCombined};
   return all;
 }
 
 std::string ProfileName(Profile p) {
   switch (p) {
-    case Profile::kNone: return "none";
-    case Profile::kLossy: return "lossy";
-    case Profile::kPartition: return "partition";
-    case Profile::kCrashRestart: return "crash-restart";
-    case Profile::kNewDisk: return "new-disk";
-    case Profile::kEquivocate: return "byzantine-primary-equivocate";
-    case Profile::kCensor: return "censor";
-    case Profile::kInvalidBlocks: return "invalid-blocks";
-    case Profile::kByzantineBackup: return "byzantine-backup";
-    case Profile::kTwins: return "twins";
-    case Profile::kCombined: return "combined";
+    case Profile::kNone:
+      return "none";
+    case Profile::kLossy:
+      return "lossy";
+    case Profile::kPartition:
+      return "partition";
+    case Profile::kCrashRestart:
+      return "crash-restart";
+    case Profile::kNewDisk:
+      return "new-disk";
+    case Profile::kEquivocate:
+      return "byzantine-primary-equivocate";
+    case Profile::kCensor:
+      return "censor";
+    case Profile::kInvalidBlocks:
+      return "invalid-blocks";
+    case Profile::kByzantineBackup:
+      return "byzantine-backup";
+    case Profile::kTwins:
+      return "twins";
+    case Profile::kCombined:
+      return "combined";
   }
   return "?";
 }
@@ -41,14 +52,17 @@ std::optional<Profile> ParseProfile(const std::string& name) {
 std::string FaultStep::ToString() const {
   std::string s = "t=" + std::to_string(at_ms) + " ";
   switch (kind) {
-    case Kind::kLink: return s + "link " + link.ToString();
+    case Kind::kLink:
+      return s + "link " + link.ToString();
     case Kind::kPartition: {
       s += "partition {";
       for (uint32_t x : side) s += " " + std::to_string(x);
       return s + " }";
     }
-    case Kind::kHealPartition: return s + "heal partition";
-    case Kind::kCrash: return s + "crash slot " + std::to_string(slot);
+    case Kind::kHealPartition:
+      return s + "heal partition";
+    case Kind::kCrash:
+      return s + "crash slot " + std::to_string(slot);
     case Kind::kRestart:
       return s + "restart slot " + std::to_string(slot) + (new_disk ? " with a new disk" : "");
   }
@@ -62,8 +76,8 @@ std::string Plan::ToString() const {
                   base_link.ToString() + ", clock skew <= " + std::to_string(clock_skew_max_ms) +
                   " ms, disk 1.." + std::to_string(disk_delay_max_ms) + " ms";
   if (byzantine != ByzantineKind::kNone) {
-    s += ", byzantine " + ByzantineName(byzantine) + " replica " +
-         std::to_string(byzantine_replica);
+    s +=
+        ", byzantine " + ByzantineName(byzantine) + " replica " + std::to_string(byzantine_replica);
     if (byzantine == ByzantineKind::kTwin) s += twins_split ? " (split)" : " (both hear all)";
     if (byzantine == ByzantineKind::kCensor) {
       s += " censoring replica " + std::to_string(censored_replica);
@@ -105,7 +119,8 @@ void AddPartitions(Plan* plan, Rng& rng) {
     p.at_ms = t;
     p.kind = FaultStep::Kind::kPartition;
     // One node alone, or a split that leaves no quorum on either side.
-    const uint32_t size = Chance(rng, 0.5) ? 1 : static_cast<uint32_t>(Uniform(rng, 1, plan->n / 2));
+    const uint32_t size =
+        Chance(rng, 0.5) ? 1 : static_cast<uint32_t>(Uniform(rng, 1, plan->n / 2));
     while (p.side.size() < size) p.side.insert(static_cast<uint32_t>(Uniform(rng, 0, plan->n - 1)));
     plan->steps.push_back(p);
     t = std::min(plan->heal_ms - 100, t + Uniform(rng, 300, 4000));
@@ -188,20 +203,39 @@ Plan MakePlan(Profile profile, uint32_t n, Rng& rng) {
     } while (plan.censored_replica == plan.byzantine_replica);
   };
   switch (profile) {
-    case Profile::kNone: break;
-    case Profile::kLossy: AddLossy(&plan, rng); break;
-    case Profile::kPartition: AddPartitions(&plan, rng); break;
-    case Profile::kCrashRestart: AddCrashes(&plan, rng, false, false); break;
-    case Profile::kNewDisk: AddCrashes(&plan, rng, true, true); break;
-    case Profile::kEquivocate: pick_byzantine(ByzantineKind::kEquivocate); break;
-    case Profile::kCensor: pick_byzantine(ByzantineKind::kCensor); break;
-    case Profile::kInvalidBlocks: pick_byzantine(ByzantineKind::kInvalidBlocks); break;
-    case Profile::kByzantineBackup: pick_byzantine(ByzantineKind::kBadBackup); break;
-    case Profile::kTwins: pick_byzantine(ByzantineKind::kTwin); break;
+    case Profile::kNone:
+      break;
+    case Profile::kLossy:
+      AddLossy(&plan, rng);
+      break;
+    case Profile::kPartition:
+      AddPartitions(&plan, rng);
+      break;
+    case Profile::kCrashRestart:
+      AddCrashes(&plan, rng, false, false);
+      break;
+    case Profile::kNewDisk:
+      AddCrashes(&plan, rng, true, true);
+      break;
+    case Profile::kEquivocate:
+      pick_byzantine(ByzantineKind::kEquivocate);
+      break;
+    case Profile::kCensor:
+      pick_byzantine(ByzantineKind::kCensor);
+      break;
+    case Profile::kInvalidBlocks:
+      pick_byzantine(ByzantineKind::kInvalidBlocks);
+      break;
+    case Profile::kByzantineBackup:
+      pick_byzantine(ByzantineKind::kBadBackup);
+      break;
+    case Profile::kTwins:
+      pick_byzantine(ByzantineKind::kTwin);
+      break;
     case Profile::kCombined: {
-      static const ByzantineKind kinds[] = {ByzantineKind::kNone, ByzantineKind::kEquivocate,
-                                            ByzantineKind::kCensor, ByzantineKind::kInvalidBlocks,
-                                            ByzantineKind::kBadBackup, ByzantineKind::kTwin};
+      static const ByzantineKind kinds[] = {
+          ByzantineKind::kNone,          ByzantineKind::kEquivocate, ByzantineKind::kCensor,
+          ByzantineKind::kInvalidBlocks, ByzantineKind::kBadBackup,  ByzantineKind::kTwin};
       pick_byzantine(kinds[Uniform(rng, 0, 5)]);
       if (Chance(rng, 0.7)) AddLossy(&plan, rng);
       if (Chance(rng, 0.5)) AddPartitions(&plan, rng);
@@ -212,8 +246,7 @@ Plan MakePlan(Profile profile, uint32_t n, Rng& rng) {
       // (Drawn last, so the rest of the plan is what it was before this option existed.)
       const bool has_wipe = std::any_of(plan.steps.begin(), plan.steps.end(),
                                         [](const FaultStep& st) { return st.new_disk; });
-      if (plan.n >= 7 && plan.byzantine != ByzantineKind::kNone && !has_wipe &&
-          Chance(rng, 0.5)) {
+      if (plan.n >= 7 && plan.byzantine != ByzantineKind::kNone && !has_wipe && Chance(rng, 0.5)) {
         static const ByzantineKind second[] = {ByzantineKind::kEquivocate, ByzantineKind::kCensor,
                                                ByzantineKind::kInvalidBlocks,
                                                ByzantineKind::kBadBackup};

@@ -37,10 +37,10 @@ struct FaultStep {
   enum class Kind { kLink, kPartition, kHealPartition, kCrash, kRestart };
   int64_t at_ms = 0;  // since the start of the run
   Kind kind = Kind::kLink;
-  LinkOptions link;          // kLink
-  std::set<uint32_t> side;   // kPartition: the slots cut off from the rest
-  uint32_t slot = 0;         // kCrash, kRestart
-  bool new_disk = false;     // kRestart: with an empty disk
+  LinkOptions link;         // kLink
+  std::set<uint32_t> side;  // kPartition: the slots cut off from the rest
+  uint32_t slot = 0;        // kCrash, kRestart
+  bool new_disk = false;    // kRestart: with an empty disk
 
   std::string ToString() const;
 };
@@ -48,9 +48,9 @@ struct FaultStep {
 struct Plan {
   Profile profile = Profile::kNone;
   uint32_t n = 4;
-  LinkOptions base_link;           // from the start, and again at heal_ms
-  std::vector<FaultStep> steps;    // in time order
-  int64_t heal_ms = 0;             // every fault but the Byzantine replicas is over
+  LinkOptions base_link;         // from the start, and again at heal_ms
+  std::vector<FaultStep> steps;  // in time order
+  int64_t heal_ms = 0;           // every fault but the Byzantine replicas is over
   ByzantineKind byzantine = ByzantineKind::kNone;
   uint32_t byzantine_replica = 0;  // with a twin: the replica that runs twice
   bool twins_split = true;         // twins: each twin hears half the peers (else both hear all)
@@ -58,11 +58,11 @@ struct Plan {
   // n = 7 (f = 2) only: a second Byzantine replica (never a twin).
   ByzantineKind byzantine2 = ByzantineKind::kNone;
   uint32_t byzantine2_replica = 0;
-  uint32_t events = 30;            // events the clients generate
-  int64_t submit_until_ms = 0;     // the last event is generated before this
+  uint32_t events = 30;               // events the clients generate
+  int64_t submit_until_ms = 0;        // the last event is generated before this
   int64_t liveness_bound_ms = 30000;  // after heal_ms, every correct event is stored everywhere
-  int64_t clock_skew_max_ms = 50;  // node clocks differ from world time by up to this
-  int64_t disk_delay_max_ms = 5;   // storing a block takes 1..this ms
+  int64_t clock_skew_max_ms = 50;     // node clocks differ from world time by up to this
+  int64_t disk_delay_max_ms = 5;      // storing a block takes 1..this ms
 
   // Slot count: n, plus one for a twin.
   uint32_t slots() const { return n + (byzantine == ByzantineKind::kTwin ? 1 : 0); }

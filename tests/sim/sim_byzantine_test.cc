@@ -121,15 +121,17 @@ TEST_F(SimByzantineTest, BadBackupSendsConflictingAndBadlySignedVotes) {
     for (const auto& out : b->Outgoing(1, m)) {
       const v1::Vote& o = out.prepare();
       const bool sig_ok =
-          model::VerifyReplicaSignature(*genesis_, 0,
-                                        model::VoteMessage(genesis_->chain_id,
-                                                           model::VoteType::kPrepare, 0, 1,
-                                                           o.digest()),
-                                        o.signature())
+          model::VerifyReplicaSignature(
+              *genesis_, 0,
+              model::VoteMessage(genesis_->chain_id, model::VoteType::kPrepare, 0, 1, o.digest()),
+              o.signature())
               .ok();
-      if (!sig_ok) ++bad;
-      else if (o.digest() != v->digest()) ++conflicting;
-      else ++real;
+      if (!sig_ok)
+        ++bad;
+      else if (o.digest() != v->digest())
+        ++conflicting;
+      else
+        ++real;
     }
   }
   EXPECT_GT(conflicting, 0);

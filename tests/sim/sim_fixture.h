@@ -45,8 +45,8 @@ class SimCheckersTest : public ::testing::Test {
     for (uint32_t r : voters) {
       auto* v = b.mutable_certificate()->add_votes();
       v->set_replica(r);
-      v->set_signature(*net_->node(r).key.Sign(model::VoteMessage(
-          genesis_->chain_id, model::VoteType::kCommit, 0, height, digest)));
+      v->set_signature(*net_->node(r).key.Sign(
+          model::VoteMessage(genesis_->chain_id, model::VoteType::kCommit, 0, height, digest)));
     }
     b.set_prev_block_hash(prev);
     b.set_block_hash(model::BlockHash(digest, prev));

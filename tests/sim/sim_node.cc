@@ -71,8 +71,8 @@ void SimNode::Boot() {
   Trace("boot at h" + std::to_string(exec_height_) + " journal " +
         std::to_string(restored.journal.size()) + " stable h" +
         std::to_string(disk_.stable.height()));
-  core_ = std::make_unique<consensus::PbftReplica>(genesis_, config_.options, signer_.get(),
-                                                   restored);
+  core_ =
+      std::make_unique<consensus::PbftReplica>(genesis_, config_.options, signer_.get(), restored);
   Carry(core_->Start(NodeNow()));
 }
 
@@ -120,9 +120,10 @@ void SimNode::Deliver(uint32_t from, const std::string& frame, bool from_correct
     if (from_correct && config_.correct) {
       v1::PeerMessage m;
       const std::string what = m.ParseFromString(frame) ? Describe(m) : "unparsable frame";
-      host_->checkers().Fail("gate", "slot " + std::to_string(config_.slot) + " rejected " + what +
-                                         " from correct replica " + std::to_string(from) + ": " +
-                                         in.status().ToString(),
+      host_->checkers().Fail("gate",
+                             "slot " + std::to_string(config_.slot) + " rejected " + what +
+                                 " from correct replica " + std::to_string(from) + ": " +
+                                 in.status().ToString(),
                              host_->elapsed());
     }
     Trace("gate drops from r" + std::to_string(from) + ": " + in.status().ToString());
@@ -190,18 +191,20 @@ void SimNode::Execute(const consensus::CommitBlock& commit) {
   const v1::Block& b = commit.block;
   const uint64_t h = b.proposal().height();
   if (h != exec_height_ + 1 || b.prev_block_hash() != exec_hash_) {
-    host_->checkers().Fail(
-        "runtime", "slot " + std::to_string(config_.slot) + ": CommitBlock h" + std::to_string(h) +
-                       " prev " + Short(b.prev_block_hash()) + " does not extend head h" +
-                       std::to_string(exec_height_) + " " + Short(exec_hash_),
-        host_->elapsed());
+    host_->checkers().Fail("runtime",
+                           "slot " + std::to_string(config_.slot) + ": CommitBlock h" +
+                               std::to_string(h) + " prev " + Short(b.prev_block_hash()) +
+                               " does not extend head h" + std::to_string(exec_height_) + " " +
+                               Short(exec_hash_),
+                           host_->elapsed());
     return;
   }
   if (commit.events.size() != b.proposal().event_count()) {
-    host_->checkers().Fail("runtime", "slot " + std::to_string(config_.slot) + ": CommitBlock h" +
-                                          std::to_string(h) + " carries " +
-                                          std::to_string(commit.events.size()) + " events, " +
-                                          std::to_string(b.proposal().event_count()) + " proposed",
+    host_->checkers().Fail("runtime",
+                           "slot " + std::to_string(config_.slot) + ": CommitBlock h" +
+                               std::to_string(h) + " carries " +
+                               std::to_string(commit.events.size()) + " events, " +
+                               std::to_string(b.proposal().event_count()) + " proposed",
                            host_->elapsed());
   }
   Executed ex;
@@ -242,9 +245,8 @@ void SimNode::Carry(consensus::Actions actions) {
     if (auto* p = std::get_if<consensus::Persist>(&a)) {
       disk_.journal.emplace_back(p->height, std::move(p->entry));
     } else if (auto* pj = std::get_if<consensus::PruneJournal>(&a)) {
-      std::erase_if(disk_.journal, [&](const auto& e) {
-        return e.first > 0 && e.first <= pj->through_height;
-      });
+      std::erase_if(disk_.journal,
+                    [&](const auto& e) { return e.first > 0 && e.first <= pj->through_height; });
     } else if (auto* sc = std::get_if<consensus::StoreCheckpoint>(&a)) {
       Trace("stable checkpoint h" + std::to_string(sc->certificate.height()));
       if (sc->certificate.height() > disk_.stable.height()) disk_.stable = sc->certificate;

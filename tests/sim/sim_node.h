@@ -52,8 +52,8 @@ class NodeHost {
 
 // The simulated disk: survives crashes, lost with a new disk.
 struct Disk {
-  std::vector<v1::Block> chain;  // heights 1.., events included
-  std::vector<Bytes> results;    // results digest per stored height
+  std::vector<v1::Block> chain;                                // heights 1.., events included
+  std::vector<Bytes> results;                                  // results digest per stored height
   std::vector<std::pair<uint64_t, v1::JournalEntry>> journal;  // (height, entry)
   v1::CheckpointCertificate stable;                            // latest stored
 };

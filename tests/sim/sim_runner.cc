@@ -77,9 +77,9 @@ int main(int argc, char** argv) {
   for (const auto& job : jobs) {
     const auto s0 = std::chrono::steady_clock::now();
     RunResult r = RunSeed(job.seed, job.options);
-    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                        std::chrono::steady_clock::now() - s0)
-                        .count();
+    const auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - s0)
+            .count();
     auto& pp = per_profile[ProfileName(r.plan.profile)];
     ++pp.first;
     if (!r.ok()) {
@@ -91,9 +91,9 @@ int main(int argc, char** argv) {
     }
     std::cout.flush();
   }
-  const auto total = std::chrono::duration_cast<std::chrono::milliseconds>(
-                         std::chrono::steady_clock::now() - t0)
-                         .count();
+  const auto total =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
+          .count();
   std::cout << jobs.size() << " seeds, " << failed << " failed, " << total << " ms\n";
   for (const auto& [name, rf] : per_profile) {
     std::cout << "  " << name << ": " << rf.first << " runs, " << rf.second << " failed\n";

@@ -5,12 +5,12 @@
 
 #include "crypto/ecdsa.h"
 #include "model/block.h"
-#include "sim/sim_fixture.h"
 #include "sim/checkers.h"
 #include "sim/det_random.h"
 #include "sim/network.h"
 #include "sim/profiles.h"
 #include "sim/regression.h"
+#include "sim/sim_fixture.h"
 
 namespace shipledger::sim {
 namespace {
@@ -249,7 +249,6 @@ TEST_F(SimCheckersTest, WipedDiskNoLongerCountsForLiveness) {
   EXPECT_TRUE(checkers_->LivenessSatisfied());
   EXPECT_TRUE(checkers_->failures().empty());
 }
-
 
 }  // namespace
 }  // namespace shipledger::sim

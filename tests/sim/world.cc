@@ -37,15 +37,14 @@ void SetSimParams(model::Genesis* g) {
 std::string RunStats::ToString() const {
   return "sim " + std::to_string(sim_ms) + " ms, " + std::to_string(events) + " queue events, " +
          std::to_string(messages) + " frames (" + std::to_string(delivered) + " delivered, " +
-         std::to_string(gate_rejections) + " rejected by gates), height " +
-         std::to_string(height) + ", max view " + std::to_string(max_view) + ", " +
-         std::to_string(duplicates) + " duplicate copies";
+         std::to_string(gate_rejections) + " rejected by gates), height " + std::to_string(height) +
+         ", max view " + std::to_string(max_view) + ", " + std::to_string(duplicates) +
+         " duplicate copies";
 }
 
 std::string RunResult::Summary() const {
-  const std::string head =
-      "seed " + std::to_string(seed) + " profile " + ProfileName(plan.profile) + " n=" +
-      std::to_string(plan.n);
+  const std::string head = "seed " + std::to_string(seed) + " profile " +
+                           ProfileName(plan.profile) + " n=" + std::to_string(plan.n);
   if (failures.empty()) return head + ": ok (" + stats.ToString() + ")";
   std::string s;
   for (const auto& f : failures) {
@@ -106,8 +105,8 @@ World::World(uint64_t seed, Plan plan, bool verbose)
       ctx.censored_org = genesis_->replicas[plan_.censored_replica].org;
       byz = MakeByzantine(plan_.KindOf(r), ctx);
     }
-    nodes_.push_back(std::make_unique<SimNode>(this, nc, genesis_, network_->node(r),
-                                               std::move(byz)));
+    nodes_.push_back(
+        std::make_unique<SimNode>(this, nc, genesis_, network_->node(r), std::move(byz)));
   }
 }
 
@@ -154,9 +153,15 @@ void World::Deliver(uint32_t from_slot, uint32_t to_slot, uint64_t incarnation,
 void World::ApplyStep(const FaultStep& step) {
   if (verbose_) Trace("fault " + step.ToString());
   switch (step.kind) {
-    case FaultStep::Kind::kLink: model_.set_options(step.link); break;
-    case FaultStep::Kind::kPartition: model_.Partition(step.side); break;
-    case FaultStep::Kind::kHealPartition: model_.Heal(); break;
+    case FaultStep::Kind::kLink:
+      model_.set_options(step.link);
+      break;
+    case FaultStep::Kind::kPartition:
+      model_.Partition(step.side);
+      break;
+    case FaultStep::Kind::kHealPartition:
+      model_.Heal();
+      break;
     case FaultStep::Kind::kCrash:
       if (nodes_[step.slot]->up()) nodes_[step.slot]->Crash();
       break;
@@ -193,8 +198,8 @@ void World::GenerateEvent(uint32_t slot, uint32_t k) {
   Status s = nodes_[slot]->Submit(se);
   if (!s.ok() && s.code() != Code::kUnavailable && s.code() != Code::kResourceExhausted &&
       s.code() != Code::kAlreadyExists) {
-    checkers_->Fail("client", "slot " + std::to_string(slot) + " refused a valid event: " +
-                                  s.ToString(),
+    checkers_->Fail("client",
+                    "slot " + std::to_string(slot) + " refused a valid event: " + s.ToString(),
                     elapsed());
   }
   clients_[slot].push_back(ClientEvent{std::move(se), std::move(id), now_});
@@ -217,9 +222,9 @@ void World::Probe() {
   for (const auto& n : nodes_) {
     auto st = n->status();
     if (st && n->config().correct && st->diverged_height != 0) {
-      checkers_->Fail("divergence", "slot " + std::to_string(n->config().slot) +
-                                        " reports results diverging at h" +
-                                        std::to_string(st->diverged_height),
+      checkers_->Fail("divergence",
+                      "slot " + std::to_string(n->config().slot) +
+                          " reports results diverging at h" + std::to_string(st->diverged_height),
                       elapsed());
       return;
     }
@@ -250,8 +255,8 @@ RunResult World::Run() {
   }
   At(start_ + 1000, [this] { RetryClients(); });
   At(start_ + 100, [this] { Probe(); });
-  const int64_t deadline = start_ + std::max(plan_.heal_ms, plan_.submit_until_ms) +
-                           plan_.liveness_bound_ms;
+  const int64_t deadline =
+      start_ + std::max(plan_.heal_ms, plan_.submit_until_ms) + plan_.liveness_bound_ms;
   At(deadline, [this] {
     if (!checkers_->LivenessSatisfied()) checkers_->FailLiveness(elapsed());
     done_ = true;
@@ -285,13 +290,13 @@ RunResult World::Run() {
                std::to_string(n->config().replica) + (n->config().correct ? "" : " (byzantine)") +
                ": stored h" + std::to_string(n->disk().chain.size());
       if (auto st = n->status()) {
-        where += " view " + std::to_string(st->view) + (st->view_changing ? " (changing)" : "") +
-                 " ordered h" + std::to_string(st->ordered_height) + " stable h" +
-                 std::to_string(st->stable_checkpoint) + " mempool " +
-                 std::to_string(st->mempool_events) + " known h" +
-                 std::to_string(st->highest_known_height) +
-                 (st->diverged_height ? " DIVERGED at h" + std::to_string(st->diverged_height)
-                                      : "");
+        where +=
+            " view " + std::to_string(st->view) + (st->view_changing ? " (changing)" : "") +
+            " ordered h" + std::to_string(st->ordered_height) + " stable h" +
+            std::to_string(st->stable_checkpoint) + " mempool " +
+            std::to_string(st->mempool_events) + " known h" +
+            std::to_string(st->highest_known_height) +
+            (st->diverged_height ? " DIVERGED at h" + std::to_string(st->diverged_height) : "");
       } else {
         where += " (down)";
       }

@@ -31,14 +31,14 @@
 namespace shipledger::sim {
 
 struct RunStats {
-  int64_t sim_ms = 0;        // simulated time the run took
-  uint64_t events = 0;       // queue events processed
-  uint64_t messages = 0;     // frames sent
-  uint64_t delivered = 0;    // frames delivered to a live node
+  int64_t sim_ms = 0;      // simulated time the run took
+  uint64_t events = 0;     // queue events processed
+  uint64_t messages = 0;   // frames sent
+  uint64_t delivered = 0;  // frames delivered to a live node
   uint64_t gate_rejections = 0;
-  uint64_t height = 0;       // highest height stored by a correct node
-  uint64_t max_view = 0;     // highest view a correct node reached
-  uint64_t duplicates = 0;   // events stored twice by one node
+  uint64_t height = 0;      // highest height stored by a correct node
+  uint64_t max_view = 0;    // highest view a correct node reached
+  uint64_t duplicates = 0;  // events stored twice by one node
   std::string ToString() const;
 };
 
@@ -108,9 +108,9 @@ class World final : public NodeHost {
   std::shared_ptr<model::Genesis> genesis_;
   std::unique_ptr<Checkers> checkers_;
   NetworkModel model_;
-  std::vector<std::unique_ptr<SimNode>> nodes_;      // by slot
-  std::vector<std::vector<uint32_t>> slots_of_;      // replica -> its slots
-  std::vector<std::vector<ClientEvent>> clients_;    // slot -> events its client generated
+  std::vector<std::unique_ptr<SimNode>> nodes_;    // by slot
+  std::vector<std::vector<uint32_t>> slots_of_;    // replica -> its slots
+  std::vector<std::vector<ClientEvent>> clients_;  // slot -> events its client generated
   std::vector<std::unique_ptr<consensus::Signer>> byzantine_signers_;
   std::priority_queue<Item, std::vector<Item>, Later> queue_;
   uint64_t seq_ = 0;
