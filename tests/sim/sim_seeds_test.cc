@@ -32,6 +32,17 @@ TEST_P(SimSeeds, AllCheckersPass) {
 
 INSTANTIATE_TEST_SUITE_P(Batch, SimSeeds, ::testing::Range(0, kBatches));
 
+// A seed replays exactly: the same queue events, frames, heights and views.
+TEST(SimDeterminism, SameSeedSameRun) {
+  RunOptions o;
+  o.profile = Profile::kCombined;
+  RunResult a = RunSeed(7, o);
+  RunResult b = RunSeed(7, o);
+  EXPECT_EQ(a.stats.ToString(), b.stats.ToString());
+  EXPECT_EQ(a.Summary(), b.Summary());
+  EXPECT_GT(a.stats.events, 0u);
+}
+
 TEST(SimRegressionSeeds, AllPass) {
   std::ifstream in(SHIPLEDGER_SIM_REGRESSION_FILE);
   ASSERT_TRUE(in) << "cannot read " << SHIPLEDGER_SIM_REGRESSION_FILE;

@@ -19,8 +19,11 @@ std::vector<std::pair<std::string, model::Role>> Orgs(uint32_t n) {
   return orgs;
 }
 
-// Small consensus parameters so that views, checkpoints and windows turn over quickly.
-void SetSimParams(model::ConsensusParams* c) {
+// Small consensus parameters so that views, checkpoints and windows turn over quickly, and a
+// small per-message event limit so that forwards and relays must respect it.
+void SetSimParams(model::Genesis* g) {
+  g->limits.max_batch_events = 8;
+  model::ConsensusParams* c = &g->consensus;
   c->batch_max_events = 10;
   c->batch_timeout_ms = 20;
   c->window = 4;
@@ -64,7 +67,7 @@ World::World(uint64_t seed, Plan plan, bool verbose)
       model_(plan_.base_link) {
   network_ = testing::TestNetwork::Create(Orgs(plan_.n), static_cast<int>(plan_.n));
   genesis_ = std::make_shared<model::Genesis>(*network_->genesis());
-  SetSimParams(&genesis_->consensus);
+  SetSimParams(genesis_.get());
   start_ = now_ = network_->now_ms();
 
   const uint32_t slots = plan_.slots();
