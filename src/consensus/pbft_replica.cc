@@ -225,12 +225,7 @@ void PbftReplica::Impl::CheckTimeouts(Actions* out, int64_t now_ms) {
   if (IsPrimary()) {
     (void)mempool.TakeUnrelayed(now_ms);  // the primary relays to no one
   } else {
-    auto relay = mempool.TakeUnrelayed(now_ms - opt.view_timeout_ms / 2);
-    if (!relay.empty()) {
-      auto msg = std::make_shared<v1::PeerMessage>();
-      for (const auto& e : relay) *msg->mutable_forward()->add_events() = e->signed_event;
-      out->emplace_back(Send{PrimaryOf(view), std::move(msg)});
-    }
+    SendForwards(mempool.TakeUnrelayed(now_ms - opt.view_timeout_ms / 2), PrimaryOf(view), out);
     if (auto oldest = mempool.OldestPending()) {
       expired = now_ms >= *oldest + opt.view_timeout_ms;
     }
