@@ -236,9 +236,7 @@ void Node::Apply(consensus::Actions actions) {
       }
       commit_cv_.notify_one();
     } else if (auto* t = std::get_if<consensus::SetTimer>(&action)) {
-      const int64_t delay_ms = std::max<int64_t>(0, t->at_ms - clock_.NowMs());
-      timer_.expires_after(std::chrono::milliseconds(delay_ms));
-      timer_.async_wait([this](const boost::system::error_code& ec) { OnTimer(ec); });
+      ArmTimer(t->at_ms);
     } else if (auto* p = std::get_if<consensus::Persist>(&action)) {
       // Journal before send (DESIGN §6): the entry is durable before any later action runs. A
       // replica that cannot journal must not vote (a restart could make it vote twice
@@ -266,9 +264,30 @@ void Node::Apply(consensus::Actions actions) {
   SnapshotStatus();
 }
 
+void Node::ArmTimer(int64_t at_ms) {
+  // Every deadline asked for gets a tick (a core may ask for several: batching, view change,
+  // heartbeat); one Asio timer is armed for the earliest.
+  deadlines_.insert(at_ms);
+  if (timer_armed_ms_ != 0 && timer_armed_ms_ <= at_ms) return;
+  timer_armed_ms_ = at_ms;
+  const int64_t delay_ms = std::max<int64_t>(0, at_ms - clock_.NowMs());
+  timer_.expires_after(std::chrono::milliseconds(delay_ms));
+  timer_.async_wait([this](const boost::system::error_code& ec) { OnTimer(ec); });
+}
+
 void Node::OnTimer(const boost::system::error_code& ec) {
-  if (ec == boost::asio::error::operation_aborted) return;
-  Apply(core_->OnTick(clock_.NowMs()));
+  if (ec == boost::asio::error::operation_aborted) return;  // re-armed earlier, or stopping
+  const int64_t now_ms = clock_.NowMs();
+  timer_armed_ms_ = 0;
+  // The steady timer may fire a little before the wall clock reaches the deadline: due means
+  // within the timer's granularity.
+  deadlines_.erase(deadlines_.begin(), deadlines_.upper_bound(now_ms + 1));
+  if (!deadlines_.empty()) {
+    const int64_t next = *deadlines_.begin();
+    deadlines_.erase(deadlines_.begin());
+    ArmTimer(next);
+  }
+  Apply(core_->OnTick(now_ms));
 }
 
 void Node::SnapshotStatus() {

@@ -13,6 +13,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "config/identity.h"
@@ -64,6 +65,8 @@ class Node final : public rpc::Backend {
   void Apply(consensus::Actions actions);
   // On the peer thread: hand an admitted peer message to the consensus thread.
   void DeliverPeerMessage(consensus::InboundMessage message);
+  // On the consensus thread: a tick at (or after) `at_ms` (SetTimer).
+  void ArmTimer(int64_t at_ms);
   void OnTimer(const boost::system::error_code& ec);
   void SnapshotStatus();
   // The commit thread: execute, store, notify, report back to the core.
@@ -91,6 +94,8 @@ class Node final : public rpc::Backend {
 
   boost::asio::io_context io_;
   boost::asio::steady_timer timer_{io_};
+  std::set<int64_t> deadlines_;  // consensus thread: ticks asked for and not yet given
+  int64_t timer_armed_ms_ = 0;   // consensus thread: the deadline timer_ waits for, 0 if none
   std::thread consensus_thread_;
   std::atomic<bool> stopping_{false};
   bool stopped_ = false;
