@@ -25,11 +25,15 @@ class MessageGate {
   ~MessageGate();
 
   // Parses one frame received from replica `from` and checks it (Check). `now_ms` is the
-  // node's clock, for forwarded events' admission window.
+  // node's clock, for forwarded events' admission window. INVALID_ARGUMENT for a frame that
+  // does not parse, an empty message, a sender that is not another replica of the genesis, and
+  // any broken rule (message says which); an event's own check may say PERMISSION_DENIED.
   Result<InboundMessage> Admit(uint32_t from, std::string_view frame, int64_t now_ms) const;
   Result<InboundMessage> Check(uint32_t from, v1::PeerMessage message, int64_t now_ms) const;
 
-  // Remembers events this node admitted itself, so that copies are not verified again.
+  // Remembers events this node admitted itself, so that copies are not verified again (only
+  // parsed, with their certificate window and clock rules still checked).
+  // REQUIRES: every event passed EventValidator::Validate (the gate trusts them blindly).
   void NoteVerified(const std::vector<model::EventPtr>& events) const;
 
  private:

@@ -176,8 +176,7 @@ Result<const Organisation*> EventValidator::CheckCertificate(ByteView cert_der, 
   return org;
 }
 
-Result<EventPtr> EventValidator::Validate(const v1::SignedEvent& se,
-                                          const ValidateOptions& options) const {
+Status EventValidator::CheckSizes(const v1::SignedEvent& se) const {
   const Limits& lim = genesis_->limits;
   if (se.ByteSizeLong() > lim.max_signed_event_bytes) {
     return Invalid("signed event is " + std::to_string(se.ByteSizeLong()) +
@@ -188,6 +187,27 @@ Result<EventPtr> EventValidator::Validate(const v1::SignedEvent& se,
                    std::to_string(lim.max_event_bytes));
   }
   if (se.event().empty()) return Invalid("signed event carries no event bytes");
+  return Status::Ok();
+}
+
+Status EventValidator::CheckClock(const v1::Event& event, int64_t now) const {
+  const Limits& lim = genesis_->limits;
+  const int64_t t = event.occurred_at_ms();
+  if (t > now + lim.max_future_skew_ms) {
+    return Invalid("occurred_at is " + std::to_string((t - now) / 1000) +
+                   " s in the future (at most " + std::to_string(lim.max_future_skew_ms / 1000) +
+                   " s allowed); check the signer's clock");
+  }
+  if (t < now - lim.max_event_age_ms) {
+    return Invalid("occurred_at is more than " +
+                   std::to_string(lim.max_event_age_ms / (24 * 3600 * 1000)) + " days in the past");
+  }
+  return Status::Ok();
+}
+
+Result<EventPtr> EventValidator::Validate(const v1::SignedEvent& se,
+                                          const ValidateOptions& options) const {
+  SL_RETURN_IF_ERROR(CheckSizes(se));
   auto out = std::make_shared<AdmittedEvent>();
   if (!out->event.ParseFromString(se.event())) return Invalid("event bytes are not a valid Event");
   if (!out->event.GetReflection()->GetUnknownFields(out->event).empty()) {
@@ -233,23 +253,81 @@ Result<EventPtr> EventValidator::Validate(const v1::SignedEvent& se,
     out->cosigned_by.push_back(corg->id);
   }
 
-  if (options.clock_now_ms) {
-    const int64_t now = *options.clock_now_ms;
-    const int64_t t = out->event.occurred_at_ms();
-    if (t > now + lim.max_future_skew_ms) {
-      return Invalid("occurred_at is " + std::to_string((t - now) / 1000) +
-                     " s in the future (at most " + std::to_string(lim.max_future_skew_ms / 1000) +
-                     " s allowed); check the signer's clock");
-    }
-    if (t < now - lim.max_event_age_ms) {
-      return Invalid("occurred_at is more than " +
-                     std::to_string(lim.max_event_age_ms / (24 * 3600 * 1000)) +
-                     " days in the past");
-    }
-  }
+  if (options.clock_now_ms) SL_RETURN_IF_ERROR(CheckClock(out->event, *options.clock_now_ms));
   out->signed_event = se;
   out->leaf_hash = EventLeafHash(out->signed_event);
   return EventPtr(std::move(out));
+}
+
+Result<const Organisation*> EventValidator::ParseCertificate(ByteView cert_der, int64_t* valid_from,
+                                                             int64_t* valid_until) const {
+  const Bytes fingerprint = crypto::Sha256(cert_der);
+  const auto narrow = [&](int64_t not_before_ms, int64_t not_after_ms) {
+    *valid_from = std::max(*valid_from, not_before_ms);
+    *valid_until = std::min(*valid_until, not_after_ms);
+  };
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (auto it = cert_cache_.find(fingerprint); it != cert_cache_.end()) {
+      narrow(it->second.not_before_ms, it->second.not_after_ms);
+      return it->second.org;
+    }
+    if (auto it = parsed_cache_.find(fingerprint); it != parsed_cache_.end()) {
+      narrow(it->second.not_before_ms, it->second.not_after_ms);
+      return it->second.org;
+    }
+  }
+  auto cert = crypto::Certificate::FromDer(cert_der);
+  if (!cert.ok()) return Invalid("signer certificate: " + cert.status().message());
+  const std::string org_id = cert->organization();
+  const Organisation* org = genesis_->FindOrganisation(org_id);
+  if (org == nullptr) {
+    return Invalid("certificate of organisation '" + org_id + "' which is not in the genesis");
+  }
+  // The same window CheckCertificate computes: the certificate's validity ∩ its CA's.
+  const int64_t not_before_ms = std::max(cert->not_before_ms(), org->ca_cert.not_before_ms());
+  const int64_t not_after_ms = std::min(cert->not_after_ms(), org->ca_cert.not_after_ms());
+  narrow(not_before_ms, not_after_ms);
+  std::lock_guard<std::mutex> lock(mu_);
+  if (parsed_cache_.size() >= 10000) parsed_cache_.clear();  // bounded; refills on demand
+  parsed_cache_.insert_or_assign(fingerprint, ParsedCert{org, not_before_ms, not_after_ms});
+  return org;
+}
+
+Result<EventPtr> EventValidator::Parse(const v1::SignedEvent& se) const {
+  SL_RETURN_IF_ERROR(CheckSizes(se));
+  auto out = std::make_shared<AdmittedEvent>();
+  if (!out->event.ParseFromString(se.event())) return Invalid("event bytes are not a valid Event");
+  SL_ASSIGN_OR_RETURN(
+      const Organisation* org,
+      ParseCertificate(se.signer_cert(), &out->valid_from_ms, &out->valid_until_ms));
+  if (se.cosignatures_size() != out->event.cosigner_orgs_size()) {
+    return Invalid("event requires " + std::to_string(out->event.cosigner_orgs_size()) +
+                   " co-signature(s) but carries " + std::to_string(se.cosignatures_size()));
+  }
+  for (const auto& c : se.cosignatures()) {
+    SL_ASSIGN_OR_RETURN(
+        const Organisation* corg,
+        ParseCertificate(c.signer_cert(), &out->valid_from_ms, &out->valid_until_ms));
+    out->cosigned_by.push_back(corg->id);
+  }
+  out->id = EventId(se.event());
+  out->signer_role = org->role;
+  out->signed_event = se;
+  out->leaf_hash = EventLeafHash(out->signed_event);
+  return EventPtr(std::move(out));
+}
+
+Status EventValidator::CheckTimes(const AdmittedEvent& event,
+                                  const ValidateOptions& options) const {
+  if (options.cert_time_ms < event.valid_from_ms || options.cert_time_ms > event.valid_until_ms) {
+    return Status::PermissionDenied(
+        "a certificate of the event is not valid at " + std::to_string(options.cert_time_ms) +
+        " ms (the event's certificates are valid from " + std::to_string(event.valid_from_ms) +
+        " to " + std::to_string(event.valid_until_ms) + " ms)");
+  }
+  if (options.clock_now_ms) SL_RETURN_IF_ERROR(CheckClock(event.event, *options.clock_now_ms));
+  return Status::Ok();
 }
 
 }  // namespace shipledger::model

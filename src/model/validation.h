@@ -34,6 +34,24 @@ class EventValidator {
   Result<EventPtr> Validate(const v1::SignedEvent& signed_event,
                             const ValidateOptions& options) const;
 
+  // Builds the AdmittedEvent of an envelope that something else already vouches for — a block
+  // with a valid commit certificate (2f+1 replicas checked it), or an envelope whose leaf hash
+  // this node verified before — WITHOUT verifying any signature or certificate chain and
+  // without the field, chain-id, role and clock checks: the size limits are enforced, the
+  // event bytes parsed, and the signer's and co-signers' certificates parsed (or found in the
+  // certificate cache by fingerprint) for their organisation, the signer's role and the
+  // validity window (certificates and their organisation CAs), exactly as Validate fills them.
+  // INVALID_ARGUMENT when the envelope is oversized, the event or a certificate does not parse,
+  // a certificate's organisation is not in the genesis, or the co-signature count differs from
+  // the event's cosigner_orgs. Never use it on an envelope nobody vouches for.
+  Result<EventPtr> Parse(const v1::SignedEvent& signed_event) const;
+
+  // The time-dependent rules of Validate for an event built by Parse (or Validate) earlier:
+  // options.cert_time_ms must lie in the event's certificate validity window
+  // (PERMISSION_DENIED otherwise), and, when options.clock_now_ms is set, occurred_at_ms within
+  // the genesis limits around it (INVALID_ARGUMENT otherwise).
+  Status CheckTimes(const AdmittedEvent& event, const ValidateOptions& options) const;
+
   const Genesis& genesis() const { return *genesis_; }
 
  private:
@@ -45,6 +63,12 @@ class EventValidator {
                                                crypto::PublicKey* key_out, int64_t* valid_from,
                                                int64_t* valid_until) const;
   Status CheckFields(const v1::Event& event) const;
+  Status CheckClock(const v1::Event& event, int64_t now_ms) const;
+  Status CheckSizes(const v1::SignedEvent& signed_event) const;
+  // Parse's certificate step: the organisation and validity window (certificate ∩ its CA) of
+  // a certificate, from either cache or by parsing it; no chain or signature check.
+  Result<const Organisation*> ParseCertificate(ByteView cert_der, int64_t* valid_from,
+                                               int64_t* valid_until) const;
 
   std::shared_ptr<const Genesis> genesis_;
   struct CachedCert {
@@ -55,6 +79,13 @@ class EventValidator {
   };
   mutable std::mutex mu_;
   mutable std::unordered_map<Bytes, CachedCert> cert_cache_;  // GUARDED_BY(mu_)
+  // Certificates Parse has read but nobody has chain-checked: never consulted by Validate.
+  struct ParsedCert {
+    const Organisation* org;
+    int64_t not_before_ms;
+    int64_t not_after_ms;
+  };
+  mutable std::unordered_map<Bytes, ParsedCert> parsed_cache_;  // GUARDED_BY(mu_)
 };
 
 }  // namespace shipledger::model

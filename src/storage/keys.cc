@@ -9,6 +9,20 @@ Bytes HeightKey(uint64_t height) {
   return key;
 }
 
+Bytes JournalKey(uint64_t height, uint64_t sequence) {
+  Bytes key;
+  key.reserve(16);
+  PutU64BE(&key, height);
+  PutU64BE(&key, sequence);
+  return key;
+}
+
+bool DecodeJournalKey(ByteView data, uint64_t* height, uint64_t* sequence) {
+  if (data.size() != 16) return false;
+  ByteReader reader(data);
+  return reader.ReadU64(height) && reader.ReadU64(sequence);
+}
+
 Bytes EventKey(uint64_t height, uint32_t index) {
   Bytes key;
   key.reserve(12);

@@ -50,6 +50,11 @@ inline constexpr std::string_view kMetaHead = "head";                     // Enc
 
 // blocks, results, checkpoints: height (u64 BE).
 Bytes HeightKey(uint64_t height);
+// consensus (the journal): height (u64 BE) ‖ sequence (u64 BE), so that entries sort by height
+// and, within a height, in append order. The family holds no other keys.
+Bytes JournalKey(uint64_t height, uint64_t sequence);
+// Decodes JournalKey. False unless `data` is exactly 16 bytes.
+bool DecodeJournalKey(ByteView data, uint64_t* height, uint64_t* sequence);
 // events: height (u64 BE) ‖ index (u32 BE); event_index values use the same encoding.
 Bytes EventKey(uint64_t height, uint32_t index);
 // Decodes EventKey. False unless `data` is exactly 12 bytes.

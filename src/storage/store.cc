@@ -309,6 +309,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const model::
 
   SL_RETURN_IF_ERROR(impl->InitOrCheckMeta(genesis));
   SL_RETURN_IF_ERROR(impl->RecoverHead());
+  SL_RETURN_IF_ERROR(impl->RecoverJournal());
   std::unique_ptr<Store> store(new Store());
   store->impl_ = std::move(impl);
   return store;

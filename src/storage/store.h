@@ -1,8 +1,10 @@
-// The node's RocksDB store (DESIGN §7): blocks, indexes, receipts, contract state, results.
+// The node's RocksDB store (DESIGN §7): blocks, indexes, receipts, contract state, results, the
+// consensus journal and stable checkpoint certificates.
 // A committed block and everything it changes are written in ONE WriteBatch with a synced WAL,
 // so after a crash the store holds whole blocks only.
-// Thread-safety: reads are thread-safe; CommitBlock is called by one thread at a time (the
-// commit thread). Reads never see a half-written block.
+// Thread-safety: all methods are thread-safe. CommitBlock is meant for one thread at a time
+// (the commit thread), the journal and checkpoint writes for the consensus thread; concurrent
+// callers are serialized. Reads never see a half-written block.
 #pragma once
 
 #include <atomic>
@@ -17,6 +19,7 @@
 #include "model/execution.h"
 #include "model/genesis.h"
 #include "shipledger/status.h"
+#include "shipledger/v1/peer.pb.h"
 #include "shipledger/v1/types.pb.h"
 
 namespace rocksdb {
@@ -92,6 +95,50 @@ class Store final : public model::StateReader {
     Bytes results;
   };
   Result<ResultsRecord> GetResults(uint64_t height) const;
+
+  // Committed blocks with their events and commit certificates, for state transfer
+  // (FetchBlocks, DESIGN §6): consecutive blocks from `from_height` on, at most `max_blocks`,
+  // stopping at the head or before the block that would take the blocks' total serialized size
+  // past `max_bytes`; the first block is returned whatever its size. Empty when
+  // from_height > head().height or max_blocks == 0. INVALID_ARGUMENT when from_height == 0
+  // (the genesis is not a block); DATA_LOSS / INTERNAL when a stored block cannot be read.
+  Result<std::vector<v1::Block>> GetBlocks(uint64_t from_height, uint32_t max_blocks,
+                                           size_t max_bytes) const;
+
+  // ---- Consensus journal (family `consensus`; DESIGN §6 "persistence before sending") ----
+  // Entries are keyed height ‖ sequence, where the sequence grows with every append (and keeps
+  // growing after a reopen), so they load in (height, append) order. View entries use height 0,
+  // so the latest view is the last view entry loaded.
+
+  // Appends `entry` about `height` (0 for view entries) and returns once it is durable: the
+  // write is synced (unless StoreOptions::sync_writes is false, in benchmarks only).
+  // FAILED_PRECONDITION on a read-only store; INTERNAL when RocksDB fails.
+  Status AppendJournal(uint64_t height, const v1::JournalEntry& entry);
+  // Every journal entry in key order. DATA_LOSS when a stored entry or key is malformed.
+  Result<std::vector<v1::JournalEntry>> LoadJournal() const;
+  // Deletes the entries with 1 <= height <= through_height (a stable checkpoint covers them) and
+  // every view entry at height 0 except the latest; other height-0 entries are kept. One synced
+  // write. FAILED_PRECONDITION on a read-only store; DATA_LOSS when a height-0 entry is
+  // malformed (nothing deleted).
+  Status PruneJournal(uint64_t through_height);
+
+  // ---- Stable checkpoint certificates (family `checkpoints`, DESIGN §5) ----
+  // Stores a stable checkpoint's certificate under its height (replacing one stored there), with
+  // a synced write. The certificate is stored as given: the caller (the consensus core) has
+  // checked it, and the block it names may not be stored here yet (a node catching up).
+  // INVALID_ARGUMENT for height 0 (the genesis checkpoint is implicit); FAILED_PRECONDITION on a
+  // read-only store.
+  Status PutCheckpoint(const v1::CheckpointCertificate& certificate);
+  // The stored certificate of the highest height, or the genesis certificate (height 0,
+  // block_hash = genesis hash, results = 32 zero bytes, no votes) when none is stored.
+  Result<v1::CheckpointCertificate> LatestCheckpoint() const;
+  // The certificate stored at `height`; the genesis certificate at height 0. NOT_FOUND when none
+  // is stored there.
+  Result<v1::CheckpointCertificate> GetCheckpoint(uint64_t height) const;
+  // The stored certificates with height >= from_height in height order, at most `limit`
+  // (the genesis certificate is not stored and never listed).
+  Result<std::vector<v1::CheckpointCertificate>> ListCheckpoints(uint64_t from_height,
+                                                                 uint32_t limit) const;
 
   // The committed state of a shipment (nullopt if never booked); DATA_LOSS / INTERNAL when the
   // record cannot be read. For client reads: unlike GetShipmentState it never stops the node.

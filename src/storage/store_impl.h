@@ -48,6 +48,16 @@ struct Store::Impl {
   // Open: loads the head from meta and checks it against the blocks family.
   Status RecoverHead();
   Result<bool> ContainsEvent(ByteView event_id) const;
+  // Open: sets next_journal_sequence above every stored journal key. DATA_LOSS on a bad key.
+  Status RecoverJournal();
+  // The genesis checkpoint certificate (height 0, DESIGN §5).
+  v1::CheckpointCertificate GenesisCheckpoint() const;
+  // Write options for the synced writes outside CommitBlock.
+  rocksdb::WriteOptions SyncedWrite() const {
+    rocksdb::WriteOptions write_options;
+    write_options.sync = options.sync_writes;
+    return write_options;
+  }
   ChainHead CurrentHead() const {
     std::lock_guard<std::mutex> lock(head_mu);
     return head;
@@ -65,6 +75,9 @@ struct Store::Impl {
   std::mutex commit_mu;  // serializes CommitBlock (documented single caller; cheap insurance)
   mutable std::mutex head_mu;
   ChainHead head;  // guarded by head_mu; changed only after a successful commit write
+
+  std::mutex journal_mu;               // serializes journal appends and prunes
+  uint64_t next_journal_sequence = 0;  // guarded by journal_mu
 };
 
 template <typename Fn>

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <string>
 
 namespace shipledger::storage::keys {
@@ -21,6 +22,25 @@ TEST(Keys, EventKeyRoundTrips) {
   EXPECT_EQ(location.index, 77u);
   EXPECT_FALSE(DecodeEventKey(EventKey(1, 2).substr(0, 11), &location));
   EXPECT_FALSE(DecodeEventKey(EventKey(1, 2) + "x", &location));
+}
+
+TEST(Keys, JournalKeysSortByHeightThenSequence) {
+  EXPECT_LT(JournalKey(0, 99), JournalKey(1, 0));
+  EXPECT_LT(JournalKey(1, 0xffffffffffULL), JournalKey(2, 0));
+  EXPECT_LT(JournalKey(2, 255), JournalKey(2, 256));
+  // The 8-byte height prefixes bound a range of heights (PruneJournal's DeleteRange).
+  EXPECT_LT(HeightKey(3), JournalKey(3, 0));
+  EXPECT_LT(JournalKey(3, UINT64_MAX), HeightKey(4));
+}
+
+TEST(Keys, JournalKeyRoundTrips) {
+  uint64_t height = 0;
+  uint64_t sequence = 0;
+  ASSERT_TRUE(DecodeJournalKey(JournalKey(987654321ULL, 42), &height, &sequence));
+  EXPECT_EQ(height, 987654321ULL);
+  EXPECT_EQ(sequence, 42u);
+  EXPECT_FALSE(DecodeJournalKey(JournalKey(1, 2).substr(0, 15), &height, &sequence));
+  EXPECT_FALSE(DecodeJournalKey(JournalKey(1, 2) + "x", &height, &sequence));
 }
 
 TEST(Keys, ShipmentPrefixDoesNotMatchLongerIds) {

@@ -1,0 +1,73 @@
+#include "consensus/new_view.h"
+
+#include <algorithm>
+#include <string>
+
+#include "model/block.h"
+
+namespace shipledger::consensus {
+
+Result<NewViewPlan> PlanNewView(const std::vector<const v1::ViewChange*>& view_changes) {
+  NewViewPlan plan;
+  if (view_changes.empty()) return Status::InvalidArgument("no view changes");
+  plan.stable = view_changes.front()->stable();
+  for (const auto* vc : view_changes) {
+    if (vc->stable().height() > plan.stable.height()) plan.stable = vc->stable();
+  }
+  plan.max_height = plan.stable.height();
+  for (const auto* vc : view_changes) {
+    for (const auto& cert : vc->prepared()) {
+      const uint64_t h = cert.proposal().height();
+      if (h <= plan.stable.height()) continue;
+      auto [it, inserted] = plan.reproposals.emplace(h, &cert);
+      if (!inserted) {
+        const v1::PreparedCertificate* have = it->second;
+        if (cert.view() == have->view() &&
+            model::ProposalDigest(cert.proposal()) != model::ProposalDigest(have->proposal())) {
+          return Status::InvalidArgument("two prepared certificates of view " +
+                                         std::to_string(cert.view()) + " at height " +
+                                         std::to_string(h) + " name different proposals");
+        }
+        if (cert.view() > have->view() || (cert.view() == have->view() &&
+                                           have->events_size() == 0 && cert.events_size() > 0)) {
+          it->second = &cert;
+        }
+      }
+      plan.max_height = std::max(plan.max_height, h);
+    }
+  }
+  return plan;
+}
+
+Status CheckNewViewAgainstPlan(const v1::NewView& nv, const NewViewPlan& plan) {
+  const uint64_t first = plan.stable.height() + 1;
+  const uint64_t count = plan.max_height - plan.stable.height();
+  if (static_cast<uint64_t>(nv.pre_prepares_size()) != count) {
+    return Status::InvalidArgument("new-view for view " + std::to_string(nv.view()) + " has " +
+                                   std::to_string(nv.pre_prepares_size()) +
+                                   " pre-prepares; its view changes call for " +
+                                   std::to_string(count));
+  }
+  for (uint64_t i = 0; i < count; ++i) {
+    const auto& pp = nv.pre_prepares(static_cast<int>(i));
+    const uint64_t h = first + i;
+    if (pp.proposal().height() != h || pp.view() != nv.view()) {
+      return Status::InvalidArgument("new-view pre-prepare " + std::to_string(i) +
+                                     " is not for height " + std::to_string(h) + " of view " +
+                                     std::to_string(nv.view()));
+    }
+    auto it = plan.reproposals.find(h);
+    if (it != plan.reproposals.end()) {
+      if (model::ProposalDigest(pp.proposal()) != model::ProposalDigest(it->second->proposal())) {
+        return Status::InvalidArgument("new-view does not re-propose the prepared proposal at "
+                                       "height " + std::to_string(h));
+      }
+    } else if (pp.proposal().event_count() != 0 || pp.events_size() != 0) {
+      return Status::InvalidArgument("new-view proposes events at height " + std::to_string(h) +
+                                     ", where no proposal was prepared");
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace shipledger::consensus

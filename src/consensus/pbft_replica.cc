@@ -1,0 +1,342 @@
+// PbftReplica inputs, timers, heartbeats, retransmission and status. The protocol steps live in
+// pbft_normal.cc, pbft_view_change.cc and pbft_checkpoint.cc.
+#include "consensus/pbft_replica.h"
+
+#include <algorithm>
+
+#include "consensus/pbft_impl.h"
+#include "shipledger/check.h"
+
+namespace shipledger::consensus {
+
+PbftOptions PbftOptions::FromGenesis(const model::Genesis& genesis, uint32_t replica_id,
+                                     uint32_t mempool_capacity) {
+  PbftOptions o;
+  o.replica_id = replica_id;
+  o.batch_max_events = genesis.consensus.batch_max_events;
+  o.batch_timeout_ms = genesis.consensus.batch_timeout_ms;
+  o.window = genesis.consensus.window;
+  o.checkpoint_interval = genesis.consensus.checkpoint_interval;
+  o.view_timeout_ms = genesis.consensus.view_timeout_ms;
+  o.clock_skew_ms = genesis.consensus.clock_skew_ms;
+  o.mempool_capacity = mempool_capacity;
+  return o;
+}
+
+PbftReplica::Impl::Impl(std::shared_ptr<const model::Genesis> g, const PbftOptions& options,
+                        const Signer* s, const Restored& restored)
+    : genesis(std::move(g)),
+      opt(options),
+      signer(s),
+      n(genesis->n()),
+      f(genesis->f()),
+      quorum(genesis->quorum()),
+      self(options.replica_id),
+      vc_timeout_ms(options.view_timeout_ms),
+      ordered(restored.tip.height),
+      ordered_hash(restored.tip.block_hash),
+      ordered_time_ms(restored.tip.block_time_ms),
+      committed(restored.tip.height),
+      stable(restored.stable),
+      last_checkpointed(restored.tip.height),
+      peers(genesis->n()),
+      mempool(options.mempool_capacity, genesis->n(), options.replica_id) {
+  SHIPLEDGER_CHECK(self < n && opt.window > 0 && opt.batch_max_events > 0);
+  SHIPLEDGER_CHECK(opt.checkpoint_interval > 0 && opt.view_timeout_ms > 0);
+  for (uint32_t i = 0; i < n; ++i) peers[i].replica = i;
+  if (stable.height() == 0 && stable.block_hash().empty()) {
+    stable.set_block_hash(genesis->hash);
+    stable.set_results(Bytes(32, '\0'));
+  }
+  my_hashes[ordered] = ordered_hash;
+  my_results[ordered] = restored.tip.results.empty() ? Bytes(32, '\0') : restored.tip.results;
+  target = ordered;
+  RestoreJournal(restored.journal);
+}
+
+uint64_t PbftReplica::Impl::LogLimit() const {
+  return stable.height() + 2ull * opt.checkpoint_interval + opt.window;
+}
+
+Bytes PbftReplica::Impl::SignOrDie(ByteView message) const {
+  auto sig = signer->Sign(message);
+  SHIPLEDGER_CHECK_MSG(sig.ok(), "node key cannot sign");
+  return std::move(sig).value();
+}
+
+void PbftReplica::Impl::Emit(Actions* out, std::shared_ptr<v1::PeerMessage> msg) {
+  out->emplace_back(Broadcast{std::move(msg)});
+}
+
+void PbftReplica::Impl::Journal(Actions* out, uint64_t height, v1::JournalEntry entry) {
+  out->emplace_back(Persist{height, std::move(entry)});
+}
+
+void PbftReplica::Impl::ArmTimer(Actions* out, int64_t now_ms) {
+  // Deadlines already passed were acted on (or are deliberately waiting, e.g. while fetching):
+  // the heartbeat tick looks at them again.
+  int64_t at = next_heartbeat_ms;
+  auto consider = [&](int64_t t) {
+    if (t > now_ms) at = std::min(at, t);
+  };
+  if (IsPrimary()) {
+    if (auto oldest = mempool.OldestPending()) consider(*oldest + opt.batch_timeout_ms);
+    if (last_checkpointed < ordered || proposed_height > ordered) {
+      consider(last_activity_ms + opt.checkpoint_idle_ms);
+    }
+  } else if (!view_changing) {
+    if (auto oldest = mempool.OldestPending()) {
+      consider(*oldest + opt.view_timeout_ms / 2);  // relay, then the timeout
+      consider(*oldest + opt.view_timeout_ms);
+    }
+  }
+  if (!view_changing) {
+    for (const auto& [h, slot] : slots) {
+      if (h > ordered && slot.has_pp && slot.pp_view == view) {
+        consider(slot.accepted_ms + opt.view_timeout_ms);
+        break;
+      }
+    }
+  } else {
+    consider(vc_deadline_ms);
+  }
+  if (fetching) consider(fetch_deadline_ms);
+  at = std::max(at, now_ms);
+  if (at != armed_ms) {
+    armed_ms = at;
+    out->emplace_back(SetTimer{at});
+  }
+}
+
+void PbftReplica::Impl::Heartbeat(Actions* out, int64_t now_ms) {
+  auto msg = std::make_shared<v1::PeerMessage>();
+  auto* hb = msg->mutable_heartbeat();
+  hb->set_view(view);
+  hb->set_committed_height(ordered);
+  hb->set_stable_height(stable.height());
+  Emit(out, std::move(msg));
+  Retransmit(out, now_ms);
+  next_heartbeat_ms = now_ms + opt.heartbeat_ms;
+}
+
+// Frames may be lost (the transport is best effort): what this replica signed for heights not
+// yet ordered is sent again once per heartbeat, as PBFT's retransmission.
+void PbftReplica::Impl::Retransmit(Actions* out, int64_t now_ms) {
+  if (view_changing) {
+    auto it = my_view_changes.find(view);
+    if (it != my_view_changes.end()) {
+      auto msg = std::make_shared<v1::PeerMessage>();
+      *msg->mutable_view_change() = it->second;
+      Emit(out, std::move(msg));
+    }
+    return;
+  }
+  for (const auto& [h, slot] : slots) {
+    if (h <= ordered || !slot.has_pp || slot.pp_view != view) continue;
+    if (now_ms - slot.accepted_ms < static_cast<int64_t>(opt.heartbeat_ms)) continue;
+    auto pp = sent_pp.find({view, h});
+    // After a restart the journalled copy has no events: it cannot be sent again.
+    if (pp != sent_pp.end() && static_cast<uint32_t>(pp->second.events_size()) ==
+                                   pp->second.proposal().event_count()) {
+      auto msg = std::make_shared<v1::PeerMessage>();
+      *msg->mutable_pre_prepare() = pp->second;
+      Emit(out, std::move(msg));
+    }
+    for (SentKind kind : {SentKind::kPrepare, SentKind::kCommit}) {
+      auto v = sent.find({kind, view, h});
+      if (v == sent.end()) continue;
+      auto msg = std::make_shared<v1::PeerMessage>();
+      *(kind == SentKind::kPrepare ? msg->mutable_prepare() : msg->mutable_commit()) = v->second;
+      Emit(out, std::move(msg));
+    }
+  }
+  // The latest checkpoint of ours that is not stable yet.
+  if (!my_checkpoints.empty() && my_checkpoints.rbegin()->first > stable.height()) {
+    auto msg = std::make_shared<v1::PeerMessage>();
+    *msg->mutable_checkpoint() = my_checkpoints.rbegin()->second;
+    Emit(out, std::move(msg));
+  }
+}
+
+void PbftReplica::Impl::CheckTimeouts(Actions* out, int64_t now_ms) {
+  if (view_changing) {
+    if (now_ms >= vc_deadline_ms) StartViewChange(view + 1, out, now_ms);
+    return;
+  }
+  bool expired = false;
+  // DESIGN §6 censorship: an event not ordered within the timeout. Events forwarded by peers
+  // are relayed to the primary by us (half-way through their timeout) before they count:
+  // a peer that hid them from the primary cannot make an honest primary look guilty.
+  if (!IsPrimary()) {
+    auto relay = mempool.TakeUnrelayed(now_ms - opt.view_timeout_ms / 2);
+    if (!relay.empty()) {
+      auto msg = std::make_shared<v1::PeerMessage>();
+      for (const auto& e : relay) *msg->mutable_forward()->add_events() = e->signed_event;
+      out->emplace_back(Send{PrimaryOf(view), std::move(msg)});
+    }
+    if (auto oldest = mempool.OldestPending()) {
+      expired = now_ms >= *oldest + opt.view_timeout_ms;
+    }
+  }
+  // A proposal accepted in this view but not ordered within the timeout.
+  for (const auto& [h, slot] : slots) {
+    if (h > ordered && slot.has_pp && slot.pp_view == view) {
+      expired = expired || now_ms >= slot.accepted_ms + opt.view_timeout_ms;
+      break;
+    }
+  }
+  // While we are fetching blocks we are behind: our own view of progress is not the primary's.
+  if (expired && !(fetching && target > ordered)) StartViewChange(view + 1, out, now_ms);
+}
+
+void PbftReplica::Impl::OnHeartbeat(uint32_t from, const v1::Heartbeat& hb, Actions* out,
+                                    int64_t now_ms) {
+  PeerState& p = peers[from];
+  p.view = hb.view();
+  p.committed_height = hb.committed_height();
+  p.last_heard_ms = now_ms;
+  // The (f+1)-th highest report is vouched for by at least one correct replica.
+  std::vector<uint64_t> heights;
+  for (uint32_t i = 0; i < n; ++i) {
+    if (i != self) heights.push_back(peers[i].committed_height);
+  }
+  std::sort(heights.rbegin(), heights.rend());
+  if (heights.size() >= f + 1) NoteTarget(heights[f]);
+  // A peer left behind in an older view gets the NEW-VIEW again.
+  if (!view_changing && PrimaryOf(view) == self && hb.view() < view && last_new_view) {
+    out->emplace_back(Send{from, last_new_view});
+  }
+  MaybeFetch(out, now_ms, false);
+}
+
+// ---- PbftReplica
+
+PbftReplica::PbftReplica(std::shared_ptr<const model::Genesis> genesis,
+                         const PbftOptions& options, const Signer* signer,
+                         const Restored& restored)
+    : impl_(std::make_unique<Impl>(std::move(genesis), options, signer, restored)) {}
+
+PbftReplica::~PbftReplica() = default;
+
+Actions PbftReplica::Start(int64_t now_ms) {
+  Actions out;
+  impl_->last_activity_ms = now_ms;
+  impl_->last_progress_ms = now_ms;
+  if (impl_->view_changing) impl_->vc_deadline_ms = now_ms + impl_->vc_timeout_ms;
+  impl_->Heartbeat(&out, now_ms);
+  impl_->ArmTimer(&out, now_ms);
+  return out;
+}
+
+Actions PbftReplica::OnEvents(const std::vector<model::EventPtr>& events, int64_t now_ms,
+                              std::vector<Status>* results) {
+  Actions out;
+  results->clear();
+  results->reserve(events.size());
+  auto msg = std::make_shared<v1::PeerMessage>();
+  auto* fwd = msg->mutable_forward();
+  for (const auto& e : events) {
+    results->push_back(impl_->mempool.Add(e, impl_->self, now_ms));
+    if (results->back().ok()) *fwd->add_events() = e->signed_event;
+  }
+  // DESIGN §6: every node forwards the events it admits to the primary and its peers.
+  if (fwd->events_size() > 0) impl_->Emit(&out, std::move(msg));
+  impl_->MaybePropose(&out, now_ms);
+  impl_->ArmTimer(&out, now_ms);
+  return out;
+}
+
+Actions PbftReplica::OnTick(int64_t now_ms) {
+  Actions out;
+  impl_->armed_ms = 0;
+  if (now_ms >= impl_->next_heartbeat_ms) impl_->Heartbeat(&out, now_ms);
+  impl_->CheckTimeouts(&out, now_ms);
+  impl_->MaybeFetch(&out, now_ms, false);
+  impl_->MaybePropose(&out, now_ms);
+  impl_->ArmTimer(&out, now_ms);
+  return out;
+}
+
+Actions PbftReplica::OnCommitted(const Committed& c, int64_t now_ms) {
+  Actions out;
+  SHIPLEDGER_CHECK(c.height == impl_->committed + 1 && c.height <= impl_->ordered);
+  impl_->committed = c.height;
+  impl_->TakeCheckpoint(c, &out);
+  impl_->MaybePropose(&out, now_ms);
+  impl_->ArmTimer(&out, now_ms);
+  return out;
+}
+
+Actions PbftReplica::OnPeerMessage(const InboundMessage& in, int64_t now_ms) {
+  Actions out;
+  Impl& m = *impl_;
+  if (in.from >= m.n || in.from == m.self) return out;
+  const v1::PeerMessage& msg = in.message;
+  static const std::vector<model::EventPtr> kNone;
+  switch (msg.body_case()) {
+    case v1::PeerMessage::kPrePrepare:
+      m.OnPrePrepare(msg.pre_prepare(), in.events.empty() ? kNone : in.events[0], &out, now_ms);
+      break;
+    case v1::PeerMessage::kPrepare:
+      m.OnPrepare(msg.prepare(), &out, now_ms);
+      break;
+    case v1::PeerMessage::kCommit:
+      m.OnCommit(msg.commit(), &out, now_ms);
+      break;
+    case v1::PeerMessage::kCheckpoint:
+      m.OnCheckpoint(msg.checkpoint(), &out, now_ms);
+      break;
+    case v1::PeerMessage::kViewChange:
+      m.OnViewChange(msg.view_change(), &out, now_ms);
+      break;
+    case v1::PeerMessage::kNewView:
+      m.OnNewView(in, &out, now_ms);
+      break;
+    case v1::PeerMessage::kForward:
+      if (!in.events.empty()) {
+        for (const auto& e : in.events[0]) (void)m.mempool.Add(e, in.from, now_ms);
+      }
+      break;
+    case v1::PeerMessage::kBlocks:
+      m.OnBlocks(in, &out, now_ms);
+      break;
+    case v1::PeerMessage::kHeartbeat:
+      m.OnHeartbeat(in.from, msg.heartbeat(), &out, now_ms);
+      break;
+    default:
+      break;  // fetch_blocks: answered by the runtime
+  }
+  m.MaybePropose(&out, now_ms);
+  m.ArmTimer(&out, now_ms);
+  return out;
+}
+
+Actions PbftReplica::Flush(int64_t now_ms) {
+  Actions out;
+  impl_->flushing = true;
+  impl_->MaybePropose(&out, now_ms);
+  impl_->ArmTimer(&out, now_ms);
+  return out;
+}
+
+ReplicaStatus PbftReplica::status() const {
+  const Impl& m = *impl_;
+  ReplicaStatus s;
+  s.view = m.view;
+  s.primary = m.PrimaryOf(m.view);
+  s.is_primary = m.IsPrimary();
+  s.ordered_height = m.ordered;
+  s.committed_height = m.committed;
+  s.mempool_events = m.mempool.size();
+  s.mempool_capacity = m.mempool.capacity();
+  s.stable_checkpoint = m.stable.height();
+  s.view_changing = m.view_changing;
+  s.highest_known_height = std::max(m.target, m.ordered);
+  s.diverged_height = m.diverged_height;
+  for (const auto& p : m.peers) {
+    if (p.replica != m.self) s.peers.push_back(p);
+  }
+  return s;
+}
+
+}  // namespace shipledger::consensus

@@ -1,0 +1,87 @@
+#include "consensus/pbft_mempool.h"
+
+#include <gtest/gtest.h>
+
+namespace shipledger::consensus {
+namespace {
+
+model::EventPtr Ev(const std::string& id) {
+  auto e = std::make_shared<model::AdmittedEvent>();
+  e->id = id;
+  return e;
+}
+
+TEST(PbftMempool, RefusesDuplicatesPendingInFlightAndCommitted) {
+  PbftMempool m(100, 4, 0);
+  EXPECT_TRUE(m.Add(Ev("a"), 1, 0).ok());
+  EXPECT_EQ(m.Add(Ev("a"), 2, 0).code(), Code::kAlreadyExists);
+  auto taken = m.Take(10);
+  ASSERT_EQ(taken.size(), 1u);
+  EXPECT_EQ(m.Add(Ev("a"), 1, 0).code(), Code::kAlreadyExists);
+  m.Committed(taken);
+  EXPECT_EQ(m.Add(Ev("a"), 1, 0).code(), Code::kAlreadyExists);
+  EXPECT_EQ(m.size(), 0u);
+}
+
+TEST(PbftMempool, EachOriginHasItsOwnQuota) {
+  PbftMempool m(8, 4, 0);  // 2 per origin
+  EXPECT_TRUE(m.Add(Ev("a1"), 1, 0).ok());
+  EXPECT_TRUE(m.Add(Ev("a2"), 1, 0).ok());
+  EXPECT_EQ(m.Add(Ev("a3"), 1, 0).code(), Code::kResourceExhausted);
+  EXPECT_TRUE(m.Add(Ev("b1"), 2, 0).ok());  // a flood from 1 does not crowd out 2
+}
+
+TEST(PbftMempool, TakesRoundRobinAcrossOrigins) {
+  PbftMempool m(100, 4, 0);
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(m.Add(Ev("x" + std::to_string(i)), 1, i).ok());
+  ASSERT_TRUE(m.Add(Ev("y0"), 2, 5).ok());
+  ASSERT_TRUE(m.Add(Ev("z0"), 3, 6).ok());
+  auto batch = m.Take(3);
+  std::set<std::string> ids;
+  for (const auto& e : batch) ids.insert(e->id);
+  EXPECT_EQ(ids, (std::set<std::string>{"x0", "y0", "z0"}));
+  EXPECT_EQ(m.pending(), 2u);
+}
+
+TEST(PbftMempool, ResetInFlightMakesEventsPendingAgainWithFreshTimers) {
+  PbftMempool m(100, 4, 0);
+  ASSERT_TRUE(m.Add(Ev("a"), 0, 10).ok());
+  ASSERT_EQ(m.Take(1).size(), 1u);
+  EXPECT_EQ(m.pending(), 0u);
+  EXPECT_FALSE(m.OldestPending());
+  m.ResetInFlight(500);
+  EXPECT_EQ(m.pending(), 1u);
+  EXPECT_EQ(*m.OldestPending(), 500);
+}
+
+TEST(PbftMempool, MarkInFlightHidesEventsOfAcceptedProposals) {
+  PbftMempool m(100, 4, 0);
+  auto a = Ev("a");
+  ASSERT_TRUE(m.Add(a, 2, 0).ok());
+  m.MarkInFlight({a});
+  EXPECT_EQ(m.pending(), 0u);
+  EXPECT_TRUE(m.Take(5).empty());
+}
+
+TEST(PbftMempool, RelaysOnlyOtherOriginsOnceAfterTheirTime) {
+  PbftMempool m(100, 4, 0);
+  ASSERT_TRUE(m.Add(Ev("own"), 0, 0).ok());
+  ASSERT_TRUE(m.Add(Ev("fwd"), 1, 0).ok());
+  ASSERT_TRUE(m.Add(Ev("late"), 2, 100).ok());
+  auto r = m.TakeUnrelayed(50);
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_EQ(r[0]->id, "fwd");
+  EXPECT_TRUE(m.TakeUnrelayed(50).empty());
+  EXPECT_EQ(m.TakeUnrelayed(100).size(), 1u);
+}
+
+TEST(PbftMempool, DropFreesQuota) {
+  PbftMempool m(4, 4, 0);  // 1 per origin
+  ASSERT_TRUE(m.Add(Ev("a"), 1, 0).ok());
+  m.Drop("a");
+  EXPECT_TRUE(m.Add(Ev("b"), 1, 0).ok());
+  EXPECT_EQ(m.size(), 1u);
+}
+
+}  // namespace
+}  // namespace shipledger::consensus

@@ -1,0 +1,234 @@
+#include "consensus/pbft_replica.h"
+
+#include <gtest/gtest.h>
+
+#include "model/block.h"
+#include "pbft_cluster.h"
+
+namespace shipledger::consensus {
+namespace {
+
+using testing::Cluster;
+
+std::vector<model::EventPtr> Events(Cluster& c, int count, const std::string& prefix) {
+  std::vector<model::EventPtr> out;
+  for (int i = 0; i < count; ++i) out.push_back(c.NewEvent(prefix + std::to_string(i)));
+  return out;
+}
+
+std::set<Bytes> CommittedIds(Cluster::Node& node) {
+  std::set<Bytes> ids;
+  for (const auto& b : node.chain) {
+    for (const auto& e : b.events()) ids.insert(model::EventId(e.event()));
+  }
+  return ids;
+}
+
+// Every listed node holds the same chain, with valid commit certificates, linked by hash.
+void ExpectAgreement(Cluster& c, const std::vector<uint32_t>& ids) {
+  const auto& ref = c.node(ids[0]).chain;
+  for (uint32_t i : ids) {
+    const auto& chain = c.node(i).chain;
+    ASSERT_EQ(chain.size(), ref.size()) << "node " << i;
+    Bytes prev = c.genesis().hash;
+    for (size_t h = 0; h < chain.size(); ++h) {
+      EXPECT_EQ(chain[h].block_hash(), ref[h].block_hash()) << "node " << i << " height " << h + 1;
+      EXPECT_EQ(chain[h].prev_block_hash(), prev);
+      EXPECT_TRUE(
+          model::VerifyCommitCertificate(c.genesis(), chain[h].proposal(), chain[h].certificate())
+              .ok());
+      prev = chain[h].block_hash();
+    }
+  }
+}
+
+TEST(PbftReplica, FourNodesOrderEventsSubmittedAtABackup) {
+  Cluster c;
+  auto events = Events(c, 10, "S-");
+  for (const auto& s : c.Submit(1, events)) EXPECT_TRUE(s.ok());
+  c.RunFor(2000);
+  ExpectAgreement(c, {0, 1, 2, 3});
+  EXPECT_EQ(CommittedIds(c.node(2)), c.submitted());
+  EXPECT_EQ(c.node(0).core->status().view, 0u);
+  EXPECT_TRUE(c.node(0).core->status().is_primary);
+}
+
+TEST(PbftReplica, DuplicateSubmissionIsRefused) {
+  Cluster c;
+  auto events = Events(c, 1, "D-");
+  EXPECT_TRUE(c.Submit(1, events)[0].ok());
+  EXPECT_EQ(c.Submit(1, events)[0].code(), Code::kAlreadyExists);
+}
+
+TEST(PbftReplica, CrashedPrimaryIsReplacedByViewChange) {
+  Cluster c;
+  c.Crash(0);
+  auto events = Events(c, 6, "V-");
+  c.Submit(2, events);
+  c.RunFor(5000);
+  ExpectAgreement(c, {1, 2, 3});
+  EXPECT_EQ(CommittedIds(c.node(1)), c.submitted());
+  EXPECT_GE(c.node(1).core->status().view, 1u);
+  EXPECT_FALSE(c.node(1).core->status().view_changing);
+}
+
+TEST(PbftReplica, CheckpointsBecomeStableAndEmptyBlockCertifiesIdleTail) {
+  Cluster c;
+  c.Submit(1, Events(c, 9, "C-"));
+  c.RunFor(3000);
+  ExpectAgreement(c, {0, 1, 2, 3});
+  // The last height is covered by a stable checkpoint (every 4th height, or the idle empty
+  // block that follows the last busy one).
+  const auto st = c.node(3).core->status();
+  EXPECT_EQ(st.stable_checkpoint, c.node(3).chain.size());
+  EXPECT_EQ(c.node(3).stable.height(), st.stable_checkpoint);
+  EXPECT_EQ(c.node(3).stable.votes_size(), 3);
+}
+
+TEST(PbftReplica, LaggingBackupCatchesUpByStateTransfer) {
+  Cluster c;
+  c.Isolate(3);
+  for (int round = 0; round < 6; ++round) {
+    c.Submit(1, Events(c, 4, "L" + std::to_string(round) + "-"));
+    c.RunFor(300);
+  }
+  EXPECT_TRUE(c.node(3).chain.empty());
+  EXPECT_GE(c.node(0).chain.size(), 6u);
+  c.HealAll();
+  c.RunFor(3000);
+  ExpectAgreement(c, {0, 1, 2, 3});
+  EXPECT_EQ(CommittedIds(c.node(3)), c.submitted());
+}
+
+TEST(PbftReplica, NewDiskNodeCatchesUp) {
+  Cluster c;
+  c.Submit(1, Events(c, 12, "N-"));
+  c.RunFor(2000);
+  c.Crash(2);
+  c.Restart(2, /*keep_disk=*/false);
+  c.RunFor(3000);
+  ExpectAgreement(c, {0, 1, 2, 3});
+}
+
+TEST(PbftReplica, RestartedBackupDoesNotVoteTwiceDifferently) {
+  Cluster c;
+  c.Submit(1, Events(c, 4, "R-"));
+  c.RunFor(2000);
+  // Every vote it ever sent is in its journal, before it was sent.
+  size_t prepares = 0;
+  for (const auto& e : c.node(2).journal) {
+    if (e.has_sent() && e.sent().has_prepare()) ++prepares;
+  }
+  EXPECT_GE(prepares, 1u);
+  c.Crash(2);
+  c.Restart(2, /*keep_disk=*/true);
+  c.Submit(1, Events(c, 4, "R2-"));
+  c.RunFor(2000);
+  ExpectAgreement(c, {0, 1, 2, 3});
+  // No two journalled prepares of one (view, height) differ.
+  std::map<std::pair<uint64_t, uint64_t>, Bytes> seen;
+  for (const auto& e : c.node(2).journal) {
+    if (!e.has_sent() || !e.sent().has_prepare()) continue;
+    const auto& v = e.sent().prepare();
+    auto [it, unused] = seen.emplace(std::make_pair(v.view(), v.height()), v.digest());
+    EXPECT_EQ(it->second, v.digest());
+  }
+}
+
+TEST(PbftReplica, PrimaryRestartKeepsItsView) {
+  Cluster c;
+  c.Crash(0);
+  c.Submit(1, Events(c, 2, "P-"));
+  c.RunFor(4000);
+  const uint64_t view = c.node(1).core->status().view;
+  ASSERT_GE(view, 1u);
+  c.Restart(0, /*keep_disk=*/true);
+  c.Submit(3, Events(c, 3, "P2-"));
+  c.RunFor(4000);
+  ExpectAgreement(c, {0, 1, 2, 3});
+  EXPECT_EQ(c.node(0).core->status().view, c.node(1).core->status().view);
+  EXPECT_EQ(CommittedIds(c.node(0)), c.submitted());
+}
+
+// Byzantine primary: backup 1 gets a different, validly signed proposal for height 1.
+TEST(PbftReplica, EquivocatingPrimaryCannotSplitTheBackups) {
+  Cluster c;
+  auto other = c.NewEvent("EQ-other");
+  bool rewritten = false;
+  c.SetFilter([&](uint32_t from, uint32_t to, v1::PeerMessage* m) {
+    if (from != 0 || to != 1 || !m->has_pre_prepare() || rewritten) return true;
+    auto* pp = m->mutable_pre_prepare();
+    pp->clear_events();
+    *pp->add_events() = other->signed_event;
+    auto* p = pp->mutable_proposal();
+    p->set_events_root(model::EventsRoot(std::vector<model::EventPtr>{other}));
+    p->set_event_count(1);
+    pp->set_signature(*c.node_key(0).Sign(model::VoteMessage(
+        c.genesis().chain_id, model::VoteType::kPrePrepare, pp->view(), p->height(),
+        model::ProposalDigest(*p))));
+    rewritten = true;
+    return true;
+  });
+  c.Submit(2, Events(c, 3, "EQ-"));
+  c.RunFor(6000);
+  EXPECT_TRUE(rewritten);
+  ExpectAgreement(c, {1, 2, 3});
+  // The events honest nodes submitted all commit; the equivocated block never does.
+  auto ids = CommittedIds(c.node(1));
+  EXPECT_FALSE(ids.contains(other->id));
+  EXPECT_EQ(ids.size(), 3u);
+}
+
+// Votes by a replica for a proposal nobody proposed never make anything prepared.
+TEST(PbftReplica, ConflictingVotesOfOneBackupChangeNothing) {
+  Cluster c;
+  c.SetFilter([&](uint32_t from, uint32_t, v1::PeerMessage* m) {
+    if (from != 3 || !(m->has_prepare() || m->has_commit())) return true;
+    auto* v = m->has_prepare() ? m->mutable_prepare() : m->mutable_commit();
+    v->set_digest(Bytes(32, 'z'));
+    v->set_signature(*c.node_key(3).Sign(model::VoteMessage(
+        c.genesis().chain_id,
+        m->has_prepare() ? model::VoteType::kPrepare : model::VoteType::kCommit, v->view(),
+        v->height(), v->digest())));
+    return true;
+  });
+  c.Submit(1, Events(c, 5, "CV-"));
+  c.RunFor(3000);
+  ExpectAgreement(c, {0, 1, 2});
+  EXPECT_EQ(CommittedIds(c.node(0)), c.submitted());
+}
+
+TEST(PbftReplica, DivergentExecutionStopsTheNodesVotes) {
+  Cluster c;
+  c.CorruptResults(3);
+  c.Submit(1, Events(c, 8, "DV-"));
+  c.RunFor(3000);
+  ExpectAgreement(c, {0, 1, 2});
+  EXPECT_NE(c.node(3).core->status().diverged_height, 0u);
+  EXPECT_EQ(c.node(0).core->status().diverged_height, 0u);
+  // It signs nothing after that.
+  const size_t journal = c.node(3).journal.size();
+  c.Submit(1, Events(c, 4, "DV2-"));
+  c.RunFor(2000);
+  size_t votes_after = 0;
+  for (size_t i = journal; i < c.node(3).journal.size(); ++i) {
+    if (c.node(3).journal[i].has_sent()) ++votes_after;
+  }
+  EXPECT_EQ(votes_after, 0u);
+}
+
+TEST(PbftReplica, CensoringPrimaryIsReplaced) {
+  Cluster c;
+  // Primary 0 drops everything forwarded by replica 2 (and 2's relays reach it too).
+  c.SetFilter([](uint32_t from, uint32_t to, v1::PeerMessage* m) {
+    return !(to == 0 && m->has_forward() && from != 0);
+  });
+  c.Submit(2, Events(c, 3, "CE-"));
+  c.RunFor(6000);
+  EXPECT_GE(c.node(2).core->status().view, 1u);
+  ExpectAgreement(c, {0, 1, 2, 3});
+  EXPECT_EQ(CommittedIds(c.node(2)), c.submitted());
+}
+
+}  // namespace
+}  // namespace shipledger::consensus
