@@ -23,6 +23,16 @@ Result<SourceHead> StoreBlockSource::Head() {
 
 Result<v1::Block> StoreBlockSource::GetBlock(uint64_t height) { return store_->GetBlock(height); }
 
+Result<std::vector<v1::CheckpointCertificate>> StoreBlockSource::Checkpoints(uint64_t from_height,
+                                                                             uint32_t limit) {
+  return store_->ListCheckpoints(from_height, limit);
+}
+
+Result<Bytes> StoreBlockSource::ResultsAt(uint64_t height) {
+  SL_ASSIGN_OR_RETURN(storage::Store::ResultsRecord record, store_->GetResults(height));
+  return std::move(record.results);
+}
+
 Result<SourceHead> NodeBlockSource::Head() {
   SL_ASSIGN_OR_RETURN(v1::ChainInfo info, client_->GetChainInfo());
   SourceHead out;

@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "cli/client.h"
 #include "cli/verifier.h"
@@ -22,6 +23,11 @@ class StoreBlockSource final : public BlockSource {
   std::string Describe() const override { return "data dir " + data_dir_; }
   Result<SourceHead> Head() override;
   Result<v1::Block> GetBlock(uint64_t height) override;
+  // The stable checkpoint certificates stored in the data dir (storage family `checkpoints`).
+  Result<std::vector<v1::CheckpointCertificate>> Checkpoints(uint64_t from_height,
+                                                             uint32_t limit) override;
+  // The results digest recorded with block `height`.
+  Result<Bytes> ResultsAt(uint64_t height) override;
 
  private:
   StoreBlockSource(std::string data_dir, std::unique_ptr<storage::Store> store)

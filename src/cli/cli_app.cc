@@ -213,7 +213,8 @@ void CliApp::AddReadCommands() {
   cmd->add_option("--shipment", options_.watch.shipment_id, "Only this shipment's events");
   cmd->add_option("--count", options_.watch.count, "Stop after N events (default: never)");
 
-  AddCommand(&app_, "status", "The node's status: view, primary, height, mempool, ...",
+  AddCommand(&app_, "status",
+             "The node's status: view, primary, height, lag, checkpoint, peers, ...",
              [this](const Io& io) { return RunStatus(options_.global, io); });
 }
 

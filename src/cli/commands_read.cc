@@ -106,50 +106,11 @@ int RunStatus(const GlobalOptions& global, const Io& io) {
   NodeClient client(global.node);
   auto status = client.GetNodeStatus();
   if (!status.ok()) return ReportError(io, status.status());
-  const v1::NodeStatus& s = *status;
   if (global.json) {
-    JsonObject doc;
-    doc.Set("node", std::string_view(global.node));
-    doc.Set("chain_id", std::string_view(s.chain_id()));
-    doc.Set("replica_id", s.replica_id());
-    doc.Set("organisation", std::string_view(s.organisation()));
-    doc.Set("view", s.view());
-    doc.Set("primary", s.primary());
-    doc.SetBool("is_primary", s.is_primary());
-    doc.Set("height", s.height());
-    doc.SetHex("head_hash", s.head_hash());
-    doc.Set("nodes", s.nodes());
-    // NodeStatus does not report connected peers yet: the replica transport (PBFT) comes with
-    // the next issue, and a one-node network has none.
-    doc.Set("peers", 0);
-    doc.Set("mempool_events", s.mempool_events());
-    doc.Set("mempool_capacity", s.mempool_capacity());
-    doc.Set("stable_checkpoint", s.stable_checkpoint());
-    doc.Set("lag", s.lag());
-    doc.Set("events_committed", s.events_committed());
-    doc.Set("watchers", s.watchers());
-    doc.Set("uptime_ms", s.uptime_ms());
-    doc.Set("version", std::string_view(s.version()));
-    PrintJson(io.out, doc);
-    return kExitOk;
+    PrintJson(io.out, NodeStatusJson(global.node, *status));
+  } else {
+    PrintNodeStatus(io.out, global.node, *status);
   }
-  PrintFields(io.out,
-              {{"node", global.node},
-               {"chain", s.chain_id()},
-               {"replica", std::to_string(s.replica_id()) + " (" + s.organisation() + ")"},
-               {"view", std::to_string(s.view()) + ", primary " + std::to_string(s.primary()) +
-                            (s.is_primary() ? " (this node)" : "")},
-               {"height", std::to_string(s.height())},
-               {"head", ToHex(s.head_hash())},
-               {"nodes", std::to_string(s.nodes())},
-               {"mempool", std::to_string(s.mempool_events()) + " / " +
-                               std::to_string(s.mempool_capacity()) + " events"},
-               {"checkpoint", std::to_string(s.stable_checkpoint())},
-               {"lag", std::to_string(s.lag())},
-               {"committed", std::to_string(s.events_committed()) + " events"},
-               {"watchers", std::to_string(s.watchers())},
-               {"uptime", std::to_string(s.uptime_ms() / 1000) + " s"},
-               {"version", s.version()}});
   return kExitOk;
 }
 

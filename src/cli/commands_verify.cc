@@ -86,6 +86,8 @@ int RunVerify(const GlobalOptions& global, const VerifyOptions& options, const I
     doc.Set("genesis_hash", std::string_view(genesis_hex));
     doc.Set("blocks", report->blocks);
     doc.Set("events", report->events);
+    doc.Set("checkpoints", report->checkpoints);
+    doc.Set("checkpoints_above_head", report->checkpoints_above_head);
     doc.SetHex("head_hash", report->head_hash);
     if (!report->ok) {
       doc.Set("bad_height", report->bad_height);
@@ -93,8 +95,14 @@ int RunVerify(const GlobalOptions& global, const VerifyOptions& options, const I
     }
     PrintJson(io.out, doc);
   } else if (report->ok) {
-    io.out << "chain OK: " << report->blocks << " blocks, " << report->events << " events, head "
-           << ToHex(report->head_hash) << ", genesis " << genesis_hex << '\n';
+    io.out << "chain OK: " << report->blocks << " blocks, " << report->events << " events, "
+           << report->checkpoints << " checkpoint certificates, head " << ToHex(report->head_hash)
+           << ", genesis " << genesis_hex << '\n';
+    if (report->checkpoints_above_head > 0) {
+      io.out << "note: " << report->checkpoints_above_head
+             << " checkpoint certificate(s) above the head verified by signature only (the node "
+                "was catching up)\n";
+    }
   } else {
     io.out << "chain BROKEN at height " << report->bad_height << ": " << report->problem << '\n';
   }

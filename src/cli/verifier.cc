@@ -1,15 +1,107 @@
 #include "cli/verifier.h"
 
+#include <optional>
 #include <set>
+#include <utility>
+#include <vector>
 
 #include "model/block.h"
 #include "model/event.h"
+#include "model/votes.h"
 
 namespace shipledger::cli {
 
 namespace {
 
 std::string Short(ByteView hash) { return ToHex(hash).substr(0, 16); }
+
+// A source error that means the stored chain is broken (a record missing or unreadable), as
+// opposed to one that means it could not be read at all (unreachable, I/O).
+bool IsBrokenRecord(const Status& status) {
+  return status.code() == Code::kNotFound || status.code() == Code::kDataLoss;
+}
+
+// What does not verify, and at which height.
+struct Problem {
+  uint64_t height = 0;
+  std::string what;
+};
+
+std::optional<Problem> Found(uint64_t height, std::string what) {
+  return Problem{height, std::move(what)};
+}
+
+// Reads a source's checkpoint certificates in height order, a page at a time.
+class CheckpointCursor {
+ public:
+  explicit CheckpointCursor(BlockSource& source) : source_(source) {}
+
+  // The next certificate not yet consumed; nullptr when none is left.
+  Result<const v1::CheckpointCertificate*> Peek() {
+    if (index_ < page_.size()) return &page_[index_];
+    if (done_) return static_cast<const v1::CheckpointCertificate*>(nullptr);
+    SL_ASSIGN_OR_RETURN(page_, source_.Checkpoints(next_from_, kPageSize));
+    index_ = 0;
+    done_ = page_.size() < kPageSize;
+    if (page_.empty()) return static_cast<const v1::CheckpointCertificate*>(nullptr);
+    if (page_.back().height() == UINT64_MAX) {
+      done_ = true;
+    } else {
+      next_from_ = page_.back().height() + 1;
+    }
+    return &page_[0];
+  }
+  void Pop() { ++index_; }
+
+ private:
+  static constexpr uint32_t kPageSize = 256;
+  BlockSource& source_;
+  std::vector<v1::CheckpointCertificate> page_;
+  size_t index_ = 0;
+  uint64_t next_from_ = 1;  // the genesis checkpoint (height 0) is implicit
+  bool done_ = false;
+};
+
+// Checks the certificates of `cursor` up to `height`. With `block_hash` (the chain's block at
+// `height`), the next ones must be at `height` and certify that block and the results the
+// source recorded there; without it (heights above the source's head), all the remaining ones
+// are checked for their signatures only. Returns the first problem, or nullopt; a non-OK
+// Status when the source could not be read at all.
+Result<std::optional<Problem>> CheckCheckpoints(const ChainVerifier& verifier, BlockSource& source,
+                                                CheckpointCursor& cursor, uint64_t height,
+                                                std::optional<ByteView> block_hash,
+                                                VerifyReport* report) {
+  for (;;) {
+    Result<const v1::CheckpointCertificate*> next = cursor.Peek();
+    if (!next.ok()) {
+      if (!IsBrokenRecord(next.status())) return next.status();
+      return Found(height, "cannot read the checkpoint certificates: " + next.status().message());
+    }
+    const v1::CheckpointCertificate* certificate = *next;
+    if (certificate == nullptr) return std::optional<Problem>();
+    const uint64_t at = certificate->height();
+    if (block_hash.has_value() && at > height) return std::optional<Problem>();
+    const std::string where = "checkpoint certificate at height " + std::to_string(at) + ": ";
+    if (block_hash.has_value() && at < height) {
+      return Found(at, where + source.Describe() + " lists it out of height order");
+    }
+    Status checked;
+    if (block_hash.has_value()) {
+      Result<Bytes> results = source.ResultsAt(at);
+      if (!results.ok()) {
+        if (!IsBrokenRecord(results.status())) return results.status();
+        return Found(at, where + "cannot read the results digest: " + results.status().message());
+      }
+      checked = verifier.CheckCheckpoint(*certificate, *block_hash, *results);
+      if (checked.ok()) report->checkpoints++;
+    } else {
+      checked = model::VerifyCheckpointCertificate(verifier.genesis(), *certificate);
+      if (checked.ok()) report->checkpoints_above_head++;
+    }
+    if (!checked.ok()) return Found(at, where + checked.message());
+    cursor.Pop();
+  }
+}
 
 }  // namespace
 
@@ -81,6 +173,21 @@ Status ChainVerifier::CheckBlock(const v1::Block& block, uint64_t height, ByteVi
   return Status::Ok();
 }
 
+Status ChainVerifier::CheckCheckpoint(const v1::CheckpointCertificate& certificate,
+                                      ByteView block_hash, ByteView results) const {
+  const Status signatures = model::VerifyCheckpointCertificate(*genesis_, certificate);
+  if (!signatures.ok()) return Status::InvalidArgument(signatures.message());
+  if (certificate.block_hash() != block_hash) {
+    return Status::InvalidArgument("it certifies block hash " + Short(certificate.block_hash()) +
+                                   "..., the chain's block is " + Short(block_hash) + "...");
+  }
+  if (certificate.results() != results) {
+    return Status::InvalidArgument("it certifies results " + Short(certificate.results()) +
+                                   "..., the recorded results digest is " + Short(results) + "...");
+  }
+  return Status::Ok();
+}
+
 Result<VerifyReport> ChainVerifier::Verify(BlockSource& source, const Progress& progress) const {
   SL_ASSIGN_OR_RETURN(SourceHead head, source.Head());
   if (!head.genesis_hash.empty() && head.genesis_hash != genesis_->hash) {
@@ -98,6 +205,7 @@ Result<VerifyReport> ChainVerifier::Verify(BlockSource& source, const Progress& 
     return report;
   };
   int64_t prev_time_ms = 0;
+  CheckpointCursor checkpoints(source);
   for (uint64_t height = 1; height <= head.height; ++height) {
     auto block = source.GetBlock(height);
     if (!block.ok()) {
@@ -113,8 +221,16 @@ Result<VerifyReport> ChainVerifier::Verify(BlockSource& source, const Progress& 
     prev_time_ms = block->proposal().timestamp_ms();
     report.blocks++;
     report.events += static_cast<uint64_t>(block->events_size());
+    SL_ASSIGN_OR_RETURN(
+        std::optional<Problem> problem,
+        CheckCheckpoints(*this, source, checkpoints, height, ByteView(report.head_hash), &report));
+    if (problem.has_value()) return broken(problem->height, std::move(problem->what));
     if (progress) progress(height, head.height);
   }
+  SL_ASSIGN_OR_RETURN(
+      std::optional<Problem> above,
+      CheckCheckpoints(*this, source, checkpoints, head.height, std::nullopt, &report));
+  if (above.has_value()) return broken(above->height, std::move(above->what));
   if (head.block_hash != report.head_hash) {
     return broken(head.height, source.Describe() + " reports head hash " + ToHex(head.block_hash) +
                                    " but block " + std::to_string(head.height) + " hashes to " +

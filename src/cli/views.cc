@@ -61,6 +61,127 @@ JsonObject TimelineEntryJson(const v1::TimelineEntry& entry) {
   return out;
 }
 
+JsonObject NodeStatusJson(const std::string& node, const v1::NodeStatus& s) {
+  JsonObject doc;
+  doc.Set("node", std::string_view(node));
+  doc.Set("chain_id", std::string_view(s.chain_id()));
+  doc.Set("replica_id", s.replica_id());
+  doc.Set("organisation", std::string_view(s.organisation()));
+  doc.Set("view", s.view());
+  doc.Set("primary", s.primary());
+  doc.SetBool("is_primary", s.is_primary());
+  doc.SetBool("view_changing", s.view_changing());
+  doc.Set("height", s.height());
+  doc.SetHex("head_hash", s.head_hash());
+  doc.Set("highest_known_height", s.highest_known_height());
+  doc.Set("lag", s.lag());
+  doc.Set("stable_checkpoint", s.stable_checkpoint());
+  doc.Set("diverged_height", s.diverged_height());
+  doc.Set("nodes", s.nodes());
+  std::vector<google::protobuf::Value> peers;
+  for (const v1::PeerStatus& p : s.peers()) {
+    JsonObject peer;
+    peer.Set("replica", p.replica());
+    peer.Set("organisation", std::string_view(p.organisation()));
+    peer.SetBool("connected", p.connected_out() && p.connected_in());
+    peer.SetBool("connected_out", p.connected_out());
+    peer.SetBool("connected_in", p.connected_in());
+    peer.Set("height", p.height());
+    peer.Set("view", p.view());
+    peer.Set("last_heard_ms_ago", p.last_heard_ms_ago());
+    peer.Set("frames_dropped", p.frames_dropped());
+    peer.Set("protocol_errors", p.protocol_errors());
+    peer.Set("bad_messages", p.bad_messages());
+    peers.push_back(peer.ToValue());
+  }
+  doc.Set("peers", JsonList(peers));
+  doc.Set("mempool_events", s.mempool_events());
+  doc.Set("mempool_capacity", s.mempool_capacity());
+  doc.Set("events_committed", s.events_committed());
+  doc.Set("watchers", s.watchers());
+  doc.Set("uptime_ms", s.uptime_ms());
+  doc.Set("version", std::string_view(s.version()));
+  return doc;
+}
+
+namespace {
+
+// "out+in", "out", "in" or "down": which of the two peer connections are up.
+std::string LinksText(const v1::PeerStatus& p) {
+  if (p.connected_out() && p.connected_in()) return "out+in";
+  if (p.connected_out()) return "out";
+  if (p.connected_in()) return "in";
+  return "down";
+}
+
+// "never", "350 ms ago", "12.3 s ago".
+std::string LastHeardText(int64_t ms_ago) {
+  if (ms_ago < 0) return "never";
+  if (ms_ago < 1000) return std::to_string(ms_ago) + " ms ago";
+  return std::to_string(ms_ago / 1000) + "." + std::to_string((ms_ago % 1000) / 100) + " s ago";
+}
+
+// "replica 2 (customs-org)", or "replica 2 (this node)".
+std::string ReplicaText(const v1::NodeStatus& s, uint32_t replica) {
+  std::string text = "replica " + std::to_string(replica);
+  if (replica == s.replica_id()) return text + " (this node)";
+  for (const v1::PeerStatus& p : s.peers()) {
+    if (p.replica() == replica && !p.organisation().empty())
+      return text + " (" + p.organisation() + ")";
+  }
+  return text;
+}
+
+}  // namespace
+
+void PrintNodeStatus(std::ostream& out, const std::string& node, const v1::NodeStatus& s) {
+  std::string height = std::to_string(s.height());
+  if (s.lag() > 0) {
+    height += ", " + std::to_string(s.lag()) + " behind (highest known " +
+              std::to_string(s.highest_known_height()) + ")";
+  }
+  std::vector<std::pair<std::string, std::string>> fields = {
+      {"node", node},
+      {"chain", s.chain_id()},
+      {"replica", std::to_string(s.replica_id()) + " (" + s.organisation() + ")"},
+      {"view", std::to_string(s.view())},
+      {"primary", ReplicaText(s, s.primary())},
+      {"is primary", s.is_primary() ? "yes" : "no"},
+      {"view change", s.view_changing() ? "in progress (waiting for NEW-VIEW)" : "no"},
+      {"height", height},
+      {"lag", std::to_string(s.lag())},
+      {"head", ToHex(s.head_hash())},
+      {"checkpoint", "stable at height " + std::to_string(s.stable_checkpoint())}};
+  if (s.diverged_height() != 0) {
+    fields.emplace_back("DIVERGED", "results differ from the stable checkpoint at height " +
+                                        std::to_string(s.diverged_height()) +
+                                        ": this node has stopped voting");
+  }
+  fields.insert(fields.end(), {{"nodes", std::to_string(s.nodes())},
+                               {"mempool", std::to_string(s.mempool_events()) + " / " +
+                                               std::to_string(s.mempool_capacity()) + " events"},
+                               {"committed", std::to_string(s.events_committed()) + " events"},
+                               {"watchers", std::to_string(s.watchers())},
+                               {"uptime", std::to_string(s.uptime_ms() / 1000) + " s"},
+                               {"version", s.version()}});
+  if (s.peers_size() == 0) {
+    fields.emplace_back("peers", s.nodes() <= 1 ? "none (one-node network)" : "none reported");
+  }
+  PrintFields(out, fields);
+  if (s.peers_size() == 0) return;
+  out << "\npeers\n";
+  TextTable table;
+  table.AddRow(
+      {"REPLICA", "ORG", "LINKS", "HEIGHT", "VIEW", "LAST HEARD", "DROPPED", "ERRORS", "BAD MSGS"});
+  for (const v1::PeerStatus& p : s.peers()) {
+    table.AddRow({std::to_string(p.replica()), p.organisation().empty() ? "-" : p.organisation(),
+                  LinksText(p), std::to_string(p.height()), std::to_string(p.view()),
+                  LastHeardText(p.last_heard_ms_ago()), std::to_string(p.frames_dropped()),
+                  std::to_string(p.protocol_errors()), std::to_string(p.bad_messages())});
+  }
+  table.Print(out, "  ");
+}
+
 std::string CertificateSubject(const std::string& cert_der) {
   auto cert = crypto::Certificate::FromDer(cert_der);
   if (!cert.ok()) return "(unreadable certificate)";

@@ -415,6 +415,28 @@ TEST_F(CliNode, StatusJsonReportsViewPrimaryAndHeight) {
   EXPECT_EQ(Num(doc, "primary"), 0) << r;
   EXPECT_TRUE(Field(doc, "is_primary").bool_value()) << r;
   EXPECT_GE(Num(doc, "height"), 1) << r;
+  // A one-node network: no peers, never behind, no view change.
+  const pb::Value& peers = Field(doc, "peers");
+  ASSERT_TRUE(peers.has_list_value()) << r;
+  EXPECT_EQ(peers.list_value().values_size(), 0) << r;
+  EXPECT_EQ(Num(doc, "lag"), 0) << r;
+  EXPECT_EQ(Num(doc, "highest_known_height"), Num(doc, "height")) << r;
+  EXPECT_FALSE(Field(doc, "view_changing").bool_value()) << r;
+  EXPECT_EQ(Num(doc, "diverged_height"), 0) << r;
+  // A one-node network's every committed height is stable (the status may trail the head).
+  EXPECT_GE(Num(doc, "stable_checkpoint"), 1) << r;
+  EXPECT_LE(Num(doc, "stable_checkpoint"), Num(doc, "height")) << r;
+}
+
+TEST_F(CliNode, StatusTextShowsPrimaryLagAndNoPeers) {
+  GetJourney();
+  const CliResult r = Cli({"--node", node(), "status"});
+  ASSERT_EQ(r.code, 0) << r;
+  EXPECT_TRUE(Contains(r.out, "replica 0 (this node)")) << r;
+  EXPECT_TRUE(Contains(r.out, "is primary")) << r;
+  EXPECT_TRUE(Contains(r.out, "stable at height")) << r;
+  EXPECT_TRUE(Contains(r.out, "view change")) << r;
+  EXPECT_TRUE(Contains(r.out, "none (one-node network)")) << r;
 }
 
 TEST_F(CliNode, WatchStopsAfterCount) {

@@ -7,10 +7,13 @@
 
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <spdlog/spdlog.h>
 
 #include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
+#include <iterator>
 #include <thread>
 
 #include "config/identity.h"
@@ -159,6 +162,8 @@ TEST_F(ClusterTest, PeerWithCertificateFromUnknownCaIsRefused) {
   forged->replicas[0].node_cert = intruder->cert;
   forged->replicas[0].org = "intruder";
   forged->organisations.push_back(other.genesis()->organisations[0]);
+  // The intruder's own transport logs every refused attempt; keep the test output readable.
+  spdlog::set_level(spdlog::level::warn);
   boost::asio::io_context io;
   net::TransportOptions options;
   options.backoff_max_ms = 200;
@@ -186,6 +191,12 @@ TEST_F(ClusterTest, PeerWithCertificateFromUnknownCaIsRefused) {
   EXPECT_FALSE(stats.connected_out) << "replica 1 accepted a certificate from an unknown CA";
   EXPECT_GT(stats.reconnects, 0u);
   EXPECT_EQ(delivered.load(), 0);
+  // Replica 1 says why.
+  std::ifstream log(cluster_.log_path(1));
+  const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("CN=intruder-node, O=intruder) is not pinned for any replica"),
+            std::string::npos)
+      << "replica 1's log does not show the refusal";
 
   // The network is unaffected: replica 1 still believes view 0 and commits.
   Client c(cluster_.net(), cluster_.target(1));

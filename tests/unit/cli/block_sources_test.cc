@@ -8,6 +8,7 @@
 #include "cli/verifier.h"
 #include "model/block.h"
 #include "model/validation.h"
+#include "model/votes.h"
 #include "storage/store.h"
 #include "test_chain.h"
 #include "testing/test_network.h"
@@ -52,11 +53,56 @@ class StoreBlockSourceTest : public ::testing::Test {
       }
       effects.receipts_root = model::ReceiptsRoot(effects.receipts);
       effects.state_writes_digest = Bytes(32, '\0');
-      Status s = (*store)->CommitBlock(block, events, effects, Bytes(32, '\x01'));
+      Status s = (*store)->CommitBlock(block, events, effects, kResults);
       ASSERT_TRUE(s.ok()) << s.ToString();
     }
   }
 
+  // A checkpoint certificate over block `height` of the test chain and the results CommitAll
+  // records, signed by replica 0 (the test network's quorum is 1).
+  v1::CheckpointCertificate Checkpoint(uint64_t height) const {
+    v1::CheckpointCertificate certificate;
+    certificate.set_height(height);
+    certificate.set_block_hash(chain_->blocks()[height - 1].block_hash());
+    certificate.set_results(kResults);
+    Sign(&certificate);
+    return certificate;
+  }
+  void Sign(v1::CheckpointCertificate* certificate) const {
+    certificate->clear_votes();
+    v1::CommitVote* vote = certificate->add_votes();
+    vote->set_replica(0);
+    auto signature = net_->node(0).key.Sign(
+        model::CheckpointMessage(net_->genesis()->chain_id, certificate->height(),
+                                 certificate->block_hash(), certificate->results()));
+    ASSERT_TRUE(signature.ok()) << signature.status().ToString();
+    vote->set_signature(*signature);
+  }
+  // Stores `certificate` in the (closed) store in dir_, as a node does when it becomes stable.
+  void StoreCheckpoint(const v1::CheckpointCertificate& certificate) {
+    auto store = storage::Store::Open(dir_.string(), *net_->genesis());
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    const Status s = (*store)->PutCheckpoint(certificate);
+    ASSERT_TRUE(s.ok()) << s.ToString();
+  }
+  // Three blocks committed to dir_.
+  void CommitThreeBlocks() {
+    chain_->Append({net_->SignedBy("exporter", v1::EVENT_TYPE_BOOKED, "SHP-1")});
+    chain_->Append({net_->SignedBy("exporter", v1::EVENT_TYPE_PICKUP, "SHP-1")});
+    chain_->Append({});
+    CommitAll();
+  }
+  VerifyReport VerifyDataDir() {
+    auto source = StoreBlockSource::Open(dir_.string(), *net_->genesis());
+    EXPECT_TRUE(source.ok()) << source.status().ToString();
+    if (!source.ok()) return VerifyReport{};
+    ChainVerifier verifier(net_->genesis());
+    auto report = verifier.Verify(**source);
+    EXPECT_TRUE(report.ok()) << report.status().ToString();
+    return report.ok() ? *report : VerifyReport{};
+  }
+
+  const Bytes kResults = Bytes(32, '\x01');  // the results digest CommitAll records
   std::unique_ptr<TestNetwork> net_;
   std::unique_ptr<test::TestChain> chain_;
   std::filesystem::path dir_;
@@ -82,6 +128,68 @@ TEST_F(StoreBlockSourceTest, CommittedChainVerifiesOffline) {
   EXPECT_TRUE(report->ok) << report->problem;
   EXPECT_EQ(report->blocks, 2u);
   EXPECT_EQ(report->events, 3u);
+}
+
+TEST_F(StoreBlockSourceTest, StoredCheckpointVerifies) {
+  CommitThreeBlocks();
+  StoreCheckpoint(Checkpoint(2));
+  const VerifyReport report = VerifyDataDir();
+  EXPECT_TRUE(report.ok) << report.problem;
+  EXPECT_EQ(report.checkpoints, 1u);
+  EXPECT_EQ(report.checkpoints_above_head, 0u);
+}
+
+TEST_F(StoreBlockSourceTest, CheckpointOfAnotherBlockHashFailsAtItsHeight) {
+  CommitThreeBlocks();
+  v1::CheckpointCertificate certificate = Checkpoint(2);
+  certificate.set_block_hash(chain_->blocks()[0].block_hash());  // signed, but not block 2's
+  Sign(&certificate);
+  StoreCheckpoint(certificate);
+  const VerifyReport report = VerifyDataDir();
+  EXPECT_FALSE(report.ok);
+  EXPECT_EQ(report.bad_height, 2u);
+  EXPECT_NE(report.problem.find("block hash"), std::string::npos) << report.problem;
+}
+
+TEST_F(StoreBlockSourceTest, CheckpointOfOtherResultsFailsAtItsHeight) {
+  CommitThreeBlocks();
+  v1::CheckpointCertificate certificate = Checkpoint(3);
+  certificate.set_results(Bytes(32, '\x02'));
+  Sign(&certificate);
+  StoreCheckpoint(certificate);
+  const VerifyReport report = VerifyDataDir();
+  EXPECT_FALSE(report.ok);
+  EXPECT_EQ(report.bad_height, 3u);
+  EXPECT_NE(report.problem.find("results"), std::string::npos) << report.problem;
+}
+
+TEST_F(StoreBlockSourceTest, TamperedCheckpointSignatureFailsAtItsHeight) {
+  CommitThreeBlocks();
+  StoreCheckpoint(Checkpoint(1));
+  v1::CheckpointCertificate certificate = Checkpoint(2);
+  certificate.mutable_votes(0)->mutable_signature()->back() ^= 0x01;
+  StoreCheckpoint(certificate);
+  const VerifyReport report = VerifyDataDir();
+  EXPECT_FALSE(report.ok);
+  EXPECT_EQ(report.bad_height, 2u);
+  EXPECT_EQ(report.checkpoints, 1u);  // the one at height 1 passed
+}
+
+TEST_F(StoreBlockSourceTest, CheckpointAboveTheHeadIsCheckedBySignatureOnly) {
+  CommitThreeBlocks();
+  v1::CheckpointCertificate certificate = Checkpoint(3);
+  certificate.set_height(9);  // a node that stored a stable checkpoint before catching up
+  Sign(&certificate);
+  StoreCheckpoint(certificate);
+  const VerifyReport report = VerifyDataDir();
+  EXPECT_TRUE(report.ok) << report.problem;
+  EXPECT_EQ(report.checkpoints_above_head, 1u);
+
+  certificate.mutable_votes(0)->mutable_signature()->back() ^= 0x01;
+  StoreCheckpoint(certificate);
+  const VerifyReport tampered = VerifyDataDir();
+  EXPECT_FALSE(tampered.ok);
+  EXPECT_EQ(tampered.bad_height, 9u);
 }
 
 TEST_F(StoreBlockSourceTest, MissingDataDirIsAnError) {
