@@ -83,8 +83,10 @@ step "the forwarder carries on"
 ev "$FWD" loaded --location CNSHA --ref container=MSCU1234565 --ref bill_of_lading=BL-99812
 ev "$FWD" departed --location CNSHA --detail vessel="MSC ANNA"
 ev "$FWD" arrived --location DEHAM
+ev "$IMP" import_customs_declared --location DEHAM --ref customs_declaration=IMD-2231
 ev "$CUS" import_customs_held --location DEHAM --detail reason="documentary check"
 ev "$CUS" import_customs_released --location DEHAM
+ev "$IMP" duties_paid --location DEHAM --detail amount_eur=1840.00
 ev "$FWD" out_for_delivery --location DEHAM
 ev "$FWD" delivered --location DEHAM --detail received_by="goods-in dock 3"
 
@@ -97,14 +99,15 @@ NODE=${NODE_OF[importer]}
 "$SL" --node "$NODE" shipment find --ref container=MSCU1234565
 
 step "every node holds the same chain"
-HEIGHT=$("$SL" --json --node "${NODE_OF[exporter]}" chain info | sed -n 's/^ *"height": *\([0-9]*\).*/\1/p')
+# Top-level JSON fields are indented by exactly two spaces (the peers' fields are deeper).
+HEIGHT=$("$SL" --json --node "${NODE_OF[exporter]}" chain info | sed -n 's/^  "height": \([0-9]*\).*/\1/p')
 heads() {  # prints "org height head" per node
   local org out
   for org in exporter forwarder customs importer; do
     out=$("$SL" --json --node "${NODE_OF[$org]}" status) || return 1
     printf '%-10s height %-4s head %s\n' "$org" \
-      "$(sed -n 's/^ *"height": *\([0-9]*\).*/\1/p' <<<"$out")" \
-      "$(sed -n 's/^ *"head_hash": *"\([0-9a-f]*\)".*/\1/p' <<<"$out")"
+      "$(sed -n 's/^  "height": \([0-9]*\).*/\1/p' <<<"$out")" \
+      "$(sed -n 's/^  "head_hash": "\([0-9a-f]*\)".*/\1/p' <<<"$out")"
   done
 }
 SAME=0

@@ -69,8 +69,9 @@ have_network() { [ -f "$DIR/genesis.yaml" ]; }
 need_binaries() {
   [ -x "$SL" ] && [ -x "$SLD" ] || die "binaries missing in $BIN: run scripts/build.sh or 'devnet.sh up'"
 }
-# A JSON number or string field of `shipledger --json status` output (one document).
-json_field() { sed -n "s/^ *\"$1\": *\"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}$/\1/p" | head -n 1; }
+# A top-level number or string field of `shipledger --json status` output (keys of the document
+# are indented by exactly two spaces; the peers' fields are deeper).
+json_field() { sed -n "s/^  \"$1\": \"\{0,1\}\([^\",]*\)\"\{0,1\},\{0,1\}$/\1/p"; }
 
 cmd_up() {
   if [ "$BUILD" = 1 ]; then
