@@ -224,6 +224,9 @@ void Node::DeliverPeerMessage(consensus::InboundMessage message) {
   }
   boost::asio::post(io_, [this, m = std::move(message)] {
     queued_peer_messages_.fetch_sub(1);
+    if (spdlog::should_log(spdlog::level::debug)) {
+      spdlog::debug("<- {}: {}", m.from, DescribePeerMessage(m.message));
+    }
     Apply(core_->OnPeerMessage(m, clock_.NowMs()));
   });
 }
@@ -257,9 +260,19 @@ void Node::Apply(consensus::Actions actions) {
                      sc->certificate.height(), s.ToString());
       }
     } else if (auto* send = std::get_if<consensus::Send>(&action)) {
-      if (peer_io_ && send->message) peer_io_->Send(send->to, *send->message);
+      if (peer_io_ && send->message) {
+        if (spdlog::should_log(spdlog::level::debug)) {
+          spdlog::debug("-> {}: {}", send->to, DescribePeerMessage(*send->message));
+        }
+        peer_io_->Send(send->to, *send->message);
+      }
     } else if (auto* bc = std::get_if<consensus::Broadcast>(&action)) {
-      if (peer_io_ && bc->message) peer_io_->Broadcast(*bc->message);
+      if (peer_io_ && bc->message) {
+        if (spdlog::should_log(spdlog::level::debug)) {
+          spdlog::debug("-> all: {}", DescribePeerMessage(*bc->message));
+        }
+        peer_io_->Broadcast(*bc->message);
+      }
     }
   }
   SnapshotStatus();
@@ -292,8 +305,26 @@ void Node::OnTimer(const boost::system::error_code& ec) {
 }
 
 void Node::SnapshotStatus() {
+  consensus::ReplicaStatus now = core_->status();
   std::lock_guard<std::mutex> lock(status_mu_);
-  status_ = core_->status();
+  // Operators see view changes and divergence in the log (status_ is written only here, on the
+  // consensus thread, so comparing with it is race-free).
+  if (now.view_changing && !status_.view_changing) {
+    spdlog::info("view change: leaving view {} (primary {}) at committed height {}", status_.view,
+                 status_.primary, now.committed_height);
+  }
+  if (now.view != status_.view || (!now.view_changing && status_.view_changing)) {
+    spdlog::info("view {}{}: primary {}{}, committed height {}", now.view,
+                 now.view_changing ? " (changing)" : "", now.primary,
+                 now.is_primary ? " (this node)" : "", now.committed_height);
+  }
+  if (now.diverged_height != 0 && status_.diverged_height == 0) {
+    spdlog::error(
+        "our results differ from a stable checkpoint at height {}: this replica stops "
+        "voting; compare its data dir with a peer's (shipledger verify)",
+        now.diverged_height);
+  }
+  status_ = std::move(now);
 }
 
 void Node::CommitLoop() {

@@ -7,6 +7,76 @@
 
 namespace shipledger::node {
 
+namespace {
+
+std::string Short(const std::string& bytes) { return ToHex(bytes).substr(0, 8); }
+
+std::string DescribeVote(const char* kind, const v1::Vote& v) {
+  return std::string(kind) + " v=" + std::to_string(v.view()) + " h=" + std::to_string(v.height()) +
+         " d=" + Short(v.digest()) + " r=" + std::to_string(v.replica());
+}
+
+}  // namespace
+
+std::string DescribePeerMessage(const v1::PeerMessage& m) {
+  switch (m.body_case()) {
+    case v1::PeerMessage::kPrePrepare: {
+      const v1::PrePrepare& p = m.pre_prepare();
+      return "pre_prepare v=" + std::to_string(p.view()) +
+             " h=" + std::to_string(p.proposal().height()) +
+             " events=" + std::to_string(p.proposal().event_count()) + "/" +
+             std::to_string(p.events_size()) + " r=" + std::to_string(p.replica());
+    }
+    case v1::PeerMessage::kPrepare:
+      return DescribeVote("prepare", m.prepare());
+    case v1::PeerMessage::kCommit:
+      return DescribeVote("commit", m.commit());
+    case v1::PeerMessage::kCheckpoint:
+      return "checkpoint h=" + std::to_string(m.checkpoint().height()) +
+             " b=" + Short(m.checkpoint().block_hash()) +
+             " r=" + std::to_string(m.checkpoint().replica());
+    case v1::PeerMessage::kViewChange: {
+      const v1::ViewChange& vc = m.view_change();
+      std::string prepared;
+      for (const auto& pc : vc.prepared()) {
+        prepared += " " + std::to_string(pc.proposal().height()) + "@" + std::to_string(pc.view());
+      }
+      return "view_change new_view=" + std::to_string(vc.new_view()) +
+             " stable=" + std::to_string(vc.stable().height()) + " prepared=[" + prepared +
+             " ] r=" + std::to_string(vc.replica());
+    }
+    case v1::PeerMessage::kNewView: {
+      const v1::NewView& nv = m.new_view();
+      std::string heights;
+      for (const auto& pp : nv.pre_prepares()) {
+        heights += " " + std::to_string(pp.proposal().height()) + "(" +
+                   std::to_string(pp.proposal().event_count()) + ")";
+      }
+      return "new_view v=" + std::to_string(nv.view()) +
+             " view_changes=" + std::to_string(nv.view_changes_size()) + " pre_prepares=[" +
+             heights + " ] r=" + std::to_string(nv.replica());
+    }
+    case v1::PeerMessage::kForward:
+      return "forward events=" + std::to_string(m.forward().events_size());
+    case v1::PeerMessage::kFetchBlocks:
+      return "fetch_blocks from=" + std::to_string(m.fetch_blocks().from_height()) +
+             " max=" + std::to_string(m.fetch_blocks().max_blocks());
+    case v1::PeerMessage::kBlocks: {
+      const v1::Blocks& b = m.blocks();
+      const uint64_t first = b.blocks_size() > 0 ? b.blocks(0).proposal().height() : 0;
+      return "blocks n=" + std::to_string(b.blocks_size()) + " first=" + std::to_string(first) +
+             " stable=" + std::to_string(b.stable().height());
+    }
+    case v1::PeerMessage::kHeartbeat:
+      return "heartbeat v=" + std::to_string(m.heartbeat().view()) +
+             " committed=" + std::to_string(m.heartbeat().committed_height()) +
+             " stable=" + std::to_string(m.heartbeat().stable_height());
+    case v1::PeerMessage::BODY_NOT_SET:
+      break;
+  }
+  return "empty message";
+}
+
 PeerIo::PeerIo(std::shared_ptr<const model::Genesis> genesis, uint32_t self_replica_id,
                const config::Identity& identity, const consensus::MessageGate* gate,
                const storage::Store* store, const Clock& clock, PeerIoOptions options,
@@ -93,6 +163,10 @@ void PeerIo::OnFrame(uint32_t from, std::string payload) {
     return;
   }
   if (admitted->message.has_fetch_blocks()) {
+    if (spdlog::should_log(spdlog::level::debug)) {
+      spdlog::debug("<- {}: {} (answered from the store)", from,
+                    DescribePeerMessage(admitted->message));
+    }
     AnswerFetch(from, admitted->message.fetch_blocks());
     return;
   }

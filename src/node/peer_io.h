@@ -29,6 +29,9 @@
 
 namespace shipledger::node {
 
+// A one-line summary of a peer message for debug logs, e.g. "prepare v=1 h=12 d=ab12cd34".
+std::string DescribePeerMessage(const v1::PeerMessage& message);
+
 struct PeerIoOptions {
   // Largest `blocks` answer to a fetch_blocks, in encoded block bytes. Default: 4 MiB.
   size_t max_fetch_bytes = size_t{4} << 20;

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <deque>
 #include <fstream>
 
@@ -44,14 +45,20 @@ std::string Cluster::log_path(int i) const {
   return (net_.path() / (std::string(kOrgs[i]) + ".log")).string();
 }
 
+// SHIPLEDGER_IT_LOG_LEVEL=debug logs every peer message (for a failing cluster test).
+std::string NodeLogLevel() {
+  const char* level = std::getenv("SHIPLEDGER_IT_LOG_LEVEL");
+  return level != nullptr && *level != '\0' ? level : "info";
+}
+
 bool Cluster::Start(int i) {
-  daemons_[i] = std::make_unique<Daemon>(net_.node_yaml(kOrgs[i]), log_path(i), "info");
+  daemons_[i] = std::make_unique<Daemon>(net_.node_yaml(kOrgs[i]), log_path(i), NodeLogLevel());
   return WaitReady(target(i), 20000);
 }
 
 bool Cluster::StartAll() {
   for (int i = 0; i < kNodes; ++i) {
-    daemons_[i] = std::make_unique<Daemon>(net_.node_yaml(kOrgs[i]), log_path(i), "info");
+    daemons_[i] = std::make_unique<Daemon>(net_.node_yaml(kOrgs[i]), log_path(i), NodeLogLevel());
   }
   bool ok = true;
   for (int i = 0; i < kNodes; ++i) ok = WaitReady(target(i), 20000) && ok;

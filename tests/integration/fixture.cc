@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <random>
 #include <thread>
 
@@ -39,11 +41,18 @@ int FreePort() {
 }
 
 int FreePortRange(int count) {
-  for (int attempt = 0; attempt < 100; ++attempt) {
-    const int first = FreePort();
-    if (first <= 0 || first + count > 65535) continue;
+  // Below the kernel's ephemeral range (/proc/sys/net/ipv4/ip_local_port_range, usually from
+  // 32768): a port picked there can be taken by an outgoing connection (e.g. one node dialling
+  // another) before the node that should listen on it binds it.
+  constexpr int kLow = 20000;
+  constexpr int kHigh = 32000;
+  std::random_device rd;
+  std::mt19937 rng(rd());
+  std::uniform_int_distribution<int> pick(kLow, kHigh - count);
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    const int first = pick(rng);
     bool all_free = true;
-    for (int p = first + 1; p < first + count && all_free; ++p) {
+    for (int p = first; p < first + count && all_free; ++p) {
       const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
       sockaddr_in addr{};
       addr.sin_family = AF_INET;
@@ -86,6 +95,11 @@ NetworkDir::NetworkDir(const std::string& orgs, const model::ConsensusParams& co
 }
 
 NetworkDir::~NetworkDir() {
+  // SHIPLEDGER_IT_KEEP=1 keeps the folder (node logs, data dirs) for a failing test.
+  if (const char* keep = std::getenv("SHIPLEDGER_IT_KEEP"); keep != nullptr && *keep == '1') {
+    std::printf("kept %s\n", dir_.string().c_str());
+    return;
+  }
   std::error_code ec;
   fs::remove_all(dir_, ec);
 }

@@ -49,7 +49,7 @@ class NetworkDir {
 
 // A free TCP port on 127.0.0.1 (bind to 0, read, close).
 int FreePort();
-// The first of `count` consecutive free ports on 127.0.0.1, or 0.
+// The first of `count` consecutive free ports on 127.0.0.1 below the ephemeral range, or 0.
 int FreePortRange(int count);
 
 // Builds, signs and submits events as the network's parties.
