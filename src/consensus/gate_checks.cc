@@ -48,9 +48,11 @@ Checker::Checker(std::shared_ptr<const model::Genesis> genesis,
 }
 
 uint32_t Checker::MaxInFlight() const {
-  // A replica prepares at most `window` heights above its stable checkpoint; four windows
-  // leave room for checkpoints that lag, and still bound what one message may make us verify.
-  return 4 * std::max<uint32_t>(genesis_->consensus.window, 1);
+  // A replica holds pre-prepares for at most 2 * checkpoint_interval + window heights above its
+  // stable checkpoint (the core's log bound); a window more leaves room for checkpoints that
+  // lag, and still bounds what one message may make us verify.
+  return 2 * genesis_->consensus.checkpoint_interval +
+         2 * std::max<uint32_t>(genesis_->consensus.window, 1);
 }
 
 Status Checker::VerifyReplica(uint32_t replica, ByteView message, ByteView signature,
@@ -101,7 +103,7 @@ Status Checker::CheckVote(uint32_t from, const v1::Vote& vote, model::VoteType t
 }
 
 Status Checker::CheckPrePrepare(uint32_t from, const v1::PrePrepare& pp,
-                                std::vector<model::EventPtr>* events) const {
+                                std::vector<model::EventPtr>* events, bool allow_stripped) const {
   if (pp.replica() != from) {
     return Invalid("pre-prepare from replica " + S(from) + " claims replica " + S(pp.replica()));
   }
@@ -118,6 +120,10 @@ Status Checker::CheckPrePrepare(uint32_t from, const v1::PrePrepare& pp,
       model::VoteMessage(genesis_->chain_id, model::VoteType::kPrePrepare, pp.view(),
                          pp.proposal().height(), model::ProposalDigest(pp.proposal())),
       pp.signature(), what));
+  if (allow_stripped && pp.events_size() == 0) {
+    events->clear();
+    return Status::Ok();
+  }
   Status s = CheckProposalEvents(pp.proposal(), pp.events(), events);
   return s.ok() ? s : s.WithContext(what);
 }
@@ -244,7 +250,7 @@ Status Checker::CheckNewView(uint32_t from, const v1::NewView& nv,
       return Invalid(what + " carries a pre-prepare for view " + S(pp.view()));
     }
     std::vector<model::EventPtr> list;
-    Status s = CheckPrePrepare(from, pp, &list);
+    Status s = CheckPrePrepare(from, pp, &list, /*allow_stripped=*/true);
     if (!s.ok()) return s.WithContext(what);
     events->push_back(std::move(list));
   }

@@ -64,8 +64,10 @@ class Checker {
   // PREPARE (kPrepare) or COMMIT (kCommit) sent by `from`.
   Status CheckVote(uint32_t from, const v1::Vote& vote, model::VoteType type) const;
   // A PRE-PREPARE sent by `from`; its parsed events go to *events.
+  // `allow_stripped`: inside a NEW-VIEW, a re-proposal may come without its events (a height
+  // the new primary has already ordered; backups that lack it fetch the certified block).
   Status CheckPrePrepare(uint32_t from, const v1::PrePrepare& pre_prepare,
-                         std::vector<model::EventPtr>* events) const;
+                         std::vector<model::EventPtr>* events, bool allow_stripped = false) const;
   Status CheckCheckpoint(uint32_t from, const v1::Checkpoint& checkpoint) const;
   // A VIEW-CHANGE signed by its own `replica` field (the caller compares it with the sender).
   Status CheckViewChange(const v1::ViewChange& view_change) const;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "crypto/merkle.h"
 #include "model/block.h"
 
 namespace shipledger::consensus {
@@ -62,9 +63,22 @@ Status CheckNewViewAgainstPlan(const v1::NewView& nv, const NewViewPlan& plan) {
         return Status::InvalidArgument("new-view does not re-propose the prepared proposal at "
                                        "height " + std::to_string(h));
       }
-    } else if (pp.proposal().event_count() != 0 || pp.events_size() != 0) {
-      return Status::InvalidArgument("new-view proposes events at height " + std::to_string(h) +
-                                     ", where no proposal was prepared");
+    } else {
+      // An empty proposal, built exactly as the new primary must: no events, proposed by it,
+      // at the time of the next re-proposal (so block time does not move).
+      const v1::Proposal& p = pp.proposal();
+      if (p.event_count() != 0 || pp.events_size() != 0 ||
+          p.events_root() != crypto::MerkleRoot({})) {
+        return Status::InvalidArgument("new-view proposes events at height " + std::to_string(h) +
+                                       ", where no proposal was prepared");
+      }
+      auto next = plan.reproposals.upper_bound(h);
+      if (p.proposer() != nv.replica() || next == plan.reproposals.end() ||
+          p.timestamp_ms() != next->second->proposal().timestamp_ms()) {
+        return Status::InvalidArgument("new-view's empty proposal at height " +
+                                       std::to_string(h) +
+                                       " is not by the new primary at the next re-proposal's time");
+      }
     }
   }
   return Status::Ok();

@@ -16,11 +16,19 @@ void PbftReplica::Impl::RestoreJournal(const std::vector<v1::JournalEntry>& jour
         entered = std::max(entered, e.view());
         break;
       case v1::JournalEntry::kPrepared: {
-        const uint64_t h = e.prepared().proposal().height();
-        if (h <= ordered) break;
+        // Every height above the stable checkpoint, ordered or not: the next VIEW-CHANGE must
+        // carry them all (a stored block is not yet certified by a stable checkpoint).
+        const v1::PreparedCertificate& cert = e.prepared();
+        const uint64_t h = cert.proposal().height();
+        if (h <= stable.height()) break;
         Slot& slot = slots[h];
-        if (!slot.prepared_cert || slot.prepared_cert->view() < e.prepared().view()) {
-          slot.prepared_cert = e.prepared();
+        if (!slot.prepared_cert || slot.prepared_cert->view() < cert.view()) {
+          slot.prepared_cert = cert;
+        }
+        auto events = ParseEvents(cert.events());
+        if (events.size() == cert.proposal().event_count()) {
+          slot.known[model::ProposalDigest(cert.proposal())] =
+              KnownProposal{cert.proposal(), std::move(events), true};
         }
         break;
       }
@@ -126,6 +134,7 @@ void PbftReplica::Impl::AdoptStable(const v1::CheckpointCertificate& cert, Actio
   my_checkpoints.erase(my_checkpoints.begin(), my_checkpoints.upper_bound(h));
   my_results.erase(my_results.begin(), my_results.lower_bound(std::min(h, committed)));
   my_hashes.erase(my_hashes.begin(), my_hashes.lower_bound(std::min(h, committed)));
+  ordered_digests.erase(ordered_digests.begin(), ordered_digests.upper_bound(gc));
   for (auto it = sent.begin(); it != sent.end();) {
     it = std::get<2>(it->first) <= gc ? sent.erase(it) : std::next(it);
   }
@@ -140,12 +149,14 @@ void PbftReplica::Impl::AdoptStable(const v1::CheckpointCertificate& cert, Actio
 void PbftReplica::Impl::NoteTarget(uint64_t height) { target = std::max(target, height); }
 
 void PbftReplica::Impl::MaybeFetch(Actions* out, int64_t now_ms, bool force) {
-  if (target <= ordered) {
+  // f+1 peers have a stable checkpoint we never saw become stable: a Blocks answer carries it.
+  const bool stable_behind = stable_target > stable.height() && stable_target <= ordered;
+  if (target <= ordered && !stable_behind) {
     fetching = false;
     return;
   }
   if (fetching && now_ms < fetch_deadline_ms && !force) return;
-  const bool far = target > ordered + opt.window;
+  const bool far = target > ordered + opt.window || stable_behind;
   const bool stuck = now_ms - last_progress_ms >= 2 * static_cast<int64_t>(opt.heartbeat_ms);
   if (!far && !stuck && !fetching && !force) return;
   // Ask the next peer (after the last one asked) that reports blocks we lack; any peer if none

@@ -13,6 +13,7 @@
 #include "consensus/pbft_mempool.h"
 #include "consensus/pbft_replica.h"
 #include "model/block.h"
+#include "model/validation.h"
 
 namespace shipledger::consensus {
 
@@ -20,6 +21,7 @@ namespace shipledger::consensus {
 struct KnownProposal {
   v1::Proposal proposal;
   std::vector<model::EventPtr> events;
+  bool has_events = true;  // false: a stripped re-proposal; the block must be fetched
 };
 
 // Everything about one height above the last stable checkpoint.
@@ -132,6 +134,7 @@ struct PbftReplica::Impl {
   Bytes ordered_hash;       // block hash at `ordered`
   int64_t ordered_time_ms;  // block time at `ordered`
   uint64_t committed = 0;   // highest height the runtime reported stored
+  std::map<uint64_t, Bytes> ordered_digests;  // proposal digests ordered above stable
   std::map<uint64_t, bool> ordered_empty;  // heights ordered, not yet checkpointed: empty?
   std::map<uint64_t, Bytes> my_results;    // results at heights >= stable, for checkpoints
   std::map<uint64_t, Bytes> my_hashes;
@@ -146,10 +149,21 @@ struct PbftReplica::Impl {
 
   // ---- state transfer
   uint64_t target = 0;  // highest height known committed by someone honest
+  uint64_t stable_target = 0;  // highest stable checkpoint f+1 peers report
   bool fetching = false;
   uint32_t fetch_peer = 0;
   int64_t fetch_deadline_ms = 0;
   int64_t last_progress_ms = 0;
+
+  // Parses events of journalled and relayed prepared certificates (no signature checks: the
+  // gate checked relayed ones, our journal holds what we checked).
+  std::unique_ptr<model::EventValidator> parser;
+  std::vector<model::EventPtr> ParseEvents(
+      const google::protobuf::RepeatedPtrField<v1::SignedEvent>& events) const;
+  void RelayPendingToPrimary(Actions* out);
+  // Sends `events` in ForwardEvents messages of a bounded size, to `to` or (nullopt) everyone.
+  void SendForwards(const std::vector<model::EventPtr>& events, std::optional<uint32_t> to,
+                    Actions* out);
 
   // ---- peers, mempool, timers
   std::vector<PeerState> peers;  // indexed by replica id

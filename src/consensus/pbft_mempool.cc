@@ -7,12 +7,11 @@ namespace {
 constexpr size_t kCommittedMemory = 200000;  // ids of recently committed events kept
 }  // namespace
 
-PbftMempool::PbftMempool(uint32_t capacity, uint32_t n, uint32_t self_origin)
+PbftMempool::PbftMempool(uint32_t capacity, uint32_t n)
     : n_(std::max<uint32_t>(n, 1)),
       quota_(std::max<uint32_t>(capacity / std::max<uint32_t>(n, 1), 1)),
       queues_(n_),
-      per_origin_(n_, 0),
-      self_origin_(self_origin) {}
+      per_origin_(n_, 0) {}
 
 Status PbftMempool::Add(const model::EventPtr& event, uint32_t origin, int64_t now_ms) {
   if (origin >= n_) return Status::InvalidArgument("unknown origin replica");
@@ -27,7 +26,7 @@ Status PbftMempool::Add(const model::EventPtr& event, uint32_t origin, int64_t n
   queues_[origin].push_back(event->id);
   ++per_origin_[origin];
   ++pending_;
-  if (origin != self_origin_) relay_queue_.emplace_back(now_ms, event->id);
+  relay_queue_.emplace_back(now_ms, event->id);
   return Status::Ok();
 }
 
@@ -61,6 +60,26 @@ std::vector<model::EventPtr> PbftMempool::TakeUnrelayed(int64_t arrived_by_ms) {
     if (it != entries_.end() && !it->second.in_flight) out.push_back(it->second.event);
   }
   return out;
+}
+
+std::vector<model::EventPtr> PbftMempool::AllPending(std::optional<uint32_t> origin) const {
+  std::vector<model::EventPtr> out;
+  for (uint32_t o = 0; o < n_; ++o) {
+    if (origin && o != *origin) continue;
+    for (const Bytes& id : queues_[o]) {
+      auto it = entries_.find(id);
+      if (it != entries_.end() && !it->second.in_flight) out.push_back(it->second.event);
+    }
+  }
+  return out;
+}
+
+void PbftMempool::DropExpired(int64_t now_ms) {
+  std::vector<Bytes> expired;
+  for (const auto& [id, e] : entries_) {
+    if (!e.in_flight && e.event->valid_until_ms < now_ms) expired.push_back(id);
+  }
+  for (const auto& id : expired) Drop(id);
 }
 
 void PbftMempool::MarkInFlight(const std::vector<model::EventPtr>& events) {

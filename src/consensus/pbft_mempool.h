@@ -22,7 +22,7 @@ namespace shipledger::consensus {
 class PbftMempool {
  public:
   // `capacity` is split into n equal per-origin quotas.
-  PbftMempool(uint32_t capacity, uint32_t n, uint32_t self_origin);
+  PbftMempool(uint32_t capacity, uint32_t n);
 
   // OK; ALREADY_EXISTS when the id is pending, in flight or recently committed;
   // RESOURCE_EXHAUSTED when `origin`'s quota is full.
@@ -38,9 +38,15 @@ class PbftMempool {
   // Forgets one event that will not be ordered (e.g. its certificate expired).
   void Drop(const Bytes& id);
 
-  // Pending events of other origins that arrived at or before `arrived_by_ms` and were not
-  // returned here before (to be relayed to the primary before they are timed).
+  // Pending events that arrived at or before `arrived_by_ms` and were not returned here before
+  // (to be relayed to the primary before they are timed: a forward may have been lost, or a
+  // peer may have hidden it from the primary).
   std::vector<model::EventPtr> TakeUnrelayed(int64_t arrived_by_ms);
+
+  // Every pending (not in flight) event, by origin then arrival; of one origin if given.
+  std::vector<model::EventPtr> AllPending(std::optional<uint32_t> origin = std::nullopt) const;
+  // Drops pending events whose certificate window ended before `now_ms`.
+  void DropExpired(int64_t now_ms);
 
   uint32_t pending() const { return pending_; }
   uint32_t size() const { return static_cast<uint32_t>(entries_.size()); }
@@ -65,8 +71,7 @@ class PbftMempool {
   // ResetInFlight rebuilds them.
   mutable std::vector<std::deque<Bytes>> queues_;
   std::vector<uint32_t> per_origin_;       // entries per origin (pending + in flight)
-  std::deque<std::pair<int64_t, Bytes>> relay_queue_;  // (arrival, id) of other origins
-  uint32_t self_origin_ = UINT32_MAX;
+  std::deque<std::pair<int64_t, Bytes>> relay_queue_;  // (arrival, id)
   std::unordered_set<Bytes> committed_;
   std::deque<Bytes> committed_order_;  // eviction order of committed_
 };

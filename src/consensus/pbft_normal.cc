@@ -116,8 +116,8 @@ void PbftReplica::Impl::OnPrePrepare(const v1::PrePrepare& pp,
   if (h <= ordered || h <= stable.height() || h > LogLimit()) return;
   const Bytes digest = model::ProposalDigest(pp.proposal());
   Slot& slot = slots[h];
-  // Remember the proposal whatever we decide: a commit certificate may name it.
-  if (!slot.known.contains(digest)) slot.known[digest] = KnownProposal{pp.proposal(), events};
+  // Only what we accept or hold is kept: a faulty replica is primary of infinitely many views
+  // and could otherwise make us store any number of proposals.
   if (pp.view() > view || (pp.view() == view && view_changing)) {
     // Ahead of its NEW-VIEW (or of our view): hold it until we enter that view. One per
     // height, nearby views only, a lower view preferred: a faulty replica that is primary of
@@ -171,8 +171,21 @@ void PbftReplica::Impl::AcceptPrePrepare(const v1::PrePrepare& pp,
     if (t > now_ms + opt.clock_skew_ms || t < now_ms - opt.clock_skew_ms) return;
   }
   const Bytes digest = model::ProposalDigest(pp.proposal());
+  if (h <= ordered) {
+    // A re-proposal of a height we ordered: vote only for exactly what we ordered (never
+    // prepare a different block at a height we hold; a restarted replica that does not know
+    // the digest stays silent).
+    auto od = ordered_digests.find(h);
+    if (od == ordered_digests.end() || od->second != digest) return;
+  }
   Slot& slot = slots[h];
-  if (!slot.known.contains(digest)) slot.known[digest] = KnownProposal{pp.proposal(), events};
+  const bool stripped = events.size() != pp.proposal().event_count();
+  auto known = slot.known.find(digest);
+  if (known == slot.known.end()) {
+    slot.known[digest] = KnownProposal{pp.proposal(), events, !stripped};
+  } else if (!known->second.has_events && !stripped) {
+    known->second = KnownProposal{pp.proposal(), events, true};
+  }
   slot.has_pp = true;
   slot.pp_view = view;
   slot.pp_digest = digest;
@@ -207,7 +220,15 @@ void PbftReplica::Impl::RetryBuffered(Actions* out, int64_t now_ms) {
 void PbftReplica::Impl::SendVote(SentKind kind, uint64_t height, const Bytes& digest,
                                  Actions* out) {
   const auto key = std::make_tuple(kind, view, height);
-  if (auto it = sent.find(key); it != sent.end()) return;  // one vote per (view, height), ever
+  if (auto it = sent.find(key); it != sent.end()) {
+    // One vote per (view, height), ever. Journalled before a restart: it still counts.
+    if (it->second.digest() == digest) {
+      Slot& slot = slots[height];
+      auto& votes = kind == SentKind::kPrepare ? slot.prepares : slot.commits;
+      votes[{view, digest}][self] = it->second;
+    }
+    return;
+  }
   v1::Vote vote;
   vote.set_view(view);
   vote.set_height(height);
@@ -273,10 +294,12 @@ void PbftReplica::Impl::CheckPrepared(uint64_t height, Actions* out, int64_t now
   *cert.mutable_proposal() = kp.proposal;
   AddFirstQuorum(it->second, quorum,
                  [&](uint32_t, const v1::Vote& vote) { *cert.add_prepares() = vote; });
-  v1::JournalEntry entry;
-  *entry.mutable_prepared() = cert;  // stripped: digests are what safety needs
-  Journal(out, height, std::move(entry));
   for (const auto& e : kp.events) *cert.add_events() = e->signed_event;
+  // With its events: after a restart of every replica, a prepared proposal can still be
+  // re-proposed by whoever becomes primary.
+  v1::JournalEntry entry;
+  *entry.mutable_prepared() = cert;
+  Journal(out, height, std::move(entry));
   slot.prepared_cert = std::move(cert);
   if (MayVote()) SendVote(SentKind::kCommit, height, slot.pp_digest, out);
   CheckCommitted(height, out, now_ms);
@@ -289,7 +312,8 @@ void PbftReplica::Impl::CheckCommitted(uint64_t height, Actions* out, int64_t no
   if (slot.commit_cert) return;
   for (const auto& [key, votes] : slot.commits) {
     if (votes.size() < quorum) continue;
-    if (!slot.known.contains(key.second)) {
+    auto known = slot.known.find(key.second);
+    if (known == slot.known.end() || !known->second.has_events) {
       NoteTarget(height);  // committed elsewhere; state transfer brings the block
       continue;
     }
@@ -325,7 +349,9 @@ void PbftReplica::Impl::OrderBlock(const v1::Proposal& proposal, const v1::Commi
   *cb.block.mutable_proposal() = proposal;
   *cb.block.mutable_certificate() = cert;
   cb.block.set_prev_block_hash(ordered_hash);
-  ordered_hash = model::BlockHash(model::ProposalDigest(proposal), ordered_hash);
+  const Bytes digest = model::ProposalDigest(proposal);
+  ordered_digests[proposal.height()] = digest;
+  ordered_hash = model::BlockHash(digest, ordered_hash);
   cb.block.set_block_hash(ordered_hash);
   mempool.Committed(events);
   ordered = proposal.height();

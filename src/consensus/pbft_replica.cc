@@ -3,6 +3,7 @@
 #include "consensus/pbft_replica.h"
 
 #include <algorithm>
+#include <set>
 
 #include "consensus/pbft_impl.h"
 #include "shipledger/check.h"
@@ -37,10 +38,11 @@ PbftReplica::Impl::Impl(std::shared_ptr<const model::Genesis> g, const PbftOptio
       ordered_hash(restored.tip.block_hash),
       ordered_time_ms(restored.tip.block_time_ms),
       committed(restored.tip.height),
+      ordered_digests(restored.ordered_digests),
       stable(restored.stable),
       last_checkpointed(restored.tip.height),
       peers(genesis->n()),
-      mempool(options.mempool_capacity, genesis->n(), options.replica_id) {
+      mempool(options.mempool_capacity, genesis->n()) {
   SHIPLEDGER_CHECK(self < n && opt.window > 0 && opt.batch_max_events > 0);
   SHIPLEDGER_CHECK(opt.checkpoint_interval > 0 && opt.view_timeout_ms > 0);
   for (uint32_t i = 0; i < n; ++i) peers[i].replica = i;
@@ -51,6 +53,7 @@ PbftReplica::Impl::Impl(std::shared_ptr<const model::Genesis> g, const PbftOptio
   my_hashes[ordered] = ordered_hash;
   my_results[ordered] = restored.tip.results.empty() ? Bytes(32, '\0') : restored.tip.results;
   target = ordered;
+  parser = std::make_unique<model::EventValidator>(genesis);
   RestoreJournal(restored.journal);
 }
 
@@ -108,6 +111,41 @@ void PbftReplica::Impl::ArmTimer(Actions* out, int64_t now_ms) {
   }
 }
 
+std::vector<model::EventPtr> PbftReplica::Impl::ParseEvents(
+    const google::protobuf::RepeatedPtrField<v1::SignedEvent>& events) const {
+  std::vector<model::EventPtr> out;
+  out.reserve(static_cast<size_t>(events.size()));
+  for (const auto& se : events) {
+    auto e = parser->Parse(se);
+    if (!e.ok()) return {};
+    out.push_back(std::move(e).value());
+  }
+  return out;
+}
+
+// After a view change every pending event goes to the new primary again (DESIGN §6: an event
+// is timed only after we sent it to the primary ourselves).
+void PbftReplica::Impl::RelayPendingToPrimary(Actions* out) {
+  if (PrimaryOf(view) == self) return;
+  SendForwards(mempool.AllPending(), PrimaryOf(view), out);
+}
+
+void PbftReplica::Impl::SendForwards(const std::vector<model::EventPtr>& events,
+                                     std::optional<uint32_t> to, Actions* out) {
+  constexpr size_t kPerMessage = 500;  // the gate admits up to max_batch_events (1000)
+  for (size_t i = 0; i < events.size(); i += kPerMessage) {
+    auto msg = std::make_shared<v1::PeerMessage>();
+    for (size_t j = i; j < std::min(events.size(), i + kPerMessage); ++j) {
+      *msg->mutable_forward()->add_events() = events[j]->signed_event;
+    }
+    if (to) {
+      out->emplace_back(Send{*to, std::move(msg)});
+    } else {
+      Emit(out, std::move(msg));
+    }
+  }
+}
+
 void PbftReplica::Impl::Heartbeat(Actions* out, int64_t now_ms) {
   auto msg = std::make_shared<v1::PeerMessage>();
   auto* hb = msg->mutable_heartbeat();
@@ -115,6 +153,7 @@ void PbftReplica::Impl::Heartbeat(Actions* out, int64_t now_ms) {
   hb->set_committed_height(ordered);
   hb->set_stable_height(stable.height());
   Emit(out, std::move(msg));
+  mempool.DropExpired(now_ms);  // certificates are judged at block time (DESIGN §3)
   Retransmit(out, now_ms);
   next_heartbeat_ms = now_ms + opt.heartbeat_ms;
 }
@@ -129,6 +168,9 @@ void PbftReplica::Impl::Retransmit(Actions* out, int64_t now_ms) {
       *msg->mutable_view_change() = it->second;
       Emit(out, std::move(msg));
     }
+    // Our events must not wait for a view change only we want: the others may be fine in the
+    // old view, and a backup there relays them to its primary.
+    SendForwards(mempool.AllPending(self), std::nullopt, out);
     return;
   }
   for (const auto& [h, slot] : slots) {
@@ -160,14 +202,28 @@ void PbftReplica::Impl::Retransmit(Actions* out, int64_t now_ms) {
 
 void PbftReplica::Impl::CheckTimeouts(Actions* out, int64_t now_ms) {
   if (view_changing) {
-    if (now_ms >= vc_deadline_ms) StartViewChange(view + 1, out, now_ms);
+    if (now_ms < vc_deadline_ms) return;
+    // PBFT §4.4: the next view only once 2f+1 replicas are in this view or beyond and its
+    // NEW-VIEW did not come; alone, keep asking (the VIEW-CHANGE goes out with the heartbeat).
+    // Replicas already past this view count: we keep only each replica's latest VIEW-CHANGE.
+    std::set<uint32_t> here_or_beyond;
+    for (auto it = view_changes.lower_bound(view); it != view_changes.end(); ++it) {
+      for (const auto& [replica, unused] : it->second) here_or_beyond.insert(replica);
+    }
+    if (here_or_beyond.size() >= quorum) {
+      StartViewChange(view + 1, out, now_ms);
+    } else {
+      vc_deadline_ms = now_ms + vc_timeout_ms;
+    }
     return;
   }
   bool expired = false;
   // DESIGN §6 censorship: an event not ordered within the timeout. Events forwarded by peers
   // are relayed to the primary by us (half-way through their timeout) before they count:
   // a peer that hid them from the primary cannot make an honest primary look guilty.
-  if (!IsPrimary()) {
+  if (IsPrimary()) {
+    (void)mempool.TakeUnrelayed(now_ms);  // the primary relays to no one
+  } else {
     auto relay = mempool.TakeUnrelayed(now_ms - opt.view_timeout_ms / 2);
     if (!relay.empty()) {
       auto msg = std::make_shared<v1::PeerMessage>();
@@ -202,6 +258,14 @@ void PbftReplica::Impl::OnHeartbeat(uint32_t from, const v1::Heartbeat& hb, Acti
   }
   std::sort(heights.rbegin(), heights.rend());
   if (heights.size() >= f + 1) NoteTarget(heights[f]);
+  std::vector<uint64_t> stables;
+  for (uint32_t i = 0; i < n; ++i) {
+    if (i == self) continue;
+    stables.push_back(i == from ? hb.stable_height() : peers[i].stable_height);
+  }
+  peers[from].stable_height = hb.stable_height();
+  std::sort(stables.rbegin(), stables.rend());
+  if (stables.size() >= f + 1) stable_target = std::max(stable_target, stables[f]);
   // A peer left behind in an older view gets the NEW-VIEW again.
   if (!view_changing && PrimaryOf(view) == self && hb.view() < view && last_new_view) {
     out->emplace_back(Send{from, last_new_view});

@@ -63,6 +63,10 @@ struct Restored {
   ChainTip tip;
   std::vector<v1::JournalEntry> journal;
   v1::CheckpointCertificate stable;
+  // Proposal digests of the stored blocks above `stable` (height -> digest). Without them a
+  // restarted replica does not vote on re-proposals of those heights (it cannot tell whether
+  // they are what it stored).
+  std::map<uint64_t, Bytes> ordered_digests;
 };
 
 class PbftReplica final : public Replica {

@@ -30,7 +30,12 @@ void PbftReplica::Impl::StartViewChange(uint64_t new_view, Actions* out, int64_t
     vc.set_new_view(view);
     *vc.mutable_stable() = stable;
     for (const auto& [h, slot] : slots) {
-      if (h > stable.height() && slot.prepared_cert) *vc.add_prepared() = *slot.prepared_cert;
+      if (h <= stable.height() || !slot.prepared_cert) continue;
+      auto* cert = vc.add_prepared();
+      *cert = *slot.prepared_cert;
+      // Heights we ordered are committed: whoever lacks them fetches the certified block, so
+      // their events need not travel (and a VIEW-CHANGE stays far below the frame limit).
+      if (h <= ordered) cert->clear_events();
     }
     vc.set_replica(self);
     vc.set_signature(SignOrDie(model::ViewChangeMessage(genesis->chain_id, vc)));
@@ -38,7 +43,8 @@ void PbftReplica::Impl::StartViewChange(uint64_t new_view, Actions* out, int64_t
     auto* journalled = entry.mutable_sent()->mutable_view_change();
     *journalled = vc;
     for (auto& p : *journalled->mutable_prepared()) p.clear_events();
-    Journal(out, stable.height() + 1, std::move(entry));
+    // Height 0: never pruned, since a stable checkpoint may come while we wait for NEW-VIEW.
+    Journal(out, 0, std::move(entry));
     my_view_changes[view] = vc;
   }
   view_changes[view][self] = vc;
@@ -58,12 +64,33 @@ void PbftReplica::Impl::OnViewChange(const v1::ViewChange& vc, Actions* out, int
     if (PrimaryOf(view) == self && last_new_view) out->emplace_back(Send{r, last_new_view});
     return;
   }
+  // Events of prepared proposals we lack (the gate checked them): a new primary needs them.
+  for (const auto& cert : vc.prepared()) {
+    const uint64_t h = cert.proposal().height();
+    if (cert.events_size() == 0 || h <= stable.height() || h > LogLimit()) continue;
+    const Bytes digest = model::ProposalDigest(cert.proposal());
+    auto& known = slots[h].known;
+    auto it = known.find(digest);
+    if (it != known.end() && it->second.has_events) continue;
+    auto events = ParseEvents(cert.events());
+    if (events.size() == cert.proposal().event_count()) {
+      known[digest] = KnownProposal{cert.proposal(), std::move(events), true};
+    }
+  }
   // Keep only each replica's highest VIEW-CHANGE: bounded memory whatever a peer sends.
+  bool newer_held = false;
   for (auto& [v, by_replica] : view_changes) {
     auto it = by_replica.find(r);
     if (it == by_replica.end()) continue;
-    if (v >= w) return;  // we hold a newer one
+    if (v >= w) {
+      newer_held = true;
+      break;
+    }
     by_replica.erase(it);
+  }
+  if (newer_held) {
+    MaybeSendNewView(out, now_ms);  // a retransmission: perhaps we can build it now
+    return;
   }
   view_changes[w][r] = vc;
   // PBFT §4.5.2: f+1 replicas in views above ours -> move to the smallest of them.
@@ -104,14 +131,18 @@ void PbftReplica::Impl::MaybeSendNewView(Actions* out, int64_t now_ms) {
     std::vector<model::EventPtr> evs;
     if (auto it = plan->reproposals.find(h); it != plan->reproposals.end()) {
       *pp->mutable_proposal() = it->second->proposal();
-      // The events: from our own log (a certificate relayed to us may have been stripped).
-      const Bytes digest = model::ProposalDigest(pp->proposal());
-      auto sit = slots.find(h);
-      if (sit == slots.end() || !sit->second.known.contains(digest)) {
-        return;  // we cannot re-propose what we do not hold; wait for more or time out
+      // Heights we ordered go without events (backups lacking them fetch the certified
+      // block); others need the events, from our log or from a VIEW-CHANGE that carried them.
+      if (h > ordered) {
+        const Bytes digest = model::ProposalDigest(pp->proposal());
+        auto sit = slots.find(h);
+        if (sit == slots.end()) return;
+        auto kit = sit->second.known.find(digest);
+        if (kit == sit->second.known.end() || !kit->second.has_events) {
+          return;  // we cannot re-propose what we do not hold; wait for more or time out
+        }
+        evs = kit->second.events;
       }
-      evs = sit->second.known.at(digest).events;
-      if (evs.size() != pp->proposal().event_count()) return;
     } else {
       // An empty proposal; its time is that of the next re-proposal, so block time does not
       // go backwards across the re-proposed heights.
@@ -204,6 +235,7 @@ void PbftReplica::Impl::EnterView(uint64_t new_view, const v1::CheckpointCertifi
     AcceptPrePrepare(*pps[i], *events[i], /*fresh=*/false, out, now_ms);
   }
   last_activity_ms = now_ms;
+  RelayPendingToPrimary(out);
   RetryBuffered(out, now_ms);  // fresh pre-prepares of this view that came before the NEW-VIEW
 }
 

@@ -96,6 +96,7 @@ struct PeerState {
   uint32_t replica = 0;
   uint64_t view = 0;              // last reported (heartbeat)
   uint64_t committed_height = 0;  // last reported (heartbeat)
+  uint64_t stable_height = 0;     // last reported (heartbeat)
   int64_t last_heard_ms = 0;      // 0 if never
 };
 

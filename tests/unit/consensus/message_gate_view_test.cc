@@ -147,11 +147,14 @@ TEST_F(MessageGateViewTest, PreparedCertificateWithWrongEventsIsRejected) {
 }
 
 TEST_F(MessageGateViewTest, ViewChangeWithTooManyPreparedCertificatesIsRejected) {
-  EditGenesis([](model::Genesis& g) { g.consensus.window = 2; });  // at most 4 * 2
+  EditGenesis([](model::Genesis& g) {
+    g.consensus.window = 2;
+    g.consensus.checkpoint_interval = 1;
+  });  // at most 2 * 1 + 2 * 2
   std::vector<v1::PreparedCertificate> prepared;
-  for (uint64_t h = 1; h <= 9; ++h) prepared.push_back(Prepared(1, Proposal(h, {}), {}));
+  for (uint64_t h = 1; h <= 7; ++h) prepared.push_back(Prepared(1, Proposal(h, {}), {}));
   EXPECT_TRUE(Rejected(Admit(2, Wrap(ViewChange(2, 2, Stable(0), prepared))),
-                       Code::kInvalidArgument, "carries 9 prepared certificates; at most 8"));
+                       Code::kInvalidArgument, "carries 7 prepared certificates; at most 6"));
   prepared.pop_back();
   EXPECT_TRUE(Admitted(Admit(2, Wrap(ViewChange(2, 2, Stable(0), prepared)))));
 }
@@ -164,6 +167,17 @@ TEST_F(MessageGateViewTest, NewViewIsAdmittedWithTheEventsOfEachPrePrepare) {
   ASSERT_EQ(r->events.size(), 2u);
   EXPECT_EQ(r->events[0].size(), 2u);
   EXPECT_TRUE(r->events[1].empty());
+}
+
+// A re-proposal of a height the new primary already ordered may come without its events.
+TEST_F(MessageGateViewTest, NewViewMayStripTheEventsOfAReproposal) {
+  v1::NewView nv = GoodNewView();
+  nv.mutable_pre_prepares(0)->clear_events();
+  auto r = Admit(1, Wrap(nv));
+  ASSERT_TRUE(Admitted(r));
+  EXPECT_TRUE(r->events[0].empty());
+  // Outside a NEW-VIEW the events are required.
+  EXPECT_FALSE(Admitted(Admit(1, Wrap(nv.pre_prepares(0)))));
 }
 
 TEST_F(MessageGateViewTest, NewViewFromNonPrimaryIsRejected) {
@@ -216,7 +230,10 @@ TEST_F(MessageGateViewTest, NewViewWithABadPrePrepareIsRejected) {
 }
 
 TEST_F(MessageGateViewTest, NewViewWithTooManyPrePreparesIsRejected) {
-  EditGenesis([](model::Genesis& g) { g.consensus.window = 1; });  // at most 4
+  EditGenesis([](model::Genesis& g) {
+    g.consensus.window = 1;
+    g.consensus.checkpoint_interval = 1;
+  });  // at most 2 * 1 + 2 * 1
   v1::NewView nv = GoodNewView();
   for (uint64_t h = 3; h <= 5; ++h) *nv.add_pre_prepares() = PrePrepare(1, h, {});
   EXPECT_TRUE(

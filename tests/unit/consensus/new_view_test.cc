@@ -53,6 +53,7 @@ TEST(PlanNewView, RefusesTwoProposalsPreparedInOneView) {
 v1::NewView Built(const NewViewPlan& plan) {
   v1::NewView nv;
   nv.set_view(3);
+  nv.set_replica(3);
   for (uint64_t h = plan.stable.height() + 1; h <= plan.max_height; ++h) {
     auto* pp = nv.add_pre_prepares();
     pp->set_view(3);
@@ -61,6 +62,9 @@ v1::NewView Built(const NewViewPlan& plan) {
     } else {
       *pp->mutable_proposal() = Prop(h, crypto::MerkleRoot({}));
       pp->mutable_proposal()->set_event_count(0);
+      pp->mutable_proposal()->set_proposer(nv.replica());
+      pp->mutable_proposal()->set_timestamp_ms(
+          plan.reproposals.upper_bound(h)->second->proposal().timestamp_ms());
     }
   }
   return nv;
@@ -88,6 +92,15 @@ TEST(CheckNewViewAgainstPlan, RejectsEventsInAFiller) {
   auto plan = PlanNewView({&a});
   auto nv = Built(*plan);
   nv.mutable_pre_prepares(0)->mutable_proposal()->set_event_count(1);
+  EXPECT_FALSE(CheckNewViewAgainstPlan(nv, *plan).ok());
+}
+
+TEST(CheckNewViewAgainstPlan, RejectsAFillerAtAnotherTime) {
+  auto a = Vc(0, {{1, Prop(2, "A", 5000)}});
+  auto plan = PlanNewView({&a});
+  auto nv = Built(*plan);
+  EXPECT_TRUE(CheckNewViewAgainstPlan(nv, *plan).ok());
+  nv.mutable_pre_prepares(0)->mutable_proposal()->set_timestamp_ms(9999999);
   EXPECT_FALSE(CheckNewViewAgainstPlan(nv, *plan).ok());
 }
 

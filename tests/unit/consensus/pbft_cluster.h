@@ -65,6 +65,7 @@ class Cluster {
     std::vector<v1::Block> chain;  // with events
     std::vector<Bytes> results;
     std::vector<v1::JournalEntry> journal;
+    std::vector<uint64_t> journal_heights;
     v1::CheckpointCertificate stable;
     bool down = false;
     std::vector<int64_t> timers;
@@ -77,6 +78,7 @@ class Cluster {
       node.chain.clear();
       node.results.clear();
       node.journal.clear();
+      node.journal_heights.clear();
       node.stable = v1::CheckpointCertificate();
     }
     Restored r;
@@ -86,6 +88,11 @@ class Cluster {
     r.tip.results = node.results.empty() ? Bytes(32, '\0') : node.results.back();
     r.journal = node.journal;
     r.stable = node.stable;
+    for (const auto& b : node.chain) {
+      if (b.proposal().height() > node.stable.height()) {
+        r.ordered_digests[b.proposal().height()] = model::ProposalDigest(b.proposal());
+      }
+    }
     PbftOptions o = opts_;
     o.replica_id = i;
     node.core = std::make_unique<PbftReplica>(net_->genesis(), o, node.signer.get(), r);
@@ -232,8 +239,34 @@ class Cluster {
         }
       } else if (auto* p = std::get_if<Persist>(&a)) {
         node.journal.push_back(p->entry);
+        node.journal_heights.push_back(p->height);
       } else if (auto* t = std::get_if<SetTimer>(&a)) {
         node.timers.push_back(t->at_ms);
+      } else if (auto* pj = std::get_if<PruneJournal>(&a)) {
+        // As storage does: heights 1..through go; among height-0 entries only the latest view
+        // entry is kept, with every other kind of height-0 entry.
+        std::vector<v1::JournalEntry> kept;
+        const v1::JournalEntry* last_view = nullptr;
+        for (const auto& e : node.journal) {
+          if (e.has_view()) last_view = &e;
+        }
+        for (size_t k = 0; k < node.journal.size(); ++k) {
+          const auto& e = node.journal[k];
+          const uint64_t h = node.journal_heights[k];
+          if (h >= 1 && h <= pj->through_height) continue;
+          if (e.has_view() && &e != last_view) continue;
+          kept.push_back(e);
+        }
+        std::vector<uint64_t> heights;
+        for (size_t k = 0; k < node.journal.size(); ++k) {
+          const auto& e = node.journal[k];
+          const uint64_t h = node.journal_heights[k];
+          if (h >= 1 && h <= pj->through_height) continue;
+          if (e.has_view() && &e != last_view) continue;
+          heights.push_back(h);
+        }
+        node.journal = std::move(kept);
+        node.journal_heights = std::move(heights);
       } else if (auto* sc = std::get_if<StoreCheckpoint>(&a)) {
         node.stable = sc->certificate;
       } else if (auto* cb = std::get_if<CommitBlock>(&a)) {

@@ -2,17 +2,20 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 namespace shipledger::consensus {
 namespace {
 
-model::EventPtr Ev(const std::string& id) {
+model::EventPtr Ev(const std::string& id, int64_t valid_until_ms = INT64_MAX) {
   auto e = std::make_shared<model::AdmittedEvent>();
   e->id = id;
+  e->valid_until_ms = valid_until_ms;
   return e;
 }
 
 TEST(PbftMempool, RefusesDuplicatesPendingInFlightAndCommitted) {
-  PbftMempool m(100, 4, 0);
+  PbftMempool m(100, 4);
   EXPECT_TRUE(m.Add(Ev("a"), 1, 0).ok());
   EXPECT_EQ(m.Add(Ev("a"), 2, 0).code(), Code::kAlreadyExists);
   auto taken = m.Take(10);
@@ -24,7 +27,7 @@ TEST(PbftMempool, RefusesDuplicatesPendingInFlightAndCommitted) {
 }
 
 TEST(PbftMempool, EachOriginHasItsOwnQuota) {
-  PbftMempool m(8, 4, 0);  // 2 per origin
+  PbftMempool m(8, 4);  // 2 per origin
   EXPECT_TRUE(m.Add(Ev("a1"), 1, 0).ok());
   EXPECT_TRUE(m.Add(Ev("a2"), 1, 0).ok());
   EXPECT_EQ(m.Add(Ev("a3"), 1, 0).code(), Code::kResourceExhausted);
@@ -32,7 +35,7 @@ TEST(PbftMempool, EachOriginHasItsOwnQuota) {
 }
 
 TEST(PbftMempool, TakesRoundRobinAcrossOrigins) {
-  PbftMempool m(100, 4, 0);
+  PbftMempool m(100, 4);
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(m.Add(Ev("x" + std::to_string(i)), 1, i).ok());
   ASSERT_TRUE(m.Add(Ev("y0"), 2, 5).ok());
   ASSERT_TRUE(m.Add(Ev("z0"), 3, 6).ok());
@@ -44,7 +47,7 @@ TEST(PbftMempool, TakesRoundRobinAcrossOrigins) {
 }
 
 TEST(PbftMempool, ResetInFlightMakesEventsPendingAgainWithFreshTimers) {
-  PbftMempool m(100, 4, 0);
+  PbftMempool m(100, 4);
   ASSERT_TRUE(m.Add(Ev("a"), 0, 10).ok());
   ASSERT_EQ(m.Take(1).size(), 1u);
   EXPECT_EQ(m.pending(), 0u);
@@ -55,7 +58,7 @@ TEST(PbftMempool, ResetInFlightMakesEventsPendingAgainWithFreshTimers) {
 }
 
 TEST(PbftMempool, MarkInFlightHidesEventsOfAcceptedProposals) {
-  PbftMempool m(100, 4, 0);
+  PbftMempool m(100, 4);
   auto a = Ev("a");
   ASSERT_TRUE(m.Add(a, 2, 0).ok());
   m.MarkInFlight({a});
@@ -63,20 +66,34 @@ TEST(PbftMempool, MarkInFlightHidesEventsOfAcceptedProposals) {
   EXPECT_TRUE(m.Take(5).empty());
 }
 
-TEST(PbftMempool, RelaysOnlyOtherOriginsOnceAfterTheirTime) {
-  PbftMempool m(100, 4, 0);
+TEST(PbftMempool, RelaysEachPendingEventOnceAfterItsTime) {
+  PbftMempool m(100, 4);
   ASSERT_TRUE(m.Add(Ev("own"), 0, 0).ok());
   ASSERT_TRUE(m.Add(Ev("fwd"), 1, 0).ok());
   ASSERT_TRUE(m.Add(Ev("late"), 2, 100).ok());
+  ASSERT_TRUE(m.Add(Ev("taken"), 3, 0).ok());
+  m.MarkInFlight(m.AllPending(3));
   auto r = m.TakeUnrelayed(50);
-  ASSERT_EQ(r.size(), 1u);
-  EXPECT_EQ(r[0]->id, "fwd");
+  std::set<std::string> ids;
+  for (const auto& e : r) ids.insert(e->id);
+  EXPECT_EQ(ids, (std::set<std::string>{"own", "fwd"}));  // in flight: not relayed
   EXPECT_TRUE(m.TakeUnrelayed(50).empty());
   EXPECT_EQ(m.TakeUnrelayed(100).size(), 1u);
 }
 
+TEST(PbftMempool, DropsExpiredPendingEvents) {
+  PbftMempool m(100, 4);
+  auto e = Ev("old", 10);
+  auto keep = Ev("new", 1000);
+  ASSERT_TRUE(m.Add(e, 1, 0).ok());
+  ASSERT_TRUE(m.Add(keep, 1, 0).ok());
+  m.DropExpired(500);
+  EXPECT_EQ(m.size(), 1u);
+  EXPECT_EQ(m.AllPending()[0]->id, "new");
+}
+
 TEST(PbftMempool, DropFreesQuota) {
-  PbftMempool m(4, 4, 0);  // 1 per origin
+  PbftMempool m(4, 4);  // 1 per origin
   ASSERT_TRUE(m.Add(Ev("a"), 1, 0).ok());
   m.Drop("a");
   EXPECT_TRUE(m.Add(Ev("b"), 1, 0).ok());

@@ -113,13 +113,14 @@ TEST(PbftReplica, NewDiskNodeCatchesUp) {
 TEST(PbftReplica, RestartedBackupDoesNotVoteTwiceDifferently) {
   Cluster c;
   c.Submit(1, Events(c, 4, "R-"));
-  c.RunFor(2000);
-  // Every vote it ever sent is in its journal, before it was sent.
+  c.RunFor(100);  // one block, before a checkpoint prunes the journal
+  // Every vote it sent is in its journal, before it was sent.
   size_t prepares = 0;
   for (const auto& e : c.node(2).journal) {
     if (e.has_sent() && e.sent().has_prepare()) ++prepares;
   }
   EXPECT_GE(prepares, 1u);
+  c.RunFor(1900);
   c.Crash(2);
   c.Restart(2, /*keep_disk=*/true);
   c.Submit(1, Events(c, 4, "R2-"));
@@ -228,6 +229,43 @@ TEST(PbftReplica, CensoringPrimaryIsReplaced) {
   EXPECT_GE(c.node(2).core->status().view, 1u);
   ExpectAgreement(c, {0, 1, 2, 3});
   EXPECT_EQ(CommittedIds(c.node(2)), c.submitted());
+}
+
+}  // namespace
+}  // namespace shipledger::consensus
+
+namespace shipledger::consensus {
+namespace {
+
+// A replica cut off with its own events asks for a view change alone: it must not climb views
+// on its own, and once the network heals its events commit through the others.
+TEST(PbftReplica, LoneViewChangerDoesNotClimbAndItsEventsStillCommit) {
+  Cluster c;
+  c.Isolate(1);
+  c.Submit(1, Events(c, 3, "LO-"));
+  c.RunFor(8000);
+  EXPECT_EQ(c.node(1).core->status().view, 1u);
+  EXPECT_TRUE(c.node(1).core->status().view_changing);
+  c.HealAll();
+  c.RunFor(5000);
+  ExpectAgreement(c, {0, 1, 2, 3});
+  EXPECT_EQ(CommittedIds(c.node(0)), c.submitted());
+}
+
+// A VIEW-CHANGE is never pruned from the journal: restarted while waiting for the NEW-VIEW,
+// the replica is still in that view change after checkpoints pruned the journal.
+TEST(PbftReplica, RestartWhileViewChangingKeepsTheViewChange) {
+  Cluster c;
+  c.Submit(2, Events(c, 8, "VJ-"));
+  c.RunFor(2000);
+  c.Isolate(1);
+  c.Submit(1, Events(c, 1, "VJ2-"));
+  c.RunFor(2000);
+  ASSERT_TRUE(c.node(1).core->status().view_changing);
+  c.Crash(1);
+  c.Restart(1, /*keep_disk=*/true);
+  EXPECT_TRUE(c.node(1).core->status().view_changing);
+  EXPECT_EQ(c.node(1).core->status().view, 1u);
 }
 
 }  // namespace
