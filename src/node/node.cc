@@ -127,11 +127,13 @@ Status Node::Start() {
     io_.run();
   });
   if (peer_io_) {
+    // Start() is queued before any peer message can be: the core sees Start first. What it
+    // sends meanwhile waits in the transport's queues until the links are up.
+    boost::asio::post(io_, [this] { Apply(pbft_->Start(clock_.NowMs())); });
     if (Status s = peer_io_->Start(config_.peer_listen); !s.ok()) {
       Stop();
       return s;
     }
-    boost::asio::post(io_, [this] { Apply(pbft_->Start(clock_.NowMs())); });
     spdlog::info("replica {} accepting peers on {}", config_.replica_id, config_.peer_listen);
   }
   rpc::ServerOptions server_options;
@@ -184,7 +186,8 @@ void Node::Stop() {
   // 4. Release waiters and Watch streams, then stop gRPC.
   if (notifier_) notifier_->Shutdown();
   if (server_) server_->Shutdown(1000);
-  spdlog::info("stopped at height {}", store_ ? store_->head().height : 0);
+  // A node that never started (Create failed half-way, or Start was not called) says nothing.
+  if (started_ms_ != 0) spdlog::info("stopped at height {}", store_ ? store_->head().height : 0);
 }
 
 std::vector<Status> Node::Order(const std::vector<model::EventPtr>& events) {
