@@ -152,6 +152,10 @@ PeerIo::PeerReport PeerIo::Report(uint32_t replica) const {
   return r;
 }
 
+void PeerIo::SetPeerEndpoint(uint32_t replica, std::string host_port) {
+  transport_->SetPeerEndpoint(replica, std::move(host_port));
+}
+
 uint64_t PeerIo::handshake_failures() const { return transport_->handshake_failures(); }
 uint16_t PeerIo::port() const { return transport_->port(); }
 

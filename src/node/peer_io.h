@@ -80,6 +80,9 @@ class PeerIo {
     uint64_t reconnects = 0;
   };
   PeerReport Report(uint32_t replica) const;
+  // Dial `replica` at `host_port` instead of its genesis peer endpoint (tests on ephemeral
+  // ports).
+  void SetPeerEndpoint(uint32_t replica, std::string host_port);
   // Inbound TLS handshakes refused (unknown certificates and the like).
   uint64_t handshake_failures() const;
   uint16_t port() const;
