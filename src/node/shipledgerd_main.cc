@@ -7,6 +7,7 @@
 
 #include "config/node_config.h"
 #include "node/node.h"
+#include "node/protobuf_log.h"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -40,6 +41,7 @@ int main(int argc, char** argv) {
   spdlog::set_level(spdlog::level::from_str(config->log_level));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ [replica " + std::to_string(config->replica_id) +
                       "] %v");
+  shipledger::node::RouteProtobufLogs();
 
   auto node = shipledger::node::Node::Create(*config);
   if (!node.ok()) {

@@ -1,0 +1,145 @@
+#include "sim/checkers.h"
+
+#include "model/block.h"
+
+namespace shipledger::sim {
+
+std::string Short(const Bytes& b) { return ToHex(ByteView(b).substr(0, 8)); }
+
+Checkers::Checkers(std::shared_ptr<const model::Genesis> genesis, std::set<uint32_t> correct)
+    : genesis_(std::move(genesis)), validator_(genesis_), correct_(std::move(correct)) {}
+
+void Checkers::Generated(uint32_t origin, const Bytes& id, int64_t at_ms) {
+  origin_.emplace(id, origin);
+  generated_at_.emplace(id, at_ms);
+}
+
+void Checkers::Fail(std::string checker, std::string detail, int64_t at_ms) {
+  failures_.push_back(Failure{std::move(checker), std::move(detail), at_ms});
+}
+
+void Checkers::DiskWiped(uint32_t slot) { stored_ids_[slot].clear(); }
+
+void Checkers::CheckBlock(uint32_t slot, const v1::Block& block, int64_t at_ms) {
+  const v1::Proposal& p = block.proposal();
+  const std::string where = "slot " + std::to_string(slot) + " height " + std::to_string(p.height());
+  // Structure: the hash, root and count the proposal commits to.
+  const Bytes digest = model::ProposalDigest(p);
+  if (block.block_hash() != model::BlockHash(digest, block.prev_block_hash())) {
+    Fail("validity", where + ": block hash is not SHA-256(block domain, digest, prev)", at_ms);
+  }
+  if (p.chain_id() != genesis_->chain_id) Fail("validity", where + ": wrong chain id", at_ms);
+  if (p.event_count() != static_cast<uint32_t>(block.events_size()) ||
+      model::EventsRoot(block.events()) != p.events_root()) {
+    Fail("validity", where + ": events do not match the proposal's root/count", at_ms);
+  }
+  // Certificate, once per distinct (block, certificate).
+  const Bytes cert_key = block.block_hash() + block.certificate().SerializeAsString();
+  if (!blocks_ok_.contains(cert_key)) {
+    Status s = model::VerifyCommitCertificate(*genesis_, p, block.certificate());
+    if (!s.ok()) {
+      Fail("certificate", where + ": " + s.ToString(), at_ms);
+    } else {
+      blocks_ok_.insert(cert_key);
+    }
+  }
+  // Events: stateless checks at block time, and submitted by a client.
+  for (int i = 0; i < block.events_size(); ++i) {
+    const v1::SignedEvent& se = block.events(i);
+    const Bytes leaf = model::EventLeafHash(se);
+    auto it = event_ok_.find(leaf);
+    if (it == event_ok_.end()) {
+      model::ValidateOptions o;
+      o.cert_time_ms = p.timestamp_ms();
+      auto e = validator_.Validate(se, o);
+      bool ok = e.ok();
+      if (!ok) {
+        Fail("validity", where + " event " + std::to_string(i) + ": " + e.status().ToString(),
+             at_ms);
+      } else if (!origin_.contains((*e)->id)) {
+        ok = false;
+        Fail("validity", where + " event " + std::to_string(i) + " id " + Short((*e)->id) +
+                             " was never submitted by a client",
+             at_ms);
+      }
+      it = event_ok_.emplace(leaf, ok).first;
+    }
+  }
+}
+
+void Checkers::Stored(uint32_t slot, const v1::Block& block, int64_t at_ms) {
+  if (!correct_.contains(slot)) return;
+  const uint64_t h = block.proposal().height();
+  const std::string where = "slot " + std::to_string(slot) + " height " + std::to_string(h);
+  auto& chain = chains_[slot];
+  // No fork: links to this node's own block below (the genesis below height 1).
+  if (h == 0) {
+    Fail("no-fork", where + ": a block at height 0", at_ms);
+    return;
+  }
+  const Bytes* below = nullptr;
+  if (h == 1) {
+    below = &genesis_->hash;
+  } else if (auto it = chain.find(h - 1); it != chain.end()) {
+    below = &it->second;
+  }
+  if (below == nullptr) {
+    Fail("no-fork", where + ": stored without height " + std::to_string(h - 1), at_ms);
+  } else if (block.prev_block_hash() != *below) {
+    Fail("no-fork", where + ": prev hash " + Short(block.prev_block_hash()) +
+                        " is not the hash below " + Short(*below),
+         at_ms);
+  }
+  // Agreement, with every correct node and with this node's own past.
+  auto [ag, fresh] = agreed_.emplace(h, Agreed{block.block_hash(), slot});
+  if (auto it = chain.find(h); it != chain.end() && it->second != block.block_hash()) {
+    Fail("agreement", where + ": stored " + Short(block.block_hash()) + " after " +
+                          Short(it->second) + " at the same height",
+         at_ms);
+  } else if (!fresh && ag->second.block_hash != block.block_hash()) {
+    Fail("agreement", where + ": hash " + Short(block.block_hash()) + " but slot " +
+                          std::to_string(ag->second.slot) + " stored " +
+                          Short(ag->second.block_hash),
+         at_ms);
+  }
+  chain[h] = block.block_hash();
+  CheckBlock(slot, block, at_ms);
+  auto& ids = stored_ids_[slot];
+  for (const auto& se : block.events()) {
+    if (++ids[model::EventId(se.event())] > 1) ++duplicates_;
+  }
+}
+
+bool Checkers::LivenessSatisfied() const {
+  for (uint32_t slot : correct_) {
+    auto it = stored_ids_.find(slot);
+    for (const auto& [id, origin] : origin_) {
+      if (!correct_.contains(origin)) continue;
+      if (it == stored_ids_.end() || !it->second.contains(id)) return false;
+    }
+  }
+  return true;
+}
+
+void Checkers::FailLiveness(int64_t at_ms) {
+  std::string detail;
+  for (uint32_t slot : correct_) {
+    auto it = stored_ids_.find(slot);
+    std::vector<std::string> missing;
+    for (const auto& [id, origin] : origin_) {
+      if (!correct_.contains(origin)) continue;
+      if (it == stored_ids_.end() || !it->second.contains(id)) {
+        missing.push_back(Short(id) + "(from slot " + std::to_string(origin) + " at " +
+                          std::to_string(generated_at_.at(id)) + " ms)");
+      }
+    }
+    if (missing.empty()) continue;
+    detail += "slot " + std::to_string(slot) + " lacks " + std::to_string(missing.size()) +
+              " events:";
+    for (size_t i = 0; i < missing.size() && i < 4; ++i) detail += " " + missing[i];
+    detail += missing.size() > 4 ? " ...; " : "; ";
+  }
+  Fail("liveness", detail, at_ms);
+}
+
+}  // namespace shipledger::sim

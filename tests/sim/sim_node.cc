@@ -1,0 +1,263 @@
+#include "sim/sim_node.h"
+
+#include <algorithm>
+
+#include "crypto/sha256.h"
+#include "sim/describe.h"
+
+namespace shipledger::sim {
+
+namespace {
+
+// Signs with the node key pinned in the genesis.
+class KeySigner final : public consensus::Signer {
+ public:
+  explicit KeySigner(crypto::PrivateKey key) : key_(std::move(key)) {}
+  Result<Bytes> Sign(ByteView m) const override { return key_.Sign(m); }
+
+ private:
+  crypto::PrivateKey key_;
+};
+
+constexpr uint32_t kMaxBlocksPerAnswer = 64;
+
+}  // namespace
+
+std::unique_ptr<consensus::Signer> MakeKeySigner(const crypto::PrivateKey& key) {
+  return std::make_unique<KeySigner>(key);
+}
+
+v1::CheckpointCertificate GenesisCheckpoint(const model::Genesis& genesis) {
+  v1::CheckpointCertificate c;
+  c.set_height(0);
+  c.set_block_hash(genesis.hash);
+  c.set_results(Bytes(32, '\0'));
+  return c;
+}
+
+SimNode::SimNode(NodeHost* host, NodeConfig config, std::shared_ptr<const model::Genesis> genesis,
+                 const config::Identity& identity, std::unique_ptr<Byzantine> byzantine)
+    : host_(host),
+      config_(std::move(config)),
+      genesis_(std::move(genesis)),
+      signer_(MakeKeySigner(identity.key)),
+      byzantine_(std::move(byzantine)) {
+  disk_.stable = GenesisCheckpoint(*genesis_);
+}
+
+SimNode::~SimNode() = default;
+
+void SimNode::Trace(const std::string& what) const {
+  if (!host_->verbose()) return;
+  host_->Trace("s" + std::to_string(config_.slot) + "/r" + std::to_string(config_.replica) + " " +
+               what);
+}
+
+void SimNode::Boot() {
+  validator_ = std::make_unique<model::EventValidator>(genesis_);
+  gate_ = std::make_unique<consensus::MessageGate>(genesis_, validator_.get(), config_.replica);
+  consensus::Restored restored;
+  restored.tip.height = disk_.chain.size();
+  restored.tip.block_hash = disk_.chain.empty() ? genesis_->hash : disk_.chain.back().block_hash();
+  restored.tip.block_time_ms =
+      disk_.chain.empty() ? 0 : disk_.chain.back().proposal().timestamp_ms();
+  restored.tip.results = disk_.results.empty() ? Bytes(32, '\0') : disk_.results.back();
+  for (const auto& [height, entry] : disk_.journal) restored.journal.push_back(entry);
+  restored.stable = disk_.stable;
+  exec_height_ = restored.tip.height;
+  exec_hash_ = restored.tip.block_hash;
+  exec_results_ = restored.tip.results;
+  last_store_at_ = host_->now();
+  Trace("boot at h" + std::to_string(exec_height_) + " journal " +
+        std::to_string(restored.journal.size()) + " stable h" +
+        std::to_string(disk_.stable.height()));
+  core_ = std::make_unique<consensus::PbftReplica>(genesis_, config_.options, signer_.get(),
+                                                   restored);
+  Carry(core_->Start(NodeNow()));
+}
+
+void SimNode::Crash() {
+  Trace("crash");
+  core_.reset();
+  gate_.reset();
+  validator_.reset();
+  armed_.clear();
+  executing_.clear();
+  ++incarnation_;
+}
+
+void SimNode::WipeDisk() {
+  Trace("new disk");
+  disk_ = Disk();
+  disk_.stable = GenesisCheckpoint(*genesis_);
+  stored_ids_.clear();
+}
+
+std::optional<consensus::ReplicaStatus> SimNode::status() const {
+  if (!core_) return std::nullopt;
+  return core_->status();
+}
+
+Status SimNode::Submit(const v1::SignedEvent& event) {
+  if (!up()) return Status::Unavailable("node is down");
+  model::ValidateOptions o;
+  o.cert_time_ms = NodeNow();
+  o.clock_now_ms = NodeNow();
+  auto e = validator_->Validate(event, o);
+  if (!e.ok()) return e.status();
+  gate_->NoteVerified({*e});
+  std::vector<Status> results;
+  consensus::Actions actions = core_->OnEvents({*e}, NodeNow(), &results);
+  Carry(std::move(actions));
+  return results.empty() ? Status::Internal("OnEvents returned no result") : results[0];
+}
+
+void SimNode::Deliver(uint32_t from, const std::string& frame, bool from_correct) {
+  if (!up()) return;
+  auto in = gate_->Admit(from, frame, NodeNow());
+  if (!in.ok()) {
+    ++gate_rejections_;
+    if (from_correct && config_.correct) {
+      v1::PeerMessage m;
+      const std::string what = m.ParseFromString(frame) ? Describe(m) : "unparsable frame";
+      host_->checkers().Fail("gate", "slot " + std::to_string(config_.slot) + " rejected " + what +
+                                         " from correct replica " + std::to_string(from) + ": " +
+                                         in.status().ToString(),
+                             host_->elapsed());
+    }
+    Trace("gate drops from r" + std::to_string(from) + ": " + in.status().ToString());
+    return;
+  }
+  if (byzantine_ && !byzantine_->Inbound(&*in)) return;
+  if (in->message.has_fetch_blocks()) {
+    AnswerFetch(from, in->message.fetch_blocks());
+    return;
+  }
+  Trace("<- r" + std::to_string(from) + " " + Describe(in->message));
+  Carry(core_->OnPeerMessage(*in, NodeNow()));
+}
+
+void SimNode::AnswerFetch(uint32_t from, const v1::FetchBlocks& fetch) {
+  const uint64_t head = disk_.chain.size();
+  const uint64_t first = std::max<uint64_t>(fetch.from_height(), 1);
+  if (first > head) return;  // nothing to give; the fetcher asks another peer after a timeout
+  const uint64_t count = std::min<uint64_t>(
+      {head - first + 1, std::max<uint32_t>(fetch.max_blocks(), 1), kMaxBlocksPerAnswer});
+  v1::PeerMessage reply;
+  v1::Blocks* blocks = reply.mutable_blocks();
+  for (uint64_t h = first; h < first + count; ++h) *blocks->add_blocks() = disk_.chain[h - 1];
+  *blocks->mutable_stable() = disk_.stable;
+  SendTo(from, reply);
+}
+
+void SimNode::SendTo(uint32_t to, const v1::PeerMessage& message) {
+  if (byzantine_) {
+    for (const auto& m : byzantine_->Outgoing(to, message)) {
+      Trace("-> r" + std::to_string(to) + " " + Describe(m));
+      host_->Send(config_.slot, to, std::make_shared<const std::string>(m.SerializeAsString()));
+    }
+    return;
+  }
+  Trace("-> r" + std::to_string(to) + " " + Describe(message));
+  host_->Send(config_.slot, to, std::make_shared<const std::string>(message.SerializeAsString()));
+}
+
+void SimNode::Broadcast(const v1::PeerMessage& message) {
+  if (byzantine_) {
+    for (uint32_t r = 0; r < genesis_->n(); ++r) {
+      if (r != config_.replica) SendTo(r, message);
+    }
+    return;
+  }
+  Trace("-> all " + Describe(message));
+  auto frame = std::make_shared<const std::string>(message.SerializeAsString());
+  for (uint32_t r = 0; r < genesis_->n(); ++r) {
+    if (r != config_.replica) host_->Send(config_.slot, r, frame);
+  }
+}
+
+void SimNode::ArmTimer(int64_t at_node_ms) {
+  if (!armed_.insert(at_node_ms).second) return;  // already armed for that time
+  const uint64_t inc = incarnation_;
+  host_->At(at_node_ms - config_.clock_offset_ms, [this, inc, at_node_ms] {
+    if (inc != incarnation_ || !up()) return;
+    armed_.erase(at_node_ms);
+    Carry(core_->OnTick(NodeNow()));
+  });
+}
+
+void SimNode::Execute(const consensus::CommitBlock& commit) {
+  const v1::Block& b = commit.block;
+  const uint64_t h = b.proposal().height();
+  if (h != exec_height_ + 1 || b.prev_block_hash() != exec_hash_) {
+    host_->checkers().Fail(
+        "runtime", "slot " + std::to_string(config_.slot) + ": CommitBlock h" + std::to_string(h) +
+                       " prev " + Short(b.prev_block_hash()) + " does not extend head h" +
+                       std::to_string(exec_height_) + " " + Short(exec_hash_),
+        host_->elapsed());
+    return;
+  }
+  if (commit.events.size() != b.proposal().event_count()) {
+    host_->checkers().Fail("runtime", "slot " + std::to_string(config_.slot) + ": CommitBlock h" +
+                                          std::to_string(h) + " carries " +
+                                          std::to_string(commit.events.size()) + " events, " +
+                                          std::to_string(b.proposal().event_count()) + " proposed",
+                           host_->elapsed());
+  }
+  Executed ex;
+  ex.block = b;
+  for (const auto& e : commit.events) *ex.block.add_events() = e->signed_event;
+  // Fake but deterministic execution: every correct node computes the same results chain.
+  ex.results = crypto::Sha256({exec_results_, b.block_hash()});
+  exec_height_ = h;
+  exec_hash_ = b.block_hash();
+  exec_results_ = ex.results;
+  Trace("execute h" + std::to_string(h) + " " + Short(b.block_hash()) + " events " +
+        std::to_string(commit.events.size()));
+  executing_.push_back(std::move(ex));
+  // Stores complete in height order.
+  last_store_at_ = std::max(last_store_at_, host_->now()) +
+                   Uniform(host_->rng(), config_.disk_delay_min_ms, config_.disk_delay_max_ms);
+  const uint64_t inc = incarnation_;
+  host_->At(last_store_at_, [this, inc] { StoreNext(inc); });
+}
+
+void SimNode::StoreNext(uint64_t inc) {
+  if (inc != incarnation_ || !up() || executing_.empty()) return;
+  Executed ex = std::move(executing_.front());
+  executing_.erase(executing_.begin());
+  const uint64_t h = ex.block.proposal().height();
+  if (h != disk_.chain.size() + 1) return;  // cannot happen: Execute checked the order
+  for (const auto& se : ex.block.events()) stored_ids_.insert(model::EventId(se.event()));
+  host_->checkers().Stored(config_.slot, ex.block, host_->elapsed());
+  consensus::Committed c{h, ex.block.block_hash(), ex.results};
+  disk_.chain.push_back(std::move(ex.block));
+  disk_.results.push_back(ex.results);
+  Carry(core_->OnCommitted(c, NodeNow()));
+}
+
+void SimNode::Carry(consensus::Actions actions) {
+  for (auto& a : actions) {
+    if (!up()) return;  // cannot happen within one call, but a crash must stop everything
+    if (auto* p = std::get_if<consensus::Persist>(&a)) {
+      disk_.journal.emplace_back(p->height, std::move(p->entry));
+    } else if (auto* pj = std::get_if<consensus::PruneJournal>(&a)) {
+      std::erase_if(disk_.journal, [&](const auto& e) {
+        return e.first > 0 && e.first <= pj->through_height;
+      });
+    } else if (auto* sc = std::get_if<consensus::StoreCheckpoint>(&a)) {
+      Trace("stable checkpoint h" + std::to_string(sc->certificate.height()));
+      if (sc->certificate.height() > disk_.stable.height()) disk_.stable = sc->certificate;
+    } else if (auto* t = std::get_if<consensus::SetTimer>(&a)) {
+      ArmTimer(t->at_ms);
+    } else if (auto* s = std::get_if<consensus::Send>(&a)) {
+      if (s->message) SendTo(s->to, *s->message);
+    } else if (auto* b = std::get_if<consensus::Broadcast>(&a)) {
+      if (b->message) Broadcast(*b->message);
+    } else if (auto* cb = std::get_if<consensus::CommitBlock>(&a)) {
+      Execute(*cb);
+    }
+  }
+}
+
+}  // namespace shipledger::sim

@@ -1,0 +1,63 @@
+// The seeded simulation runs registered with ctest (label `sim`): kBatches batches of
+// kSeedsPerBatch consecutive seeds, one ctest entry each so that `ctest -j` spreads them, and
+// every seed of regression_seeds.txt. A failure prints the seed, profile, failing checker and
+// the command that reproduces it.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "sim/runner.h"
+
+namespace shipledger::sim {
+namespace {
+
+constexpr uint64_t kSeedsPerBatch = 50;
+constexpr int kBatches = 10;
+
+class SimSeeds : public ::testing::TestWithParam<int> {};
+
+TEST_P(SimSeeds, AllCheckersPass) {
+  const uint64_t first = static_cast<uint64_t>(GetParam()) * kSeedsPerBatch;
+  int failed = 0;
+  for (uint64_t seed = first; seed < first + kSeedsPerBatch; ++seed) {
+    RunResult r = RunSeed(seed, RunOptions{});
+    if (!r.ok()) {
+      ++failed;
+      ADD_FAILURE() << r.Summary();
+    }
+  }
+  EXPECT_EQ(failed, 0) << "seeds " << first << ".." << first + kSeedsPerBatch - 1;
+}
+
+INSTANTIATE_TEST_SUITE_P(Batch, SimSeeds, ::testing::Range(0, kBatches));
+
+// A seed replays exactly: the same queue events, frames, heights and views.
+TEST(SimDeterminism, SameSeedSameRun) {
+  RunOptions o;
+  o.profile = Profile::kCombined;
+  RunResult a = RunSeed(7, o);
+  RunResult b = RunSeed(7, o);
+  EXPECT_EQ(a.stats.ToString(), b.stats.ToString());
+  EXPECT_EQ(a.Summary(), b.Summary());
+  EXPECT_GT(a.stats.events, 0u);
+}
+
+TEST(SimRegressionSeeds, AllPass) {
+  std::ifstream in(SHIPLEDGER_SIM_REGRESSION_FILE);
+  ASSERT_TRUE(in) << "cannot read " << SHIPLEDGER_SIM_REGRESSION_FILE;
+  std::stringstream text;
+  text << in.rdbuf();
+  std::string error;
+  auto seeds = ParseRegressionSeeds(text.str(), &error);
+  EXPECT_TRUE(error.empty()) << error;
+  for (const auto& s : seeds) {
+    RunOptions o;
+    o.profile = s.profile;
+    RunResult r = RunSeed(s.seed, o);
+    EXPECT_TRUE(r.ok()) << "regression seed line '" << s.line << "':\n" << r.Summary();
+  }
+}
+
+}  // namespace
+}  // namespace shipledger::sim
