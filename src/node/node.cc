@@ -101,6 +101,13 @@ Status Node::CreateCore() {
   auto stable = store_->LatestCheckpoint();
   if (!stable.ok()) return stable.status().WithContext("stable checkpoint in " + config_.data_dir);
   restored.stable = std::move(stable).value();
+  // The digests of stored blocks above the stable checkpoint: a re-proposal at one of those
+  // heights gets our vote only if it is what we stored.
+  for (uint64_t h = restored.stable.height() + 1; h <= tip.height; ++h) {
+    auto header = store_->GetBlockHeader(h);
+    if (!header.ok()) return header.status().WithContext("block header " + std::to_string(h));
+    restored.ordered_digests[h] = model::ProposalDigest(header->proposal());
+  }
 
   consensus::PbftOptions opts =
       consensus::PbftOptions::FromGenesis(g, config_.replica_id, config_.mempool_capacity);
