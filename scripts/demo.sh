@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The quick-start demo: builds shipledger, creates a network (an exporter node; forwarder,
-# customs and importer as client organisations), starts the node, records a full shipment
-# journey with each party signing its own events, prints the timeline, verifies the chain
-# (through the node, then offline on the data dir) and stops the node.
+# The quick-start demo: builds shipledger, brings up a 4-node network on loopback
+# (scripts/devnet.sh: exporter, forwarder, customs and importer each run a node; PBFT, n = 4),
+# records a full shipment journey with each party signing its own events and submitting them
+# through its OWN node, shows the contract rejecting two events, prints the timeline, checks
+# that all four nodes hold the same head hash, verifies the chain (through a node, then offline
+# on every node's data dir) and stops the network. Exits non-zero on any failure.
 # Usage: scripts/demo.sh [--keep]   (--keep leaves the network folder for inspection)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,52 +15,56 @@ KEEP=0
 scripts/build.sh
 BIN="$ROOT/${BUILD_DIR:-build}/src"
 SL="$BIN/cli/shipledger"
-SLD="$BIN/node/shipledgerd"
 
 NET=$(mktemp -d /tmp/shipledger-demo.XXXXXX)
-NODE_PID=""
+UP=0
 cleanup() {
-  if [ -n "$NODE_PID" ] && kill -0 "$NODE_PID" 2>/dev/null; then
-    kill -TERM "$NODE_PID" 2>/dev/null || true
-    wait "$NODE_PID" 2>/dev/null || true
+  local rc=$?
+  if [ "$UP" = 1 ]; then scripts/devnet.sh down --dir "$NET" || true; fi
+  if [ $rc -ne 0 ]; then
+    echo "demo FAILED (exit $rc); node logs:" >&2
+    for log in "$NET"/logs/*.log; do
+      [ -f "$log" ] && { echo "--- $log" >&2; tail -n 15 "$log" >&2; }
+    done
   fi
   if [ "$KEEP" = 1 ]; then echo "network kept in $NET"; else rm -rf "$NET"; fi
 }
 trap cleanup EXIT
 
-# A free port pair for the node (gRPC = base, peer = base + 1).
+# Eight free ports in a row (node i: gRPC base + 2i, peers base + 2i + 1).
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+ports_free() {
+  local p
+  for p in $(seq "$1" $(($1 + 7))); do port_free "$p" || return 1; done
+}
 BASE=7050
-while ! port_free "$BASE" || ! port_free $((BASE + 1)); do BASE=$((BASE + 2)); done
-NODE="127.0.0.1:$BASE"
+while ! ports_free "$BASE"; do BASE=$((BASE + 8)); done
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
-step "network init"
-"$SL" network init --out "$NET" --base-port "$BASE" \
-  --orgs exporter:exporter,forwarder:forwarder:client,customs:customs:client,importer:importer:client
+step "a 4-organisation network, one node each (scripts/devnet.sh up)"
+UP=1
+scripts/devnet.sh up --dir "$NET" --base-port "$BASE" --no-build
 
-step "start the exporter's node"
-"$SLD" --config "$NET/exporter/node/node.yaml" >"$NET/node.log" 2>&1 &
-NODE_PID=$!
-for _ in $(seq 1 100); do
-  "$SL" --node "$NODE" chain info >/dev/null 2>&1 && break
-  kill -0 "$NODE_PID" 2>/dev/null || { cat "$NET/node.log"; exit 1; }
-  sleep 0.1
-done
-"$SL" --node "$NODE" chain info
-
+# Each party's node (its gRPC endpoint) and client identity.
+declare -A NODE_OF=(
+  [exporter]="127.0.0.1:$BASE" [forwarder]="127.0.0.1:$((BASE + 2))"
+  [customs]="127.0.0.1:$((BASE + 4))" [importer]="127.0.0.1:$((BASE + 6))"
+)
 EXP="$NET/exporter/clients/admin"
 FWD="$NET/forwarder/clients/admin"
 CUS="$NET/customs/clients/admin"
 IMP="$NET/importer/clients/admin"
 SHIP="SHP-$(date +%Y%m%d)-$RANDOM"
 
-ev() {  # ev IDENTITY TYPE [options...]: one event, signed by IDENTITY, awaited until committed
-  local id=$1 type=$2
+ev() {  # ev IDENTITY TYPE [options...]: one event, signed by IDENTITY, submitted through its
+        # organisation's own node and awaited until committed
+  local id=$1 type=$2 org
   shift 2
-  printf '%-26s by %-9s ' "$type" "$(basename "$(dirname "$(dirname "$id")")")"
-  "$SL" --node "$NODE" event submit --identity "$id" --shipment "$SHIP" --type "$type" --wait "$@"
+  org=$(basename "$(dirname "$(dirname "$id")")")
+  printf '%-26s by %-9s via %-15s ' "$type" "$org" "${NODE_OF[$org]}"
+  "$SL" --node "${NODE_OF[$org]}" event submit --identity "$id" --shipment "$SHIP" --type "$type" \
+    --wait "$@"
 }
 
 step "shipment $SHIP: Shanghai -> Hamburg, each party signs its own events"
@@ -77,24 +83,54 @@ step "the forwarder carries on"
 ev "$FWD" loaded --location CNSHA --ref container=MSCU1234565 --ref bill_of_lading=BL-99812
 ev "$FWD" departed --location CNSHA --detail vessel="MSC ANNA"
 ev "$FWD" arrived --location DEHAM
+ev "$IMP" import_customs_declared --location DEHAM --ref customs_declaration=IMD-2231
 ev "$CUS" import_customs_held --location DEHAM --detail reason="documentary check"
 ev "$CUS" import_customs_released --location DEHAM
+ev "$IMP" duties_paid --location DEHAM --detail amount_eur=1840.00
 ev "$FWD" out_for_delivery --location DEHAM
 ev "$FWD" delivered --location DEHAM --detail received_by="goods-in dock 3"
 
 step "after delivery only returns may follow"
 if ev "$FWD" departed --location DEHAM; then echo "unexpected: accepted"; exit 1; fi
 
-step "timeline"
+step "timeline (read from the importer's node)"
+NODE=${NODE_OF[importer]}
 "$SL" --node "$NODE" shipment show "$SHIP"
 "$SL" --node "$NODE" shipment find --ref container=MSCU1234565
 
-step "verify the chain through the node"
-"$SL" --node "$NODE" verify --genesis "$NET/genesis.yaml"
+step "every node holds the same chain"
+# Top-level JSON fields are indented by exactly two spaces (the peers' fields are deeper).
+HEIGHT=$("$SL" --json --node "${NODE_OF[exporter]}" chain info | sed -n 's/^  "height": \([0-9]*\).*/\1/p')
+heads() {  # prints "org height head" per node
+  local org out
+  for org in exporter forwarder customs importer; do
+    out=$("$SL" --json --node "${NODE_OF[$org]}" status) || return 1
+    printf '%-10s height %-4s head %s\n' "$org" \
+      "$(sed -n 's/^  "height": \([0-9]*\).*/\1/p' <<<"$out")" \
+      "$(sed -n 's/^  "head_hash": "\([0-9a-f]*\)".*/\1/p' <<<"$out")"
+  done
+}
+SAME=0
+for _ in $(seq 1 100); do  # the last block may reach some nodes a moment later
+  H=$(heads)
+  if [ "$(awk '{print $3, $5}' <<<"$H" | sort -u | wc -l)" = 1 ] &&
+    [ "$(awk '{print $3}' <<<"$H" | head -n 1)" -ge "$HEIGHT" ]; then
+    SAME=1
+    break
+  fi
+  sleep 0.1
+done
+echo "$H"
+[ "$SAME" = 1 ] || { echo "the nodes disagree on the head" >&2; exit 1; }
+echo "all 4 nodes agree at height $(awk '{print $3}' <<<"$H" | head -n 1)"
 
-step "stop the node (SIGTERM) and verify its data dir offline"
-kill -TERM "$NODE_PID"
-wait "$NODE_PID"
-NODE_PID=""
-"$SL" verify --data-dir "$NET/exporter/node/data" --genesis "$NET/genesis.yaml"
+step "verify the chain through the customs node"
+"$SL" --node "${NODE_OF[customs]}" verify --genesis "$NET/genesis.yaml"
+
+step "stop the network (SIGTERM) and verify every node's data dir offline"
+scripts/devnet.sh down --dir "$NET"
+UP=0
+for org in exporter forwarder customs importer; do
+  "$SL" verify --data-dir "$NET/$org/node/data" --genesis "$NET/genesis.yaml"
+done
 step "demo finished"

@@ -1,6 +1,7 @@
 #include "cli/cli_app.h"
 
 #include "cli/output.h"
+#include "model/genesis.h"
 
 namespace shipledger::cli {
 
@@ -85,6 +86,21 @@ void CliApp::AddNetworkCommands() {
       ->capture_default_str()
       ->check(CLI::Range(1, 65534));
   cmd->add_option("--chain-id", init.chain_id, "Chain id (default: shipledger-dev-<random hex>)");
+  const model::ConsensusParams consensus_defaults;
+  cmd->add_option("--view-timeout-ms", init.view_timeout_ms,
+                  "Genesis consensus.view_timeout_ms: how long a replica waits for progress "
+                  "before it starts a view change (default: " +
+                      std::to_string(consensus_defaults.view_timeout_ms) + ")")
+      ->check(CLI::Range(50, 600000));
+  cmd->add_option("--batch-timeout-ms", init.batch_timeout_ms,
+                  "Genesis consensus.batch_timeout_ms: longest wait from the first pending event "
+                  "to a block (default: " +
+                      std::to_string(consensus_defaults.batch_timeout_ms) + ")")
+      ->check(CLI::Range(1, 60000));
+  cmd->add_option("--checkpoint-interval", init.checkpoint_interval,
+                  "Genesis consensus.checkpoint_interval: a checkpoint every K heights (default: " +
+                      std::to_string(consensus_defaults.checkpoint_interval) + ")")
+      ->check(CLI::Range(1, 1000000));
 
   CLI::App* identity = AddCommand(&app_, "identity", "Manage client identities");
   IdentityIssueOptions& issue = options_.identity_issue;

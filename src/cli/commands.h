@@ -39,6 +39,10 @@ struct NetworkInitOptions {
   std::string orgs;
   uint16_t base_port = 7050;
   std::string chain_id;
+  // Genesis consensus parameters; 0 = the default (model::ConsensusParams).
+  uint32_t view_timeout_ms = 0;
+  uint32_t batch_timeout_ms = 0;
+  uint32_t checkpoint_interval = 0;
 };
 
 struct IdentityIssueOptions {

@@ -35,6 +35,11 @@ int RunNetworkInit(const GlobalOptions& global, const NetworkInitOptions& option
   init.orgs = *specs;
   init.base_port = options.base_port;
   init.chain_id = options.chain_id;
+  if (options.view_timeout_ms != 0) init.consensus.view_timeout_ms = options.view_timeout_ms;
+  if (options.batch_timeout_ms != 0) init.consensus.batch_timeout_ms = options.batch_timeout_ms;
+  if (options.checkpoint_interval != 0) {
+    init.consensus.checkpoint_interval = options.checkpoint_interval;
+  }
   Status s = config::InitNetwork(init, SystemClock::Get());
   if (!s.ok()) {
     if (s.code() == Code::kFailedPrecondition) {

@@ -248,6 +248,7 @@ Status InitNetwork(const InitOptions& options, const Clock& clock) {
                              "127.0.0.1:" + std::to_string(peer_port), node.cert.ToPem()});
   }
   spec.role_policy = model::DefaultRolePolicy();
+  spec.consensus = options.consensus;
 
   // Check our own output before publishing it: genesis.yaml appears only when it is valid.
   const std::string text = RenderGenesis(spec);

@@ -28,6 +28,9 @@ struct InitOptions {
   uint16_t base_port = 7050;  // Default: 7050; node i gets grpc base+2i, peer base+2i+1
   std::string chain_id;       // Default: "shipledger-dev-<8 random hex>"
   int64_t validity_days = 3650;
+  // The genesis consensus parameters (n is the number of node organisations). Default: the
+  // model::ConsensusParams defaults; tests shorten view_timeout_ms so view changes are quick.
+  model::ConsensusParams consensus;
 };
 
 // Writes OUT/genesis.yaml, OUT/NAME/ca/{cert.pem,key.pem,encryption_key.pem},

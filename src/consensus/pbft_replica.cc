@@ -132,10 +132,11 @@ void PbftReplica::Impl::RelayPendingToPrimary(Actions* out) {
 
 void PbftReplica::Impl::SendForwards(const std::vector<model::EventPtr>& events,
                                      std::optional<uint32_t> to, Actions* out) {
-  constexpr size_t kPerMessage = 500;  // the gate admits up to max_batch_events (1000)
-  for (size_t i = 0; i < events.size(); i += kPerMessage) {
+  // The gate admits at most max_batch_events per ForwardEvents.
+  const size_t per_message = std::max<size_t>(1, genesis->limits.max_batch_events);
+  for (size_t i = 0; i < events.size(); i += per_message) {
     auto msg = std::make_shared<v1::PeerMessage>();
-    for (size_t j = i; j < std::min(events.size(), i + kPerMessage); ++j) {
+    for (size_t j = i; j < std::min(events.size(), i + per_message); ++j) {
       *msg->mutable_forward()->add_events() = events[j]->signed_event;
     }
     if (to) {
@@ -224,12 +225,7 @@ void PbftReplica::Impl::CheckTimeouts(Actions* out, int64_t now_ms) {
   if (IsPrimary()) {
     (void)mempool.TakeUnrelayed(now_ms);  // the primary relays to no one
   } else {
-    auto relay = mempool.TakeUnrelayed(now_ms - opt.view_timeout_ms / 2);
-    if (!relay.empty()) {
-      auto msg = std::make_shared<v1::PeerMessage>();
-      for (const auto& e : relay) *msg->mutable_forward()->add_events() = e->signed_event;
-      out->emplace_back(Send{PrimaryOf(view), std::move(msg)});
-    }
+    SendForwards(mempool.TakeUnrelayed(now_ms - opt.view_timeout_ms / 2), PrimaryOf(view), out);
     if (auto oldest = mempool.OldestPending()) {
       expired = now_ms >= *oldest + opt.view_timeout_ms;
     }
@@ -297,14 +293,13 @@ Actions PbftReplica::OnEvents(const std::vector<model::EventPtr>& events, int64_
   Actions out;
   results->clear();
   results->reserve(events.size());
-  auto msg = std::make_shared<v1::PeerMessage>();
-  auto* fwd = msg->mutable_forward();
-  for (const auto& e : events) {
-    results->push_back(impl_->mempool.Add(e, impl_->self, now_ms));
-    if (results->back().ok()) *fwd->add_events() = e->signed_event;
-  }
+  for (const auto& e : events) results->push_back(impl_->mempool.Add(e, impl_->self, now_ms));
   // DESIGN §6: every node forwards the events it admits to the primary and its peers.
-  if (fwd->events_size() > 0) impl_->Emit(&out, std::move(msg));
+  std::vector<model::EventPtr> admitted;
+  for (size_t i = 0; i < events.size(); ++i) {
+    if ((*results)[i].ok()) admitted.push_back(events[i]);
+  }
+  impl_->SendForwards(admitted, std::nullopt, &out);
   impl_->MaybePropose(&out, now_ms);
   impl_->ArmTimer(&out, now_ms);
   return out;

@@ -24,8 +24,6 @@ class KeySigner final : public consensus::Signer {
   crypto::PrivateKey key_;
 };
 
-constexpr std::string_view kVersion = "0.1.0";
-
 }  // namespace
 
 Node::Node(const config::NodeConfig& config, const Clock& clock) : config_(config), clock_(clock) {}
@@ -56,11 +54,6 @@ Result<std::unique_ptr<Node>> Node::Create(const config::NodeConfig& config, con
         "node certificate " + config.cert_path + " is not the one the genesis pins for replica " +
         std::to_string(config.replica_id) + " (fingerprint " + ToHex(cert->fingerprint()) + ")");
   }
-  if (g.n() != 1) {
-    return Status::FailedPrecondition(
-        "the genesis has " + std::to_string(g.n()) +
-        " replicas; this build orders on one node only (multi-node PBFT is not built yet)");
-  }
   node->identity_ = std::make_unique<config::Identity>(config::Identity{*cert, *key});
   node->signer_ = std::make_unique<KeySigner>(*key);
   node->validator_ = std::make_unique<model::EventValidator>(node->genesis_);
@@ -70,21 +63,65 @@ Result<std::unique_ptr<Node>> Node::Create(const config::NodeConfig& config, con
   node->store_ = std::move(store).value();
   const storage::ChainHead head = node->store_->head();
   node->notifier_ = std::make_unique<rpc::CommitNotifier>(head.height);
-
-  consensus::SoloOptions opts;
-  opts.replica_id = config.replica_id;
-  opts.batch_max_events = g.consensus.batch_max_events;
-  opts.batch_timeout_ms =
-      config.batch_timeout_ms != 0 ? config.batch_timeout_ms : g.consensus.batch_timeout_ms;
-  opts.window = g.consensus.window;
-  opts.mempool_capacity = config.mempool_capacity;
-  node->core_ = std::make_unique<consensus::SoloReplica>(
-      node->genesis_, opts, node->signer_.get(),
-      consensus::ChainTip{head.height, head.block_hash, head.block_time_ms, head.results});
+  SL_RETURN_IF_ERROR(node->CreateCore());
   node->status_ = node->core_->status();
   spdlog::info("chain '{}' genesis {} at height {} head {}", g.chain_id, ToHex(g.hash), head.height,
                ToHex(head.block_hash));
   return node;
+}
+
+Status Node::CreateCore() {
+  const model::Genesis& g = *genesis_;
+  const storage::ChainHead head = store_->head();
+  const consensus::ChainTip tip{head.height, head.block_hash, head.block_time_ms, head.results};
+  if (g.n() == 1) {
+    consensus::SoloOptions opts;
+    opts.replica_id = config_.replica_id;
+    opts.batch_max_events = g.consensus.batch_max_events;
+    opts.batch_timeout_ms =
+        config_.batch_timeout_ms != 0 ? config_.batch_timeout_ms : g.consensus.batch_timeout_ms;
+    opts.window = g.consensus.window;
+    opts.mempool_capacity = config_.mempool_capacity;
+    core_ = std::make_unique<consensus::SoloReplica>(genesis_, opts, signer_.get(), tip);
+    return Status::Ok();
+  }
+  if (config_.peer_listen.empty()) {
+    return Status::InvalidArgument(
+        "node.yaml has no peer_listen, but the genesis has " + std::to_string(g.n()) +
+        " replicas: set peer_listen to the host:port this replica accepts its peers on (the "
+        "genesis names " +
+        g.FindReplica(config_.replica_id)->peer_endpoint + " for it)");
+  }
+  consensus::Restored restored;
+  restored.tip = tip;
+  auto journal = store_->LoadJournal();
+  if (!journal.ok())
+    return journal.status().WithContext("consensus journal in " + config_.data_dir);
+  restored.journal = std::move(journal).value();
+  auto stable = store_->LatestCheckpoint();
+  if (!stable.ok()) return stable.status().WithContext("stable checkpoint in " + config_.data_dir);
+  restored.stable = std::move(stable).value();
+  // The digests of stored blocks above the stable checkpoint: a re-proposal at one of those
+  // heights gets our vote only if it is what we stored.
+  for (uint64_t h = restored.stable.height() + 1; h <= tip.height; ++h) {
+    auto header = store_->GetBlockHeader(h);
+    if (!header.ok()) return header.status().WithContext("block header " + std::to_string(h));
+    restored.ordered_digests[h] = model::ProposalDigest(header->proposal());
+  }
+
+  consensus::PbftOptions opts =
+      consensus::PbftOptions::FromGenesis(g, config_.replica_id, config_.mempool_capacity);
+  if (config_.batch_timeout_ms != 0) opts.batch_timeout_ms = config_.batch_timeout_ms;
+  auto pbft = std::make_unique<consensus::PbftReplica>(genesis_, opts, signer_.get(), restored);
+  pbft_ = pbft.get();
+  core_ = std::move(pbft);
+  gate_ = std::make_unique<consensus::MessageGate>(genesis_, validator_.get(), config_.replica_id);
+  peer_io_ = std::make_unique<PeerIo>(
+      genesis_, config_.replica_id, *identity_, gate_.get(), store_.get(), clock_, PeerIoOptions{},
+      [this](consensus::InboundMessage m) { DeliverPeerMessage(std::move(m)); });
+  spdlog::info("replica {} of {} (f = {}), journal of {} entries, stable checkpoint {}",
+               config_.replica_id, g.n(), g.f(), restored.journal.size(), restored.stable.height());
+  return Status::Ok();
 }
 
 Node::~Node() { Stop(); }
@@ -96,6 +133,16 @@ Status Node::Start() {
     auto guard = boost::asio::make_work_guard(io_);
     io_.run();
   });
+  if (peer_io_) {
+    // Start() is queued before any peer message can be: the core sees Start first. What it
+    // sends meanwhile waits in the transport's queues until the links are up.
+    boost::asio::post(io_, [this] { Apply(pbft_->Start(clock_.NowMs())); });
+    if (Status s = peer_io_->Start(config_.peer_listen); !s.ok()) {
+      Stop();
+      return s;
+    }
+    spdlog::info("replica {} accepting peers on {}", config_.replica_id, config_.peer_listen);
+  }
   rpc::ServerOptions server_options;
   server_options.max_watchers = config_.max_watchers;
   server_options.watch_stall_ms = config_.watch_stall_ms;
@@ -115,9 +162,13 @@ void Node::Stop() {
   stopped_ = true;
   stopping_.store(true);  // admission now answers UNAVAILABLE
   if (server_) server_->SetServing(false);
-  // 1. Order what was admitted: every pending event goes into a block now, and the blocks
-  //    in hand are executed and stored, so a clean stop loses no admitted event.
-  if (consensus_thread_.joinable()) {
+  // 1. No more peer traffic: nothing arrives for the core, and what it still sends is dropped.
+  if (peer_io_) peer_io_->Stop();
+  // 2. One node: order what was admitted: every pending event goes into a block now, and the
+  //    blocks in hand are executed and stored, so a clean stop loses no admitted event. With
+  //    PBFT ordering needs the peers, so pending events are left to them (every admitted event
+  //    was forwarded to the peers, which order it).
+  if (consensus_thread_.joinable() && pbft_ == nullptr) {
     boost::asio::post(io_, [this] { Apply(core_->Flush(clock_.NowMs())); });
     const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (std::chrono::steady_clock::now() < until) {
@@ -132,17 +183,18 @@ void Node::Stop() {
   }
   io_.stop();
   if (consensus_thread_.joinable()) consensus_thread_.join();
-  // 2. Commit every block already ordered (if the drain above timed out).
+  // 3. Commit every block already ordered.
   {
     std::lock_guard<std::mutex> lock(commit_mu_);
     commit_stop_ = true;
   }
   commit_cv_.notify_all();
   if (commit_thread_.joinable()) commit_thread_.join();
-  // 3. Release waiters and Watch streams, then stop gRPC.
+  // 4. Release waiters and Watch streams, then stop gRPC.
   if (notifier_) notifier_->Shutdown();
   if (server_) server_->Shutdown(1000);
-  spdlog::info("stopped at height {}", store_ ? store_->head().height : 0);
+  // A node that never started (Create failed half-way, or Start was not called) says nothing.
+  if (started_ms_ != 0) spdlog::info("stopped at height {}", store_ ? store_->head().height : 0);
 }
 
 std::vector<Status> Node::Order(const std::vector<model::EventPtr>& events) {
@@ -150,6 +202,9 @@ std::vector<Status> Node::Order(const std::vector<model::EventPtr>& events) {
     return std::vector<Status>(events.size(),
                                Status::Unavailable("node is shutting down; retry later"));
   }
+  // Admission verified these: copies forwarded back by peers or carried by a PRE-PREPARE are
+  // not verified again (DESIGN §10).
+  if (gate_) gate_->NoteVerified(events);
   // The task owns copies of what it uses: if the node stops before running it, nothing dangles.
   auto done = std::make_shared<std::promise<std::vector<Status>>>();
   auto result = done->get_future();
@@ -167,6 +222,25 @@ std::vector<Status> Node::Order(const std::vector<model::EventPtr>& events) {
   return result.get();
 }
 
+void Node::DeliverPeerMessage(consensus::InboundMessage message) {
+  constexpr uint32_t kMaxQueuedPeerMessages = 20000;
+  if (queued_peer_messages_.fetch_add(1) >= kMaxQueuedPeerMessages) {
+    queued_peer_messages_.fetch_sub(1);
+    if (dropped_peer_messages_.fetch_add(1) % 1000 == 0) {
+      spdlog::warn("consensus thread overloaded: dropping peer messages ({} dropped so far)",
+                   dropped_peer_messages_.load());
+    }
+    return;
+  }
+  boost::asio::post(io_, [this, m = std::move(message)] {
+    queued_peer_messages_.fetch_sub(1);
+    if (spdlog::should_log(spdlog::level::debug)) {
+      spdlog::debug("<- {}: {}", m.from, DescribePeerMessage(m.message));
+    }
+    Apply(core_->OnPeerMessage(m, clock_.NowMs()));
+  });
+}
+
 void Node::Apply(consensus::Actions actions) {
   for (auto& action : actions) {
     if (auto* cb = std::get_if<consensus::CommitBlock>(&action)) {
@@ -176,22 +250,91 @@ void Node::Apply(consensus::Actions actions) {
       }
       commit_cv_.notify_one();
     } else if (auto* t = std::get_if<consensus::SetTimer>(&action)) {
-      const int64_t delay_ms = std::max<int64_t>(0, t->at_ms - clock_.NowMs());
-      timer_.expires_after(std::chrono::milliseconds(delay_ms));
-      timer_.async_wait([this](const boost::system::error_code& ec) { OnTimer(ec); });
+      ArmTimer(t->at_ms);
+    } else if (auto* p = std::get_if<consensus::Persist>(&action)) {
+      // Journal before send (DESIGN §6): the entry is durable before any later action runs. A
+      // replica that cannot journal must not vote (a restart could make it vote twice
+      // differently), so a failed write stops the node.
+      Status s = store_->AppendJournal(p->height, p->entry);
+      SHIPLEDGER_CHECK_MSG(s.ok(), ("consensus journal write failed: " + s.ToString()).c_str());
+    } else if (auto* pj = std::get_if<consensus::PruneJournal>(&action)) {
+      if (Status s = store_->PruneJournal(pj->through_height); !s.ok()) {
+        // Only space is lost: the entries are below a stable checkpoint and ignored on restart.
+        spdlog::warn("cannot prune the consensus journal through height {}: {}", pj->through_height,
+                     s.ToString());
+      }
+    } else if (auto* sc = std::get_if<consensus::StoreCheckpoint>(&action)) {
+      if (Status s = store_->PutCheckpoint(sc->certificate); !s.ok()) {
+        // The certificate is also held by the peers; a restart falls back to an older one.
+        spdlog::warn("cannot store the checkpoint certificate of height {}: {}",
+                     sc->certificate.height(), s.ToString());
+      }
+    } else if (auto* send = std::get_if<consensus::Send>(&action)) {
+      if (peer_io_ && send->message) {
+        if (spdlog::should_log(spdlog::level::debug)) {
+          spdlog::debug("-> {}: {}", send->to, DescribePeerMessage(*send->message));
+        }
+        peer_io_->Send(send->to, *send->message);
+      }
+    } else if (auto* bc = std::get_if<consensus::Broadcast>(&action)) {
+      if (peer_io_ && bc->message) {
+        if (spdlog::should_log(spdlog::level::debug)) {
+          spdlog::debug("-> all: {}", DescribePeerMessage(*bc->message));
+        }
+        peer_io_->Broadcast(*bc->message);
+      }
     }
   }
   SnapshotStatus();
 }
 
+void Node::ArmTimer(int64_t at_ms) {
+  // Every deadline asked for gets a tick (a core may ask for several: batching, view change,
+  // heartbeat); one Asio timer is armed for the earliest.
+  deadlines_.insert(at_ms);
+  if (timer_armed_ms_ != 0 && timer_armed_ms_ <= at_ms) return;
+  timer_armed_ms_ = at_ms;
+  const int64_t delay_ms = std::max<int64_t>(0, at_ms - clock_.NowMs());
+  timer_.expires_after(std::chrono::milliseconds(delay_ms));
+  timer_.async_wait([this](const boost::system::error_code& ec) { OnTimer(ec); });
+}
+
 void Node::OnTimer(const boost::system::error_code& ec) {
-  if (ec == boost::asio::error::operation_aborted) return;
-  Apply(core_->OnTick(clock_.NowMs()));
+  if (ec == boost::asio::error::operation_aborted) return;  // re-armed earlier, or stopping
+  const int64_t now_ms = clock_.NowMs();
+  timer_armed_ms_ = 0;
+  // The steady timer may fire a little before the wall clock reaches the deadline: due means
+  // within the timer's granularity.
+  deadlines_.erase(deadlines_.begin(), deadlines_.upper_bound(now_ms + 1));
+  if (!deadlines_.empty()) {
+    const int64_t next = *deadlines_.begin();
+    deadlines_.erase(deadlines_.begin());
+    ArmTimer(next);
+  }
+  Apply(core_->OnTick(now_ms));
 }
 
 void Node::SnapshotStatus() {
+  consensus::ReplicaStatus now = core_->status();
   std::lock_guard<std::mutex> lock(status_mu_);
-  status_ = core_->status();
+  // Operators see view changes and divergence in the log (status_ is written only here, on the
+  // consensus thread, so comparing with it is race-free).
+  if (now.view_changing && !status_.view_changing) {
+    spdlog::info("view change: leaving view {} (primary {}) at committed height {}", status_.view,
+                 status_.primary, now.committed_height);
+  }
+  if (now.view != status_.view || (!now.view_changing && status_.view_changing)) {
+    spdlog::info("view {}{}: primary {}{}, committed height {}", now.view,
+                 now.view_changing ? " (changing)" : "", now.primary,
+                 now.is_primary ? " (this node)" : "", now.committed_height);
+  }
+  if (now.diverged_height != 0 && status_.diverged_height == 0) {
+    spdlog::error(
+        "our results differ from a stable checkpoint at height {}: this replica stops "
+        "voting; compare its data dir with a peer's (shipledger verify)",
+        now.diverged_height);
+  }
+  status_ = std::move(now);
 }
 
 void Node::CommitLoop() {
@@ -221,56 +364,8 @@ void Node::CommitOne(consensus::CommitBlock& cb) {
   SHIPLEDGER_CHECK_MSG(s.ok(), s.ToString().c_str());
   notifier_->Published(p.height(), effects.receipts);
   consensus::Committed done{p.height(), cb.block.block_hash(), results};
-  boost::asio::post(io_, [this, done = std::move(done)] {
-    Apply(core_->OnCommitted(done, clock_.NowMs()));
-  });
-}
-
-v1::NodeStatus Node::NodeStatus() const {
-  v1::NodeStatus out;
-  consensus::ReplicaStatus rs;
-  {
-    std::lock_guard<std::mutex> lock(status_mu_);
-    rs = status_;
-  }
-  const storage::ChainHead head = store_->head();
-  out.set_chain_id(genesis_->chain_id);
-  out.set_replica_id(config_.replica_id);
-  out.set_organisation(identity_->org());
-  out.set_view(rs.view);
-  out.set_primary(rs.primary);
-  out.set_is_primary(rs.is_primary);
-  out.set_height(head.height);
-  out.set_head_hash(head.block_hash);
-  out.set_mempool_events(rs.mempool_events);
-  out.set_mempool_capacity(rs.mempool_capacity);
-  out.set_stable_checkpoint(rs.stable_checkpoint);
-  // A node counts its own head among the heights it knows, so lag never wraps.
-  const uint64_t highest_known = std::max(rs.highest_known_height, head.height);
-  out.set_highest_known_height(highest_known);
-  out.set_lag(highest_known - head.height);
-  out.set_view_changing(rs.view_changing);
-  out.set_diverged_height(rs.diverged_height);
-  const int64_t now_ms = clock_.NowMs();
-  for (const consensus::PeerState& peer : rs.peers) {
-    v1::PeerStatus* p = out.add_peers();
-    p->set_replica(peer.replica);
-    const model::Replica* replica = genesis_->FindReplica(peer.replica);
-    if (replica != nullptr) p->set_organisation(replica->org);
-    p->set_height(peer.committed_height);
-    p->set_view(peer.view);
-    p->set_last_heard_ms_ago(
-        peer.last_heard_ms == 0 ? -1 : std::max<int64_t>(0, now_ms - peer.last_heard_ms));
-    // connected_out, connected_in, frames_dropped, protocol_errors and bad_messages are the
-    // transport's and the validation gate's counters (net::Transport::stats, MessageGate); they
-    // stay 0 until the node wires a transport in.
-  }
-  out.set_uptime_ms(now_ms - started_ms_);
-  out.set_version(std::string(kVersion));
-  out.set_nodes(genesis_->n());
-  out.set_events_committed(head.event_count);
-  out.set_watchers(server_ ? server_->watchers() : 0);
-  return out;
+  boost::asio::post(
+      io_, [this, done = std::move(done)] { Apply(core_->OnCommitted(done, clock_.NowMs())); });
 }
 
 }  // namespace shipledger::node

@@ -1,20 +1,27 @@
 // Node: wires a shipledger node together (DESIGN §10). One thread owns the consensus core (an
 // Asio io_context: inputs posted in order, actions carried out), one commit thread executes and
-// stores ordered blocks in height order, gRPC threads admit events and serve reads.
+// stores ordered blocks in height order, gRPC threads admit events and serve reads. With more
+// than one replica in the genesis the core is PBFT and a peer thread (PeerIo) runs the replica
+// transport and the message gate; with one it is SoloReplica and there is no peer thread.
 // Thread-safety: Backend methods are thread-safe; Start/Stop from the owning thread.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <condition_variable>
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <thread>
 
 #include "config/identity.h"
 #include "config/node_config.h"
+#include "consensus/message_gate.h"
+#include "consensus/pbft_replica.h"
 #include "consensus/replica.h"
+#include "node/peer_io.h"
 #include "rpc/backend.h"
 #include "rpc/server.h"
 
@@ -28,12 +35,16 @@ class Node final : public rpc::Backend {
                                               const Clock& clock = SystemClock::Get());
   ~Node() override;
 
-  // Starts the consensus and commit threads and the gRPC server.
+  // Starts the consensus and commit threads, the peer transport (n > 1; UNAVAILABLE when
+  // peer_listen cannot be bound) and the gRPC server.
   Status Start();
-  // Graceful stop: refuses new events, orders nothing more, commits every block already
-  // ordered, answers waiting clients, stops gRPC, closes the store. Idempotent.
+  // Graceful stop: refuses new events, stops the peer transport, orders nothing more (one node:
+  // first orders every admitted event), commits every block already ordered, answers waiting
+  // clients, stops gRPC, closes the store. Idempotent.
   void Stop();
   int grpc_port() const { return server_ ? server_->port() : 0; }
+  // The bound peer port (n > 1), else 0.
+  int peer_port() const { return peer_io_ ? peer_io_->port() : 0; }
 
   // rpc::Backend
   const model::Genesis& genesis() const override { return *genesis_; }
@@ -47,8 +58,15 @@ class Node final : public rpc::Backend {
 
  private:
   Node(const config::NodeConfig& config, const Clock& clock);
-  // On the consensus thread: carry out the core's actions.
+  // Builds the ordering core from the stored chain (and, for PBFT, the journal and the latest
+  // stable checkpoint) and, for PBFT, the message gate and the peer side.
+  Status CreateCore();
+  // On the consensus thread: carry out the core's actions, in order (replica.h).
   void Apply(consensus::Actions actions);
+  // On the peer thread: hand an admitted peer message to the consensus thread.
+  void DeliverPeerMessage(consensus::InboundMessage message);
+  // On the consensus thread: a tick at (or after) `at_ms` (SetTimer).
+  void ArmTimer(int64_t at_ms);
   void OnTimer(const boost::system::error_code& ec);
   void SnapshotStatus();
   // The commit thread: execute, store, notify, report back to the core.
@@ -63,12 +81,21 @@ class Node final : public rpc::Backend {
   std::unique_ptr<consensus::Signer> signer_;
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<rpc::CommitNotifier> notifier_;
-  std::unique_ptr<consensus::Replica> core_;  // only touched on the consensus thread
+  std::unique_ptr<consensus::Replica> core_;      // only touched on the consensus thread
+  consensus::PbftReplica* pbft_ = nullptr;        // core_ when the genesis has n > 1, else null
+  std::unique_ptr<consensus::MessageGate> gate_;  // n > 1; thread-safe
+  std::unique_ptr<PeerIo> peer_io_;               // n > 1; see PeerIo for its threads
+  // Peer messages posted to the consensus thread and not yet handled; above a bound new ones
+  // are dropped (PBFT retransmits), so a flood cannot grow the queue without limit.
+  std::atomic<uint32_t> queued_peer_messages_{0};
+  std::atomic<uint64_t> dropped_peer_messages_{0};
   std::unique_ptr<rpc::Server> server_;
   int64_t started_ms_ = 0;
 
   boost::asio::io_context io_;
   boost::asio::steady_timer timer_{io_};
+  std::set<int64_t> deadlines_;  // consensus thread: ticks asked for and not yet given
+  int64_t timer_armed_ms_ = 0;   // consensus thread: the deadline timer_ waits for, 0 if none
   std::thread consensus_thread_;
   std::atomic<bool> stopping_{false};
   bool stopped_ = false;

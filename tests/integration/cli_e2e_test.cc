@@ -17,6 +17,7 @@
 #include <sstream>
 #include <thread>
 
+#include "config/genesis_file.h"
 #include "fixture.h"
 
 namespace shipledger::itest {
@@ -494,6 +495,31 @@ TEST(CliNetworkInit, WritesTheNetworkAndRefusesASecondInit) {
   EXPECT_TRUE(Contains(again.err, "choose another --out")) << again;
   std::error_code ec;
   fs::remove_all(dir, ec);
+}
+
+TEST(CliNetworkInit, FourNodeNetworkWithConsensusOptions) {
+  const std::string dir = NewTempPath("shipledger-cli-init-");
+  const CliResult r =
+      Cli({"network", "init", "--out", dir, "--base-port", "17060", "--orgs",
+           "exporter:exporter,forwarder:forwarder,customs:customs,importer:importer",
+           "--view-timeout-ms", "800", "--checkpoint-interval", "32", "--batch-timeout-ms", "10"});
+  ASSERT_EQ(r.code, 0) << r;
+  auto genesis = config::LoadGenesis((fs::path(dir) / "genesis.yaml").string());
+  ASSERT_TRUE(genesis.ok()) << genesis.status().ToString();
+  EXPECT_EQ((*genesis)->n(), 4u);
+  EXPECT_EQ((*genesis)->consensus.view_timeout_ms, 800u);
+  EXPECT_EQ((*genesis)->consensus.checkpoint_interval, 32u);
+  EXPECT_EQ((*genesis)->consensus.batch_timeout_ms, 10u);
+  for (const char* org : {"exporter", "forwarder", "customs", "importer"}) {
+    EXPECT_TRUE(Contains(r.out, std::string(org) + "/node/node.yaml")) << r;
+  }
+  const CliResult bad = Cli({"network", "init", "--out", dir + "-bad", "--orgs",
+                             "exporter:exporter", "--view-timeout-ms", "1"});
+  EXPECT_NE(bad.code, 0) << bad;
+  EXPECT_TRUE(Contains(bad.err, "--view-timeout-ms")) << bad;
+  std::error_code ec;
+  fs::remove_all(dir, ec);
+  fs::remove_all(dir + "-bad", ec);
 }
 
 TEST(CliOfflineVerify, DataDirVerifiesAfterSigtermAndWrongGenesisIsRefused) {

@@ -1,6 +1,7 @@
 #include "fixture.h"
 
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <openssl/rand.h>
@@ -10,6 +11,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <random>
 #include <thread>
 
@@ -37,7 +40,33 @@ int FreePort() {
   return ntohs(addr.sin_port);
 }
 
-NetworkDir::NetworkDir(const std::string& orgs) {
+int FreePortRange(int count) {
+  // Below the kernel's ephemeral range (/proc/sys/net/ipv4/ip_local_port_range, usually from
+  // 32768): a port picked there can be taken by an outgoing connection (e.g. one node dialling
+  // another) before the node that should listen on it binds it.
+  constexpr int kLow = 20000;
+  constexpr int kHigh = 32000;
+  std::random_device rd;
+  std::mt19937 rng(rd());
+  std::uniform_int_distribution<int> pick(kLow, kHigh - count);
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    const int first = pick(rng);
+    bool all_free = true;
+    for (int p = first; p < first + count && all_free; ++p) {
+      const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+      sockaddr_in addr{};
+      addr.sin_family = AF_INET;
+      addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+      addr.sin_port = htons(static_cast<uint16_t>(p));
+      all_free = ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+      ::close(fd);
+    }
+    if (all_free) return first;
+  }
+  return 0;
+}
+
+NetworkDir::NetworkDir(const std::string& orgs, const model::ConsensusParams& consensus) {
   std::random_device rd;
   dir_ = fs::temp_directory_path() / ("shipledger-it-" + std::to_string(rd()));
   fs::create_directories(dir_);
@@ -46,11 +75,12 @@ NetworkDir::NetworkDir(const std::string& orgs) {
   auto specs = config::ParseOrgSpecs(orgs);
   EXPECT_TRUE(specs.ok()) << specs.status().ToString();
   opts.orgs = *specs;
-  // An even port whose successor is free too (gRPC, peer).
-  for (int i = 0; i < 50; ++i) {
-    port_ = FreePort();
-    if (port_ > 0 && port_ < 65000) break;
-  }
+  opts.consensus = consensus;
+  // Two ports (gRPC, peer) per node organisation, all free now.
+  int nodes = 0;
+  for (const auto& spec : opts.orgs) nodes += spec.client_only ? 0 : 1;
+  port_ = FreePortRange(2 * nodes);
+  EXPECT_NE(port_, 0) << "no " << 2 * nodes << " consecutive free ports";
   opts.base_port = static_cast<uint16_t>(port_);
   Status s = config::InitNetwork(opts, SystemClock::Get());
   EXPECT_TRUE(s.ok()) << s.ToString();
@@ -65,6 +95,11 @@ NetworkDir::NetworkDir(const std::string& orgs) {
 }
 
 NetworkDir::~NetworkDir() {
+  // SHIPLEDGER_IT_KEEP=1 keeps the folder (node logs, data dirs) for a failing test.
+  if (const char* keep = std::getenv("SHIPLEDGER_IT_KEEP"); keep != nullptr && *keep == '1') {
+    std::printf("kept %s\n", dir_.string().c_str());
+    return;
+  }
   std::error_code ec;
   fs::remove_all(dir_, ec);
 }
@@ -168,11 +203,20 @@ std::unique_ptr<node::Node> StartNode(const NetworkDir& net, std::string* target
   return std::move(node).value();
 }
 
-Daemon::Daemon(const std::string& node_yaml) {
+Daemon::Daemon(const std::string& node_yaml, const std::string& log_path,
+               const std::string& log_level) {
   pid_ = ::fork();
   if (pid_ == 0) {
+    if (!log_path.empty()) {
+      const int fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+      if (fd >= 0) {
+        ::dup2(fd, STDOUT_FILENO);
+        ::dup2(fd, STDERR_FILENO);
+        ::close(fd);
+      }
+    }
     ::execl(SHIPLEDGERD_PATH, SHIPLEDGERD_PATH, "--config", node_yaml.c_str(), "--log-level",
-            "warn", static_cast<char*>(nullptr));
+            log_level.c_str(), static_cast<char*>(nullptr));
     ::_exit(127);
   }
 }

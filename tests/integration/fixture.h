@@ -18,17 +18,24 @@
 
 namespace shipledger::itest {
 
-// A fresh network folder: exporter runs the node; forwarder, customs, importer are clients.
+// A fresh network folder: by default exporter runs the node; forwarder, customs, importer are
+// clients. Ports: node i serves gRPC on port() + 2i and peers on port() + 2i + 1, all free when
+// the folder was made.
 class NetworkDir {
  public:
   explicit NetworkDir(const std::string& orgs =
                           "exporter:exporter,forwarder:forwarder:client,customs:customs:client,"
-                          "importer:importer:client");
+                          "importer:importer:client",
+                      const model::ConsensusParams& consensus = {});
   ~NetworkDir();
   const std::filesystem::path& path() const { return dir_; }
-  std::string node_yaml() const { return (dir_ / "exporter/node/node.yaml").string(); }
+  std::string node_yaml() const { return node_yaml("exporter"); }
+  std::string node_yaml(const std::string& org) const {
+    return (dir_ / org / "node/node.yaml").string();
+  }
   std::string genesis_path() const { return (dir_ / "genesis.yaml").string(); }
-  std::string data_dir() const { return (dir_ / "exporter/node/data").string(); }
+  std::string data_dir() const { return data_dir("exporter"); }
+  std::string data_dir(const std::string& org) const { return (dir_ / org / "node/data").string(); }
   const config::Identity& client(const std::string& org) const;
   std::shared_ptr<const model::Genesis> genesis() const { return genesis_; }
   int port() const { return port_; }
@@ -42,6 +49,8 @@ class NetworkDir {
 
 // A free TCP port on 127.0.0.1 (bind to 0, read, close).
 int FreePort();
+// The first of `count` consecutive free ports on 127.0.0.1 below the ephemeral range, or 0.
+int FreePortRange(int count);
 
 // Builds, signs and submits events as the network's parties.
 class Client {
@@ -74,10 +83,11 @@ std::unique_ptr<node::Node> StartNode(const NetworkDir& net, std::string* target
                                       uint32_t mempool_capacity = 0, uint32_t batch_timeout_ms = 0,
                                       uint32_t max_watchers = 0, uint32_t watch_stall_ms = 0);
 
-// A shipledgerd process.
+// A shipledgerd process. With `log_path` its output goes to that file (appended), else to ours.
 class Daemon {
  public:
-  explicit Daemon(const std::string& node_yaml);
+  explicit Daemon(const std::string& node_yaml, const std::string& log_path = "",
+                  const std::string& log_level = "warn");
   ~Daemon();
   void Kill(int signal);
   // Waits for exit; returns the exit status (or -signal).

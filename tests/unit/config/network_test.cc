@@ -209,6 +209,28 @@ TEST_F(NetworkTest, FourNodeNetworkHasReplicasZeroToThreeOnDistinctPorts) {
   EXPECT_FALSE(fs::exists(out("carrier/node")));
 }
 
+TEST_F(NetworkTest, GenesisCarriesTheGivenConsensusParameters) {
+  auto orgs = ParseOrgSpecs(kFourNodes);
+  ASSERT_TRUE(orgs.ok());
+  InitOptions options;
+  options.out_dir = out();
+  options.orgs = *orgs;
+  options.consensus.view_timeout_ms = 750;
+  options.consensus.checkpoint_interval = 16;
+  options.consensus.batch_timeout_ms = 5;
+  ASSERT_TRUE(InitNetwork(options, clock_).ok());
+  auto genesis = LoadGenesis(out("genesis.yaml"));
+  ASSERT_TRUE(genesis.ok()) << genesis.status().ToString();
+  const model::ConsensusParams& c = (*genesis)->consensus;
+  EXPECT_EQ(c.view_timeout_ms, 750u);
+  EXPECT_EQ(c.checkpoint_interval, 16u);
+  EXPECT_EQ(c.batch_timeout_ms, 5u);
+  const model::ConsensusParams defaults;
+  EXPECT_EQ(c.window, defaults.window);
+  EXPECT_EQ(c.batch_max_events, defaults.batch_max_events);
+  EXPECT_EQ(c.clock_skew_ms, defaults.clock_skew_ms);
+}
+
 TEST_F(NetworkTest, RejectsNodeCountNotOneOrThreeFPlusOne) {
   const Status s = Init("exporter:exporter,importer:importer");
   EXPECT_EQ(s.code(), Code::kInvalidArgument);
