@@ -7,6 +7,7 @@
 #include <future>
 
 #include "config/genesis_file.h"
+#include "consensus/key_signer.h"
 #include "consensus/solo_replica.h"
 #include "contracts/executor.h"
 #include "model/block.h"
@@ -14,15 +15,6 @@
 namespace shipledger::node {
 
 namespace {
-
-class KeySigner final : public consensus::Signer {
- public:
-  explicit KeySigner(const crypto::PrivateKey& key) : key_(key) {}
-  Result<Bytes> Sign(ByteView message) const override { return key_.Sign(message); }
-
- private:
-  crypto::PrivateKey key_;
-};
 
 }  // namespace
 
@@ -55,7 +47,7 @@ Result<std::unique_ptr<Node>> Node::Create(const config::NodeConfig& config, con
         std::to_string(config.replica_id) + " (fingerprint " + ToHex(cert->fingerprint()) + ")");
   }
   node->identity_ = std::make_unique<config::Identity>(config::Identity{*cert, *key});
-  node->signer_ = std::make_unique<KeySigner>(*key);
+  node->signer_ = std::make_unique<consensus::KeySigner>(*key);
   node->validator_ = std::make_unique<model::EventValidator>(node->genesis_);
 
   auto store = storage::Store::Open(config.data_dir, g);

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <cstdio>
 
 #include "config/node_config.h"
@@ -42,6 +43,9 @@ int main(int argc, char** argv) {
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ [replica " + std::to_string(config->replica_id) +
                       "] %v");
   shipledger::node::RouteProtobufLogs();
+  // Logs usually go to a file: warnings at once, the rest within a second.
+  spdlog::flush_on(spdlog::level::warn);
+  spdlog::flush_every(std::chrono::seconds(1));
 
   auto node = shipledger::node::Node::Create(*config);
   if (!node.ok()) {

@@ -228,13 +228,16 @@ TEST_F(ClusterTest, PeerWithCertificateFromUnknownCaIsRefused) {
             std::string::npos)
       << "replica 1's log does not show the refusal";
 
-  // The network is unaffected: replica 1 still believes view 0 and commits.
+  // The network is unaffected: replica 1 did not take the intruder's heartbeat (view 7,
+  // height 1,000,000) for a peer's, and commits. (A view change of its own may happen on a busy
+  // machine; it is not the intruder's doing.)
   Client c(cluster_.net(), cluster_.target(1));
   auto r = c.SubmitOne(c.SignedBy("exporter", v1::EVENT_TYPE_BOOKED, "after-intruder"));
   EXPECT_EQ(r.receipt().code(), v1::RESULT_CODE_VALID) << r.message();
   auto s1 = cluster_.Status(1);
   ASSERT_TRUE(s1.has_value());
-  EXPECT_EQ(s1->view(), 0u);
+  EXPECT_LT(s1->view(), 7u);
+  EXPECT_LT(s1->highest_known_height(), 1000000u);
   EXPECT_TRUE(cluster_.WaitSameHead({0, 1, 2, 3}, 10000, 1).has_value());
 
   // A node configured with the other network's certificate cannot join: it refuses to start.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "consensus/key_signer.h"
 #include "crypto/sha256.h"
 #include "sim/describe.h"
 
@@ -9,22 +10,12 @@ namespace shipledger::sim {
 
 namespace {
 
-// Signs with the node key pinned in the genesis.
-class KeySigner final : public consensus::Signer {
- public:
-  explicit KeySigner(crypto::PrivateKey key) : key_(std::move(key)) {}
-  Result<Bytes> Sign(ByteView m) const override { return key_.Sign(m); }
-
- private:
-  crypto::PrivateKey key_;
-};
-
 constexpr uint32_t kMaxBlocksPerAnswer = 64;
 
 }  // namespace
 
 std::unique_ptr<consensus::Signer> MakeKeySigner(const crypto::PrivateKey& key) {
-  return std::make_unique<KeySigner>(key);
+  return std::make_unique<consensus::KeySigner>(key);
 }
 
 v1::CheckpointCertificate GenesisCheckpoint(const model::Genesis& genesis) {

@@ -12,6 +12,7 @@
 #include <set>
 #include <vector>
 
+#include "consensus/key_signer.h"
 #include "consensus/pbft_replica.h"
 #include "crypto/sha256.h"
 #include "model/block.h"
@@ -19,15 +20,6 @@
 #include "testing/test_network.h"
 
 namespace shipledger::consensus::testing {
-
-class KeySigner final : public Signer {
- public:
-  explicit KeySigner(crypto::PrivateKey key) : key_(std::move(key)) {}
-  Result<Bytes> Sign(ByteView m) const override { return key_.Sign(m); }
-
- private:
-  crypto::PrivateKey key_;
-};
 
 class Cluster {
  public:

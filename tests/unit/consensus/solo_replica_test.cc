@@ -2,21 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include "consensus/key_signer.h"
 #include "model/block.h"
 #include "model/validation.h"
 #include "testing/test_network.h"
 
 namespace shipledger::consensus {
 namespace {
-
-class KeySigner final : public Signer {
- public:
-  explicit KeySigner(crypto::PrivateKey key) : key_(std::move(key)) {}
-  Result<Bytes> Sign(ByteView m) const override { return key_.Sign(m); }
-
- private:
-  crypto::PrivateKey key_;
-};
 
 class SoloReplicaTest : public ::testing::Test {
  protected:
