@@ -54,16 +54,7 @@ TEST_F(EventValidatorCertTest, GarbageCertificateIsRejected) {
 }
 
 TEST_F(EventValidatorCertTest, CertificateFromUnknownCaIsPermissionDenied) {
-  // A CA nobody put in the genesis, with the same subject as the exporter's real CA.
-  auto ca_key = Must(crypto::PrivateKey::Generate());
-  auto ca = Must(crypto::IssueCaCertificate(
-      ca_key,
-      Options(crypto::CertKind::kCa, "exporter", "exporter CA", now() - kDayMs, now() + kDayMs)));
-  auto key = Must(crypto::PrivateKey::Generate());
-  auto cert = Must(crypto::IssueCertificate(
-      ca, ca_key, key.public_key(),
-      Options(crypto::CertKind::kClient, "exporter", "admin", now() - kDayMs, now() + kDayMs)));
-  EXPECT_TRUE(Rejected(Validate(net_->Sign(Booking(), config::Identity{cert, key})),
+  EXPECT_TRUE(Rejected(Validate(net_->Sign(Booking(), IssueUnderForeignCa())),
                        Code::kPermissionDenied, "does not chain to the CA of 'exporter'"));
 }
 

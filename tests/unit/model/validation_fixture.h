@@ -111,6 +111,20 @@ class EventValidatorTest : public ::testing::Test {
     return config::Identity{cert, key};
   }
 
+  // An "exporter" admin identity issued by a CA nobody put in the genesis, with the same
+  // subject as the exporter's real CA.
+  config::Identity IssueUnderForeignCa() const {
+    auto ca_key = Must(crypto::PrivateKey::Generate());
+    auto ca = Must(crypto::IssueCaCertificate(
+        ca_key,
+        Options(crypto::CertKind::kCa, "exporter", "exporter CA", now() - kDayMs, now() + kDayMs)));
+    auto key = Must(crypto::PrivateKey::Generate());
+    auto cert = Must(crypto::IssueCertificate(
+        ca, ca_key, key.public_key(),
+        Options(crypto::CertKind::kClient, "exporter", "admin", now() - kDayMs, now() + kDayMs)));
+    return config::Identity{cert, key};
+  }
+
   std::unique_ptr<testing::TestNetwork> net_;
   std::unique_ptr<EventValidator> validator_;
   ValidateOptions opts_;

@@ -49,15 +49,7 @@ TEST_F(EventValidatorParseTest, ParseDoesNotCheckFieldsOrChainId) {
 
 TEST_F(EventValidatorParseTest, ParseOfAnUnchainedCertificateDoesNotPoisonTheCache) {
   // Parse reads a certificate it cannot trust; Validate must still check its chain.
-  auto ca_key = Must(crypto::PrivateKey::Generate());
-  auto ca = Must(crypto::IssueCaCertificate(
-      ca_key,
-      Options(crypto::CertKind::kCa, "exporter", "exporter CA", now() - kDayMs, now() + kDayMs)));
-  auto key = Must(crypto::PrivateKey::Generate());
-  auto cert = Must(crypto::IssueCertificate(
-      ca, ca_key, key.public_key(),
-      Options(crypto::CertKind::kClient, "exporter", "admin", now() - kDayMs, now() + kDayMs)));
-  const v1::SignedEvent se = net_->Sign(Booking(), config::Identity{cert, key});
+  const v1::SignedEvent se = net_->Sign(Booking(), IssueUnderForeignCa());
   EXPECT_TRUE(validator_->Parse(se).ok());
   EXPECT_TRUE(Rejected(Validate(se), Code::kPermissionDenied, "does not chain"));
 }
