@@ -26,86 +26,16 @@ namespace {
 namespace fs = std::filesystem;
 namespace pb = google::protobuf;
 
-// What one run of `shipledger` did.
-struct CliResult {
-  std::string command;
-  int code = -1;  // exit status, or -1 when killed or not run
-  std::string out;
-  std::string err;
-  std::string all() const { return out + err; }
-};
-
-std::ostream& operator<<(std::ostream& os, const CliResult& r) {
-  return os << "\n$ " << r.command << "\nexit " << r.code << "\n--- stdout\n"
-            << r.out << "--- stderr\n"
-            << r.err;
-}
+using CliResult = ProgramResult;
 
 // Runs the CLI binary with `args` (no shell), capturing stdout and stderr apart; kills it
 // after `timeout_ms`.
 CliResult Cli(const std::vector<std::string>& args, int timeout_ms = 15000) {
   std::vector<std::string> full = {SHIPLEDGER_CLI_PATH};
   full.insert(full.end(), args.begin(), args.end());
-  CliResult r;
+  CliResult r = RunProgram(full, timeout_ms);
   r.command = "shipledger";
   for (const auto& a : args) r.command += " " + a;
-  std::vector<char*> argv;
-  for (auto& a : full) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  int out_pipe[2];
-  int err_pipe[2];
-  if (::pipe(out_pipe) != 0) return r;
-  if (::pipe(err_pipe) != 0) {
-    ::close(out_pipe[0]);
-    ::close(out_pipe[1]);
-    return r;
-  }
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    ::dup2(out_pipe[1], STDOUT_FILENO);
-    ::dup2(err_pipe[1], STDERR_FILENO);
-    for (int fd : {out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]}) ::close(fd);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
-  ::close(out_pipe[1]);
-  ::close(err_pipe[1]);
-  pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
-  std::string* sinks[2] = {&r.out, &r.err};
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  bool timed_out = false;
-  while (fds[0].fd >= 0 || fds[1].fd >= 0) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          deadline - std::chrono::steady_clock::now())
-                          .count();
-    if (left <= 0) {
-      timed_out = true;
-      break;
-    }
-    if (::poll(fds, 2, static_cast<int>(left)) < 0) {
-      if (errno == EINTR) continue;
-      break;
-    }
-    for (int i = 0; i < 2; ++i) {
-      if (fds[i].fd < 0 || fds[i].revents == 0) continue;
-      char buf[4096];
-      const ssize_t n = ::read(fds[i].fd, buf, sizeof buf);
-      if (n > 0) {
-        sinks[i]->append(buf, static_cast<size_t>(n));
-      } else if (n == 0 || errno != EINTR) {
-        ::close(fds[i].fd);
-        fds[i].fd = -1;
-      }
-    }
-  }
-  if (timed_out && pid > 0) ::kill(pid, SIGKILL);
-  for (const auto& p : fds) {
-    if (p.fd >= 0) ::close(p.fd);
-  }
-  int status = 0;
-  if (pid > 0) ::waitpid(pid, &status, 0);
-  r.code = pid > 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  EXPECT_FALSE(timed_out) << "timed out after " << timeout_ms << " ms" << r;
   return r;
 }
 

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -100,5 +101,19 @@ class Daemon {
 
 // Waits until a node answers GetChainInfo at `target` (up to timeout_ms).
 bool WaitReady(const std::string& target, int timeout_ms = 10000);
+
+// What one run of a program did.
+struct ProgramResult {
+  std::string command;
+  int code = -1;  // exit status, or -1 when killed or not run
+  std::string out;
+  std::string err;
+  std::string all() const { return out + err; }
+};
+std::ostream& operator<<(std::ostream& os, const ProgramResult& r);
+
+// Runs argv[0] with the rest as arguments (no shell), capturing stdout and stderr apart; kills
+// it after `timeout_ms` (a test failure).
+ProgramResult RunProgram(const std::vector<std::string>& argv, int timeout_ms);
 
 }  // namespace shipledger::itest
