@@ -165,14 +165,8 @@ grpc::Status LedgerService::GetShipment(grpc::ServerContext*, const v1::GetShipm
     return ToGrpc(Status::NotFound("shipment " + req->shipment_id() + " not found"));
   }
   *resp->mutable_state() = std::move(**state);
-  auto ids = store.GetShipmentEventIds(req->shipment_id());
-  if (!ids.ok()) return ToGrpc(ids.status());
-  BlockTimes times(store);
-  for (const auto& id : *ids) {
-    auto entry = LoadTimelineEntry(store, id, &times);
-    if (!entry.ok()) return ToGrpc(entry.status());
-    *resp->add_timeline() = std::move(entry).value();
-  }
+  const Status timeline = AppendTimeline(store, req->shipment_id(), resp->mutable_timeline());
+  if (!timeline.ok()) return ToGrpc(timeline);
   return grpc::Status::OK;
 }
 

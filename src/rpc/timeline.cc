@@ -57,4 +57,16 @@ Result<v1::TimelineEntry> LoadTimelineEntry(const storage::Store& store, ByteVie
   return entry;
 }
 
+Status AppendTimeline(const storage::Store& store, std::string_view shipment_id,
+                      google::protobuf::RepeatedPtrField<v1::TimelineEntry>* out) {
+  SL_ASSIGN_OR_RETURN(std::vector<Bytes> ids, store.GetShipmentEventIds(shipment_id));
+  BlockTimes times(store);
+  out->Reserve(out->size() + static_cast<int>(ids.size()));
+  for (const Bytes& id : ids) {
+    SL_ASSIGN_OR_RETURN(v1::TimelineEntry entry, LoadTimelineEntry(store, id, &times));
+    *out->Add() = std::move(entry);
+  }
+  return Status::Ok();
+}
+
 }  // namespace shipledger::rpc

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <map>
+#include <string_view>
 
 #include "shipledger/v1/ledger.pb.h"
 #include "storage/store.h"
@@ -22,6 +23,12 @@ class BlockTimes {
 // The timeline entry of the committed event `id`. NOT_FOUND when the id is not committed.
 Result<v1::TimelineEntry> LoadTimelineEntry(const storage::Store& store, ByteView id,
                                             BlockTimes* times);
+// The timeline GetShipment returns: every committed event of `shipment_id` in chain order, each
+// as LoadTimelineEntry builds it, appended to *out (nothing appended for an unknown shipment).
+// DATA_LOSS / INTERNAL when a stored record cannot be read; *out may then hold a partial
+// timeline.
+Status AppendTimeline(const storage::Store& store, std::string_view shipment_id,
+                      google::protobuf::RepeatedPtrField<v1::TimelineEntry>* out);
 // Fills an entry from an event already at hand (Watch reads whole blocks).
 Status FillTimelineEntry(const storage::Store& store, const v1::SignedEvent& se, ByteView id,
                          uint64_t height, uint32_t index, int64_t block_time_ms,

@@ -75,6 +75,25 @@ TEST_F(TimelineTest, EntryCarriesEventPlaceTimeCosignersAndReceipt) {
             Code::kNotFound);
 }
 
+TEST_F(TimelineTest, ShipmentTimelineHoldsItsEventsInChainOrder) {
+  auto booked = Admit(net_->SignedBy("exporter", v1::EVENT_TYPE_BOOKED, "S"));
+  auto other = Admit(net_->SignedBy("exporter", v1::EVENT_TYPE_BOOKED, "T"));
+  auto pickup = Admit(net_->SignedBy("exporter", v1::EVENT_TYPE_PICKUP, "S"));
+  Commit({booked, other});
+  Commit({pickup});
+  google::protobuf::RepeatedPtrField<v1::TimelineEntry> timeline;
+  ASSERT_TRUE(AppendTimeline(*store_, "S", &timeline).ok());
+  ASSERT_EQ(timeline.size(), 2);
+  EXPECT_EQ(timeline[0].event_id(), booked->id);
+  EXPECT_EQ(timeline[1].event_id(), pickup->id);
+  EXPECT_EQ(timeline[1].height(), 2u);
+  EXPECT_EQ(timeline[1].block_time_ms(), net_->now_ms() + 2);
+  EXPECT_EQ(timeline[1].receipt().code(), v1::RESULT_CODE_VALID);
+  google::protobuf::RepeatedPtrField<v1::TimelineEntry> unknown;
+  ASSERT_TRUE(AppendTimeline(*store_, "U", &unknown).ok());
+  EXPECT_TRUE(unknown.empty());
+}
+
 // Bug: a later copy of a committed event showed the original's VALID receipt in Watch.
 TEST_F(TimelineTest, LaterCopyOfAnEventShowsAsDuplicate) {
   auto booked = Admit(net_->SignedBy("exporter", v1::EVENT_TYPE_BOOKED, "S"));

@@ -4,13 +4,11 @@
 
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
 #include <memory>
 #include <optional>
-#include <random>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -19,6 +17,7 @@
 #include "shipledger/check.h"
 #include "storage/keys.h"
 #include "storage/store.h"
+#include "testing/temp_dir.h"
 
 namespace shipledger::storage {
 
@@ -26,28 +25,7 @@ namespace fs = std::filesystem;
 
 inline constexpr std::string_view kChain = "test-chain";
 
-// A fresh directory under the system temp dir, removed (with its contents) on destruction.
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    std::random_device random;
-    path_ = (fs::temp_directory_path() /
-             ("shipledger-storage-test-" + std::to_string(::getpid()) + "-" +
-              std::to_string(counter++) + "-" + std::to_string(random())))
-                .string();
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using TempDir = ::shipledger::testing::TempDir;
 
 inline model::Genesis MakeGenesis(std::string_view chain_id = kChain, char fill = '\x11') {
   model::Genesis genesis;
