@@ -1,6 +1,5 @@
 #include "rpc/timeline.h"
 
-#include "crypto/x509.h"
 #include "model/event.h"
 
 namespace shipledger::rpc {
@@ -8,8 +7,7 @@ namespace shipledger::rpc {
 Result<int64_t> BlockTimes::At(uint64_t height) {
   auto it = cache_.find(height);
   if (it != cache_.end()) return it->second;
-  SL_ASSIGN_OR_RETURN(v1::Block header, store_.GetBlockHeader(height));
-  const int64_t t = header.proposal().timestamp_ms();
+  SL_ASSIGN_OR_RETURN(const int64_t t, store_.GetBlockTime(height));
   cache_.emplace(height, t);
   return t;
 }
@@ -24,9 +22,11 @@ Status FillTimelineEntry(const storage::Store& store, const v1::SignedEvent& se,
   if (!entry->mutable_event()->ParseFromString(se.event())) {
     return Status::DataLoss("stored event " + ToHex(id) + " does not parse");
   }
-  for (const auto& c : se.cosignatures()) {
-    auto cert = crypto::Certificate::FromDer(c.signer_cert());
-    if (cert.ok()) entry->add_cosigner_orgs(cert->organization());
+  // A committed event's co-signatures are by exactly the organisations its cosigner_orgs
+  // names, in order (admission and every backup's gate checked each certificate against it),
+  // so the certificates need not be parsed again here.
+  if (entry->event().cosigner_orgs_size() == se.cosignatures_size()) {
+    *entry->mutable_cosigner_orgs() = entry->event().cosigner_orgs();
   }
   auto receipt = store.GetReceipt(id);
   if (receipt.ok()) {
@@ -59,12 +59,15 @@ Result<v1::TimelineEntry> LoadTimelineEntry(const storage::Store& store, ByteVie
 
 Status AppendTimeline(const storage::Store& store, std::string_view shipment_id,
                       google::protobuf::RepeatedPtrField<v1::TimelineEntry>* out) {
-  SL_ASSIGN_OR_RETURN(std::vector<Bytes> ids, store.GetShipmentEventIds(shipment_id));
+  SL_ASSIGN_OR_RETURN(std::vector<storage::Store::ShipmentEvent> events,
+                      store.GetShipmentEvents(shipment_id));
   BlockTimes times(store);
-  out->Reserve(out->size() + static_cast<int>(ids.size()));
-  for (const Bytes& id : ids) {
-    SL_ASSIGN_OR_RETURN(v1::TimelineEntry entry, LoadTimelineEntry(store, id, &times));
-    *out->Add() = std::move(entry);
+  out->Reserve(out->size() + static_cast<int>(events.size()));
+  for (const storage::Store::ShipmentEvent& e : events) {
+    SL_ASSIGN_OR_RETURN(v1::SignedEvent se, store.GetEventAt(e.location));
+    SL_ASSIGN_OR_RETURN(int64_t t, times.At(e.location.height));
+    SL_RETURN_IF_ERROR(
+        FillTimelineEntry(store, se, e.id, e.location.height, e.location.index, t, out->Add()));
   }
   return Status::Ok();
 }

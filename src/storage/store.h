@@ -75,12 +75,20 @@ class Store final : public model::StateReader {
   Result<uint64_t> GetHeightByHash(ByteView block_hash) const;
   // The block header only (proposal, certificate, hashes), without events.
   Result<v1::Block> GetBlockHeader(uint64_t height) const;
+  // The block time (proposal timestamp) at `height`, without parsing the certificate.
+  Result<int64_t> GetBlockTime(uint64_t height) const;
   Result<EventLocation> GetEventLocation(ByteView event_id) const;
   Result<v1::SignedEvent> GetEvent(ByteView event_id) const;
   Result<v1::SignedEvent> GetEventAt(EventLocation location) const;
   Result<v1::Receipt> GetReceipt(ByteView event_id) const;
   // Event ids of a shipment in chain order.
   Result<std::vector<Bytes>> GetShipmentEventIds(std::string_view shipment_id) const;
+  // A shipment's events in chain order with where they are: one range scan, no index lookups.
+  struct ShipmentEvent {
+    Bytes id;
+    EventLocation location;
+  };
+  Result<std::vector<ShipmentEvent>> GetShipmentEvents(std::string_view shipment_id) const;
   // Shipments in id order, starting after `after_id` (empty: from the first); at most `limit`.
   Result<std::vector<v1::ShipmentState>> ListShipments(std::string_view after_id,
                                                        uint32_t limit) const;

@@ -1,5 +1,8 @@
 // Store queries (DESIGN §7). Every read sees whole blocks only: a block and everything it
 // changes become visible together, as one WriteBatch.
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/wire_format_lite.h>
+
 #include <string>
 #include <utility>
 
@@ -30,6 +33,33 @@ Result<bool> Store::Impl::ContainsEvent(ByteView event_id) const {
 }
 
 Result<v1::Block> Store::GetBlockHeader(uint64_t height) const { return impl_->ReadHeader(height); }
+
+Result<int64_t> Store::GetBlockTime(uint64_t height) const {
+  Bytes value;
+  SL_ASSIGN_OR_RETURN(const bool found,
+                      impl_->Get(Family::kBlocks, keys::HeightKey(height), &value));
+  if (!found) return Status::NotFound("no block at height " + std::to_string(height));
+  // Only field 1 (proposal) of the stored header is decoded; the commit certificate, most of
+  // the header's bytes, is skipped.
+  google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(value.data()),
+                                            static_cast<int>(value.size()));
+  constexpr uint32_t kProposalTag = (1 << 3) | 2;  // field 1, length-delimited
+  for (uint32_t tag = in.ReadTag(); tag != 0; tag = in.ReadTag()) {
+    if (tag != kProposalTag) {
+      if (!google::protobuf::internal::WireFormatLite::SkipField(&in, tag)) break;
+      continue;
+    }
+    uint32_t length = 0;
+    std::string bytes;
+    v1::Proposal proposal;
+    if (!in.ReadVarint32(&length) || !in.ReadString(&bytes, static_cast<int>(length)) ||
+        !proposal.ParseFromString(bytes)) {
+      break;
+    }
+    return proposal.timestamp_ms();
+  }
+  return Status::DataLoss("stored block " + std::to_string(height) + " has no readable proposal");
+}
 
 Result<v1::Block> Store::GetBlock(uint64_t height) const {
   SL_ASSIGN_OR_RETURN(v1::Block block, impl_->ReadHeader(height));
@@ -114,14 +144,33 @@ Result<v1::Receipt> Store::GetReceipt(ByteView event_id) const {
   return receipt;
 }
 
-Result<std::vector<Bytes>> Store::GetShipmentEventIds(std::string_view shipment_id) const {
+Result<std::vector<Store::ShipmentEvent>> Store::GetShipmentEvents(
+    std::string_view shipment_id) const {
   const Bytes prefix = keys::ShipmentEventsPrefix(shipment_id);
+  std::vector<ShipmentEvent> events;
+  Status bad = Status::Ok();
+  SL_RETURN_IF_ERROR(impl_->Scan(
+      Family::kShipmentEvents, prefix, keys::PrefixSuccessor(prefix),
+      [&](ByteView key, ByteView value) {
+        // key = prefix ‖ height (u64 BE) ‖ index (u32 BE)
+        if (key.size() != prefix.size() + 12) {
+          bad = Status::DataLoss("shipment index key of " + std::string(shipment_id) + " has " +
+                                 std::to_string(key.size()) + " bytes");
+          return false;
+        }
+        const ByteView tail = key.substr(prefix.size());
+        events.push_back({Bytes(value), EventLocation{GetU64BE(tail), GetU32BE(tail.substr(8))}});
+        return true;
+      }));
+  SL_RETURN_IF_ERROR(bad);
+  return events;
+}
+
+Result<std::vector<Bytes>> Store::GetShipmentEventIds(std::string_view shipment_id) const {
+  SL_ASSIGN_OR_RETURN(std::vector<ShipmentEvent> events, GetShipmentEvents(shipment_id));
   std::vector<Bytes> ids;
-  SL_RETURN_IF_ERROR(impl_->Scan(Family::kShipmentEvents, prefix, keys::PrefixSuccessor(prefix),
-                                 [&](ByteView, ByteView value) {
-                                   ids.emplace_back(value);
-                                   return true;
-                                 }));
+  ids.reserve(events.size());
+  for (ShipmentEvent& e : events) ids.push_back(std::move(e.id));
   return ids;
 }
 

@@ -180,6 +180,32 @@ TEST(Store, ReadsShipmentStateAndEventIdsInChainOrder) {
   ASSERT_TRUE(ids10.ok());
   EXPECT_EQ(*ids10, (std::vector<Bytes>{b1.events[1]->id, b2.events[0]->id}));
   EXPECT_TRUE(store->GetShipmentEventIds("S")->empty());
+  // The same events with their locations, read from the shipment index alone: each agrees with
+  // the event index, in chain order.
+  auto located = store->GetShipmentEvents("S1");
+  ASSERT_TRUE(located.ok());
+  ASSERT_EQ(located->size(), ids->size());
+  const std::vector<std::pair<uint64_t, uint32_t>> expected = {{1, 0}, {2, 1}, {2, 2}, {3, 0}};
+  for (size_t i = 0; i < located->size(); ++i) {
+    const auto& e = (*located)[i];
+    EXPECT_EQ(e.id, (*ids)[i]);
+    EXPECT_EQ(std::make_pair(e.location.height, e.location.index), expected[i]) << i;
+    auto loc = store->GetEventLocation(e.id);
+    ASSERT_TRUE(loc.ok());
+    EXPECT_EQ(loc->height, e.location.height);
+    EXPECT_EQ(loc->index, e.location.index);
+  }
+  EXPECT_TRUE(store->GetShipmentEvents("S")->empty());
+  // Block times read without the certificate agree with the full header.
+  for (uint64_t h = 1; h <= 3; ++h) {
+    auto header = store->GetBlockHeader(h);
+    ASSERT_TRUE(header.ok());
+    auto t = store->GetBlockTime(h);
+    ASSERT_TRUE(t.ok()) << t.status().ToString();
+    EXPECT_EQ(*t, header->proposal().timestamp_ms());
+    EXPECT_NE(*t, 0);
+  }
+  EXPECT_EQ(store->GetBlockTime(99).status().code(), Code::kNotFound);
 
   std::optional<v1::ShipmentState> state = store->GetShipmentState("S1");
   ASSERT_TRUE(state.has_value());
