@@ -11,12 +11,11 @@
 #include "consensus/solo_replica.h"
 #include "contracts/executor.h"
 #include "model/block.h"
+#include "shipledger/thread_name.h"
 
 namespace shipledger::node {
 
-namespace {
-
-}  // namespace
+namespace {}  // namespace
 
 Node::Node(const config::NodeConfig& config, const Clock& clock) : config_(config), clock_(clock) {}
 
@@ -120,8 +119,12 @@ Node::~Node() { Stop(); }
 
 Status Node::Start() {
   started_ms_ = clock_.NowMs();
-  commit_thread_ = std::thread([this] { CommitLoop(); });
+  commit_thread_ = std::thread([this] {
+    SetThreadName("sl-commit");
+    CommitLoop();
+  });
   consensus_thread_ = std::thread([this] {
+    SetThreadName("sl-consensus");
     auto guard = boost::asio::make_work_guard(io_);
     io_.run();
   });

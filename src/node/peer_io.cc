@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <exception>
 
+#include "shipledger/thread_name.h"
+
 namespace shipledger::node {
 
 namespace {
@@ -102,6 +104,7 @@ Status PeerIo::Start(const std::string& listen) {
   SL_RETURN_IF_ERROR(transport_->Listen(listen).WithContext("peer_listen " + listen));
   transport_->Start();
   thread_ = std::thread([this] {
+    SetThreadName("sl-peers");
     // Transport handlers catch their own exceptions (net::CatchAll); this is the last resort
     // for anything else, so that one bad handler cannot end the process through the thread.
     for (;;) {

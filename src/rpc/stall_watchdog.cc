@@ -5,10 +5,15 @@
 
 #include <algorithm>
 
+#include "shipledger/thread_name.h"
+
 namespace shipledger::rpc {
 
 StallWatchdog::StallWatchdog(std::chrono::milliseconds limit) : limit_(limit) {
-  thread_ = std::thread([this] { Run(); });
+  thread_ = std::thread([this] {
+    SetThreadName("sl-watchdog");
+    Run();
+  });
 }
 
 StallWatchdog::~StallWatchdog() {
