@@ -140,7 +140,7 @@ if [ $QUICK = 0 ]; then
   kill -TERM "$PID1M"
 
   say "micro-benchmarks"
-  "$MICRO" --benchmark_min_time=0.5s 2>&1 | log
+  "$MICRO" --benchmark_min_time=0.5 2>&1 | log
 fi
 
 echo

@@ -16,6 +16,12 @@ struct TransportOptions {
   // pass either bound is dropped and counted in frames_dropped. Default: 64 MiB, 100000 frames.
   size_t max_queue_bytes_per_peer = size_t{64} << 20;
   size_t max_queue_frames_per_peer = 100000;
+  // A peer whose outbound link has been down this long gets nothing queued, and what was queued
+  // for it is dropped when the link comes back: it would arrive stale, and a restarted peer
+  // would check every event of every PRE-PREPARE it missed before catching up by state
+  // transfer. Frames sent during a shorter blip wait in the queue. PBFT retransmits what
+  // matters (DESIGN §6), as for any lost frame. Default: 3000 ms.
+  int stale_after_ms = 3000;
   // Deadline for resolve + TCP connect, and separately for the TLS handshake (both directions).
   // Default: 2000 ms.
   int connect_timeout_ms = 2000;

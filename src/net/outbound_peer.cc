@@ -3,10 +3,22 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/post.hpp>
+#include <chrono>
 
 namespace shipledger::net {
+
+namespace {
+
+int64_t SteadyNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
 
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
@@ -27,6 +39,7 @@ OutboundPeer::OutboundPeer(std::shared_ptr<const PeerEnv> env, uint32_t replica,
       replica_(replica),
       counters_(std::move(counters)),
       queue_(env_->options.max_queue_bytes_per_peer, env_->options.max_queue_frames_per_peer),
+      down_since_ns_(SteadyNs()),
       endpoint_(std::move(endpoint)),
       backoff_ms_(env_->options.backoff_initial_ms),
       rng_(std::random_device{}()),
@@ -60,10 +73,17 @@ void OutboundPeer::CloseConnection() {
   conn_.reset();
   writing_ = false;
   counters_->connected_out = false;
+  int64_t up = 0;
+  down_since_ns_.compare_exchange_strong(up, SteadyNs());
+}
+
+bool OutboundPeer::Stale() const {
+  const int64_t since = down_since_ns_.load();
+  return since != 0 && SteadyNs() - since > int64_t{env_->options.stale_after_ms} * 1000 * 1000;
 }
 
 void OutboundPeer::Enqueue(std::string frame) {
-  if (!queue_.Push(std::move(frame))) {
+  if (Stale() || !queue_.Push(std::move(frame))) {
     counters_->frames_dropped.fetch_add(1);
     return;
   }
@@ -151,6 +171,11 @@ void OutboundPeer::OnHandshake(uint64_t attempt, std::shared_ptr<Connection> con
   phase_ = Phase::kConnected;
   backoff_ms_ = env_->options.backoff_initial_ms;
   timer_.cancel();
+  if (Stale()) {  // queued before the link went stale: old news by now
+    counters_->frames_dropped.fetch_add(queue_.frames());
+    queue_.Clear();
+  }
+  down_since_ns_ = 0;
   counters_->connected_out = true;
   spdlog::debug("net: connected to replica {} at {}", replica_, conn->remote());
   std::weak_ptr<OutboundPeer> weak = shared_from_this();
@@ -194,6 +219,13 @@ void OutboundPeer::Retry(const Status& reason) {
     if (ec || attempt != self->attempt_ || self->phase_ != Phase::kBackoff) return;
     CatchAll("redial", [&] { self->Dial(); });
   });
+}
+
+void OutboundPeer::PeerIsUp() {
+  if (phase_ != Phase::kBackoff) return;
+  backoff_ms_ = env_->options.backoff_initial_ms;
+  timer_.cancel();  // its handler sees a new attempt_ (Dial bumps it) and returns
+  Dial();
 }
 
 void OutboundPeer::Flush() {

@@ -58,7 +58,12 @@ class OutboundPeer : public std::enable_shared_from_this<OutboundPeer> {
   // Closes the connection, cancels timers and drops the queue; no dial afterwards.
   // REQUIRES: io thread.
   void Stop();
-  // Queues an encoded frame; when the queue is full it is dropped and counted. Any thread.
+  // The peer just connected to us, so it is up: when waiting to redial, dial now with the
+  // backoff reset (it may have grown to backoff_max_ms while the peer was down, and our
+  // answers to it, e.g. blocks for its catch-up, would wait that long). REQUIRES: io thread.
+  void PeerIsUp();
+  // Queues an encoded frame; when the queue is full, or the link has been down longer than
+  // stale_after_ms, it is dropped and counted. Any thread.
   void Enqueue(std::string frame);
   size_t queued_bytes() const { return queue_.bytes(); }
 
@@ -73,12 +78,16 @@ class OutboundPeer : public std::enable_shared_from_this<OutboundPeer> {
   // Closes the socket / TLS connection in any phase and marks the peer disconnected.
   void CloseConnection();
   void Flush();
+  // True when the link has been down longer than stale_after_ms.
+  bool Stale() const;
 
   std::shared_ptr<const PeerEnv> env_;
   const uint32_t replica_;
   std::shared_ptr<PeerCounters> counters_;
   SendQueue queue_;
   std::atomic<bool> flush_posted_{false};
+  // Steady-clock ns since the outbound link went down (construction: never up yet); 0 while up.
+  std::atomic<int64_t> down_since_ns_;
 
   mutable std::mutex endpoint_mu_;
   std::string endpoint_;  // GUARDED_BY(endpoint_mu_)

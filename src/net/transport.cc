@@ -247,6 +247,7 @@ void Transport::Impl::OnInbound(const std::shared_ptr<Connection>& conn) {
   slot = conn;
   counters->second->connected_in = true;
   spdlog::debug("net: replica {} connected from {}", from, conn->remote());
+  if (auto peer = peers_.find(from); peer != peers_.end()) peer->second->PeerIsUp();
   std::weak_ptr<Impl> weak = weak_from_this();
   const Connection* raw = conn.get();
   conn->Start(

@@ -56,7 +56,8 @@ class Transport {
   void Stop();
 
   // Queues `payload` for replica `to`. Dropped and counted in frames_dropped when `to`'s queue
-  // is full or the payload exceeds max_frame_bytes; ignored for self and unknown replicas.
+  // is full, its link has been down longer than stale_after_ms, or the payload exceeds
+  // max_frame_bytes; ignored for self and unknown replicas.
   void Send(uint32_t to, std::string payload);
   // Send() to every other replica.
   void Broadcast(std::string payload);
@@ -66,7 +67,7 @@ class Transport {
     bool connected_in = false;   // its connection to us is up
     uint64_t frames_sent = 0;
     uint64_t frames_received = 0;
-    uint64_t frames_dropped = 0;   // refused by a full queue or over max_frame_bytes
+    uint64_t frames_dropped = 0;   // full queue, stale link or over max_frame_bytes
     uint64_t protocol_errors = 0;  // oversize frames, wrong certificate when dialled
     uint64_t reconnects = 0;       // redials scheduled after a failed attempt or a lost link
     size_t queued_bytes = 0;

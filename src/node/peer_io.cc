@@ -131,12 +131,29 @@ void PeerIo::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+bool PeerIo::SkipForward(uint32_t to, const v1::PeerMessage& message) const {
+  if (message.body_case() != v1::PeerMessage::kForward || to >= counters_.size() || to == self_) {
+    return false;
+  }
+  if (transport_->stats(to).connected_out) return false;
+  counters_[to]->forwards_skipped.fetch_add(1);
+  return true;
+}
+
 void PeerIo::Send(uint32_t to, const v1::PeerMessage& message) {
+  if (SkipForward(to, message)) return;
   transport_->Send(to, message.SerializeAsString());
 }
 
 void PeerIo::Broadcast(const v1::PeerMessage& message) {
-  transport_->Broadcast(message.SerializeAsString());
+  if (message.body_case() != v1::PeerMessage::kForward) {
+    transport_->Broadcast(message.SerializeAsString());
+    return;
+  }
+  const std::string payload = message.SerializeAsString();
+  for (uint32_t to = 0; to < counters_.size(); ++to) {
+    if (to != self_ && !SkipForward(to, message)) transport_->Send(to, payload);
+  }
 }
 
 PeerIo::PeerReport PeerIo::Report(uint32_t replica) const {
@@ -152,6 +169,7 @@ PeerIo::PeerReport PeerIo::Report(uint32_t replica) const {
   r.protocol_errors = s.protocol_errors;
   r.reconnects = s.reconnects;
   r.bad_messages = counters_[replica]->bad_messages.load();
+  r.forwards_skipped = counters_[replica]->forwards_skipped.load();
   return r;
 }
 

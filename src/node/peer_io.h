@@ -63,7 +63,11 @@ class PeerIo {
   // returns. Idempotent.
   void Stop();
 
-  // Serialises and queues `message` (best effort; see net::Transport::Send).
+  // Serialises and queues `message` (best effort; see net::Transport::Send). Forwarded events
+  // go only to peers whose link is up: queued for a peer that is down they would reach it
+  // stale, after the blocks holding them, and cost it a signature check each for nothing
+  // (a restarted backup spent its catch-up verifying them). Such a peer gets the events in
+  // PRE-PREPAREs or by state transfer; events that must reach the primary are relayed again.
   void Send(uint32_t to, const v1::PeerMessage& message);
   void Broadcast(const v1::PeerMessage& message);
 
@@ -78,6 +82,7 @@ class PeerIo {
     uint64_t protocol_errors = 0;  // transport-level: bad framing, wrong certificate
     uint64_t bad_messages = 0;     // frames the gate rejected
     uint64_t reconnects = 0;
+    uint64_t forwards_skipped = 0;  // forwarded-event messages not queued: the link was down
   };
   PeerReport Report(uint32_t replica) const;
   // Dial `replica` at `host_port` instead of its genesis peer endpoint (tests on ephemeral
@@ -88,8 +93,11 @@ class PeerIo {
   uint16_t port() const;
 
  private:
+  // True (and counted) for a forwarded-event message to a peer whose link is down.
+  bool SkipForward(uint32_t to, const v1::PeerMessage& message) const;
   struct PeerCounters {
     std::atomic<uint64_t> bad_messages{0};
+    std::atomic<uint64_t> forwards_skipped{0};
     std::atomic<int64_t> last_logged_ms{0};
     std::atomic<uint64_t> unlogged{0};  // rejections since the last log line
   };

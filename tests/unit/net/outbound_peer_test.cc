@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "testing/test_network.h"
 #include "unit/net/net_fixture.h"
 
@@ -82,6 +84,65 @@ TEST(OutboundPeer, ReconnectsAfterThePeerRestartsOnTheSamePort) {
   const auto got = b->ReceivedFrom(0);
   EXPECT_LE(got.size(), 17u);  // the queued ones (at most the queue) and "after"
   EXPECT_GE(a.transport().stats(1).reconnects, 1u);
+}
+
+TEST(OutboundPeer, PeerThatConnectsToUsIsDialledAtOnceNotAfterTheBackoff) {
+  auto net = TestNetwork::Create(TestNetwork::DefaultOrgs(), 4);
+  TransportOptions slow;  // without the rule, a would redial b only after a minute
+  slow.backoff_initial_ms = 60000;
+  slow.backoff_max_ms = 60000;
+  TestNode a(net->genesis(), 0, net->node(0), slow);
+  ASSERT_TRUE(a.Listen().ok());
+  auto b = std::make_unique<TestNode>(net->genesis(), 1, net->node(1));
+  ASSERT_TRUE(b->Listen().ok());
+  const std::string b_endpoint = b->endpoint();
+  b.reset();  // b is down: a's first dial fails and a waits to redial
+  a.transport().SetPeerEndpoint(1, b_endpoint);
+  a.transport().Start();
+  ASSERT_TRUE(WaitFor([&] { return a.transport().stats(1).reconnects >= 1; }));
+  a.transport().Send(1, "queued while b was down");
+
+  b = std::make_unique<TestNode>(net->genesis(), 1, net->node(1));
+  ASSERT_TRUE(b->Listen(b_endpoint).ok());
+  b->transport().SetPeerEndpoint(0, a.endpoint());
+  b->transport().Start();  // b dials a: a learns that b is up
+  ASSERT_TRUE(
+      WaitFor([&] { return a.transport().stats(1).connected_out; }, std::chrono::seconds(20)));
+  ASSERT_TRUE(WaitFor([&] { return b->CountFrom(0) == 1; }));
+  EXPECT_EQ(b->ReceivedFrom(0)[0], "queued while b was down");
+}
+
+TEST(OutboundPeer, NothingIsQueuedForAPeerDownLongerThanTheStaleLimit) {
+  auto net = TestNetwork::Create(TestNetwork::DefaultOrgs(), 4);
+  TransportOptions options;
+  options.stale_after_ms = 300;
+  TestNode a(net->genesis(), 0, net->node(0), options);
+  auto b = std::make_unique<TestNode>(net->genesis(), 1, net->node(1));
+  ASSERT_TRUE(a.Listen().ok());
+  ASSERT_TRUE(b->Listen().ok());
+  const std::string b_endpoint = b->endpoint();
+  ConnectAndStart({&a, b.get()});
+  ASSERT_TRUE(WaitFor([&] { return a.transport().stats(1).connected_out; }));
+
+  b->Shutdown();
+  ASSERT_TRUE(WaitFor([&] { return !a.transport().stats(1).connected_out; }));
+  a.transport().Send(1, "during the blip");  // queued: the link is not stale yet
+  EXPECT_GT(a.transport().stats(1).queued_bytes, 0u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  const uint64_t dropped_before = a.transport().stats(1).frames_dropped;
+  for (int i = 0; i < 10; ++i) a.transport().Send(1, "stale " + std::to_string(i));
+  EXPECT_EQ(a.transport().stats(1).frames_dropped, dropped_before + 10);
+
+  b = std::make_unique<TestNode>(net->genesis(), 1, net->node(1));
+  ASSERT_TRUE(b->Listen(b_endpoint).ok());
+  b->transport().SetPeerEndpoint(0, a.endpoint());
+  b->transport().Start();
+  ASSERT_TRUE(WaitFor([&] { return a.transport().stats(1).connected_out; }));
+  a.transport().Send(1, "fresh");
+  ASSERT_TRUE(WaitFor([&] { return b->CountFrom(0) >= 1; }));
+  // Only what was sent on the live link arrives; the blip's frame went stale with the link.
+  EXPECT_EQ(b->ReceivedFrom(0), std::vector<std::string>{"fresh"});
+  EXPECT_EQ(a.transport().stats(1).queued_bytes, 0u);
 }
 
 TEST(OutboundPeer, DeadPeerDoesNotStallTheOthersAndItsQueueIsBounded) {

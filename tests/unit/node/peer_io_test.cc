@@ -124,6 +124,31 @@ TEST_F(PeerIoTest, ReportsTheLinksToEachPeer) {
   EXPECT_FALSE(peer_io_->Report(0).connected);  // self
 }
 
+TEST_F(PeerIoTest, ForwardsGoOnlyToPeersWhoseLinkIsUp) {
+  ASSERT_TRUE(WaitFor([&] { return peer_io_->Report(1).connected_out; }));
+  v1::PeerMessage forward;
+  *forward.mutable_forward()->add_events() =
+      net_->SignedBy("exporter", v1::EVENT_TYPE_BOOKED, "S1");
+  v1::PeerMessage heartbeat;
+  heartbeat.mutable_heartbeat()->set_view(0);
+  peer_io_->Broadcast(forward);
+  peer_io_->Broadcast(heartbeat);
+  peer_io_->Send(2, forward);
+  // Replica 1 (link up) receives both; replica 2 (nobody plays it) gets the heartbeat queued
+  // for when it comes, but no stale events.
+  ASSERT_TRUE(WaitFor([&] { return replica1_->CountFrom(0) >= 2; }));
+  bool got_forward = false;
+  for (const std::string& frame : replica1_->ReceivedFrom(0)) {
+    v1::PeerMessage m;
+    ASSERT_TRUE(m.ParseFromString(frame));
+    got_forward = got_forward || m.has_forward();
+  }
+  EXPECT_TRUE(got_forward);
+  EXPECT_EQ(peer_io_->Report(1).forwards_skipped, 0u);
+  EXPECT_EQ(peer_io_->Report(2).forwards_skipped, 2u);
+  EXPECT_EQ(peer_io_->Report(3).forwards_skipped, 1u);
+}
+
 TEST(DescribePeerMessage, NamesTypeViewHeightAndSender) {
   v1::PeerMessage m;
   m.mutable_commit()->set_view(2);
