@@ -127,7 +127,8 @@ std::string RenderNodeConfig(uint32_t replica_id, const std::string& org, uint16
          std::to_string(defaults.mempool_capacity) + "\n" +
          "max_wait_ms: " + std::to_string(defaults.max_wait_ms) + "\n" +
          "log_level: " + defaults.log_level + "\n" +
-         "# batch_timeout_ms: 0  # 0 = the genesis value\n";
+         "# batch_timeout_ms: 0  # 0 = the genesis value\n"
+         "# verify_threads: 0    # signature checks side by side; 0 = one per core\n";
 }
 
 }  // namespace

@@ -22,6 +22,9 @@ struct NodeConfig {
   uint32_t max_watchers = 256;         // Default: 256 concurrent Watch streams
   uint32_t watch_stall_ms = 10000;     // Default: 10 s; a Watch reader stalled longer is dropped
   std::string log_level = "info";      // trace, debug, info, warn, error
+  // Threads that check a batch's signatures side by side, the caller included (DESIGN §10).
+  // Default: 0 = one per core; 1 = on the receiving thread only.
+  uint32_t verify_threads = 0;
 };
 
 // INVALID_ARGUMENT naming the key on a missing required key or a bad value; NOT_FOUND if the

@@ -35,8 +35,12 @@ const char* VoteName(model::VoteType type) {
 }  // namespace
 
 Checker::Checker(std::shared_ptr<const model::Genesis> genesis,
-                 const model::EventValidator* validator, size_t verified_capacity)
-    : genesis_(std::move(genesis)), validator_(validator), verified_(verified_capacity) {
+                 const model::EventValidator* validator, size_t verified_capacity,
+                 model::ParallelRunner* runner)
+    : genesis_(std::move(genesis)),
+      validator_(validator),
+      runner_(runner),
+      verified_(verified_capacity) {
   // Each pinned key is parsed once here, not once per vote (DESIGN §10).
   keys_.resize(genesis_->n());
   for (uint32_t id = 0; id < genesis_->n(); ++id) {

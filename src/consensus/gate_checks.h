@@ -13,6 +13,7 @@
 #include "model/block.h"
 #include "model/event.h"
 #include "model/genesis.h"
+#include "model/parallel.h"
 #include "model/validation.h"
 #include "shipledger/status.h"
 #include "shipledger/v1/peer.pb.h"
@@ -56,7 +57,7 @@ class VerifiedSet {
 class Checker {
  public:
   Checker(std::shared_ptr<const model::Genesis> genesis, const model::EventValidator* validator,
-          size_t verified_capacity);
+          size_t verified_capacity, model::ParallelRunner* runner);
 
   const model::Genesis& genesis() const { return *genesis_; }
   VerifiedSet& verified() const { return verified_; }
@@ -106,6 +107,7 @@ class Checker {
 
   std::shared_ptr<const model::Genesis> genesis_;
   const model::EventValidator* validator_;
+  model::ParallelRunner* runner_;
   std::vector<std::optional<crypto::PublicKey>> keys_;  // by replica id; immutable
   mutable VerifiedSet verified_;
 };

@@ -2,6 +2,7 @@
 // set that lets a node verify each envelope once, and state transfer (certified blocks).
 #include <algorithm>
 #include <cstring>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -106,17 +107,23 @@ Status Checker::CheckProposalEvents(
   // time is the core's (it knows whether this is a fresh proposal or a re-proposal).
   options.cert_time_ms = proposal.timestamp_ms();
   std::set<Bytes> ids;
+  for (uint32_t i = 0; i < count; ++i) {
+    const Bytes id = model::EventId(events[static_cast<int>(i)].event());
+    if (!ids.insert(id).second) {
+      return Invalid("event " + S(i) + " repeats event " + ToHex(id) + " of the same proposal");
+    }
+  }
+  // The signatures, on all cores; the first failing event (by position) is reported.
+  std::vector<std::optional<Result<model::EventPtr>>> checked(count);
+  runner_->ForEach(count, [&](size_t i) {
+    checked[i] = ValidateEvent(events[static_cast<int>(i)], leaves[i], options);
+  });
   if (out != nullptr) {
     out->clear();
     out->reserve(count);
   }
   for (uint32_t i = 0; i < count; ++i) {
-    const v1::SignedEvent& se = events[static_cast<int>(i)];
-    const Bytes id = model::EventId(se.event());
-    if (!ids.insert(id).second) {
-      return Invalid("event " + S(i) + " repeats event " + ToHex(id) + " of the same proposal");
-    }
-    auto event = ValidateEvent(se, leaves[i], options);
+    Result<model::EventPtr>& event = *checked[i];
     if (!event.ok()) return event.status().WithContext("event " + S(i));
     if (out != nullptr) out->push_back(std::move(event).value());
   }
@@ -134,11 +141,15 @@ Status Checker::CheckForward(const v1::ForwardEvents& forward, int64_t now_ms,
   model::ValidateOptions options;
   options.cert_time_ms = now_ms;
   options.clock_now_ms = now_ms;
+  std::vector<std::optional<Result<model::EventPtr>>> checked(count);
+  runner_->ForEach(count, [&](size_t i) {
+    const v1::SignedEvent& se = forward.events(static_cast<int>(i));
+    checked[i] = ValidateEvent(se, model::EventLeafHash(se), options);
+  });
   events->clear();
   events->reserve(count);
   for (uint32_t i = 0; i < count; ++i) {
-    const v1::SignedEvent& se = forward.events(static_cast<int>(i));
-    auto event = ValidateEvent(se, model::EventLeafHash(se), options);
+    Result<model::EventPtr>& event = *checked[i];
     if (!event.ok()) return event.status().WithContext("forwarded event " + S(i));
     events->push_back(std::move(event).value());
   }

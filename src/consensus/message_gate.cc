@@ -20,16 +20,19 @@ std::string S(uint64_t v) { return std::to_string(v); }
 
 struct MessageGate::Impl {
   Impl(std::shared_ptr<const model::Genesis> genesis, const model::EventValidator* validator,
-       uint32_t self)
-      : self_replica_id(self), checker(std::move(genesis), validator, kVerifiedCapacity) {}
+       uint32_t self, model::ParallelRunner* runner)
+      : self_replica_id(self),
+        checker(std::move(genesis), validator, kVerifiedCapacity,
+                runner != nullptr ? runner : &model::InlineRunner()) {}
 
   const uint32_t self_replica_id;
   gate::Checker checker;
 };
 
 MessageGate::MessageGate(std::shared_ptr<const model::Genesis> genesis,
-                         const model::EventValidator* validator, uint32_t self_replica_id)
-    : impl_(std::make_unique<Impl>(std::move(genesis), validator, self_replica_id)) {}
+                         const model::EventValidator* validator, uint32_t self_replica_id,
+                         model::ParallelRunner* runner)
+    : impl_(std::make_unique<Impl>(std::move(genesis), validator, self_replica_id, runner)) {}
 
 MessageGate::~MessageGate() = default;
 

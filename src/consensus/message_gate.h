@@ -13,6 +13,7 @@
 
 #include "consensus/replica.h"
 #include "model/genesis.h"
+#include "model/parallel.h"
 #include "model/validation.h"
 #include "shipledger/status.h"
 
@@ -20,8 +21,10 @@ namespace shipledger::consensus {
 
 class MessageGate {
  public:
-  MessageGate(std::shared_ptr<const model::Genesis> genesis,
-              const model::EventValidator* validator, uint32_t self_replica_id);
+  // `runner` checks the signatures of a message's events side by side (DESIGN §10); nullptr:
+  // on the calling thread. It must outlive the gate.
+  MessageGate(std::shared_ptr<const model::Genesis> genesis, const model::EventValidator* validator,
+              uint32_t self_replica_id, model::ParallelRunner* runner = nullptr);
   ~MessageGate();
 
   // Parses one frame received from replica `from` and checks it (Check). `now_ms` is the

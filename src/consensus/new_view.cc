@@ -29,8 +29,8 @@ Result<NewViewPlan> PlanNewView(const std::vector<const v1::ViewChange*>& view_c
                                          std::to_string(cert.view()) + " at height " +
                                          std::to_string(h) + " name different proposals");
         }
-        if (cert.view() > have->view() || (cert.view() == have->view() &&
-                                           have->events_size() == 0 && cert.events_size() > 0)) {
+        if (cert.view() > have->view() ||
+            (cert.view() == have->view() && have->events_size() == 0 && cert.events_size() > 0)) {
           it->second = &cert;
         }
       }
@@ -60,8 +60,10 @@ Status CheckNewViewAgainstPlan(const v1::NewView& nv, const NewViewPlan& plan) {
     auto it = plan.reproposals.find(h);
     if (it != plan.reproposals.end()) {
       if (model::ProposalDigest(pp.proposal()) != model::ProposalDigest(it->second->proposal())) {
-        return Status::InvalidArgument("new-view does not re-propose the prepared proposal at "
-                                       "height " + std::to_string(h));
+        return Status::InvalidArgument(
+            "new-view does not re-propose the prepared proposal at "
+            "height " +
+            std::to_string(h));
       }
     } else {
       // An empty proposal, built exactly as the new primary must: no events, proposed by it,
@@ -75,8 +77,7 @@ Status CheckNewViewAgainstPlan(const v1::NewView& nv, const NewViewPlan& plan) {
       auto next = plan.reproposals.upper_bound(h);
       if (p.proposer() != nv.replica() || next == plan.reproposals.end() ||
           p.timestamp_ms() != next->second->proposal().timestamp_ms()) {
-        return Status::InvalidArgument("new-view's empty proposal at height " +
-                                       std::to_string(h) +
+        return Status::InvalidArgument("new-view's empty proposal at height " + std::to_string(h) +
                                        " is not by the new primary at the next re-proposal's time");
       }
     }

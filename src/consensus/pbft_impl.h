@@ -31,7 +31,7 @@ struct Slot {
   uint64_t pp_view = 0;
   Bytes pp_digest;
   int64_t accepted_ms = 0;
-  bool prepared = false;     // prepared in pp_view (commit sent)
+  bool prepared = false;  // prepared in pp_view (commit sent)
   // Proposals seen at this height, by digest (any view).
   std::map<Bytes, KnownProposal> known;
   // Votes by (view, digest) and replica.
@@ -118,7 +118,7 @@ struct PbftReplica::Impl {
   uint32_t vc_timeout_ms;      // current back-off
   int64_t vc_deadline_ms = 0;  // waiting for NEW-VIEW until then
   std::map<uint64_t, std::map<uint32_t, v1::ViewChange>> view_changes;  // by new view
-  std::map<uint64_t, v1::ViewChange> my_view_changes;                    // sent, by new view
+  std::map<uint64_t, v1::ViewChange> my_view_changes;                   // sent, by new view
   std::shared_ptr<v1::PeerMessage> last_new_view;  // the NEW-VIEW of the current view
   uint64_t proposed_height = 0;  // primary: highest height pre-prepared in the current view
 
@@ -130,13 +130,13 @@ struct PbftReplica::Impl {
   std::map<std::pair<uint64_t, uint64_t>, v1::PrePrepare> sent_pp;  // (view, height), events kept
 
   // ---- chain
-  uint64_t ordered = 0;     // highest height handed to the runtime (CommitBlock)
-  Bytes ordered_hash;       // block hash at `ordered`
-  int64_t ordered_time_ms;  // block time at `ordered`
-  uint64_t committed = 0;   // highest height the runtime reported stored
+  uint64_t ordered = 0;                       // highest height handed to the runtime (CommitBlock)
+  Bytes ordered_hash;                         // block hash at `ordered`
+  int64_t ordered_time_ms;                    // block time at `ordered`
+  uint64_t committed = 0;                     // highest height the runtime reported stored
   std::map<uint64_t, Bytes> ordered_digests;  // proposal digests ordered above stable
-  std::map<uint64_t, bool> ordered_empty;  // heights ordered, not yet checkpointed: empty?
-  std::map<uint64_t, Bytes> my_results;    // results at heights >= stable, for checkpoints
+  std::map<uint64_t, bool> ordered_empty;     // heights ordered, not yet checkpointed: empty?
+  std::map<uint64_t, Bytes> my_results;       // results at heights >= stable, for checkpoints
   std::map<uint64_t, Bytes> my_hashes;
 
   // ---- checkpoints
@@ -148,7 +148,7 @@ struct PbftReplica::Impl {
   int64_t last_activity_ms = 0;    // last proposal or ordering (for the idle empty block)
 
   // ---- state transfer
-  uint64_t target = 0;  // highest height known committed by someone honest
+  uint64_t target = 0;         // highest height known committed by someone honest
   uint64_t stable_target = 0;  // highest stable checkpoint f+1 peers report
   bool fetching = false;
   uint32_t fetch_peer = 0;

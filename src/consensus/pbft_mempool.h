@@ -70,7 +70,7 @@ class PbftMempool {
   // Per origin, arrival order. May hold stale ids (dropped, in flight): skipped and popped lazily;
   // ResetInFlight rebuilds them.
   mutable std::vector<std::deque<Bytes>> queues_;
-  std::vector<uint32_t> per_origin_;       // entries per origin (pending + in flight)
+  std::vector<uint32_t> per_origin_;                   // entries per origin (pending + in flight)
   std::deque<std::pair<int64_t, Bytes>> relay_queue_;  // (arrival, id)
   std::unordered_set<Bytes> committed_;
   std::deque<Bytes> committed_order_;  // eviction order of committed_

@@ -86,9 +86,8 @@ bool PbftReplica::Impl::ProposeOne(Actions* out, int64_t now_ms, bool allow_empt
   const Bytes digest = model::ProposalDigest(*p);
   for (const auto& e : events) *pp->add_events() = e->signed_event;
   pp->set_replica(self);
-  pp->set_signature(
-      SignOrDie(model::VoteMessage(genesis->chain_id, model::VoteType::kPrePrepare, view, h,
-                                   digest)));
+  pp->set_signature(SignOrDie(
+      model::VoteMessage(genesis->chain_id, model::VoteType::kPrePrepare, view, h, digest)));
   v1::JournalEntry entry;
   *entry.mutable_sent()->mutable_pre_prepare() = Stripped(*pp);
   Journal(out, h, std::move(entry));
@@ -234,8 +233,8 @@ void PbftReplica::Impl::SendVote(SentKind kind, uint64_t height, const Bytes& di
   vote.set_height(height);
   vote.set_digest(digest);
   vote.set_replica(self);
-  const auto type = kind == SentKind::kPrepare ? model::VoteType::kPrepare
-                                               : model::VoteType::kCommit;
+  const auto type =
+      kind == SentKind::kPrepare ? model::VoteType::kPrepare : model::VoteType::kCommit;
   vote.set_signature(SignOrDie(model::VoteMessage(genesis->chain_id, type, view, height, digest)));
   auto msg = std::make_shared<v1::PeerMessage>();
   *(kind == SentKind::kPrepare ? msg->mutable_prepare() : msg->mutable_commit()) = vote;

@@ -179,8 +179,8 @@ void PbftReplica::Impl::Retransmit(Actions* out, int64_t now_ms) {
     if (now_ms - slot.accepted_ms < static_cast<int64_t>(opt.heartbeat_ms)) continue;
     auto pp = sent_pp.find({view, h});
     // After a restart the journalled copy has no events: it cannot be sent again.
-    if (pp != sent_pp.end() && static_cast<uint32_t>(pp->second.events_size()) ==
-                                   pp->second.proposal().event_count()) {
+    if (pp != sent_pp.end() &&
+        static_cast<uint32_t>(pp->second.events_size()) == pp->second.proposal().event_count()) {
       auto msg = std::make_shared<v1::PeerMessage>();
       *msg->mutable_pre_prepare() = pp->second;
       Emit(out, std::move(msg));
@@ -271,9 +271,8 @@ void PbftReplica::Impl::OnHeartbeat(uint32_t from, const v1::Heartbeat& hb, Acti
 
 // ---- PbftReplica
 
-PbftReplica::PbftReplica(std::shared_ptr<const model::Genesis> genesis,
-                         const PbftOptions& options, const Signer* signer,
-                         const Restored& restored)
+PbftReplica::PbftReplica(std::shared_ptr<const model::Genesis> genesis, const PbftOptions& options,
+                         const Signer* signer, const Restored& restored)
     : impl_(std::make_unique<Impl>(std::move(genesis), options, signer, restored)) {}
 
 PbftReplica::~PbftReplica() = default;

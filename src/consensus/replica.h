@@ -109,10 +109,10 @@ struct ReplicaStatus {
   uint32_t mempool_events = 0;
   uint32_t mempool_capacity = 0;
   uint64_t stable_checkpoint = 0;
-  bool view_changing = false;       // waiting for a NEW-VIEW
+  bool view_changing = false;         // waiting for a NEW-VIEW
   uint64_t highest_known_height = 0;  // the highest committed height peers report
-  uint64_t diverged_height = 0;     // != 0: our results differ from a stable checkpoint here
-  std::vector<PeerState> peers;     // other replicas
+  uint64_t diverged_height = 0;       // != 0: our results differ from a stable checkpoint here
+  std::vector<PeerState> peers;       // other replicas
 };
 
 class Replica {

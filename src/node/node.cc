@@ -48,6 +48,8 @@ Result<std::unique_ptr<Node>> Node::Create(const config::NodeConfig& config, con
   node->identity_ = std::make_unique<config::Identity>(config::Identity{*cert, *key});
   node->signer_ = std::make_unique<consensus::KeySigner>(*key);
   node->validator_ = std::make_unique<model::EventValidator>(node->genesis_);
+  node->verify_pool_ =
+      std::make_unique<VerifyPool>(VerifyPool::WorkersFor(node->config_.verify_threads));
 
   auto store = storage::Store::Open(config.data_dir, g);
   if (!store.ok()) return store.status();
@@ -106,7 +108,8 @@ Status Node::CreateCore() {
   auto pbft = std::make_unique<consensus::PbftReplica>(genesis_, opts, signer_.get(), restored);
   pbft_ = pbft.get();
   core_ = std::move(pbft);
-  gate_ = std::make_unique<consensus::MessageGate>(genesis_, validator_.get(), config_.replica_id);
+  gate_ = std::make_unique<consensus::MessageGate>(genesis_, validator_.get(), config_.replica_id,
+                                                   verify_pool_.get());
   peer_io_ = std::make_unique<PeerIo>(
       genesis_, config_.replica_id, *identity_, gate_.get(), store_.get(), clock_, PeerIoOptions{},
       [this](consensus::InboundMessage m) { DeliverPeerMessage(std::move(m)); });

@@ -22,6 +22,7 @@
 #include "consensus/pbft_replica.h"
 #include "consensus/replica.h"
 #include "node/peer_io.h"
+#include "node/verify_pool.h"
 #include "rpc/backend.h"
 #include "rpc/server.h"
 
@@ -49,6 +50,7 @@ class Node final : public rpc::Backend {
   // rpc::Backend
   const model::Genesis& genesis() const override { return *genesis_; }
   const model::EventValidator& validator() const override { return *validator_; }
+  model::ParallelRunner& runner() override { return *verify_pool_; }
   const storage::Store& store() const override { return *store_; }
   const Clock& clock() const override { return clock_; }
   rpc::CommitNotifier& notifier() override { return *notifier_; }
@@ -77,6 +79,7 @@ class Node final : public rpc::Backend {
   const Clock& clock_;
   std::shared_ptr<const model::Genesis> genesis_;
   std::unique_ptr<model::EventValidator> validator_;
+  std::unique_ptr<VerifyPool> verify_pool_;  // outlives the gate and the RPC server below
   std::unique_ptr<config::Identity> identity_;
   std::unique_ptr<consensus::Signer> signer_;
   std::unique_ptr<storage::Store> store_;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "model/genesis.h"
+#include "model/parallel.h"
 #include "model/validation.h"
 #include "rpc/commit_notifier.h"
 #include "shipledger/clock.h"
@@ -19,6 +20,8 @@ class Backend {
   virtual ~Backend() = default;
   virtual const model::Genesis& genesis() const = 0;
   virtual const model::EventValidator& validator() const = 0;
+  // Where admission checks a request's signatures side by side (DESIGN §10). Default: inline.
+  virtual model::ParallelRunner& runner() { return model::InlineRunner(); }
   virtual const storage::Store& store() const = 0;
   virtual const Clock& clock() const = 0;
   virtual CommitNotifier& notifier() = 0;

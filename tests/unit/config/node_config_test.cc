@@ -25,7 +25,8 @@ constexpr char kFull[] =
     "max_wait_ms: 1000\n"
     "max_watchers: 7\n"
     "watch_stall_ms: 2500\n"
-    "log_level: debug\n";
+    "log_level: debug\n"
+    "verify_threads: 3\n";
 
 constexpr char kMinimal[] =
     "replica_id: 0\n"
@@ -64,6 +65,7 @@ TEST_F(NodeConfigTest, LoadsEveryKeyAndResolvesRelativePaths) {
   EXPECT_EQ(config->cert_path, (root / "org/node/cert.pem").string());
   EXPECT_EQ(config->key_path, "/etc/shipledger/key.pem");
   EXPECT_EQ(config->mempool_capacity, 5000u);
+  EXPECT_EQ(config->verify_threads, 3u);
   EXPECT_EQ(config->batch_timeout_ms, 15u);
   EXPECT_EQ(config->max_wait_ms, 1000u);
   EXPECT_EQ(config->max_watchers, 7u);
@@ -90,6 +92,7 @@ TEST_F(NodeConfigTest, OptionalKeysTakeDefaults) {
   const NodeConfig defaults;
   EXPECT_EQ(config->peer_listen, "");
   EXPECT_EQ(config->mempool_capacity, defaults.mempool_capacity);
+  EXPECT_EQ(config->verify_threads, 0u);
   EXPECT_EQ(config->batch_timeout_ms, 0u);
   EXPECT_EQ(config->max_wait_ms, defaults.max_wait_ms);
   EXPECT_EQ(config->max_watchers, defaults.max_watchers);

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <random>
+#include <thread>
 
 #include "gate_fixture.h"
 
@@ -289,6 +290,40 @@ TEST_F(MessageGateTest, ForwardAppliesTheAdmissionRules) {
   events[1].set_signature("nonsense");
   EXPECT_TRUE(Rejected(Admit(2, Forward(events)), Code::kInvalidArgument,
                        "forwarded event 1: event signature"));
+}
+
+// A runner that checks on another thread, last task first: the gate must still keep the
+// events in position order and report the first failing position.
+class ReversedThreadRunner final : public model::ParallelRunner {
+ public:
+  void ForEach(size_t n, const std::function<void(size_t)>& task) override {
+    std::thread worker([&] {
+      for (size_t i = n; i-- > 0;) task(i);
+    });
+    worker.join();
+    calls += n;
+  }
+  size_t calls = 0;
+};
+
+TEST_F(MessageGateTest, EventsAreCheckedOnTheRunnerAndKeptInPositionOrder) {
+  ReversedThreadRunner runner;
+  gate_ = std::make_unique<MessageGate>(genesis_, validator_.get(), 0, &runner);
+  const auto events = Events(4);
+  auto ok = Admit(2, Forward(events));
+  ASSERT_TRUE(Admitted(ok));
+  ASSERT_EQ(ok->events[0].size(), 4u);
+  for (size_t i = 0; i < 4; ++i) {
+    EXPECT_EQ(ok->events[0][i]->id, model::EventId(events[i].event())) << i;
+  }
+  EXPECT_EQ(runner.calls, 4u);
+
+  auto bad = Events(4);
+  bad[1].set_signature("nonsense");
+  bad[3].set_signature("nonsense");
+  EXPECT_TRUE(Rejected(Admit(2, Forward(bad)), Code::kInvalidArgument,
+                       "forwarded event 1: event signature"));
+  EXPECT_EQ(runner.calls, 8u);
 }
 
 // --- fetch-blocks ----------------------------------------------------------------------------
