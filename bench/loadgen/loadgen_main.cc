@@ -116,10 +116,25 @@ void ProbeHistory(const std::string& node, const std::vector<std::string>& ids, 
 // Waits for `node` to answer, then until it holds as many events as the fullest of `others`;
 // prints the state-transfer rate from its first answer.
 int WatchCatchup(const std::string& node, const std::vector<std::string>& others) {
-  cli::NodeClient client(node);
-  const auto give_up = SteadyClock::now() + std::chrono::seconds(300);
+  std::unique_ptr<v1::AdminService::Stub> admin;
+  // Short attempts: a call that started while the node was still down can hang until its
+  // deadline even after the node serves.
+  auto node_status = [&]() -> Result<v1::NodeStatus> {
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(100));
+    v1::NodeStatus out;
+    const grpc::Status s = admin->GetNodeStatus(&context, v1::GetNodeStatusRequest(), &out);
+    if (!s.ok()) return Status(static_cast<Code>(s.error_code()), s.error_message());
+    return out;
+  };
+  const auto asked = SteadyClock::now();
+  const auto give_up = asked + std::chrono::seconds(300);
   Result<v1::NodeStatus> status = Status::Unavailable("not asked yet");
-  while (!(status = client.GetNodeStatus()).ok()) {
+  // A fresh channel per attempt until the node answers: a channel that first tried while the
+  // node was down waits out gRPC's reconnect backoff (seconds) even once the node serves.
+  for (;;) {
+    admin = v1::AdminService::NewStub(OwnChannel(node));
+    if ((status = node_status()).ok()) break;
     if (SteadyClock::now() > give_up) {
       std::fprintf(stderr, "catch-up: %s never answered\n", node.c_str());
       return 1;
@@ -128,10 +143,20 @@ int WatchCatchup(const std::string& node, const std::vector<std::string>& others
   }
   const auto t0 = SteadyClock::now();
   const uint64_t start_events = status->events_committed();
+  std::printf("catch-up: %s answered after %.2f s holding %llu events\n", node.c_str(),
+              Seconds(t0 - asked), static_cast<unsigned long long>(start_events));
   uint64_t target = 0;
   for (const std::string& o : others) {
     auto count = EventsOn(o);
     if (count.ok()) target = std::max(target, *count);
+  }
+  if (start_events >= target) {
+    std::fprintf(stderr,
+                 "catch-up: %s already held %llu of %llu events when it first answered: nothing "
+                 "to measure (start this before the node)\n",
+                 node.c_str(), static_cast<unsigned long long>(start_events),
+                 static_cast<unsigned long long>(target));
+    return 1;
   }
   uint64_t now_events = start_events;
   while (now_events < target) {
@@ -142,7 +167,7 @@ int WatchCatchup(const std::string& node, const std::vector<std::string>& others
       return 1;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    auto s = client.GetNodeStatus();
+    auto s = node_status();
     if (s.ok()) now_events = s->events_committed();
   }
   const double secs = Seconds(SteadyClock::now() - t0);

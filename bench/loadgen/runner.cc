@@ -32,17 +32,12 @@ struct Tally {
   }
 };
 
-// One client: its own channel and connection (a local subchannel pool), as separate client
-// processes would have; sharing one HTTP/2 connection would measure that connection instead.
+// One client: its own channel and connection, as separate client processes would have; sharing
+// one HTTP/2 connection would measure that connection instead.
 class Client {
  public:
-  explicit Client(const std::string& target) {
-    grpc::ChannelArguments args;
-    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-    args.SetMaxReceiveMessageSize(64 << 20);
-    stub_ = v1::LedgerService::NewStub(
-        grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args));
-  }
+  explicit Client(const std::string& target)
+      : stub_(v1::LedgerService::NewStub(OwnChannel(target))) {}
 
   Result<v1::SubmitEventsResponse> SubmitEvents(const v1::SubmitEventsRequest& request) {
     grpc::ClientContext context;
@@ -106,6 +101,16 @@ void Submit(Client& client, v1::SubmitEventsRequest request, SteadyClock::time_p
 }
 
 }  // namespace
+
+std::shared_ptr<grpc::Channel> OwnChannel(const std::string& target) {
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 10);
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 10);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 100);
+  args.SetMaxReceiveMessageSize(64 << 20);
+  return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
+}
 
 RunResult Run(std::vector<std::vector<v1::SignedEvent>> journeys, const RunOptions& options) {
   const size_t batch = static_cast<size_t>(std::max(1, options.batch));

@@ -15,6 +15,15 @@ Result<int64_t> BlockTimes::At(uint64_t height) {
 Status FillTimelineEntry(const storage::Store& store, const v1::SignedEvent& se, ByteView id,
                          uint64_t height, uint32_t index, int64_t block_time_ms,
                          v1::TimelineEntry* entry) {
+  auto receipt = store.GetReceipt(id);
+  std::optional<v1::Receipt> found;
+  if (receipt.ok()) found = std::move(receipt).value();
+  return FillTimelineEntry(se, id, height, index, block_time_ms, std::move(found), entry);
+}
+
+Status FillTimelineEntry(const v1::SignedEvent& se, ByteView id, uint64_t height, uint32_t index,
+                         int64_t block_time_ms, std::optional<v1::Receipt> receipt,
+                         v1::TimelineEntry* entry) {
   entry->set_event_id(std::string(id));
   entry->set_height(height);
   entry->set_index(index);
@@ -28,8 +37,7 @@ Status FillTimelineEntry(const storage::Store& store, const v1::SignedEvent& se,
   if (entry->event().cosigner_orgs_size() == se.cosignatures_size()) {
     *entry->mutable_cosigner_orgs() = entry->event().cosigner_orgs();
   }
-  auto receipt = store.GetReceipt(id);
-  if (receipt.ok()) {
+  if (receipt) {
     if (receipt->height() != height || receipt->index() != index) {
       // A later copy of an event committed earlier: execution gave it DUPLICATE; the receipt
       // stored under the id is the original's, so say so instead of showing it twice as VALID.
@@ -62,12 +70,21 @@ Status AppendTimeline(const storage::Store& store, std::string_view shipment_id,
   SL_ASSIGN_OR_RETURN(std::vector<storage::Store::ShipmentEvent> events,
                       store.GetShipmentEvents(shipment_id));
   BlockTimes times(store);
-  out->Reserve(out->size() + static_cast<int>(events.size()));
+  std::vector<storage::EventLocation> locations;
+  std::vector<Bytes> ids;
   for (const storage::Store::ShipmentEvent& e : events) {
-    SL_ASSIGN_OR_RETURN(v1::SignedEvent se, store.GetEventAt(e.location));
-    SL_ASSIGN_OR_RETURN(int64_t t, times.At(e.location.height));
-    SL_RETURN_IF_ERROR(
-        FillTimelineEntry(store, se, e.id, e.location.height, e.location.index, t, out->Add()));
+    locations.push_back(e.location);
+    ids.push_back(e.id);
+  }
+  // Batched reads: one MultiGet for the events, one for the receipts.
+  SL_ASSIGN_OR_RETURN(std::vector<v1::SignedEvent> signed_events, store.GetEventsAt(locations));
+  SL_ASSIGN_OR_RETURN(std::vector<std::optional<v1::Receipt>> receipts, store.GetReceipts(ids));
+  out->Reserve(out->size() + static_cast<int>(events.size()));
+  for (size_t i = 0; i < events.size(); ++i) {
+    const storage::EventLocation& at = events[i].location;
+    SL_ASSIGN_OR_RETURN(int64_t t, times.At(at.height));
+    SL_RETURN_IF_ERROR(FillTimelineEntry(signed_events[i], ids[i], at.height, at.index, t,
+                                         std::move(receipts[i]), out->Add()));
   }
   return Status::Ok();
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string_view>
 
 #include "shipledger/v1/ledger.pb.h"
@@ -32,6 +33,10 @@ Status AppendTimeline(const storage::Store& store, std::string_view shipment_id,
 // Fills an entry from an event already at hand (Watch reads whole blocks).
 Status FillTimelineEntry(const storage::Store& store, const v1::SignedEvent& se, ByteView id,
                          uint64_t height, uint32_t index, int64_t block_time_ms,
+                         v1::TimelineEntry* entry);
+// The same with the receipt stored under `id` already read (nullopt: none).
+Status FillTimelineEntry(const v1::SignedEvent& se, ByteView id, uint64_t height, uint32_t index,
+                         int64_t block_time_ms, std::optional<v1::Receipt> receipt,
                          v1::TimelineEntry* entry);
 
 }  // namespace shipledger::rpc

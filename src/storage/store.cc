@@ -77,6 +77,26 @@ Result<bool> Store::Impl::Get(Family family, ByteView key, Bytes* value) const {
   return true;
 }
 
+Status Store::Impl::MultiGet(Family family, const std::vector<Bytes>& keys,
+                             std::vector<std::optional<Bytes>>* values) const {
+  std::vector<rocksdb::Slice> slices;
+  slices.reserve(keys.size());
+  for (const Bytes& k : keys) slices.emplace_back(k.data(), k.size());
+  std::vector<rocksdb::PinnableSlice> found(keys.size());
+  std::vector<rocksdb::Status> statuses(keys.size());
+  db->MultiGet(rocksdb::ReadOptions(), cf(family), keys.size(), slices.data(), found.data(),
+               statuses.data());
+  values->assign(keys.size(), std::nullopt);
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (statuses[i].IsNotFound()) continue;
+    SL_RETURN_IF_ERROR(FromRocks(
+        statuses[i],
+        std::string("read ") + std::string(keys::kFamilyNames[static_cast<size_t>(family)])));
+    (*values)[i].emplace(found[i].data(), found[i].size());
+  }
+  return Status::Ok();
+}
+
 namespace {
 
 // Families read by point lookups of hash-like keys: a bloom filter saves a disk read per miss

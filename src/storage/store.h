@@ -81,6 +81,10 @@ class Store final : public model::StateReader {
   Result<v1::SignedEvent> GetEvent(ByteView event_id) const;
   Result<v1::SignedEvent> GetEventAt(EventLocation location) const;
   Result<v1::Receipt> GetReceipt(ByteView event_id) const;
+  // Many at once (one batched read each): NOT_FOUND naming the first missing event; receipts
+  // are nullopt for ids without one.
+  Result<std::vector<v1::SignedEvent>> GetEventsAt(const std::vector<EventLocation>& at) const;
+  Result<std::vector<std::optional<v1::Receipt>>> GetReceipts(const std::vector<Bytes>& ids) const;
   // Event ids of a shipment in chain order.
   Result<std::vector<Bytes>> GetShipmentEventIds(std::string_view shipment_id) const;
   // A shipment's events in chain order with where they are: one range scan, no index lookups.

@@ -37,6 +37,10 @@ struct Store::Impl {
   }
   // Point read. Returns false when the key is absent; INTERNAL / DATA_LOSS on RocksDB errors.
   Result<bool> Get(keys::Family family, ByteView key, Bytes* value) const;
+  // Point reads of many keys at once (one RocksDB MultiGet): (*values)[i] is nullopt when
+  // keys[i] is absent.
+  Status MultiGet(keys::Family family, const std::vector<Bytes>& keys,
+                  std::vector<std::optional<Bytes>>* values) const;
   // Calls fn(key, value) for the keys in [lower, upper) in order (no upper bound when nullopt)
   // until fn returns false. Callers record their own decoding errors before returning false.
   template <typename Fn>

@@ -144,6 +144,35 @@ Result<v1::Receipt> Store::GetReceipt(ByteView event_id) const {
   return receipt;
 }
 
+Result<std::vector<v1::SignedEvent>> Store::GetEventsAt(
+    const std::vector<EventLocation>& at) const {
+  std::vector<Bytes> keys;
+  keys.reserve(at.size());
+  for (const EventLocation& l : at) keys.push_back(keys::EventKey(l.height, l.index));
+  std::vector<std::optional<Bytes>> values;
+  SL_RETURN_IF_ERROR(impl_->MultiGet(Family::kEvents, keys, &values));
+  std::vector<v1::SignedEvent> events(at.size());
+  for (size_t i = 0; i < at.size(); ++i) {
+    const std::string where = std::to_string(at[i].height) + "/" + std::to_string(at[i].index);
+    if (!values[i]) return Status::NotFound("no event at height/index " + where);
+    SL_RETURN_IF_ERROR(ParseValue(*values[i], &events[i], "event " + where));
+  }
+  return events;
+}
+
+Result<std::vector<std::optional<v1::Receipt>>> Store::GetReceipts(
+    const std::vector<Bytes>& ids) const {
+  std::vector<std::optional<Bytes>> values;
+  SL_RETURN_IF_ERROR(impl_->MultiGet(Family::kReceipts, ids, &values));
+  std::vector<std::optional<v1::Receipt>> receipts(ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (!values[i]) continue;
+    receipts[i].emplace();
+    SL_RETURN_IF_ERROR(ParseValue(*values[i], &*receipts[i], "receipt of " + ToHex(ids[i])));
+  }
+  return receipts;
+}
+
 Result<std::vector<Store::ShipmentEvent>> Store::GetShipmentEvents(
     std::string_view shipment_id) const {
   const Bytes prefix = keys::ShipmentEventsPrefix(shipment_id);

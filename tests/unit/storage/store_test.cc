@@ -196,6 +196,31 @@ TEST(Store, ReadsShipmentStateAndEventIdsInChainOrder) {
     EXPECT_EQ(loc->index, e.location.index);
   }
   EXPECT_TRUE(store->GetShipmentEvents("S")->empty());
+  // Batched reads agree with the single ones; absent receipts are nullopt in place, an absent
+  // event is NOT_FOUND.
+  std::vector<EventLocation> where;
+  std::vector<Bytes> which;
+  for (const auto& e : *located) {
+    where.push_back(e.location);
+    which.push_back(e.id);
+  }
+  which.push_back(Bytes(32, 'x'));
+  auto batch = store->GetEventsAt(where);
+  ASSERT_TRUE(batch.ok()) << batch.status().ToString();
+  ASSERT_EQ(batch->size(), where.size());
+  for (size_t i = 0; i < where.size(); ++i) {
+    EXPECT_EQ((*batch)[i].SerializeAsString(), store->GetEventAt(where[i])->SerializeAsString());
+  }
+  auto receipts = store->GetReceipts(which);
+  ASSERT_TRUE(receipts.ok());
+  ASSERT_EQ(receipts->size(), which.size());
+  for (size_t i = 0; i + 1 < which.size(); ++i) {
+    ASSERT_TRUE((*receipts)[i].has_value()) << i;
+    EXPECT_EQ((*receipts)[i]->event_id(), which[i]);
+  }
+  EXPECT_FALSE(receipts->back().has_value());
+  where.push_back({3, 7});
+  EXPECT_EQ(store->GetEventsAt(where).status().code(), Code::kNotFound);
   // Block times read without the certificate agree with the full header.
   for (uint64_t h = 1; h <= 3; ++h) {
     auto header = store->GetBlockHeader(h);
