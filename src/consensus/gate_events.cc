@@ -1,7 +1,9 @@
 // The gate's event checks (DESIGN §6, §10): events of proposals, forwarded events, the verified
 // set that lets a node verify each envelope once, and state transfer (certified blocks).
 #include <algorithm>
+#include <atomic>
 #include <cstring>
+#include <functional>
 #include <optional>
 #include <set>
 #include <string>
@@ -9,6 +11,7 @@
 #include "consensus/gate_checks.h"
 #include "crypto/merkle.h"
 #include "model/votes.h"
+#include "shipledger/check.h"
 
 namespace shipledger::consensus::gate {
 
@@ -17,6 +20,25 @@ namespace {
 Status Invalid(std::string message) { return Status::InvalidArgument(std::move(message)); }
 
 std::string S(uint64_t v) { return std::to_string(v); }
+
+// check(i) for every position on the runner, side by side. Once a position fails, positions
+// after it are skipped (their slot stays empty): only the first failure is reported, and a
+// faulty sender cannot make us verify a whole batch behind a bad first event.
+std::vector<std::optional<Result<model::EventPtr>>> CheckAll(
+    model::ParallelRunner& runner, size_t n,
+    const std::function<Result<model::EventPtr>(size_t)>& check) {
+  std::vector<std::optional<Result<model::EventPtr>>> out(n);
+  std::atomic<size_t> first_bad{n};
+  runner.ForEach(n, [&](size_t i) {
+    if (i > first_bad.load()) return;
+    out[i] = check(i);
+    if (out[i]->ok()) return;
+    size_t seen = first_bad.load();
+    while (i < seen && !first_bad.compare_exchange_weak(seen, i)) {
+    }
+  });
+  return out;
+}
 
 }  // namespace
 
@@ -114,15 +136,16 @@ Status Checker::CheckProposalEvents(
     }
   }
   // The signatures, on all cores; the first failing event (by position) is reported.
-  std::vector<std::optional<Result<model::EventPtr>>> checked(count);
-  runner_->ForEach(count, [&](size_t i) {
-    checked[i] = ValidateEvent(events[static_cast<int>(i)], leaves[i], options);
+  auto checked = CheckAll(*runner_, count, [&](size_t i) {
+    return ValidateEvent(events[static_cast<int>(i)], leaves[i], options);
   });
   if (out != nullptr) {
     out->clear();
     out->reserve(count);
   }
   for (uint32_t i = 0; i < count; ++i) {
+    // Positions are skipped only after an earlier failure, which returns first.
+    SHIPLEDGER_CHECK(checked[i].has_value());
     Result<model::EventPtr>& event = *checked[i];
     if (!event.ok()) return event.status().WithContext("event " + S(i));
     if (out != nullptr) out->push_back(std::move(event).value());
@@ -141,14 +164,14 @@ Status Checker::CheckForward(const v1::ForwardEvents& forward, int64_t now_ms,
   model::ValidateOptions options;
   options.cert_time_ms = now_ms;
   options.clock_now_ms = now_ms;
-  std::vector<std::optional<Result<model::EventPtr>>> checked(count);
-  runner_->ForEach(count, [&](size_t i) {
+  auto checked = CheckAll(*runner_, count, [&](size_t i) {
     const v1::SignedEvent& se = forward.events(static_cast<int>(i));
-    checked[i] = ValidateEvent(se, model::EventLeafHash(se), options);
+    return ValidateEvent(se, model::EventLeafHash(se), options);
   });
   events->clear();
   events->reserve(count);
   for (uint32_t i = 0; i < count; ++i) {
+    SHIPLEDGER_CHECK(checked[i].has_value());
     Result<model::EventPtr>& event = *checked[i];
     if (!event.ok()) return event.status().WithContext("forwarded event " + S(i));
     events->push_back(std::move(event).value());

@@ -223,6 +223,7 @@ Result<EventPtr> EventValidator::Validate(const v1::SignedEvent& se,
     return Status::PermissionDenied("event says it is signed by '" + out->event.signer_org() +
                                     "' but the certificate belongs to '" + org->id + "'");
   }
+  verifications_.fetch_add(1, std::memory_order_relaxed);
   Status sig = signer_key.Verify(EventSigningMessage(se.event()), se.signature());
   if (!sig.ok()) return Invalid("event signature: " + sig.message());
   if (!genesis_->RoleAllowed(out->event.type(), org->role)) {

@@ -4,6 +4,7 @@
 // Thread-safety: EventValidator is thread-safe; its certificate cache is internally locked.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -53,6 +54,8 @@ class EventValidator {
   Status CheckTimes(const AdmittedEvent& event, const ValidateOptions& options) const;
 
   const Genesis& genesis() const { return *genesis_; }
+  // Event signatures checked so far (the signer's; co-signatures not counted).
+  uint64_t verifications() const { return verifications_.load(std::memory_order_relaxed); }
 
  private:
   // Returns the organisation of a certificate that chains to its organisation's CA,
@@ -77,6 +80,7 @@ class EventValidator {
     int64_t not_before_ms;
     int64_t not_after_ms;
   };
+  mutable std::atomic<uint64_t> verifications_{0};
   mutable std::mutex mu_;
   mutable std::unordered_map<Bytes, CachedCert> cert_cache_;  // GUARDED_BY(mu_)
   // Certificates Parse has read but nobody has chain-checked: never consulted by Validate.

@@ -326,6 +326,15 @@ TEST_F(MessageGateTest, EventsAreCheckedOnTheRunnerAndKeptInPositionOrder) {
   EXPECT_EQ(runner.calls, 8u);
 }
 
+TEST_F(MessageGateTest, EventsAfterAFailedOneAreNotVerified) {
+  auto events = Events(50);
+  events[0].set_signature("nonsense");
+  const auto before = validator_->verifications();
+  EXPECT_TRUE(Rejected(Admit(2, Forward(events)), Code::kInvalidArgument,
+                       "forwarded event 0: event signature"));
+  EXPECT_EQ(validator_->verifications() - before, 1u);  // not 50
+}
+
 // --- fetch-blocks ----------------------------------------------------------------------------
 
 TEST_F(MessageGateTest, FetchBlocksBounds) {
