@@ -12,6 +12,17 @@ Result<int64_t> BlockTimes::At(uint64_t height) {
   return t;
 }
 
+Status BlockTimes::Prefetch(const std::vector<uint64_t>& heights) {
+  std::vector<uint64_t> missing;
+  for (uint64_t h : heights) {
+    if (!cache_.contains(h) && (missing.empty() || missing.back() != h)) missing.push_back(h);
+  }
+  if (missing.empty()) return Status::Ok();
+  SL_ASSIGN_OR_RETURN(std::vector<int64_t> times, store_.GetBlockTimes(missing));
+  for (size_t i = 0; i < missing.size(); ++i) cache_.emplace(missing[i], times[i]);
+  return Status::Ok();
+}
+
 Status FillTimelineEntry(const storage::Store& store, const v1::SignedEvent& se, ByteView id,
                          uint64_t height, uint32_t index, int64_t block_time_ms,
                          v1::TimelineEntry* entry) {
@@ -72,11 +83,14 @@ Status AppendTimeline(const storage::Store& store, std::string_view shipment_id,
   BlockTimes times(store);
   std::vector<storage::EventLocation> locations;
   std::vector<Bytes> ids;
+  std::vector<uint64_t> heights;  // ascending: the shipment index is in chain order
   for (const storage::Store::ShipmentEvent& e : events) {
     locations.push_back(e.location);
     ids.push_back(e.id);
+    heights.push_back(e.location.height);
   }
-  // Batched reads: one MultiGet for the events, one for the receipts.
+  SL_RETURN_IF_ERROR(times.Prefetch(heights));
+  // Batched reads: one MultiGet for the block times, one for the events, one for the receipts.
   SL_ASSIGN_OR_RETURN(std::vector<v1::SignedEvent> signed_events, store.GetEventsAt(locations));
   SL_ASSIGN_OR_RETURN(std::vector<std::optional<v1::Receipt>> receipts, store.GetReceipts(ids));
   out->Reserve(out->size() + static_cast<int>(events.size()));

@@ -77,6 +77,8 @@ class Store final : public model::StateReader {
   Result<v1::Block> GetBlockHeader(uint64_t height) const;
   // The block time (proposal timestamp) at `height`, without parsing the certificate.
   Result<int64_t> GetBlockTime(uint64_t height) const;
+  // The same for many heights at once (one batched read); NOT_FOUND naming the first missing.
+  Result<std::vector<int64_t>> GetBlockTimes(const std::vector<uint64_t>& heights) const;
   Result<EventLocation> GetEventLocation(ByteView event_id) const;
   Result<v1::SignedEvent> GetEvent(ByteView event_id) const;
   Result<v1::SignedEvent> GetEventAt(EventLocation location) const;

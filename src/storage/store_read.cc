@@ -34,13 +34,11 @@ Result<bool> Store::Impl::ContainsEvent(ByteView event_id) const {
 
 Result<v1::Block> Store::GetBlockHeader(uint64_t height) const { return impl_->ReadHeader(height); }
 
-Result<int64_t> Store::GetBlockTime(uint64_t height) const {
-  Bytes value;
-  SL_ASSIGN_OR_RETURN(const bool found,
-                      impl_->Get(Family::kBlocks, keys::HeightKey(height), &value));
-  if (!found) return Status::NotFound("no block at height " + std::to_string(height));
-  // Only field 1 (proposal) of the stored header is decoded; the commit certificate, most of
-  // the header's bytes, is skipped.
+namespace {
+
+// The proposal timestamp of a stored header. Only field 1 (proposal) is decoded; the commit
+// certificate, most of the header's bytes, is skipped.
+Result<int64_t> BlockTimeOf(ByteView value, uint64_t height) {
   google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(value.data()),
                                             static_cast<int>(value.size()));
   constexpr uint32_t kProposalTag = (1 << 3) | 2;  // field 1, length-delimited
@@ -59,6 +57,30 @@ Result<int64_t> Store::GetBlockTime(uint64_t height) const {
     return proposal.timestamp_ms();
   }
   return Status::DataLoss("stored block " + std::to_string(height) + " has no readable proposal");
+}
+
+}  // namespace
+
+Result<int64_t> Store::GetBlockTime(uint64_t height) const {
+  Bytes value;
+  SL_ASSIGN_OR_RETURN(const bool found,
+                      impl_->Get(Family::kBlocks, keys::HeightKey(height), &value));
+  if (!found) return Status::NotFound("no block at height " + std::to_string(height));
+  return BlockTimeOf(value, height);
+}
+
+Result<std::vector<int64_t>> Store::GetBlockTimes(const std::vector<uint64_t>& heights) const {
+  std::vector<Bytes> keys;
+  keys.reserve(heights.size());
+  for (uint64_t h : heights) keys.push_back(keys::HeightKey(h));
+  std::vector<std::optional<Bytes>> values;
+  SL_RETURN_IF_ERROR(impl_->MultiGet(Family::kBlocks, keys, &values));
+  std::vector<int64_t> times(heights.size());
+  for (size_t i = 0; i < heights.size(); ++i) {
+    if (!values[i]) return Status::NotFound("no block at height " + std::to_string(heights[i]));
+    SL_ASSIGN_OR_RETURN(times[i], BlockTimeOf(*values[i], heights[i]));
+  }
+  return times;
 }
 
 Result<v1::Block> Store::GetBlock(uint64_t height) const {

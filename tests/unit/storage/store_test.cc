@@ -231,6 +231,10 @@ TEST(Store, ReadsShipmentStateAndEventIdsInChainOrder) {
     EXPECT_NE(*t, 0);
   }
   EXPECT_EQ(store->GetBlockTime(99).status().code(), Code::kNotFound);
+  auto times = store->GetBlockTimes({1, 2, 3});
+  ASSERT_TRUE(times.ok()) << times.status().ToString();
+  for (uint64_t h = 1; h <= 3; ++h) EXPECT_EQ((*times)[h - 1], *store->GetBlockTime(h));
+  EXPECT_EQ(store->GetBlockTimes({1, 99}).status().code(), Code::kNotFound);
 
   std::optional<v1::ShipmentState> state = store->GetShipmentState("S1");
   ASSERT_TRUE(state.has_value());
