@@ -105,8 +105,17 @@ cmd_up() {
     fi
     # setsid: the node outlives this script and the terminal's signals.
     setsid "$SLD" --config "$(node_yaml "$org")" >>"$DIR/logs/$org.log" 2>&1 </dev/null &
-    echo $! >"$(pid_file "$org")"
-    say "$org: started (pid $!, gRPC $(endpoint "$org"), log $DIR/logs/$org.log)"
+    pid=$!
+    echo "$pid" >"$(pid_file "$org")"
+    # Until the child has exec'd, /proc/PID/cmdline is still this script's and running_pid
+    # would call the node gone: wait (at most 5 s) for the exec, or for the process to end.
+    local tries=0
+    while [ $tries -lt 500 ] && kill -0 "$pid" 2>/dev/null &&
+      ! grep -q shipledgerd "/proc/$pid/cmdline" 2>/dev/null; do
+      sleep 0.01
+      tries=$((tries + 1))
+    done
+    say "$org: started (pid $pid, gRPC $(endpoint "$org"), log $DIR/logs/$org.log)"
   done
   local deadline=$((SECONDS + 60)) waiting
   while :; do
