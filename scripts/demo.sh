@@ -95,16 +95,17 @@ if ev "$FWD" departed --location DEHAM; then echo "unexpected: accepted"; exit 1
 
 step "timeline (read from the importer's node)"
 NODE=${NODE_OF[importer]}
-"$SL" --node "$NODE" shipment show "$SHIP"
-"$SL" --node "$NODE" shipment find --ref container=MSCU1234565
+"$SL" --node "$NODE" --identity "$IMP" shipment show "$SHIP"
+"$SL" --node "$NODE" --identity "$IMP" shipment find --ref container=MSCU1234565
 
 step "every node holds the same chain"
 # Top-level JSON fields are indented by exactly two spaces (the peers' fields are deeper).
-HEIGHT=$("$SL" --json --node "${NODE_OF[exporter]}" chain info | sed -n 's/^  "height": \([0-9]*\).*/\1/p')
+HEIGHT=$("$SL" --json --node "${NODE_OF[exporter]}" --identity "$EXP" chain info | sed -n 's/^  "height": \([0-9]*\).*/\1/p')
 heads() {  # prints "org height head" per node
   local org out
   for org in exporter forwarder customs importer; do
-    out=$("$SL" --json --node "${NODE_OF[$org]}" status) || return 1
+    out=$("$SL" --json --node "${NODE_OF[$org]}" --identity "$NET/$org/clients/admin" status) ||
+      return 1
     printf '%-10s height %-4s head %s\n' "$org" \
       "$(sed -n 's/^  "height": \([0-9]*\).*/\1/p' <<<"$out")" \
       "$(sed -n 's/^  "head_hash": "\([0-9a-f]*\)".*/\1/p' <<<"$out")"
@@ -125,7 +126,7 @@ echo "$H"
 echo "all 4 nodes agree at height $(awk '{print $3}' <<<"$H" | head -n 1)"
 
 step "verify the chain through the customs node"
-"$SL" --node "${NODE_OF[customs]}" verify --genesis "$NET/genesis.yaml"
+"$SL" --node "${NODE_OF[customs]}" --identity "$CUS" verify --genesis "$NET/genesis.yaml"
 
 step "stop the network (SIGTERM) and verify every node's data dir offline"
 scripts/devnet.sh down --dir "$NET"

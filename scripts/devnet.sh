@@ -125,7 +125,7 @@ cmd_up() {
         tail -n 20 "$DIR/logs/$org.log" >&2 || true
         die "$org: node exited during start-up (log above: $DIR/logs/$org.log)"
       fi
-      "$SL" --node "$(endpoint "$org")" status >/dev/null 2>&1 || waiting+=("$org")
+      "$SL" --node "$(endpoint "$org")" --identity "$DIR/$org/clients/admin" status >/dev/null 2>&1 || waiting+=("$org")
     done
     [ ${#waiting[@]} -eq 0 ] && break
     [ $SECONDS -lt $deadline ] || die "not ready after 60 s: ${waiting[*]} (see $DIR/logs/)"
@@ -147,7 +147,7 @@ cmd_status() {
       down=1
       continue
     fi
-    if ! out=$("$SL" --json --node "$(endpoint "$org")" status 2>&1); then
+    if ! out=$("$SL" --json --node "$(endpoint "$org")" --identity "$DIR/$org/clients/admin" status 2>&1); then
       printf '%-10s %-7s %-16s %s\n' "$org" "$pid" "$(endpoint "$org")" "not answering: $out"
       down=1
       continue

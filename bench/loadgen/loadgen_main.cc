@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "cli/client.h"
+#include "cli/connection.h"
 #include "config/node_config.h"
 #include "loadgen/journeys.h"
 #include "loadgen/measure.h"
@@ -53,8 +54,14 @@ std::vector<std::string> NodesOf(const std::string& dir) {
   return out;
 }
 
+// The client API's TLS credentials: set once by Main from the network folder.
+std::shared_ptr<grpc::ChannelCredentials>& Credentials() {
+  static std::shared_ptr<grpc::ChannelCredentials> credentials;
+  return credentials;
+}
+
 Result<uint64_t> EventsOn(const std::string& node) {
-  cli::NodeClient client(node);
+  cli::NodeClient client(node, Credentials());
   auto info = client.GetChainInfo();
   if (!info.ok()) return info.status();
   return info->event_count();
@@ -86,7 +93,7 @@ Result<SteadyClock::time_point> WaitConverged(const std::vector<std::string>& no
 
 // Shipment history of `ids` through GetShipment, `queries` times round-robin, one at a time.
 void ProbeHistory(const std::string& node, const std::vector<std::string>& ids, int queries) {
-  cli::NodeClient client(node);
+  cli::NodeClient client(node, Credentials());
   std::vector<double> ms;
   size_t entries = 0;
   for (int q = 0; q < queries; ++q) {
@@ -133,7 +140,7 @@ int WatchCatchup(const std::string& node, const std::vector<std::string>& others
   // A fresh channel per attempt until the node answers: a channel that first tried while the
   // node was down waits out gRPC's reconnect backoff (seconds) even once the node serves.
   for (;;) {
-    admin = v1::AdminService::NewStub(OwnChannel(node));
+    admin = v1::AdminService::NewStub(OwnChannel(node, Credentials()));
     if ((status = node_status()).ok()) break;
     if (SteadyClock::now() > give_up) {
       std::fprintf(stderr, "catch-up: %s never answered\n", node.c_str());
@@ -186,9 +193,20 @@ int Main(const Options& o) {
     std::fprintf(stderr, "loadgen: no nodes: pass --node or a --network made by 'network init'\n");
     return 2;
   }
+  // Authenticates as the first party's admin client; the node's certificate is checked against
+  // the network's genesis.
+  cli::ConnectOptions connect;
+  connect.identity_dir = o.network_dir + "/" + o.parties.exporter + "/clients/admin";
+  connect.genesis_path = o.network_dir + "/genesis.yaml";
+  auto credentials = cli::LoadClientApiCredentials(connect);
+  if (!credentials.ok()) {
+    std::fprintf(stderr, "loadgen: %s\n", credentials.status().ToString().c_str());
+    return 2;
+  }
+  Credentials() = *credentials;
   if (!o.catchup_node.empty()) return WatchCatchup(o.catchup_node, nodes);
 
-  cli::NodeClient first(nodes[0]);
+  cli::NodeClient first(nodes[0], Credentials());
   auto status = first.GetNodeStatus();
   if (!status.ok()) {
     std::fprintf(stderr, "loadgen: %s\n", status.status().ToString().c_str());
@@ -241,6 +259,7 @@ int Main(const Options& o) {
 
   // The load.
   RunOptions run = o.run;
+  run.credentials = Credentials();
   run.nodes = nodes;
   std::vector<double> pid_cpu0;
   for (int pid : o.pids) pid_cpu0.push_back(ProcessCpuSeconds(pid));

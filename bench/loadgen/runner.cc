@@ -36,8 +36,8 @@ struct Tally {
 // one HTTP/2 connection would measure that connection instead.
 class Client {
  public:
-  explicit Client(const std::string& target)
-      : stub_(v1::LedgerService::NewStub(OwnChannel(target))) {}
+  Client(const std::string& target, std::shared_ptr<grpc::ChannelCredentials> credentials)
+      : stub_(v1::LedgerService::NewStub(OwnChannel(target, std::move(credentials)))) {}
 
   Result<v1::SubmitEventsResponse> SubmitEvents(const v1::SubmitEventsRequest& request) {
     grpc::ClientContext context;
@@ -102,14 +102,15 @@ void Submit(Client& client, v1::SubmitEventsRequest request, SteadyClock::time_p
 
 }  // namespace
 
-std::shared_ptr<grpc::Channel> OwnChannel(const std::string& target) {
+std::shared_ptr<grpc::Channel> OwnChannel(const std::string& target,
+                                         std::shared_ptr<grpc::ChannelCredentials> credentials) {
   grpc::ChannelArguments args;
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 10);
   args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 10);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 100);
   args.SetMaxReceiveMessageSize(64 << 20);
-  return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
+  return grpc::CreateCustomChannel(target, std::move(credentials), args);
 }
 
 RunResult Run(std::vector<std::vector<v1::SignedEvent>> journeys, const RunOptions& options) {
@@ -123,7 +124,8 @@ RunResult Run(std::vector<std::vector<v1::SignedEvent>> journeys, const RunOptio
   auto last_done = start;
 
   auto client_main = [&](int c) {
-    Client client(options.nodes[static_cast<size_t>(c) % options.nodes.size()]);
+    Client client(options.nodes[static_cast<size_t>(c) % options.nodes.size()],
+                  options.credentials);
     Tally tally;
     for (size_t chunk = next_chunk++; chunk < chunks; chunk = next_chunk++) {
       const size_t first = chunk * batch;

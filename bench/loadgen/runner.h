@@ -7,6 +7,7 @@
 #pragma once
 
 #include <grpcpp/channel.h>
+#include <grpcpp/security/credentials.h>
 
 #include <cstdint>
 #include <memory>
@@ -22,6 +23,8 @@ struct RunOptions {
   int clients = 16;
   int batch = 100;  // shipments per chunk = events per SubmitEvents
   double rate = 0;  // events/s over all clients; 0: as fast as the nodes commit
+  // TLS with a client certificate of the network (the node's client API admits no other).
+  std::shared_ptr<grpc::ChannelCredentials> credentials;
 };
 
 struct RunResult {
@@ -38,7 +41,8 @@ struct RunResult {
 // A channel of its own to `target` (its own connection, as a separate client process would
 // have) that redials within 10-100 ms rather than gRPC's default backoff of up to two minutes:
 // a node that is restarting is seen the moment it serves.
-std::shared_ptr<grpc::Channel> OwnChannel(const std::string& target);
+std::shared_ptr<grpc::Channel> OwnChannel(const std::string& target,
+                                         std::shared_ptr<grpc::ChannelCredentials> credentials);
 
 // Consumes `journeys` (events are moved into requests).
 RunResult Run(std::vector<std::vector<v1::SignedEvent>> journeys, const RunOptions& options);

@@ -10,6 +10,12 @@ namespace {
 const char kGlobalFooter[] =
     "Global options, accepted before or after the command:\n"
     "  --node HOST:PORT   the node to talk to (default 127.0.0.1:7050)\n"
+    "  --identity DIR     client identity (cert.pem, key.pem), e.g. NET/ORG/clients/admin:\n"
+    "                     authenticates to the node (TLS) and signs what event submit sends\n"
+    "                     [env SHIPLEDGER_IDENTITY]\n"
+    "  --genesis FILE     the network's genesis.yaml, whose CAs vouch for the node (default:\n"
+    "                     the one three folders above --identity) [env SHIPLEDGER_GENESIS]\n"
+    "  --insecure         plaintext, for a node with insecure_client_api: true (development)\n"
     "  --json             print one JSON document (watch: one per line)";
 
 // A CLI11 validator from a function returning a Status: its message becomes the usage error.
@@ -51,6 +57,17 @@ CliApp::CliApp()
   app_.add_option("--node", options_.global.node, "Node to talk to, HOST:PORT")
       ->capture_default_str();
   app_.add_flag("--json", options_.global.json, "Print JSON instead of text");
+  app_.add_option("--identity", options_.global.connect.identity_dir,
+                  "Client identity folder (cert.pem, key.pem): authenticates to the node and "
+                  "signs submitted events")
+      ->envname("SHIPLEDGER_IDENTITY");
+  app_.add_option("--genesis", options_.global.connect.genesis_path,
+                  "The network's genesis.yaml (the CAs the node's certificate is checked "
+                  "against); default: three folders above --identity")
+      ->envname("SHIPLEDGER_GENESIS");
+  app_.add_flag("--insecure", options_.global.connect.insecure,
+                "Plaintext connection to a node with insecure_client_api: true (development "
+                "only)");
   AddNetworkCommands();
   AddEventCommands();
   AddReadCommands();
@@ -123,10 +140,8 @@ void CliApp::AddEventCommands() {
   EventSubmitOptions& o = options_.event_submit;
   CLI::App* cmd = AddCommand(
       event, "submit",
-      "Sign an event with --identity (and each --cosigner) and submit it to the node",
+      "Sign an event with the global --identity (and each --cosigner) and submit it to the node",
       [this](const Io& io) { return RunEventSubmit(options_.global, options_.event_submit, io); });
-  cmd->add_option("--identity", o.identity_dir, "Identity folder of the signer (cert.pem, key.pem)")
-      ->required();
   CLI::Option* shipment = cmd->add_option("--shipment", o.flags.shipment_id, "Shipment id");
   CLI::Option* type = cmd->add_option("--type", o.flags.type,
                                       "Event type in snake_case: booked, pickup, handover, ...")

@@ -19,10 +19,11 @@ Result<Response> Unary(const NodeClient& client, std::unique_ptr<grpc::ClientCon
 
 }  // namespace
 
-NodeClient::NodeClient(std::string target) : target_(std::move(target)) {
+NodeClient::NodeClient(std::string target, std::shared_ptr<grpc::ChannelCredentials> credentials)
+    : target_(std::move(target)) {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(kMaxReceiveBytes);
-  channel_ = grpc::CreateCustomChannel(target_, grpc::InsecureChannelCredentials(), args);
+  channel_ = grpc::CreateCustomChannel(target_, std::move(credentials), args);
   ledger_ = v1::LedgerService::NewStub(channel_);
   admin_ = v1::AdminService::NewStub(channel_);
 }
@@ -49,7 +50,12 @@ Status NodeClient::StatusOf(const grpc::Status& status, std::string_view what) c
       }
       return Status(code, "cannot reach node at " + target_ + " (" + detail +
                               "): is shipledgerd running? start it with: shipledgerd --config "
-                              "DIR/node.yaml, or name another node with --node HOST:PORT");
+                              "DIR/node.yaml, or name another node with --node HOST:PORT (if it "
+                              "runs, check that --genesis is its network's: the node's TLS "
+                              "certificate is checked against it)");
+    case grpc::StatusCode::UNAUTHENTICATED:
+      return Status(code, prefix + "node at " + target_ + " did not admit this client (" +
+                              detail + "); give --identity NET/ORG/clients/NAME");
     case grpc::StatusCode::DEADLINE_EXCEEDED:
       return Status(code, prefix + "node at " + target_ + " did not answer in time (" + detail +
                               "); check it with: shipledger status --node " + target_);

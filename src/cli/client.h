@@ -21,8 +21,8 @@ inline constexpr std::string_view kDefaultNode = "127.0.0.1:7050";
 
 class NodeClient {
  public:
-  // Connects lazily to `target` (host:port), plaintext as the node's client API listens.
-  explicit NodeClient(std::string target);
+  // Connects lazily to `target` (host:port) with `credentials` (see connection.h).
+  NodeClient(std::string target, std::shared_ptr<grpc::ChannelCredentials> credentials);
 
   const std::string& target() const { return target_; }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cli/client.h"
+#include "cli/connection.h"
 #include "cli/event_builder.h"
 #include "shipledger/status.h"
 
@@ -32,7 +33,11 @@ struct GlobalOptions {
   std::string node = std::string(kDefaultNode);
   bool node_given = false;  // --node was on the command line
   bool json = false;
+  ConnectOptions connect;   // --identity, --genesis, --insecure
 };
+
+// A client of global.node with the global credentials; the failure says which flag to set.
+Result<std::unique_ptr<NodeClient>> ConnectToNode(const GlobalOptions& global);
 
 struct NetworkInitOptions {
   std::string out_dir;
@@ -52,7 +57,6 @@ struct IdentityIssueOptions {
 };
 
 struct EventSubmitOptions {
-  std::string identity_dir;
   std::vector<std::string> cosigner_dirs;
   std::string file;
   EventFlags flags;

@@ -98,7 +98,12 @@ int PrintSubmitResult(const GlobalOptions& global, const EventSubmitOptions& opt
 }  // namespace
 
 int RunEventSubmit(const GlobalOptions& global, const EventSubmitOptions& options, const Io& io) {
-  auto signer = LoadIdentityFlag(options.identity_dir, "--identity");
+  if (global.connect.identity_dir.empty()) {
+    return ReportError(io, Status::InvalidArgument(
+                               "event submit signs with --identity DIR (e.g. "
+                               "NET/ORG/clients/admin), or set SHIPLEDGER_IDENTITY"));
+  }
+  auto signer = LoadIdentityFlag(global.connect.identity_dir, "--identity");
   if (!signer.ok()) return ReportError(io, signer.status());
   std::vector<config::Identity> cosigners;
   for (const auto& dir : options.cosigner_dirs) {
@@ -114,7 +119,9 @@ int RunEventSubmit(const GlobalOptions& global, const EventSubmitOptions& option
                                "--cosigner DIR/RECEIVER/clients/NAME"));
   }
 
-  NodeClient client(global.node);
+  auto connected = ConnectToNode(global);
+  if (!connected.ok()) return ReportError(io, connected.status());
+  NodeClient& client = **connected;
   auto info = client.GetChainInfo();
   if (!info.ok()) return ReportError(io, info.status());
   Status filled =
@@ -144,7 +151,9 @@ int RunEventShow(const GlobalOptions& global, const ShowOptions& options, const 
                                                    "' is not 64 hex characters (as printed by "
                                                    "event submit)"));
   }
-  NodeClient client(global.node);
+  auto connected = ConnectToNode(global);
+  if (!connected.ok()) return ReportError(io, connected.status());
+  NodeClient& client = **connected;
   v1::GetEventRequest request;
   request.set_event_id(*id);
   auto response = client.GetEvent(request);

@@ -33,7 +33,9 @@ Result<v1::GetBlockRequest> ParseBlockSelector(const std::string& text) {
 }  // namespace
 
 int RunChainInfo(const GlobalOptions& global, const Io& io) {
-  NodeClient client(global.node);
+  auto connected = ConnectToNode(global);
+  if (!connected.ok()) return ReportError(io, connected.status());
+  NodeClient& client = **connected;
   auto info = client.GetChainInfo();
   if (!info.ok()) return ReportError(io, info.status());
   if (global.json) {
@@ -57,7 +59,9 @@ int RunChainInfo(const GlobalOptions& global, const Io& io) {
 int RunBlockShow(const GlobalOptions& global, const ShowOptions& options, const Io& io) {
   auto request = ParseBlockSelector(options.id);
   if (!request.ok()) return ReportError(io, request.status());
-  NodeClient client(global.node);
+  auto connected = ConnectToNode(global);
+  if (!connected.ok()) return ReportError(io, connected.status());
+  NodeClient& client = **connected;
   auto block = client.GetBlock(*request);
   if (!block.ok()) {
     if (block.status().code() == Code::kNotFound) {
@@ -103,7 +107,9 @@ int RunBlockShow(const GlobalOptions& global, const ShowOptions& options, const 
 }
 
 int RunStatus(const GlobalOptions& global, const Io& io) {
-  NodeClient client(global.node);
+  auto connected = ConnectToNode(global);
+  if (!connected.ok()) return ReportError(io, connected.status());
+  NodeClient& client = **connected;
   auto status = client.GetNodeStatus();
   if (!status.ok()) return ReportError(io, status.status());
   if (global.json) {

@@ -29,7 +29,9 @@ std::string Padded(std::string s, size_t width) {
 }  // namespace
 
 int RunShipmentShow(const GlobalOptions& global, const ShowOptions& options, const Io& io) {
-  NodeClient client(global.node);
+  auto connected = ConnectToNode(global);
+  if (!connected.ok()) return ReportError(io, connected.status());
+  NodeClient& client = **connected;
   v1::GetShipmentRequest request;
   request.set_shipment_id(options.id);
   auto response = client.GetShipment(request);
@@ -81,7 +83,9 @@ int RunShipmentShow(const GlobalOptions& global, const ShowOptions& options, con
 }
 
 int RunShipmentList(const GlobalOptions& global, const ShipmentListOptions& options, const Io& io) {
-  NodeClient client(global.node);
+  auto connected = ConnectToNode(global);
+  if (!connected.ok()) return ReportError(io, connected.status());
+  NodeClient& client = **connected;
   v1::ListShipmentsRequest request;
   request.set_page_size(options.page_size);
   request.set_page_token(options.page_token);
@@ -128,7 +132,9 @@ int RunShipmentList(const GlobalOptions& global, const ShipmentListOptions& opti
 int RunShipmentFind(const GlobalOptions& global, const ShipmentFindOptions& options, const Io& io) {
   auto kv = ParseKeyValue(options.reference, "--ref", "bill_of_lading=MAEU123456789");
   if (!kv.ok()) return ReportError(io, kv.status());
-  NodeClient client(global.node);
+  auto connected = ConnectToNode(global);
+  if (!connected.ok()) return ReportError(io, connected.status());
+  NodeClient& client = **connected;
   v1::FindShipmentsRequest request;
   request.mutable_reference()->set_kind(kv->first);
   request.mutable_reference()->set_value(kv->second);
@@ -155,7 +161,9 @@ int RunShipmentFind(const GlobalOptions& global, const ShipmentFindOptions& opti
 }
 
 int RunWatch(const GlobalOptions& global, const WatchOptions& options, const Io& io) {
-  NodeClient client(global.node);
+  auto connected = ConnectToNode(global);
+  if (!connected.ok()) return ReportError(io, connected.status());
+  NodeClient& client = **connected;
   v1::WatchRequest request;
   request.set_from_height(options.from_height);
   request.set_shipment_id(options.shipment_id);

@@ -60,7 +60,12 @@ int RunVerify(const GlobalOptions& global, const VerifyOptions& options, const I
     if (!store.ok()) return ReportError(io, store.status());
     source = std::move(store).value();
   } else {
-    client = std::make_unique<NodeClient>(global.node);
+    // The genesis being verified against is also what the node's TLS certificate is checked by.
+    ConnectOptions connect = global.connect;
+    if (connect.genesis_path.empty()) connect.genesis_path = options.genesis_path;
+    auto connected = Connect(global.node, connect);
+    if (!connected.ok()) return ReportError(io, connected.status());
+    client = std::move(connected).value();
     source = std::make_unique<NodeBlockSource>(client.get());
   }
 

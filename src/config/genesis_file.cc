@@ -246,6 +246,20 @@ Status CheckContractRules(const YamlField& list) {
   return Status::Ok();
 }
 
+// DESIGN §8: reads are scoped to a shipment's parties unless the genesis widens them.
+Status ParseReadScope(const YamlField& field, model::ReadScope* out) {
+  if (field.IsMissing()) return Status::Ok();
+  SL_ASSIGN_OR_RETURN(const std::string value, field.AsString());
+  if (value == "parties") {
+    *out = model::ReadScope::kParties;
+  } else if (value == "all_members") {
+    *out = model::ReadScope::kAllMembers;
+  } else {
+    return field.Error("'" + value + "' is not a read scope: use parties or all_members");
+  }
+  return Status::Ok();
+}
+
 Result<std::shared_ptr<const model::Genesis>> ParseNamed(std::string_view text,
                                                          const std::string& file) {
   SL_ASSIGN_OR_RETURN(YAML::Node doc, internal::ParseYaml(text, file));
@@ -254,7 +268,7 @@ Result<std::shared_ptr<const model::Genesis>> ParseNamed(std::string_view text,
   try {
     SL_RETURN_IF_ERROR(
         root.CheckMap({"chain_id", "organisations", "replicas", "consensus", "limits",
-                       "role_policy", "contract_rules"},
+                       "role_policy", "contract_rules", "read_scope"},
                       {"chain_id", "organisations", "replicas", "consensus", "role_policy"}));
     SL_RETURN_IF_ERROR(ReadId(root, "chain_id", &genesis->chain_id));
 
@@ -275,6 +289,7 @@ Result<std::shared_ptr<const model::Genesis>> ParseNamed(std::string_view text,
     SL_RETURN_IF_ERROR(ParseLimits(root.Child("limits"), &genesis->limits));
     SL_RETURN_IF_ERROR(ParseRolePolicy(root.Child("role_policy"), genesis.get()));
     SL_RETURN_IF_ERROR(CheckContractRules(root.Child("contract_rules")));
+    SL_RETURN_IF_ERROR(ParseReadScope(root.Child("read_scope"), &genesis->read_scope));
   } catch (const YAML::Exception& e) {
     // Not expected (every node is type-checked before use); kept so no exception escapes.
     return Status::InvalidArgument(file + ": " + e.what());
@@ -368,6 +383,10 @@ std::string RenderGenesis(const GenesisSpec& spec) {
     out << YAML::EndSeq;
   }
   out << YAML::EndMap;
+
+  // DESIGN §8: who may read a shipment through the client API.
+  out << YAML::Key << "read_scope" << YAML::Value
+      << (spec.read_scope == model::ReadScope::kAllMembers ? "all_members" : "parties");
 
   // Contract rules version 1 from the first block (DESIGN §3); later versions are appended by
   // hand when rules change, so that old heights replay under the rules they were written with.

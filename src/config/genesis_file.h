@@ -42,6 +42,7 @@ struct GenesisSpec {
   model::ConsensusParams consensus;
   model::Limits limits;
   std::map<v1::EventType, std::vector<model::Role>> role_policy;
+  model::ReadScope read_scope = model::ReadScope::kParties;
 };
 // Renders YAML that ParseGenesis reads back to the same content (fingerprints are computed
 // and pinned from the node certificates).

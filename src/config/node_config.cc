@@ -36,7 +36,8 @@ Result<NodeConfig> LoadNodeConfig(const std::string& path) {
     SL_RETURN_IF_ERROR(
         root.CheckMap({"replica_id", "genesis", "grpc_listen", "peer_listen", "data_dir", "cert",
                        "key", "mempool_capacity", "batch_timeout_ms", "max_wait_ms", "max_watchers",
-                       "watch_stall_ms", "log_level", "verify_threads"},
+                       "watch_stall_ms", "log_level", "verify_threads",
+                       "insecure_client_api"},
                       // replica_id is required although it defaults to 0 in NodeConfig: a node.yaml
                       // copied without it would silently make a second replica 0.
                       {"replica_id", "genesis", "grpc_listen", "data_dir", "cert", "key"}));
@@ -55,6 +56,7 @@ Result<NodeConfig> LoadNodeConfig(const std::string& path) {
     SL_RETURN_IF_ERROR(root.ReadU32("watch_stall_ms", false, 10, &config.watch_stall_ms));
     SL_RETURN_IF_ERROR(root.ReadString("log_level", false, &config.log_level));
     SL_RETURN_IF_ERROR(root.ReadU32("verify_threads", false, 0, &config.verify_threads));
+    SL_RETURN_IF_ERROR(root.ReadBool("insecure_client_api", false, &config.insecure_client_api));
     bool level_ok = false;
     for (std::string_view level : kLogLevels) level_ok = level_ok || level == config.log_level;
     if (!level_ok) {

@@ -25,6 +25,10 @@ struct NodeConfig {
   // Threads that check a batch's signatures side by side, the caller included (DESIGN §10).
   // Default: 0 = one per core; 1 = on the receiving thread only.
   uint32_t verify_threads = 0;
+  // DEVELOPMENT ONLY. The client API normally runs over TLS with the node certificate and admits
+  // only clients with a certificate of a genesis organisation (DESIGN §8). `true` serves it in
+  // plaintext to anyone, with every read unscoped, and says so loudly in the log. Default: false.
+  bool insecure_client_api = false;
 };
 
 // INVALID_ARGUMENT naming the key on a missing required key or a bad value; NOT_FOUND if the

@@ -167,6 +167,15 @@ Status YamlField::ReadI64(std::string_view key, bool required, int64_t min, int6
   return Status::Ok();
 }
 
+Status YamlField::ReadBool(std::string_view key, bool required, bool* out) const {
+  const YamlField child = Child(key);
+  if (!required && child.IsMissing()) return Status::Ok();
+  SL_ASSIGN_OR_RETURN(const std::string text, child.AsString());
+  if (text != "true" && text != "false") return child.Error("'" + text + "': use true or false");
+  *out = text == "true";
+  return Status::Ok();
+}
+
 bool IsValidEndpoint(std::string_view endpoint) {
   const size_t colon = endpoint.rfind(':');
   if (colon == std::string_view::npos || colon == 0) return false;

@@ -60,6 +60,8 @@ class YamlField {
   Status ReadString(std::string_view key, bool required, std::string* out) const;
   Status ReadU32(std::string_view key, bool required, uint32_t min, uint32_t* out) const;
   Status ReadI64(std::string_view key, bool required, int64_t min, int64_t* out) const;
+  // `true` or `false` only (not yes/no/on/off, which YAML 1.1 readers disagree on).
+  Status ReadBool(std::string_view key, bool required, bool* out) const;
 
  private:
   template <typename T>

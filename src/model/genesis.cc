@@ -92,4 +92,10 @@ std::map<v1::EventType, std::vector<Role>> DefaultRolePolicy() {
   return p;
 }
 
+std::string OrganisationRootsPem(const Genesis& genesis) {
+  std::string pem;
+  for (const Organisation& org : genesis.organisations) pem += org.ca_cert.ToPem();
+  return pem;
+}
+
 }  // namespace shipledger::model

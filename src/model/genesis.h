@@ -22,6 +22,9 @@ enum class Role { kExporter, kForwarder, kCarrier, kCustoms, kImporter, kInspect
 std::string_view RoleName(Role role);
 std::optional<Role> ParseRole(std::string_view name);
 
+// Who may read a shipment through the client API (DESIGN §8). Default: its parties only.
+enum class ReadScope { kParties, kAllMembers };
+
 struct Organisation {
   std::string id;  // also the O= of every certificate its CA issues
   Role role = Role::kExporter;
@@ -70,6 +73,8 @@ class Genesis {
   Limits limits;
   // Which roles may sign each event type. An event type absent here may be signed by nobody.
   std::map<v1::EventType, std::vector<Role>> role_policy;
+  // `read_scope: parties | all_members` in the genesis file. Default: parties.
+  ReadScope read_scope = ReadScope::kParties;
 
   const Organisation* FindOrganisation(std::string_view id) const;
   const Replica* FindReplica(uint32_t id) const;
@@ -80,6 +85,10 @@ class Genesis {
   uint32_t f() const { return replicas.empty() ? 0 : (n() - 1) / 3; }
   uint32_t quorum() const { return 2 * f() + 1; }
 };
+
+// The PEM bundle of every organisation CA of the genesis: what both ends of the client API
+// check the other's certificate against (DESIGN §3, §8).
+std::string OrganisationRootsPem(const Genesis& genesis);
 
 // The role policy `network init` writes: who may sign what in a default network.
 std::map<v1::EventType, std::vector<Role>> DefaultRolePolicy();

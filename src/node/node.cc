@@ -144,14 +144,27 @@ Status Node::Start() {
   rpc::ServerOptions server_options;
   server_options.max_watchers = config_.max_watchers;
   server_options.watch_stall_ms = config_.watch_stall_ms;
+  server_options.insecure = config_.insecure_client_api;
+  if (config_.insecure_client_api) {
+    for (int i = 0; i < 3; ++i) {
+      spdlog::warn(
+          "INSECURE CLIENT API on {}: plaintext, no client certificates, every shipment readable "
+          "by anyone who can connect (node.yaml insecure_client_api: true) — development only",
+          config_.grpc_listen);
+    }
+  } else {
+    server_options.tls_cert_pem = identity_->cert.ToPem();
+    server_options.tls_key_pem = identity_->key.ToPem();
+  }
   server_ = std::make_unique<rpc::Server>(this, server_options);
   Status s = server_->Start(config_.grpc_listen);
   if (!s.ok()) {
     Stop();
     return s;
   }
-  spdlog::info("replica {} ({}) serving gRPC on {}", config_.replica_id, identity_->org(),
-               config_.grpc_listen);
+  spdlog::info("replica {} ({}) serving gRPC on {} ({})", config_.replica_id, identity_->org(),
+               config_.grpc_listen,
+               config_.insecure_client_api ? "INSECURE plaintext" : "TLS, client certificates");
   return Status::Ok();
 }
 

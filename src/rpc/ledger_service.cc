@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <optional>
+#include <unordered_map>
 
 #include "rpc/timeline.h"
 
@@ -38,9 +39,45 @@ grpc::Status ToGrpc(const Status& status) {
   return grpc::Status(static_cast<grpc::StatusCode>(status.code()), status.message());
 }
 
+Result<Caller> CallerOf(const Authenticator& auth, const grpc::ServerContext& ctx) {
+  const std::shared_ptr<const grpc::AuthContext> context = ctx.auth_context();
+  if (context == nullptr) {
+    return Status(Code::kUnauthenticated, "the call carries no transport security context");
+  }
+  return auth.Identify(*context);
+}
+
+// Identifies the caller of a handler or returns its UNAUTHENTICATED status.
+#define SL_RPC_CALLER(caller, auth, ctx)                  \
+  auto caller##_or = CallerOf(auth, *(ctx));              \
+  if (!caller##_or.ok()) return ToGrpc(caller##_or.status()); \
+  const Caller& caller = *caller##_or
+
+Result<v1::ShipmentState> LedgerService::VisibleShipment(const Caller& caller,
+                                                         const std::string& shipment_id) const {
+  auto state = backend_->store().ReadShipmentState(shipment_id);
+  if (!state.ok()) return state.status();
+  // DESIGN §8: a non-party learns nothing, not even that the shipment exists.
+  if (!state->has_value() || !MayRead(caller, backend_->genesis(), **state)) {
+    return Status::NotFound("shipment " + shipment_id + " not found");
+  }
+  return std::move(**state);
+}
+
+Status LedgerService::CheckEventVisible(const Caller& caller, const v1::SignedEvent& event) const {
+  if (caller.unrestricted) return Status::Ok();
+  v1::Event parsed;
+  if (!parsed.ParseFromString(event.event())) {
+    return Status::Internal("a committed event does not parse");
+  }
+  return VisibleShipment(caller, parsed.shipment_id()).status();
+}
+
 grpc::Status LedgerService::SubmitEvents(grpc::ServerContext* ctx,
                                          const v1::SubmitEventsRequest* req,
                                          v1::SubmitEventsResponse* resp) {
+  SL_RPC_CALLER(caller, *auth_, ctx);
+  (void)caller;  // Any member may submit: every event carries its own signer.
   const model::Limits& limits = backend_->genesis().limits;
   if (req->events_size() == 0) {
     return ToGrpc(Status::InvalidArgument("the request carries no events"));
@@ -129,14 +166,19 @@ grpc::Status LedgerService::SubmitEvents(grpc::ServerContext* ctx,
   return grpc::Status::OK;
 }
 
-grpc::Status LedgerService::GetEvent(grpc::ServerContext*, const v1::GetEventRequest* req,
+grpc::Status LedgerService::GetEvent(grpc::ServerContext* ctx, const v1::GetEventRequest* req,
                                      v1::GetEventResponse* resp) {
+  SL_RPC_CALLER(caller, *auth_, ctx);
   if (Status s = CheckEventId(req->event_id()); !s.ok()) return ToGrpc(s);
   const storage::Store& store = backend_->store();
+  const Status not_found = Status::NotFound("event " + ToHex(req->event_id()) + " not found");
   auto loc = store.GetEventLocation(req->event_id());
-  if (!loc.ok()) return ToGrpc(Status::NotFound("event " + ToHex(req->event_id()) + " not found"));
+  if (!loc.ok()) return ToGrpc(not_found);
   auto se = store.GetEventAt(*loc);
   if (!se.ok()) return ToGrpc(se.status());
+  if (Status s = CheckEventVisible(caller, *se); !s.ok()) {
+    return ToGrpc(s.code() == Code::kNotFound ? not_found : s);
+  }
   BlockTimes times(store);
   auto t = times.At(loc->height);
   if (!t.ok()) return ToGrpc(t.status());
@@ -149,64 +191,103 @@ grpc::Status LedgerService::GetEvent(grpc::ServerContext*, const v1::GetEventReq
   return grpc::Status::OK;
 }
 
-grpc::Status LedgerService::GetReceipt(grpc::ServerContext*, const v1::GetReceiptRequest* req,
+grpc::Status LedgerService::GetReceipt(grpc::ServerContext* ctx, const v1::GetReceiptRequest* req,
                                        v1::Receipt* resp) {
+  SL_RPC_CALLER(caller, *auth_, ctx);
   if (Status s = CheckEventId(req->event_id()); !s.ok()) return ToGrpc(s);
-  auto receipt = backend_->store().GetReceipt(req->event_id());
-  if (!receipt.ok()) {
-    return ToGrpc(Status::NotFound("no receipt for event " + ToHex(req->event_id()) +
-                                   ": not committed (yet)"));
+  const storage::Store& store = backend_->store();
+  const Status not_found = Status::NotFound("no receipt for event " + ToHex(req->event_id()) +
+                                            ": not committed (yet)");
+  auto receipt = store.GetReceipt(req->event_id());
+  if (!receipt.ok()) return ToGrpc(not_found);
+  if (!caller.unrestricted) {
+    auto se = store.GetEventAt({receipt->height(), receipt->index()});
+    if (!se.ok()) return ToGrpc(se.status());
+    if (Status s = CheckEventVisible(caller, *se); !s.ok()) {
+      return ToGrpc(s.code() == Code::kNotFound ? not_found : s);
+    }
   }
   *resp = std::move(receipt).value();
   return grpc::Status::OK;
 }
 
-grpc::Status LedgerService::GetShipment(grpc::ServerContext*, const v1::GetShipmentRequest* req,
+grpc::Status LedgerService::GetShipment(grpc::ServerContext* ctx, const v1::GetShipmentRequest* req,
                                         v1::GetShipmentResponse* resp) {
+  SL_RPC_CALLER(caller, *auth_, ctx);
   if (req->shipment_id().empty()) {
     return ToGrpc(Status::InvalidArgument("shipment_id is required"));
   }
   const storage::Store& store = backend_->store();
-  auto state = store.ReadShipmentState(req->shipment_id());
+  auto state = VisibleShipment(caller, req->shipment_id());
   if (!state.ok()) return ToGrpc(state.status());
-  if (!state->has_value()) {
-    return ToGrpc(Status::NotFound("shipment " + req->shipment_id() + " not found"));
-  }
-  *resp->mutable_state() = std::move(**state);
+  *resp->mutable_state() = std::move(state).value();
   const Status timeline = AppendTimeline(store, req->shipment_id(), resp->mutable_timeline());
   if (!timeline.ok()) return ToGrpc(timeline);
   return grpc::Status::OK;
 }
 
-grpc::Status LedgerService::ListShipments(grpc::ServerContext*, const v1::ListShipmentsRequest* req,
+grpc::Status LedgerService::ListShipments(grpc::ServerContext* ctx,
+                                          const v1::ListShipmentsRequest* req,
                                           v1::ListShipmentsResponse* resp) {
-  uint32_t size = req->page_size() == 0 ? 50 : req->page_size();
+  SL_RPC_CALLER(caller, *auth_, ctx);
+  const uint32_t size = req->page_size() == 0 ? 50 : req->page_size();
   if (size > 1000) return ToGrpc(Status::InvalidArgument("page_size must be at most 1000"));
   auto after = FromHex(req->page_token());
   if (!after) return ToGrpc(Status::InvalidArgument("page_token is not one this node issued"));
-  auto page = backend_->store().ListShipments(*after, size + 1);
-  if (!page.ok()) return ToGrpc(page.status());
-  const bool more = page->size() > size;
-  if (more) page->resize(size);
-  for (auto& s : *page) *resp->add_shipments() = std::move(s);
-  if (more)
+  // Shipments the caller may not read are skipped; the page token is always the last id
+  // returned, never a skipped one, so it reveals nothing either.
+  std::string cursor = *after;
+  bool more = false;
+  for (;;) {
+    auto page = backend_->store().ListShipments(cursor, 1000);
+    if (!page.ok()) return ToGrpc(page.status());
+    const std::string last = page->empty() ? std::string() : page->back().shipment_id();
+    for (auto& state : *page) {
+      if (!MayRead(caller, backend_->genesis(), state)) continue;
+      if (static_cast<uint32_t>(resp->shipments_size()) == size) {
+        more = true;
+        break;
+      }
+      *resp->add_shipments() = std::move(state);
+    }
+    if (more || page->size() < 1000) break;
+    cursor = last;
+  }
+  if (more) {
     resp->set_next_page_token(ToHex(resp->shipments(resp->shipments_size() - 1).shipment_id()));
+  }
   return grpc::Status::OK;
 }
 
-grpc::Status LedgerService::FindShipments(grpc::ServerContext*, const v1::FindShipmentsRequest* req,
+grpc::Status LedgerService::FindShipments(grpc::ServerContext* ctx,
+                                          const v1::FindShipmentsRequest* req,
                                           v1::FindShipmentsResponse* resp) {
+  SL_RPC_CALLER(caller, *auth_, ctx);
   if (req->reference().kind().empty() || req->reference().value().empty()) {
     return ToGrpc(Status::InvalidArgument("reference kind and value are required"));
   }
   auto ids = backend_->store().FindShipments(req->reference().kind(), req->reference().value());
   if (!ids.ok()) return ToGrpc(ids.status());
-  for (auto& id : *ids) resp->add_shipment_ids(std::move(id));
+  for (auto& id : *ids) {
+    auto visible = VisibleShipment(caller, id);
+    if (visible.ok()) {
+      resp->add_shipment_ids(std::move(id));
+    } else if (visible.status().code() != Code::kNotFound) {
+      return ToGrpc(visible.status());
+    }
+  }
   return grpc::Status::OK;
 }
 
-grpc::Status LedgerService::GetBlock(grpc::ServerContext*, const v1::GetBlockRequest* req,
+grpc::Status LedgerService::GetBlock(grpc::ServerContext* ctx, const v1::GetBlockRequest* req,
                                      v1::Block* resp) {
+  SL_RPC_CALLER(caller, *auth_, ctx);
+  // DESIGN §8: whole blocks go to organisations that run nodes, which hold them anyway.
+  if (!caller.unrestricted && !caller.runs_node) {
+    return ToGrpc(Status::PermissionDenied(
+        "whole blocks are served to organisations that run a node; '" + caller.org +
+        "' runs none: read shipments with GetShipment / Watch instead"));
+  }
   const storage::Store& store = backend_->store();
   uint64_t height = 0;
   if (req->selector_case() == v1::GetBlockRequest::kHash) {
@@ -230,8 +311,10 @@ grpc::Status LedgerService::GetBlock(grpc::ServerContext*, const v1::GetBlockReq
   return grpc::Status::OK;
 }
 
-grpc::Status LedgerService::GetChainInfo(grpc::ServerContext*, const v1::GetChainInfoRequest*,
+grpc::Status LedgerService::GetChainInfo(grpc::ServerContext* ctx, const v1::GetChainInfoRequest*,
                                          v1::ChainInfo* resp) {
+  SL_RPC_CALLER(caller, *auth_, ctx);
+  (void)caller;  // Height, head and counts of the chain are no shipment's business.
   const storage::ChainHead head = backend_->store().head();
   resp->set_chain_id(backend_->genesis().chain_id);
   resp->set_height(head.height);
@@ -243,6 +326,16 @@ grpc::Status LedgerService::GetChainInfo(grpc::ServerContext*, const v1::GetChai
 
 grpc::Status LedgerService::Watch(grpc::ServerContext* ctx, const v1::WatchRequest* req,
                                   grpc::ServerWriter<v1::WatchResponse>* writer) {
+  SL_RPC_CALLER(caller, *auth_, ctx);
+  // DESIGN §8: a shipment's stream goes to its parties; the whole stream to organisations that
+  // run nodes; anyone else's unfiltered stream carries only the shipments it is party to.
+  if (!req->shipment_id().empty()) {
+    if (Status s = VisibleShipment(caller, req->shipment_id()).status(); !s.ok()) {
+      return ToGrpc(s);
+    }
+  }
+  const bool everything = caller.unrestricted || caller.runs_node || !req->shipment_id().empty();
+  std::unordered_map<std::string, bool> visible;  // by shipment id, for the current block
   if (watchers_.fetch_add(1) >= max_watchers_) {
     watchers_.fetch_sub(1);
     return ToGrpc(Status::ResourceExhausted("too many Watch streams on this node (" +
@@ -264,11 +357,17 @@ grpc::Status LedgerService::Watch(grpc::ServerContext* ctx, const v1::WatchReque
     for (; next <= head; ++next) {
       auto block = store.GetBlock(next);
       if (!block.ok()) return ToGrpc(block.status());
+      visible.clear();  // parties only grow, but a shipment may be booked in this block
       for (int i = 0; i < block->events_size(); ++i) {
         const v1::SignedEvent& se = block->events(i);
         v1::Event ev;
         if (!req->shipment_id().empty()) {
           if (!ev.ParseFromString(se.event()) || ev.shipment_id() != req->shipment_id()) continue;
+        } else if (!everything) {
+          if (!ev.ParseFromString(se.event())) continue;
+          auto [it, fresh] = visible.try_emplace(ev.shipment_id(), false);
+          if (fresh) it->second = VisibleShipment(caller, ev.shipment_id()).ok();
+          if (!it->second) continue;
         }
         v1::WatchResponse out;
         out.set_height(next);
@@ -299,8 +398,10 @@ grpc::Status LedgerService::Watch(grpc::ServerContext* ctx, const v1::WatchReque
   return grpc::Status::OK;
 }
 
-grpc::Status AdminService::GetNodeStatus(grpc::ServerContext*, const v1::GetNodeStatusRequest*,
+grpc::Status AdminService::GetNodeStatus(grpc::ServerContext* ctx, const v1::GetNodeStatusRequest*,
                                          v1::NodeStatus* resp) {
+  SL_RPC_CALLER(caller, *auth_, ctx);
+  (void)caller;
   *resp = backend_->NodeStatus();
   return grpc::Status::OK;
 }

@@ -4,6 +4,7 @@
 
 #include <atomic>
 
+#include "rpc/auth.h"
 #include "rpc/backend.h"
 #include "rpc/stall_watchdog.h"
 #include "shipledger/v1/ledger.grpc.pb.h"
@@ -14,9 +15,13 @@ class LedgerService final : public v1::LedgerService::Service {
  public:
   // A Watch stream whose write stays blocked for `watch_stall_ms` (the subscriber stopped
   // reading) is cancelled.
-  explicit LedgerService(Backend* backend, uint32_t max_watchers = 256,
-                         uint32_t watch_stall_ms = 10000)
+  // Every call is made by a Caller that `auth` identifies (REQUIRES: auth outlives this), and
+  // sees only what DESIGN §8 lets that caller read: a shipment and its events go to its
+  // parties, and a non-party gets NOT_FOUND exactly as for an unknown id.
+  LedgerService(Backend* backend, const Authenticator* auth, uint32_t max_watchers = 256,
+                uint32_t watch_stall_ms = 10000)
       : backend_(backend),
+        auth_(auth),
         max_watchers_(max_watchers),
         watchdog_(std::chrono::milliseconds(watch_stall_ms)) {}
 
@@ -43,7 +48,14 @@ class LedgerService final : public v1::LedgerService::Service {
   uint64_t watchers_dropped() const { return watchdog_.dropped_total(); }
 
  private:
+  // The shipment's state when it exists and `caller` may read it; NOT_FOUND otherwise.
+  Result<v1::ShipmentState> VisibleShipment(const Caller& caller,
+                                            const std::string& shipment_id) const;
+  // OK when `caller` may read the shipment of this committed event; NOT_FOUND otherwise.
+  Status CheckEventVisible(const Caller& caller, const v1::SignedEvent& event) const;
+
   Backend* backend_;
+  const Authenticator* auth_;
   uint32_t max_watchers_;
   std::atomic<uint32_t> watchers_{0};
   StallWatchdog watchdog_;
@@ -51,15 +63,19 @@ class LedgerService final : public v1::LedgerService::Service {
 
 class AdminService final : public v1::AdminService::Service {
  public:
-  explicit AdminService(Backend* backend) : backend_(backend) {}
+  AdminService(Backend* backend, const Authenticator* auth) : backend_(backend), auth_(auth) {}
   grpc::Status GetNodeStatus(grpc::ServerContext* ctx, const v1::GetNodeStatusRequest* req,
                              v1::NodeStatus* resp) override;
 
  private:
   Backend* backend_;
+  const Authenticator* auth_;
 };
 
 // Maps our Status to a grpc::Status with the same code and message.
 grpc::Status ToGrpc(const Status& status);
+// The caller of a call on `ctx`; UNAUTHENTICATED (saying why) when it has no acceptable client
+// certificate.
+Result<Caller> CallerOf(const Authenticator& auth, const grpc::ServerContext& ctx);
 
 }  // namespace shipledger::rpc

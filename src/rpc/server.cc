@@ -10,10 +10,22 @@ namespace shipledger::rpc {
 Server::Server(Backend* backend, const ServerOptions& options)
     : backend_(backend),
       options_(options),
-      ledger_(backend, options.max_watchers, options.watch_stall_ms),
-      admin_(backend) {}
+      auth_(backend->genesis(), backend->clock(), options.insecure),
+      ledger_(backend, &auth_, options.max_watchers, options.watch_stall_ms),
+      admin_(backend, &auth_) {}
 
 Server::~Server() { Shutdown(0); }
+
+std::shared_ptr<grpc::ServerCredentials> Server::Credentials() const {
+  if (options_.insecure) return grpc::InsecureServerCredentials();
+  // The TLS layer asks for a client certificate but does not judge it: the Authenticator does,
+  // per call, so that a refused client gets UNAUTHENTICATED saying why instead of a failed
+  // handshake. The handshake still proves the client holds the certificate's key.
+  grpc::SslServerCredentialsOptions ssl(GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_BUT_DONT_VERIFY);
+  ssl.pem_root_certs = model::OrganisationRootsPem(backend_->genesis());
+  ssl.pem_key_cert_pairs.push_back({options_.tls_key_pem, options_.tls_cert_pem});
+  return grpc::SslServerCredentials(ssl);
+}
 
 Status Server::Start(const std::string& listen) {
   grpc::EnableDefaultHealthCheckService(true);
@@ -31,7 +43,7 @@ Status Server::Start(const std::string& listen) {
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 30000);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10000);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
-  builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), &port_);
+  builder.AddListeningPort(listen, Credentials(), &port_);
   const int max_bytes = static_cast<int>(backend_->genesis().limits.max_request_bytes);
   builder.SetMaxReceiveMessageSize(max_bytes);
   builder.SetMaxSendMessageSize(64 * 1024 * 1024);

@@ -1,16 +1,18 @@
 // The node's gRPC server: LedgerService, AdminService, standard health checking and server
-// reflection (so grpcurl and grpc_health_probe work).
+// reflection (so grpcurl and grpc_health_probe work), over TLS with client certificates.
 // Thread-safety: Start/Shutdown from one thread.
 #pragma once
 
 #include <memory>
 #include <string>
 
+#include "rpc/auth.h"
 #include "rpc/backend.h"
 #include "rpc/ledger_service.h"
 
 namespace grpc {
 class Server;
+class ServerCredentials;
 }
 
 namespace shipledger::rpc {
@@ -21,6 +23,12 @@ struct ServerOptions {
   // Threads gRPC may use for calls; beyond them new calls get RESOURCE_EXHAUSTED instead of
   // the node growing without bound. Default: max_watchers + 256.
   int max_threads = 0;
+  // The node's certificate and key (PEM): the client API runs over TLS and every client must
+  // present a certificate of a genesis organisation (checked per call; UNAUTHENTICATED if not).
+  std::string tls_cert_pem;
+  std::string tls_key_pem;
+  // DEVELOPMENT ONLY: plaintext, no client identity, every read unscoped. Default: false.
+  bool insecure = false;
 };
 
 class Server {
@@ -38,8 +46,11 @@ class Server {
   int port() const { return port_; }
 
  private:
+  std::shared_ptr<grpc::ServerCredentials> Credentials() const;
+
   Backend* backend_;
   ServerOptions options_;
+  Authenticator auth_;
   LedgerService ledger_;
   AdminService admin_;
   std::unique_ptr<grpc::Server> server_;

@@ -94,10 +94,13 @@ std::string Target(const NetworkDir& net) { return "127.0.0.1:" + std::to_string
 // Waits until `shipledger chain info` answers at `target`. Unlike fixture's WaitReady, each
 // probe is a fresh process, so a probe made before the node listened does not leave gRPC's
 // reconnect backoff (1 s, 1.6 s, 2.6 s, ...) delaying the next one.
-bool WaitCliReady(const std::string& target, int timeout_ms = 10000) {
+bool WaitCliReady(const std::string& target, const std::string& identity,
+                  int timeout_ms = 10000) {
   const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   while (std::chrono::steady_clock::now() < until) {
-    if (Cli({"--node", target, "chain", "info"}, 2000).code == 0) return true;
+    if (Cli({"--node", target, "--identity", identity, "chain", "info"}, 2000).code == 0) {
+      return true;
+    }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   return false;
@@ -123,9 +126,12 @@ class CliNode : public ::testing::Test {
   static void SetUpTestSuite() {
     net_ = new NetworkDir();
     daemon_ = new Daemon(net_->node_yaml());
-    ready_ = WaitCliReady(Target(*net_));
+    // Every CLI run of the suite authenticates as the exporter's admin unless it says otherwise.
+    setenv("SHIPLEDGER_IDENTITY", admin("exporter").c_str(), 1);
+    ready_ = WaitCliReady(Target(*net_), admin("exporter"));
   }
   static void TearDownTestSuite() {
+    unsetenv("SHIPLEDGER_IDENTITY");
     journey_.reset();
     delete daemon_;
     delete net_;
@@ -456,7 +462,7 @@ TEST(CliOfflineVerify, DataDirVerifiesAfterSigtermAndWrongGenesisIsRefused) {
   NetworkDir net;
   {
     Daemon d(net.node_yaml());
-    ASSERT_TRUE(WaitCliReady(Target(net)));
+    ASSERT_TRUE(WaitCliReady(Target(net), AdminOf(net, "exporter")));
     for (const char* type : {"booked", "pickup"}) {
       const CliResult r =
           Cli({"--node", Target(net), "event", "submit", "--identity", AdminOf(net, "exporter"),
@@ -485,7 +491,7 @@ TEST(CliOfflineVerify, DataDirVerifiesAfterSigtermAndWrongGenesisIsRefused) {
 }
 
 TEST(CliUnreachableNode, ChainInfoSaysToStartShipledgerd) {
-  const CliResult r = Cli({"--node", "127.0.0.1:1", "chain", "info"});
+  const CliResult r = Cli({"--node", "127.0.0.1:1", "--insecure", "chain", "info"});
   EXPECT_NE(r.code, 0) << r;
   EXPECT_TRUE(Contains(r.err, "cannot reach node at 127.0.0.1:1")) << r;
   EXPECT_TRUE(Contains(r.err, "start it with: shipledgerd --config")) << r;

@@ -53,7 +53,7 @@ std::string NodeLogLevel() {
 
 bool Cluster::Start(int i) {
   daemons_[i] = std::make_unique<Daemon>(net_.node_yaml(kOrgs[i]), log_path(i), NodeLogLevel());
-  return WaitReady(target(i), 20000);
+  return WaitReady(net_, target(i), 20000);
 }
 
 bool Cluster::StartAll() {
@@ -61,7 +61,7 @@ bool Cluster::StartAll() {
     daemons_[i] = std::make_unique<Daemon>(net_.node_yaml(kOrgs[i]), log_path(i), NodeLogLevel());
   }
   bool ok = true;
-  for (int i = 0; i < kNodes; ++i) ok = WaitReady(target(i), 20000) && ok;
+  for (int i = 0; i < kNodes; ++i) ok = WaitReady(net_, target(i), 20000) && ok;
   return ok;
 }
 
@@ -74,7 +74,7 @@ int Cluster::Stop(int i, int signal) {
 }
 
 std::optional<v1::NodeStatus> Cluster::Status(int i) const {
-  auto channel = grpc::CreateChannel(target(i), grpc::InsecureChannelCredentials());
+  auto channel = grpc::CreateChannel(target(i), net_.credentials());
   auto stub = v1::AdminService::NewStub(channel);
   grpc::ClientContext ctx;
   ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(1));

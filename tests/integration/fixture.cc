@@ -17,6 +17,7 @@
 #include <random>
 #include <thread>
 
+#include "cli/connection.h"
 #include "config/genesis_file.h"
 #include "config/network.h"
 #include "model/event.h"
@@ -109,11 +110,18 @@ const config::Identity& NetworkDir::client(const std::string& org) const {
   return clients_.at(org);
 }
 
-Client::Client(const NetworkDir& net, const std::string& target) : net_(net) {
+std::shared_ptr<grpc::ChannelCredentials> NetworkDir::credentials(const std::string& org) const {
+  std::string as = org;
+  if (as.empty()) as = genesis_->replicas.front().org;
+  return cli::ClientApiCredentials(client(as), *genesis_);
+}
+
+Client::Client(const NetworkDir& net, const std::string& target, const std::string& as_org)
+    : net_(net) {
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(64 << 20);
   args.SetMaxSendMessageSize(64 << 20);
-  channel_ = grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
+  channel_ = grpc::CreateCustomChannel(target, net.credentials(as_org), args);
   stub_ = v1::LedgerService::NewStub(channel_);
   admin_ = v1::AdminService::NewStub(channel_);
 }
@@ -187,14 +195,22 @@ v1::ChainInfo Client::ChainInfo() {
 std::unique_ptr<node::Node> StartNode(const NetworkDir& net, std::string* target,
                                       uint32_t mempool_capacity, uint32_t batch_timeout_ms,
                                       uint32_t max_watchers, uint32_t watch_stall_ms) {
+  return StartNodeWith(net, target, [&](config::NodeConfig* cfg) {
+    if (mempool_capacity != 0) cfg->mempool_capacity = mempool_capacity;
+    if (batch_timeout_ms != 0) cfg->batch_timeout_ms = batch_timeout_ms;
+    if (max_watchers != 0) cfg->max_watchers = max_watchers;
+    if (watch_stall_ms != 0) cfg->watch_stall_ms = watch_stall_ms;
+  });
+}
+
+std::unique_ptr<node::Node> StartNodeWith(const NetworkDir& net, std::string* target,
+                                          const std::function<void(config::NodeConfig*)>& tweak) {
   auto cfg = config::LoadNodeConfig(net.node_yaml());
   EXPECT_TRUE(cfg.ok()) << cfg.status().ToString();
+  if (!cfg.ok()) return nullptr;
   cfg->grpc_listen = "127.0.0.1:0";
-  if (mempool_capacity != 0) cfg->mempool_capacity = mempool_capacity;
-  if (batch_timeout_ms != 0) cfg->batch_timeout_ms = batch_timeout_ms;
-  if (max_watchers != 0) cfg->max_watchers = max_watchers;
-  if (watch_stall_ms != 0) cfg->watch_stall_ms = watch_stall_ms;
   cfg->max_wait_ms = 10000;
+  tweak(&*cfg);
   auto node = node::Node::Create(*cfg);
   EXPECT_TRUE(node.ok()) << node.status().ToString();
   if (!node.ok()) return nullptr;
@@ -243,14 +259,14 @@ int Daemon::Wait() {
   return -1;
 }
 
-bool WaitReady(const std::string& target, int timeout_ms) {
+bool WaitReady(const NetworkDir& net, const std::string& target, int timeout_ms) {
   const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   while (std::chrono::steady_clock::now() < until) {
     // A fresh channel with its own subchannel pool per attempt: a reused channel backs off for
     // seconds after its first refused connection, which would dominate every daemon start.
     grpc::ChannelArguments args;
     args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-    auto channel = grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
+    auto channel = grpc::CreateCustomChannel(target, net.credentials(), args);
     auto stub = v1::LedgerService::NewStub(channel);
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(200));

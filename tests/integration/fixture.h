@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <ostream>
 #include <string>
@@ -40,6 +41,13 @@ class NetworkDir {
   const config::Identity& client(const std::string& org) const;
   std::shared_ptr<const model::Genesis> genesis() const { return genesis_; }
   int port() const { return port_; }
+  // Client API credentials of `org`'s admin client (TLS, client certificate). Default: the
+  // first organisation that runs a node (it may read whole blocks).
+  std::shared_ptr<grpc::ChannelCredentials> credentials(const std::string& org = "") const;
+  // The identity folder of `org`'s admin client.
+  std::string admin_dir(const std::string& org) const {
+    return (dir_ / org / "clients/admin").string();
+  }
 
  private:
   std::filesystem::path dir_;
@@ -56,7 +64,8 @@ int FreePortRange(int count);
 // Builds, signs and submits events as the network's parties.
 class Client {
  public:
-  Client(const NetworkDir& net, const std::string& target);
+  // Calls authenticate as `as_org`'s admin client (default: see NetworkDir::credentials).
+  Client(const NetworkDir& net, const std::string& target, const std::string& as_org = "");
   v1::LedgerService::Stub& stub() { return *stub_; }
   v1::AdminService::Stub& admin() { return *admin_; }
 
@@ -84,6 +93,10 @@ std::unique_ptr<node::Node> StartNode(const NetworkDir& net, std::string* target
                                       uint32_t mempool_capacity = 0, uint32_t batch_timeout_ms = 0,
                                       uint32_t max_watchers = 0, uint32_t watch_stall_ms = 0);
 
+// An in-process node of `net` on an ephemeral port, its node.yaml settings changed by `tweak`.
+std::unique_ptr<node::Node> StartNodeWith(const NetworkDir& net, std::string* target,
+                                          const std::function<void(config::NodeConfig*)>& tweak);
+
 // A shipledgerd process. With `log_path` its output goes to that file (appended), else to ours.
 class Daemon {
  public:
@@ -99,8 +112,8 @@ class Daemon {
   pid_t pid_ = -1;
 };
 
-// Waits until a node answers GetChainInfo at `target` (up to timeout_ms).
-bool WaitReady(const std::string& target, int timeout_ms = 10000);
+// Waits until a node of `net` answers GetChainInfo at `target` (up to timeout_ms).
+bool WaitReady(const NetworkDir& net, const std::string& target, int timeout_ms = 10000);
 
 // What one run of a program did.
 struct ProgramResult {

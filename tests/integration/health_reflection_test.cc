@@ -36,7 +36,7 @@ class HealthReflectionTest : public ::testing::Test {
   void SetUp() override {
     node_ = StartNode(net_, &target_);
     ASSERT_NE(node_, nullptr);
-    channel_ = grpc::CreateChannel(target_, grpc::InsecureChannelCredentials());
+    channel_ = grpc::CreateChannel(target_, net_.credentials());
   }
   void TearDown() override { node_->Stop(); }
 

@@ -35,7 +35,7 @@ TEST(Process, SigkillWhileSubmittingLosesNoAcknowledgedEvent) {
   std::mutex mu;
   {
     Daemon d(net.node_yaml());
-    ASSERT_TRUE(WaitReady(Target(net)));
+    ASSERT_TRUE(WaitReady(net, Target(net)));
     std::atomic<bool> stop{false};
     std::vector<std::thread> clients;
     for (int t = 0; t < 4; ++t) {
@@ -68,7 +68,7 @@ TEST(Process, SigkillWhileSubmittingLosesNoAcknowledgedEvent) {
               static_cast<unsigned long long>(height));
   // Restart: every acknowledged event is there, and new submissions work.
   Daemon d(net.node_yaml());
-  ASSERT_TRUE(WaitReady(Target(net)));
+  ASSERT_TRUE(WaitReady(net, Target(net)));
   Client c(net, Target(net));
   EXPECT_EQ(c.ChainInfo().height(), height);
   for (const auto& id : acked) {
@@ -92,7 +92,7 @@ TEST(Process, SigtermStopsCleanlyAndRestartResumesAtTheSameHead) {
   v1::ChainInfo before;
   {
     Daemon d(net.node_yaml());
-    ASSERT_TRUE(WaitReady(Target(net)));
+    ASSERT_TRUE(WaitReady(net, Target(net)));
     Client c(net, Target(net));
     for (int i = 0; i < 5; ++i) {
       c.SubmitOne(c.SignedBy("exporter", v1::EVENT_TYPE_BOOKED, "G-" + std::to_string(i)));
@@ -102,7 +102,7 @@ TEST(Process, SigtermStopsCleanlyAndRestartResumesAtTheSameHead) {
     EXPECT_EQ(d.Wait(), 0);
   }
   Daemon d(net.node_yaml());
-  ASSERT_TRUE(WaitReady(Target(net)));
+  ASSERT_TRUE(WaitReady(net, Target(net)));
   Client c(net, Target(net));
   const v1::ChainInfo after = c.ChainInfo();
   EXPECT_EQ(after.height(), before.height());
@@ -115,7 +115,7 @@ TEST(Process, DataDirOfAnotherChainIsRefused) {
   NetworkDir b;
   {
     Daemon d(a.node_yaml());
-    ASSERT_TRUE(WaitReady(Target(a)));
+    ASSERT_TRUE(WaitReady(a, Target(a)));
     Client c(a, Target(a));
     c.SubmitOne(c.SignedBy("exporter", v1::EVENT_TYPE_BOOKED, "A-1"));
     d.Kill(SIGTERM);

@@ -85,7 +85,7 @@ TEST(CliParse, EventSubmitCollectsRepeatedFlags) {
   ASSERT_FALSE(p->exit_code) << p->err.str();
   const EventSubmitOptions& o = p->app->options().event_submit;
   EXPECT_EQ(p->app->command(), "event submit");
-  EXPECT_EQ(o.identity_dir, "net/acme/clients/admin");
+  EXPECT_EQ(p->app->options().global.connect.identity_dir, "net/acme/clients/admin");
   EXPECT_EQ(o.flags.shipment_id, "S1");
   EXPECT_EQ(o.flags.type, "handover");
   EXPECT_EQ(o.flags.references, (std::vector<std::string>{"booking=BK1", "container=C1"}));
@@ -93,6 +93,24 @@ TEST(CliParse, EventSubmitCollectsRepeatedFlags) {
   EXPECT_EQ(o.cosigner_dirs, (std::vector<std::string>{"net/dhl/clients/admin"}));
   EXPECT_TRUE(o.wait);
   EXPECT_TRUE(p->app->options().global.json);
+}
+
+TEST(CliParse, ConnectionOptionsAreGlobal) {
+  auto p = Parse({"shipment", "show", "S1", "--identity", "net/acme/clients/admin", "--genesis",
+                  "net/genesis.yaml", "--insecure"});
+  ASSERT_FALSE(p->exit_code) << p->err.str();
+  const ConnectOptions& c = p->app->options().global.connect;
+  EXPECT_EQ(c.identity_dir, "net/acme/clients/admin");
+  EXPECT_EQ(c.genesis_path, "net/genesis.yaml");
+  EXPECT_TRUE(c.insecure);
+}
+
+// verify has a --genesis of its own (the chain's); both parse.
+TEST(CliParse, VerifyKeepsItsOwnGenesisOption) {
+  auto p = Parse({"verify", "--genesis", "g.yaml", "--identity", "id"});
+  ASSERT_FALSE(p->exit_code) << p->err.str();
+  EXPECT_EQ(p->app->options().verify.genesis_path, "g.yaml");
+  EXPECT_EQ(p->app->options().global.connect.identity_dir, "id");
 }
 
 TEST(CliParse, BadEventTypeIsAUsageErrorListingValidTypes) {

@@ -6,7 +6,7 @@ namespace shipledger::cli {
 namespace {
 
 TEST(NodeClientStatusOf, UnreachableNodeSaysHowToStartIt) {
-  NodeClient client("127.0.0.1:1");
+  NodeClient client("127.0.0.1:1", grpc::InsecureChannelCredentials());
   const Status s = client.StatusOf(
       grpc::Status(grpc::StatusCode::UNAVAILABLE, "failed to connect to all addresses"), "chain");
   EXPECT_EQ(s.code(), Code::kUnavailable);
@@ -16,7 +16,7 @@ TEST(NodeClientStatusOf, UnreachableNodeSaysHowToStartIt) {
 
 // Bug: a node that answered "shutting down" was reported as unreachable.
 TEST(NodeClientStatusOf, NodeShuttingDownIsReportedAsItsOwnAnswer) {
-  NodeClient client("127.0.0.1:7050");
+  NodeClient client("127.0.0.1:7050", grpc::InsecureChannelCredentials());
   const Status s =
       client.StatusOf(grpc::Status(grpc::StatusCode::UNAVAILABLE,
                                    "node is shutting down; resume with from_height 12"),

@@ -245,6 +245,25 @@ TEST_F(GenesisFileTest, LimitsDefaultWhenAbsent) {
   EXPECT_EQ((*genesis)->limits.max_event_bytes, model::Limits{}.max_event_bytes);
 }
 
+TEST_F(GenesisFileTest, ReadScopeIsPartiesByDefaultAndMayBeWidened) {
+  auto parties = ParseGenesis(RenderGenesis(spec_));
+  ASSERT_TRUE(parties.ok()) << parties.status().ToString();
+  EXPECT_EQ((*parties)->read_scope, model::ReadScope::kParties);
+  spec_.read_scope = model::ReadScope::kAllMembers;
+  auto all = ParseGenesis(RenderGenesis(spec_));
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  EXPECT_EQ((*all)->read_scope, model::ReadScope::kAllMembers);
+  // A genesis written before read_scope existed reads as parties.
+  auto old = ParseGenesis(RenderWith("read_scope: parties\n", ""));
+  ASSERT_TRUE(old.ok()) << old.status().ToString();
+  EXPECT_EQ((*old)->read_scope, model::ReadScope::kParties);
+}
+
+TEST_F(GenesisFileTest, RejectsUnknownReadScope) {
+  ExpectRejected(RenderWith("read_scope: parties", "read_scope: everyone"),
+                 "read_scope: 'everyone' is not a read scope");
+}
+
 TEST_F(GenesisFileTest, RejectsContractRulesNotStartingAtHeightOne) {
   ExpectRejected(RenderWith("from_height: 1", "from_height: 5"),
                  "contract_rules[0].from_height: the first rule starts at 1");

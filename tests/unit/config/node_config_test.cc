@@ -26,7 +26,8 @@ constexpr char kFull[] =
     "max_watchers: 7\n"
     "watch_stall_ms: 2500\n"
     "log_level: debug\n"
-    "verify_threads: 3\n";
+    "verify_threads: 3\n"
+    "insecure_client_api: true\n";
 
 constexpr char kMinimal[] =
     "replica_id: 0\n"
@@ -71,6 +72,7 @@ TEST_F(NodeConfigTest, LoadsEveryKeyAndResolvesRelativePaths) {
   EXPECT_EQ(config->max_watchers, 7u);
   EXPECT_EQ(config->watch_stall_ms, 2500u);
   EXPECT_EQ(config->log_level, "debug");
+  EXPECT_TRUE(config->insecure_client_api);
 }
 
 TEST_F(NodeConfigTest, RelativeFilePathResolvesAgainstItsFolder) {
@@ -97,6 +99,7 @@ TEST_F(NodeConfigTest, OptionalKeysTakeDefaults) {
   EXPECT_EQ(config->max_wait_ms, defaults.max_wait_ms);
   EXPECT_EQ(config->max_watchers, defaults.max_watchers);
   EXPECT_EQ(config->log_level, "info");
+  EXPECT_FALSE(config->insecure_client_api);  // TLS unless a developer says otherwise
 }
 
 TEST_F(NodeConfigTest, RejectsUnknownKeyNamingIt) {
@@ -119,6 +122,8 @@ TEST_F(NodeConfigTest, RejectsBadValues) {
   ExpectRejected(std::string(kMinimal) + "peer_listen: 7051\n", "peer_listen: expected host:port");
   ExpectRejected(std::string(kMinimal) + "max_wait_ms: [1, 2]\n",
                  "max_wait_ms: expected a single value");
+  ExpectRejected(std::string(kMinimal) + "insecure_client_api: yes\n",
+                 "insecure_client_api: 'yes': use true or false");
 }
 
 TEST_F(NodeConfigTest, RejectsDuplicateKey) {

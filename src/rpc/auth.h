@@ -1,0 +1,72 @@
+// Who is calling the client API (DESIGN §3, §8): the organisation of the client certificate
+// presented in the mutual-TLS handshake, checked against the organisation CAs of the genesis;
+// and what that organisation may read.
+// Thread-safety: Authenticator is thread-safe (its cache is locked); the rest are values.
+#pragma once
+
+#include <grpcpp/security/auth_context.h>
+
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "model/genesis.h"
+#include "shipledger/clock.h"
+#include "shipledger/status.h"
+#include "shipledger/v1/types.pb.h"
+
+namespace shipledger::rpc {
+
+// The authenticated caller of one RPC.
+struct Caller {
+  std::string org;          // organisation id; empty in insecure mode
+  bool runs_node = false;   // the organisation runs a replica: it may read whole blocks
+  bool unrestricted = false;  // insecure development mode: no identity, every read allowed
+};
+
+class Authenticator {
+ public:
+  // `insecure`: the client API runs without TLS (development only) and every caller is
+  // unrestricted. Default cache: 4096 certificates.
+  // REQUIRES: `genesis` and `clock` outlive the Authenticator.
+  Authenticator(const model::Genesis& genesis, const Clock& clock, bool insecure,
+                size_t cache_capacity = 4096);
+
+  // The caller of a call whose TLS peer is described by `auth`. UNAUTHENTICATED, saying why,
+  // when no client certificate was presented, it does not parse, it is a CA certificate, its
+  // organisation is not in the genesis, it was not issued by that organisation's CA, or it is
+  // not valid now.
+  Result<Caller> Identify(const grpc::AuthContext& auth) const;
+  // The same for a certificate given as PEM (what gRPC reports as the peer's certificate).
+  Result<Caller> IdentifyPem(const std::string& cert_pem) const;
+
+  bool insecure() const { return insecure_; }
+
+ private:
+  struct Entry {
+    Caller caller;
+    int64_t not_before_ms = 0;
+    int64_t not_after_ms = 0;
+    std::list<std::string>::iterator lru;
+  };
+  Result<Entry> Check(const std::string& cert_pem) const;
+
+  const model::Genesis& genesis_;
+  const Clock& clock_;
+  bool insecure_;
+  size_t capacity_;
+  mutable std::mutex mu_;
+  mutable std::unordered_map<std::string, Entry> cache_;  // by PEM; guarded by mu_
+  mutable std::list<std::string> order_;                   // most recent first; guarded by mu_
+};
+
+// DESIGN §8: a shipment is visible to its parties (organisations named at booking, readers of
+// its private fields, signers of its VALID events — all kept in state.parties by the contract),
+// to every member when the genesis widens the scope, and to anyone in insecure mode.
+bool MayRead(const Caller& caller, const model::Genesis& genesis,
+             const v1::ShipmentState& state);
+
+}  // namespace shipledger::rpc

@@ -1,0 +1,262 @@
+// Authenticated access and read scoping of the client API (issue 6, DESIGN §8): mutual TLS with
+// certificates of genesis organisations, and a shipment visible to its parties only.
+#include <gtest/gtest.h>
+
+#include "cli/connection.h"
+#include "fixture.h"
+
+namespace shipledger::itest {
+namespace {
+
+// One node (the exporter's); forwarder, customs and importer are client organisations.
+class AccessTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    node_ = StartNode(net_, &target_);
+    ASSERT_NE(node_, nullptr);
+    exporter_ = std::make_unique<Client>(net_, target_, "exporter");
+    // Booked by the exporter with the forwarder as party; customs and importer are not parties.
+    v1::Event booked = exporter_->NewEvent("exporter", v1::EVENT_TYPE_BOOKED, kShipment);
+    booked.add_parties("forwarder");
+    auto* ref = booked.add_references();
+    ref->set_kind("booking");
+    ref->set_value("BK-ACCESS");
+    booked_ = exporter_->SubmitOne(exporter_->Sign(booked, net_.client("exporter")));
+    ASSERT_EQ(booked_.receipt().code(), v1::RESULT_CODE_VALID) << booked_.message();
+  }
+
+  std::unique_ptr<v1::LedgerService::Stub> StubWith(
+      std::shared_ptr<grpc::ChannelCredentials> credentials) const {
+    grpc::ChannelArguments args;
+    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+    return v1::LedgerService::NewStub(
+        grpc::CreateCustomChannel(target_, std::move(credentials), args));
+  }
+
+  static grpc::Status GetShipment(v1::LedgerService::Stub& stub, const std::string& id,
+                                  v1::GetShipmentResponse* out) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    v1::GetShipmentRequest req;
+    req.set_shipment_id(id);
+    return stub.GetShipment(&ctx, req, out);
+  }
+
+  static constexpr const char* kShipment = "ACC-1";
+  NetworkDir net_;
+  std::string target_;
+  std::unique_ptr<node::Node> node_;
+  std::unique_ptr<Client> exporter_;
+  v1::SubmitResult booked_;
+};
+
+TEST_F(AccessTest, ClientWithCertificateOfAnUnknownCaIsUnauthenticated) {
+  NetworkDir other;  // its "exporter" has the same name and another CA
+  auto stub = StubWith(cli::ClientApiCredentials(other.client("exporter"), *net_.genesis()));
+  v1::GetShipmentResponse out;
+  const grpc::Status s = GetShipment(*stub, kShipment, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED) << s.error_message();
+  EXPECT_NE(s.error_message().find("not issued by its CA"), std::string::npos)
+      << s.error_message();
+}
+
+TEST_F(AccessTest, ClientWithoutCertificateIsUnauthenticated) {
+  grpc::SslCredentialsOptions ssl;
+  ssl.pem_root_certs = model::OrganisationRootsPem(*net_.genesis());
+  auto stub = StubWith(grpc::SslCredentials(ssl));
+  v1::GetShipmentResponse out;
+  const grpc::Status s = GetShipment(*stub, kShipment, &out);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED) << s.error_message();
+  EXPECT_NE(s.error_message().find("no client certificate"), std::string::npos);
+  // Submitting is refused the same way and changes nothing.
+  grpc::ClientContext ctx;
+  v1::SubmitEventsRequest req;
+  *req.add_events() = exporter_->SignedBy("exporter", v1::EVENT_TYPE_BOOKED, "ACC-ANON");
+  v1::SubmitEventsResponse resp;
+  EXPECT_EQ(stub->SubmitEvents(&ctx, req, &resp).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  const uint64_t events = exporter_->ChainInfo().event_count();
+  EXPECT_EQ(events, 1u);
+}
+
+TEST_F(AccessTest, PlaintextClientCannotTalkToTheTlsApi) {
+  auto stub = StubWith(grpc::InsecureChannelCredentials());
+  v1::GetShipmentResponse out;
+  EXPECT_EQ(GetShipment(*stub, kShipment, &out).error_code(), grpc::StatusCode::UNAVAILABLE);
+}
+
+TEST_F(AccessTest, PartyReadsTheShipmentNonPartyGetsNotFoundExactlyAsForAnUnknownId) {
+  Client forwarder(net_, target_, "forwarder");
+  v1::GetShipmentResponse out;
+  ASSERT_TRUE(GetShipment(forwarder.stub(), kShipment, &out).ok());
+  EXPECT_EQ(out.state().shipment_id(), kShipment);
+
+  Client customs(net_, target_, "customs");
+  v1::GetShipmentResponse hidden, unknown;
+  const grpc::Status s = GetShipment(customs.stub(), kShipment, &hidden);
+  const grpc::Status u = GetShipment(customs.stub(), "NO-SUCH-SHIPMENT", &unknown);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(u.error_code(), grpc::StatusCode::NOT_FOUND);
+  // The same words, but for the id asked about.
+  EXPECT_EQ(s.error_message(), "shipment " + std::string(kShipment) + " not found");
+  EXPECT_EQ(u.error_message(), "shipment NO-SUCH-SHIPMENT not found");
+}
+
+TEST_F(AccessTest, NonPartyCannotReadTheEventOrItsReceipt) {
+  Client customs(net_, target_, "customs");
+  Client forwarder(net_, target_, "forwarder");
+  const std::string id = booked_.event_id();
+  const std::string unknown(32, '\x5a');
+  for (const std::string& event_id : {id, unknown}) {
+    grpc::ClientContext ctx;
+    v1::GetEventRequest req;
+    req.set_event_id(event_id);
+    v1::GetEventResponse resp;
+    EXPECT_EQ(customs.stub().GetEvent(&ctx, req, &resp).error_code(),
+              grpc::StatusCode::NOT_FOUND);
+    grpc::ClientContext rctx;
+    v1::GetReceiptRequest rreq;
+    rreq.set_event_id(event_id);
+    v1::Receipt receipt;
+    EXPECT_EQ(customs.stub().GetReceipt(&rctx, rreq, &receipt).error_code(),
+              grpc::StatusCode::NOT_FOUND);
+  }
+  grpc::ClientContext ctx;
+  v1::GetEventRequest req;
+  req.set_event_id(id);
+  v1::GetEventResponse resp;
+  EXPECT_TRUE(forwarder.stub().GetEvent(&ctx, req, &resp).ok());
+}
+
+TEST_F(AccessTest, FindAndListShowOnlyTheCallersShipments) {
+  // A second shipment customs is party to.
+  v1::Event other = exporter_->NewEvent("exporter", v1::EVENT_TYPE_BOOKED, "ACC-2");
+  other.add_parties("customs");
+  auto* ref = other.add_references();
+  ref->set_kind("booking");
+  ref->set_value("BK-ACCESS");
+  ASSERT_EQ(exporter_->SubmitOne(exporter_->Sign(other, net_.client("exporter"))).receipt().code(),
+            v1::RESULT_CODE_VALID);
+
+  auto find = [&](const std::string& org) {
+    Client c(net_, target_, org);
+    grpc::ClientContext ctx;
+    v1::FindShipmentsRequest req;
+    req.mutable_reference()->set_kind("booking");
+    req.mutable_reference()->set_value("BK-ACCESS");
+    v1::FindShipmentsResponse resp;
+    EXPECT_TRUE(c.stub().FindShipments(&ctx, req, &resp).ok());
+    return std::vector<std::string>(resp.shipment_ids().begin(), resp.shipment_ids().end());
+  };
+  EXPECT_EQ(find("exporter"), (std::vector<std::string>{"ACC-1", "ACC-2"}));
+  EXPECT_EQ(find("customs"), (std::vector<std::string>{"ACC-2"}));
+  EXPECT_EQ(find("importer"), std::vector<std::string>{});
+
+  auto list = [&](const std::string& org, uint32_t page_size) {
+    Client c(net_, target_, org);
+    std::vector<std::string> ids;
+    std::string token;
+    do {
+      grpc::ClientContext ctx;
+      v1::ListShipmentsRequest req;
+      req.set_page_size(page_size);
+      req.set_page_token(token);
+      v1::ListShipmentsResponse resp;
+      EXPECT_TRUE(c.stub().ListShipments(&ctx, req, &resp).ok());
+      for (const auto& s : resp.shipments()) ids.push_back(s.shipment_id());
+      token = resp.next_page_token();
+    } while (!token.empty());
+    return ids;
+  };
+  EXPECT_EQ(list("exporter", 1), (std::vector<std::string>{"ACC-1", "ACC-2"}));
+  EXPECT_EQ(list("customs", 1), (std::vector<std::string>{"ACC-2"}));
+  EXPECT_EQ(list("forwarder", 50), (std::vector<std::string>{"ACC-1"}));
+  EXPECT_EQ(list("importer", 50), std::vector<std::string>{});
+}
+
+TEST_F(AccessTest, NonPartyCannotWatchTheShipmentAndItsUnfilteredStreamLeavesItOut) {
+  Client customs(net_, target_, "customs");
+  {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    v1::WatchRequest req;
+    req.set_shipment_id(kShipment);
+    auto reader = customs.stub().Watch(&ctx, req);
+    v1::WatchResponse msg;
+    EXPECT_FALSE(reader->Read(&msg));
+    EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::NOT_FOUND);
+  }
+  // A shipment customs is party to, committed after the hidden one.
+  v1::Event mine = exporter_->NewEvent("exporter", v1::EVENT_TYPE_BOOKED, "ACC-MINE");
+  mine.add_parties("customs");
+  ASSERT_EQ(exporter_->SubmitOne(exporter_->Sign(mine, net_.client("exporter"))).receipt().code(),
+            v1::RESULT_CODE_VALID);
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  auto reader = customs.stub().Watch(&ctx, v1::WatchRequest());
+  v1::WatchResponse msg;
+  ASSERT_TRUE(reader->Read(&msg));
+  // The first entry customs sees is its own shipment: ACC-1 (height 1) was left out.
+  EXPECT_EQ(msg.entry().event().shipment_id(), "ACC-MINE");
+  ctx.TryCancel();
+}
+
+TEST_F(AccessTest, WholeBlocksGoOnlyToOrganisationsThatRunNodes) {
+  auto get_block = [&](const std::string& org) {
+    Client c(net_, target_, org);
+    grpc::ClientContext ctx;
+    v1::GetBlockRequest req;
+    req.set_height(1);
+    v1::Block block;
+    return c.stub().GetBlock(&ctx, req, &block);
+  };
+  EXPECT_TRUE(get_block("exporter").ok());
+  const grpc::Status s = get_block("forwarder");
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_NE(s.error_message().find("runs none"), std::string::npos) << s.error_message();
+}
+
+TEST_F(AccessTest, SignerOfAValidEventBecomesAPartySignerOfARejectedOneDoesNot) {
+  Client importer(net_, target_, "importer");
+  // The importer is not the custodian: its pickup is REJECTED and it stays a stranger.
+  const auto rejected =
+      importer.SubmitOne(importer.SignedBy("importer", v1::EVENT_TYPE_PICKUP, kShipment));
+  ASSERT_EQ(rejected.receipt().code(), v1::RESULT_CODE_REJECTED) << rejected.message();
+  v1::GetShipmentResponse out;
+  EXPECT_EQ(GetShipment(importer.stub(), kShipment, &out).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  // Customs records a VALID inspection and from then on reads the shipment.
+  Client customs(net_, target_, "customs");
+  const auto valid =
+      customs.SubmitOne(customs.SignedBy("customs", v1::EVENT_TYPE_INSPECTION, kShipment));
+  ASSERT_EQ(valid.receipt().code(), v1::RESULT_CODE_VALID) << valid.receipt().reason();
+  ASSERT_TRUE(GetShipment(customs.stub(), kShipment, &out).ok());
+  ASSERT_GE(out.timeline_size(), 2);
+  EXPECT_EQ(out.timeline(out.timeline_size() - 1).event().type(), v1::EVENT_TYPE_INSPECTION);
+}
+
+TEST(InsecureClientApi, ServesPlaintextWithEveryReadUnscoped) {
+  NetworkDir net;
+  std::string target;
+  auto node = StartNodeWith(net, &target,
+                            [](config::NodeConfig* c) { c->insecure_client_api = true; });
+  ASSERT_NE(node, nullptr);
+  Client exporter(net, target, "exporter");  // TLS credentials do not work on plaintext
+  grpc::ChannelArguments args;
+  auto stub = v1::LedgerService::NewStub(
+      grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args));
+  grpc::ClientContext sctx;
+  v1::SubmitEventsRequest req;
+  *req.add_events() = exporter.SignedBy("exporter", v1::EVENT_TYPE_BOOKED, "INS-1");
+  req.set_wait_for_commit(true);
+  v1::SubmitEventsResponse resp;
+  ASSERT_TRUE(stub->SubmitEvents(&sctx, req, &resp).ok());
+  ASSERT_EQ(resp.results(0).receipt().code(), v1::RESULT_CODE_VALID);
+  grpc::ClientContext ctx;
+  v1::GetShipmentRequest get;
+  get.set_shipment_id("INS-1");
+  v1::GetShipmentResponse out;
+  EXPECT_TRUE(stub->GetShipment(&ctx, get, &out).ok());
+}
+
+}  // namespace
+}  // namespace shipledger::itest

@@ -1,0 +1,123 @@
+#include "rpc/auth.h"
+
+#include <gtest/gtest.h>
+
+#include "testing/test_network.h"
+
+namespace shipledger::rpc {
+namespace {
+
+using testing::TestNetwork;
+
+class AuthTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    net_ = TestNetwork::Create();
+    clock_.Set(net_->now_ms());
+  }
+  Authenticator Make(bool insecure = false, size_t capacity = 16) {
+    return Authenticator(*net_->genesis(), clock_, insecure, capacity);
+  }
+  std::string Pem(const std::string& org) const { return net_->org(org).client.cert.ToPem(); }
+
+  std::unique_ptr<TestNetwork> net_;
+  ManualClock clock_{0};
+};
+
+TEST_F(AuthTest, ClientOfAGenesisOrganisationIsIdentifiedWithItsOrganisation) {
+  const Authenticator auth = Make();
+  auto caller = auth.IdentifyPem(Pem("forwarder"));
+  ASSERT_TRUE(caller.ok()) << caller.status().ToString();
+  EXPECT_EQ(caller->org, "forwarder");
+  EXPECT_FALSE(caller->runs_node);  // only the exporter runs a node in the default test network
+  EXPECT_FALSE(caller->unrestricted);
+  auto exporter = auth.IdentifyPem(Pem("exporter"));
+  ASSERT_TRUE(exporter.ok());
+  EXPECT_TRUE(exporter->runs_node);
+}
+
+TEST_F(AuthTest, CertificateOfAnUnknownCaIsUnauthenticated) {
+  // Another network's "exporter": same organisation name, another CA.
+  const auto other = TestNetwork::Create();
+  const Authenticator auth = Make();
+  auto caller = auth.IdentifyPem(other->org("exporter").client.cert.ToPem());
+  ASSERT_FALSE(caller.ok());
+  EXPECT_EQ(caller.status().code(), Code::kUnauthenticated);
+  EXPECT_NE(caller.status().message().find("not issued by its CA"), std::string::npos)
+      << caller.status().message();
+}
+
+TEST_F(AuthTest, OrganisationOutsideTheGenesisIsUnauthenticated) {
+  const auto other = TestNetwork::Create({{"stranger", model::Role::kCarrier}});
+  auto caller = Make().IdentifyPem(other->org("stranger").client.cert.ToPem());
+  ASSERT_FALSE(caller.ok());
+  EXPECT_EQ(caller.status().code(), Code::kUnauthenticated);
+  EXPECT_NE(caller.status().message().find("'stranger', which is not in the genesis"),
+            std::string::npos)
+      << caller.status().message();
+}
+
+TEST_F(AuthTest, CaCertificateIsNotAClient) {
+  auto caller = Make().IdentifyPem(net_->org("customs").ca_cert.ToPem());
+  ASSERT_FALSE(caller.ok());
+  EXPECT_EQ(caller.status().code(), Code::kUnauthenticated);
+}
+
+TEST_F(AuthTest, GarbageIsUnauthenticated) {
+  auto caller = Make().IdentifyPem("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
+  ASSERT_FALSE(caller.ok());
+  EXPECT_EQ(caller.status().code(), Code::kUnauthenticated);
+}
+
+// The cache must not outlive the certificate: an expired client is refused even when its
+// certificate was accepted (and cached) before.
+TEST_F(AuthTest, ExpiredCertificateIsRefusedEvenWhenCached) {
+  const Authenticator auth = Make();
+  ASSERT_TRUE(auth.IdentifyPem(Pem("importer")).ok());
+  clock_.Set(net_->org("importer").client.cert.not_after_ms() + 1);
+  auto caller = auth.IdentifyPem(Pem("importer"));
+  ASSERT_FALSE(caller.ok());
+  EXPECT_EQ(caller.status().code(), Code::kUnauthenticated);
+  EXPECT_NE(caller.status().message().find("not valid at this time"), std::string::npos);
+}
+
+TEST_F(AuthTest, CacheIsBoundedAndStillAnswersAfterEviction) {
+  const Authenticator auth = Make(false, /*capacity=*/1);
+  for (int round = 0; round < 3; ++round) {
+    for (const char* org : {"exporter", "forwarder", "customs"}) {
+      auto caller = auth.IdentifyPem(Pem(org));
+      ASSERT_TRUE(caller.ok()) << org;
+      EXPECT_EQ(caller->org, org);
+    }
+  }
+}
+
+v1::ShipmentState StateWithParties(std::vector<std::string> parties) {
+  v1::ShipmentState state;
+  state.set_shipment_id("S-1");
+  for (auto& p : parties) state.add_parties(p);
+  return state;
+}
+
+TEST(MayRead, PartiesOnlyByDefault) {
+  model::Genesis genesis;
+  const auto state = StateWithParties({"exporter", "forwarder"});
+  EXPECT_TRUE(MayRead(Caller{"forwarder", false, false}, genesis, state));
+  EXPECT_FALSE(MayRead(Caller{"customs", true, false}, genesis, state));  // a node is no party
+  EXPECT_FALSE(MayRead(Caller{"", false, false}, genesis, state));
+}
+
+TEST(MayRead, GenesisMayWidenToAllMembers) {
+  model::Genesis genesis;
+  genesis.read_scope = model::ReadScope::kAllMembers;
+  EXPECT_TRUE(MayRead(Caller{"customs", false, false}, genesis, StateWithParties({"exporter"})));
+  EXPECT_FALSE(MayRead(Caller{"", false, false}, genesis, StateWithParties({"exporter"})));
+}
+
+TEST(MayRead, InsecureCallerReadsEverything) {
+  model::Genesis genesis;
+  EXPECT_TRUE(MayRead(Caller{"", false, true}, genesis, StateWithParties({"exporter"})));
+}
+
+}  // namespace
+}  // namespace shipledger::rpc
