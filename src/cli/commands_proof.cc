@@ -32,8 +32,7 @@ Result<v1::EventProof> ReadProofFile(const std::string& path) {
   std::string bytes;
   bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   v1::EventProof proof;
-  if (bytes.size() > kMaxProofFileBytes || !proof.ParseFromString(bytes) ||
-      !proof.has_proposal()) {
+  if (bytes.size() > kMaxProofFileBytes || !proof.ParseFromString(bytes) || !proof.has_proposal()) {
     return Status::InvalidArgument("proof file " + path +
                                    " is not a shipledger event proof (binary "
                                    "shipledger.v1.EventProof, as `proof get` writes it)");
@@ -78,17 +77,17 @@ void PrintVerdict(const Io& io, bool json, const model::Genesis& genesis,
   std::string signer = e.signer_org();
   if (!v.cosigned_by.empty()) signer += " (co-signed by " + Join(v.cosigned_by, ", ") + ")";
   io.out << "proof OK\n";
-  PrintFields(io.out, {{"genesis", ToHex(genesis.hash)},
-                       {"event", ToHex(v.event_id)},
-                       {"shipment", e.shipment_id()},
-                       {"type", model::EventTypeName(e.type())},
-                       {"signer", signer},
-                       {"height", std::to_string(v.height) + " (index " +
-                                      std::to_string(v.index) + ")"},
-                       {"block time", FormatTimeMs(v.block_time_ms)},
-                       {"block hash", ToHex(v.block_hash)},
-                       {"verdict", verdict},
-                       {"certified", CertifiedText(v)}});
+  PrintFields(io.out,
+              {{"genesis", ToHex(genesis.hash)},
+               {"event", ToHex(v.event_id)},
+               {"shipment", e.shipment_id()},
+               {"type", model::EventTypeName(e.type())},
+               {"signer", signer},
+               {"height", std::to_string(v.height) + " (index " + std::to_string(v.index) + ")"},
+               {"block time", FormatTimeMs(v.block_time_ms)},
+               {"block hash", ToHex(v.block_hash)},
+               {"verdict", verdict},
+               {"certified", CertifiedText(v)}});
 }
 
 }  // namespace
@@ -136,8 +135,7 @@ int RunProofGet(const GlobalOptions& global, const ProofGetOptions& options, con
   return kExitOk;
 }
 
-int RunProofVerify(const GlobalOptions& global, const ProofVerifyOptions& options,
-                   const Io& io) {
+int RunProofVerify(const GlobalOptions& global, const ProofVerifyOptions& options, const Io& io) {
   auto genesis = LoadExpectedGenesis(options.genesis_path, options.expect_genesis_hash);
   if (!genesis.ok()) return ReportError(io, genesis.status());
   auto proof = ReadProofFile(options.proof_path);

@@ -25,8 +25,8 @@ std::string Lower(std::string s) {
 
 }  // namespace
 
-Result<std::shared_ptr<const model::Genesis>> LoadExpectedGenesis(
-    const std::string& path, const std::string& expect_hash) {
+Result<std::shared_ptr<const model::Genesis>> LoadExpectedGenesis(const std::string& path,
+                                                                  const std::string& expect_hash) {
   auto loaded = config::LoadGenesis(path);
   if (!loaded.ok()) return loaded.status().WithContext("--genesis " + path);
   std::shared_ptr<const model::Genesis> genesis = *loaded;

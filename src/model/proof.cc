@@ -66,8 +66,8 @@ Status CheckResultsChain(const Genesis& genesis, const v1::EventProof& proof, By
   }
   if (checkpoint.block_hash() != block_hash) {
     return Invalid("block hash link: blocks " + std::to_string(height) + ".." +
-                   std::to_string(end) + " hash to " + Short(block_hash) +
-                   " at height " + std::to_string(end) + ", the checkpoint certifies " +
+                   std::to_string(end) + " hash to " + Short(block_hash) + " at height " +
+                   std::to_string(end) + ", the checkpoint certifies " +
                    Short(checkpoint.block_hash()));
   }
   if (checkpoint.results() != results) {
@@ -88,8 +88,8 @@ Status CheckReceipt(const v1::EventProof& proof, ByteView event_id) {
   }
   if (receipt.height() != height || receipt.index() != proof.index()) {
     return Invalid("receipt says height/index " + std::to_string(receipt.height()) + "/" +
-                   std::to_string(receipt.index()) + ", the event is at " +
-                   std::to_string(height) + "/" + std::to_string(proof.index()));
+                   std::to_string(receipt.index()) + ", the event is at " + std::to_string(height) +
+                   "/" + std::to_string(proof.index()));
   }
   const v1::ResultCode code = receipt.code();
   if (code != v1::RESULT_CODE_VALID && code != v1::RESULT_CODE_REJECTED &&

@@ -20,10 +20,10 @@ namespace shipledger::model {
 // What BuildEventProof needs, as a node stores it (DESIGN §7).
 struct EventProofParts {
   Bytes genesis_hash;
-  v1::Block block;                     // the event's block with all its events
-  uint32_t index = 0;                  // the event's position in it
-  std::vector<v1::Receipt> receipts;   // one per event of the block, in block order
-  Bytes prev_results;                  // results_{h-1}
+  v1::Block block;                    // the event's block with all its events
+  uint32_t index = 0;                 // the event's position in it
+  std::vector<v1::Receipt> receipts;  // one per event of the block, in block order
+  Bytes prev_results;                 // results_{h-1}
   // Heights h .. checkpoint height (only h when `checkpoint` is absent), as recorded.
   std::vector<v1::ResultsLink> results_chain;
   std::optional<v1::CheckpointCertificate> checkpoint;  // the first stable one at or above h

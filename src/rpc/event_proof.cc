@@ -93,8 +93,8 @@ Result<v1::EventProof> LoadEventProof(const storage::Store& store, const model::
       digest = model::ProposalDigest(header.proposal());
     }
     const storage::Store::ResultsRecord& r = records[h - height];
-    parts.results_chain.push_back(model::MakeResultsLink(h, digest, r.receipts_root,
-                                                         r.state_writes_digest, r.results));
+    parts.results_chain.push_back(
+        model::MakeResultsLink(h, digest, r.receipts_root, r.state_writes_digest, r.results));
   }
   return model::BuildEventProof(parts);
 }

@@ -76,8 +76,8 @@ class EventProofTest : public ::testing::Test {
   v1::CommitCertificate CommitCertificate(const v1::Proposal& p,
                                           const std::vector<uint32_t>& replicas) const {
     v1::CommitCertificate cert;
-    const Bytes message = VoteMessage(p.chain_id(), VoteType::kCommit, 0, p.height(),
-                                      ProposalDigest(p));
+    const Bytes message =
+        VoteMessage(p.chain_id(), VoteType::kCommit, 0, p.height(), ProposalDigest(p));
     for (uint32_t r : replicas) {
       v1::CommitVote* vote = cert.add_votes();
       vote->set_replica(r);
@@ -92,8 +92,8 @@ class EventProofTest : public ::testing::Test {
     cert.set_height(height);
     cert.set_block_hash(blocks_[height - 1].block_hash());
     cert.set_results(records_[height - 1].results());
-    const Bytes message = CheckpointMessage(net_->genesis()->chain_id, height, cert.block_hash(),
-                                            cert.results());
+    const Bytes message =
+        CheckpointMessage(net_->genesis()->chain_id, height, cert.block_hash(), cert.results());
     for (uint32_t r : replicas) {
       v1::CommitVote* vote = cert.add_votes();
       vote->set_replica(r);
@@ -138,12 +138,13 @@ void Flip(std::string* bytes, size_t at = 0) {
 }
 
 // Expects `proof` to fail with INVALID_ARGUMENT whose message contains `what`.
-#define EXPECT_REJECTED(proof, what)                                                    \
-  do {                                                                                  \
-    auto verdict = Verify(proof);                                                       \
-    ASSERT_FALSE(verdict.ok());                                                         \
-    EXPECT_EQ(verdict.status().code(), Code::kInvalidArgument) << verdict.status().ToString();     \
-    EXPECT_NE(verdict.status().message().find(what), std::string::npos) << verdict.status().ToString(); \
+#define EXPECT_REJECTED(proof, what)                                                           \
+  do {                                                                                         \
+    auto verdict = Verify(proof);                                                              \
+    ASSERT_FALSE(verdict.ok());                                                                \
+    EXPECT_EQ(verdict.status().code(), Code::kInvalidArgument) << verdict.status().ToString(); \
+    EXPECT_NE(verdict.status().message().find(what), std::string::npos)                        \
+        << verdict.status().ToString();                                                        \
   } while (false)
 
 TEST_F(EventProofTest, ValidEventProofVerifiesAndIsCertified) {

@@ -23,7 +23,8 @@ class EventProofLoadTest : public ::testing::Test {
  protected:
   void SetUp() override {
     net_ = testing::TestNetwork::Create(testing::TestNetwork::DefaultOrgs(), 4);
-    dir_ = fs::temp_directory_path() / ("shipledger-proof-" + std::to_string(std::random_device()()));
+    dir_ =
+        fs::temp_directory_path() / ("shipledger-proof-" + std::to_string(std::random_device()()));
     store_ = std::move(storage::Store::Open(dir_.string(), *net_->genesis())).value();
   }
   void TearDown() override {
