@@ -13,6 +13,7 @@
 #include "cli/client.h"
 #include "cli/event_builder.h"
 #include "model/genesis.h"
+#include "shipledger/bytes.h"
 #include "shipledger/status.h"
 
 namespace shipledger::cli {
@@ -101,6 +102,9 @@ struct ProofVerifyOptions {
 
 // Prints "error: <message>" to io.err and returns kExitFailure.
 int ReportError(const Io& io, const Status& status);
+
+// The 32 raw bytes of an event id given as 64 hex characters; INVALID_ARGUMENT otherwise.
+Result<Bytes> ParseEventId(const std::string& hex);
 
 // Loads the genesis file at `path` (errors name --genesis) and, when `expect_hash` is given,
 // refuses it (FAILED_PRECONDITION) unless its hash is that one (INVALID_ARGUMENT when

@@ -93,12 +93,8 @@ void PrintVerdict(const Io& io, bool json, const model::Genesis& genesis,
 }  // namespace
 
 int RunProofGet(const GlobalOptions& global, const ProofGetOptions& options, const Io& io) {
-  auto id = FromHex(options.event_id);
-  if (!id || id->size() != 32) {
-    return ReportError(io, Status::InvalidArgument("event id '" + options.event_id +
-                                                   "' is not 64 hex characters (as printed by "
-                                                   "event submit)"));
-  }
+  auto id = ParseEventId(options.event_id);
+  if (!id.ok()) return ReportError(io, id.status());
   NodeClient client(global.node);
   v1::GetEventProofRequest request;
   request.set_event_id(*id);
