@@ -72,6 +72,7 @@ CliApp::CliApp()
   AddEventCommands();
   AddReadCommands();
   AddVerifyCommand();
+  AddProofCommands();
 }
 
 CLI::App* CliApp::AddCommand(CLI::App* parent, const std::string& name,
@@ -248,6 +249,36 @@ void CliApp::AddVerifyCommand() {
   cmd->add_option("--genesis", o.genesis_path, "The network's genesis.yaml")->required();
   cmd->add_option("--data-dir", o.data_dir, "A node's data dir, read offline (read-only)");
   cmd->add_option("--expect-genesis-hash", o.expect_genesis_hash,
+                  "Refuse a genesis file with another hash (64 hex)");
+}
+
+void CliApp::AddProofCommands() {
+  CLI::App* proof = AddCommand(&app_, "proof", "Offline proofs that an event is on the chain");
+  ProofGetOptions& get = options_.proof_get;
+  CLI::App* cmd = AddCommand(
+      proof, "get",
+      "Fetch the proof of an event (inclusion, receipt, results chain to a stable checkpoint)",
+      [this](const Io& io) { return RunProofGet(options_.global, options_.proof_get, io); });
+  cmd->add_option("EVENT_ID", get.event_id, "Event id (64 hex characters)")->required();
+  cmd->add_option("--out", get.out_path, "File to write (binary shipledger.v1.EventProof)")
+      ->required();
+  cmd->add_flag("--wait", get.wait,
+                "Wait until a stable checkpoint certifies the event's receipt (about a second "
+                "after traffic stops)");
+
+  ProofVerifyOptions& verify = options_.proof_verify;
+  cmd = AddCommand(
+      proof, "verify", "Check a proof file offline against a genesis file",
+      [this](const Io& io) { return RunProofVerify(options_.global, options_.proof_verify, io); });
+  cmd->footer(
+      "Trusts nothing but the genesis: checks the event's signature and certificate chain (at "
+      "block time),\nits Merkle path, the commit certificate, the receipt's path and the results "
+      "chain to the\ncheckpoint certificate. Exit 0: proof OK (prints VALID/REJECTED and whether "
+      "it is certified);\n2: proof INVALID (prints what did not match); 1: could not check.\n\n" +
+      std::string(kGlobalFooter));
+  cmd->add_option("FILE", verify.proof_path, "The proof file (from proof get)")->required();
+  cmd->add_option("--genesis", verify.genesis_path, "The network's genesis.yaml")->required();
+  cmd->add_option("--expect-genesis-hash", verify.expect_genesis_hash,
                   "Refuse a genesis file with another hash (64 hex)");
 }
 

@@ -26,6 +26,8 @@ struct CliOptions {
   ShipmentFindOptions shipment_find;
   WatchOptions watch;
   VerifyOptions verify;
+  ProofGetOptions proof_get;
+  ProofVerifyOptions proof_verify;
 };
 
 class CliApp {
@@ -54,6 +56,7 @@ class CliApp {
   void AddEventCommands();
   void AddReadCommands();
   void AddVerifyCommand();
+  void AddProofCommands();
   // The deepest subcommand selected by the last parse (the app itself if none).
   const CLI::App* Selected() const;
 

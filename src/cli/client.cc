@@ -135,6 +135,14 @@ Result<v1::NodeStatus> NodeClient::GetNodeStatus() {
                                });
 }
 
+Result<v1::EventProof> NodeClient::GetEventProof(const v1::GetEventProofRequest& request) {
+  return Unary<v1::EventProof>(
+      *this, NewContext(request.wait_for_certified() ? kWaitTimeout : kCallTimeout),
+      "GetEventProof", [this, &request](grpc::ClientContext* c, v1::EventProof* r) {
+        return ledger_->GetEventProof(c, request, r);
+      });
+}
+
 NodeClient::WatchStream NodeClient::Watch(const v1::WatchRequest& request) {
   WatchStream stream;
   // No deadline: a watch runs until the user stops it.

@@ -28,7 +28,8 @@ class NodeClient {
 
   // Deadline for reads and for submissions without waiting. Default: 10 s.
   static constexpr std::chrono::milliseconds kCallTimeout{10000};
-  // Deadline for SubmitEvents with wait_for_commit; the node caps its wait at 30 s by default.
+  // Deadline for SubmitEvents with wait_for_commit and GetEventProof with wait_for_certified;
+  // the node caps its wait at 30 s by default.
   static constexpr std::chrono::milliseconds kWaitTimeout{65000};
 
   Result<v1::ChainInfo> GetChainInfo();
@@ -39,6 +40,8 @@ class NodeClient {
   Result<v1::FindShipmentsResponse> FindShipments(const v1::FindShipmentsRequest& request);
   Result<v1::Block> GetBlock(const v1::GetBlockRequest& request);
   Result<v1::NodeStatus> GetNodeStatus();
+  // With wait_for_certified the deadline is kWaitTimeout (the node caps its own wait).
+  Result<v1::EventProof> GetEventProof(const v1::GetEventProofRequest& request);
 
   // Opens a Watch stream. The caller reads with reader->Read() and ends with Finish(); the
   // returned context must outlive the reader. Use StatusOf() on Finish()'s result.

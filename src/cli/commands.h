@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -12,6 +13,8 @@
 #include "cli/client.h"
 #include "cli/connection.h"
 #include "cli/event_builder.h"
+#include "model/genesis.h"
+#include "shipledger/bytes.h"
 #include "shipledger/status.h"
 
 namespace shipledger::cli {
@@ -89,8 +92,30 @@ struct VerifyOptions {
   std::string expect_genesis_hash;
 };
 
+struct ProofGetOptions {
+  std::string event_id;  // hex
+  std::string out_path;
+  bool wait = false;
+};
+
+struct ProofVerifyOptions {
+  std::string proof_path;
+  std::string genesis_path;
+  std::string expect_genesis_hash;
+};
+
 // Prints "error: <message>" to io.err and returns kExitFailure.
 int ReportError(const Io& io, const Status& status);
+
+// The 32 raw bytes of an event id given as 64 hex characters; INVALID_ARGUMENT otherwise.
+Result<Bytes> ParseEventId(const std::string& hex);
+
+// Loads the genesis file at `path` (errors name --genesis) and, when `expect_hash` is given,
+// refuses it (FAILED_PRECONDITION) unless its hash is that one (INVALID_ARGUMENT when
+// `expect_hash` is not 64 hex characters). DESIGN §3: whoever hands over a genesis could
+// forge one.
+Result<std::shared_ptr<const model::Genesis>> LoadExpectedGenesis(const std::string& path,
+                                                                  const std::string& expect_hash);
 
 int RunNetworkInit(const GlobalOptions& global, const NetworkInitOptions& options, const Io& io);
 int RunIdentityIssue(const GlobalOptions& global, const IdentityIssueOptions& options,
@@ -105,5 +130,7 @@ int RunShipmentFind(const GlobalOptions& global, const ShipmentFindOptions& opti
 int RunWatch(const GlobalOptions& global, const WatchOptions& options, const Io& io);
 int RunStatus(const GlobalOptions& global, const Io& io);
 int RunVerify(const GlobalOptions& global, const VerifyOptions& options, const Io& io);
+int RunProofGet(const GlobalOptions& global, const ProofGetOptions& options, const Io& io);
+int RunProofVerify(const GlobalOptions& global, const ProofVerifyOptions& options, const Io& io);
 
 }  // namespace shipledger::cli

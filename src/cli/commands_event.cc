@@ -144,13 +144,18 @@ int RunEventSubmit(const GlobalOptions& global, const EventSubmitOptions& option
   return PrintSubmitResult(global, options, event_id, response->results(0), io);
 }
 
-int RunEventShow(const GlobalOptions& global, const ShowOptions& options, const Io& io) {
-  auto id = FromHex(options.id);
+Result<Bytes> ParseEventId(const std::string& hex) {
+  auto id = FromHex(hex);
   if (!id || id->size() != 32) {
-    return ReportError(io, Status::InvalidArgument("event id '" + options.id +
-                                                   "' is not 64 hex characters (as printed by "
-                                                   "event submit)"));
+    return Status::InvalidArgument("event id '" + hex +
+                                   "' is not 64 hex characters (as printed by event submit)");
   }
+  return *id;
+}
+
+int RunEventShow(const GlobalOptions& global, const ShowOptions& options, const Io& io) {
+  auto id = ParseEventId(options.id);
+  if (!id.ok()) return ReportError(io, id.status());
   auto connected = ConnectToNode(global);
   if (!connected.ok()) return ReportError(io, connected.status());
   NodeClient& client = **connected;

@@ -25,33 +25,37 @@ std::string Lower(std::string s) {
 
 }  // namespace
 
+Result<std::shared_ptr<const model::Genesis>> LoadExpectedGenesis(const std::string& path,
+                                                                  const std::string& expect_hash) {
+  auto loaded = config::LoadGenesis(path);
+  if (!loaded.ok()) return loaded.status().WithContext("--genesis " + path);
+  std::shared_ptr<const model::Genesis> genesis = *loaded;
+  if (expect_hash.empty()) return genesis;
+  const std::string genesis_hex = ToHex(genesis->hash);
+  const std::string expected = Lower(expect_hash);
+  auto raw = FromHex(expected);
+  if (!raw || raw->size() != 32) {
+    return Status::InvalidArgument("--expect-genesis-hash must be 64 hex characters");
+  }
+  if (expected != genesis_hex) {
+    return Status::FailedPrecondition("genesis file " + path + " has hash " + genesis_hex +
+                                      ", not the expected " + expected +
+                                      ": refusing to verify against it (get the genesis.yaml of "
+                                      "the network you mean)");
+  }
+  return genesis;
+}
+
 int RunVerify(const GlobalOptions& global, const VerifyOptions& options, const Io& io) {
   if (!options.data_dir.empty() && global.node_given) {
     return ReportError(io,
                        Status::InvalidArgument(
                            "give either --data-dir DIR (offline) or --node HOST:PORT, not both"));
   }
-  auto loaded = config::LoadGenesis(options.genesis_path);
-  if (!loaded.ok()) {
-    return ReportError(io, loaded.status().WithContext("--genesis " + options.genesis_path));
-  }
+  auto loaded = LoadExpectedGenesis(options.genesis_path, options.expect_genesis_hash);
+  if (!loaded.ok()) return ReportError(io, loaded.status());
   std::shared_ptr<const model::Genesis> genesis = *loaded;
   const std::string genesis_hex = ToHex(genesis->hash);
-  if (!options.expect_genesis_hash.empty()) {
-    const std::string expected = Lower(options.expect_genesis_hash);
-    auto raw = FromHex(expected);
-    if (!raw || raw->size() != 32) {
-      return ReportError(io, Status::InvalidArgument("--expect-genesis-hash must be 64 hex "
-                                                     "characters"));
-    }
-    if (expected != genesis_hex) {
-      return ReportError(io, Status::FailedPrecondition(
-                                 "genesis file " + options.genesis_path + " has hash " +
-                                 genesis_hex + ", not the expected " + expected +
-                                 ": refusing to verify against it (get the genesis.yaml of the "
-                                 "network you mean)"));
-    }
-  }
 
   std::unique_ptr<BlockSource> source;
   std::unique_ptr<NodeClient> client;

@@ -14,8 +14,6 @@
 namespace shipledger::contracts {
 namespace {
 
-constexpr std::string_view kDuplicateReason = "event already committed";
-
 // Protobuf bytes with deterministic serialization (stable even if maps are added later).
 Bytes DeterministicBytes(const v1::ShipmentState& state) {
   Bytes out;

@@ -10,6 +10,10 @@
 
 namespace shipledger::contracts {
 
+// The reason of every DUPLICATE receipt. The store keeps no DUPLICATE receipt (the first copy
+// keeps its own), so whoever needs a block's full receipt list (event proofs) rebuilds them.
+inline constexpr std::string_view kDuplicateReason = "event already committed";
+
 model::BlockEffects ExecuteBlock(const std::vector<model::EventPtr>& events,
                                  const model::StateReader& state,
                                  const model::BlockContext& context);

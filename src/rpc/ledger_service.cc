@@ -5,6 +5,7 @@
 #include <optional>
 #include <unordered_map>
 
+#include "rpc/event_proof.h"
 #include "rpc/timeline.h"
 
 namespace shipledger::rpc {
@@ -396,6 +397,34 @@ grpc::Status LedgerService::Watch(grpc::ServerContext* ctx, const v1::WatchReque
                                       std::to_string(next)));
   }
   return grpc::Status::OK;
+}
+
+grpc::Status LedgerService::GetEventProof(grpc::ServerContext* ctx,
+                                          const v1::GetEventProofRequest* req,
+                                          v1::EventProof* resp) {
+  SL_RPC_CALLER(caller, *auth_, ctx);
+  if (Status s = CheckEventId(req->event_id()); !s.ok()) return ToGrpc(s);
+  const auto deadline = WaitDeadline(ctx, backend_->max_wait_ms());
+  CommitNotifier& notifier = backend_->notifier();
+  for (;;) {
+    const uint64_t height = notifier.height();
+    auto proof = LoadEventProof(backend_->store(), backend_->genesis(), req->event_id());
+    if (!proof.ok()) return ToGrpc(proof.status());
+    // DESIGN §8: proofs, like the event itself, go to the shipment's parties only.
+    if (Status s = CheckEventVisible(caller, proof->event()); !s.ok()) {
+      return ToGrpc(s.code() == Code::kNotFound
+                        ? Status::NotFound("event " + ToHex(req->event_id()) + " not found")
+                        : s);
+    }
+    if (proof->has_checkpoint() || !req->wait_for_certified() || Clock::now() >= deadline ||
+        ctx->IsCancelled() || notifier.shutting_down()) {
+      *resp = std::move(proof).value();
+      return grpc::Status::OK;
+    }
+    // A checkpoint turns stable after its block commits, without a commit of its own (DESIGN
+    // §5: within about checkpoint_idle_ms of quiet): wake on the next commit or poll shortly.
+    notifier.WaitBeyond(height, std::min(deadline, Clock::now() + std::chrono::milliseconds(100)));
+  }
 }
 
 grpc::Status AdminService::GetNodeStatus(grpc::ServerContext* ctx, const v1::GetNodeStatusRequest*,

@@ -43,6 +43,10 @@ class LedgerService final : public v1::LedgerService::Service {
                             v1::ChainInfo* resp) override;
   grpc::Status Watch(grpc::ServerContext* ctx, const v1::WatchRequest* req,
                      grpc::ServerWriter<v1::WatchResponse>* writer) override;
+  // With wait_for_certified, waits (client deadline capped by max_wait_ms) until a stable
+  // checkpoint covers the event's height, polling the store as blocks commit.
+  grpc::Status GetEventProof(grpc::ServerContext* ctx, const v1::GetEventProofRequest* req,
+                             v1::EventProof* resp) override;
 
   uint32_t watchers() const { return watchers_.load(); }
   uint64_t watchers_dropped() const { return watchdog_.dropped_total(); }

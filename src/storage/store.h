@@ -109,6 +109,10 @@ class Store final : public model::StateReader {
     Bytes results;
   };
   Result<ResultsRecord> GetResults(uint64_t height) const;
+  // The records of heights from..through (both >= 1) in height order, in one range scan (the
+  // results chain of an event proof). NOT_FOUND naming the first height without one; empty when
+  // from > through.
+  Result<std::vector<ResultsRecord>> GetResultsRange(uint64_t from, uint64_t through) const;
 
   // Committed blocks with their events and commit certificates, for state transfer
   // (FetchBlocks, DESIGN §6): consecutive blocks from `from_height` on, at most `max_blocks`,

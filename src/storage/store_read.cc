@@ -274,6 +274,31 @@ Result<Store::ResultsRecord> Store::GetResults(uint64_t height) const {
   return record;
 }
 
+Result<std::vector<Store::ResultsRecord>> Store::GetResultsRange(uint64_t from,
+                                                                 uint64_t through) const {
+  std::vector<ResultsRecord> records;
+  if (from > through) return records;
+  if (from == 0) return Status::InvalidArgument("results ranges start at height 1");
+  Status bad = Status::Ok();
+  uint64_t next = from;
+  SL_RETURN_IF_ERROR(impl_->Scan(Family::kResults, keys::HeightKey(from),
+                                 keys::PrefixSuccessor(keys::HeightKey(through)),
+                                 [&](ByteView key, ByteView value) {
+                                   if (key.size() != 8 || GetU64BE(key) != next)
+                                     return false;  // a gap: reported below
+                                   if (!keys::DecodeResults(value, &records.emplace_back())) {
+                                     bad = Status::DataLoss("results record at height " +
+                                                            std::to_string(next) + " is malformed");
+                                     return false;
+                                   }
+                                   ++next;
+                                   return true;
+                                 }));
+  SL_RETURN_IF_ERROR(bad);
+  if (next <= through) return Status::NotFound("no results at height " + std::to_string(next));
+  return records;
+}
+
 Result<std::optional<v1::ShipmentState>> Store::ReadShipmentState(
     std::string_view shipment_id) const {
   Bytes value;

@@ -256,6 +256,22 @@ TEST(Store, RecordsResultsPerHeight) {
   EXPECT_EQ(record->results, next.results);
 }
 
+TEST(Store, ReadsResultsRangeInHeightOrder) {
+  TempDir dir;
+  auto store = OpenOrDie(dir.path());
+  std::vector<Bytes> results;
+  for (int i = 0; i < 4; ++i) results.push_back(CommitNext(*store, {{"S1"}}).results);
+  auto range = store->GetResultsRange(2, 4);
+  ASSERT_TRUE(range.ok()) << range.status().ToString();
+  ASSERT_EQ(range->size(), 3u);
+  for (size_t i = 0; i < range->size(); ++i) EXPECT_EQ((*range)[i].results, results[i + 1]);
+  EXPECT_TRUE(store->GetResultsRange(3, 2)->empty());
+  const Status past_head = store->GetResultsRange(3, 5).status();
+  EXPECT_EQ(past_head.code(), Code::kNotFound);
+  EXPECT_NE(past_head.message().find("height 5"), std::string::npos) << past_head.ToString();
+  EXPECT_EQ(store->GetResultsRange(0, 1).status().code(), Code::kInvalidArgument);
+}
+
 // Checks that a refused commit left the store exactly at height 1.
 void ExpectOnlyFirstBlock(const Store& store, const NextBlock& refused) {
   EXPECT_EQ(store.head().height, 1u);

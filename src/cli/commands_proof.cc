@@ -1,0 +1,159 @@
+// `proof get` and `proof verify`: an event proof (DESIGN §5) fetched from a node into a file,
+// and checked offline against a genesis file. The file is the binary protobuf encoding of
+// shipledger.v1.EventProof (docs/proofs.md).
+#include <fstream>
+#include <iterator>
+
+#include "cli/commands.h"
+#include "cli/json.h"
+#include "cli/output.h"
+#include "model/event.h"
+#include "model/proof.h"
+#include "shipledger/bytes.h"
+
+namespace shipledger::cli {
+
+namespace {
+
+// Proofs are small (one block's paths and a results chain); anything much larger is not one.
+constexpr size_t kMaxProofFileBytes = 64 << 20;
+
+Status WriteProofFile(const std::string& path, const v1::EventProof& proof) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out || !proof.SerializeToOstream(&out) || !out.flush()) {
+    return Status::Internal("cannot write the proof to " + path);
+  }
+  return Status::Ok();
+}
+
+Result<v1::EventProof> ReadProofFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound("cannot open proof file " + path);
+  std::string bytes;
+  bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  v1::EventProof proof;
+  if (bytes.size() > kMaxProofFileBytes || !proof.ParseFromString(bytes) || !proof.has_proposal()) {
+    return Status::InvalidArgument("proof file " + path +
+                                   " is not a shipledger event proof (binary "
+                                   "shipledger.v1.EventProof, as `proof get` writes it)");
+  }
+  return proof;
+}
+
+std::string CertifiedText(const model::EventProofVerdict& v) {
+  if (v.certified) {
+    return "yes, by the stable checkpoint at height " + std::to_string(v.checkpoint_height);
+  }
+  return "NO: no stable checkpoint covered height " + std::to_string(v.height) +
+         " when the proof was made; only inclusion is proven (fetch it again with proof get "
+         "--wait)";
+}
+
+void PrintVerdict(const Io& io, bool json, const model::Genesis& genesis,
+                  const model::EventProofVerdict& v) {
+  const v1::Event& e = v.event;
+  if (json) {
+    JsonObject doc;
+    doc.SetBool("ok", true);
+    doc.SetHex("genesis_hash", genesis.hash);
+    doc.SetHex("event_id", v.event_id);
+    doc.Set("shipment_id", std::string_view(e.shipment_id()));
+    doc.Set("type", std::string_view(model::EventTypeName(e.type())));
+    doc.Set("signer_org", std::string_view(e.signer_org()));
+    doc.SetStrings("cosigned_by", v.cosigned_by);
+    doc.Set("height", v.height);
+    doc.Set("index", v.index);
+    doc.Set("block_time_ms", v.block_time_ms);
+    doc.SetHex("block_hash", v.block_hash);
+    doc.Set("verdict", std::string_view(ResultCodeName(v.code)));
+    doc.Set("reason", std::string_view(v.reason));
+    doc.SetBool("certified", v.certified);
+    if (v.certified) doc.Set("checkpoint_height", v.checkpoint_height);
+    PrintJson(io.out, doc);
+    return;
+  }
+  std::string verdict = ResultCodeName(v.code);
+  if (!v.reason.empty()) verdict += ": " + v.reason;
+  std::string signer = e.signer_org();
+  if (!v.cosigned_by.empty()) signer += " (co-signed by " + Join(v.cosigned_by, ", ") + ")";
+  io.out << "proof OK\n";
+  PrintFields(io.out,
+              {{"genesis", ToHex(genesis.hash)},
+               {"event", ToHex(v.event_id)},
+               {"shipment", e.shipment_id()},
+               {"type", model::EventTypeName(e.type())},
+               {"signer", signer},
+               {"height", std::to_string(v.height) + " (index " + std::to_string(v.index) + ")"},
+               {"block time", FormatTimeMs(v.block_time_ms)},
+               {"block hash", ToHex(v.block_hash)},
+               {"verdict", verdict},
+               {"certified", CertifiedText(v)}});
+}
+
+}  // namespace
+
+int RunProofGet(const GlobalOptions& global, const ProofGetOptions& options, const Io& io) {
+  auto id = ParseEventId(options.event_id);
+  if (!id.ok()) return ReportError(io, id.status());
+  auto connected = ConnectToNode(global);
+  if (!connected.ok()) return ReportError(io, connected.status());
+  NodeClient& client = **connected;
+  v1::GetEventProofRequest request;
+  request.set_event_id(*id);
+  request.set_wait_for_certified(options.wait);
+  auto proof = client.GetEventProof(request);
+  if (!proof.ok()) {
+    if (proof.status().code() == Code::kNotFound) {
+      return ReportError(io, Status::NotFound("no event " + options.event_id + " on the chain"));
+    }
+    return ReportError(io, proof.status());
+  }
+  if (Status s = WriteProofFile(options.out_path, *proof); !s.ok()) return ReportError(io, s);
+  const bool certified = proof->has_checkpoint();
+  const uint64_t height = proof->proposal().height();
+  if (global.json) {
+    JsonObject doc;
+    doc.SetHex("event_id", *id);
+    doc.Set("out", std::string_view(options.out_path));
+    doc.Set("height", height);
+    doc.SetBool("certified", certified);
+    if (certified) doc.Set("checkpoint_height", proof->checkpoint().height());
+    PrintJson(io.out, doc);
+    return kExitOk;
+  }
+  io.out << "wrote the proof of event " << options.event_id << " (height " << height << ", "
+         << ResultCodeName(proof->receipt().code()) << ") to " << options.out_path << '\n';
+  if (certified) {
+    io.out << "certified by the stable checkpoint at height " << proof->checkpoint().height()
+           << '\n';
+  } else {
+    io.out << "not yet certified: no stable checkpoint covers height " << height
+           << " yet; the proof shows inclusion only (use --wait to wait for one)\n";
+  }
+  return kExitOk;
+}
+
+int RunProofVerify(const GlobalOptions& global, const ProofVerifyOptions& options, const Io& io) {
+  auto genesis = LoadExpectedGenesis(options.genesis_path, options.expect_genesis_hash);
+  if (!genesis.ok()) return ReportError(io, genesis.status());
+  auto proof = ReadProofFile(options.proof_path);
+  if (!proof.ok()) return ReportError(io, proof.status());
+  auto verdict = model::VerifyEventProof(*genesis, *proof);
+  if (verdict.ok()) {
+    PrintVerdict(io, global.json, **genesis, *verdict);
+    return kExitOk;
+  }
+  if (global.json) {
+    JsonObject doc;
+    doc.SetBool("ok", false);
+    doc.SetHex("genesis_hash", (*genesis)->hash);
+    doc.Set("problem", std::string_view(verdict.status().message()));
+    PrintJson(io.out, doc);
+  } else {
+    io.out << "proof INVALID: " << verdict.status().message() << " (genesis "
+           << ToHex((*genesis)->hash) << ")\n";
+  }
+  return kExitBroken;
+}
+
+}  // namespace shipledger::cli
