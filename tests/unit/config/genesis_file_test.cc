@@ -245,6 +245,32 @@ TEST_F(GenesisFileTest, LimitsDefaultWhenAbsent) {
   EXPECT_EQ((*genesis)->limits.max_event_bytes, model::Limits{}.max_event_bytes);
 }
 
+TEST_F(GenesisFileTest, PrivateFieldLimitsDefaultWhenAbsent) {
+  const std::string text = std::regex_replace(
+      RenderGenesis(spec_), std::regex("limits:\n(  [^\n]*\n)*"), "limits:\n  max_details: 9\n");
+  auto genesis = ParseGenesis(text);
+  ASSERT_TRUE(genesis.ok()) << genesis.status().ToString() << "\n" << text;
+  EXPECT_EQ((*genesis)->limits.max_private_fields, 64u);
+  EXPECT_EQ((*genesis)->limits.max_private_readers, 32u);
+  EXPECT_EQ((*genesis)->limits.max_private_value_bytes, 4096u);
+}
+
+TEST_F(GenesisFileTest, PrivateFieldLimitsRoundTrip) {
+  spec_.limits.max_private_fields = 3;
+  spec_.limits.max_private_readers = 2;
+  spec_.limits.max_private_value_bytes = 100;
+  auto genesis = ParseGenesis(RenderGenesis(spec_));
+  ASSERT_TRUE(genesis.ok()) << genesis.status().ToString();
+  EXPECT_EQ((*genesis)->limits.max_private_fields, 3u);
+  EXPECT_EQ((*genesis)->limits.max_private_readers, 2u);
+  EXPECT_EQ((*genesis)->limits.max_private_value_bytes, 100u);
+}
+
+TEST_F(GenesisFileTest, RejectsZeroPrivateReaders) {
+  ExpectRejected(RenderWith("max_private_readers: 32", "max_private_readers: 0"),
+                 "max_private_readers");
+}
+
 TEST_F(GenesisFileTest, RejectsContractRulesNotStartingAtHeightOne) {
   ExpectRejected(RenderWith("from_height: 1", "from_height: 5"),
                  "contract_rules[0].from_height: the first rule starts at 1");
