@@ -57,10 +57,16 @@ struct EventSubmitOptions {
   std::string file;
   EventFlags flags;
   bool wait = false;
+  std::vector<std::string> private_fields;  // NAME=VALUE
+  std::vector<std::string> readers;         // organisation ids; the signer's is added
+  std::string genesis_path;                 // empty: DefaultGenesisPath(identity_dir)
 };
 
 struct ShowOptions {
   std::string id;  // event id (hex), shipment id, block height or hash
+  // event show only: open private fields as this identity's organisation.
+  std::string identity_dir;
+  std::string encryption_key_path;  // empty: DefaultEncryptionKeyPath(identity_dir)
 };
 
 struct ShipmentListOptions {
