@@ -2,14 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include "hex_test_util.h"
+
 namespace shipledger::crypto {
 namespace {
-
-Bytes Hex(std::string_view hex) {
-  auto b = FromHex(hex);
-  EXPECT_TRUE(b.has_value()) << hex;
-  return b.value_or(Bytes());
-}
 
 std::string Str(const SecretBytes& s) { return std::string(s.view()); }
 

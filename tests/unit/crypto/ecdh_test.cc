@@ -2,14 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include "hex_test_util.h"
+
 namespace shipledger::crypto {
 namespace {
-
-Bytes Hex(std::string_view hex) {
-  auto b = FromHex(hex);
-  EXPECT_TRUE(b.has_value()) << hex;
-  return b.value_or(Bytes());
-}
 
 // NIST CAVP "KAS ECC CDH primitive" P-256, COUNT = 0: dIUT as PKCS#8, QCAVS, and ZIUT.
 constexpr char kIutKeyPem[] =
