@@ -181,11 +181,26 @@ void CliApp::AddEventCommands() {
       ->excludes(parties)
       ->excludes(time);
   cmd->add_flag("--wait", o.wait, "Wait until the event is committed and print its receipt");
+  cmd->add_option("--private", o.private_fields,
+                  "Private field NAME=VALUE, encrypted for the --readers and the signer's "
+                  "organisation; nodes see only its name and a commitment; repeatable")
+      ->allow_extra_args(false)
+      ->check(KeyValueCheck("--private", "invoice_value=EUR-125000"));
+  cmd->add_option("--readers", o.readers,
+                  "Organisations that may read the --private fields, ORG[,ORG...] (the signer's "
+                  "organisation always may)")
+      ->delimiter(',')
+      ->allow_extra_args(false);
 
   cmd =
       AddCommand(event, "show", "Show one event: fields, signer, co-signers, block, receipt",
                  [this](const Io& io) { return RunEventShow(options_.global, options_.show, io); });
   cmd->add_option("EVENT_ID", options_.show.id, "Event id (64 hex characters)")->required();
+  cmd->add_option("--encryption-key", options_.show.encryption_key_path,
+                  "The encryption private key (PEM) of the --identity's organisation, which "
+                  "decrypts the private fields it may read (default: ca/encryption_key.pem two "
+                  "folders above --identity, as network init lays it out: OUT/ORG/clients/NAME "
+                  "-> OUT/ORG/ca/encryption_key.pem, when it exists)");
 }
 
 void CliApp::AddReadCommands() {

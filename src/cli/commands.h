@@ -64,10 +64,14 @@ struct EventSubmitOptions {
   std::string file;
   EventFlags flags;
   bool wait = false;
+  std::vector<std::string> private_fields;  // NAME=VALUE
+  std::vector<std::string> readers;         // organisation ids; the signer's is added
 };
 
 struct ShowOptions {
   std::string id;  // event id (hex), shipment id, block height or hash
+  // event show only: the key that opens private fields for the --identity's organisation.
+  std::string encryption_key_path;  // empty: DefaultEncryptionKeyPath(identity_dir)
 };
 
 struct ShipmentListOptions {

@@ -2,6 +2,7 @@
 #include "cli/commands.h"
 #include "cli/json.h"
 #include "cli/output.h"
+#include "cli/private_fields.h"
 #include "cli/views.h"
 #include "config/identity.h"
 #include "crypto/x509.h"
@@ -127,6 +128,17 @@ int RunEventSubmit(const GlobalOptions& global, const EventSubmitOptions& option
   Status filled =
       FillEvent(&*event, info->chain_id(), *signer, cosigners, SystemClock::Get().NowMs());
   if (!filled.ok()) return ReportError(io, filled);
+  if (!options.private_fields.empty()) {
+    std::string genesis_path = GenesisPathFor(global.connect);
+    if (genesis_path.empty()) genesis_path = DefaultGenesisPath(global.connect.identity_dir);
+    Status sealed =
+        AddPrivateFields(&*event, options.private_fields, options.readers, genesis_path, *info);
+    if (!sealed.ok()) return ReportError(io, sealed);
+  } else if (!options.readers.empty()) {
+    return ReportError(
+        io, Status::InvalidArgument("--readers names who may read --private fields; give at least "
+                                    "one --private NAME=VALUE"));
+  }
   auto signed_event = SignEvent(*event, *signer, cosigners);
   if (!signed_event.ok()) return ReportError(io, signed_event.status());
   const Bytes event_id = model::EventId(signed_event->event());
@@ -177,6 +189,13 @@ int RunEventShow(const GlobalOptions& global, const ShowOptions& options, const 
   }
   std::vector<std::string> cosigners;
   for (const auto& c : se.cosignatures()) cosigners.push_back(CertificateSubject(c.signer_cert()));
+  auto private_view = ViewPrivateFields(e, global.connect.identity_dir, options.encryption_key_path);
+  if (!private_view.ok()) return ReportError(io, private_view.status());
+  const int exit_code = private_view->fraud ? kExitFailure : kExitOk;
+  if (private_view->fraud) {
+    io.err << "error: FRAUD: a private field of event " << options.id
+           << " does not match what its signer committed to (or does not decrypt)\n";
+  }
   if (global.json) {
     JsonObject doc;
     doc.Set("event_id", std::string_view(ToHex(*id)));
@@ -192,34 +211,39 @@ int RunEventShow(const GlobalOptions& global, const ShowOptions& options, const 
       doc.SetNull("receipt");
     }
     doc.Set("signed_event", MessageToJsonValue(se));
+    if (e.has_private_envelope()) {
+      doc.Set("private", private_view->json);
+    } else {
+      doc.SetNull("private");
+    }
     PrintJson(io.out, doc);
-    return kExitOk;
+    return exit_code;
   }
   std::vector<std::string> details;
   for (const auto& d : e.details()) details.push_back(d.key() + "=" + d.value());
   std::vector<std::string> documents;
   for (const auto& d : e.documents()) documents.push_back(d.kind() + " " + ToHex(d.sha256()));
-  PrintFields(
-      io.out,
-      {{"event", ToHex(*id)},
-       {"shipment", e.shipment_id()},
-       {"type", model::EventTypeName(e.type())},
-       {"signer", CertificateSubject(se.signer_cert())},
-       {"cosigners", cosigners.empty() ? "-" : Join(cosigners, ", ")},
-       {"occurred", FormatTimeMs(e.occurred_at_ms())},
-       {"location", e.location().empty() ? "-" : e.location()},
-       {"references", ReferencesText(e)},
-       {"details", details.empty() ? "-" : Join(details, ", ")},
-       {"parties",
-        e.parties().empty() ? "-" : Join({e.parties().begin(), e.parties().end()}, ", ")},
-       {"documents", documents.empty() ? "-" : Join(documents, ", ")},
-       {"block", "height " + std::to_string(response->height()) + ", index " +
-                     std::to_string(response->index()) + ", time " +
-                     FormatTimeMs(response->block_time_ms())},
-       {"receipt", response->has_receipt() ? ReceiptSummary(response->receipt()) : "(none yet)"},
-       {"chain", e.chain_id()},
-       {"nonce", ToHex(e.nonce())}});
-  return kExitOk;
+  std::vector<std::pair<std::string, std::string>> rows = {
+      {"event", ToHex(*id)},
+      {"shipment", e.shipment_id()},
+      {"type", model::EventTypeName(e.type())},
+      {"signer", CertificateSubject(se.signer_cert())},
+      {"cosigners", cosigners.empty() ? "-" : Join(cosigners, ", ")},
+      {"occurred", FormatTimeMs(e.occurred_at_ms())},
+      {"location", e.location().empty() ? "-" : e.location()},
+      {"references", ReferencesText(e)},
+      {"details", details.empty() ? "-" : Join(details, ", ")},
+      {"parties", e.parties().empty() ? "-" : Join({e.parties().begin(), e.parties().end()}, ", ")},
+      {"documents", documents.empty() ? "-" : Join(documents, ", ")},
+      {"block", "height " + std::to_string(response->height()) + ", index " +
+                    std::to_string(response->index()) + ", time " +
+                    FormatTimeMs(response->block_time_ms())},
+      {"receipt", response->has_receipt() ? ReceiptSummary(response->receipt()) : "(none yet)"},
+      {"chain", e.chain_id()},
+      {"nonce", ToHex(e.nonce())}};
+  rows.insert(rows.end(), private_view->rows.begin(), private_view->rows.end());
+  PrintFields(io.out, rows);
+  return exit_code;
 }
 
 }  // namespace shipledger::cli

@@ -39,7 +39,8 @@ std::string DetailValue(const v1::Event& event, std::string_view key) {
   return {};
 }
 
-// Every VALID event: bookkeeping, and its signer becomes a party.
+// Every VALID event: bookkeeping; its signer and the readers of its private fields become
+// parties (DESIGN §8: reads are scoped to parties, readers included).
 Outcome Accept(v1::ShipmentState state, const v1::Event& event,
                const model::BlockContext& context) {
   state.set_last_height(context.height);
@@ -47,6 +48,9 @@ Outcome Accept(v1::ShipmentState state, const v1::Event& event,
   state.set_event_count(state.event_count() + 1);
   if (!event.location().empty()) state.set_last_location(event.location());
   AddParty(&state, event.signer_org());
+  for (const v1::KeyWrap& reader : event.private_envelope().readers()) {
+    AddParty(&state, reader.reader_org());
+  }
   Outcome outcome;
   outcome.code = v1::RESULT_CODE_VALID;
   outcome.new_state = std::move(state);

@@ -58,7 +58,11 @@ struct Limits {
   uint32_t max_references = 32;
   uint32_t max_documents = 32;
   uint32_t max_details = 64;
-  uint32_t max_field_bytes = 256;                      // ids, references, detail values
+  uint32_t max_field_bytes = 256;  // ids, references, detail values
+  // Private fields (DESIGN §4, model/envelope_check.h).
+  uint32_t max_private_fields = 64;         // Default: 64 private fields per event
+  uint32_t max_private_readers = 32;        // Default: 32 reader organisations per event
+  uint32_t max_private_value_bytes = 4096;  // Default: 4 KiB per private value (bounds ciphertext)
   int64_t max_future_skew_ms = 5 * 60 * 1000;          // Default: 5 min ahead of the node's clock
   int64_t max_event_age_ms = 30LL * 24 * 3600 * 1000;  // Default: 30 days behind it
 };

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "crypto/sha256.h"
+#include "model/envelope_check.h"
 
 namespace shipledger::model {
 
@@ -122,7 +123,7 @@ Status EventValidator::CheckFields(const v1::Event& e) const {
   if (e.type() == v1::EVENT_TYPE_HANDOVER && e.cosigner_orgs_size() != 1) {
     return Invalid("a handover must name exactly one co-signer: the receiving organisation");
   }
-  return Status::Ok();
+  return CheckEnvelopeStructure(e, *genesis_);
 }
 
 Result<const Organisation*> EventValidator::CheckCertificate(ByteView cert_der, int64_t at_ms,

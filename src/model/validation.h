@@ -30,8 +30,9 @@ class EventValidator {
 
   // Parses and checks one SignedEvent. On failure the Status code says whose fault and what:
   // INVALID_ARGUMENT (malformed, oversized, wrong chain id, bad signature, missing or extra
-  // co-signature, timestamp out of range), PERMISSION_DENIED (certificate not chained to a
-  // genesis organisation, organisation mismatch, role not allowed for the event type).
+  // co-signature, timestamp out of range, a malformed private envelope: CheckEnvelopeStructure),
+  // PERMISSION_DENIED (certificate not chained to a genesis organisation, organisation
+  // mismatch, role not allowed for the event type).
   Result<EventPtr> Validate(const v1::SignedEvent& signed_event,
                             const ValidateOptions& options) const;
 

@@ -28,17 +28,6 @@ namespace pb = google::protobuf;
 
 using CliResult = ProgramResult;
 
-// Runs the CLI binary with `args` (no shell), capturing stdout and stderr apart; kills it
-// after `timeout_ms`.
-CliResult Cli(const std::vector<std::string>& args, int timeout_ms = 15000) {
-  std::vector<std::string> full = {SHIPLEDGER_CLI_PATH};
-  full.insert(full.end(), args.begin(), args.end());
-  CliResult r = RunProgram(full, timeout_ms);
-  r.command = "shipledger";
-  for (const auto& a : args) r.command += " " + a;
-  return r;
-}
-
 bool Contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
 }

@@ -347,4 +347,13 @@ ProgramResult RunProgram(const std::vector<std::string>& argv_in, int timeout_ms
   return r;
 }
 
+ProgramResult Cli(const std::vector<std::string>& args, int timeout_ms) {
+  std::vector<std::string> full = {SHIPLEDGER_CLI_PATH};
+  full.insert(full.end(), args.begin(), args.end());
+  ProgramResult r = RunProgram(full, timeout_ms);
+  r.command = "shipledger";
+  for (const auto& a : args) r.command += " " + a;
+  return r;
+}
+
 }  // namespace shipledger::itest

@@ -129,4 +129,8 @@ std::ostream& operator<<(std::ostream& os, const ProgramResult& r);
 // it after `timeout_ms` (a test failure).
 ProgramResult RunProgram(const std::vector<std::string>& argv, int timeout_ms);
 
+// Runs the `shipledger` CLI binary with `args` (no shell), capturing stdout and stderr apart;
+// kills it after `timeout_ms`. The command is reported as "shipledger ARGS...".
+ProgramResult Cli(const std::vector<std::string>& args, int timeout_ms = 15000);
+
 }  // namespace shipledger::itest

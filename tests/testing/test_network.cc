@@ -55,7 +55,8 @@ std::unique_ptr<TestNetwork> TestNetwork::Create(
     auto client_cert =
         Must(crypto::IssueCertificate(ca_cert, ca_key, client_key.public_key(),
                                       Opts(crypto::CertKind::kClient, id, "admin", now_ms)));
-    g->organisations.push_back(model::Organisation{id, role, ca_cert, std::nullopt});
+    auto encryption_key = Must(crypto::PrivateKey::Generate());
+    g->organisations.push_back(model::Organisation{id, role, ca_cert, encryption_key.public_key()});
     if (index < nodes) {
       auto node_key = Must(crypto::PrivateKey::Generate());
       auto node_cert =
@@ -67,8 +68,8 @@ std::unique_ptr<TestNetwork> TestNetwork::Create(
                          "127.0.0.1:" + std::to_string(17051 + 2 * index), node_cert});
       net->nodes_.push_back(config::Identity{node_cert, node_key});
     }
-    net->orgs_.emplace(
-        id, TestOrg{id, role, ca_key, ca_cert, config::Identity{client_cert, client_key}});
+    net->orgs_.emplace(id, TestOrg{id, role, ca_key, ca_cert,
+                                   config::Identity{client_cert, client_key}, encryption_key});
     ++index;
   }
   net->genesis_ = g;

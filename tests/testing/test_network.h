@@ -19,7 +19,8 @@ struct TestOrg {
   model::Role role;
   crypto::PrivateKey ca_key;
   crypto::Certificate ca_cert;
-  config::Identity client;  // CN=admin
+  config::Identity client;            // CN=admin
+  crypto::PrivateKey encryption_key;  // its public half is in the genesis (private fields)
 };
 
 class TestNetwork {

@@ -113,6 +113,33 @@ TEST(CliParse, VerifyKeepsItsOwnGenesisOption) {
   EXPECT_EQ(p->app->options().global.connect.identity_dir, "id");
 }
 
+TEST(CliParse, EventSubmitCollectsPrivateFieldsAndReaders) {
+  auto p = Parse({"event", "submit", "--identity", "d", "--shipment", "S", "--type", "booked",
+                  "--private", "invoice_value=EUR 1", "--private", "hs_code=8471", "--readers",
+                  "importer,customs", "--readers", "bank", "--genesis", "g.yaml"});
+  ASSERT_FALSE(p->exit_code) << p->err.str();
+  const EventSubmitOptions& o = p->app->options().event_submit;
+  EXPECT_EQ(o.private_fields, (std::vector<std::string>{"invoice_value=EUR 1", "hs_code=8471"}));
+  EXPECT_EQ(o.readers, (std::vector<std::string>{"importer", "customs", "bank"}));
+  EXPECT_EQ(p->app->options().global.connect.genesis_path, "g.yaml");
+}
+
+TEST(CliParse, PrivateWithoutEqualsIsAUsageError) {
+  auto p = Parse({"event", "submit", "--identity", "d", "--shipment", "S", "--type", "booked",
+                  "--private", "secret"});
+  ASSERT_TRUE(p->exit_code);
+  EXPECT_EQ(*p->exit_code, kExitUsage);
+  EXPECT_NE(p->err.str().find("--private expects KEY=VALUE"), std::string::npos) << p->err.str();
+}
+
+TEST(CliParse, EventShowTakesIdentityAndEncryptionKey) {
+  auto p = Parse(
+      {"event", "show", "ab", "--identity", "net/imp/clients/admin", "--encryption-key", "k.pem"});
+  ASSERT_FALSE(p->exit_code) << p->err.str();
+  EXPECT_EQ(p->app->options().global.connect.identity_dir, "net/imp/clients/admin");
+  EXPECT_EQ(p->app->options().show.encryption_key_path, "k.pem");
+}
+
 TEST(CliParse, BadEventTypeIsAUsageErrorListingValidTypes) {
   auto p = Parse({"event", "submit", "--identity", "d", "--shipment", "S", "--type", "shipped"});
   ASSERT_TRUE(p->exit_code);

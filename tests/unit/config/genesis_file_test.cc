@@ -243,6 +243,26 @@ TEST_F(GenesisFileTest, LimitsDefaultWhenAbsent) {
   ASSERT_TRUE(genesis.ok()) << genesis.status().ToString() << "\n" << text;
   EXPECT_EQ((*genesis)->limits.max_details, 9u);
   EXPECT_EQ((*genesis)->limits.max_event_bytes, model::Limits{}.max_event_bytes);
+  // Genesis files written before private fields existed keep loading, with these defaults.
+  EXPECT_EQ((*genesis)->limits.max_private_fields, 64u);
+  EXPECT_EQ((*genesis)->limits.max_private_readers, 32u);
+  EXPECT_EQ((*genesis)->limits.max_private_value_bytes, 4096u);
+}
+
+TEST_F(GenesisFileTest, PrivateFieldLimitsRoundTrip) {
+  spec_.limits.max_private_fields = 3;
+  spec_.limits.max_private_readers = 2;
+  spec_.limits.max_private_value_bytes = 100;
+  auto genesis = ParseGenesis(RenderGenesis(spec_));
+  ASSERT_TRUE(genesis.ok()) << genesis.status().ToString();
+  EXPECT_EQ((*genesis)->limits.max_private_fields, 3u);
+  EXPECT_EQ((*genesis)->limits.max_private_readers, 2u);
+  EXPECT_EQ((*genesis)->limits.max_private_value_bytes, 100u);
+}
+
+TEST_F(GenesisFileTest, RejectsZeroPrivateReaders) {
+  ExpectRejected(RenderWith("max_private_readers: 32", "max_private_readers: 0"),
+                 "max_private_readers");
 }
 
 TEST_F(GenesisFileTest, ReadScopeIsPartiesByDefaultAndMayBeWidened) {

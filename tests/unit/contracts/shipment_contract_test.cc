@@ -42,6 +42,30 @@ TEST_F(ContractTest, BookedPartiesAreDeduplicatedInOrder) {
   EXPECT_THAT(state().parties(), ElementsAre(kExporter, kImporter, kForwarder));
 }
 
+// Only the reader list matters to the contract; nodes never see the plaintext.
+model::AdmittedEvent WithReaders(model::AdmittedEvent admitted,
+                                 const std::vector<std::string>& readers) {
+  auto* envelope = admitted.event.mutable_private_envelope();
+  envelope->add_fields()->set_name("invoice_value");
+  for (const std::string& org : readers) envelope->add_readers()->set_reader_org(org);
+  return admitted;
+}
+
+TEST_F(ContractTest, PrivateFieldReadersOfAValidEventBecomeParties) {
+  ExpectValid(WithReaders(Booked(kExporter, {}), {kExporter, kCustoms}));
+  EXPECT_THAT(state().parties(), ElementsAre(kExporter, kCustoms));
+  ExpectValid(WithReaders(MakeEvent(v1::EVENT_TYPE_PICKUP, kExporter), {kExporter, kInspector}));
+  EXPECT_THAT(state().parties(), ElementsAre(kExporter, kCustoms, kInspector));
+}
+
+TEST_F(ContractTest, PrivateFieldReadersOfARejectedEventDoNotBecomeParties) {
+  Advance(kBookedSteps);
+  // Not the custodian: REJECTED, and its reader gains nothing.
+  ExpectRejected(WithReaders(MakeEvent(v1::EVENT_TYPE_PICKUP, kForwarder), {kForwarder, kCarrier}),
+                 "custodian");
+  EXPECT_FALSE(HasParty(state(), kCarrier));
+}
+
 TEST_F(ContractTest, BookedTwiceIsRejected) {
   Advance(kPickedUpSteps);
   ExpectRejected(Booked(kImporter, {}), "shipment SHP-1 already booked at height 1");
