@@ -46,6 +46,8 @@ struct EventSpec {
   v1::ResultCode code = v1::RESULT_CODE_VALID;
   std::vector<std::pair<std::string, std::string>> references = {};
   Bytes id = {};  // empty: a fresh id
+  Bytes tracking_hash = {};
+  v1::EventType type = v1::EVENT_TYPE_BOOKED;
 };
 
 inline model::EventPtr MakeEvent(const EventSpec& spec) {
@@ -53,7 +55,8 @@ inline model::EventPtr MakeEvent(const EventSpec& spec) {
   event->id = spec.id.empty() ? FreshId() : spec.id;
   event->event.set_chain_id(std::string(kChain));
   event->event.set_shipment_id(spec.shipment_id);
-  event->event.set_type(v1::EVENT_TYPE_BOOKED);
+  event->event.set_type(spec.type);
+  event->event.set_tracking_hash(spec.tracking_hash);
   event->event.set_signer_org("exporter-org");
   event->event.set_nonce(event->id.substr(16));
   for (const auto& [kind, value] : spec.references) {
