@@ -25,6 +25,12 @@ struct NodeConfig {
   // Threads that check a batch's signatures side by side, the caller included (DESIGN §10).
   // Default: 0 = one per core; 1 = on the receiving thread only.
   uint32_t verify_threads = 0;
+  // The public tracking service (docs/tracking.md): host:port of its plain-HTTP listener.
+  // Default: empty = off.
+  std::string tracking_listen;
+  // Its per-client-address token bucket: sustained requests per second and burst.
+  uint32_t tracking_rate_per_s = 10;  // Default: 10
+  uint32_t tracking_burst = 20;       // Default: 20
 };
 
 // INVALID_ARGUMENT naming the key on a missing required key or a bad value; NOT_FOUND if the
