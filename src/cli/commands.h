@@ -57,6 +57,7 @@ struct EventSubmitOptions {
   std::string file;
   EventFlags flags;
   bool wait = false;
+  TrackingCodeFlags tracking;
 };
 
 struct ShowOptions {
