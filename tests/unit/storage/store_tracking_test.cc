@@ -94,21 +94,12 @@ TEST(StoreTracking, IndexSurvivesReopen) {
 
 // Removes the tracking_index family from a closed store: a data dir made before it existed.
 void DropTrackingFamily(const std::string& path) {
-  rocksdb::DBOptions options;
-  std::vector<rocksdb::ColumnFamilyDescriptor> families;
-  for (std::string_view name : keys::kFamilyNames) {
-    families.emplace_back(std::string(name), rocksdb::ColumnFamilyOptions());
-  }
-  std::vector<rocksdb::ColumnFamilyHandle*> handles;
-  rocksdb::DB* db = nullptr;
-  ASSERT_TRUE(rocksdb::DB::Open(options, path, families, &handles, &db).ok());
-  auto* tracking = handles[static_cast<size_t>(keys::Family::kTrackingIndex)];
-  EXPECT_TRUE(db->DropColumnFamily(tracking).ok());
-  for (rocksdb::ColumnFamilyHandle* h : handles) EXPECT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
-  EXPECT_TRUE(db->Close().ok());
-  delete db;
+  WithRawDb(path, [](rocksdb::DB* db, const std::vector<rocksdb::ColumnFamilyHandle*>& handles) {
+    EXPECT_TRUE(
+        db->DropColumnFamily(handles[static_cast<size_t>(keys::Family::kTrackingIndex)]).ok());
+  });
   std::vector<std::string> left;
-  ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(options, path, &left).ok());
+  ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), path, &left).ok());
   ASSERT_EQ(std::count(left.begin(), left.end(), "tracking_index"), 0);
 }
 
