@@ -191,6 +191,14 @@ void CliApp::AddEventCommands() {
                   "organisation always may)")
       ->delimiter(',')
       ->allow_extra_args(false);
+  CLI::Option* no_code = cmd->add_flag(
+      "--no-tracking-code", o.tracking.none,
+      "booked: give the shipment no public tracking code (by default one is generated and "
+      "printed once; docs/tracking.md)");
+  cmd->add_option("--tracking-code", o.tracking.code,
+                  "booked: use this tracking code (25..64 characters of A-Z 0-9, dashes ignored; "
+                  "at least 128 random bits) instead of a generated one")
+      ->excludes(no_code);
 
   cmd =
       AddCommand(event, "show", "Show one event: fields, signer, co-signers, block, receipt",

@@ -66,6 +66,7 @@ struct EventSubmitOptions {
   bool wait = false;
   std::vector<std::string> private_fields;  // NAME=VALUE
   std::vector<std::string> readers;         // organisation ids; the signer's is added
+  TrackingCodeFlags tracking;
 };
 
 struct ShowOptions {

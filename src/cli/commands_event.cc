@@ -44,8 +44,14 @@ int ReceiptExitCode(const v1::Receipt& receipt) {
   }
 }
 
+// A tracking code is worth handing out unless its booking was REJECTED or a DUPLICATE.
+bool CodeIsUseful(const v1::SubmitResult& result) {
+  return !result.has_receipt() || result.receipt().code() == v1::RESULT_CODE_VALID;
+}
+
 int PrintSubmitResult(const GlobalOptions& global, const EventSubmitOptions& options,
-                      const Bytes& event_id, const v1::SubmitResult& result, const Io& io) {
+                      const Bytes& event_id, const std::string& tracking_code,
+                      const v1::SubmitResult& result, const Io& io) {
   const auto code = static_cast<Code>(result.code());
   const bool admitted = code == Code::kOk;
   const bool known = code == Code::kAlreadyExists;
@@ -61,6 +67,9 @@ int PrintSubmitResult(const GlobalOptions& global, const EventSubmitOptions& opt
     doc.Set("event_id", std::string_view(id));
     doc.Set("status", CodeName(code));
     doc.Set("message", std::string_view(result.message()));
+    if (!tracking_code.empty() && (admitted || known) && CodeIsUseful(result)) {
+      doc.Set("tracking_code", std::string_view(tracking_code));
+    }
     if (result.has_receipt()) {
       doc.Set("height", result.receipt().height());
       doc.Set("receipt", ReceiptJson(result.receipt()));
@@ -86,12 +95,19 @@ int PrintSubmitResult(const GlobalOptions& global, const EventSubmitOptions& opt
     if (r.code() == v1::RESULT_CODE_DUPLICATE) {
       io.err << "error: an identical event was committed earlier; this copy changed nothing\n";
     }
+    if (r.code() == v1::RESULT_CODE_REJECTED && !tracking_code.empty()) {
+      io.err << "the booking was rejected: its tracking code tracks nothing\n";
+    }
   } else if (options.wait && admitted) {
     io.err << "error: the event was admitted but not committed within the node's wait; look "
               "it up later with: shipledger event show "
            << id << '\n';
   } else if (known) {
     io.out << "not committed yet; look it up later with: shipledger event show " << id << '\n';
+  }
+  if (!tracking_code.empty() && CodeIsUseful(result)) {
+    io.out << "tracking code: " << tracking_code
+           << " — give it to the end customer; the ledger keeps only its hash\n";
   }
   return exit_code;
 }
@@ -139,6 +155,8 @@ int RunEventSubmit(const GlobalOptions& global, const EventSubmitOptions& option
         io, Status::InvalidArgument("--readers names who may read --private fields; give at least "
                                     "one --private NAME=VALUE"));
   }
+  auto tracking_code = AttachTrackingCode(&*event, options.tracking);
+  if (!tracking_code.ok()) return ReportError(io, tracking_code.status());
   auto signed_event = SignEvent(*event, *signer, cosigners);
   if (!signed_event.ok()) return ReportError(io, signed_event.status());
   const Bytes event_id = model::EventId(signed_event->event());
@@ -153,7 +171,7 @@ int RunEventSubmit(const GlobalOptions& global, const EventSubmitOptions& option
         io, Status::Internal("node at " + global.node + " answered " +
                              std::to_string(response->results_size()) + " results for 1 event"));
   }
-  return PrintSubmitResult(global, options, event_id, response->results(0), io);
+  return PrintSubmitResult(global, options, event_id, *tracking_code, response->results(0), io);
 }
 
 Result<Bytes> ParseEventId(const std::string& hex) {

@@ -9,6 +9,7 @@
 
 #include "cli/output.h"
 #include "model/event.h"
+#include "model/tracking_code.h"
 #include "shipledger/bytes.h"
 
 namespace shipledger::cli {
@@ -157,6 +158,37 @@ Status FillEvent(v1::Event* event, std::string_view chain_id, const config::Iden
     event->set_nonce(nonce);
   }
   return Status::Ok();
+}
+
+Result<std::string> AttachTrackingCode(v1::Event* event, const TrackingCodeFlags& flags) {
+  const bool booking = event->type() == v1::EVENT_TYPE_BOOKED;
+  if (!flags.code.empty()) {
+    if (!booking) return Status::InvalidArgument("--tracking-code is for booked events only");
+    if (!event->tracking_hash().empty()) {
+      return Status::InvalidArgument(
+          "the event file already has a tracking_hash; drop it or "
+          "--tracking-code");
+    }
+    const std::string canonical = model::CanonicalTrackingCode(flags.code);
+    if (!model::IsWellFormedTrackingCode(canonical)) {
+      return Status::InvalidArgument(
+          "--tracking-code must be " + std::to_string(model::kMinTrackingCodeChars) + ".." +
+          std::to_string(model::kMaxTrackingCodeChars) +
+          " characters of A-Z and 0-9 (dashes and spaces ignored, case ignored), so that it can "
+          "hold 128 random bits; leave it out to have one generated");
+    }
+    event->set_tracking_hash(model::TrackingHash(canonical));
+    return flags.code;
+  }
+  if (flags.none || !booking || !event->tracking_hash().empty()) return std::string();
+  Bytes random(model::kTrackingCodeRandomBytes, '\0');
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(random.data()),
+                 static_cast<int>(random.size())) != 1) {
+    return Status::Internal("cannot draw random bytes for the tracking code (OpenSSL RAND_bytes)");
+  }
+  const std::string code = model::FormatTrackingCode(random);
+  event->set_tracking_hash(model::TrackingHash(model::CanonicalTrackingCode(code)));
+  return code;
 }
 
 Result<v1::SignedEvent> SignEvent(const v1::Event& event, const config::Identity& signer,

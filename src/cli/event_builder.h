@@ -28,6 +28,12 @@ struct EventFlags {
   std::string time;                     // ISO-8601 or Unix ms; empty: now
 };
 
+// The tracking-code flags of `event submit` (docs/tracking.md).
+struct TrackingCodeFlags {
+  std::string code;   // --tracking-code: the client's own code; empty: generate one
+  bool none = false;  // --no-tracking-code
+};
+
 // Splits "KEY=VALUE" at the first '='. INVALID_ARGUMENT naming `flag` and showing `example`
 // when there is no '=' or either side is empty.
 Result<std::pair<std::string, std::string>> ParseKeyValue(std::string_view text,
@@ -52,6 +58,15 @@ Result<v1::Event> EventFromJson(std::string_view json);
 // or the co-signer identities do not match the event's cosigner_orgs one to one.
 Status FillEvent(v1::Event* event, std::string_view chain_id, const config::Identity& signer,
                  const std::vector<config::Identity>& cosigners, int64_t now_ms);
+
+// Gives a booked event a public tracking code (DESIGN §8): sets tracking_hash to
+// model::TrackingHash of the code and returns the code to show once to the booking client —
+// flags.code when given, else a fresh code of model::kTrackingCodeRandomBytes random bytes.
+// Returns "" (event unchanged) for --no-tracking-code, for an event that is not a booking, and
+// for one that already carries a tracking_hash (from --file). INVALID_ARGUMENT when flags.code
+// is not well-formed (fewer than 128 bits possible), or is given for an event that is not a
+// booking or already has a tracking_hash.
+Result<std::string> AttachTrackingCode(v1::Event* event, const TrackingCodeFlags& flags);
 
 // Serialises `event` and signs it: signature = signer over EventSigningMessage(bytes);
 // co-signatures, ordered as event.cosigner_orgs, over CosignMessage(EventId(bytes)).

@@ -29,6 +29,12 @@ struct NodeConfig {
   // only clients with a certificate of a genesis organisation (DESIGN §8). `true` serves it in
   // plaintext to anyone, with every read unscoped, and says so loudly in the log. Default: false.
   bool insecure_client_api = false;
+  // The public tracking service (docs/tracking.md): host:port of its plain-HTTP listener.
+  // Default: empty = off.
+  std::string tracking_listen;
+  // Its per-client-address token bucket: sustained requests per second and burst.
+  uint32_t tracking_rate_per_s = 10;  // Default: 10
+  uint32_t tracking_burst = 20;       // Default: 20
 };
 
 // INVALID_ARGUMENT naming the key on a missing required key or a bad value; NOT_FOUND if the

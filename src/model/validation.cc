@@ -108,6 +108,16 @@ Status EventValidator::CheckFields(const v1::Event& e) const {
       return Invalid("party '" + p + "' is not an organisation of this network");
     }
   }
+  if (!e.tracking_hash().empty()) {
+    // DESIGN §8: the chain keeps SHA-256("shipledger/track/v1" ‖ code), never the code.
+    if (e.type() != v1::EVENT_TYPE_BOOKED) {
+      return Invalid("only a booked event may carry a tracking_hash");
+    }
+    if (e.tracking_hash().size() != 32) {
+      return Invalid("tracking_hash must be 32 bytes (the SHA-256 of the tracking code), got " +
+                     std::to_string(e.tracking_hash().size()));
+    }
+  }
   if (static_cast<uint32_t>(e.cosigner_orgs_size()) > lim.max_cosignatures) {
     return Invalid("event requires more than " + std::to_string(lim.max_cosignatures) +
                    " co-signatures");

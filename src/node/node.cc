@@ -165,6 +165,16 @@ Status Node::Start() {
   spdlog::info("replica {} ({}) serving gRPC on {} ({})", config_.replica_id, identity_->org(),
                config_.grpc_listen,
                config_.insecure_client_api ? "INSECURE plaintext" : "TLS, client certificates");
+  if (!config_.tracking_listen.empty()) {
+    rpc::TrackingServerOptions tracking_options;
+    tracking_options.rate.rate_per_s = config_.tracking_rate_per_s;
+    tracking_options.rate.burst = config_.tracking_burst;
+    tracking_ = std::make_unique<rpc::TrackingServer>(*store_, tracking_options);
+    if (Status ts = tracking_->Start(config_.tracking_listen); !ts.ok()) {
+      Stop();
+      return ts;
+    }
+  }
   return Status::Ok();
 }
 
@@ -173,6 +183,8 @@ void Node::Stop() {
   stopped_ = true;
   stopping_.store(true);  // admission now answers UNAVAILABLE
   if (server_) server_->SetServing(false);
+  // The public tracking service reads the store only; it goes first, before the store closes.
+  if (tracking_) tracking_->Stop();
   // 1. No more peer traffic: nothing arrives for the core, and what it still sends is dropped.
   if (peer_io_) peer_io_->Stop();
   // 2. One node: order what was admitted: every pending event goes into a block now, and the

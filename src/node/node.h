@@ -25,6 +25,7 @@
 #include "node/verify_pool.h"
 #include "rpc/backend.h"
 #include "rpc/server.h"
+#include "rpc/tracking_server.h"
 
 namespace shipledger::node {
 
@@ -37,7 +38,8 @@ class Node final : public rpc::Backend {
   ~Node() override;
 
   // Starts the consensus and commit threads, the peer transport (n > 1; UNAVAILABLE when
-  // peer_listen cannot be bound) and the gRPC server.
+  // peer_listen cannot be bound), the gRPC server and, when tracking_listen is set, the public
+  // tracking service (UNAVAILABLE when it cannot be bound).
   Status Start();
   // Graceful stop: refuses new events, stops the peer transport, orders nothing more (one node:
   // first orders every admitted event), commits every block already ordered, answers waiting
@@ -46,6 +48,8 @@ class Node final : public rpc::Backend {
   int grpc_port() const { return server_ ? server_->port() : 0; }
   // The bound peer port (n > 1), else 0.
   int peer_port() const { return peer_io_ ? peer_io_->port() : 0; }
+  // The bound port of the public tracking service, 0 when it is off (docs/tracking.md).
+  int tracking_port() const { return tracking_ ? tracking_->port() : 0; }
 
   // rpc::Backend
   const model::Genesis& genesis() const override { return *genesis_; }
@@ -93,6 +97,7 @@ class Node final : public rpc::Backend {
   std::atomic<uint32_t> queued_peer_messages_{0};
   std::atomic<uint64_t> dropped_peer_messages_{0};
   std::unique_ptr<rpc::Server> server_;
+  std::unique_ptr<rpc::TrackingServer> tracking_;  // only with tracking_listen; own thread
   int64_t started_ms_ = 0;
 
   boost::asio::io_context io_;

@@ -29,6 +29,7 @@ enum class Family : int {
   kReferenceIndex,
   kCheckpoints,
   kConsensus,
+  kTrackingIndex,  // added after schema 1 shipped: created on open of an older store
   kCount,
 };
 inline constexpr int kFamilyCount = static_cast<int>(Family::kCount);
@@ -36,7 +37,7 @@ inline constexpr int kFamilyCount = static_cast<int>(Family::kCount);
 inline constexpr std::array<std::string_view, kFamilyCount> kFamilyNames = {
     "default",         "meta",           "blocks",   "events",  "block_index",     "event_index",
     "shipment_events", "shipment_state", "receipts", "results", "reference_index", "checkpoints",
-    "consensus",
+    "consensus",       "tracking_index",
 };
 
 // The schema this code writes; a store with another one is refused at Open.
@@ -62,6 +63,7 @@ bool DecodeEventKey(ByteView data, EventLocation* location);
 // shipment_events: len-prefixed shipment id ‖ height ‖ index. The prefix selects one shipment.
 Bytes ShipmentEventsPrefix(std::string_view shipment_id);
 Bytes ShipmentEventKey(std::string_view shipment_id, uint64_t height, uint32_t index);
+// tracking_index: the 32-byte tracking hash itself is the key; the value is the shipment id.
 // reference_index: len-prefixed kind ‖ len-prefixed value ‖ shipment id (the rest of the key).
 Bytes ReferencePrefix(std::string_view kind, std::string_view value);
 Bytes ReferenceKey(std::string_view kind, std::string_view value, std::string_view shipment_id);

@@ -62,6 +62,7 @@ std::string ShortHex(ByteView data) {
 Store::Impl::~Impl() {
   if (db == nullptr) return;
   for (rocksdb::ColumnFamilyHandle* handle : handles) {
+    if (handle == nullptr) continue;  // a family a read-only open found absent
     db->DestroyColumnFamilyHandle(handle).PermitUncheckedError();
   }
   db->Close().PermitUncheckedError();
@@ -100,7 +101,8 @@ Status Store::Impl::MultiGet(Family family, const std::vector<Bytes>& keys,
 namespace {
 
 // Families read by point lookups of hash-like keys: a bloom filter saves a disk read per miss
-// (HasEvent is asked for every event execution sees).
+// (HasEvent is asked for every event execution sees). Not tracking_index, on purpose: there a
+// miss (an unknown tracking code) should cost what a hit costs (docs/tracking.md).
 bool IsPointLookupFamily(Family family) {
   switch (family) {
     case Family::kBlockIndex:
@@ -306,9 +308,16 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const model::
                                  "list column families of " + dir));
   }
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  // A read-write open creates families added after a store was made (create_missing_column_
+  // families); a read-only open cannot, and reads an absent tracking_index as empty.
+  bool tracking_absent = false;
   for (int i = 0; i < keys::kFamilyCount; ++i) {
     const std::string name(keys::kFamilyNames[static_cast<size_t>(i)]);
     if (options.read_only && std::find(existing.begin(), existing.end(), name) == existing.end()) {
+      if (static_cast<Family>(i) == Family::kTrackingIndex) {
+        tracking_absent = true;
+        continue;
+      }
       return Status::DataLoss("data dir " + dir + " has no column family " + name);
     }
     families.emplace_back(
@@ -336,6 +345,8 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const model::
     return FromRocks(status, "open data dir " + dir);
   }
   impl->db = db;
+  // kTrackingIndex is the last family and a read-only open adds no unknown ones after it.
+  if (tracking_absent) impl->handles.push_back(nullptr);
 
   SL_RETURN_IF_ERROR(impl->InitOrCheckMeta(genesis));
   SL_RETURN_IF_ERROR(impl->RecoverHead());
@@ -433,6 +444,20 @@ Status Store::CommitBlock(const v1::Block& block, const std::vector<model::Event
 
   std::unordered_set<ByteView> indexed;  // ids indexed by this batch; views into `events`
   indexed.reserve(events.size());
+  // A VALID booking's tracking hash -> its shipment (DESIGN §8), unless claimed before: the
+  // first booking in chain order keeps the code, so a later one cannot redirect it.
+  std::unordered_set<ByteView> tracked;  // hashes claimed by this batch; views into `events`
+  auto index_tracking_hash = [&](const v1::Event& event) -> Status {
+    const std::string& hash = event.tracking_hash();
+    if (event.type() != v1::EVENT_TYPE_BOOKED || hash.size() != 32 || tracked.contains(hash)) {
+      return Status::Ok();
+    }
+    Bytes owner;
+    SL_ASSIGN_OR_RETURN(const bool claimed, impl.Get(Family::kTrackingIndex, hash, &owner));
+    if (claimed) return Status::Ok();
+    tracked.insert(hash);
+    return put(Family::kTrackingIndex, hash, event.shipment_id());
+  };
   for (size_t i = 0; i < events.size(); ++i) {
     const model::AdmittedEvent& event = *events[i];
     const v1::Receipt& receipt = effects.receipts[i];
@@ -463,6 +488,7 @@ Status Store::CommitBlock(const v1::Block& block, const std::vector<model::Event
                                keys::ReferenceKey(reference.kind(), reference.value(), shipment_id),
                                ByteView()));
       }
+      SL_RETURN_IF_ERROR(index_tracking_hash(event.event));
     }
   }
 

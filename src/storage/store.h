@@ -67,6 +67,8 @@ class Store final : public model::StateReader {
   // event_count == events.size(), and effects.receipts holds one receipt per event with that
   // event's id, height and index. FAILED_PRECONDITION on a read-only store. A DUPLICATE
   // receipt's event is stored in the block but not indexed: the first copy keeps its receipt.
+  // A VALID booking's tracking_hash is indexed unless an earlier booking (an earlier block, or
+  // earlier in this one) claimed it: the first claim wins, on every node alike.
   Status CommitBlock(const v1::Block& block, const std::vector<model::EventPtr>& events,
                      const model::BlockEffects& effects, ByteView results_digest);
 
@@ -101,6 +103,11 @@ class Store final : public model::StateReader {
   // Shipments having a VALID event with this reference, in id order.
   Result<std::vector<std::string>> FindShipments(std::string_view kind,
                                                  std::string_view value) const;
+  // The shipment whose VALID booking carried `tracking_hash` (DESIGN §8; the first such
+  // booking in chain order: a later booking reusing the hash does not take it over). NOT_FOUND
+  // when no VALID booking carried it (or the hash is not 32 bytes: it is still looked up, so
+  // that a malformed hash costs what a well-formed one does). INTERNAL on RocksDB errors.
+  Result<std::string> GetShipmentByTrackingHash(ByteView tracking_hash) const;
   // Receipts root, state writes digest and results digest recorded at `height`. At height 0:
   // empty roots and results = 32 zero bytes (results_0, DESIGN §5).
   struct ResultsRecord {

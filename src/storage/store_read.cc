@@ -258,6 +258,18 @@ Result<std::vector<std::string>> Store::FindShipments(std::string_view kind,
   return shipment_ids;
 }
 
+Result<std::string> Store::GetShipmentByTrackingHash(ByteView tracking_hash) const {
+  // Looked up whatever its size: the tracking service's equal-work rule (docs/tracking.md).
+  if (impl_->cf(Family::kTrackingIndex) == nullptr) {
+    return Status::NotFound("no tracking index (read-only store made before it existed)");
+  }
+  std::string shipment_id;
+  SL_ASSIGN_OR_RETURN(const bool found,
+                      impl_->Get(Family::kTrackingIndex, tracking_hash, &shipment_id));
+  if (!found) return Status::NotFound("no shipment with this tracking code");
+  return shipment_id;
+}
+
 Result<Store::ResultsRecord> Store::GetResults(uint64_t height) const {
   if (height == 0) {
     // results_0 = 32 zero bytes (DESIGN §5); the genesis has no receipts or state writes.

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "model/event.h"
+#include "model/tracking_code.h"
 #include "model/validation.h"
 #include "testing/test_network.h"
 
@@ -244,6 +245,72 @@ TEST_F(EventSigningTest, SignatureCoversTheExactBytes) {
   ASSERT_TRUE(se.ok());
   (*se->mutable_event())[se->event().size() - 1] ^= 0x01;
   EXPECT_FALSE(Validate(*se).ok());
+}
+
+TrackingCodeFlags Own(std::string code) {
+  TrackingCodeFlags flags;
+  flags.code = std::move(code);
+  return flags;
+}
+
+TrackingCodeFlags NoCode() {
+  TrackingCodeFlags flags;
+  flags.none = true;
+  return flags;
+}
+
+v1::Event OfType(v1::EventType type) {
+  v1::Event e;
+  e.set_type(type);
+  return e;
+}
+
+TEST(AttachTrackingCode, BookingGetsAFreshCodeAndOnlyItsHash) {
+  v1::Event a = OfType(v1::EVENT_TYPE_BOOKED);
+  v1::Event b = OfType(v1::EVENT_TYPE_BOOKED);
+  auto code_a = AttachTrackingCode(&a, {});
+  auto code_b = AttachTrackingCode(&b, {});
+  ASSERT_TRUE(code_a.ok() && code_b.ok());
+  EXPECT_NE(*code_a, *code_b);
+  EXPECT_EQ(model::CanonicalTrackingCode(*code_a).size(), 32u);  // 160 random bits
+  EXPECT_TRUE(model::IsWellFormedTrackingCode(model::CanonicalTrackingCode(*code_a)));
+  EXPECT_EQ(a.tracking_hash(), model::TrackingHash(model::CanonicalTrackingCode(*code_a)));
+  EXPECT_EQ(a.SerializeAsString().find(model::CanonicalTrackingCode(*code_a)), std::string::npos);
+}
+
+TEST(AttachTrackingCode, NoCodeFlagAndOtherEventTypesGetNone) {
+  v1::Event booking = OfType(v1::EVENT_TYPE_BOOKED);
+  EXPECT_EQ(*AttachTrackingCode(&booking, NoCode()), "");
+  EXPECT_EQ(booking.tracking_hash(), "");
+  v1::Event pickup = OfType(v1::EVENT_TYPE_PICKUP);
+  EXPECT_EQ(*AttachTrackingCode(&pickup, {}), "");
+  EXPECT_EQ(pickup.tracking_hash(), "");
+}
+
+TEST(AttachTrackingCode, OwnCodeIsHashedInCanonicalForm) {
+  v1::Event e = OfType(v1::EVENT_TYPE_BOOKED);
+  auto code = AttachTrackingCode(&e, Own("abcd-efgh-ijkl-mnop-qrst-uvwx-yz01"));
+  ASSERT_TRUE(code.ok()) << code.status().ToString();
+  EXPECT_EQ(*code, "abcd-efgh-ijkl-mnop-qrst-uvwx-yz01");
+  EXPECT_EQ(e.tracking_hash(), model::TrackingHash("ABCDEFGHIJKLMNOPQRSTUVWXYZ01"));
+}
+
+TEST(AttachTrackingCode, WeakOrMisplacedOwnCodeIsRefused) {
+  v1::Event booking = OfType(v1::EVENT_TYPE_BOOKED);
+  auto weak = AttachTrackingCode(&booking, Own("ABCD-1234"));
+  EXPECT_EQ(weak.status().code(), Code::kInvalidArgument);
+  EXPECT_NE(weak.status().message().find("128 random bits"), std::string::npos);
+  auto odd = AttachTrackingCode(&booking, Own(std::string(30, 'A') + "!"));
+  EXPECT_EQ(odd.status().code(), Code::kInvalidArgument);
+  v1::Event pickup = OfType(v1::EVENT_TYPE_PICKUP);
+  EXPECT_EQ(AttachTrackingCode(&pickup, Own(std::string(30, 'A'))).status().code(),
+            Code::kInvalidArgument);
+  v1::Event hashed = OfType(v1::EVENT_TYPE_BOOKED);
+  hashed.set_tracking_hash(Bytes(32, 'h'));
+  EXPECT_EQ(AttachTrackingCode(&hashed, Own(std::string(30, 'A'))).status().code(),
+            Code::kInvalidArgument);
+  EXPECT_EQ(*AttachTrackingCode(&hashed, {}), "");  // a hash from --file is kept
+  EXPECT_EQ(hashed.tracking_hash(), Bytes(32, 'h'));
 }
 
 }  // namespace

@@ -138,5 +138,28 @@ TEST_F(NodeConfigTest, MissingFileIsNotFound) {
   EXPECT_EQ(LoadNodeConfig(dir_ / "absent.yaml").status().code(), Code::kNotFound);
 }
 
+TEST_F(NodeConfigTest, TrackingServiceIsOffByDefault) {
+  auto config = Load(kMinimal);
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->tracking_listen, "");
+  EXPECT_EQ(config->tracking_rate_per_s, 10u);
+  EXPECT_EQ(config->tracking_burst, 20u);
+}
+
+TEST_F(NodeConfigTest, LoadsTrackingServiceKeys) {
+  auto config = Load(std::string(kMinimal) +
+                     "tracking_listen: 0.0.0.0:8080\ntracking_rate_per_s: 3\ntracking_burst: 9\n");
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->tracking_listen, "0.0.0.0:8080");
+  EXPECT_EQ(config->tracking_rate_per_s, 3u);
+  EXPECT_EQ(config->tracking_burst, 9u);
+}
+
+TEST_F(NodeConfigTest, RejectsBadTrackingServiceKeys) {
+  ExpectRejected(std::string(kMinimal) + "tracking_listen: nowhere\n", "tracking_listen");
+  ExpectRejected(std::string(kMinimal) + "tracking_rate_per_s: 0\n", "tracking_rate_per_s");
+  ExpectRejected(std::string(kMinimal) + "tracking_burst: 0\n", "tracking_burst");
+}
+
 }  // namespace
 }  // namespace shipledger::config

@@ -46,6 +46,8 @@ struct EventSpec {
   v1::ResultCode code = v1::RESULT_CODE_VALID;
   std::vector<std::pair<std::string, std::string>> references = {};
   Bytes id = {};  // empty: a fresh id
+  Bytes tracking_hash = {};
+  v1::EventType type = v1::EVENT_TYPE_BOOKED;
 };
 
 inline model::EventPtr MakeEvent(const EventSpec& spec) {
@@ -53,7 +55,8 @@ inline model::EventPtr MakeEvent(const EventSpec& spec) {
   event->id = spec.id.empty() ? FreshId() : spec.id;
   event->event.set_chain_id(std::string(kChain));
   event->event.set_shipment_id(spec.shipment_id);
-  event->event.set_type(v1::EVENT_TYPE_BOOKED);
+  event->event.set_type(spec.type);
+  event->event.set_tracking_hash(spec.tracking_hash);
   event->event.set_signer_org("exporter-org");
   event->event.set_nonce(event->id.substr(16));
   for (const auto& [kind, value] : spec.references) {
@@ -155,9 +158,10 @@ inline std::unique_ptr<Store> OpenOrDie(const std::string& dir,
   return std::move(store).value();
 }
 
-// Writes (or, with nullopt, deletes) one raw key of a closed store, bypassing Store.
-inline void RawWrite(const std::string& dir, keys::Family family, ByteView key,
-                     const std::optional<Bytes>& value) {
+// Opens the RocksDB of a closed store directly, with every family, calls fn(db, handles) and
+// closes it again, bypassing Store.
+template <typename Fn>
+void WithRawDb(const std::string& dir, Fn&& fn) {
   rocksdb::DBOptions options;
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
   for (std::string_view name : keys::kFamilyNames) {
@@ -166,15 +170,23 @@ inline void RawWrite(const std::string& dir, keys::Family family, ByteView key,
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* db = nullptr;
   ASSERT_TRUE(rocksdb::DB::Open(options, dir, families, &handles, &db).ok());
-  rocksdb::ColumnFamilyHandle* handle = handles[static_cast<size_t>(family)];
-  const rocksdb::Slice key_slice(key.data(), key.size());
-  const rocksdb::Status status = value.has_value()
-                                     ? db->Put(rocksdb::WriteOptions(), handle, key_slice, *value)
-                                     : db->Delete(rocksdb::WriteOptions(), handle, key_slice);
-  EXPECT_TRUE(status.ok()) << status.ToString();
+  fn(db, handles);
   for (rocksdb::ColumnFamilyHandle* h : handles) EXPECT_TRUE(db->DestroyColumnFamilyHandle(h).ok());
   EXPECT_TRUE(db->Close().ok());
   delete db;
+}
+
+// Writes (or, with nullopt, deletes) one raw key of a closed store, bypassing Store.
+inline void RawWrite(const std::string& dir, keys::Family family, ByteView key,
+                     const std::optional<Bytes>& value) {
+  WithRawDb(dir, [&](rocksdb::DB* db, const std::vector<rocksdb::ColumnFamilyHandle*>& handles) {
+    rocksdb::ColumnFamilyHandle* handle = handles[static_cast<size_t>(family)];
+    const rocksdb::Slice key_slice(key.data(), key.size());
+    const rocksdb::Status status = value.has_value()
+                                       ? db->Put(rocksdb::WriteOptions(), handle, key_slice, *value)
+                                       : db->Delete(rocksdb::WriteOptions(), handle, key_slice);
+    EXPECT_TRUE(status.ok()) << status.ToString();
+  });
 }
 
 }  // namespace shipledger::storage

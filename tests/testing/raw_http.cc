@@ -1,0 +1,90 @@
+#include "testing/raw_http.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+
+namespace shipledger::testing {
+
+int RawHttpReply::status() const {
+  if (text.rfind("HTTP/1.", 0) != 0 || text.size() < 12) return 0;
+  return std::atoi(text.substr(9, 3).c_str());
+}
+
+std::string RawHttpReply::header(std::string_view name) const {
+  const size_t end = text.find("\r\n\r\n");
+  size_t at = text.find("\r\n");
+  while (at != std::string::npos && at < end) {
+    const size_t next = text.find("\r\n", at + 2);
+    const std::string line = text.substr(at + 2, next - at - 2);
+    const size_t colon = line.find(':');
+    if (colon == name.size() &&
+        std::equal(name.begin(), name.end(), line.begin(), [](char a, char b) {
+          return std::tolower(static_cast<unsigned char>(a)) ==
+                 std::tolower(static_cast<unsigned char>(b));
+        })) {
+      const size_t value = line.find_first_not_of(' ', colon + 1);
+      return value == std::string::npos ? "" : line.substr(value);
+    }
+    at = next;
+  }
+  return "";
+}
+
+std::string RawHttpReply::body() const {
+  const size_t end = text.find("\r\n\r\n");
+  return end == std::string::npos ? "" : text.substr(end + 4);
+}
+
+RawHttpReply RawHttp(int port, std::string_view request, int timeout_ms) {
+  RawHttpReply reply;
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    return reply;
+  }
+  reply.connected = true;
+  size_t sent = 0;
+  while (sent < request.size()) {
+    const ssize_t n = ::send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+    if (n <= 0) break;  // the server may close early (e.g. an oversized request)
+    sent += static_cast<size_t>(n);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  char buffer[4096];
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          deadline - std::chrono::steady_clock::now())
+                          .count();
+    if (left <= 0) break;
+    pollfd pfd{fd, POLLIN, 0};
+    if (::poll(&pfd, 1, static_cast<int>(left)) <= 0) break;
+    const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+    if (n <= 0) {
+      reply.closed = true;
+      break;
+    }
+    reply.text.append(buffer, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return reply;
+}
+
+RawHttpReply HttpGet(int port, std::string_view target, int timeout_ms) {
+  return RawHttp(
+      port,
+      "GET " + std::string(target) + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+      timeout_ms);
+}
+
+}  // namespace shipledger::testing
