@@ -68,9 +68,11 @@ ev() {  # ev IDENTITY TYPE [options...]: one event, signed by IDENTITY, submitte
 }
 
 step "shipment $SHIP: Shanghai -> Hamburg, each party signs its own events"
-ev "$EXP" booked --location CNSHA --party forwarder --party customs --party importer \
+BOOKED=$(ev "$EXP" booked --location CNSHA --party forwarder --party customs --party importer \
   --ref booking=BK-2026-0042 --ref purchase_order=PO-77812 --detail goods="machine parts" \
-  --detail packages=12
+  --detail packages=12 --private invoice_value=EUR-125000 --readers importer)
+echo "$BOOKED"
+BOOKED_ID=$(grep -o '[0-9a-f]\{64\}' <<<"$BOOKED" | head -n 1)
 ev "$EXP" pickup --location CNSHA
 ev "$EXP" export_customs_declared --location CNSHA --ref customs_declaration=EXD-556
 ev "$CUS" export_customs_cleared --location CNSHA
@@ -97,6 +99,17 @@ step "timeline (read from the importer's node)"
 NODE=${NODE_OF[importer]}
 "$SL" --node "$NODE" --identity "$IMP" shipment show "$SHIP"
 "$SL" --node "$NODE" --identity "$IMP" shipment find --ref container=MSCU1234565
+
+step "the invoice value is private: the importer (a reader) reads it, the forwarder cannot"
+"$SL" --node "${NODE_OF[importer]}" --identity "$IMP" event show "$BOOKED_ID" | tee "$NET/imp.txt"
+grep -q "EUR-125000" "$NET/imp.txt" || { echo "the importer cannot read its private field" >&2; exit 1; }
+"$SL" --node "${NODE_OF[forwarder]}" --identity "$FWD" event show "$BOOKED_ID" | tee "$NET/fwd.txt"
+if grep -q "EUR-125000" "$NET/fwd.txt"; then echo "the forwarder read a private field" >&2; exit 1; fi
+
+step "the importer discloses the invoice value (only) to its bank, which checks it offline"
+"$SL" --node "${NODE_OF[importer]}" --identity "$IMP" disclose --event "$BOOKED_ID" \
+  --field invoice_value --out "$NET/invoice.disclosure" --wait
+"$SL" disclosure verify "$NET/invoice.disclosure" --genesis "$NET/genesis.yaml"
 
 step "every node holds the same chain"
 # Top-level JSON fields are indented by exactly two spaces (the peers' fields are deeper).

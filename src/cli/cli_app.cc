@@ -303,6 +303,47 @@ void CliApp::AddProofCommands() {
   cmd->add_option("--genesis", verify.genesis_path, "The network's genesis.yaml")->required();
   cmd->add_option("--expect-genesis-hash", verify.expect_genesis_hash,
                   "Refuse a genesis file with another hash (64 hex)");
+
+  DiscloseOptions& d = options_.disclose;
+  cmd = AddCommand(
+      &app_, "disclose",
+      "Write a disclosure of chosen private fields of an event (with their salts and the event's "
+      "proof) for a third party",
+      [this](const Io& io) { return RunDisclose(options_.global, options_.disclose, io); });
+  cmd->footer(
+      "The --identity's organisation must be a reader of the fields. The file holds the chosen\n"
+      "fields' values and salts, the signed event (other fields stay encrypted) and its proof;\n"
+      "anyone with the genesis checks it with: shipledger disclosure verify FILE --genesis G\n\n" +
+      std::string(kGlobalFooter));
+  cmd->add_option("--event", d.event_id, "Event id (64 hex characters)")->required();
+  cmd->add_option("--field", d.fields, "Private field to disclose (repeatable)")
+      ->required()
+      ->allow_extra_args(false);
+  cmd->add_option("--out", d.out_path, "File to write (binary shipledger.v1.Disclosure)")
+      ->required();
+  cmd->add_option("--encryption-key", d.encryption_key_path,
+                  "The organisation's encryption private key (default: ca/encryption_key.pem two "
+                  "folders above --identity)");
+  cmd->add_flag("--wait", d.wait,
+                "Wait until a stable checkpoint certifies the event's receipt");
+
+  CLI::App* disclosure = AddCommand(&app_, "disclosure", "Check disclosures of private fields");
+  ProofVerifyOptions& dv = options_.disclosure_verify;
+  cmd = AddCommand(disclosure, "verify",
+                   "Check a disclosure file offline against a genesis file and print the "
+                   "disclosed fields and who signed them",
+                   [this](const Io& io) {
+                     return RunDisclosureVerify(options_.global, options_.disclosure_verify, io);
+                   });
+  cmd->footer(
+      "Checks the event's proof as `proof verify` does, and each disclosed value and salt "
+      "against the\ncommitment the signer signed. Exit 0: OK; 2: INVALID (prints what did not "
+      "match); 1: could not check.\n\n" +
+      std::string(kGlobalFooter));
+  cmd->add_option("FILE", dv.proof_path, "The disclosure file (from disclose)")->required();
+  cmd->add_option("--genesis", dv.genesis_path, "The network's genesis.yaml")->required();
+  cmd->add_option("--expect-genesis-hash", dv.expect_genesis_hash,
+                  "Refuse a genesis file with another hash (64 hex)");
 }
 
 const CLI::App* CliApp::Selected() const {

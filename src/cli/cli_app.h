@@ -28,6 +28,8 @@ struct CliOptions {
   VerifyOptions verify;
   ProofGetOptions proof_get;
   ProofVerifyOptions proof_verify;
+  DiscloseOptions disclose;
+  ProofVerifyOptions disclosure_verify;
 };
 
 class CliApp {

@@ -109,6 +109,14 @@ struct ProofVerifyOptions {
   std::string expect_genesis_hash;
 };
 
+struct DiscloseOptions {
+  std::string event_id;             // hex
+  std::vector<std::string> fields;  // private field names to disclose
+  std::string out_path;
+  std::string encryption_key_path;  // empty: DefaultEncryptionKeyPath(--identity)
+  bool wait = false;                // wait for a stable checkpoint to certify the receipt
+};
+
 // Prints "error: <message>" to io.err and returns kExitFailure.
 int ReportError(const Io& io, const Status& status);
 
@@ -137,5 +145,9 @@ int RunStatus(const GlobalOptions& global, const Io& io);
 int RunVerify(const GlobalOptions& global, const VerifyOptions& options, const Io& io);
 int RunProofGet(const GlobalOptions& global, const ProofGetOptions& options, const Io& io);
 int RunProofVerify(const GlobalOptions& global, const ProofVerifyOptions& options, const Io& io);
+int RunDisclose(const GlobalOptions& global, const DiscloseOptions& options, const Io& io);
+// `disclosure verify`: options.proof_path names the disclosure file.
+int RunDisclosureVerify(const GlobalOptions& global, const ProofVerifyOptions& options,
+                        const Io& io);
 
 }  // namespace shipledger::cli

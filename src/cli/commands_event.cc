@@ -195,8 +195,8 @@ int RunEventShow(const GlobalOptions& global, const ShowOptions& options, const 
   if (!response.ok()) {
     if (response.status().code() == Code::kNotFound) {
       return ReportError(io, Status::NotFound("no event " + options.id +
-                                              " on the chain (or not visible to this node's "
-                                              "organisation)"));
+                                              " on the chain (or the --identity's "
+                                              "organisation is not a party to its shipment)"));
     }
     return ReportError(io, response.status());
   }

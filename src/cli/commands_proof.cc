@@ -1,11 +1,12 @@
 // `proof get` and `proof verify`: an event proof (DESIGN §5) fetched from a node into a file,
 // and checked offline against a genesis file. The file is the binary protobuf encoding of
 // shipledger.v1.EventProof (docs/proofs.md).
-#include <fstream>
-#include <iterator>
-
 #include "cli/commands.h"
 #include "cli/json.h"
+#include "cli/message_file.h"
+#include "cli/private_fields.h"
+#include "config/identity.h"
+#include "model/disclosure.h"
 #include "cli/output.h"
 #include "model/event.h"
 #include "model/proof.h"
@@ -18,24 +19,14 @@ namespace {
 // Proofs are small (one block's paths and a results chain); anything much larger is not one.
 constexpr size_t kMaxProofFileBytes = 64 << 20;
 
-Status WriteProofFile(const std::string& path, const v1::EventProof& proof) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out || !proof.SerializeToOstream(&out) || !out.flush()) {
-    return Status::Internal("cannot write the proof to " + path);
-  }
-  return Status::Ok();
-}
-
 Result<v1::EventProof> ReadProofFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::NotFound("cannot open proof file " + path);
-  std::string bytes;
-  bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   v1::EventProof proof;
-  if (bytes.size() > kMaxProofFileBytes || !proof.ParseFromString(bytes) || !proof.has_proposal()) {
-    return Status::InvalidArgument("proof file " + path +
-                                   " is not a shipledger event proof (binary "
-                                   "shipledger.v1.EventProof, as `proof get` writes it)");
+  SL_RETURN_IF_ERROR(ReadMessageFile(
+      path, kMaxProofFileBytes,
+      "a shipledger event proof (binary shipledger.v1.EventProof, as `proof get` writes it)",
+      &proof));
+  if (!proof.has_proposal()) {
+    return Status::InvalidArgument(path + " is not a shipledger event proof (it has no block)");
   }
   return proof;
 }
@@ -49,12 +40,20 @@ std::string CertifiedText(const model::EventProofVerdict& v) {
          "--wait)";
 }
 
+using Disclosed = std::vector<std::pair<std::string, std::string>>;
+
+// Prints a verified proof; with `disclosed`, first the disclosed fields (a disclosure).
 void PrintVerdict(const Io& io, bool json, const model::Genesis& genesis,
-                  const model::EventProofVerdict& v) {
+                  const model::EventProofVerdict& v, const Disclosed* disclosed = nullptr) {
   const v1::Event& e = v.event;
   if (json) {
     JsonObject doc;
     doc.SetBool("ok", true);
+    if (disclosed != nullptr) {
+      JsonObject fields;
+      for (const auto& [name, value] : *disclosed) fields.Set(name, std::string_view(value));
+      doc.Set("disclosed", fields);
+    }
     doc.SetHex("genesis_hash", genesis.hash);
     doc.SetHex("event_id", v.event_id);
     doc.Set("shipment_id", std::string_view(e.shipment_id()));
@@ -76,7 +75,13 @@ void PrintVerdict(const Io& io, bool json, const model::Genesis& genesis,
   if (!v.reason.empty()) verdict += ": " + v.reason;
   std::string signer = e.signer_org();
   if (!v.cosigned_by.empty()) signer += " (co-signed by " + Join(v.cosigned_by, ", ") + ")";
-  io.out << "proof OK\n";
+  if (disclosed != nullptr) {
+    io.out << "disclosure OK: " << disclosed->size() << " field(s) as committed to by "
+           << e.signer_org() << " in the signed event\n";
+    for (const auto& [name, value] : *disclosed) io.out << "  " << name << " = " << value << '\n';
+  } else {
+    io.out << "proof OK\n";
+  }
   PrintFields(io.out,
               {{"genesis", ToHex(genesis.hash)},
                {"event", ToHex(v.event_id)},
@@ -108,7 +113,7 @@ int RunProofGet(const GlobalOptions& global, const ProofGetOptions& options, con
     }
     return ReportError(io, proof.status());
   }
-  if (Status s = WriteProofFile(options.out_path, *proof); !s.ok()) return ReportError(io, s);
+  if (Status s = WriteMessageFile(options.out_path, *proof); !s.ok()) return ReportError(io, s);
   const bool certified = proof->has_checkpoint();
   const uint64_t height = proof->proposal().height();
   if (global.json) {
@@ -133,6 +138,22 @@ int RunProofGet(const GlobalOptions& global, const ProofGetOptions& options, con
   return kExitOk;
 }
 
+// Prints what did not match and returns kExitBroken.
+int ReportInvalid(const Io& io, bool json, const model::Genesis& genesis, std::string_view what,
+                  const Status& problem) {
+  if (json) {
+    JsonObject doc;
+    doc.SetBool("ok", false);
+    doc.SetHex("genesis_hash", genesis.hash);
+    doc.Set("problem", std::string_view(problem.message()));
+    PrintJson(io.out, doc);
+  } else {
+    io.out << what << " INVALID: " << problem.message() << " (genesis " << ToHex(genesis.hash)
+           << ")\n";
+  }
+  return kExitBroken;
+}
+
 int RunProofVerify(const GlobalOptions& global, const ProofVerifyOptions& options, const Io& io) {
   auto genesis = LoadExpectedGenesis(options.genesis_path, options.expect_genesis_hash);
   if (!genesis.ok()) return ReportError(io, genesis.status());
@@ -143,17 +164,71 @@ int RunProofVerify(const GlobalOptions& global, const ProofVerifyOptions& option
     PrintVerdict(io, global.json, **genesis, *verdict);
     return kExitOk;
   }
-  if (global.json) {
-    JsonObject doc;
-    doc.SetBool("ok", false);
-    doc.SetHex("genesis_hash", (*genesis)->hash);
-    doc.Set("problem", std::string_view(verdict.status().message()));
-    PrintJson(io.out, doc);
-  } else {
-    io.out << "proof INVALID: " << verdict.status().message() << " (genesis "
-           << ToHex((*genesis)->hash) << ")\n";
+  return ReportInvalid(io, global.json, **genesis, "proof", verdict.status());
+}
+
+int RunDisclose(const GlobalOptions& global, const DiscloseOptions& options, const Io& io) {
+  auto id = ParseEventId(options.event_id);
+  if (!id.ok()) return ReportError(io, id.status());
+  auto identity = config::LoadIdentity(global.connect.identity_dir);
+  if (!identity.ok()) {
+    return ReportError(io, identity.status().WithContext(
+                               "disclose opens the fields as the --identity's organisation"));
   }
-  return kExitBroken;
+  auto connected = ConnectToNode(global);
+  if (!connected.ok()) return ReportError(io, connected.status());
+  v1::GetEventProofRequest request;
+  request.set_event_id(*id);
+  request.set_wait_for_certified(options.wait);
+  auto proof = (*connected)->GetEventProof(request);
+  if (!proof.ok()) {
+    if (proof.status().code() == Code::kNotFound) {
+      return ReportError(io, Status::NotFound("no event " + options.event_id +
+                                              " on the chain (or the --identity's organisation "
+                                              "is not a party to its shipment)"));
+    }
+    return ReportError(io, proof.status());
+  }
+  v1::Event event;
+  if (!event.ParseFromString(proof->event().event())) {
+    return ReportError(io, Status::Internal("the node's proof carries an event that does not "
+                                            "parse"));
+  }
+  const std::string org = identity->org();
+  auto key = LoadEncryptionKey(global.connect.identity_dir, options.encryption_key_path, org);
+  if (!key.ok()) return ReportError(io, key.status());
+  auto opened = model::Open(event, org, *key);
+  if (!opened.ok()) return ReportError(io, opened.status());
+  auto disclosure = model::MakeDisclosure(std::move(proof).value(), *opened, options.fields);
+  if (!disclosure.ok()) return ReportError(io, disclosure.status());
+  if (Status s = WriteMessageFile(options.out_path, *disclosure); !s.ok()) {
+    return ReportError(io, s);
+  }
+  io.out << "wrote a disclosure of " << Join(options.fields, ", ") << " of event "
+         << options.event_id << " to " << options.out_path;
+  if (!disclosure->proof().has_checkpoint()) {
+    io.out << " (receipt not yet certified by a stable checkpoint; --wait waits for one)";
+  }
+  io.out << '\n';
+  return kExitOk;
+}
+
+int RunDisclosureVerify(const GlobalOptions& global, const ProofVerifyOptions& options,
+                        const Io& io) {
+  auto genesis = LoadExpectedGenesis(options.genesis_path, options.expect_genesis_hash);
+  if (!genesis.ok()) return ReportError(io, genesis.status());
+  v1::Disclosure disclosure;
+  Status read = ReadMessageFile(
+      options.proof_path, kMaxProofFileBytes,
+      "a shipledger disclosure (binary shipledger.v1.Disclosure, as `disclose` writes it)",
+      &disclosure);
+  if (!read.ok()) return ReportError(io, read);
+  auto verdict = model::VerifyDisclosure(*genesis, disclosure);
+  if (!verdict.ok()) {
+    return ReportInvalid(io, global.json, **genesis, "disclosure", verdict.status());
+  }
+  PrintVerdict(io, global.json, **genesis, verdict->proof, &verdict->fields);
+  return kExitOk;
 }
 
 }  // namespace shipledger::cli

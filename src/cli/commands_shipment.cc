@@ -38,9 +38,9 @@ int RunShipmentShow(const GlobalOptions& global, const ShowOptions& options, con
   if (!response.ok()) {
     if (response.status().code() == Code::kNotFound) {
       return ReportError(io, Status::NotFound("no shipment '" + options.id +
-                                              "' on the chain (or not visible to this node's "
-                                              "organisation); list them with: shipledger "
-                                              "shipment list"));
+                                              "' on the chain (or the --identity's "
+                                              "organisation is not a party to it); list "
+                                              "yours with: shipledger shipment list"));
     }
     return ReportError(io, response.status());
   }

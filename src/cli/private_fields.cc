@@ -77,6 +77,21 @@ Status AddPrivateFields(v1::Event* event, const std::vector<std::string>& privat
   return Status::Ok();
 }
 
+Result<crypto::PrivateKey> LoadEncryptionKey(const std::string& identity_dir,
+                                             const std::string& key_path, const std::string& org) {
+  const std::string path = key_path.empty() ? DefaultEncryptionKeyPath(identity_dir) : key_path;
+  if (key_path.empty() && !fs::exists(path)) {
+    return Status::FailedPrecondition("organisation '" + org +
+                                      "' is a reader, but its encryption key is not at " + path +
+                                      " (where network init puts it): give --encryption-key FILE");
+  }
+  auto pem = crypto::ReadFile(path);
+  if (!pem.ok()) return pem.status().WithContext("--encryption-key " + path);
+  auto key = crypto::PrivateKey::FromPem(*pem);
+  if (!key.ok()) return key.status().WithContext("--encryption-key " + path);
+  return key;
+}
+
 Result<PrivateFieldsView> ViewPrivateFields(const v1::Event& event, const std::string& identity_dir,
                                             const std::string& key_path) {
   PrivateFieldsView view;
@@ -103,17 +118,8 @@ Result<PrivateFieldsView> ViewPrivateFields(const v1::Event& event, const std::s
     view.rows.push_back({"private", count + " (not a reader)"});
     return view;
   }
-  const std::string path = key_path.empty() ? DefaultEncryptionKeyPath(identity_dir) : key_path;
-  if (key_path.empty() && !fs::exists(path)) {
-    return Status::FailedPrecondition("organisation '" + org +
-                                      "' is a reader, but its encryption key is not at " + path +
-                                      " (where network init puts it): give --encryption-key FILE");
-  }
-  auto pem = crypto::ReadFile(path);
-  if (!pem.ok()) return pem.status().WithContext("--encryption-key " + path);
-  auto key = crypto::PrivateKey::FromPem(*pem);
-  if (!key.ok()) return key.status().WithContext("--encryption-key " + path);
-  SL_ASSIGN_OR_RETURN(std::vector<model::OpenedField> opened, model::Open(event, org, *key));
+  SL_ASSIGN_OR_RETURN(const crypto::PrivateKey key, LoadEncryptionKey(identity_dir, key_path, org));
+  SL_ASSIGN_OR_RETURN(std::vector<model::OpenedField> opened, model::Open(event, org, key));
   std::vector<google::protobuf::Value> items;
   view.rows.push_back({"private", count + ", decrypted for " + org + ":"});
   for (const model::OpenedField& f : opened) {

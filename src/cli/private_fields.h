@@ -32,6 +32,12 @@ Status AddPrivateFields(v1::Event* event, const std::vector<std::string>& privat
                         const std::vector<std::string>& readers, const std::string& genesis_path,
                         const v1::ChainInfo& chain);
 
+// The encryption private key of `org` from `key_path`, or by default from
+// DefaultEncryptionKeyPath(identity_dir) (FAILED_PRECONDITION saying to give --encryption-key
+// when it is not there).
+Result<crypto::PrivateKey> LoadEncryptionKey(const std::string& identity_dir,
+                                             const std::string& key_path, const std::string& org);
+
 // What `event show` prints about an event's private fields.
 struct PrivateFieldsView {
   std::vector<std::pair<std::string, std::string>> rows;  // for PrintFields

@@ -254,9 +254,14 @@ TEST_F(CliNode, IssuedIdentitySubmitsWithItsOrganisationsRole) {
   ASSERT_EQ(r.code, 0) << r;
   const pb::Struct doc = Json(r);
   EXPECT_EQ(Str(Field(doc, "receipt").struct_value(), "code"), "VALID") << r;
-  const CliResult shown = Cli({"--node", node(), "event", "show", Str(doc, "event_id")});
+  // The importer's clerk reads it; the exporter (the suite's identity) is no party of it.
+  const CliResult shown = Cli({"--node", node(), "--identity", clerk.string(), "event", "show",
+                               Str(doc, "event_id")});
   ASSERT_EQ(shown.code, 0) << shown;
   EXPECT_TRUE(Contains(shown.out, "importer (CN clerk)")) << shown;
+  const CliResult hidden = Cli({"--node", node(), "event", "show", Str(doc, "event_id")});
+  EXPECT_EQ(hidden.code, 1) << hidden;
+  EXPECT_TRUE(Contains(hidden.err, "no event")) << hidden;
 }
 
 TEST_F(CliNode, ShipmentShowListsTheTimelineInOrder) {

@@ -63,7 +63,8 @@ TEST_F(PrivateFieldsTest, ReaderDecryptsNonReaderCannotAndNoNodeStoresThePlainte
   const std::string shipment = "P-" + RandomHex();
   const ProgramResult submit =
       Cli({"--node", cluster_.target(0), "event", "submit", "--identity", Admin("exporter"),
-           "--shipment", shipment, "--type", "booked", "--detail", "note=" + clear, "--private",
+           "--shipment", shipment, "--type", "booked", "--party", "forwarder", "--detail",
+           "note=" + clear, "--private",
            "invoice_value=" + marker, "--private", "hs_code=8471.30", "--readers", "importer",
            "--wait"});
   ASSERT_EQ(submit.code, 0) << submit;
@@ -92,16 +93,52 @@ TEST_F(PrivateFieldsTest, ReaderDecryptsNonReaderCannotAndNoNodeStoresThePlainte
        "--encryption-key", (cluster_.net().path() / "forwarder/ca/encryption_key.pem").string()});
   EXPECT_NE(posing.code, 0) << posing;
   EXPECT_FALSE(Contains(posing.all(), marker)) << posing;
-  // Without an identity: names only.
-  const ProgramResult anonymous = Show(id, "");
-  EXPECT_EQ(anonymous.code, 0) << anonymous;
-  EXPECT_TRUE(Contains(anonymous.out, "encrypted: invoice_value, hs_code")) << anonymous;
-  EXPECT_FALSE(Contains(anonymous.all(), marker)) << anonymous;
+  // The importer discloses the invoice value, and only it, to a third party (say its bank),
+  // who checks it offline against the genesis.
+  const fs::path file = fs::temp_directory_path() / ("disclosure-" + RandomHex());
+  const ProgramResult disclosed =
+      Cli({"--node", cluster_.target(3), "--identity", Admin("importer"), "disclose", "--event",
+           id, "--field", "invoice_value", "--out", file.string(), "--wait"});
+  ASSERT_EQ(disclosed.code, 0) << disclosed;
+  const ProgramResult checked =
+      Cli({"disclosure", "verify", file.string(), "--genesis", cluster_.net().genesis_path()});
+  EXPECT_EQ(checked.code, 0) << checked;
+  EXPECT_TRUE(Contains(checked.out, "invoice_value = " + marker)) << checked;
+  EXPECT_TRUE(Contains(checked.out, "committed to by exporter")) << checked;
+  EXPECT_TRUE(Contains(checked.out, "certified")) << checked;
+  EXPECT_FALSE(Contains(checked.all(), "8471.30")) << checked;  // hs_code was not chosen
+  {
+    // A value changed in the file is caught.
+    v1::Disclosure d;
+    std::ifstream in(file, std::ios::binary);
+    ASSERT_TRUE(d.ParseFromIstream(&in));
+    d.mutable_fields(0)->set_value(marker + "0");
+    std::ofstream out(file, std::ios::binary | std::ios::trunc);
+    ASSERT_TRUE(d.SerializeToOstream(&out));
+  }
+  const ProgramResult tampered =
+      Cli({"disclosure", "verify", file.string(), "--genesis", cluster_.net().genesis_path()});
+  EXPECT_EQ(tampered.code, 2) << tampered;
+  EXPECT_TRUE(Contains(tampered.out, "does not match what the signer committed to")) << tampered;
+  fs::remove(file);
+  // The forwarder, no reader, has nothing to disclose.
+  const ProgramResult not_reader =
+      Cli({"--node", cluster_.target(1), "--identity", Admin("forwarder"), "disclose", "--event",
+           id, "--field", "invoice_value", "--out", file.string()});
+  EXPECT_NE(not_reader.code, 0) << not_reader;
+  EXPECT_FALSE(fs::exists(file));
+
+  // Customs is neither a party nor a reader: the event does not exist for it.
+  const ProgramResult stranger = Show(id, "customs");
+  EXPECT_NE(stranger.code, 0) << stranger;
+  EXPECT_TRUE(Contains(stranger.err, "no event")) << stranger;
+  EXPECT_FALSE(Contains(stranger.all(), marker)) << stranger;
 
   // The importer, a reader, is now a party of the shipment.
   const ProgramResult shipment_view =
-      Cli({"--node", cluster_.target(0), "shipment", "show", shipment});
-  EXPECT_TRUE(Contains(shipment_view.out, "exporter, importer")) << shipment_view;
+      Cli({"--node", cluster_.target(0), "--identity", Admin("exporter"), "shipment", "show",
+           shipment});
+  EXPECT_TRUE(Contains(shipment_view.out, "exporter, forwarder, importer")) << shipment_view;
 
   // No node holds the marker in any file; the clear detail shows the search does see data.
   for (int i = 0; i < Cluster::kNodes; ++i) EXPECT_EQ(cluster_.Stop(i, SIGTERM), 0);

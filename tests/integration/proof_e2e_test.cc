@@ -95,7 +95,7 @@ TEST_F(ProofE2e, ProofsVerifyOfflineAndTamperedFilesFail) {
   // Fetched from another node than the one submitted to; --wait for the checkpoint.
   const std::string valid_file = path("valid.proof");
   const ProgramResult got =
-      Cli({"--node", cluster_.target(1), "proof", "get", valid_id, "--out", valid_file, "--wait"});
+      Cli({"--node", cluster_.target(1), "--identity", admin("forwarder"), "proof", "get", valid_id, "--out", valid_file, "--wait"});
   ASSERT_EQ(got.code, 0) << got;
   EXPECT_TRUE(Contains(got.out, "certified by the stable checkpoint at height")) << got;
 
@@ -115,7 +115,7 @@ TEST_F(ProofE2e, ProofsVerifyOfflineAndTamperedFilesFail) {
   EXPECT_EQ(JsonString(json.out, "event_id"), valid_id) << json;
 
   const std::string rejected_file = path("rejected.proof");
-  const ProgramResult got_rejected = Cli({"--node", cluster_.target(2), "proof", "get", rejected_id,
+  const ProgramResult got_rejected = Cli({"--node", cluster_.target(2), "--identity", admin("forwarder"), "proof", "get", rejected_id,
                                           "--out", rejected_file, "--wait"});
   ASSERT_EQ(got_rejected.code, 0) << got_rejected;
   const ProgramResult rejected = Verify(rejected_file);
@@ -152,10 +152,17 @@ TEST_F(ProofE2e, ProofsVerifyOfflineAndTamperedFilesFail) {
   EXPECT_EQ(wrong.code, 1) << wrong;
   EXPECT_TRUE(Contains(wrong.err, "not the expected")) << wrong;
 
-  const ProgramResult unknown = Cli({"--node", cluster_.target(0), "proof", "get",
+  const ProgramResult unknown = Cli({"--node", cluster_.target(0), "--identity", admin("forwarder"), "proof", "get",
                                      std::string(64, 'a'), "--out", path("none.proof")});
   EXPECT_EQ(unknown.code, 1) << unknown;
   EXPECT_TRUE(Contains(unknown.err, "no event")) << unknown;
+
+  // Customs is no party of S-PROOF: its proof request is answered as for an unknown id.
+  const ProgramResult stranger =
+      Cli({"--node", cluster_.target(0), "--identity", admin("customs"), "proof", "get", valid_id,
+           "--out", path("stranger.proof")});
+  EXPECT_EQ(stranger.code, 1) << stranger;
+  EXPECT_TRUE(Contains(stranger.err, "no event")) << stranger;
 }
 
 }  // namespace

@@ -252,6 +252,13 @@ TEST(CliParse, WatchOptions) {
   EXPECT_EQ(p->app->options().watch.count, 3u);
 }
 
+TEST(CliRun, WithoutIdentityTheCommandSaysHowToGiveOne) {
+  Ran r = RunLine({"chain", "info", "--node", kDeadNode});
+  EXPECT_EQ(r.exit_code, kExitFailure);
+  EXPECT_NE(r.err.find("give --identity DIR"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("SHIPLEDGER_IDENTITY"), std::string::npos) << r.err;
+}
+
 TEST(CliRun, UnreachableNodeSaysHowToStartIt) {
   for (const auto& args :
        std::vector<std::vector<std::string>>{{"chain", "info"},
@@ -265,6 +272,7 @@ TEST(CliRun, UnreachableNodeSaysHowToStartIt) {
     std::vector<std::string> line = args;
     line.push_back("--node");
     line.push_back(kDeadNode);
+    line.push_back("--insecure");  // no identity needed to find out nobody listens
     Ran r = RunLine(line);
     EXPECT_EQ(r.exit_code, kExitFailure) << args[0];
     EXPECT_NE(r.err.find("cannot reach node at 127.0.0.1:1"), std::string::npos) << r.err;

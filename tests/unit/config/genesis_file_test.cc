@@ -274,6 +274,7 @@ TEST_F(GenesisFileTest, ReadScopeIsPartiesByDefaultAndMayBeWidened) {
   ASSERT_TRUE(all.ok()) << all.status().ToString();
   EXPECT_EQ((*all)->read_scope, model::ReadScope::kAllMembers);
   // A genesis written before read_scope existed reads as parties.
+  spec_.read_scope = model::ReadScope::kParties;
   auto old = ParseGenesis(RenderWith("read_scope: parties\n", ""));
   ASSERT_TRUE(old.ok()) << old.status().ToString();
   EXPECT_EQ((*old)->read_scope, model::ReadScope::kParties);

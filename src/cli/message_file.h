@@ -1,0 +1,21 @@
+// Protobuf messages as files (proofs, disclosures): the binary encoding, exactly.
+// Thread-safety: free functions.
+#pragma once
+
+#include <google/protobuf/message.h>
+
+#include <string>
+
+#include "shipledger/status.h"
+
+namespace shipledger::cli {
+
+// Writes `message` to `path` (replacing it). INTERNAL when it cannot be written.
+Status WriteMessageFile(const std::string& path, const google::protobuf::Message& message);
+
+// Reads `path` into `message`. NOT_FOUND when it cannot be opened; INVALID_ARGUMENT "… is not
+// <what>" when it is larger than `max_bytes` or does not parse.
+Status ReadMessageFile(const std::string& path, size_t max_bytes, const std::string& what,
+                       google::protobuf::Message* message);
+
+}  // namespace shipledger::cli
