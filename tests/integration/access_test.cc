@@ -107,18 +107,22 @@ TEST_F(AccessTest, NonPartyCannotReadTheEventOrItsReceipt) {
   const std::string id = booked_.event_id();
   const std::string unknown(32, '\x5a');
   for (const std::string& event_id : {id, unknown}) {
+    // Hidden and unknown ids get the same code and the same words (for the id asked about).
     grpc::ClientContext ctx;
     v1::GetEventRequest req;
     req.set_event_id(event_id);
     v1::GetEventResponse resp;
-    EXPECT_EQ(customs.stub().GetEvent(&ctx, req, &resp).error_code(),
-              grpc::StatusCode::NOT_FOUND);
+    const grpc::Status e = customs.stub().GetEvent(&ctx, req, &resp);
+    EXPECT_EQ(e.error_code(), grpc::StatusCode::NOT_FOUND);
+    EXPECT_EQ(e.error_message(), "event " + ToHex(event_id) + " not found");
     grpc::ClientContext rctx;
     v1::GetReceiptRequest rreq;
     rreq.set_event_id(event_id);
     v1::Receipt receipt;
-    EXPECT_EQ(customs.stub().GetReceipt(&rctx, rreq, &receipt).error_code(),
-              grpc::StatusCode::NOT_FOUND);
+    const grpc::Status r = customs.stub().GetReceipt(&rctx, rreq, &receipt);
+    EXPECT_EQ(r.error_code(), grpc::StatusCode::NOT_FOUND);
+    EXPECT_EQ(r.error_message(),
+              "no receipt for event " + ToHex(event_id) + ": not committed (yet)");
   }
   grpc::ClientContext ctx;
   v1::GetEventRequest req;
