@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "cli/commands.h"
+#include "cli/private_fields.h"
 #include "config/genesis_file.h"
 
 namespace shipledger::cli {
@@ -18,10 +19,9 @@ std::shared_ptr<grpc::ChannelCredentials> ClientApiCredentials(const config::Ide
 
 std::string GenesisPathFor(const ConnectOptions& options) {
   if (!options.genesis_path.empty() || options.identity_dir.empty()) return options.genesis_path;
-  namespace fs = std::filesystem;
-  const fs::path guess = fs::path(options.identity_dir) / ".." / ".." / ".." / "genesis.yaml";
+  const std::string guess = DefaultGenesisPath(options.identity_dir);
   std::error_code ec;
-  return fs::exists(guess, ec) ? guess.lexically_normal().string() : std::string();
+  return std::filesystem::exists(guess, ec) ? guess : std::string();
 }
 
 Result<std::shared_ptr<grpc::ChannelCredentials>> LoadClientApiCredentials(
