@@ -228,9 +228,9 @@ Status ParseRolePolicy(const YamlField& map, model::Genesis* genesis) {
   return Status::Ok();
 }
 
-// contract_rules: [{from_height, version}], from height 1, heights increasing. Checked here;
-// model::Genesis has no field for it yet, so the rules are not kept.
-Status CheckContractRules(const YamlField& list) {
+// contract_rules: [{from_height, version}], from height 1, heights increasing, versions this
+// build executes (a newer genesis must not run on older code: it would execute differently).
+Status ParseContractRules(const YamlField& list, std::vector<model::ContractRulesFrom>* out) {
   if (list.IsMissing()) return Status::Ok();
   SL_RETURN_IF_ERROR(list.CheckSequence());
   uint64_t previous_height = 0;
@@ -240,12 +240,19 @@ Status CheckContractRules(const YamlField& list) {
     SL_ASSIGN_OR_RETURN(const uint64_t height,
                         item.Child("from_height").AsUint(1, UINT64_MAX >> 1));
     SL_ASSIGN_OR_RETURN(const uint64_t version, item.Child("version").AsUint(1, UINT32_MAX));
-    (void)version;
+    if (version < model::kOldestContractRules || version > model::kLatestContractRules) {
+      return item.Child("version").Error("contract rules version " + std::to_string(version) +
+                                         " is not supported; this build "
+                                         "executes versions " +
+                                         std::to_string(model::kOldestContractRules) + " to " +
+                                         std::to_string(model::kLatestContractRules));
+    }
     if (i == 0 && height != 1) return item.Child("from_height").Error("the first rule starts at 1");
     if (i > 0 && height <= previous_height) {
       return item.Child("from_height").Error("heights must increase");
     }
     previous_height = height;
+    out->push_back({height, static_cast<uint32_t>(version)});
   }
   return Status::Ok();
 }
@@ -292,7 +299,7 @@ Result<std::shared_ptr<const model::Genesis>> ParseNamed(std::string_view text,
     SL_RETURN_IF_ERROR(ParseConsensus(root.Child("consensus"), &genesis->consensus));
     SL_RETURN_IF_ERROR(ParseLimits(root.Child("limits"), &genesis->limits));
     SL_RETURN_IF_ERROR(ParseRolePolicy(root.Child("role_policy"), genesis.get()));
-    SL_RETURN_IF_ERROR(CheckContractRules(root.Child("contract_rules")));
+    SL_RETURN_IF_ERROR(ParseContractRules(root.Child("contract_rules"), &genesis->contract_rules));
     SL_RETURN_IF_ERROR(ParseReadScope(root.Child("read_scope"), &genesis->read_scope));
   } catch (const YAML::Exception& e) {
     // Not expected (every node is type-checked before use); kept so no exception escapes.
@@ -395,11 +402,12 @@ std::string RenderGenesis(const GenesisSpec& spec) {
   out << YAML::Key << "read_scope" << YAML::Value
       << (spec.read_scope == model::ReadScope::kAllMembers ? "all_members" : "parties");
 
-  // Contract rules version 1 from the first block (DESIGN §3); later versions are appended by
-  // hand when rules change, so that old heights replay under the rules they were written with.
+  // The latest contract rules from the first block (DESIGN §3). A genesis keeps the versions it
+  // names forever (it is block 0): a network started under version 1 still executes version 1
+  // on newer code, and every height replays under the rules it was written with.
   out << YAML::Key << "contract_rules" << YAML::Value << YAML::BeginSeq << YAML::Flow
       << YAML::BeginMap << YAML::Key << "from_height" << YAML::Value << 1 << YAML::Key << "version"
-      << YAML::Value << 1 << YAML::EndMap << YAML::EndSeq;
+      << YAML::Value << model::kLatestContractRules << YAML::EndMap << YAML::EndSeq;
   out << YAML::EndMap;
   SHIPLEDGER_CHECK_MSG(out.good(), out.GetLastError().c_str());
 

@@ -6,7 +6,9 @@
 #include <optional>
 #include <set>
 
+#include "contracts/contract_v2.h"
 #include "contracts/shipment_contract.h"
+#include "contracts/workspace.h"
 #include "crypto/sha256.h"
 #include "model/block.h"
 #include "shipledger/check.h"
@@ -35,6 +37,7 @@ model::BlockEffects ExecuteBlock(const std::vector<model::EventPtr>& events,
   model::BlockEffects effects;
   effects.receipts.reserve(events.size());
   std::set<Bytes> seen;  // ids earlier in this block
+  Workspace workspace(state, &effects);
   for (size_t i = 0; i < events.size(); ++i) {
     SHIPLEDGER_CHECK(events[i] != nullptr);
     const model::AdmittedEvent& admitted = *events[i];
@@ -50,7 +53,25 @@ model::BlockEffects ExecuteBlock(const std::vector<model::EventPtr>& events,
       continue;
     }
 
-    // Overlay: this block's writes first, then committed state.
+    if (context.rules_version >= 2) {
+      Verdict verdict = ApplyEventV2(workspace, admitted, context, static_cast<uint32_t>(i));
+      receipt.set_code(verdict.code);
+      receipt.set_reason(verdict.reason);
+      if (verdict.code == v1::RESULT_CODE_VALID) {
+        workspace.Commit();
+        for (v1::ContractOutput& output : verdict.outputs) {
+          *receipt.add_outputs() = std::move(output);
+        }
+      } else {
+        workspace.Discard();
+      }
+      workspace.NoteExecuted(
+          admitted.id, model::EventFacts{admitted.event.shipment_id(), admitted.event.signer_org(),
+                                         admitted.event.type(), verdict.code, context.height});
+      continue;
+    }
+
+    // Rules v1: one shipment per event. Overlay: this block's writes first, then committed.
     const std::string& shipment_id = admitted.event.shipment_id();
     const v1::ShipmentState* current = nullptr;
     std::optional<v1::ShipmentState> committed;
@@ -70,11 +91,12 @@ model::BlockEffects ExecuteBlock(const std::vector<model::EventPtr>& events,
     }
   }
   effects.receipts_root = model::ReceiptsRoot(effects.receipts);
-  effects.state_writes_digest = StateWritesDigest(effects.state_writes);
+  effects.state_writes_digest = StateWritesDigest(effects.state_writes, effects.record_writes);
   return effects;
 }
 
-Bytes StateWritesDigest(const std::map<std::string, v1::ShipmentState>& writes) {
+Bytes StateWritesDigest(const std::map<std::string, v1::ShipmentState>& writes,
+                        const std::map<std::string, std::optional<Bytes>>& records) {
   crypto::Sha256Hasher hasher;
   hasher.Update(model::kStateDomain);
   for (const auto& [shipment_id, shipment_state] : writes) {
@@ -82,6 +104,17 @@ Bytes StateWritesDigest(const std::map<std::string, v1::ShipmentState>& writes) 
     PutLengthPrefixed(&record, shipment_id);
     PutLengthPrefixed(&record, DeterministicBytes(shipment_state));
     hasher.Update(record);
+  }
+  // Absent under rules v1, so their digests are unchanged (docs/contracts.md).
+  if (!records.empty()) {
+    hasher.Update(kRecordsDomain);
+    for (const auto& [key, value] : records) {
+      Bytes entry;
+      PutLengthPrefixed(&entry, key);
+      entry.push_back(value.has_value() ? '\x01' : '\x00');
+      if (value.has_value()) PutLengthPrefixed(&entry, *value);
+      hasher.Update(entry);
+    }
   }
   return hasher.Finish();
 }

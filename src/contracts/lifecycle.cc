@@ -83,6 +83,41 @@ constexpr Transition kTransitions[] = {
     {v1::EVENT_TYPE_DUTIES_PAID, kBeforeDelivery, kUnchanged},
 };
 
+// Rows contract rules v2 add to the table (docs/contracts.md), tried after the v1 rows:
+// multimodal routes load again after an arrival (the next leg), export customs may be passed at
+// the port after a first leg, on-carriage may follow import clearance, and during a return
+// customs of both sides, sensor readings, inspections and exceptions are recorded.
+constexpr uint32_t kDuringReturnOnly = kDuringReturn;
+constexpr Transition kTransitionsV2[] = {
+    {v1::EVENT_TYPE_EXPORT_CUSTOMS_DECLARED, Set(kArrived), kAtExportCustoms},
+    {v1::EVENT_TYPE_EXPORT_CUSTOMS_HELD, Set(kArrived), kAtExportCustoms},
+    {v1::EVENT_TYPE_LOADED, Set(kArrived, kImportCleared), kLoaded},
+    {v1::EVENT_TYPE_EXPORT_CUSTOMS_DECLARED, kDuringReturnOnly, kUnchanged},
+    {v1::EVENT_TYPE_EXPORT_CUSTOMS_CLEARED, kDuringReturnOnly, kUnchanged},
+    {v1::EVENT_TYPE_EXPORT_CUSTOMS_HELD, kDuringReturnOnly, kUnchanged},
+    {v1::EVENT_TYPE_EXPORT_CUSTOMS_RELEASED, kDuringReturnOnly, kUnchanged},
+    {v1::EVENT_TYPE_IMPORT_CUSTOMS_DECLARED, kDuringReturnOnly, kUnchanged},
+    {v1::EVENT_TYPE_IMPORT_CUSTOMS_CLEARED, kDuringReturnOnly, kUnchanged},
+    {v1::EVENT_TYPE_IMPORT_CUSTOMS_HELD, kDuringReturnOnly, kUnchanged},
+    {v1::EVENT_TYPE_IMPORT_CUSTOMS_RELEASED, kDuringReturnOnly, kUnchanged},
+    {v1::EVENT_TYPE_SENSOR_READINGS, kDuringReturnOnly, kUnchanged},
+    {v1::EVENT_TYPE_INSPECTION, kDuringReturnOnly, kUnchanged},
+    {v1::EVENT_TYPE_EXCEPTION, kDuringReturnOnly, kUnchanged},
+};
+
+// Event types rules v2 apply outside the lifecycle table (contracts/contract_v2.cc).
+bool IsV2OnlyType(v1::EventType type) {
+  switch (type) {
+    case v1::EVENT_TYPE_CARRIER_OFFER:
+    case v1::EVENT_TYPE_CARRIER_WITHDRAWAL:
+    case v1::EVENT_TYPE_LEG_REASSIGNMENT:
+    case v1::EVENT_TYPE_ERROR_DECLARATION:
+      return true;
+    default:
+      return false;
+  }
+}
+
 struct Rule {
   Type type;
   std::string_view text;
@@ -138,16 +173,13 @@ std::string SnakeName(const std::string& full_name, std::string_view prefix) {
 
 }  // namespace
 
-bool IsSupportedType(v1::EventType type) {
-  switch (type) {
-    case v1::EVENT_TYPE_BOOKED:
-      return true;
-    default:
-      for (const Transition& t : kTransitions) {
-        if (t.type == type) return true;
-      }
-      return false;
+bool IsSupportedType(v1::EventType type, uint32_t rules) {
+  if (type == v1::EVENT_TYPE_BOOKED) return true;
+  if (rules >= 2 && IsV2OnlyType(type)) return true;
+  for (const Transition& t : kTransitions) {
+    if (t.type == type) return true;
   }
+  return false;
 }
 
 bool IsCustodyEvent(v1::EventType type) {
@@ -195,14 +227,28 @@ bool IsCustomsDecision(v1::EventType type) {
          type != v1::EVENT_TYPE_IMPORT_CUSTOMS_DECLARED;
 }
 
-bool AllowedAfterDelivery(v1::EventType type) {
-  return type == v1::EVENT_TYPE_RETURN_REQUESTED || type == v1::EVENT_TYPE_RETURN_PICKED_UP ||
-         type == v1::EVENT_TYPE_RETURNED || type == v1::EVENT_TYPE_HANDOVER;
+bool AllowedAfterDelivery(v1::EventType type, v1::ShipmentStatus status, uint32_t rules) {
+  if (type == v1::EVENT_TYPE_RETURN_REQUESTED || type == v1::EVENT_TYPE_RETURN_PICKED_UP ||
+      type == v1::EVENT_TYPE_RETURNED || type == v1::EVENT_TYPE_HANDOVER) {
+    return true;
+  }
+  if (rules < 2 || status == v1::SHIPMENT_STATUS_DELIVERED) return false;
+  for (const Transition& t : kTransitionsV2) {
+    if (t.type == type && (t.from & kDuringReturn) != 0) return true;
+  }
+  return false;
 }
 
-std::optional<v1::ShipmentStatus> NextStatus(v1::EventType type, v1::ShipmentStatus status) {
+std::optional<v1::ShipmentStatus> NextStatus(v1::EventType type, v1::ShipmentStatus status,
+                                             uint32_t rules) {
   if (status < 0 || status >= 32) return std::nullopt;
   for (const Transition& t : kTransitions) {
+    if (t.type == type && (t.from & Set(status)) != 0) {
+      return t.to == kUnchanged ? status : t.to;
+    }
+  }
+  if (rules < 2) return std::nullopt;
+  for (const Transition& t : kTransitionsV2) {
     if (t.type == type && (t.from & Set(status)) != 0) {
       return t.to == kUnchanged ? status : t.to;
     }

@@ -3,6 +3,7 @@
 // Thread-safety: pure functions over constant tables.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -11,9 +12,10 @@
 
 namespace shipledger::contracts {
 
-// True for the event types contract rules v1 apply. Carrier offer/withdrawal, leg reassignment,
-// error declaration and certificate revocation are not supported yet (nor is UNSPECIFIED).
-bool IsSupportedType(v1::EventType type);
+// True for the event types contract rules `rules` apply. Version 1 does not support carrier
+// offer/withdrawal, leg reassignment and error declaration, which version 2 adds; neither
+// supports certificate revocation (nor UNSPECIFIED).
+bool IsSupportedType(v1::EventType type, uint32_t rules);
 
 // Custody events: only the current custodian may record them.
 bool IsCustodyEvent(v1::EventType type);
@@ -27,13 +29,16 @@ v1::CustomsSide CustomsSideOf(v1::EventType type);
 // Customs decisions (cleared / held / released, either side): only customs records them.
 bool IsCustomsDecision(v1::EventType type);
 
-// Events accepted once the shipment is delivered: the return flow, and handovers during it.
-bool AllowedAfterDelivery(v1::EventType type);
+// Events accepted once the shipment is delivered (status DELIVERED or a return): the return
+// flow and handovers during it; under rules v2 also, during a return, customs, sensor
+// readings, inspections and exceptions.
+bool AllowedAfterDelivery(v1::EventType type, v1::ShipmentStatus status, uint32_t rules);
 
-// The status a shipment in `status` moves to when an event of `type` is applied, or nullopt
-// when the transition table does not allow `type` in `status`. `booked` is not in the table:
-// it only creates a shipment.
-std::optional<v1::ShipmentStatus> NextStatus(v1::EventType type, v1::ShipmentStatus status);
+// The status a shipment in `status` moves to when an event of `type` is applied under contract
+// rules `rules`, or nullopt when the transition table does not allow `type` in `status`.
+// `booked` is not in the table: it only creates a shipment.
+std::optional<v1::ShipmentStatus> NextStatus(v1::EventType type, v1::ShipmentStatus status,
+                                             uint32_t rules);
 
 // The rule, in English, that decides from which statuses `type` is allowed (for reasons).
 std::string_view TransitionRule(v1::EventType type);

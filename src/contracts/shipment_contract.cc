@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "contracts/lifecycle.h"
+#include "contracts/util.h"
 
 namespace shipledger::contracts {
 namespace {
@@ -15,23 +16,6 @@ Outcome Reject(std::string reason) {
   return outcome;
 }
 
-// Appends rather than "'" + std::string(s) + "'": GCC 12 at -O3 (Release) reports a false
-// -Wrestrict on the latter (GCC PR 105329), which -Werror turns into a build failure.
-std::string Quote(std::string_view s) {
-  std::string quoted;
-  quoted.reserve(s.size() + 2);
-  quoted.append(1, '\'').append(s).append(1, '\'');
-  return quoted;
-}
-
-bool IsParty(const v1::ShipmentState& state, std::string_view org) {
-  return std::find(state.parties().begin(), state.parties().end(), org) != state.parties().end();
-}
-
-void AddParty(v1::ShipmentState* state, const std::string& org) {
-  if (!org.empty() && !IsParty(*state, org)) state->add_parties(org);
-}
-
 std::string DetailValue(const v1::Event& event, std::string_view key) {
   for (const v1::Detail& detail : event.details()) {
     if (detail.key() == key) return detail.value();
@@ -39,18 +23,9 @@ std::string DetailValue(const v1::Event& event, std::string_view key) {
   return {};
 }
 
-// Every VALID event: bookkeeping; its signer and the readers of its private fields become
-// parties (DESIGN §8: reads are scoped to parties, readers included).
 Outcome Accept(v1::ShipmentState state, const v1::Event& event,
                const model::BlockContext& context) {
-  state.set_last_height(context.height);
-  state.set_last_event_ms(context.block_time_ms);
-  state.set_event_count(state.event_count() + 1);
-  if (!event.location().empty()) state.set_last_location(event.location());
-  AddParty(&state, event.signer_org());
-  for (const v1::KeyWrap& reader : event.private_envelope().readers()) {
-    AddParty(&state, reader.reader_org());
-  }
+  Bookkeep(&state, event, context);
   Outcome outcome;
   outcome.code = v1::RESULT_CODE_VALID;
   outcome.new_state = std::move(state);
@@ -189,6 +164,18 @@ std::string HoldReason(const v1::ShipmentState& state) {
 
 }  // namespace
 
+void Bookkeep(v1::ShipmentState* state, const v1::Event& event,
+              const model::BlockContext& context) {
+  state->set_last_height(context.height);
+  state->set_last_event_ms(context.block_time_ms);
+  state->set_event_count(state->event_count() + 1);
+  if (!event.location().empty()) state->set_last_location(event.location());
+  AddParty(state, event.signer_org());
+  for (const v1::KeyWrap& reader : event.private_envelope().readers()) {
+    AddParty(state, reader.reader_org());
+  }
+}
+
 // Checks run from the broadest rule to the narrowest, and the first failure is the reason:
 // supported type, booking, final/post-delivery phase, who may sign, customs hold, lifecycle
 // order (lifecycle.cc), then the handover and customs-hold specifics.
@@ -196,8 +183,10 @@ Outcome ApplyShipmentEvent(const v1::ShipmentState* current, const model::Admitt
                            const model::BlockContext& context) {
   const v1::Event& event = admitted.event;
   const v1::EventType type = event.type();
-  if (!IsSupportedType(type)) {
-    return Reject("event type " + TypeName(type) + " is not supported by contract rules v1");
+  const uint32_t rules = context.rules_version;
+  if (!IsSupportedType(type, rules)) {
+    return Reject("event type " + TypeName(type) + " is not supported by contract rules v" +
+                  std::to_string(rules));
   }
   if (type == v1::EVENT_TYPE_BOOKED) return ApplyBooked(current, event, context);
   if (current == nullptr) {
@@ -212,7 +201,7 @@ Outcome ApplyShipmentEvent(const v1::ShipmentState* current, const model::Admitt
     return Reject(shipment + " was returned at height " + std::to_string(state.last_height()) +
                   "; no further events are accepted");
   }
-  if (status == v1::SHIPMENT_STATUS_DELIVERED && !AllowedAfterDelivery(type)) {
+  if (status == v1::SHIPMENT_STATUS_DELIVERED && !AllowedAfterDelivery(type, status, rules)) {
     // Only VALID events move last_height, and none is VALID in DELIVERED except returns, so
     // last_height is the delivery's height here.
     return Reject(shipment + " was delivered at height " + std::to_string(state.last_height()) +
@@ -220,7 +209,7 @@ Outcome ApplyShipmentEvent(const v1::ShipmentState* current, const model::Admitt
   }
   if ((status == v1::SHIPMENT_STATUS_RETURN_REQUESTED ||
        status == v1::SHIPMENT_STATUS_RETURN_IN_TRANSIT) &&
-      !AllowedAfterDelivery(type)) {
+      !AllowedAfterDelivery(type, status, rules)) {
     return Reject(shipment + " was delivered at block time " +
                   std::to_string(state.delivered_at_ms()) + " ms; only returns may follow");
   }
@@ -228,7 +217,7 @@ Outcome ApplyShipmentEvent(const v1::ShipmentState* current, const model::Admitt
   if (std::string reason = CheckSigner(state, admitted); !reason.empty()) return Reject(reason);
   if (state.hold() != v1::CUSTOMS_SIDE_NONE && MovesGoods(type)) return Reject(HoldReason(state));
 
-  const std::optional<v1::ShipmentStatus> next = NextStatus(type, status);
+  const std::optional<v1::ShipmentStatus> next = NextStatus(type, status, rules);
   if (!next.has_value()) {
     return Reject(shipment + " is " + StatusName(status) + ": " + Quote(TypeName(type)) +
                   " is not allowed (" + std::string(TransitionRule(type)) + ")");

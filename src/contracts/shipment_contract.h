@@ -20,8 +20,14 @@ struct Outcome {
   std::optional<v1::ShipmentState> new_state;  // set when VALID
 };
 
-// Applies one event to its shipment's current state (nullptr when the shipment is unknown).
+// Applies one event to its shipment's current state (nullptr when the shipment is unknown):
+// the lifecycle, custody, customs holds and returns of rules v1, with the transition table of
+// `context.rules_version`. Rules v2 wrap it (contract_v2.h) and never pass it their own types.
 Outcome ApplyShipmentEvent(const v1::ShipmentState* current, const model::AdmittedEvent& event,
                            const model::BlockContext& context);
+
+// What every VALID event does to its shipment: heights, times, count, last location; its signer
+// and the readers of its private fields become parties (DESIGN §8).
+void Bookkeep(v1::ShipmentState* state, const v1::Event& event, const model::BlockContext& context);
 
 }  // namespace shipledger::contracts

@@ -12,6 +12,15 @@
 
 namespace shipledger::model {
 
+// What execution recorded of a committed event (contract rules v2 read it for corrections).
+struct EventFacts {
+  std::string shipment_id;
+  std::string signer_org;
+  v1::EventType type = v1::EVENT_TYPE_UNSPECIFIED;
+  v1::ResultCode code = v1::RESULT_CODE_UNSPECIFIED;
+  uint64_t height = 0;
+};
+
 // Read-only access to committed state. Implementations are thread-safe.
 class StateReader {
  public:
@@ -20,18 +29,29 @@ class StateReader {
   virtual std::optional<v1::ShipmentState> GetShipmentState(std::string_view shipment_id) const = 0;
   // True if an event with this id is committed (any result).
   virtual bool HasEvent(ByteView event_id) const = 0;
+  // The facts of a committed event (its first copy), or nullopt if no event has this id.
+  virtual std::optional<EventFacts> GetEventFacts(ByteView event_id) const = 0;
+  // Contract records (rules v2: carrier offers, the open-leg index) by key, and every record
+  // whose key starts with `prefix`, in key order.
+  virtual std::optional<Bytes> GetRecord(std::string_view key) const = 0;
+  virtual std::vector<std::pair<std::string, Bytes>> ScanRecords(std::string_view prefix) const = 0;
 };
 
 struct BlockContext {
   uint64_t height = 0;
   int64_t block_time_ms = 0;
+  uint32_t rules_version = 1;  // Genesis::ContractRulesAt(height)
 };
 
 struct BlockEffects {
   std::vector<v1::Receipt> receipts;                      // one per event, in block order
   std::map<std::string, v1::ShipmentState> state_writes;  // by shipment id, final per block
+  // Contract records written by this block (rules v2); nullopt deletes the key.
+  std::map<std::string, std::optional<Bytes>> record_writes;
   Bytes receipts_root;
-  Bytes state_writes_digest;  // SHA-256 over (id, deterministic state bytes) in id order
+  // SHA-256 over (id, deterministic state bytes) in id order, then, only when the block wrote
+  // contract records, (key, value or deletion) in key order.
+  Bytes state_writes_digest;
 };
 
 }  // namespace shipledger::model

@@ -51,6 +51,15 @@ const Replica* Genesis::FindReplicaByFingerprint(ByteView fingerprint) const {
   return nullptr;
 }
 
+uint32_t Genesis::ContractRulesAt(uint64_t height) const {
+  uint32_t version = kOldestContractRules;
+  for (const ContractRulesFrom& rule : contract_rules) {
+    if (rule.from_height > height) break;
+    version = rule.version;
+  }
+  return version;
+}
+
 bool Genesis::RoleAllowed(v1::EventType type, Role role) const {
   auto it = role_policy.find(type);
   if (it == role_policy.end()) return false;

@@ -67,6 +67,18 @@ struct Limits {
   int64_t max_event_age_ms = 30LL * 24 * 3600 * 1000;  // Default: 30 days behind it
 };
 
+// Contract rules versions this build executes (DESIGN §3, docs/contracts.md). Version 1: the
+// lifecycle, custody, customs holds and returns of the first release; version 2 adds route legs
+// and carrier matching, cold chain, return terms, error declarations.
+inline constexpr uint32_t kOldestContractRules = 1;
+inline constexpr uint32_t kLatestContractRules = 2;
+
+// `contract_rules: [{from_height, version}]`: the version applies from that height on.
+struct ContractRulesFrom {
+  uint64_t from_height = 1;
+  uint32_t version = kOldestContractRules;
+};
+
 class Genesis {
  public:
   std::string chain_id;
@@ -79,6 +91,11 @@ class Genesis {
   std::map<v1::EventType, std::vector<Role>> role_policy;
   // `read_scope: parties | all_members` in the genesis file. Default: parties.
   ReadScope read_scope = ReadScope::kParties;
+  // Heights increasing, the first from height 1. Empty (a genesis without the key): version 1.
+  std::vector<ContractRulesFrom> contract_rules;
+
+  // The contract rules version that executes the block at `height`.
+  uint32_t ContractRulesAt(uint64_t height) const;
 
   const Organisation* FindOrganisation(std::string_view id) const;
   const Replica* FindReplica(uint32_t id) const;

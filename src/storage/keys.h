@@ -29,7 +29,8 @@ enum class Family : int {
   kReferenceIndex,
   kCheckpoints,
   kConsensus,
-  kTrackingIndex,  // added after schema 1 shipped: created on open of an older store
+  kTrackingIndex,    // added after schema 1 shipped: created on open of an older store
+  kContractRecords,  // likewise (contract rules v2: offers, open-leg index)
   kCount,
 };
 inline constexpr int kFamilyCount = static_cast<int>(Family::kCount);
@@ -37,7 +38,7 @@ inline constexpr int kFamilyCount = static_cast<int>(Family::kCount);
 inline constexpr std::array<std::string_view, kFamilyCount> kFamilyNames = {
     "default",         "meta",           "blocks",   "events",  "block_index",     "event_index",
     "shipment_events", "shipment_state", "receipts", "results", "reference_index", "checkpoints",
-    "consensus",       "tracking_index",
+    "consensus",       "tracking_index", "contract_records",
 };
 
 // The schema this code writes; a store with another one is refused at Open.

@@ -116,6 +116,12 @@ bool IsPointLookupFamily(Family family) {
   }
 }
 
+// Families added after schema 1 shipped: created on a read-write open of an older store, and
+// read as empty by a read-only open of one.
+bool IsLateFamily(Family family) {
+  return family == Family::kTrackingIndex || family == Family::kContractRecords;
+}
+
 // The families that take most bytes: events (certificates and signatures) and block headers.
 bool IsBulkFamily(Family family) { return family == Family::kEvents || family == Family::kBlocks; }
 
@@ -308,20 +314,18 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const model::
                                  "list column families of " + dir));
   }
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  std::vector<int> family_of;  // families[i] is Family family_of[i]; -1 for unknown ones
   // A read-write open creates families added after a store was made (create_missing_column_
-  // families); a read-only open cannot, and reads an absent tracking_index as empty.
-  bool tracking_absent = false;
+  // families); a read-only open cannot, and reads such an absent family as empty.
   for (int i = 0; i < keys::kFamilyCount; ++i) {
     const std::string name(keys::kFamilyNames[static_cast<size_t>(i)]);
     if (options.read_only && std::find(existing.begin(), existing.end(), name) == existing.end()) {
-      if (static_cast<Family>(i) == Family::kTrackingIndex) {
-        tracking_absent = true;
-        continue;
-      }
+      if (IsLateFamily(static_cast<Family>(i))) continue;
       return Status::DataLoss("data dir " + dir + " has no column family " + name);
     }
     families.emplace_back(
         name, MakeFamilyOptions(static_cast<Family>(i), impl->block_cache, compression));
+    family_of.push_back(i);
   }
   // A read-write open must name every family present (a newer schema may have added some).
   for (const std::string& name : existing) {
@@ -329,14 +333,15 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const model::
     if (std::find(keys::kFamilyNames.begin(), keys::kFamilyNames.end(), name) ==
         keys::kFamilyNames.end()) {
       families.emplace_back(name, rocksdb::ColumnFamilyOptions());
+      family_of.push_back(-1);
     }
   }
 
   rocksdb::DB* db = nullptr;
+  std::vector<rocksdb::ColumnFamilyHandle*> opened;
   const rocksdb::Status status =
-      options.read_only
-          ? rocksdb::DB::OpenForReadOnly(db_options, dir, families, &impl->handles, &db)
-          : rocksdb::DB::Open(db_options, dir, families, &impl->handles, &db);
+      options.read_only ? rocksdb::DB::OpenForReadOnly(db_options, dir, families, &opened, &db)
+                        : rocksdb::DB::Open(db_options, dir, families, &opened, &db);
   if (!status.ok()) {
     if (status.IsIOError() && status.ToString().find("lock") != std::string::npos) {
       return Status::FailedPrecondition(
@@ -345,8 +350,16 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const model::
     return FromRocks(status, "open data dir " + dir);
   }
   impl->db = db;
-  // kTrackingIndex is the last family and a read-only open adds no unknown ones after it.
-  if (tracking_absent) impl->handles.push_back(nullptr);
+  // handles: one per Family (nullptr for a late family absent from a read-only store), then
+  // the unknown families.
+  impl->handles.assign(keys::kFamilyCount, nullptr);
+  for (size_t i = 0; i < opened.size(); ++i) {
+    if (family_of[i] >= 0) {
+      impl->handles[static_cast<size_t>(family_of[i])] = opened[i];
+    } else {
+      impl->handles.push_back(opened[i]);
+    }
+  }
 
   SL_RETURN_IF_ERROR(impl->InitOrCheckMeta(genesis));
   SL_RETURN_IF_ERROR(impl->RecoverHead());
@@ -495,6 +508,15 @@ Status Store::CommitBlock(const v1::Block& block, const std::vector<model::Event
   for (const auto& [shipment_id, state] : effects.state_writes) {
     SL_RETURN_IF_ERROR(SerializeValue(state, &value));
     SL_RETURN_IF_ERROR(put(Family::kShipmentState, shipment_id, value));
+  }
+  for (const auto& [key, record] : effects.record_writes) {
+    if (record.has_value()) {
+      SL_RETURN_IF_ERROR(put(Family::kContractRecords, key, *record));
+    } else {
+      SL_RETURN_IF_ERROR(FromRocks(
+          batch.Delete(impl.cf(Family::kContractRecords), rocksdb::Slice(key.data(), key.size())),
+          "batch"));
+    }
   }
   const Store::ResultsRecord record{effects.receipts_root, effects.state_writes_digest,
                                     Bytes(results_digest)};

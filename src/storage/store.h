@@ -172,6 +172,9 @@ class Store final : public model::StateReader {
   // model::StateReader
   std::optional<v1::ShipmentState> GetShipmentState(std::string_view shipment_id) const override;
   bool HasEvent(ByteView event_id) const override;
+  std::optional<model::EventFacts> GetEventFacts(ByteView event_id) const override;
+  std::optional<Bytes> GetRecord(std::string_view key) const override;
+  std::vector<std::pair<std::string, Bytes>> ScanRecords(std::string_view prefix) const override;
 
  private:
   Store() = default;

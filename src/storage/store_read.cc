@@ -336,4 +336,47 @@ bool Store::HasEvent(ByteView event_id) const {
   return *found;
 }
 
+// Execution reads below stop the node on a read error, as GetShipmentState does.
+std::optional<model::EventFacts> Store::GetEventFacts(ByteView event_id) const {
+  Result<v1::SignedEvent> signed_event = GetEvent(event_id);
+  if (!signed_event.ok() && signed_event.status().code() == Code::kNotFound) {
+    return std::nullopt;
+  }
+  SHIPLEDGER_CHECK_MSG(signed_event.ok(), signed_event.status().ToString().c_str());
+  Result<v1::Receipt> receipt = GetReceipt(event_id);
+  SHIPLEDGER_CHECK_MSG(receipt.ok(), receipt.status().ToString().c_str());
+  v1::Event event;
+  // Committed events were parsed at admission; bytes that no longer parse are a broken store.
+  SHIPLEDGER_CHECK_MSG(event.ParseFromString(signed_event->event()),
+                       "a committed event no longer parses");
+  model::EventFacts facts;
+  facts.shipment_id = event.shipment_id();
+  facts.signer_org = event.signer_org();
+  facts.type = event.type();
+  facts.code = receipt->code();
+  facts.height = receipt->height();
+  return facts;
+}
+
+std::optional<Bytes> Store::GetRecord(std::string_view key) const {
+  if (impl_->cf(Family::kContractRecords) == nullptr) return std::nullopt;
+  Bytes value;
+  Result<bool> found = impl_->Get(Family::kContractRecords, key, &value);
+  SHIPLEDGER_CHECK_MSG(found.ok(), found.status().ToString().c_str());
+  if (!*found) return std::nullopt;
+  return value;
+}
+
+std::vector<std::pair<std::string, Bytes>> Store::ScanRecords(std::string_view prefix) const {
+  std::vector<std::pair<std::string, Bytes>> records;
+  if (impl_->cf(Family::kContractRecords) == nullptr) return records;
+  const Status status = impl_->Scan(Family::kContractRecords, prefix, keys::PrefixSuccessor(prefix),
+                                    [&](ByteView key, ByteView value) {
+                                      records.emplace_back(std::string(key), Bytes(value));
+                                      return true;
+                                    });
+  SHIPLEDGER_CHECK_MSG(status.ok(), status.ToString().c_str());
+  return records;
+}
+
 }  // namespace shipledger::storage

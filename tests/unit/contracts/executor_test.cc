@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "crypto/sha256.h"
+#include "memory_state.h"
 #include "model/block.h"
 #include "test_events.h"
 
@@ -17,25 +18,7 @@ namespace {
 
 using namespace testutil;  // NOLINT(google-build-using-namespace): test helpers
 
-// Committed state held in memory; Commit() plays the storage role between blocks.
-class FakeState : public model::StateReader {
- public:
-  std::optional<v1::ShipmentState> GetShipmentState(std::string_view shipment_id) const override {
-    auto it = states_.find(std::string(shipment_id));
-    if (it == states_.end()) return std::nullopt;
-    return it->second;
-  }
-  bool HasEvent(ByteView event_id) const override { return events_.count(Bytes(event_id)) != 0; }
-
-  void Commit(const std::vector<model::EventPtr>& events, const model::BlockEffects& effects) {
-    for (const model::EventPtr& event : events) events_.insert(event->id);
-    for (const auto& [id, state] : effects.state_writes) states_[id] = state;
-  }
-
- private:
-  std::map<std::string, v1::ShipmentState> states_;
-  std::set<Bytes> events_;
-};
+using FakeState = MemoryState;
 
 model::BlockContext Context(uint64_t height) {
   return model::BlockContext{height, static_cast<int64_t>(1'700'000'000'000 + height * 1000)};
@@ -170,7 +153,7 @@ TEST(ExecuteBlock, IsDeterministic) {
   EXPECT_EQ(a.receipts_root, b.receipts_root);
   EXPECT_EQ(a.state_writes_digest, b.state_writes_digest);
   EXPECT_EQ(a.receipts_root, model::ReceiptsRoot(a.receipts));
-  EXPECT_EQ(a.state_writes_digest, StateWritesDigest(a.state_writes));
+  EXPECT_EQ(a.state_writes_digest, StateWritesDigest(a.state_writes, {}));
   EXPECT_EQ(a.receipts_root.size(), 32u);
   EXPECT_EQ(a.state_writes.size(), 2u);
 }
@@ -185,16 +168,16 @@ TEST(StateWritesDigest, IsDomainTaggedSha256OverLengthPrefixedIdsAndStatesInIdOr
     PutLengthPrefixed(&expected, id);
     PutLengthPrefixed(&expected, writes.at(id).SerializeAsString());
   }
-  EXPECT_EQ(StateWritesDigest(writes), crypto::Sha256(expected));
-  EXPECT_EQ(StateWritesDigest({}), crypto::Sha256(model::kStateDomain));
+  EXPECT_EQ(StateWritesDigest(writes, {}), crypto::Sha256(expected));
+  EXPECT_EQ(StateWritesDigest({}, {}), crypto::Sha256(model::kStateDomain));
 }
 
 TEST(StateWritesDigest, ChangesWithAnyStateField) {
   std::map<std::string, v1::ShipmentState> writes;
   writes["a"].set_custodian("x");
-  const Bytes before = StateWritesDigest(writes);
+  const Bytes before = StateWritesDigest(writes, {});
   writes["a"].set_custodian("y");
-  EXPECT_NE(StateWritesDigest(writes), before);
+  EXPECT_NE(StateWritesDigest(writes, {}), before);
 }
 
 }  // namespace

@@ -7,28 +7,16 @@
 #include <iostream>
 #include <map>
 #include <random>
-#include <set>
 #include <string>
 #include <vector>
 
 #include "contracts/executor.h"
+#include "memory_state.h"
 #include "model/block.h"
 #include "test_events.h"
 
 namespace shipledger::contracts::testutil {
 namespace {
-
-class MapState : public model::StateReader {
- public:
-  std::optional<v1::ShipmentState> GetShipmentState(std::string_view id) const override {
-    auto it = states.find(std::string(id));
-    if (it == states.end()) return std::nullopt;
-    return it->second;
-  }
-  bool HasEvent(ByteView id) const override { return ids.count(Bytes(id)) != 0; }
-  std::map<std::string, v1::ShipmentState> states;
-  std::set<Bytes> ids;
-};
 
 const std::vector<std::string>& Orgs() {
   static const std::vector<std::string> orgs = {kExporter, kForwarder, kCarrier,
@@ -100,8 +88,8 @@ class Generator {
 
   // Details, locations, readers and documents that later rules may read.
   void Decorate(model::AdmittedEvent* e) {
-    static const char* kKeys[] = {"reason", "leg", "carrier", "condition", "offer",
-                                  "min_c",  "max_c", "value", "error_event", "mode"};
+    static const char* kKeys[] = {"reason", "leg",   "carrier", "condition",   "offer",
+                                  "min_c",  "max_c", "value",   "error_event", "mode"};
     static const char* kLocations[] = {"DEHAM", "CNSHA", "NLRTM", "USNYC", ""};
     e->event.set_occurred_at_ms(1795000000000 + static_cast<int64_t>(Below(1000000)));
     e->event.set_location(kLocations[Below(std::size(kLocations))]);
@@ -128,7 +116,7 @@ void Print(const char* tag, const std::string& a) { std::cout << tag << ' ' << a
 
 int Run() {
   Generator gen(20261204);
-  MapState state;
+  MemoryState state;
   std::map<std::string, size_t> script_step;
   std::vector<model::EventPtr> history;
   Bytes results(32, '\0');
@@ -165,15 +153,12 @@ int Run() {
                 << ToHex(e->event.SerializeAsString()) << '\n';
       history.push_back(e);
     }
-    for (const v1::Receipt& r : effects.receipts) {
-      Print("receipt", ToHex(r.SerializeAsString()));
-      state.ids.insert(r.event_id());
-    }
+    for (const v1::Receipt& r : effects.receipts) Print("receipt", ToHex(r.SerializeAsString()));
     std::cout << "digest " << ToHex(effects.receipts_root) << ' '
               << ToHex(effects.state_writes_digest) << ' ' << ToHex(results) << '\n';
-    for (const auto& [id, s] : effects.state_writes) state.states[id] = s;
+    state.Commit(events, effects);
   }
-  for (const auto& [id, s] : state.states) {
+  for (const auto& [id, s] : state.states()) {
     std::cout << "state " << id << ' ' << ToHex(s.SerializeAsString()) << '\n';
   }
   return 0;

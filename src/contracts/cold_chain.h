@@ -1,0 +1,24 @@
+// Cold chain (contract rules v2, docs/contracts.md): sensor readings in batches from the
+// custodian, figures per custody stretch, and the excursion flag once the time out of range
+// exceeds the booking's tolerance. Time out of range is counted sample-and-hold: from an
+// out-of-range reading to the next reading of the shipment.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "model/event.h"
+#include "shipledger/v1/types.pb.h"
+
+namespace shipledger::contracts {
+
+// Why the batch cannot be applied to the shipment (readings older than the last one), or empty.
+std::string CheckReadings(const v1::ShipmentState& state, const v1::Event& event);
+// Applies the batch (checked by CheckReadings); appends an EXCURSION output when the shipment
+// crosses its tolerance.
+void ApplyReadings(v1::ShipmentState* state, const v1::Event& event, int64_t block_time_ms,
+                   std::vector<v1::ContractOutput>* out);
+// A reading's value in thousandths of a degree Celsius (unit "C" or "F", checked statelessly).
+int64_t ReadingMilliC(const v1::SensorReading& reading);
+
+}  // namespace shipledger::contracts

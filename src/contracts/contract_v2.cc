@@ -1,0 +1,130 @@
+#include "contracts/contract_v2.h"
+
+#include <utility>
+
+#include "contracts/cold_chain.h"
+#include "contracts/returns.h"
+#include "contracts/routing.h"
+#include "contracts/shipment_contract.h"
+#include "contracts/util.h"
+
+namespace shipledger::contracts {
+namespace {
+
+Verdict Rejected(std::string reason) {
+  Verdict verdict;
+  verdict.reason = std::move(reason);
+  return verdict;
+}
+
+Verdict Valid(Outputs outputs) {
+  Verdict verdict;
+  verdict.code = v1::RESULT_CODE_VALID;
+  verdict.outputs = std::move(outputs);
+  return verdict;
+}
+
+// Rules v2 that decide before the lifecycle may run: the route a hand-over must follow, the
+// order of sensor readings, who may request a return.
+std::string PreCheck(const v1::ShipmentState& state, const model::AdmittedEvent& admitted) {
+  const v1::Event& event = admitted.event;
+  switch (event.type()) {
+    case v1::EVENT_TYPE_HANDOVER:
+      if (event.cosigner_orgs_size() != 1) return {};  // the lifecycle gives the reason
+      return CheckRouteHandover(state, event.cosigner_orgs(0));
+    case v1::EVENT_TYPE_SENSOR_READINGS:
+      if (event.signer_org() != state.custodian()) return {};  // lifecycle: custodian only
+      return CheckReadings(state, event);
+    case v1::EVENT_TYPE_RETURN_REQUESTED:
+      return CheckReturnRequester(state, event.signer_org());
+    default:
+      return {};
+  }
+}
+
+// Effects of rules v2 on a shipment event the lifecycle accepted (`before` → `state`).
+void After(Workspace& ws, const v1::ShipmentState& before, v1::ShipmentState* state,
+           const model::AdmittedEvent& admitted, const model::BlockContext& context, Outputs* out) {
+  const v1::Event& event = admitted.event;
+  const bool named_parties = !state->consignee().empty();
+  switch (event.type()) {
+    case v1::EVENT_TYPE_HANDOVER:
+      AdvanceRoute(state, before, event.cosigner_orgs(0));
+      break;
+    case v1::EVENT_TYPE_SENSOR_READINGS:
+      ApplyReadings(state, event, context.block_time_ms, out);
+      break;
+    case v1::EVENT_TYPE_DELIVERED:
+      // Delivery is the hand-over to the consignee the booking names.
+      CompleteRoute(state, false);
+      if (named_parties) state->set_custodian(state->consignee());
+      break;
+    case v1::EVENT_TYPE_RETURN_REQUESTED:
+      DecideReturn(ws, state, admitted, context, out);
+      break;
+    case v1::EVENT_TYPE_RETURNED:
+      // The return ends with the goods back with the shipper.
+      CompleteRoute(state, true);
+      if (named_parties) state->set_custodian(state->booked_by());
+      break;
+    default:
+      break;
+  }
+  RetryOpenLegs(ws, state, context, out);
+}
+
+}  // namespace
+
+Verdict ApplyEventV2(Workspace& ws, const model::AdmittedEvent& admitted,
+                     const model::BlockContext& context, uint32_t index) {
+  const v1::Event& event = admitted.event;
+  Outputs outputs;
+  switch (event.type()) {
+    case v1::EVENT_TYPE_CARRIER_OFFER: {
+      std::string reason = RegisterOffer(ws, admitted, context, index, &outputs);
+      return reason.empty() ? Valid(std::move(outputs)) : Rejected(std::move(reason));
+    }
+    case v1::EVENT_TYPE_CARRIER_WITHDRAWAL: {
+      std::string reason = WithdrawOffer(ws, admitted, context);
+      return reason.empty() ? Valid(std::move(outputs)) : Rejected(std::move(reason));
+    }
+    default:
+      break;
+  }
+
+  const v1::ShipmentState* current = ws.Shipment(event.shipment_id());
+  if (event.type() == v1::EVENT_TYPE_LEG_REASSIGNMENT ||
+      event.type() == v1::EVENT_TYPE_ERROR_DECLARATION) {
+    if (current == nullptr) return Rejected("shipment " + event.shipment_id() + " is not booked");
+    v1::ShipmentState state = *current;
+    std::string reason = event.type() == v1::EVENT_TYPE_LEG_REASSIGNMENT
+                             ? Reassign(ws, &state, admitted, context, &outputs)
+                             : DeclareError(ws, &state, admitted, context, &outputs);
+    if (!reason.empty()) return Rejected(std::move(reason));
+    Bookkeep(&state, event, context);
+    ws.PutShipment(std::move(state));
+    return Valid(std::move(outputs));
+  }
+
+  if (current != nullptr) {
+    if (std::string reason = PreCheck(*current, admitted); !reason.empty()) {
+      // The lifecycle's own reason comes first where it also rejects (e.g. after a return).
+      Outcome lifecycle = ApplyShipmentEvent(current, admitted, context);
+      if (lifecycle.code != v1::RESULT_CODE_VALID) return Rejected(std::move(lifecycle.reason));
+      return Rejected(std::move(reason));
+    }
+  }
+  const v1::ShipmentState before = current != nullptr ? *current : v1::ShipmentState();
+  Outcome outcome = ApplyShipmentEvent(current, admitted, context);
+  if (outcome.code != v1::RESULT_CODE_VALID) return Rejected(std::move(outcome.reason));
+  v1::ShipmentState state = std::move(*outcome.new_state);
+  if (event.type() == v1::EVENT_TYPE_BOOKED) {
+    InitRoute(ws, &state, event.booking(), context, &outputs);
+  } else {
+    After(ws, before, &state, admitted, context, &outputs);
+  }
+  ws.PutShipment(std::move(state));
+  return Valid(std::move(outputs));
+}
+
+}  // namespace shipledger::contracts

@@ -1,0 +1,72 @@
+// Committed state held in memory, playing the store's role for contract tests: Commit() applies
+// a block's effects (state writes, record writes, event facts) between blocks.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "model/event.h"
+#include "model/execution.h"
+
+namespace shipledger::contracts::testutil {
+
+class MemoryState : public model::StateReader {
+ public:
+  std::optional<v1::ShipmentState> GetShipmentState(std::string_view shipment_id) const override {
+    auto it = states_.find(std::string(shipment_id));
+    if (it == states_.end()) return std::nullopt;
+    return it->second;
+  }
+  bool HasEvent(ByteView event_id) const override { return facts_.count(Bytes(event_id)) != 0; }
+  std::optional<model::EventFacts> GetEventFacts(ByteView event_id) const override {
+    auto it = facts_.find(Bytes(event_id));
+    if (it == facts_.end()) return std::nullopt;
+    return it->second;
+  }
+  std::optional<Bytes> GetRecord(std::string_view key) const override {
+    auto it = records_.find(std::string(key));
+    if (it == records_.end()) return std::nullopt;
+    return it->second;
+  }
+  std::vector<std::pair<std::string, Bytes>> ScanRecords(std::string_view prefix) const override {
+    std::vector<std::pair<std::string, Bytes>> out;
+    for (auto it = records_.lower_bound(std::string(prefix));
+         it != records_.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+      out.emplace_back(it->first, it->second);
+    }
+    return out;
+  }
+
+  // What the store does at commit: the first copy of each event id keeps its facts.
+  void Commit(const std::vector<model::EventPtr>& events, const model::BlockEffects& effects) {
+    for (size_t i = 0; i < events.size(); ++i) {
+      const model::AdmittedEvent& e = *events[i];
+      const v1::Receipt& r = effects.receipts[i];
+      if (r.code() == v1::RESULT_CODE_DUPLICATE) continue;
+      facts_.try_emplace(e.id, model::EventFacts{e.event.shipment_id(), e.event.signer_org(),
+                                                 e.event.type(), r.code(), r.height()});
+    }
+    for (const auto& [id, state] : effects.state_writes) states_[id] = state;
+    for (const auto& [key, value] : effects.record_writes) {
+      if (value.has_value()) {
+        records_[key] = *value;
+      } else {
+        records_.erase(key);
+      }
+    }
+  }
+
+  const std::map<std::string, v1::ShipmentState>& states() const { return states_; }
+  const std::map<std::string, Bytes>& records() const { return records_; }
+
+ private:
+  std::map<std::string, v1::ShipmentState> states_;
+  std::map<std::string, Bytes> records_;
+  std::map<Bytes, model::EventFacts> facts_;
+};
+
+}  // namespace shipledger::contracts::testutil
