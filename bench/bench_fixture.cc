@@ -89,8 +89,6 @@ v1::Event BenchNetwork::JourneyEvent(const std::string& shipment, int step,
                    "gross_weight_kg=18250.5"};
   if (s.type == v1::EVENT_TYPE_SENSOR_READINGS) {
     flags.details.push_back("logger=TT4-" + DigitsOf(shipment, 'l', 5));
-    flags.details.push_back(
-        "temperature_c=-18.2,-18.1,-18.3,-18.0,-17.9,-18.1,-18.2,-18.4,-18.2,-18.1,-18.0,-18.2");
   } else {
     flags.details.push_back("remarks=received in apparent good order and condition, seal intact");
   }
@@ -102,10 +100,23 @@ v1::Event BenchNetwork::JourneyEvent(const std::string& shipment, int step,
     doc->set_kind(kind);
     doc->set_sha256(crypto::Sha256({shipment, kind}));
   }
-  std::vector<config::Identity> cosigners;
-  if (s.cosigner != nullptr) cosigners.push_back(Client(s.cosigner));
   // Steps a minute apart, the last one now: occurred_at stays in admission's clock window.
   const int64_t occurred_at_ms = now_ms() - int64_t{60'000} * (journey_events - 1 - step);
+  if (s.type == v1::EVENT_TYPE_SENSOR_READINGS) {
+    // A reefer logger's batch: twelve readings five seconds apart, ending when the step occurs
+    // (steps are a minute apart, so the batches of one journey follow each other).
+    constexpr int64_t kMilliC[] = {-18200, -18100, -18300, -18000, -17900, -18100,
+                                   -18200, -18400, -18200, -18100, -18000, -18200};
+    for (size_t i = 0; i < std::size(kMilliC); ++i) {
+      v1::SensorReading* r = event.add_readings();
+      r->set_time_ms(occurred_at_ms - int64_t{5'000} * static_cast<int64_t>(11 - i));
+      r->set_value_milli(kMilliC[i]);
+      r->set_unit("C");
+      r->set_device_id("TT4-" + DigitsOf(shipment, 'l', 5));
+    }
+  }
+  std::vector<config::Identity> cosigners;
+  if (s.cosigner != nullptr) cosigners.push_back(Client(s.cosigner));
   const Status filled =
       cli::FillEvent(&event, genesis()->chain_id, Client(s.org), cosigners, occurred_at_ms);
   SHIPLEDGER_CHECK_MSG(filled.ok(), filled.ToString().c_str());

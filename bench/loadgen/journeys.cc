@@ -32,14 +32,17 @@ void Detail(Step& s, const std::string& key, const std::string& value) {
   d->set_value(value);
 }
 
-// A batch of readings as a logger would send them: "time value unit device" per reading.
-void SensorBatch(Step& s, int seed) {
-  std::string readings;
+// A batch of eight readings a minute apart, as a logger sends them; batch `index` of a shipment
+// follows batch index - 1 (contract rules v2 refuse readings older than the last one).
+void SensorBatch(Step& s, int seed, int index) {
+  constexpr int64_t kFirstReadingMs = 1'700'000'000'000;
   for (int i = 0; i < 8; ++i) {
-    readings += std::to_string(1000 + i * 60) + " " + std::to_string(4 + (seed + i) % 3) +
-                ".2C dl-" + std::to_string(seed % 97) + ";";
+    v1::SensorReading* r = s.event.add_readings();
+    r->set_time_ms(kFirstReadingMs + (int64_t{index} * 8 + i) * 60'000);
+    r->set_value_milli(4200 + ((seed + i) % 3) * 1000);
+    r->set_unit("C");
+    r->set_device_id("dl-" + std::to_string(seed % 97));
   }
-  Detail(s, "readings", readings);
   Detail(s, "device", "datalogger-" + std::to_string(seed % 997));
 }
 
@@ -75,7 +78,7 @@ std::vector<Step> Journey(const Parties& p, const std::string& id) {
   Detail(departed, "voyage", "AE7-442W");
   j.push_back(std::move(departed));
   Step sensors = Make(p.forwarder, id, T::EVENT_TYPE_SENSOR_READINGS, "EGSUZ");
-  SensorBatch(sensors, static_cast<int>(std::hash<std::string>{}(id) % 1000));
+  SensorBatch(sensors, static_cast<int>(std::hash<std::string>{}(id) % 1000), 0);
   j.push_back(std::move(sensors));
   j.push_back(Make(p.forwarder, id, T::EVENT_TYPE_ARRIVED, "DEHAM"));
   Step imported = Make(p.importer, id, T::EVENT_TYPE_IMPORT_CUSTOMS_DECLARED, "DEHAM");
@@ -98,7 +101,7 @@ std::vector<Step> LongHistory(const Parties& p, const std::string& id, int event
   j.push_back(Make(p.exporter, id, v1::EVENT_TYPE_PICKUP, "CNSHA"));
   for (int i = 2; i < events; ++i) {
     Step s = Make(p.exporter, id, v1::EVENT_TYPE_SENSOR_READINGS, "CNSHA");
-    SensorBatch(s, i);
+    SensorBatch(s, i, i);
     j.push_back(std::move(s));
   }
   return j;
