@@ -25,7 +25,7 @@ Verdict Valid(Outputs outputs) {
 }
 
 // Rules v2 that decide before the lifecycle may run: the route a hand-over must follow, the
-// order of sensor readings, who may request a return.
+// order of sensor readings, who may request a return, no delivery before the last leg.
 std::string PreCheck(const v1::ShipmentState& state, const model::AdmittedEvent& admitted) {
   const v1::Event& event = admitted.event;
   switch (event.type()) {
@@ -37,6 +37,9 @@ std::string PreCheck(const v1::ShipmentState& state, const model::AdmittedEvent&
       return CheckReadings(state, event);
     case v1::EVENT_TYPE_RETURN_REQUESTED:
       return CheckReturnRequester(state, event.signer_org());
+    case v1::EVENT_TYPE_DELIVERED:
+    case v1::EVENT_TYPE_RETURNED:
+      return CheckRouteComplete(state);
     default:
       return {};
   }

@@ -401,6 +401,19 @@ std::string CheckRouteHandover(const v1::ShipmentState& state, const std::string
   return {};
 }
 
+std::string CheckRouteComplete(const v1::ShipmentState& state) {
+  if (!RouteApplies(state)) return {};
+  const bool reverse = InReturn(state);
+  const auto& legs = reverse ? state.return_legs() : state.legs();
+  const uint32_t k = NextLeg(state, reverse);
+  if (k > static_cast<uint32_t>(legs.size())) return {};
+  const v1::Leg& leg = legs[static_cast<int>(k) - 1];
+  return DescribeLeg(leg.plan(), k, reverse) + " is still to be carried" +
+         (leg.status() == v1::LEG_STATUS_OPEN ? " (no carrier yet)"
+                                              : " by " + Quote(leg.carrier())) +
+         "; the goods must travel every leg first";
+}
+
 void AdvanceRoute(v1::ShipmentState* state, const v1::ShipmentState& before,
                   const std::string& receiver) {
   if (!RouteApplies(before)) return;

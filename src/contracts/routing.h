@@ -46,6 +46,8 @@ std::string Reassign(Workspace& ws, v1::ShipmentState* state, const model::Admit
 bool RouteApplies(const v1::ShipmentState& state);
 // Why a hand-over from the custodian to `receiver` breaks the route, or empty.
 std::string CheckRouteHandover(const v1::ShipmentState& state, const std::string& receiver);
+// Why delivery (or, during a return, `returned`) would skip legs still to be carried, or empty.
+std::string CheckRouteComplete(const v1::ShipmentState& state);
 // After a VALID hand-over (`before`: the state it was checked against): legs passed are DONE,
 // the receiver's leg ACTIVE.
 void AdvanceRoute(v1::ShipmentState* state, const v1::ShipmentState& before,

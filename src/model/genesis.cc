@@ -95,7 +95,7 @@ std::map<v1::EventType, std::vector<Role>> DefaultRolePolicy() {
   p[v1::EVENT_TYPE_RETURN_REQUESTED] = {R::kImporter, R::kExporter};
   p[v1::EVENT_TYPE_CARRIER_OFFER] = {R::kCarrier, R::kForwarder};
   p[v1::EVENT_TYPE_CARRIER_WITHDRAWAL] = {R::kCarrier, R::kForwarder};
-  p[v1::EVENT_TYPE_LEG_REASSIGNMENT] = {R::kExporter, R::kForwarder};
+  p[v1::EVENT_TYPE_LEG_REASSIGNMENT] = {R::kExporter, R::kForwarder, R::kImporter};  // bookers
   p[v1::EVENT_TYPE_ERROR_DECLARATION] = everyone;
   p[v1::EVENT_TYPE_CERTIFICATE_REVOCATION] = everyone;
   return p;

@@ -179,6 +179,14 @@ TEST_F(RulesV2Test, HandoversFollowTheRouteAndAdvanceTheLegs) {
   EXPECT_EQ(Shipment().current_leg(), 2u);
   // Custody events of a leg come only from its carrier (the custodian).
   ExpectRejected(MakeEvent(v1::EVENT_TYPE_PICKUP, kCarrier), "but custodian is 'carrier-b'");
+  ExpectValid(MakeEvent(v1::EVENT_TYPE_PICKUP, kCarrierB));
+  ExpectValid(MakeEvent(v1::EVENT_TYPE_LOADED, kCarrierB));
+  ExpectValid(MakeEvent(v1::EVENT_TYPE_DEPARTED, kCarrierB));
+  ExpectValid(MakeEvent(v1::EVENT_TYPE_ARRIVED, kCarrierB));
+  ExpectValid(MakeEvent(v1::EVENT_TYPE_OUT_FOR_DELIVERY, kCarrierB));
+  ExpectRejected(MakeEvent(v1::EVENT_TYPE_DELIVERED, kCarrierB),
+                 "leg 3 (road NLRTM→DEHAM) is still to be carried by 'forwarder-co'; the goods "
+                 "must travel every leg first");
   ExpectValid(HandoverOf(kCarrierB, kForwarder));
   EXPECT_EQ(Shipment().current_leg(), 3u);
   // After the last leg, the goods go to the consignee only.
