@@ -1,5 +1,6 @@
 #include "cli/cli_app.h"
 
+#include "cli/documents.h"
 #include "cli/output.h"
 #include "model/genesis.h"
 
@@ -39,6 +40,14 @@ CLI::Validator KeyValueCheck(const std::string& flag, const std::string& example
   });
 }
 
+CLI::Validator DocFlagCheck() {
+  return StatusCheck("KIND=FILE", [](const std::string& v) { return ParseDocFlag(v).status(); });
+}
+
+CLI::Validator DocumentKindCheck() {
+  return StatusCheck("KIND", [](const std::string& v) { return CheckDocumentKind(v); });
+}
+
 CLI::Validator TimeCheck() {
   return StatusCheck("TIME", [](const std::string& v) { return ParseTime(v).status(); });
 }
@@ -73,6 +82,7 @@ CliApp::CliApp()
   AddReadCommands();
   AddVerifyCommand();
   AddProofCommands();
+  AddDocCommands();
 }
 
 CLI::App* CliApp::AddCommand(CLI::App* parent, const std::string& name,
@@ -191,6 +201,12 @@ void CliApp::AddEventCommands() {
                   "organisation always may)")
       ->delimiter(',')
       ->allow_extra_args(false);
+  cmd->add_option(
+         "--doc", o.documents,
+         "Anchor a document by its SHA-256, KIND=FILE (kinds: " + Join(DocumentKinds(), ", ") +
+             "); the file is hashed here and never sent; repeatable")
+      ->allow_extra_args(false)
+      ->check(DocFlagCheck());
   CLI::Option* no_code = cmd->add_flag(
       "--no-tracking-code", o.tracking.none,
       "booked: give the shipment no public tracking code (by default one is generated and "
@@ -324,8 +340,7 @@ void CliApp::AddProofCommands() {
   cmd->add_option("--encryption-key", d.encryption_key_path,
                   "The organisation's encryption private key (default: ca/encryption_key.pem two "
                   "folders above --identity)");
-  cmd->add_flag("--wait", d.wait,
-                "Wait until a stable checkpoint certifies the event's receipt");
+  cmd->add_flag("--wait", d.wait, "Wait until a stable checkpoint certifies the event's receipt");
 
   CLI::App* disclosure = AddCommand(&app_, "disclosure", "Check disclosures of private fields");
   ProofVerifyOptions& dv = options_.disclosure_verify;
@@ -344,6 +359,32 @@ void CliApp::AddProofCommands() {
   cmd->add_option("--genesis", dv.genesis_path, "The network's genesis.yaml")->required();
   cmd->add_option("--expect-genesis-hash", dv.expect_genesis_hash,
                   "Refuse a genesis file with another hash (64 hex)");
+}
+
+void CliApp::AddDocCommands() {
+  CLI::App* doc =
+      AddCommand(&app_, "doc", "Documents anchored by their SHA-256 (docs/documents.md)");
+  DocOptions& o = options_.doc;
+  CLI::App* cmd =
+      AddCommand(doc, "hash", "Print a file's SHA-256 as events anchor it (sha256:<hex>); offline",
+                 [this](const Io& io) { return RunDocHash(options_.global, options_.doc, io); });
+  cmd->add_option("FILE", o.file, "The document file")->required();
+  cmd->add_option("--kind", o.kind,
+                  "Print KIND=sha256:<hex> (kinds: " + Join(DocumentKinds(), ", ") + ")")
+      ->check(DocumentKindCheck());
+
+  cmd =
+      AddCommand(doc, "verify", "Check that an event of a shipment anchors exactly this file",
+                 [this](const Io& io) { return RunDocVerify(options_.global, options_.doc, io); });
+  cmd->footer(
+      "Hashes FILE, reads the shipment's timeline from the node and lists every event that "
+      "anchors that\nhash. Exit 0: a VALID event anchors it; 2: none does (REJECTED ones are "
+      "listed but do not count);\n1: could not check (unreadable file, unknown shipment, node "
+      "unreachable).\n\n" +
+      std::string(kGlobalFooter));
+  cmd->add_option("FILE", o.file, "The document file")->required();
+  cmd->add_option("--shipment", o.shipment_id, "The shipment whose events should anchor it")
+      ->required();
 }
 
 const CLI::App* CliApp::Selected() const {

@@ -30,6 +30,7 @@ struct CliOptions {
   ProofVerifyOptions proof_verify;
   DiscloseOptions disclose;
   ProofVerifyOptions disclosure_verify;
+  DocOptions doc;  // doc hash, doc verify
 };
 
 class CliApp {
@@ -59,6 +60,7 @@ class CliApp {
   void AddReadCommands();
   void AddVerifyCommand();
   void AddProofCommands();
+  void AddDocCommands();
   // The deepest subcommand selected by the last parse (the app itself if none).
   const CLI::App* Selected() const;
 

@@ -21,8 +21,9 @@ namespace shipledger::cli {
 
 // Exit codes of `shipledger`.
 inline constexpr int kExitOk = 0;
-inline constexpr int kExitFailure = 1;   // the command failed (message on stderr)
-inline constexpr int kExitBroken = 2;    // verify: the chain does not verify
+inline constexpr int kExitFailure = 1;  // the command failed (message on stderr)
+// verify, proof/disclosure verify: it does not verify; doc verify: no VALID event anchors the file
+inline constexpr int kExitBroken = 2;
 inline constexpr int kExitRejected = 3;  // event submit: the contract REJECTED the event
 inline constexpr int kExitUsage = 64;    // bad command line (sysexits EX_USAGE)
 
@@ -36,7 +37,7 @@ struct GlobalOptions {
   std::string node = std::string(kDefaultNode);
   bool node_given = false;  // --node was on the command line
   bool json = false;
-  ConnectOptions connect;   // --identity, --genesis, --insecure
+  ConnectOptions connect;  // --identity, --genesis, --insecure
 };
 
 // A client of global.node with the global credentials; the failure says which flag to set.
@@ -66,6 +67,7 @@ struct EventSubmitOptions {
   bool wait = false;
   std::vector<std::string> private_fields;  // NAME=VALUE
   std::vector<std::string> readers;         // organisation ids; the signer's is added
+  std::vector<std::string> documents;       // KIND=FILE: each file's SHA-256 is anchored
   TrackingCodeFlags tracking;
 };
 
@@ -117,6 +119,12 @@ struct DiscloseOptions {
   bool wait = false;                // wait for a stable checkpoint to certify the receipt
 };
 
+struct DocOptions {
+  std::string file;         // the document file
+  std::string kind;         // doc hash: print the KIND=sha256:<hex> form; empty: sha256:<hex>
+  std::string shipment_id;  // doc verify: the shipment whose timeline should anchor the file
+};
+
 // Prints "error: <message>" to io.err and returns kExitFailure.
 int ReportError(const Io& io, const Status& status);
 
@@ -137,6 +145,10 @@ int RunEventSubmit(const GlobalOptions& global, const EventSubmitOptions& option
 int RunEventShow(const GlobalOptions& global, const ShowOptions& options, const Io& io);
 int RunChainInfo(const GlobalOptions& global, const Io& io);
 int RunBlockShow(const GlobalOptions& global, const ShowOptions& options, const Io& io);
+// GetShipment of `shipment_id`; NOT_FOUND says the shipment is unknown or hidden from the
+// --identity's organisation (the node answers both alike) and how to list the visible ones.
+Result<v1::GetShipmentResponse> FetchShipment(NodeClient& client, const std::string& shipment_id);
+
 int RunShipmentShow(const GlobalOptions& global, const ShowOptions& options, const Io& io);
 int RunShipmentList(const GlobalOptions& global, const ShipmentListOptions& options, const Io& io);
 int RunShipmentFind(const GlobalOptions& global, const ShipmentFindOptions& options, const Io& io);
@@ -146,6 +158,8 @@ int RunVerify(const GlobalOptions& global, const VerifyOptions& options, const I
 int RunProofGet(const GlobalOptions& global, const ProofGetOptions& options, const Io& io);
 int RunProofVerify(const GlobalOptions& global, const ProofVerifyOptions& options, const Io& io);
 int RunDisclose(const GlobalOptions& global, const DiscloseOptions& options, const Io& io);
+int RunDocHash(const GlobalOptions& global, const DocOptions& options, const Io& io);
+int RunDocVerify(const GlobalOptions& global, const DocOptions& options, const Io& io);
 // `disclosure verify`: options.proof_path names the disclosure file.
 int RunDisclosureVerify(const GlobalOptions& global, const ProofVerifyOptions& options,
                         const Io& io);

@@ -1,5 +1,6 @@
 // `event submit` and `event show`.
 #include "cli/commands.h"
+#include "cli/documents.h"
 #include "cli/json.h"
 #include "cli/output.h"
 #include "cli/private_fields.h"
@@ -24,11 +25,18 @@ Result<config::Identity> LoadIdentityFlag(const std::string& dir, std::string_vi
   return identity;
 }
 
+// The event from flags or --file, with the --doc files' hashes appended.
 Result<v1::Event> BuildUnsignedEvent(const EventSubmitOptions& options) {
-  if (options.file.empty()) return EventFromFlags(options.flags);
-  SL_ASSIGN_OR_RETURN(std::string json, crypto::ReadFile(options.file));
-  auto event = EventFromJson(json);
-  if (!event.ok()) return event.status().WithContext(options.file);
+  v1::Event event;
+  if (options.file.empty()) {
+    SL_ASSIGN_OR_RETURN(event, EventFromFlags(options.flags));
+  } else {
+    SL_ASSIGN_OR_RETURN(std::string json, crypto::ReadFile(options.file));
+    auto parsed = EventFromJson(json);
+    if (!parsed.ok()) return parsed.status().WithContext(options.file);
+    event = std::move(parsed).value();
+  }
+  SL_RETURN_IF_ERROR(AddDocuments(&event, options.documents));
   return event;
 }
 
@@ -116,9 +124,9 @@ int PrintSubmitResult(const GlobalOptions& global, const EventSubmitOptions& opt
 
 int RunEventSubmit(const GlobalOptions& global, const EventSubmitOptions& options, const Io& io) {
   if (global.connect.identity_dir.empty()) {
-    return ReportError(io, Status::InvalidArgument(
-                               "event submit signs with --identity DIR (e.g. "
-                               "NET/ORG/clients/admin), or set SHIPLEDGER_IDENTITY"));
+    return ReportError(
+        io, Status::InvalidArgument("event submit signs with --identity DIR (e.g. "
+                                    "NET/ORG/clients/admin), or set SHIPLEDGER_IDENTITY"));
   }
   auto signer = LoadIdentityFlag(global.connect.identity_dir, "--identity");
   if (!signer.ok()) return ReportError(io, signer.status());
@@ -207,7 +215,8 @@ int RunEventShow(const GlobalOptions& global, const ShowOptions& options, const 
   }
   std::vector<std::string> cosigners;
   for (const auto& c : se.cosignatures()) cosigners.push_back(CertificateSubject(c.signer_cert()));
-  auto private_view = ViewPrivateFields(e, global.connect.identity_dir, options.encryption_key_path);
+  auto private_view =
+      ViewPrivateFields(e, global.connect.identity_dir, options.encryption_key_path);
   if (!private_view.ok()) return ReportError(io, private_view.status());
   const int exit_code = private_view->fraud ? kExitFailure : kExitOk;
   if (private_view->fraud) {
@@ -239,8 +248,6 @@ int RunEventShow(const GlobalOptions& global, const ShowOptions& options, const 
   }
   std::vector<std::string> details;
   for (const auto& d : e.details()) details.push_back(d.key() + "=" + d.value());
-  std::vector<std::string> documents;
-  for (const auto& d : e.documents()) documents.push_back(d.kind() + " " + ToHex(d.sha256()));
   std::vector<std::pair<std::string, std::string>> rows = {
       {"event", ToHex(*id)},
       {"shipment", e.shipment_id()},
@@ -252,7 +259,7 @@ int RunEventShow(const GlobalOptions& global, const ShowOptions& options, const 
       {"references", ReferencesText(e)},
       {"details", details.empty() ? "-" : Join(details, ", ")},
       {"parties", e.parties().empty() ? "-" : Join({e.parties().begin(), e.parties().end()}, ", ")},
-      {"documents", documents.empty() ? "-" : Join(documents, ", ")},
+      {"documents", DocumentsText(e)},
       {"block", "height " + std::to_string(response->height()) + ", index " +
                     std::to_string(response->index()) + ", time " +
                     FormatTimeMs(response->block_time_ms())},

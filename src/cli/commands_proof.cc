@@ -2,12 +2,13 @@
 // and checked offline against a genesis file. The file is the binary protobuf encoding of
 // shipledger.v1.EventProof (docs/proofs.md).
 #include "cli/commands.h"
+#include "cli/documents.h"
 #include "cli/json.h"
 #include "cli/message_file.h"
+#include "cli/output.h"
 #include "cli/private_fields.h"
 #include "config/identity.h"
 #include "model/disclosure.h"
-#include "cli/output.h"
 #include "model/event.h"
 #include "model/proof.h"
 #include "shipledger/bytes.h"
@@ -60,6 +61,9 @@ void PrintVerdict(const Io& io, bool json, const model::Genesis& genesis,
     doc.Set("type", std::string_view(model::EventTypeName(e.type())));
     doc.Set("signer_org", std::string_view(e.signer_org()));
     doc.SetStrings("cosigned_by", v.cosigned_by);
+    std::vector<google::protobuf::Value> documents;  // {kind, sha256 (hex)}
+    for (const auto& d : e.documents()) documents.push_back(MessageToJsonValue(d));
+    doc.Set("documents", JsonList(documents));
     doc.Set("height", v.height);
     doc.Set("index", v.index);
     doc.Set("block_time_ms", v.block_time_ms);
@@ -88,6 +92,7 @@ void PrintVerdict(const Io& io, bool json, const model::Genesis& genesis,
                {"shipment", e.shipment_id()},
                {"type", model::EventTypeName(e.type())},
                {"signer", signer},
+               {"documents", DocumentsText(e)},
                {"height", std::to_string(v.height) + " (index " + std::to_string(v.index) + ")"},
                {"block time", FormatTimeMs(v.block_time_ms)},
                {"block hash", ToHex(v.block_hash)},

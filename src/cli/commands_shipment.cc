@@ -28,22 +28,23 @@ std::string Padded(std::string s, size_t width) {
 
 }  // namespace
 
+Result<v1::GetShipmentResponse> FetchShipment(NodeClient& client, const std::string& shipment_id) {
+  v1::GetShipmentRequest request;
+  request.set_shipment_id(shipment_id);
+  auto response = client.GetShipment(request);
+  if (response.status().code() == Code::kNotFound) {
+    return Status::NotFound("no shipment '" + shipment_id +
+                            "' on the chain (or the --identity's organisation is not a party to "
+                            "it); list yours with: shipledger shipment list");
+  }
+  return response;
+}
+
 int RunShipmentShow(const GlobalOptions& global, const ShowOptions& options, const Io& io) {
   auto connected = ConnectToNode(global);
   if (!connected.ok()) return ReportError(io, connected.status());
-  NodeClient& client = **connected;
-  v1::GetShipmentRequest request;
-  request.set_shipment_id(options.id);
-  auto response = client.GetShipment(request);
-  if (!response.ok()) {
-    if (response.status().code() == Code::kNotFound) {
-      return ReportError(io, Status::NotFound("no shipment '" + options.id +
-                                              "' on the chain (or the --identity's "
-                                              "organisation is not a party to it); list "
-                                              "yours with: shipledger shipment list"));
-    }
-    return ReportError(io, response.status());
-  }
+  auto response = FetchShipment(**connected, options.id);
+  if (!response.ok()) return ReportError(io, response.status());
   const v1::ShipmentState& s = response->state();
   if (global.json) {
     std::vector<google::protobuf::Value> timeline;

@@ -1,6 +1,7 @@
 #include "cli/views.h"
 
 #include "cli/commands.h"
+#include "cli/documents.h"
 #include "crypto/x509.h"
 #include "model/event.h"
 
@@ -21,7 +22,7 @@ JsonObject ReceiptJson(const v1::Receipt& receipt) {
 }
 
 std::vector<std::string> TimelineHeader() {
-  return {"TIME", "HEIGHT", "TYPE", "ORG", "LOCATION", "REFERENCES", "RESULT"};
+  return {"TIME", "HEIGHT", "TYPE", "ORG", "LOCATION", "REFERENCES", "DOCUMENTS", "RESULT"};
 }
 
 std::vector<std::string> TimelineRow(const v1::TimelineEntry& entry) {
@@ -36,6 +37,7 @@ std::vector<std::string> TimelineRow(const v1::TimelineEntry& entry) {
           org,
           e.location().empty() ? "-" : e.location(),
           ReferencesText(e),
+          DocumentsText(e, /*short_hash=*/true),
           entry.has_receipt() ? ReceiptSummary(entry.receipt()) : "(no receipt)"};
 }
 

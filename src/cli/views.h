@@ -17,8 +17,8 @@ namespace shipledger::cli {
 // {"code": "VALID", "reason": ..., "height": H, "index": I}
 JsonObject ReceiptJson(const v1::Receipt& receipt);
 
-// One line of a timeline: block time, type, signing organisation (+ co-signers), location,
-// references, receipt.
+// One line of a timeline: block time, height, type, signing organisation (+ co-signers),
+// location, references, documents (KIND=sha256:<12 hex>), receipt.
 std::vector<std::string> TimelineRow(const v1::TimelineEntry& entry);
 std::vector<std::string> TimelineHeader();
 

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 
 namespace shipledger::cli {
@@ -44,6 +45,9 @@ Ran RunLine(const std::vector<std::string>& args) {
 
 // A node address where nothing listens.
 constexpr char kDeadNode[] = "127.0.0.1:1";
+
+// SHA-256("abc"), FIPS 180-2 appendix B.1.
+constexpr char kAbcSha256[] = "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
 
 TEST(CliParse, GlobalOptionsHaveDefaults) {
   auto p = Parse({"chain", "info"});
@@ -130,6 +134,52 @@ TEST(CliParse, PrivateWithoutEqualsIsAUsageError) {
   ASSERT_TRUE(p->exit_code);
   EXPECT_EQ(*p->exit_code, kExitUsage);
   EXPECT_NE(p->err.str().find("--private expects KEY=VALUE"), std::string::npos) << p->err.str();
+}
+
+TEST(CliParse, EventSubmitCollectsRepeatedDocs) {
+  auto p = Parse({"event", "submit", "--identity", "d", "--shipment", "S", "--type", "booked",
+                  "--doc", "commercial_invoice=inv.pdf", "--doc", "packing_list=pl.pdf"});
+  ASSERT_FALSE(p->exit_code) << p->err.str();
+  EXPECT_EQ(p->app->options().event_submit.documents,
+            (std::vector<std::string>{"commercial_invoice=inv.pdf", "packing_list=pl.pdf"}));
+}
+
+TEST(CliParse, DocWithAnUnknownKindIsAUsageErrorListingTheKinds) {
+  auto p = Parse({"event", "submit", "--identity", "d", "--shipment", "S", "--type", "booked",
+                  "--doc", "invoice=inv.pdf"});
+  ASSERT_TRUE(p->exit_code);
+  EXPECT_EQ(*p->exit_code, kExitUsage);
+  const std::string err = p->err.str();
+  EXPECT_NE(err.find("unknown document kind 'invoice'"), std::string::npos) << err;
+  EXPECT_NE(err.find("valid kinds: bill_of_lading, commercial_invoice"), std::string::npos) << err;
+}
+
+TEST(CliParse, DocWithoutEqualsIsAUsageError) {
+  auto p = Parse({"event", "submit", "--identity", "d", "--shipment", "S", "--type", "booked",
+                  "--doc", "inv.pdf"});
+  ASSERT_TRUE(p->exit_code);
+  EXPECT_EQ(*p->exit_code, kExitUsage);
+  EXPECT_NE(p->err.str().find("--doc expects KEY=VALUE"), std::string::npos) << p->err.str();
+}
+
+TEST(CliParse, DocVerifyNeedsAShipment) {
+  auto p = Parse({"doc", "verify", "inv.pdf", "--shipment", "S-1", "--node", "10.0.0.5:7052"});
+  ASSERT_FALSE(p->exit_code) << p->err.str();
+  EXPECT_EQ(p->app->command(), "doc verify");
+  EXPECT_EQ(p->app->options().doc.file, "inv.pdf");
+  EXPECT_EQ(p->app->options().doc.shipment_id, "S-1");
+  auto missing = Parse({"doc", "verify", "inv.pdf"});
+  ASSERT_TRUE(missing->exit_code);
+  EXPECT_EQ(*missing->exit_code, kExitUsage);
+  EXPECT_NE(missing->err.str().find("--shipment"), std::string::npos) << missing->err.str();
+}
+
+TEST(CliParse, DocHashWithAnUnknownKindIsAUsageError) {
+  auto p = Parse({"doc", "hash", "inv.pdf", "--kind", "receipt"});
+  ASSERT_TRUE(p->exit_code);
+  EXPECT_EQ(*p->exit_code, kExitUsage);
+  EXPECT_NE(p->err.str().find("unknown document kind 'receipt'"), std::string::npos)
+      << p->err.str();
 }
 
 TEST(CliParse, EventShowTakesIdentityAndEncryptionKey) {
@@ -221,6 +271,9 @@ TEST(CliParse, HelpWorksAtEveryLevel) {
       {"watch", "--help"},
       {"status", "--help"},
       {"verify", "--help"},
+      {"doc", "--help"},
+      {"doc", "hash", "--help"},
+      {"doc", "verify", "--help"},
   };
   for (const auto& args : lines) {
     auto p = Parse(args);
@@ -369,6 +422,69 @@ TEST_F(CliNetworkTest, EventSubmitToADeadNodeFailsAfterBuilding) {
                    "--type", "booked", "--node", kDeadNode});
   EXPECT_EQ(r.exit_code, kExitFailure);
   EXPECT_NE(r.err.find("cannot reach node"), std::string::npos) << r.err;
+}
+
+TEST_F(CliNetworkTest, EventSubmitWithAnUnreadableDocNamesItAndContactsNoNode) {
+  ASSERT_EQ(
+      RunLine({"network", "init", "--out", dir_.string(), "--orgs", "acme:exporter"}).exit_code, 0);
+  Ran r = RunLine({"event", "submit", "--identity", Path("acme/clients/admin"), "--shipment", "S",
+                   "--type", "booked", "--doc", "commercial_invoice=" + Path("missing.pdf"),
+                   "--node", kDeadNode});
+  EXPECT_EQ(r.exit_code, kExitFailure);
+  EXPECT_NE(r.err.find("--doc commercial_invoice=" + Path("missing.pdf") + ": cannot open " +
+                       Path("missing.pdf")),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.err.find("cannot reach node"), std::string::npos) << r.err;
+}
+
+TEST_F(CliNetworkTest, DocHashPrintsTheSha256Reference) {
+  const std::string file = Path("abc.txt");
+  std::filesystem::create_directories(dir_);
+  std::ofstream(file) << "abc";
+  Ran r = RunLine({"doc", "hash", file});
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  EXPECT_EQ(r.out, "sha256:" + std::string(kAbcSha256) + "\n");
+  r = RunLine({"doc", "hash", file, "--kind", "packing_list"});
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  EXPECT_EQ(r.out, "packing_list=sha256:" + std::string(kAbcSha256) + "\n");
+}
+
+TEST_F(CliNetworkTest, DocHashJsonHasTheFileHashAndReference) {
+  const std::string file = Path("abc.txt");
+  std::filesystem::create_directories(dir_);
+  std::ofstream(file) << "abc";
+  Ran r = RunLine({"--json", "doc", "hash", file, "--kind", "commercial_invoice"});
+  ASSERT_EQ(r.exit_code, kExitOk) << r.err;
+  for (const std::string& text :
+       {"\"file\": \"" + file + "\"", "\"sha256\": \"" + std::string(kAbcSha256) + "\"",
+        "\"reference\": \"commercial_invoice=sha256:" + std::string(kAbcSha256) + "\"",
+        std::string("\"kind\": \"commercial_invoice\"")}) {
+    EXPECT_NE(r.out.find(text), std::string::npos) << text << " in " << r.out;
+  }
+}
+
+TEST_F(CliNetworkTest, DocHashOfAMissingFileNamesIt) {
+  Ran r = RunLine({"doc", "hash", Path("missing.pdf")});
+  EXPECT_EQ(r.exit_code, kExitFailure);
+  EXPECT_NE(r.err.find("cannot open " + Path("missing.pdf")), std::string::npos) << r.err;
+}
+
+TEST_F(CliNetworkTest, DocVerifyOfAMissingFileFailsBeforeCallingTheNode) {
+  Ran r = RunLine(
+      {"doc", "verify", Path("missing.pdf"), "--shipment", "S", "--node", kDeadNode, "--insecure"});
+  EXPECT_EQ(r.exit_code, kExitFailure);
+  EXPECT_NE(r.err.find("cannot open " + Path("missing.pdf")), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("cannot reach node"), std::string::npos) << r.err;
+}
+
+TEST_F(CliNetworkTest, DocVerifyToADeadNodeIsAnErrorNotAVerdict) {
+  const std::string file = Path("abc.txt");
+  std::filesystem::create_directories(dir_);
+  std::ofstream(file) << "abc";
+  Ran r = RunLine({"doc", "verify", file, "--shipment", "S", "--node", kDeadNode, "--insecure"});
+  EXPECT_EQ(r.exit_code, kExitFailure);
+  EXPECT_NE(r.err.find("cannot reach node at 127.0.0.1:1"), std::string::npos) << r.err;
 }
 
 TEST_F(CliNetworkTest, VerifyAnEmptyDataDirIsAnError) {

@@ -5,6 +5,8 @@
 #include <sstream>
 #include <string>
 
+#include "shipledger/bytes.h"
+
 namespace shipledger::cli {
 namespace {
 
@@ -104,6 +106,25 @@ TEST(PrintNodeStatus, OneNodeSaysItHasNoPeers) {
   const std::string text = Text(s);
   EXPECT_NE(text.find("none (one-node network)"), std::string::npos) << text;
   EXPECT_EQ(text.find("REPLICA"), std::string::npos) << text;
+}
+
+TEST(TimelineRow, ShowsEachDocumentsKindAndShortHashBeforeTheResult) {
+  v1::TimelineEntry entry;
+  v1::Event* e = entry.mutable_event();
+  e->set_type(v1::EVENT_TYPE_BOOKED);
+  e->set_signer_org("exporter");
+  v1::DocumentHash* doc = e->add_documents();
+  doc->set_kind("commercial_invoice");
+  doc->set_sha256(*FromHex("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+  entry.mutable_receipt()->set_code(v1::RESULT_CODE_VALID);
+  const std::vector<std::string> header = TimelineHeader();
+  const std::vector<std::string> row = TimelineRow(entry);
+  ASSERT_EQ(row.size(), header.size());
+  ASSERT_EQ(header[header.size() - 2], "DOCUMENTS");
+  EXPECT_EQ(row[row.size() - 2], "commercial_invoice=sha256:ba7816bf8f01");
+  EXPECT_EQ(row.back(), "VALID");
+  e->clear_documents();
+  EXPECT_EQ(TimelineRow(entry)[row.size() - 2], "-");
 }
 
 }  // namespace
