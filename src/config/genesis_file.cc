@@ -173,12 +173,12 @@ Status ParseConsensus(const YamlField& map, model::ConsensusParams* c) {
 // Every key optional: absent ones keep the defaults of model::Limits.
 Status ParseLimits(const YamlField& map, model::Limits* l) {
   if (map.IsMissing()) return Status::Ok();
-  SL_RETURN_IF_ERROR(
-      map.CheckMap({"max_event_bytes", "max_signed_event_bytes", "max_batch_events",
-                    "max_request_bytes", "max_cosignatures", "max_references", "max_documents",
-                    "max_details", "max_field_bytes", "max_private_fields", "max_private_readers",
-                    "max_private_value_bytes", "max_future_skew_ms", "max_event_age_ms"},
-                   {}));
+  SL_RETURN_IF_ERROR(map.CheckMap(
+      {"max_event_bytes", "max_signed_event_bytes", "max_batch_events", "max_request_bytes",
+       "max_cosignatures", "max_references", "max_documents", "max_details", "max_field_bytes",
+       "max_legs", "max_readings", "max_private_fields", "max_private_readers",
+       "max_private_value_bytes", "max_future_skew_ms", "max_event_age_ms"},
+      {}));
   SL_RETURN_IF_ERROR(map.ReadU32("max_event_bytes", false, 1, &l->max_event_bytes));
   SL_RETURN_IF_ERROR(map.ReadU32("max_signed_event_bytes", false, 1, &l->max_signed_event_bytes));
   SL_RETURN_IF_ERROR(map.ReadU32("max_batch_events", false, 1, &l->max_batch_events));
@@ -188,6 +188,8 @@ Status ParseLimits(const YamlField& map, model::Limits* l) {
   SL_RETURN_IF_ERROR(map.ReadU32("max_documents", false, 0, &l->max_documents));
   SL_RETURN_IF_ERROR(map.ReadU32("max_details", false, 0, &l->max_details));
   SL_RETURN_IF_ERROR(map.ReadU32("max_field_bytes", false, 1, &l->max_field_bytes));
+  SL_RETURN_IF_ERROR(map.ReadU32("max_legs", false, 1, &l->max_legs));
+  SL_RETURN_IF_ERROR(map.ReadU32("max_readings", false, 1, &l->max_readings));
   SL_RETURN_IF_ERROR(map.ReadU32("max_private_fields", false, 0, &l->max_private_fields));
   SL_RETURN_IF_ERROR(map.ReadU32("max_private_readers", false, 1, &l->max_private_readers));
   SL_RETURN_IF_ERROR(map.ReadU32("max_private_value_bytes", false, 0, &l->max_private_value_bytes));
@@ -383,6 +385,8 @@ std::string RenderGenesis(const GenesisSpec& spec) {
   out << YAML::Key << "max_documents" << YAML::Value << l.max_documents;
   out << YAML::Key << "max_details" << YAML::Value << l.max_details;
   out << YAML::Key << "max_field_bytes" << YAML::Value << l.max_field_bytes;
+  out << YAML::Key << "max_legs" << YAML::Value << l.max_legs;
+  out << YAML::Key << "max_readings" << YAML::Value << l.max_readings;
   out << YAML::Key << "max_private_fields" << YAML::Value << l.max_private_fields;
   out << YAML::Key << "max_private_readers" << YAML::Value << l.max_private_readers;
   out << YAML::Key << "max_private_value_bytes" << YAML::Value << l.max_private_value_bytes;

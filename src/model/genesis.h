@@ -59,6 +59,9 @@ struct Limits {
   uint32_t max_documents = 32;
   uint32_t max_details = 64;
   uint32_t max_field_bytes = 256;  // ids, references, detail values
+  // Contract rules v2 payloads (model/validation_payloads.h).
+  uint32_t max_legs = 16;       // Default: 16 legs per booking route (and per reassignment leg no.)
+  uint32_t max_readings = 500;  // Default: 500 readings per sensor_readings event
   // Private fields (DESIGN §4, model/envelope_check.h).
   uint32_t max_private_fields = 64;         // Default: 64 private fields per event
   uint32_t max_private_readers = 32;        // Default: 32 reader organisations per event

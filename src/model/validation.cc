@@ -5,6 +5,7 @@
 
 #include "crypto/sha256.h"
 #include "model/envelope_check.h"
+#include "model/validation_payloads.h"
 
 namespace shipledger::model {
 
@@ -20,18 +21,6 @@ const std::set<std::string, std::less<>>& ReferenceKinds() {
 bool IsIdChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
          c == '_' || c == '.' || c == ':' || c == '/';
-}
-
-// UN/LOCODE: two-letter country code and three letters or digits 2-9, e.g. "DEHAM", "CNSHA".
-bool IsUnLocode(std::string_view s) {
-  if (s.size() != 5) return false;
-  for (size_t i = 0; i < 5; ++i) {
-    const char c = s[i];
-    const bool letter = c >= 'A' && c <= 'Z';
-    const bool digit = c >= '2' && c <= '9';
-    if (i < 2 ? !letter : !(letter || digit)) return false;
-  }
-  return true;
 }
 
 bool IsPrintable(std::string_view s) {
@@ -133,6 +122,7 @@ Status EventValidator::CheckFields(const v1::Event& e) const {
   if (e.type() == v1::EVENT_TYPE_HANDOVER && e.cosigner_orgs_size() != 1) {
     return Invalid("a handover must name exactly one co-signer: the receiving organisation");
   }
+  SL_RETURN_IF_ERROR(CheckPayloads(e, *genesis_));
   return CheckEnvelopeStructure(e, *genesis_);
 }
 

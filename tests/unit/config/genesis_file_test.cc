@@ -247,6 +247,34 @@ TEST_F(GenesisFileTest, LimitsDefaultWhenAbsent) {
   EXPECT_EQ((*genesis)->limits.max_private_fields, 64u);
   EXPECT_EQ((*genesis)->limits.max_private_readers, 32u);
   EXPECT_EQ((*genesis)->limits.max_private_value_bytes, 4096u);
+  // ... and those written before contract rules v2, with these.
+  EXPECT_EQ((*genesis)->limits.max_legs, 16u);
+  EXPECT_EQ((*genesis)->limits.max_readings, 500u);
+}
+
+TEST_F(GenesisFileTest, PayloadLimitsRoundTrip) {
+  spec_.limits.max_legs = 4;
+  spec_.limits.max_readings = 50;
+  const std::string text = RenderGenesis(spec_);
+  EXPECT_THAT(text, HasSubstr("max_legs: 4\n"));
+  EXPECT_THAT(text, HasSubstr("max_readings: 50\n"));
+  auto genesis = ParseGenesis(text);
+  ASSERT_TRUE(genesis.ok()) << genesis.status().ToString();
+  EXPECT_EQ((*genesis)->limits.max_legs, 4u);
+  EXPECT_EQ((*genesis)->limits.max_readings, 50u);
+}
+
+TEST_F(GenesisFileTest, RejectsBadPayloadLimits) {
+  ExpectRejected(RenderWith("max_legs: 16", "max_legs: 0"),
+                 "limits.max_legs: expected an integer in [1, ");
+  ExpectRejected(RenderWith("max_legs: 16", "max_legs: -3"),
+                 "limits.max_legs: expected an integer");
+  ExpectRejected(RenderWith("max_legs: 16", "max_legs: many"),
+                 "limits.max_legs: expected an integer");
+  ExpectRejected(RenderWith("max_readings: 500", "max_readings: 0"),
+                 "limits.max_readings: expected an integer in [1, ");
+  ExpectRejected(RenderWith("max_readings: 500", "max_readings: 4294967296"),
+                 "limits.max_readings: expected an integer");
 }
 
 TEST_F(GenesisFileTest, PrivateFieldLimitsRoundTrip) {
