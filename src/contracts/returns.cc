@@ -81,6 +81,9 @@ std::string DeclareError(Workspace& ws, v1::ShipmentState* state,
                          const model::AdmittedEvent& admitted, const model::BlockContext& context,
                          std::vector<v1::ContractOutput>* out) {
   const v1::ErrorDeclaration& declaration = admitted.event.error_declaration();
+  if (!admitted.event.has_error_declaration()) {
+    return "error_declaration carries no error_declaration";
+  }
   const std::string target = ToHex(declaration.event_id());
   const std::optional<model::EventFacts> facts = ws.Event(declaration.event_id());
   if (!facts.has_value() || facts->shipment_id != state->shipment_id()) {

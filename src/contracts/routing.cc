@@ -192,6 +192,7 @@ std::string RegisterOffer(Workspace& ws, const model::AdmittedEvent& admitted,
   const v1::Event& event = admitted.event;
   const std::string& offer_id = event.shipment_id();
   const std::string key = kOfferPrefix + offer_id;
+  if (!event.has_offer()) return "carrier_offer " + Quote(offer_id) + " carries no offer";
   if (std::optional<Bytes> existing = ws.Record(key); existing.has_value()) {
     v1::OfferRecord record;
     SHIPLEDGER_CHECK_MSG(record.ParseFromString(*existing), "unreadable offer record");
@@ -328,6 +329,7 @@ std::string Reassign(Workspace& ws, v1::ShipmentState* state, const model::Admit
                      const model::BlockContext& context, Outputs* out) {
   const v1::Event& event = admitted.event;
   const v1::LegReassignment& r = event.reassignment();
+  if (!event.has_reassignment()) return "leg_reassignment carries no reassignment";
   if (event.signer_org() != state->booked_by()) {
     return "only the shipper " + Quote(state->booked_by()) + " may reassign legs of shipment " +
            state->shipment_id();

@@ -150,6 +150,18 @@ TEST_F(RulesV2Test, OfferRegistrationAndWithdrawalRejections) {
   EXPECT_EQ(r.outputs(0).kind(), Kind::KIND_LEG_OPEN);
 }
 
+TEST_F(RulesV2Test, TypesWithoutTheirPayloadAreRejected) {
+  ExpectValid(BookedWith({}));
+  ExpectRejected(MakeEvent(v1::EVENT_TYPE_CARRIER_OFFER, kCarrierB, {}, "OFFER-1"),
+                 "carrier_offer 'OFFER-1' carries no offer");
+  ExpectRejected(MakeEvent(v1::EVENT_TYPE_LEG_REASSIGNMENT, kExporter),
+                 "leg_reassignment carries no reassignment");
+  ExpectRejected(MakeEvent(v1::EVENT_TYPE_ERROR_DECLARATION, kExporter),
+                 "error_declaration carries no error_declaration");
+  ExpectRejected(MakeEvent(v1::EVENT_TYPE_SENSOR_READINGS, kExporter),
+                 "sensor_readings carries no readings");
+}
+
 TEST_F(RulesV2Test, RulesV1RejectOffersAsUnsupported) {
   ++height_;
   const model::BlockContext v1_context{height_, BlockTime(height_), 1};

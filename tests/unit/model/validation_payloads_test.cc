@@ -182,12 +182,6 @@ std::vector<PayloadCase> Cases() {
        "only return_requested events may carry return_request"},
       {"ErrorDeclarationOnBooked", kError, SetType(kBooked),
        "only error_declaration events may carry error_declaration"},
-      {"OfferMissing", kOffer, [](v1::Event& e) { e.clear_offer(); },
-       "carrier_offer events must carry offer"},
-      {"ReassignmentMissing", kReassign, [](v1::Event& e) { e.clear_reassignment(); },
-       "leg_reassignment events must carry reassignment"},
-      {"ErrorDeclarationMissing", kError, [](v1::Event& e) { e.clear_error_declaration(); },
-       "error_declaration events must carry error_declaration"},
 
       // BookingTerms.
       {"BookingConsigneeUnknown", kBooked, [](v1::Event& e) { B(e).set_consignee("nobody"); },
