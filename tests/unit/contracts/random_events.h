@@ -359,7 +359,9 @@ class RandomEvents {
     v1::LegReassignment* r = admitted.event.mutable_reassignment();
     r->set_reverse(s.has_value() && !s->return_legs().empty() && Chance(50));
     const int legs = !s.has_value() ? 2 : r->reverse() ? s->return_legs_size() : s->legs_size();
-    r->set_leg(static_cast<uint32_t>(Uniform(Chance(5) ? 0 : 1, legs + (Chance(10) ? 1 : 0))));
+    r->set_leg(static_cast<uint32_t>(
+        Uniform(Chance(5) ? 0 : 1, std::max(1, legs) + (Chance(10) ? 1 : 0))));
+    if (Chance(2)) r->set_leg(0x80000000u + static_cast<uint32_t>(Uniform(0, 1000)));  // any uint32
     if (Chance(70)) r->set_carrier(Carrier());
     return admitted;
   }
