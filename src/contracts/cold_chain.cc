@@ -48,6 +48,15 @@ std::string CheckReadings(const v1::ShipmentState& state, const v1::Event& event
            std::to_string(state.last_reading_ms()) + " ms; this batch starts at " +
            std::to_string(first) + " ms";
   }
+  // Out-of-order readings would subtract time out of range (ApplyReadings counts the time
+  // between consecutive readings); nothing before the contract checks the order.
+  for (int i = 1; i < event.readings_size(); ++i) {
+    if (event.readings(i).time_ms() < event.readings(i - 1).time_ms()) {
+      return "readings must be in time order; reading " + std::to_string(i + 1) + " at " +
+             std::to_string(event.readings(i).time_ms()) + " ms precedes reading " +
+             std::to_string(i) + " at " + std::to_string(event.readings(i - 1).time_ms()) + " ms";
+    }
+  }
   return {};
 }
 

@@ -12,7 +12,8 @@
 
 namespace shipledger::contracts {
 
-// Why the batch cannot be applied to the shipment (readings older than the last one), or empty.
+// Why the batch cannot be applied to the shipment (no readings, readings not newer than the
+// shipment's last one, or not in time order within the batch), or empty.
 std::string CheckReadings(const v1::ShipmentState& state, const v1::Event& event);
 // Applies the batch (checked by CheckReadings); appends an EXCURSION output when the shipment
 // crosses its tolerance.

@@ -122,7 +122,7 @@ Match FindOffer(const std::vector<v1::OfferRecord>& offers, const v1::LegPlan& p
 
 v1::Leg* MutableLeg(v1::ShipmentState* state, bool reverse, uint32_t leg) {
   auto* legs = reverse ? state->mutable_return_legs() : state->mutable_legs();
-  SHIPLEDGER_CHECK(leg >= 1 && static_cast<int>(leg) <= legs->size());
+  SHIPLEDGER_CHECK(leg >= 1 && leg <= static_cast<uint32_t>(legs->size()));
   return legs->Mutable(static_cast<int>(leg) - 1);
 }
 
@@ -335,7 +335,8 @@ std::string Reassign(Workspace& ws, v1::ShipmentState* state, const model::Admit
            state->shipment_id();
   }
   const int n = r.reverse() ? state->return_legs_size() : state->legs_size();
-  if (r.leg() < 1 || static_cast<int>(r.leg()) > n) {
+  // Unsigned comparison: a leg >= 2^31 cast to int would pass as negative and index out of range.
+  if (r.leg() < 1 || r.leg() > static_cast<uint32_t>(n)) {
     return "shipment " + state->shipment_id() + " has " + std::to_string(n) +
            (r.reverse() ? " return" : "") + " legs; there is no leg " + std::to_string(r.leg());
   }
