@@ -1,5 +1,6 @@
 #include "cli/cli_app.h"
 
+#include "cli/contract_flags.h"
 #include "cli/output.h"
 #include "model/genesis.h"
 
@@ -199,6 +200,7 @@ void CliApp::AddEventCommands() {
                   "booked: use this tracking code (25..64 characters of A-Z 0-9, dashes ignored; "
                   "at least 128 random bits) instead of a generated one")
       ->excludes(no_code);
+  AddContractOptions(cmd, &o.contract);
 
   cmd =
       AddCommand(event, "show", "Show one event: fields, signer, co-signers, block, receipt",
@@ -237,6 +239,9 @@ void CliApp::AddReadCommands() {
   cmd->add_option("--page-token", options_.shipment_list.page_token,
                   "Continue after a previous page (its next page token)");
   cmd->add_flag("--all", options_.shipment_list.all, "Fetch every page");
+  cmd->add_flag("--excursions", options_.shipment_list.excursions_only,
+                "Only shipments whose cold chain had an excursion (time out of range beyond "
+                "the tolerance)");
   cmd = AddCommand(shipment, "find", "Shipments by business reference", [this](const Io& io) {
     return RunShipmentFind(options_.global, options_.shipment_find, io);
   });
@@ -324,8 +329,7 @@ void CliApp::AddProofCommands() {
   cmd->add_option("--encryption-key", d.encryption_key_path,
                   "The organisation's encryption private key (default: ca/encryption_key.pem two "
                   "folders above --identity)");
-  cmd->add_flag("--wait", d.wait,
-                "Wait until a stable checkpoint certifies the event's receipt");
+  cmd->add_flag("--wait", d.wait, "Wait until a stable checkpoint certifies the event's receipt");
 
   CLI::App* disclosure = AddCommand(&app_, "disclosure", "Check disclosures of private fields");
   ProofVerifyOptions& dv = options_.disclosure_verify;

@@ -12,6 +12,7 @@
 
 #include "cli/client.h"
 #include "cli/connection.h"
+#include "cli/contract_flags.h"
 #include "cli/event_builder.h"
 #include "model/genesis.h"
 #include "shipledger/bytes.h"
@@ -36,7 +37,7 @@ struct GlobalOptions {
   std::string node = std::string(kDefaultNode);
   bool node_given = false;  // --node was on the command line
   bool json = false;
-  ConnectOptions connect;   // --identity, --genesis, --insecure
+  ConnectOptions connect;  // --identity, --genesis, --insecure
 };
 
 // A client of global.node with the global credentials; the failure says which flag to set.
@@ -63,6 +64,7 @@ struct EventSubmitOptions {
   std::vector<std::string> cosigner_dirs;
   std::string file;
   EventFlags flags;
+  ContractFlags contract;  // rules v2 payloads (with --type, not --file)
   bool wait = false;
   std::vector<std::string> private_fields;  // NAME=VALUE
   std::vector<std::string> readers;         // organisation ids; the signer's is added
@@ -79,6 +81,7 @@ struct ShipmentListOptions {
   uint32_t page_size = 50;
   std::string page_token;
   bool all = false;
+  bool excursions_only = false;  // --excursions
 };
 
 struct ShipmentFindOptions {

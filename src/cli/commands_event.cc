@@ -24,8 +24,16 @@ Result<config::Identity> LoadIdentityFlag(const std::string& dir, std::string_vi
   return identity;
 }
 
-Result<v1::Event> BuildUnsignedEvent(const EventSubmitOptions& options) {
-  if (options.file.empty()) return EventFromFlags(options.flags);
+Result<v1::Event> BuildUnsignedEvent(const EventSubmitOptions& options, int64_t now_ms) {
+  if (options.file.empty()) {
+    SL_ASSIGN_OR_RETURN(v1::Event event, EventFromFlags(options.flags));
+    SL_RETURN_IF_ERROR(ApplyContractFlags(options.contract, now_ms, &event));
+    return event;
+  }
+  if (AnyContractFlag(options.contract)) {
+    return Status::InvalidArgument(
+        "give the event's payload in the --file JSON or as flags with --type, not both");
+  }
   SL_ASSIGN_OR_RETURN(std::string json, crypto::ReadFile(options.file));
   auto event = EventFromJson(json);
   if (!event.ok()) return event.status().WithContext(options.file);
@@ -116,9 +124,9 @@ int PrintSubmitResult(const GlobalOptions& global, const EventSubmitOptions& opt
 
 int RunEventSubmit(const GlobalOptions& global, const EventSubmitOptions& options, const Io& io) {
   if (global.connect.identity_dir.empty()) {
-    return ReportError(io, Status::InvalidArgument(
-                               "event submit signs with --identity DIR (e.g. "
-                               "NET/ORG/clients/admin), or set SHIPLEDGER_IDENTITY"));
+    return ReportError(
+        io, Status::InvalidArgument("event submit signs with --identity DIR (e.g. "
+                                    "NET/ORG/clients/admin), or set SHIPLEDGER_IDENTITY"));
   }
   auto signer = LoadIdentityFlag(global.connect.identity_dir, "--identity");
   if (!signer.ok()) return ReportError(io, signer.status());
@@ -128,7 +136,7 @@ int RunEventSubmit(const GlobalOptions& global, const EventSubmitOptions& option
     if (!cosigner.ok()) return ReportError(io, cosigner.status());
     cosigners.push_back(std::move(cosigner).value());
   }
-  auto event = BuildUnsignedEvent(options);
+  auto event = BuildUnsignedEvent(options, SystemClock::Get().NowMs());
   if (!event.ok()) return ReportError(io, event.status());
   if (event->type() == v1::EVENT_TYPE_HANDOVER && cosigners.empty()) {
     return ReportError(io, Status::InvalidArgument(
@@ -207,7 +215,8 @@ int RunEventShow(const GlobalOptions& global, const ShowOptions& options, const 
   }
   std::vector<std::string> cosigners;
   for (const auto& c : se.cosignatures()) cosigners.push_back(CertificateSubject(c.signer_cert()));
-  auto private_view = ViewPrivateFields(e, global.connect.identity_dir, options.encryption_key_path);
+  auto private_view =
+      ViewPrivateFields(e, global.connect.identity_dir, options.encryption_key_path);
   if (!private_view.ok()) return ReportError(io, private_view.status());
   const int exit_code = private_view->fraud ? kExitFailure : kExitOk;
   if (private_view->fraud) {

@@ -35,11 +35,15 @@ std::string Join(const std::vector<std::string>& items, std::string_view separat
 class TextTable {
  public:
   void AddRow(std::vector<std::string> cells);
+  // A line printed as is after the rows added so far, indented by two spaces beyond `indent`;
+  // it does not widen the columns.
+  void AddNote(std::string text);
   void Print(std::ostream& out, std::string_view indent = "") const;
   bool empty() const { return rows_.empty(); }
 
  private:
   std::vector<std::vector<std::string>> rows_;
+  std::vector<bool> notes_;  // per row: a note (one cell, printed as is)
 };
 
 // Prints "key   value" lines with the keys aligned.

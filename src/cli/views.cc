@@ -1,6 +1,7 @@
 #include "cli/views.h"
 
 #include "cli/commands.h"
+#include "cli/views_contract.h"
 #include "crypto/x509.h"
 #include "model/event.h"
 
@@ -17,6 +18,7 @@ JsonObject ReceiptJson(const v1::Receipt& receipt) {
   out.Set("reason", std::string_view(receipt.reason()));
   out.Set("height", receipt.height());
   out.Set("index", receipt.index());
+  out.Set("outputs", ContractOutputsJson(receipt));
   return out;
 }
 

@@ -62,5 +62,15 @@ TEST(TextTable, AlignsColumns) {
   EXPECT_EQ(out.str(), "  a    bb  c\n  ccc  d   e\n");
 }
 
+TEST(TextTable, NotesPrintUnderTheirRowWithoutWideningColumns) {
+  TextTable t;
+  t.AddRow({"a", "b"});
+  t.AddNote("a long note that is wider than every column");
+  t.AddRow({"cc", "d"});
+  std::ostringstream out;
+  t.Print(out);
+  EXPECT_EQ(out.str(), "a   b\n  a long note that is wider than every column\ncc  d\n");
+}
+
 }  // namespace
 }  // namespace shipledger::cli
