@@ -31,7 +31,8 @@ std::string ReceiptSummary(const v1::Receipt& receipt);
 std::string ReferencesText(const v1::Event& event);
 std::string Join(const std::vector<std::string>& items, std::string_view separator);
 
-// Rows of cells printed with each column padded to its widest cell (the last one unpadded).
+// Rows of cells printed with each column padded to its widest cell (the last one unpadded),
+// widths counted in UTF-8 code points.
 class TextTable {
  public:
   void AddRow(std::vector<std::string> cells);

@@ -62,6 +62,16 @@ TEST(TextTable, AlignsColumns) {
   EXPECT_EQ(out.str(), "  a    bb  c\n  ccc  d   e\n");
 }
 
+TEST(TextTable, CountsUtf8CharactersNotBytes) {
+  TextTable t;
+  t.AddRow({"ROUTE", "STATUS"});
+  t.AddRow({"A→B", "OPEN"});
+  t.AddRow({"2.0 °C", "x"});
+  std::ostringstream out;
+  t.Print(out);
+  EXPECT_EQ(out.str(), "ROUTE   STATUS\nA→B     OPEN\n2.0 °C  x\n");
+}
+
 TEST(TextTable, NotesPrintUnderTheirRowWithoutWideningColumns) {
   TextTable t;
   t.AddRow({"a", "b"});
