@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "cli/commands.h"
+#include "cli/event_builder.h"
 #include "cli/output.h"
 #include "crypto/x509.h"
 #include "model/event.h"
@@ -64,6 +65,7 @@ std::vector<FlagUse> FlagUses(const ContractFlags& f) {
   return {
       {"--consignee", !f.consignee.empty(), booked},
       {"--leg", !f.legs.empty(), booked},
+      {"--latest-arrival", !f.latest_arrivals.empty(), booked},
       {"--match", !f.match.empty(), booked},
       {"--currency", !f.currency.empty(), {v1::EVENT_TYPE_BOOKED, v1::EVENT_TYPE_CARRIER_OFFER}},
       {"--temp-range", !f.temp_range.empty(), booked},
@@ -111,6 +113,17 @@ Status ApplyBooking(const ContractFlags& f, v1::BookingTerms* b) {
   b->set_consignee(f.consignee);
   for (const auto& text : f.legs) {
     SL_ASSIGN_OR_RETURN(*b->add_legs(), ParseLegPlan(text));
+  }
+  for (const auto& text : f.latest_arrivals) {
+    SL_ASSIGN_OR_RETURN(auto kv, ParseKeyValue(text, "--latest-arrival", "1=2026-12-20"));
+    SL_ASSIGN_OR_RETURN(int64_t leg, ParseInt(kv.first, "--latest-arrival", "LEG=TIME"));
+    if (leg < 1 || leg > b->legs_size()) {
+      return Status::InvalidArgument("--latest-arrival " + text + ": there is no --leg " +
+                                     kv.first + " (" + std::to_string(b->legs_size()) + " given)");
+    }
+    auto time = ParseTime(kv.second);
+    if (!time.ok()) return time.status().WithContext("--latest-arrival");
+    b->mutable_legs(static_cast<int>(leg) - 1)->set_latest_arrival_ms(*time);
   }
   if (!f.match.empty()) {
     const std::string rule = Lower(f.match);

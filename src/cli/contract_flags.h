@@ -23,12 +23,13 @@ namespace shipledger::cli {
 struct ContractFlags {
   // booked
   std::string consignee;
-  std::vector<std::string> legs;  // ORIGIN:DEST:MODE[:CARRIER|open][:cold][:dg]
-  std::string match;              // cheapest | first
-  std::string currency;           // also carrier_offer
-  std::string temp_range;         // MIN:MAX in °C
-  std::string tolerance;          // DURATION
-  std::string return_window;      // DURATION
+  std::vector<std::string> legs;             // ORIGIN:DEST:MODE[:CARRIER|open][:cold][:dg]
+  std::vector<std::string> latest_arrivals;  // LEG=TIME
+  std::string match;                         // cheapest | first
+  std::string currency;                      // also carrier_offer
+  std::string temp_range;                    // MIN:MAX in °C
+  std::string tolerance;                     // DURATION
+  std::string return_window;                 // DURATION
   std::vector<std::string> return_reasons;
   std::string return_condition;
   std::string return_payer;

@@ -15,6 +15,11 @@ void AddContractOptions(CLI::App* cmd, ContractFlags* f) {
              "route leg ORIGIN:DEST:MODE[:CARRIER|open][:cold][:dg], MODE road|rail|sea|"
              "air; no carrier or 'open' = matched to a carrier offer; repeatable, in order")
       ->allow_extra_args(false);
+  cmd->add_option("--latest-arrival", f->latest_arrivals,
+                  booked +
+                      "LEG=TIME: the leg (from 1) must arrive by TIME (ISO-8601 or Unix ms); "
+                      "only offers valid until then match it; repeatable")
+      ->allow_extra_args(false);
   cmd->add_option("--match", f->match, booked + "how open legs pick an offer: cheapest | first");
   cmd->add_option("--currency", f->currency,
                   "booked, carrier_offer: ISO 4217 currency (booked: open legs match only offers "

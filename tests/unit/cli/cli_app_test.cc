@@ -264,6 +264,8 @@ TEST(CliParse, EventSubmitCollectsContractFlags) {
                   "DEHAM:USNYC:sea",
                   "--leg",
                   "USNYC:USCHI:road:truckco",
+                  "--latest-arrival",
+                  "2=2026-12-20",
                   "--match",
                   "cheapest",
                   "--currency",
@@ -288,6 +290,7 @@ TEST(CliParse, EventSubmitCollectsContractFlags) {
   const ContractFlags& c = p->app->options().event_submit.contract;
   EXPECT_EQ(c.consignee, "importer");
   EXPECT_EQ(c.legs, (std::vector<std::string>{"DEHAM:USNYC:sea", "USNYC:USCHI:road:truckco"}));
+  EXPECT_EQ(c.latest_arrivals, (std::vector<std::string>{"2=2026-12-20"}));
   EXPECT_EQ(c.match, "cheapest");
   EXPECT_EQ(c.temp_range, "2:8");
   EXPECT_EQ(c.tolerance, "30m");

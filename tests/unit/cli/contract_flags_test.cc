@@ -152,6 +152,22 @@ TEST(ApplyContractFlags, BookedGetsRouteColdChainAndReturnTerms) {
   EXPECT_EQ(b.returns().return_address(), "DEHAM");
 }
 
+TEST(ApplyContractFlags, LatestArrivalSetsTheNamedLeg) {
+  ContractFlags f;
+  f.legs = {"DEHAM:USNYC:sea", "USNYC:USCHI:road"};
+  f.latest_arrivals = {"2=1795000000000"};
+  v1::Event e = EventOf(v1::EVENT_TYPE_BOOKED);
+  ASSERT_EQ(Error(f, &e), "");
+  EXPECT_EQ(e.booking().legs(0).latest_arrival_ms(), 0);
+  EXPECT_EQ(e.booking().legs(1).latest_arrival_ms(), kNow);
+  for (const char* bad :
+       {"3=1795000000000", "0=1795000000000", "x=1795000000000", "1=soon", "1795000000000"}) {
+    f.latest_arrivals = {bad};
+    v1::Event b = EventOf(v1::EVENT_TYPE_BOOKED);
+    EXPECT_NE(Error(f, &b).find("--latest-arrival"), std::string::npos) << bad;
+  }
+}
+
 TEST(ApplyContractFlags, NegativeTemperatureRangeAndPlainBookingWithoutTerms) {
   ContractFlags f;
   f.temp_range = "-25:-18.5";
