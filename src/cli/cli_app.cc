@@ -1,5 +1,6 @@
 #include "cli/cli_app.h"
 
+#include "cli/contract_flags.h"
 #include "cli/documents.h"
 #include "cli/output.h"
 #include "model/genesis.h"
@@ -215,6 +216,7 @@ void CliApp::AddEventCommands() {
                   "booked: use this tracking code (25..64 characters of A-Z 0-9, dashes ignored; "
                   "at least 128 random bits) instead of a generated one")
       ->excludes(no_code);
+  AddContractOptions(cmd, &o.contract);
 
   cmd =
       AddCommand(event, "show", "Show one event: fields, signer, co-signers, block, receipt",
@@ -253,6 +255,9 @@ void CliApp::AddReadCommands() {
   cmd->add_option("--page-token", options_.shipment_list.page_token,
                   "Continue after a previous page (its next page token)");
   cmd->add_flag("--all", options_.shipment_list.all, "Fetch every page");
+  cmd->add_flag("--excursions", options_.shipment_list.excursions_only,
+                "Only shipments whose cold chain had an excursion (time out of range beyond "
+                "the tolerance)");
   cmd = AddCommand(shipment, "find", "Shipments by business reference", [this](const Io& io) {
     return RunShipmentFind(options_.global, options_.shipment_find, io);
   });

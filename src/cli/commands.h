@@ -12,6 +12,7 @@
 
 #include "cli/client.h"
 #include "cli/connection.h"
+#include "cli/contract_flags.h"
 #include "cli/event_builder.h"
 #include "model/genesis.h"
 #include "shipledger/bytes.h"
@@ -64,6 +65,7 @@ struct EventSubmitOptions {
   std::vector<std::string> cosigner_dirs;
   std::string file;
   EventFlags flags;
+  ContractFlags contract;  // rules v2 payloads (with --type, not --file)
   bool wait = false;
   std::vector<std::string> private_fields;  // NAME=VALUE
   std::vector<std::string> readers;         // organisation ids; the signer's is added
@@ -81,6 +83,7 @@ struct ShipmentListOptions {
   uint32_t page_size = 50;
   std::string page_token;
   bool all = false;
+  bool excursions_only = false;  // --excursions
 };
 
 struct ShipmentFindOptions {

@@ -25,12 +25,18 @@ Result<config::Identity> LoadIdentityFlag(const std::string& dir, std::string_vi
   return identity;
 }
 
-// The event from flags or --file, with the --doc files' hashes appended.
-Result<v1::Event> BuildUnsignedEvent(const EventSubmitOptions& options) {
+// The event from flags (with the contract payload flags) or --file, with the --doc files'
+// hashes appended.
+Result<v1::Event> BuildUnsignedEvent(const EventSubmitOptions& options, int64_t now_ms) {
   v1::Event event;
   if (options.file.empty()) {
     SL_ASSIGN_OR_RETURN(event, EventFromFlags(options.flags));
+    SL_RETURN_IF_ERROR(ApplyContractFlags(options.contract, now_ms, &event));
   } else {
+    if (AnyContractFlag(options.contract)) {
+      return Status::InvalidArgument(
+          "give the event's payload in the --file JSON or as flags with --type, not both");
+    }
     SL_ASSIGN_OR_RETURN(std::string json, crypto::ReadFile(options.file));
     auto parsed = EventFromJson(json);
     if (!parsed.ok()) return parsed.status().WithContext(options.file);
@@ -136,7 +142,7 @@ int RunEventSubmit(const GlobalOptions& global, const EventSubmitOptions& option
     if (!cosigner.ok()) return ReportError(io, cosigner.status());
     cosigners.push_back(std::move(cosigner).value());
   }
-  auto event = BuildUnsignedEvent(options);
+  auto event = BuildUnsignedEvent(options, SystemClock::Get().NowMs());
   if (!event.ok()) return ReportError(io, event.status());
   if (event->type() == v1::EVENT_TYPE_HANDOVER && cosigners.empty()) {
     return ReportError(io, Status::InvalidArgument(

@@ -3,6 +3,7 @@
 #include "cli/json.h"
 #include "cli/output.h"
 #include "cli/views.h"
+#include "cli/views_contract.h"
 #include "model/event.h"
 #include "shipledger/bytes.h"
 
@@ -49,7 +50,13 @@ int RunShipmentShow(const GlobalOptions& global, const ShowOptions& options, con
   if (global.json) {
     std::vector<google::protobuf::Value> timeline;
     for (const auto& entry : response->timeline()) {
-      timeline.push_back(TimelineEntryJson(entry).ToValue());
+      JsonObject item = TimelineEntryJson(entry);
+      if (const v1::ErrorMark* mark = FindErrorMark(s, entry.event_id())) {
+        item.Set("erroneous", MessageToJsonValue(*mark));
+      } else {
+        item.SetNull("erroneous");
+      }
+      timeline.push_back(item.ToValue());
     }
     JsonObject doc;
     doc.Set("shipment_id", std::string_view(options.id));
@@ -73,10 +80,14 @@ int RunShipmentShow(const GlobalOptions& global, const ShowOptions& options, con
   }
   if (s.delivered_at_ms() > 0) fields.emplace_back("delivered", FormatTimeMs(s.delivered_at_ms()));
   PrintFields(io.out, fields);
+  PrintContractState(io.out, s);
   if (response->timeline_size() > 0) {
     TextTable table;
     table.AddRow(TimelineHeader());
-    for (const auto& entry : response->timeline()) table.AddRow(TimelineRow(entry));
+    for (const auto& entry : response->timeline()) {
+      table.AddRow(TimelineRow(entry));
+      for (auto& note : TimelineNotes(entry, s)) table.AddNote(std::move(note));
+    }
     io.out << '\n';
     table.Print(io.out);
   }
@@ -90,6 +101,7 @@ int RunShipmentList(const GlobalOptions& global, const ShipmentListOptions& opti
   v1::ListShipmentsRequest request;
   request.set_page_size(options.page_size);
   request.set_page_token(options.page_token);
+  request.set_excursions_only(options.excursions_only);
   std::vector<v1::ShipmentState> shipments;
   std::string next_token;
   while (true) {
@@ -111,16 +123,17 @@ int RunShipmentList(const GlobalOptions& global, const ShipmentListOptions& opti
     return kExitOk;
   }
   if (shipments.empty()) {
-    io.out << "no shipments" << (options.page_token.empty() ? " on the chain" : " on this page")
-           << '\n';
+    io.out << "no shipments" << (options.excursions_only ? " with an excursion" : "")
+           << (options.page_token.empty() ? " on the chain" : " on this page") << '\n';
     return kExitOk;
   }
   TextTable table;
-  table.AddRow({"SHIPMENT", "STATUS", "CUSTODIAN", "HOLD", "EVENTS", "LAST EVENT"});
+  table.AddRow({"SHIPMENT", "STATUS", "CUSTODIAN", "HOLD", "EXCURSION", "EVENTS", "LAST EVENT"});
   for (const auto& s : shipments) {
     table.AddRow({s.shipment_id(), ShipmentStatusName(s.status()),
                   s.custodian().empty() ? "-" : s.custodian(),
-                  s.hold() == v1::CUSTOMS_SIDE_NONE ? "-" : "HELD", std::to_string(s.event_count()),
+                  s.hold() == v1::CUSTOMS_SIDE_NONE ? "-" : "HELD", s.excursion() ? "YES" : "-",
+                  std::to_string(s.event_count()),
                   s.last_event_ms() > 0 ? FormatTimeMs(s.last_event_ms()) : "-"});
   }
   table.Print(io.out);
@@ -177,6 +190,9 @@ int RunWatch(const GlobalOptions& global, const WatchOptions& options, const Io&
     if (global.json) {
       JsonObject line = TimelineEntryJson(entry);
       line.SetHex("block_hash", response.block_hash());
+      std::vector<google::protobuf::Value> alerts;
+      for (const auto& a : response.alerts()) alerts.push_back(MessageToJsonValue(a));
+      line.Set("alerts", JsonList(alerts));
       PrintJson(io.out, line, /*one_line=*/true);
     } else {
       const v1::Event& e = entry.event();
@@ -187,6 +203,7 @@ int RunWatch(const GlobalOptions& global, const WatchOptions& options, const Io&
              << Padded(e.location().empty() ? "-" : e.location(), 6) << ' '
              << ToHex(entry.event_id()).substr(0, 16) << ' '
              << (entry.has_receipt() ? ReceiptSummary(entry.receipt()) : "(no receipt)") << '\n';
+      for (const auto& a : response.alerts()) io.out << WatchAlertLine(a) << '\n';
     }
     io.out.flush();
     if (options.count > 0 && ++seen >= options.count) {

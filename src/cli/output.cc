@@ -169,19 +169,47 @@ std::string Join(const std::vector<std::string>& items, std::string_view separat
   return out;
 }
 
-void TextTable::AddRow(std::vector<std::string> cells) { rows_.push_back(std::move(cells)); }
+namespace {
+
+// Columns a UTF-8 cell takes on a terminal: its code points ("→" and "°" are one each).
+size_t DisplayWidth(const std::string& cell) {
+  size_t width = 0;
+  for (const char c : cell) {
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++width;  // not a continuation byte
+  }
+  return width;
+}
+
+}  // namespace
+
+void TextTable::AddRow(std::vector<std::string> cells) {
+  rows_.push_back(std::move(cells));
+  notes_.push_back(false);
+}
+
+void TextTable::AddNote(std::string text) {
+  rows_.push_back({std::move(text)});
+  notes_.push_back(true);
+}
 
 void TextTable::Print(std::ostream& out, std::string_view indent) const {
   std::vector<size_t> widths;
-  for (const auto& row : rows_) {
+  for (size_t r = 0; r < rows_.size(); ++r) {
+    if (notes_[r]) continue;
+    const auto& row = rows_[r];
     if (widths.size() < row.size()) widths.resize(row.size(), 0);
-    for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
+    for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], DisplayWidth(row[i]));
   }
-  for (const auto& row : rows_) {
+  for (size_t r = 0; r < rows_.size(); ++r) {
+    const auto& row = rows_[r];
     std::string line(indent);
+    if (notes_[r]) {
+      out << line << "  " << row.front() << '\n';
+      continue;
+    }
     for (size_t i = 0; i < row.size(); ++i) {
       line += row[i];
-      if (i + 1 < row.size()) line.append(widths[i] - row[i].size() + 2, ' ');
+      if (i + 1 < row.size()) line.append(widths[i] - DisplayWidth(row[i]) + 2, ' ');
     }
     out << line << '\n';
   }

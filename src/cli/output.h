@@ -31,15 +31,20 @@ std::string ReceiptSummary(const v1::Receipt& receipt);
 std::string ReferencesText(const v1::Event& event);
 std::string Join(const std::vector<std::string>& items, std::string_view separator);
 
-// Rows of cells printed with each column padded to its widest cell (the last one unpadded).
+// Rows of cells printed with each column padded to its widest cell (the last one unpadded),
+// widths counted in UTF-8 code points.
 class TextTable {
  public:
   void AddRow(std::vector<std::string> cells);
+  // A line printed as is after the rows added so far, indented by two spaces beyond `indent`;
+  // it does not widen the columns.
+  void AddNote(std::string text);
   void Print(std::ostream& out, std::string_view indent = "") const;
   bool empty() const { return rows_.empty(); }
 
  private:
   std::vector<std::vector<std::string>> rows_;
+  std::vector<bool> notes_;  // per row: a note (one cell, printed as is)
 };
 
 // Prints "key   value" lines with the keys aligned.

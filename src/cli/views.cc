@@ -2,6 +2,7 @@
 
 #include "cli/commands.h"
 #include "cli/documents.h"
+#include "cli/views_contract.h"
 #include "crypto/x509.h"
 #include "model/event.h"
 
@@ -18,6 +19,7 @@ JsonObject ReceiptJson(const v1::Receipt& receipt) {
   out.Set("reason", std::string_view(receipt.reason()));
   out.Set("height", receipt.height());
   out.Set("index", receipt.index());
+  out.Set("outputs", ContractOutputsJson(receipt));
   return out;
 }
 

@@ -49,8 +49,8 @@ Result<Caller> CallerOf(const Authenticator& auth, const grpc::ServerContext& ct
 }
 
 // Identifies the caller of a handler or returns its UNAUTHENTICATED status.
-#define SL_RPC_CALLER(caller, auth, ctx)                  \
-  auto caller##_or = CallerOf(auth, *(ctx));              \
+#define SL_RPC_CALLER(caller, auth, ctx)                      \
+  auto caller##_or = CallerOf(auth, *(ctx));                  \
   if (!caller##_or.ok()) return ToGrpc(caller##_or.status()); \
   const Caller& caller = *caller##_or
 
@@ -71,7 +71,22 @@ Status LedgerService::CheckEventVisible(const Caller& caller, const v1::SignedEv
   if (!parsed.ParseFromString(event.event())) {
     return Status::Internal("a committed event does not parse");
   }
-  return VisibleShipment(caller, parsed.shipment_id()).status();
+  return CheckParsedEventVisible(caller, parsed);
+}
+
+Status LedgerService::CheckParsedEventVisible(const Caller& caller, const v1::Event& event) const {
+  if (caller.unrestricted) return Status::Ok();
+  auto state = backend_->store().ReadShipmentState(event.shipment_id());
+  if (!state.ok()) return state.status();
+  if (state->has_value()) {
+    if (MayRead(caller, backend_->genesis(), **state)) return Status::Ok();
+  } else if (!caller.org.empty() && (caller.runs_node || caller.org == event.signer_org())) {
+    // No shipment: a carrier offer (its id is the shipment id) or an event its contract
+    // refused. Its receipt may name other shipments (legs an offer was assigned to), so only
+    // the signer's organisation and node organisations, which hold every block, read it.
+    return Status::Ok();
+  }
+  return Status::NotFound("event not found");
 }
 
 grpc::Status LedgerService::SubmitEvents(grpc::ServerContext* ctx,
@@ -197,8 +212,8 @@ grpc::Status LedgerService::GetReceipt(grpc::ServerContext* ctx, const v1::GetRe
   SL_RPC_CALLER(caller, *auth_, ctx);
   if (Status s = CheckEventId(req->event_id()); !s.ok()) return ToGrpc(s);
   const storage::Store& store = backend_->store();
-  const Status not_found = Status::NotFound("no receipt for event " + ToHex(req->event_id()) +
-                                            ": not committed (yet)");
+  const Status not_found =
+      Status::NotFound("no receipt for event " + ToHex(req->event_id()) + ": not committed (yet)");
   auto receipt = store.GetReceipt(req->event_id());
   if (!receipt.ok()) return ToGrpc(not_found);
   if (!caller.unrestricted) {
@@ -244,6 +259,7 @@ grpc::Status LedgerService::ListShipments(grpc::ServerContext* ctx,
     if (!page.ok()) return ToGrpc(page.status());
     const std::string last = page->empty() ? std::string() : page->back().shipment_id();
     for (auto& state : *page) {
+      if (req->excursions_only() && !state.excursion()) continue;
       if (!MayRead(caller, backend_->genesis(), state)) continue;
       if (static_cast<uint32_t>(resp->shipments_size()) == size) {
         more = true;
@@ -336,7 +352,9 @@ grpc::Status LedgerService::Watch(grpc::ServerContext* ctx, const v1::WatchReque
     }
   }
   const bool everything = caller.unrestricted || caller.runs_node || !req->shipment_id().empty();
-  std::unordered_map<std::string, bool> visible;  // by shipment id, for the current block
+  // By shipment id, for the current block: visible, hidden, or (nullopt) a shipment without
+  // state, whose events only their signer's organisation reads.
+  std::unordered_map<std::string, std::optional<bool>> visible;
   if (watchers_.fetch_add(1) >= max_watchers_) {
     watchers_.fetch_sub(1);
     return ToGrpc(Status::ResourceExhausted("too many Watch streams on this node (" +
@@ -367,8 +385,18 @@ grpc::Status LedgerService::Watch(grpc::ServerContext* ctx, const v1::WatchReque
         } else if (!everything) {
           if (!ev.ParseFromString(se.event())) continue;
           auto [it, fresh] = visible.try_emplace(ev.shipment_id(), false);
-          if (fresh) it->second = VisibleShipment(caller, ev.shipment_id()).ok();
-          if (!it->second) continue;
+          if (fresh) {
+            auto state = store.ReadShipmentState(ev.shipment_id());
+            if (!state.ok()) return ToGrpc(state.status());
+            if (state->has_value()) {
+              it->second = MayRead(caller, backend_->genesis(), **state);
+            } else {
+              it->second = std::nullopt;
+            }
+          }
+          const bool shown =
+              it->second.has_value() ? *it->second : CheckParsedEventVisible(caller, ev).ok();
+          if (!shown) continue;
         }
         v1::WatchResponse out;
         out.set_height(next);
@@ -378,6 +406,9 @@ grpc::Status LedgerService::Watch(grpc::ServerContext* ctx, const v1::WatchReque
             FillTimelineEntry(store, se, model::EventId(se.event()), next, static_cast<uint32_t>(i),
                               block->proposal().timestamp_ms(), out.mutable_entry());
         if (!s.ok()) return ToGrpc(s);
+        for (const v1::ContractOutput& o : out.entry().receipt().outputs()) {
+          if (o.kind() == v1::ContractOutput::KIND_EXCURSION) *out.add_alerts() = o;
+        }
         stream->BeginWrite();
         const bool written = writer->Write(out);
         stream->EndWrite();

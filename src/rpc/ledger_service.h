@@ -55,8 +55,12 @@ class LedgerService final : public v1::LedgerService::Service {
   // The shipment's state when it exists and `caller` may read it; NOT_FOUND otherwise.
   Result<v1::ShipmentState> VisibleShipment(const Caller& caller,
                                             const std::string& shipment_id) const;
-  // OK when `caller` may read the shipment of this committed event; NOT_FOUND otherwise.
+  // OK when `caller` may read this committed event: it may read the event's shipment, or the
+  // shipment has no state (a carrier offer's id, a rejected booking) and the caller is the
+  // signer's organisation or runs a node. NOT_FOUND otherwise.
   Status CheckEventVisible(const Caller& caller, const v1::SignedEvent& event) const;
+  // The same for a parsed event.
+  Status CheckParsedEventVisible(const Caller& caller, const v1::Event& event) const;
 
   Backend* backend_;
   const Authenticator* auth_;

@@ -297,6 +297,98 @@ TEST(CliParse, ShipmentListOptions) {
   EXPECT_EQ(*Parse({"shipment", "list", "--page-size", "0"})->exit_code, kExitUsage);
 }
 
+TEST(CliParse, ShipmentListExcursions) {
+  auto p = Parse({"shipment", "list", "--excursions"});
+  ASSERT_FALSE(p->exit_code) << p->err.str();
+  EXPECT_TRUE(p->app->options().shipment_list.excursions_only);
+  EXPECT_FALSE(Parse({"shipment", "list"})->app->options().shipment_list.excursions_only);
+}
+
+TEST(CliParse, EventSubmitCollectsContractFlags) {
+  auto p = Parse({"event",
+                  "submit",
+                  "--shipment",
+                  "S1",
+                  "--type",
+                  "booked",
+                  "--consignee",
+                  "importer",
+                  "--leg",
+                  "DEHAM:USNYC:sea",
+                  "--leg",
+                  "USNYC:USCHI:road:truckco",
+                  "--latest-arrival",
+                  "2=2026-12-20",
+                  "--match",
+                  "cheapest",
+                  "--currency",
+                  "EUR",
+                  "--temp-range",
+                  "2:8",
+                  "--tolerance",
+                  "30m",
+                  "--return-window",
+                  "30d",
+                  "--return-reason",
+                  "damaged",
+                  "--return-reason",
+                  "late",
+                  "--return-condition",
+                  "unopened",
+                  "--return-payer",
+                  "exporter",
+                  "--return-address",
+                  "DEHAM"});
+  ASSERT_FALSE(p->exit_code) << p->err.str();
+  const ContractFlags& c = p->app->options().event_submit.contract;
+  EXPECT_EQ(c.consignee, "importer");
+  EXPECT_EQ(c.legs, (std::vector<std::string>{"DEHAM:USNYC:sea", "USNYC:USCHI:road:truckco"}));
+  EXPECT_EQ(c.latest_arrivals, (std::vector<std::string>{"2=2026-12-20"}));
+  EXPECT_EQ(c.match, "cheapest");
+  EXPECT_EQ(c.temp_range, "2:8");
+  EXPECT_EQ(c.tolerance, "30m");
+  EXPECT_EQ(c.return_reasons, (std::vector<std::string>{"damaged", "late"}));
+  EXPECT_EQ(c.return_address, "DEHAM");
+
+  p = Parse({"event",         "submit",
+             "--shipment",    "OFFER-1",
+             "--type",        "carrier_offer",
+             "--mode",        "sea",
+             "--mode",        "road",
+             "--lane",        "DE:US",
+             "--cold-chain",  "--dangerous-goods",
+             "--price",       "120000",
+             "--valid-from",  "+0s",
+             "--valid-until", "+30d"});
+  ASSERT_FALSE(p->exit_code) << p->err.str();
+  const ContractFlags& o = p->app->options().event_submit.contract;
+  EXPECT_EQ(o.modes, (std::vector<std::string>{"sea", "road"}));
+  EXPECT_EQ(o.lanes, (std::vector<std::string>{"DE:US"}));
+  EXPECT_TRUE(o.cold_chain);
+  EXPECT_TRUE(o.dangerous_goods);
+  EXPECT_EQ(o.price, "120000");
+  EXPECT_EQ(o.valid_until, "+30d");
+
+  p = Parse({"event", "submit", "--shipment", "S1", "--type", "sensor_readings", "--reading",
+             "1795000000000,4.5,C,p1", "--readings-file", "r.csv"});
+  ASSERT_FALSE(p->exit_code) << p->err.str();
+  EXPECT_EQ(p->app->options().event_submit.contract.readings.size(), 1u);
+  EXPECT_EQ(p->app->options().event_submit.contract.readings_file, "r.csv");
+
+  p = Parse({"event", "submit", "--shipment", "S1", "--type", "leg_reassignment", "--leg-number",
+             "2", "--reverse", "--carrier", "open"});
+  ASSERT_FALSE(p->exit_code) << p->err.str();
+  EXPECT_EQ(p->app->options().event_submit.contract.leg_number, "2");
+  EXPECT_TRUE(p->app->options().event_submit.contract.reverse);
+
+  p = Parse({"event", "submit", "--shipment", "S1", "--type", "error_declaration",
+             "--erroneous-event", std::string(64, 'a'), "--reason", "typo", "--corrective",
+             std::string(64, 'b'), "--corrective", std::string(64, 'c')});
+  ASSERT_FALSE(p->exit_code) << p->err.str();
+  EXPECT_EQ(p->app->options().event_submit.contract.corrective.size(), 2u);
+  EXPECT_EQ(p->app->options().event_submit.contract.reason, "typo");
+}
+
 TEST(CliParse, WatchOptions) {
   auto p = Parse({"watch", "--from-height", "12", "--shipment", "S1", "--count", "3"});
   ASSERT_FALSE(p->exit_code) << p->err.str();

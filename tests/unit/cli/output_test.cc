@@ -62,5 +62,25 @@ TEST(TextTable, AlignsColumns) {
   EXPECT_EQ(out.str(), "  a    bb  c\n  ccc  d   e\n");
 }
 
+TEST(TextTable, CountsUtf8CharactersNotBytes) {
+  TextTable t;
+  t.AddRow({"ROUTE", "STATUS"});
+  t.AddRow({"A→B", "OPEN"});
+  t.AddRow({"2.0 °C", "x"});
+  std::ostringstream out;
+  t.Print(out);
+  EXPECT_EQ(out.str(), "ROUTE   STATUS\nA→B     OPEN\n2.0 °C  x\n");
+}
+
+TEST(TextTable, NotesPrintUnderTheirRowWithoutWideningColumns) {
+  TextTable t;
+  t.AddRow({"a", "b"});
+  t.AddNote("a long note that is wider than every column");
+  t.AddRow({"cc", "d"});
+  std::ostringstream out;
+  t.Print(out);
+  EXPECT_EQ(out.str(), "a   b\n  a long note that is wider than every column\ncc  d\n");
+}
+
 }  // namespace
 }  // namespace shipledger::cli

@@ -37,7 +37,8 @@ v1::ResultCode Execute(MemoryState& state, uint64_t height, model::AdmittedEvent
 
 // Found by property_test.cc (seed 5): a batch out of time order made ApplyReadings add a
 // negative stretch, so out_of_range_ms went negative, and after an excursion it could fall back
-// under the tolerance. No admission check orders the readings, so the contract rejects the batch.
+// under the tolerance. Admission checks the order too; the contract does not rely on it and
+// rejects the batch itself.
 TEST(ColdChain, OutOfOrderBatchIsRejectedInsteadOfSubtractingTimeOutOfRange) {
   MemoryState state;
   model::AdmittedEvent booked = Booked();
