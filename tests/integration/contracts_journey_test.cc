@@ -7,8 +7,8 @@
 #include <mutex>
 #include <thread>
 
-#include "shipledger/clock.h"
 #include "fixture.h"
+#include "shipledger/clock.h"
 
 namespace shipledger::itest {
 namespace {
@@ -73,21 +73,6 @@ class ContractsJourneyTest : public ::testing::Test {
 
 TEST_F(ContractsJourneyTest, MultimodalJourneyMatchingExcursionAndReturns) {
   const std::string s = "MM-1";
-  // Every committed event of the shipment, as a watcher sees it.
-  grpc::ClientContext watch_ctx;
-  v1::WatchRequest watch_req;
-  watch_req.set_shipment_id(s);
-  auto watch = client_->stub().Watch(&watch_ctx, watch_req);
-  std::mutex mu;
-  std::vector<v1::WatchResponse> seen;
-  std::thread watcher([&] {
-    v1::WatchResponse msg;
-    while (watch->Read(&msg)) {
-      std::lock_guard<std::mutex> lock(mu);
-      seen.push_back(msg);
-    }
-  });
-
   // Booking: road by trucker, sea open (temperature-controlled), road by lastmile; 2–8 °C with
   // 30 minutes' tolerance; returns within a day for damage, unopened.
   v1::Event booked = client_->NewEvent("exporter", v1::EVENT_TYPE_BOOKED, s);
@@ -110,6 +95,23 @@ TEST_F(ContractsJourneyTest, MultimodalJourneyMatchingExcursionAndReturns) {
   ASSERT_EQ(booking.outputs_size(), 1);
   EXPECT_EQ(booking.outputs(0).kind(), Kind::KIND_LEG_OPEN);
   EXPECT_EQ(booking.outputs(0).leg(), 2u);
+
+  // Every committed event of the shipment from its booking on, as a watcher sees it (a Watch
+  // of a shipment is opened once it is booked).
+  grpc::ClientContext watch_ctx;
+  v1::WatchRequest watch_req;
+  watch_req.set_shipment_id(s);
+  watch_req.set_from_height(booking.height());
+  auto watch = client_->stub().Watch(&watch_ctx, watch_req);
+  std::mutex mu;
+  std::vector<v1::WatchResponse> seen;
+  std::thread watcher([&] {
+    v1::WatchResponse msg;
+    while (watch->Read(&msg)) {
+      std::lock_guard<std::mutex> lock(mu);
+      seen.push_back(msg);
+    }
+  });
 
   // The ocean carrier's offer qualifies: the contract assigns the sea leg in its receipt.
   v1::Event offer_event = client_->NewEvent("ocean", v1::EVENT_TYPE_CARRIER_OFFER, "OCEAN-CN-NL");
@@ -150,8 +152,8 @@ TEST_F(ContractsJourneyTest, MultimodalJourneyMatchingExcursionAndReturns) {
   Step("ocean", v1::EVENT_TYPE_DEPARTED, s);
   // 9.5 °C for 40 minutes at sea: beyond the 30 minutes' tolerance.
   v1::Event readings = client_->NewEvent("ocean", v1::EVENT_TYPE_SENSOR_READINGS, s);
-  for (const auto& [offset_min, milli_c] : std::vector<std::pair<int64_t, int64_t>>{
-           {-60, 5000}, {-50, 9500}, {-10, 6000}}) {
+  for (const auto& [offset_min, milli_c] :
+       std::vector<std::pair<int64_t, int64_t>>{{-60, 5000}, {-50, 9500}, {-10, 6000}}) {
     v1::SensorReading* r = readings.add_readings();
     r->set_time_ms(now + offset_min * 60'000);
     r->set_value_milli(milli_c);
@@ -203,15 +205,16 @@ TEST_F(ContractsJourneyTest, MultimodalJourneyMatchingExcursionAndReturns) {
   ASSERT_EQ(state.return_legs_size(), 3);
   EXPECT_EQ(state.return_legs(2).plan().destination(), "CNSZX");
 
-  // The watcher saw the excursion in the receipt of the readings.
+  // The watcher was alerted to the excursion.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   bool alerted = false;
   while (!alerted && std::chrono::steady_clock::now() < deadline) {
     {
       std::lock_guard<std::mutex> lock(mu);
       for (const v1::WatchResponse& msg : seen) {
-        for (const v1::ContractOutput& o : msg.entry().receipt().outputs()) {
-          alerted = alerted || o.kind() == Kind::KIND_EXCURSION;
+        // The alert rides on the entry (WatchResponse.alerts), from the receipt's outputs.
+        for (const v1::ContractOutput& o : msg.alerts()) {
+          alerted = alerted || (o.kind() == Kind::KIND_EXCURSION && o.carrier() == "ocean");
         }
       }
     }
