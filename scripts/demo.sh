@@ -3,6 +3,8 @@
 # (scripts/devnet.sh: exporter, forwarder, customs and importer each run a node; PBFT, n = 4),
 # records a full shipment journey with each party signing its own events and submitting them
 # through its OWN node, shows the contract rejecting two events, prints the timeline, checks
+# a cold-chain shipment under contract rules v2 (its sea leg matched by the contract to an ocean
+# carrier's offer, an excursion listed, a return approved by the contract), checks
 # that all four nodes hold the same head hash, verifies the chain (through a node, then offline
 # on every node's data dir) and stops the network. Exits non-zero on any failure.
 # Usage: scripts/demo.sh [--keep]   (--keep leaves the network folder for inspection)
@@ -50,7 +52,10 @@ scripts/devnet.sh up --dir "$NET" --base-port "$BASE" --no-build
 declare -A NODE_OF=(
   [exporter]="127.0.0.1:$BASE" [forwarder]="127.0.0.1:$((BASE + 2))"
   [customs]="127.0.0.1:$((BASE + 4))" [importer]="127.0.0.1:$((BASE + 6))"
+  [ocean]="127.0.0.1:$BASE"  # an ocean carrier without a node of its own uses the exporter's
 )
+OCN="$NET/ocean/clients/admin"
+
 EXP="$NET/exporter/clients/admin"
 FWD="$NET/forwarder/clients/admin"
 CUS="$NET/customs/clients/admin"
@@ -63,7 +68,7 @@ ev() {  # ev IDENTITY TYPE [options...]: one event, signed by IDENTITY, submitte
   shift 2
   org=$(basename "$(dirname "$(dirname "$id")")")
   printf '%-26s by %-9s via %-15s ' "$type" "$org" "${NODE_OF[$org]}"
-  "$SL" --node "${NODE_OF[$org]}" event submit --identity "$id" --shipment "$SHIP" --type "$type" \
+  "$SL" --node "${NODE_OF[$org]}" event submit --identity "$id" --shipment "${EV_SHIP:-$SHIP}" --type "$type" \
     --wait "$@"
 }
 
@@ -110,6 +115,38 @@ step "the importer discloses the invoice value (only) to its bank, which checks 
 "$SL" --node "${NODE_OF[importer]}" --identity "$IMP" disclose --event "$BOOKED_ID" \
   --field invoice_value --out "$NET/invoice.disclosure" --wait
 "$SL" disclosure verify "$NET/invoice.disclosure" --genesis "$NET/genesis.yaml"
+
+step "contract rules v2: a cold-chain shipment whose sea leg the contract matches to an offer"
+EV_SHIP="COLD-$(date +%Y%m%d)-$RANDOM"
+OFFER="OCEAN-CN-NL-$RANDOM"
+ev "$EXP" booked --location CNSHA --party forwarder --party customs --consignee importer \
+  --leg CNSHA:NLRTM:sea:open:cold --leg NLRTM:DEHAM:road:forwarder --currency EUR \
+  --temp-range 2:8 --tolerance 30m --return-window 30d --return-reason damaged \
+  --return-condition unopened --return-address CNSHA
+EV_SHIP=$OFFER ev "$OCN" carrier_offer --mode sea --lane CN:NL --cold-chain --price 185000 \
+  --currency EUR --valid-from +0s --valid-until +30d
+ev "$EXP" handover --location CNSHA --cosigner "$OCN"
+ev "$OCN" pickup --location CNSHA
+ev "$OCN" loaded --location CNSHA
+ev "$OCN" departed --location CNSHA
+NOW_MS=$(($(date +%s) * 1000))
+step "the reefer logs 9.5 °C for 40 minutes: beyond the 30 minutes' tolerance"
+ev "$OCN" sensor_readings --reading "$((NOW_MS - 3600000)),5.0,C,reefer-7" \
+  --reading "$((NOW_MS - 3000000)),9.5,C,reefer-7" --reading "$((NOW_MS - 600000)),6.0,C,reefer-7"
+"$SL" --node "${NODE_OF[importer]}" --identity "$IMP" shipment list --excursions | tee "$NET/exc.txt"
+grep -q "$EV_SHIP" "$NET/exc.txt" || { echo "the excursion is not listed" >&2; exit 1; }
+ev "$OCN" arrived --location NLRTM
+ev "$OCN" handover --location NLRTM --cosigner "$FWD"
+ev "$FWD" loaded --location NLRTM
+ev "$FWD" departed --location NLRTM
+ev "$FWD" arrived --location DEHAM
+ev "$FWD" out_for_delivery --location DEHAM
+ev "$FWD" delivered --location DEHAM
+step "the importer asks for a return within the terms: the contract approves it"
+ev "$IMP" return_requested --location DEHAM --reason damaged --condition unopened
+"$SL" --node "${NODE_OF[importer]}" --identity "$IMP" shipment show "$EV_SHIP" | tee "$NET/cold.txt"
+grep -q "return_requested" "$NET/cold.txt" || { echo "no return on the shipment" >&2; exit 1; }
+unset EV_SHIP
 
 step "every node holds the same chain"
 # Top-level JSON fields are indented by exactly two spaces (the peers' fields are deeper).

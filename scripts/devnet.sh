@@ -89,7 +89,7 @@ cmd_up() {
     say "creating a 4-organisation network in $DIR (ports $base..$((base + 7)))"
     # Each organisation's role is its name: every one of them runs a node.
     if ! out=$("$SL" network init --out "$DIR" --base-port "$base" \
-      --orgs exporter:exporter,forwarder:forwarder,customs:customs,importer:importer 2>&1); then
+      --orgs exporter:exporter,forwarder:forwarder,customs:customs,importer:importer,ocean:carrier:client 2>&1); then
       printf '%s\n' "$out" >&2
       die "network init failed"
     fi
