@@ -2,7 +2,7 @@
 # The quick-start demo: builds shipledger, brings up a 4-node network on loopback
 # (scripts/devnet.sh: exporter, forwarder, customs and importer each run a node; PBFT, n = 4),
 # records a full shipment journey with each party signing its own events and submitting them
-# through its OWN node, shows the contract rejecting two events, prints the timeline, checks
+# through its OWN node, shows the contract rejecting two events, prints the timeline, runs
 # a cold-chain shipment under contract rules v2 (its sea leg matched by the contract to an ocean
 # carrier's offer, an excursion listed, a return approved by the contract), checks
 # that all four nodes hold the same head hash, verifies the chain (through a node, then offline
