@@ -13,8 +13,10 @@ namespace {
 
 const std::set<std::string, std::less<>>& ReferenceKinds() {
   static const std::set<std::string, std::less<>> kinds = {
-      "booking", "bill_of_lading", "container",          "purchase_order", "invoice",
-      "awb",     "seal",           "customs_declaration"};
+      "booking", "bill_of_lading", "container", "purchase_order", "invoice", "awb", "seal",
+      "customs_declaration",
+      // Returns: refunds and settlement are recorded as references (contract rules v2).
+      "refund", "settlement"};
   return kinds;
 }
 

@@ -217,7 +217,7 @@ TEST_F(EventValidatorTest, UnknownReferenceKindIsRejected) {
 TEST_F(EventValidatorTest, EveryDocumentedReferenceKindIsAccepted) {
   v1::Event e = Booking();
   for (const char* kind : {"booking", "bill_of_lading", "container", "purchase_order", "invoice",
-                           "awb", "seal", "customs_declaration"}) {
+                           "awb", "seal", "customs_declaration", "refund", "settlement"}) {
     auto* r = e.add_references();
     r->set_kind(kind);
     r->set_value("V-1");
