@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <sstream>
 
 #include "cli/views.h"
@@ -74,6 +75,7 @@ TEST(FormatPrice, MinorUnitsWithTwoDecimalsAndCurrency) {
   EXPECT_EQ(FormatPrice(120000), "1200.00");
   EXPECT_EQ(FormatPrice(5, "EUR"), "EUR 0.05");
   EXPECT_EQ(FormatPrice(-150), "-1.50");
+  EXPECT_EQ(FormatPrice(std::numeric_limits<int64_t>::min()), "-92233720368547758.08");
 }
 
 TEST(ContractOutputText, OneLinePerKind) {
