@@ -70,7 +70,9 @@ result_field() { sed -n "s/^RESULT .*$1=\([0-9.]*\).*/\1/p" | tail -n 1; }
     "$(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo), kernel $(uname -r)"
 } | log
 
-# One shipledgerd of a 1-node network in $1 (made by network init); prints its pid.
+# Starts the shipledgerd of a 1-node network in $1 (made by network init) and waits until it
+# answers; sets SOLO_PID. Not called in $(...): the pid must reach SOLO_PIDS of this shell so
+# that the exit trap stops the node even when a later step fails.
 start_solo() {
   local dir=$1
   mkdir -p "$dir/logs"
@@ -79,12 +81,12 @@ start_solo() {
   SOLO_PIDS+=("$pid")
   local endpoint deadline=$((SECONDS + 60))
   endpoint=$(sed -n 's/^grpc_listen:[[:space:]]*//p' "$dir/exporter/node/node.yaml" | tr -d '"[:space:]')
-  until "$SL" --node "$endpoint" status >/dev/null 2>&1; do
+  until "$SL" --node "$endpoint" --identity "$dir/exporter/clients/admin" status >/dev/null 2>&1; do
     kill -0 "$pid" 2>/dev/null || { tail -n 20 "$dir/logs/exporter.log" >&2; exit 1; }
     [ $SECONDS -lt $deadline ] || { echo "bench: node in $dir not ready" >&2; exit 1; }
     sleep 0.1
   done
-  echo "$pid"
+  SOLO_PID=$pid
 }
 init_solo() {
   "$SL" network init --out "$1" --base-port "$(free_base "$2")" \
@@ -133,7 +135,8 @@ scripts/devnet.sh down --dir "$NET4" >/dev/null
 # --- 1 node ------------------------------------------------------------------------------
 say "1 node: peak"
 init_solo "$WORK/net1" 7450
-PID1=$(start_solo "$WORK/net1")
+start_solo "$WORK/net1"
+PID1=$SOLO_PID
 EVENTS1=$([ $QUICK = 1 ] && echo 100000 || echo 200000)
 "$LOADGEN" --network "$WORK/net1" --events "$EVENTS1" --clients 16 --batch 100 --pid "$PID1" | log
 kill -TERM "$PID1"
@@ -141,7 +144,8 @@ kill -TERM "$PID1"
 if [ $QUICK = 0 ]; then
   say "1 node holding $HISTORY_EVENTS events: shipment history of 100 events, RSS"
   init_solo "$WORK/net1m" 7550
-  PID1M=$(start_solo "$WORK/net1m")
+  start_solo "$WORK/net1m"
+  PID1M=$SOLO_PID
   "$LOADGEN" --network "$WORK/net1m" --events "$HISTORY_EVENTS" --clients 16 --batch 200 \
     --pid "$PID1M" --history-shipments 20 --history-events 100 --history-queries 2000 | log
   echo "data dir: $(du -sh "$WORK/net1m/exporter/node/data" | cut -f1) for $HISTORY_EVENTS events" | log

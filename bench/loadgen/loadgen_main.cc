@@ -294,6 +294,8 @@ int Main(const Options& o) {
       nodes.size());
   if (!result.first_failure.empty())
     std::printf("first failure: %s\n", result.first_failure.c_str());
+  if (!result.first_retry.empty())
+    std::printf("first retry: %s\n", result.first_retry.c_str());
   std::printf("committed on all nodes: %.0f events/s (%.2f s)\n", eps, seconds);
   std::printf("latency submit->commit: p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms\n",
               Quantile(lat, 0.5), Quantile(lat, 0.95), Quantile(lat, 0.99),

@@ -24,6 +24,12 @@ struct Tally {
   uint64_t submitted = 0, valid = 0, rejected = 0, failed = 0, retries = 0;
   std::vector<double> latency_ms;
   std::string first_failure;
+  std::string first_retry;
+
+  void Retry(uint64_t n, const std::string& why) {
+    retries += n;
+    if (first_retry.empty()) first_retry = why;
+  }
 
   void Fail(uint64_t n, const std::string& why) {
     failed += n;
@@ -72,7 +78,7 @@ void Submit(Client& client, v1::SubmitEventsRequest request, SteadyClock::time_p
     const double ms = std::chrono::duration<double, std::milli>(SteadyClock::now() - since).count();
     if (!response.ok()) {
       if (Retryable(static_cast<int32_t>(response.status().code()))) {
-        tally.retries += static_cast<uint64_t>(request.events_size());
+        tally.Retry(static_cast<uint64_t>(request.events_size()), response.status().ToString());
         continue;
       }
       tally.Fail(static_cast<uint64_t>(request.events_size()), response.status().ToString());
@@ -90,7 +96,7 @@ void Submit(Client& client, v1::SubmitEventsRequest request, SteadyClock::time_p
           tally.first_failure = "rejected: " + r.receipt().reason();
         }
       } else if (Retryable(r.code())) {
-        ++tally.retries;
+        tally.Retry(1, r.message());
         *again.add_events() = request.events(i);
       } else {
         tally.Fail(1, r.message().empty() ? "code " + std::to_string(r.code()) : r.message());
@@ -158,6 +164,7 @@ RunResult Run(std::vector<std::vector<v1::SignedEvent>> journeys, const RunOptio
     total.latency_ms.insert(total.latency_ms.end(), tally.latency_ms.begin(),
                             tally.latency_ms.end());
     if (total.first_failure.empty()) total.first_failure = tally.first_failure;
+    if (total.first_retry.empty()) total.first_retry = tally.first_retry;
     last_done = std::max(last_done, SteadyClock::now());
   };
   std::vector<std::thread> threads;
@@ -172,6 +179,7 @@ RunResult Run(std::vector<std::vector<v1::SignedEvent>> journeys, const RunOptio
   result.failed = total.failed;
   result.retries = total.retries;
   result.first_failure = total.first_failure;
+  result.first_retry = total.first_retry;
   result.latency_ms = std::move(total.latency_ms);
   std::sort(result.latency_ms.begin(), result.latency_ms.end());
   return result;

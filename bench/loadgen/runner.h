@@ -36,6 +36,7 @@ struct RunResult {
   uint64_t retries = 0;            // events resubmitted after RESOURCE_EXHAUSTED / UNAVAILABLE
   std::vector<double> latency_ms;  // one per committed event, sorted
   std::string first_failure;       // the first failure's message, for the report
+  std::string first_retry;         // why the first retried event was refused, for the report
 };
 
 // A channel of its own to `target` (its own connection, as a separate client process would
