@@ -36,11 +36,12 @@ const char* VoteName(model::VoteType type) {
 
 Checker::Checker(std::shared_ptr<const model::Genesis> genesis,
                  const model::EventValidator* validator, size_t verified_capacity,
-                 model::ParallelRunner* runner)
+                 size_t recent_capacity, model::ParallelRunner* runner)
     : genesis_(std::move(genesis)),
       validator_(validator),
       runner_(runner),
-      verified_(verified_capacity) {
+      verified_(verified_capacity),
+      recent_(recent_capacity) {
   // Each pinned key is parsed once here, not once per vote (DESIGN §10).
   keys_.resize(genesis_->n());
   for (uint32_t id = 0; id < genesis_->n(); ++id) {

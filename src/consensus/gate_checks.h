@@ -2,11 +2,14 @@
 // of verified event envelopes. Not part of the consensus module's interface.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstring>
+#include <memory>
 #include <mutex>
 #include <optional>
-#include <unordered_set>
+#include <unordered_map>
 #include <vector>
 
 #include "crypto/ecdsa.h"
@@ -23,31 +26,104 @@ namespace shipledger::consensus::gate {
 // Most blocks a Blocks answer may carry, and a FetchBlocks may ask for.
 inline constexpr uint32_t kMaxBlocksPerMessage = 64;
 
-// Leaf hashes (model::EventLeafHash, over the whole envelope) of event envelopes this node has
-// fully verified, so that copies of them are not verified again (DESIGN §10). Bounded: the
+// A bounded map keyed by event leaf hashes (model::EventLeafHash, over the whole envelope): the
 // oldest entry is evicted first.
-// Thread-safety: thread-safe (internally locked; no verification happens under the lock).
-class VerifiedSet {
+// Thread-safety: thread-safe (internally locked; callers do no work under the lock).
+template <class Value>
+class LeafHashRing {
  public:
   // REQUIRES: capacity >= 1.
-  explicit VerifiedSet(size_t capacity);
-  // REQUIRES: leaf_hash.size() == 32 (other sizes are ignored by Add and never contained).
-  bool Contains(ByteView leaf_hash) const;
-  void Add(ByteView leaf_hash);
-  size_t size() const;
+  explicit LeafHashRing(size_t capacity) : capacity_(std::max<size_t>(capacity, 1)) {
+    map_.reserve(capacity_);
+  }
+  // A copy of the value under `leaf_hash`, if any. Keys that are not 32 bytes are never held.
+  std::optional<Value> Find(ByteView leaf_hash) const {
+    const auto key = ToKey(leaf_hash);
+    if (!key) return std::nullopt;
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = map_.find(*key);
+    if (it == map_.end()) return std::nullopt;
+    return it->second;
+  }
+  // Inserts or replaces; a new key may evict the oldest.
+  void Put(ByteView leaf_hash, Value value) {
+    const auto key = ToKey(leaf_hash);
+    if (!key) return;
+    std::lock_guard<std::mutex> lock(mu_);
+    auto [it, inserted] = map_.try_emplace(*key, std::move(value));
+    if (!inserted) {
+      it->second = std::move(value);
+      return;
+    }
+    if (ring_.size() < capacity_) {
+      ring_.push_back(*key);
+      return;
+    }
+    map_.erase(ring_[next_]);
+    ring_[next_] = *key;
+    next_ = (next_ + 1) % capacity_;
+  }
+  size_t size() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return map_.size();
+  }
 
  private:
   using Key = std::array<char, 32>;
   struct KeyHash {
-    size_t operator()(const Key& k) const;
+    // The key is a SHA-256 output: any 8 of its bytes are already uniformly distributed.
+    size_t operator()(const Key& k) const {
+      size_t h = 0;
+      std::memcpy(&h, k.data(), sizeof h);
+      return h;
+    }
   };
-  static std::optional<Key> ToKey(ByteView leaf_hash);
+  static std::optional<Key> ToKey(ByteView leaf_hash) {
+    if (leaf_hash.size() != 32) return std::nullopt;
+    Key k;
+    std::memcpy(k.data(), leaf_hash.data(), k.size());
+    return k;
+  }
 
   const size_t capacity_;
   mutable std::mutex mu_;
-  std::unordered_set<Key, KeyHash> set_;  // GUARDED_BY(mu_)
-  std::vector<Key> ring_;                 // GUARDED_BY(mu_): insertion order, for eviction
-  size_t next_ = 0;                       // GUARDED_BY(mu_): ring slot to overwrite next
+  std::unordered_map<Key, Value, KeyHash> map_;  // GUARDED_BY(mu_)
+  std::vector<Key> ring_;                        // GUARDED_BY(mu_): insertion order
+  size_t next_ = 0;                              // GUARDED_BY(mu_): ring slot to overwrite next
+};
+
+// Leaf hashes of event envelopes this node has fully verified, so that copies of them are not
+// verified again (DESIGN §10).
+class VerifiedSet {
+ public:
+  explicit VerifiedSet(size_t capacity) : ring_(capacity) {}
+  bool Contains(ByteView leaf_hash) const { return ring_.Find(leaf_hash).has_value(); }
+  void Add(ByteView leaf_hash) { ring_.Put(leaf_hash, true); }
+  size_t size() const { return ring_.size(); }
+
+ private:
+  LeafHashRing<bool> ring_;
+};
+
+// The parsed events of recently verified envelopes, held weakly: while the node still holds an
+// event (a forward's events wait in the mempool for the PRE-PREPARE that carries them), a copy
+// of its envelope reuses that immutable object instead of being parsed, hashed and allocated
+// again. Weak, so an entry never keeps an event's data alive; small, because only the
+// control block of an evicted-later entry stays allocated.
+class RecentEvents {
+ public:
+  explicit RecentEvents(size_t capacity) : ring_(capacity) {}
+  // The held event with this leaf hash, or nullptr.
+  model::EventPtr Find(ByteView leaf_hash) const {
+    auto weak = ring_.Find(leaf_hash);
+    return weak ? weak->lock() : nullptr;
+  }
+  void Add(const model::EventPtr& event) {
+    if (event != nullptr) ring_.Put(event->leaf_hash, event);
+  }
+
+ private:
+  LeafHashRing<std::weak_ptr<const model::AdmittedEvent>> ring_;
 };
 
 // The stateless checks of every peer message kind. Every function returns OK or a Status
@@ -57,10 +133,11 @@ class VerifiedSet {
 class Checker {
  public:
   Checker(std::shared_ptr<const model::Genesis> genesis, const model::EventValidator* validator,
-          size_t verified_capacity, model::ParallelRunner* runner);
+          size_t verified_capacity, size_t recent_capacity, model::ParallelRunner* runner);
 
   const model::Genesis& genesis() const { return *genesis_; }
-  VerifiedSet& verified() const { return verified_; }
+  // Remembers events validated elsewhere (admission): their envelopes are not verified again.
+  void NoteVerified(const model::EventPtr& event) const;
 
   // PREPARE (kPrepare) or COMMIT (kCommit) sent by `from`.
   Status CheckVote(uint32_t from, const v1::Vote& vote, model::VoteType type) const;
@@ -110,6 +187,7 @@ class Checker {
   model::ParallelRunner* runner_;
   std::vector<std::optional<crypto::PublicKey>> keys_;  // by replica id; immutable
   mutable VerifiedSet verified_;
+  mutable RecentEvents recent_;
 };
 
 }  // namespace shipledger::consensus::gate

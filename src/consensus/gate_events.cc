@@ -42,67 +42,32 @@ std::vector<std::optional<Result<model::EventPtr>>> CheckAll(
 
 }  // namespace
 
-// --- VerifiedSet -----------------------------------------------------------------------------
-
-VerifiedSet::VerifiedSet(size_t capacity) : capacity_(std::max<size_t>(capacity, 1)) {
-  set_.reserve(capacity_);
-}
-
-size_t VerifiedSet::KeyHash::operator()(const Key& k) const {
-  // The key is a SHA-256 output: any 8 of its bytes are already uniformly distributed.
-  size_t h = 0;
-  std::memcpy(&h, k.data(), sizeof h);
-  return h;
-}
-
-std::optional<VerifiedSet::Key> VerifiedSet::ToKey(ByteView leaf_hash) {
-  if (leaf_hash.size() != 32) return std::nullopt;
-  Key k;
-  std::memcpy(k.data(), leaf_hash.data(), k.size());
-  return k;
-}
-
-bool VerifiedSet::Contains(ByteView leaf_hash) const {
-  const auto key = ToKey(leaf_hash);
-  if (!key) return false;
-  std::lock_guard<std::mutex> lock(mu_);
-  return set_.contains(*key);
-}
-
-void VerifiedSet::Add(ByteView leaf_hash) {
-  const auto key = ToKey(leaf_hash);
-  if (!key) return;
-  std::lock_guard<std::mutex> lock(mu_);
-  if (!set_.insert(*key).second) return;
-  if (ring_.size() < capacity_) {
-    ring_.push_back(*key);
-    return;
-  }
-  // Full: the oldest entry (FIFO) makes room.
-  set_.erase(ring_[next_]);
-  ring_[next_] = *key;
-  next_ = (next_ + 1) % capacity_;
-}
-
-size_t VerifiedSet::size() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return set_.size();
-}
-
 // --- events ------------------------------------------------------------------------------------
 
 Result<model::EventPtr> Checker::ValidateEvent(const v1::SignedEvent& se, const Bytes& leaf_hash,
                                                const model::ValidateOptions& options) const {
   if (verified_.Contains(leaf_hash)) {
     // This exact envelope (the leaf hash covers event, certificates and every signature)
-    // passed Validate here before; only the time rules depend on the options.
-    SL_ASSIGN_OR_RETURN(model::EventPtr event, validator_->Parse(se));
+    // passed Validate here before; only the time rules depend on the options. While the node
+    // still holds its parsed event, that immutable object is shared rather than parsed again.
+    model::EventPtr event = recent_.Find(leaf_hash);
+    if (event == nullptr) {
+      SL_ASSIGN_OR_RETURN(event, validator_->Parse(se));
+      recent_.Add(event);
+    }
     SL_RETURN_IF_ERROR(validator_->CheckTimes(*event, options));
     return event;
   }
   SL_ASSIGN_OR_RETURN(model::EventPtr event, validator_->Validate(se, options));
   verified_.Add(event->leaf_hash);
+  recent_.Add(event);
   return event;
+}
+
+void Checker::NoteVerified(const model::EventPtr& event) const {
+  if (event == nullptr) return;
+  verified_.Add(event->leaf_hash);
+  recent_.Add(event);
 }
 
 Status Checker::CheckProposalEvents(

@@ -13,6 +13,10 @@ namespace {
 // traffic at thousands of events per second — far longer than an event takes from admission
 // (or a forward) to the pre-prepare that carries it.
 constexpr size_t kVerifiedCapacity = size_t{1} << 18;
+// Parsed events shared between copies of an envelope (gate_checks.h: RecentEvents). 2^15 weak
+// entries cover seconds of traffic — a forward to the PRE-PREPARE that carries its events —
+// and pin at most their control blocks (the event object's storage: ~0.5 KB each, ~16 MB).
+constexpr size_t kRecentCapacity = size_t{1} << 15;
 
 std::string S(uint64_t v) { return std::to_string(v); }
 
@@ -22,7 +26,7 @@ struct MessageGate::Impl {
   Impl(std::shared_ptr<const model::Genesis> genesis, const model::EventValidator* validator,
        uint32_t self, model::ParallelRunner* runner)
       : self_replica_id(self),
-        checker(std::move(genesis), validator, kVerifiedCapacity,
+        checker(std::move(genesis), validator, kVerifiedCapacity, kRecentCapacity,
                 runner != nullptr ? runner : &model::InlineRunner()) {}
 
   const uint32_t self_replica_id;
@@ -108,7 +112,7 @@ Result<InboundMessage> MessageGate::Check(uint32_t from, v1::PeerMessage message
 
 void MessageGate::NoteVerified(const std::vector<model::EventPtr>& events) const {
   for (const auto& event : events) {
-    if (event != nullptr) impl_->checker.verified().Add(event->leaf_hash);
+    impl_->checker.NoteVerified(event);
   }
 }
 

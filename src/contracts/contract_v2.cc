@@ -46,6 +46,7 @@ std::string PreCheck(const v1::ShipmentState& state, const model::AdmittedEvent&
 }
 
 // Effects of rules v2 on a shipment event the lifecycle accepted (`before` → `state`).
+// `before` may live in `ws`: it is read only before the first write to `ws`.
 void After(Workspace& ws, const v1::ShipmentState& before, v1::ShipmentState* state,
            const model::AdmittedEvent& admitted, const model::BlockContext& context, Outputs* out) {
   const v1::Event& event = admitted.event;
@@ -117,7 +118,10 @@ Verdict ApplyEventV2(Workspace& ws, const model::AdmittedEvent& admitted,
       return Rejected(std::move(reason));
     }
   }
-  const v1::ShipmentState before = current != nullptr ? *current : v1::ShipmentState();
+  // The state as the event found it, by reference (no copy per event): the workspace keeps
+  // `*current` valid until its next write, and After reads `before` before it writes anything.
+  const v1::ShipmentState& before =
+      current != nullptr ? *current : v1::ShipmentState::default_instance();
   Outcome outcome = ApplyShipmentEvent(current, admitted, context);
   if (outcome.code != v1::RESULT_CODE_VALID) return Rejected(std::move(outcome.reason));
   v1::ShipmentState state = std::move(*outcome.new_state);

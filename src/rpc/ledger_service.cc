@@ -120,8 +120,16 @@ grpc::Status LedgerService::SubmitEvents(grpc::ServerContext* ctx,
   backend_->runner().ForEach(checked.size(), [&](size_t i) {
     checked[i] = backend_->validator().Validate(req->events(static_cast<int>(i)), options);
   });
+  // The committed-duplicate check of every valid event in one batched read.
+  std::vector<Bytes> valid_ids;
+  for (const auto& ev : checked) {
+    if (ev->ok()) valid_ids.push_back((**ev)->id);
+  }
+  auto known = store.GetReceipts(valid_ids);
+  if (!known.ok()) return ToGrpc(known.status().WithContext("admission: reading receipts"));
   std::vector<model::EventPtr> admitted;
   std::vector<int> admitted_slot;
+  size_t next_valid = 0;
   for (int i = 0; i < req->events_size(); ++i) {
     v1::SubmitResult* r = resp->add_results();
     Result<model::EventPtr>& ev = *checked[static_cast<size_t>(i)];
@@ -131,12 +139,11 @@ grpc::Status LedgerService::SubmitEvents(grpc::ServerContext* ctx,
       continue;
     }
     r->set_event_id((*ev)->id);
-    auto receipt = store.GetReceipt((*ev)->id);
-    if (receipt.ok()) {
+    if (std::optional<v1::Receipt>& receipt = (*known)[next_valid++]; receipt) {
       r->set_code(static_cast<int32_t>(Code::kAlreadyExists));
       r->set_message("event is already on the chain at height " +
                      std::to_string(receipt->height()));
-      *r->mutable_receipt() = std::move(receipt).value();
+      *r->mutable_receipt() = std::move(*receipt);
       continue;
     }
     admitted.push_back(std::move(ev).value());
@@ -158,13 +165,15 @@ grpc::Status LedgerService::SubmitEvents(grpc::ServerContext* ctx,
   }
   if (!waiter) return grpc::Status::OK;
 
-  // Events accepted, or already pending, are awaited; a refused one (queue full) is not.
+  // Events accepted, or already pending, are awaited; a refused one (queue full) is not. One
+  // committed before the waiter was registered is filled from the store (one batched read).
+  auto committed = store.GetReceipts(ids);
   for (size_t k = 0; k < admitted.size(); ++k) {
     const Code c = ordered[k].code();
     if (c != Code::kOk && c != Code::kAlreadyExists) {
       backend_->notifier().Fill(*waiter, k, v1::Receipt());
-    } else if (auto receipt = store.GetReceipt(ids[k]); receipt.ok()) {
-      backend_->notifier().Fill(*waiter, k, std::move(receipt).value());
+    } else if (committed.ok() && (*committed)[k]) {
+      backend_->notifier().Fill(*waiter, k, std::move(*(*committed)[k]));
     }
   }
   const bool all = backend_->notifier().Wait(waiter, WaitDeadline(ctx, backend_->max_wait_ms()));

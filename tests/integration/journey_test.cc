@@ -194,6 +194,26 @@ TEST_F(JourneyTest, ManyWatchersAndASlowOneDoNotStallCommits) {
   for (auto& c : ctxs) c->TryCancel();
 }
 
+TEST_F(JourneyTest, MixedBatchAnswersEachEventInItsOwnSlot) {
+  // Admission reads the receipts of a batch's valid events at once: each answer must still
+  // land in its own slot when invalid events sit between them.
+  auto committed = Ev("exporter", v1::EVENT_TYPE_BOOKED, "MIX-1");
+  Valid(committed);
+  auto bad = Ev("exporter", v1::EVENT_TYPE_BOOKED, "MIX-2");
+  bad.set_signature(committed.signature());
+  auto fresh = Ev("exporter", v1::EVENT_TYPE_BOOKED, "MIX-3");
+  const auto r = client_->Submit({bad, committed, bad, fresh, committed});
+  ASSERT_EQ(r.results_size(), 5);
+  EXPECT_EQ(r.results(0).code(), static_cast<int>(grpc::StatusCode::INVALID_ARGUMENT));
+  EXPECT_EQ(r.results(1).code(), static_cast<int>(grpc::StatusCode::ALREADY_EXISTS));
+  EXPECT_EQ(r.results(1).receipt().event_id(), model::EventId(committed.event()));
+  EXPECT_EQ(r.results(2).code(), static_cast<int>(grpc::StatusCode::INVALID_ARGUMENT));
+  EXPECT_EQ(r.results(3).code(), static_cast<int>(grpc::StatusCode::OK));
+  EXPECT_EQ(r.results(3).receipt().event_id(), model::EventId(fresh.event()));
+  EXPECT_EQ(r.results(3).receipt().code(), v1::RESULT_CODE_VALID);
+  EXPECT_EQ(r.results(4).code(), static_cast<int>(grpc::StatusCode::ALREADY_EXISTS));
+}
+
 TEST_F(JourneyTest, DuplicateSubmissionReturnsAlreadyExistsWithReceipt) {
   auto e = Ev("exporter", v1::EVENT_TYPE_BOOKED, "D-1");
   Valid(e);

@@ -405,6 +405,45 @@ TEST_F(MessageGateTest, RememberingVerifiedEventsDoesNotWeakenTheChecks) {
                        "event signature"));
 }
 
+TEST_F(MessageGateTest, CopiesOfAHeldEnvelopeShareOneParsedEvent) {
+  // A forward's events wait in the mempool; the PRE-PREPARE that carries them gets the same
+  // immutable objects back instead of parsing its copies again.
+  const auto events = Events(2);
+  auto forward = Admit(2, Forward(events));
+  ASSERT_TRUE(Admitted(forward));
+  auto pre_prepare = Admit(1, Wrap(PrePrepare(1, 4, events)));
+  ASSERT_TRUE(Admitted(pre_prepare));
+  for (size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(pre_prepare->events[0][i].get(), forward->events[0][i].get()) << i;
+  }
+  // So does an event admitted from a client and noted by the node.
+  const v1::SignedEvent noted_envelope = Events(3)[2];
+  model::ValidateOptions at_now;
+  at_now.cert_time_ms = now();
+  const model::EventPtr noted = Must(validator_->Validate(noted_envelope, at_now));
+  gate_->NoteVerified({noted});
+  auto with_noted = Admit(2, Forward({noted_envelope}));
+  ASSERT_TRUE(Admitted(with_noted));
+  EXPECT_EQ(with_noted->events[0][0].get(), noted.get());
+}
+
+TEST_F(MessageGateTest, EnvelopesNobodyHoldsAreParsedAgain) {
+  // The gate holds parsed events weakly: once the node lets go of them, a copy of the envelope
+  // is parsed afresh (not verified: the envelope is still remembered as verified).
+  const auto events = Events(1);
+  std::weak_ptr<const model::AdmittedEvent> first;
+  {
+    auto forward = Admit(2, Forward(events));
+    ASSERT_TRUE(Admitted(forward));
+    first = forward->events[0][0];
+  }
+  EXPECT_TRUE(first.expired());
+  auto pre_prepare = Admit(1, Wrap(PrePrepare(1, 4, events)));
+  ASSERT_TRUE(Admitted(pre_prepare));
+  EXPECT_EQ(pre_prepare->events[0][0]->id, model::EventId(events[0].event()));
+  EXPECT_EQ(pre_prepare->events[0][0]->leaf_hash, model::EventLeafHash(events[0]));
+}
+
 // --- robustness ------------------------------------------------------------------------------
 
 // Messages that carry no signature and may be admitted even when made of random bytes.
