@@ -147,7 +147,8 @@ if [ $QUICK = 0 ]; then
   start_solo "$WORK/net1m"
   PID1M=$SOLO_PID
   "$LOADGEN" --network "$WORK/net1m" --events "$HISTORY_EVENTS" --clients 16 --batch 200 \
-    --pid "$PID1M" --history-shipments 20 --history-events 100 --history-queries 2000 | log
+    --pid "$PID1M" --history-shipments 20 --history-events 100 --history-queries 2000 \
+    --history-settle 30 | log
   echo "data dir: $(du -sh "$WORK/net1m/exporter/node/data" | cut -f1) for $HISTORY_EVENTS events" | log
   kill -TERM "$PID1M"
 
