@@ -89,7 +89,7 @@ Verdict ApplyEventV2(Workspace& ws, const model::AdmittedEvent& admitted,
       return reason.empty() ? Valid(std::move(outputs)) : Rejected(std::move(reason));
     }
     case v1::EVENT_TYPE_CARRIER_WITHDRAWAL: {
-      std::string reason = WithdrawOffer(ws, admitted, context);
+      std::string reason = WithdrawOffer(ws, admitted);
       return reason.empty() ? Valid(std::move(outputs)) : Rejected(std::move(reason));
     }
     default:

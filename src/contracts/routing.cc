@@ -231,8 +231,7 @@ std::string RegisterOffer(Workspace& ws, const model::AdmittedEvent& admitted,
   return {};
 }
 
-std::string WithdrawOffer(Workspace& ws, const model::AdmittedEvent& admitted,
-                          const model::BlockContext& context) {
+std::string WithdrawOffer(Workspace& ws, const model::AdmittedEvent& admitted) {
   const v1::Event& event = admitted.event;
   const std::string& offer_id = event.shipment_id();
   const std::string key = kOfferPrefix + offer_id;
@@ -246,7 +245,6 @@ std::string WithdrawOffer(Workspace& ws, const model::AdmittedEvent& admitted,
   }
   if (record.withdrawn()) return "offer " + Quote(offer_id) + " is already withdrawn";
   record.set_withdrawn(true);
-  (void)context;
   ws.PutRecord(key, record.SerializeAsString());
   return {};
 }

@@ -25,8 +25,7 @@ inline constexpr char kOpenLegPrefix[] = "open/";
 std::string RegisterOffer(Workspace& ws, const model::AdmittedEvent& admitted,
                           const model::BlockContext& context, uint32_t index, Outputs* out);
 // carrier_withdrawal by the offer's carrier. Legs already matched keep their carrier.
-std::string WithdrawOffer(Workspace& ws, const model::AdmittedEvent& admitted,
-                          const model::BlockContext& context);
+std::string WithdrawOffer(Workspace& ws, const model::AdmittedEvent& admitted);
 
 // booked: the route plan's legs (named carriers assigned, open legs matched or left open).
 void InitRoute(Workspace& ws, v1::ShipmentState* state, const v1::BookingTerms& terms,

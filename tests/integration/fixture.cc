@@ -184,6 +184,13 @@ v1::SubmitResult Client::SubmitOne(const v1::SignedEvent& e, bool wait) {
   return resp.results_size() == 1 ? resp.results(0) : v1::SubmitResult();
 }
 
+v1::Receipt Client::SubmitValid(const v1::SignedEvent& e) {
+  const v1::SubmitResult r = SubmitOne(e);
+  EXPECT_EQ(r.code(), 0) << r.message();
+  EXPECT_EQ(r.receipt().code(), v1::RESULT_CODE_VALID) << r.receipt().reason();
+  return r.receipt();
+}
+
 v1::ChainInfo Client::ChainInfo() {
   grpc::ClientContext ctx;
   v1::ChainInfo info;

@@ -79,6 +79,8 @@ class Client {
                                   grpc::Status* rpc_status = nullptr);
   // Submits one event and returns its result.
   v1::SubmitResult SubmitOne(const v1::SignedEvent& e, bool wait = true);
+  // Submits one event, expects it committed VALID, and returns its receipt.
+  v1::Receipt SubmitValid(const v1::SignedEvent& e);
   v1::ChainInfo ChainInfo();
 
  private:
