@@ -108,8 +108,9 @@ class VerifiedSet {
 // The parsed events of recently verified envelopes, held weakly: while the node still holds an
 // event (a forward's events wait in the mempool for the PRE-PREPARE that carries them), a copy
 // of its envelope reuses that immutable object instead of being parsed, hashed and allocated
-// again. Weak, so an entry never keeps an event's data alive; small, because only the
-// control block of an evicted-later entry stays allocated.
+// again. Weak, so an entry never keeps an event alive; an expired entry still holds the
+// event's single allocation (object and control block, ~0.5 KB, not its strings) until it is
+// evicted, hence a small ring.
 class RecentEvents {
  public:
   explicit RecentEvents(size_t capacity) : ring_(capacity) {}

@@ -30,17 +30,9 @@ v1::LegPlan Leg(const std::string& from, const std::string& to, v1::TransportMod
   return leg;
 }
 
-class ContractsJourneyTest : public ::testing::Test {
+class ContractsJourneyTest : public OneNodeTest {
  protected:
-  void SetUp() override {
-    node_ = StartNode(net_, &target_);
-    ASSERT_NE(node_, nullptr);
-    client_ = std::make_unique<Client>(net_, target_);
-  }
-  void TearDown() override {
-    client_.reset();
-    if (node_) node_->Stop();
-  }
+  ContractsJourneyTest() : OneNodeTest(kOrgs) {}
 
   // Submits; expects a VALID receipt and returns it.
   v1::Receipt Valid(const v1::SignedEvent& e) { return client_->SubmitValid(e); }
@@ -59,11 +51,6 @@ class ContractsJourneyTest : public ::testing::Test {
   v1::SignedEvent Sign(const v1::Event& e) const {
     return client_->Sign(e, net_.client(e.signer_org()));
   }
-
-  NetworkDir net_{kOrgs};
-  std::string target_;
-  std::unique_ptr<node::Node> node_;
-  std::unique_ptr<Client> client_;
 };
 
 TEST_F(ContractsJourneyTest, MultimodalJourneyMatchingExcursionAndReturns) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
 #include <sys/types.h>
 
 #include <filesystem>
@@ -98,6 +99,27 @@ std::unique_ptr<node::Node> StartNode(const NetworkDir& net, std::string* target
 // An in-process node of `net` on an ephemeral port, its node.yaml settings changed by `tweak`.
 std::unique_ptr<node::Node> StartNodeWith(const NetworkDir& net, std::string* target,
                                           const std::function<void(config::NodeConfig*)>& tweak);
+
+// A test with one in-process node of its own network and a client of that node.
+class OneNodeTest : public ::testing::Test {
+ protected:
+  OneNodeTest() = default;
+  explicit OneNodeTest(const std::string& orgs) : net_(orgs) {}
+  void SetUp() override {
+    node_ = StartNode(net_, &target_);
+    ASSERT_NE(node_, nullptr);
+    client_ = std::make_unique<Client>(net_, target_);
+  }
+  void TearDown() override {
+    client_.reset();
+    if (node_) node_->Stop();
+  }
+
+  NetworkDir net_;
+  std::string target_;
+  std::unique_ptr<node::Node> node_;
+  std::unique_ptr<Client> client_;
+};
 
 // A shipledgerd process. With `log_path` its output goes to that file (appended), else to ours.
 class Daemon {

@@ -8,17 +8,8 @@ namespace {
 
 using v1::EventType;
 
-class JourneyTest : public ::testing::Test {
+class JourneyTest : public OneNodeTest {
  protected:
-  void SetUp() override {
-    node_ = StartNode(net_, &target_);
-    ASSERT_NE(node_, nullptr);
-    client_ = std::make_unique<Client>(net_, target_);
-  }
-  void TearDown() override {
-    client_.reset();
-    if (node_) node_->Stop();
-  }
   // Submits and expects a VALID receipt.
   void Valid(const v1::SignedEvent& e) { client_->SubmitValid(e); }
   v1::SignedEvent Ev(const std::string& org, EventType t, const std::string& s,
@@ -51,11 +42,6 @@ class JourneyTest : public ::testing::Test {
     Valid(Ev("forwarder", v1::EVENT_TYPE_OUT_FOR_DELIVERY, s));
     Valid(Ev("forwarder", v1::EVENT_TYPE_DELIVERED, s));
   }
-
-  NetworkDir net_;
-  std::string target_;
-  std::unique_ptr<node::Node> node_;
-  std::unique_ptr<Client> client_;
 };
 
 TEST_F(JourneyTest, FullJourneyEndsDeliveredWithCompleteTimeline) {
