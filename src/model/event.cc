@@ -1,5 +1,8 @@
 #include "model/event.h"
 
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/wire_format_lite.h>
+
 #include <cctype>
 
 #include "crypto/merkle.h"
@@ -21,6 +24,31 @@ Bytes CosignMessage(ByteView event_id) {
   Bytes out(kCosignDomain);
   out.append(event_id);
   return out;
+}
+
+std::optional<SignedEventView> ViewSignedEvent(ByteView wire) {
+  using google::protobuf::internal::WireFormatLite;
+  constexpr uint32_t kEventTag = (1 << 3) | WireFormatLite::WIRETYPE_LENGTH_DELIMITED;
+  constexpr uint32_t kCosignatureTag = (4 << 3) | WireFormatLite::WIRETYPE_LENGTH_DELIMITED;
+  const auto* begin = reinterpret_cast<const uint8_t*>(wire.data());
+  google::protobuf::io::CodedInputStream in(begin, static_cast<int>(wire.size()));
+  SignedEventView view;
+  for (uint32_t tag = in.ReadTag(); tag != 0; tag = in.ReadTag()) {
+    if (tag == kEventTag) {
+      uint32_t length = 0;
+      if (!in.ReadVarint32(&length)) return std::nullopt;
+      const int at = in.CurrentPosition();
+      if (!in.Skip(static_cast<int>(length))) return std::nullopt;
+      // As in protobuf, the last occurrence of a singular field wins.
+      view.event = wire.substr(static_cast<size_t>(at), length);
+      continue;
+    }
+    if (tag == kCosignatureTag) ++view.cosignatures;
+    if (!WireFormatLite::SkipField(&in, tag)) return std::nullopt;
+  }
+  // ReadTag returns 0 at the end and on a malformed tag; only the end is well-formed.
+  if (in.CurrentPosition() != static_cast<int>(wire.size())) return std::nullopt;
+  return view;
 }
 
 Bytes EnvelopeEncoding(const v1::SignedEvent& signed_event) {

@@ -32,6 +32,15 @@ Bytes CosignMessage(ByteView event_id);
 Bytes EnvelopeEncoding(const v1::SignedEvent& signed_event);
 Bytes EventLeafHash(const v1::SignedEvent& signed_event);
 
+// What a reader of stored events needs from a serialized v1::SignedEvent, as a view into its
+// bytes: the event bytes and how many co-signatures there are. The certificates and
+// signatures are skipped, not copied. nullopt when `wire` is not a well-formed SignedEvent.
+struct SignedEventView {
+  ByteView event;
+  int cosignatures = 0;
+};
+std::optional<SignedEventView> ViewSignedEvent(ByteView wire);
+
 // "booked", "export_customs_declared", ... ; nullopt for an unknown name.
 std::optional<v1::EventType> ParseEventType(std::string_view snake_case);
 // The snake_case name, or "unspecified".

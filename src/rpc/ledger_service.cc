@@ -236,17 +236,37 @@ grpc::Status LedgerService::GetReceipt(grpc::ServerContext* ctx, const v1::GetRe
   return grpc::Status::OK;
 }
 
-grpc::Status LedgerService::GetShipment(grpc::ServerContext* ctx, const v1::GetShipmentRequest* req,
-                                        v1::GetShipmentResponse* resp) {
+grpc::Status LedgerService::StreamedGetShipment(
+    grpc::ServerContext* ctx,
+    grpc::ServerUnaryStreamer<v1::GetShipmentRequest, v1::GetShipmentResponse>* stream) {
+  v1::GetShipmentRequest req;
+  if (!stream->Read(&req)) {
+    return ToGrpc(Status::InvalidArgument("the GetShipment request does not parse"));
+  }
+  // One arena per call: the timeline's messages are bump-allocated and freed at once, instead
+  // of a malloc and a free each (and glibc consolidating the freed chunks later).
+  google::protobuf::Arena arena(TimelineArenaOptions());
+  auto* resp = google::protobuf::Arena::CreateMessage<v1::GetShipmentResponse>(&arena);
+  const grpc::Status status = BuildShipment(ctx, req, resp);
+  if (!status.ok()) return status;
+  if (!stream->Write(*resp)) {
+    return ToGrpc(Status::Unavailable("the caller went away before the answer was sent"));
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status LedgerService::BuildShipment(grpc::ServerContext* ctx,
+                                          const v1::GetShipmentRequest& req,
+                                          v1::GetShipmentResponse* resp) const {
   SL_RPC_CALLER(caller, *auth_, ctx);
-  if (req->shipment_id().empty()) {
+  if (req.shipment_id().empty()) {
     return ToGrpc(Status::InvalidArgument("shipment_id is required"));
   }
   const storage::Store& store = backend_->store();
-  auto state = VisibleShipment(caller, req->shipment_id());
+  auto state = VisibleShipment(caller, req.shipment_id());
   if (!state.ok()) return ToGrpc(state.status());
   *resp->mutable_state() = std::move(state).value();
-  const Status timeline = AppendTimeline(store, req->shipment_id(), resp->mutable_timeline());
+  const Status timeline = AppendTimeline(store, req.shipment_id(), resp->mutable_timeline());
   if (!timeline.ok()) return ToGrpc(timeline);
   return grpc::Status::OK;
 }

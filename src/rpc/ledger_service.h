@@ -11,7 +11,10 @@
 
 namespace shipledger::rpc {
 
-class LedgerService final : public v1::LedgerService::Service {
+// GetShipment is a streamed unary method: its handler owns the response and builds it in an
+// arena (a 100-event timeline is thousands of small objects; docs/performance.md).
+class LedgerService final
+    : public v1::LedgerService::WithStreamedUnaryMethod_GetShipment<v1::LedgerService::Service> {
  public:
   // A Watch stream whose write stays blocked for `watch_stall_ms` (the subscriber stopped
   // reading) is cancelled.
@@ -31,8 +34,9 @@ class LedgerService final : public v1::LedgerService::Service {
                         v1::GetEventResponse* resp) override;
   grpc::Status GetReceipt(grpc::ServerContext* ctx, const v1::GetReceiptRequest* req,
                           v1::Receipt* resp) override;
-  grpc::Status GetShipment(grpc::ServerContext* ctx, const v1::GetShipmentRequest* req,
-                           v1::GetShipmentResponse* resp) override;
+  grpc::Status StreamedGetShipment(
+      grpc::ServerContext* ctx,
+      grpc::ServerUnaryStreamer<v1::GetShipmentRequest, v1::GetShipmentResponse>* stream) override;
   grpc::Status ListShipments(grpc::ServerContext* ctx, const v1::ListShipmentsRequest* req,
                              v1::ListShipmentsResponse* resp) override;
   grpc::Status FindShipments(grpc::ServerContext* ctx, const v1::FindShipmentsRequest* req,
@@ -59,6 +63,9 @@ class LedgerService final : public v1::LedgerService::Service {
   // shipment has no state (a carrier offer's id, a rejected booking) and the caller is the
   // signer's organisation or runs a node. NOT_FOUND otherwise.
   Status CheckEventVisible(const Caller& caller, const v1::SignedEvent& event) const;
+  // GetShipment's answer, built into *resp.
+  grpc::Status BuildShipment(grpc::ServerContext* ctx, const v1::GetShipmentRequest& req,
+                             v1::GetShipmentResponse* resp) const;
   // The same for a parsed event.
   Status CheckParsedEventVisible(const Caller& caller, const v1::Event& event) const;
 

@@ -4,6 +4,13 @@
 
 namespace shipledger::rpc {
 
+google::protobuf::ArenaOptions TimelineArenaOptions() {
+  google::protobuf::ArenaOptions options;
+  options.start_block_size = 16 << 10;
+  options.max_block_size = 256 << 10;
+  return options;
+}
+
 Result<int64_t> BlockTimes::At(uint64_t height) {
   auto it = cache_.find(height);
   if (it != cache_.end()) return it->second;
@@ -35,17 +42,24 @@ Status FillTimelineEntry(const storage::Store& store, const v1::SignedEvent& se,
 Status FillTimelineEntry(const v1::SignedEvent& se, ByteView id, uint64_t height, uint32_t index,
                          int64_t block_time_ms, std::optional<v1::Receipt> receipt,
                          v1::TimelineEntry* entry) {
+  return FillTimelineEntry(model::SignedEventView{se.event(), se.cosignatures_size()}, id, height,
+                           index, block_time_ms, std::move(receipt), entry);
+}
+
+Status FillTimelineEntry(const model::SignedEventView& se, ByteView id, uint64_t height,
+                         uint32_t index, int64_t block_time_ms,
+                         std::optional<v1::Receipt> receipt, v1::TimelineEntry* entry) {
   entry->set_event_id(std::string(id));
   entry->set_height(height);
   entry->set_index(index);
   entry->set_block_time_ms(block_time_ms);
-  if (!entry->mutable_event()->ParseFromString(se.event())) {
+  if (!entry->mutable_event()->ParseFromArray(se.event.data(), static_cast<int>(se.event.size()))) {
     return Status::DataLoss("stored event " + ToHex(id) + " does not parse");
   }
   // A committed event's co-signatures are by exactly the organisations its cosigner_orgs
   // names, in order (admission and every backup's gate checked each certificate against it),
   // so the certificates need not be parsed again here.
-  if (entry->event().cosigner_orgs_size() == se.cosignatures_size()) {
+  if (entry->event().cosigner_orgs_size() == se.cosignatures) {
     *entry->mutable_cosigner_orgs() = entry->event().cosigner_orgs();
   }
   if (receipt) {
@@ -90,17 +104,18 @@ Status AppendTimeline(const storage::Store& store, std::string_view shipment_id,
     heights.push_back(e.location.height);
   }
   SL_RETURN_IF_ERROR(times.Prefetch(heights));
-  // Batched reads: one MultiGet for the block times, one for the events, one for the receipts.
-  SL_ASSIGN_OR_RETURN(std::vector<v1::SignedEvent> signed_events, store.GetEventsAt(locations));
+  // Batched reads: one MultiGet for the block times, one for the receipts, one for the events,
+  // whose envelopes are read in place (only the event is parsed, into the response).
   SL_ASSIGN_OR_RETURN(std::vector<std::optional<v1::Receipt>> receipts, store.GetReceipts(ids));
   out->Reserve(out->size() + static_cast<int>(events.size()));
-  for (size_t i = 0; i < events.size(); ++i) {
+  return store.ForEachEventAt(locations, [&](size_t i, ByteView stored) -> Status {
+    const std::optional<model::SignedEventView> se = model::ViewSignedEvent(stored);
+    if (!se) return Status::DataLoss("stored envelope of event " + ToHex(ids[i]) + " does not parse");
     const storage::EventLocation& at = events[i].location;
-    SL_ASSIGN_OR_RETURN(int64_t t, times.At(at.height));
-    SL_RETURN_IF_ERROR(FillTimelineEntry(signed_events[i], ids[i], at.height, at.index, t,
-                                         std::move(receipts[i]), out->Add()));
-  }
-  return Status::Ok();
+    SL_ASSIGN_OR_RETURN(const int64_t t, times.At(at.height));
+    return FillTimelineEntry(*se, ids[i], at.height, at.index, t, std::move(receipts[i]),
+                             out->Add());
+  });
 }
 
 }  // namespace shipledger::rpc

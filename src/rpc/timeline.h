@@ -1,10 +1,13 @@
 // Building timeline entries (a committed event with its place, block time and receipt).
 #pragma once
 
+#include <google/protobuf/arena.h>
+
 #include <map>
 #include <optional>
 #include <string_view>
 
+#include "model/event.h"
 #include "shipledger/v1/ledger.pb.h"
 #include "storage/store.h"
 
@@ -23,6 +26,10 @@ class BlockTimes {
   std::map<uint64_t, int64_t> cache_;
 };
 
+// Arena blocks for building one timeline response (a 100-event timeline is ~100 KB of
+// messages): 16 KiB first, growing to 256 KiB.
+google::protobuf::ArenaOptions TimelineArenaOptions();
+
 // The timeline entry of the committed event `id`. NOT_FOUND when the id is not committed.
 Result<v1::TimelineEntry> LoadTimelineEntry(const storage::Store& store, ByteView id,
                                             BlockTimes* times);
@@ -40,5 +47,9 @@ Status FillTimelineEntry(const storage::Store& store, const v1::SignedEvent& se,
 Status FillTimelineEntry(const v1::SignedEvent& se, ByteView id, uint64_t height, uint32_t index,
                          int64_t block_time_ms, std::optional<v1::Receipt> receipt,
                          v1::TimelineEntry* entry);
+// The same from a stored envelope read in place (model::ViewSignedEvent).
+Status FillTimelineEntry(const model::SignedEventView& se, ByteView id, uint64_t height,
+                         uint32_t index, int64_t block_time_ms,
+                         std::optional<v1::Receipt> receipt, v1::TimelineEntry* entry);
 
 }  // namespace shipledger::rpc

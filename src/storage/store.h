@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -89,6 +90,11 @@ class Store final : public model::StateReader {
   // are nullopt for ids without one.
   Result<std::vector<v1::SignedEvent>> GetEventsAt(const std::vector<EventLocation>& at) const;
   Result<std::vector<std::optional<v1::Receipt>>> GetReceipts(const std::vector<Bytes>& ids) const;
+  // GetEventsAt without parsing: fn(i, bytes) with the stored v1::SignedEvent encoding of
+  // at[i], in order, the bytes valid only during the call (one batched read, no copy). Stops at
+  // the first error of fn; NOT_FOUND naming the first missing event.
+  Status ForEachEventAt(const std::vector<EventLocation>& at,
+                        const std::function<Status(size_t, ByteView)>& fn) const;
   // Event ids of a shipment in chain order.
   Result<std::vector<Bytes>> GetShipmentEventIds(std::string_view shipment_id) const;
   // A shipment's events in chain order with where they are: one range scan, no index lookups.

@@ -4,6 +4,7 @@
 
 #include <rocksdb/db.h>
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -41,6 +42,10 @@ struct Store::Impl {
   // keys[i] is absent.
   Status MultiGet(keys::Family family, const std::vector<Bytes>& keys,
                   std::vector<std::optional<Bytes>>* values) const;
+  // The same without copying the values: fn(i, value) for each i in order, value nullopt when
+  // keys[i] is absent and otherwise valid only during the call. Stops at fn's first error.
+  Status MultiGetEach(keys::Family family, const std::vector<Bytes>& keys,
+                      const std::function<Status(size_t, std::optional<ByteView>)>& fn) const;
   // Calls fn(key, value) for the keys in [lower, upper) in order (no upper bound when nullopt)
   // until fn returns false. Callers record their own decoding errors before returning false.
   template <typename Fn>

@@ -73,13 +73,13 @@ Result<std::vector<int64_t>> Store::GetBlockTimes(const std::vector<uint64_t>& h
   std::vector<Bytes> keys;
   keys.reserve(heights.size());
   for (uint64_t h : heights) keys.push_back(keys::HeightKey(h));
-  std::vector<std::optional<Bytes>> values;
-  SL_RETURN_IF_ERROR(impl_->MultiGet(Family::kBlocks, keys, &values));
   std::vector<int64_t> times(heights.size());
-  for (size_t i = 0; i < heights.size(); ++i) {
-    if (!values[i]) return Status::NotFound("no block at height " + std::to_string(heights[i]));
-    SL_ASSIGN_OR_RETURN(times[i], BlockTimeOf(*values[i], heights[i]));
-  }
+  SL_RETURN_IF_ERROR(impl_->MultiGetEach(
+      Family::kBlocks, keys, [&](size_t i, std::optional<ByteView> value) -> Status {
+        if (!value) return Status::NotFound("no block at height " + std::to_string(heights[i]));
+        SL_ASSIGN_OR_RETURN(times[i], BlockTimeOf(*value, heights[i]));
+        return Status::Ok();
+      }));
   return times;
 }
 
@@ -166,32 +166,49 @@ Result<v1::Receipt> Store::GetReceipt(ByteView event_id) const {
   return receipt;
 }
 
-Result<std::vector<v1::SignedEvent>> Store::GetEventsAt(
-    const std::vector<EventLocation>& at) const {
+namespace {
+
+std::string EventPlace(const EventLocation& at) {
+  return "height/index " + std::to_string(at.height) + "/" + std::to_string(at.index);
+}
+
+}  // namespace
+
+Status Store::ForEachEventAt(const std::vector<EventLocation>& at,
+                             const std::function<Status(size_t, ByteView)>& fn) const {
   std::vector<Bytes> keys;
   keys.reserve(at.size());
   for (const EventLocation& l : at) keys.push_back(keys::EventKey(l.height, l.index));
-  std::vector<std::optional<Bytes>> values;
-  SL_RETURN_IF_ERROR(impl_->MultiGet(Family::kEvents, keys, &values));
+  return impl_->MultiGetEach(Family::kEvents, keys,
+                             [&](size_t i, std::optional<ByteView> value) -> Status {
+                               if (!value) return Status::NotFound("no event at " + EventPlace(at[i]));
+                               return fn(i, *value);
+                             });
+}
+
+Result<std::vector<v1::SignedEvent>> Store::GetEventsAt(
+    const std::vector<EventLocation>& at) const {
   std::vector<v1::SignedEvent> events(at.size());
-  for (size_t i = 0; i < at.size(); ++i) {
-    const std::string where = std::to_string(at[i].height) + "/" + std::to_string(at[i].index);
-    if (!values[i]) return Status::NotFound("no event at height/index " + where);
-    SL_RETURN_IF_ERROR(ParseValue(*values[i], &events[i], "event " + where));
-  }
+  SL_RETURN_IF_ERROR(ForEachEventAt(at, [&](size_t i, ByteView value) {
+    if (events[i].ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+      return Status::Ok();
+    }
+    return Status::DataLoss("stored event at " + EventPlace(at[i]) + " does not parse");
+  }));
   return events;
 }
 
 Result<std::vector<std::optional<v1::Receipt>>> Store::GetReceipts(
     const std::vector<Bytes>& ids) const {
-  std::vector<std::optional<Bytes>> values;
-  SL_RETURN_IF_ERROR(impl_->MultiGet(Family::kReceipts, ids, &values));
   std::vector<std::optional<v1::Receipt>> receipts(ids.size());
-  for (size_t i = 0; i < ids.size(); ++i) {
-    if (!values[i]) continue;
-    receipts[i].emplace();
-    SL_RETURN_IF_ERROR(ParseValue(*values[i], &*receipts[i], "receipt of " + ToHex(ids[i])));
-  }
+  SL_RETURN_IF_ERROR(impl_->MultiGetEach(
+      Family::kReceipts, ids, [&](size_t i, std::optional<ByteView> value) {
+        if (!value) return Status::Ok();
+        if (receipts[i].emplace().ParseFromArray(value->data(), static_cast<int>(value->size()))) {
+          return Status::Ok();
+        }
+        return Status::DataLoss("stored receipt of " + ToHex(ids[i]) + " does not parse");
+      }));
   return receipts;
 }
 

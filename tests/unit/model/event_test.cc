@@ -162,6 +162,50 @@ TEST(EventLeafHash, CoversCosignatures) {
 
 // --- type names ---------------------------------------------------------------------------
 
+// --- reading stored envelopes in place ---------------------------------------------------
+
+TEST(ViewSignedEvent, FindsTheEventBytesAndCountsCosignatures) {
+  const v1::SignedEvent se = Envelope();
+  const std::string wire = se.SerializeAsString();
+  const auto view = ViewSignedEvent(wire);
+  ASSERT_TRUE(view.has_value());
+  EXPECT_EQ(view->event, "event-bytes");
+  EXPECT_EQ(view->cosignatures, 2);
+  // A view into the wire bytes, not a copy.
+  EXPECT_GE(view->event.data(), wire.data());
+  EXPECT_LE(view->event.data() + view->event.size(), wire.data() + wire.size());
+}
+
+TEST(ViewSignedEvent, AgreesWithTheParserOnFieldOrderRepeatsAndUnknownFields) {
+  v1::SignedEvent se = Envelope();
+  se.clear_cosignatures();
+  EXPECT_EQ(ViewSignedEvent(se.SerializeAsString())->cosignatures, 0);
+  // Fields in another order, a repeated singular field (the last wins) and an unknown varint
+  // field 9 (skipped).
+  std::string wire = Envelope().SerializeAsString();
+  v1::SignedEvent later;
+  later.set_event("second-event");
+  wire += later.SerializeAsString();
+  wire += "\x48\x07"s;  // field 9, varint 7
+  v1::SignedEvent parsed;
+  ASSERT_TRUE(parsed.ParseFromString(wire));
+  const auto view = ViewSignedEvent(wire);
+  ASSERT_TRUE(view.has_value());
+  EXPECT_EQ(view->event, parsed.event());
+  EXPECT_EQ(view->event, "second-event");
+  EXPECT_EQ(view->cosignatures, parsed.cosignatures_size());
+  EXPECT_TRUE(ViewSignedEvent("").has_value());  // the empty message
+}
+
+TEST(ViewSignedEvent, RejectsMalformedBytes) {
+  const std::string wire = Envelope().SerializeAsString();
+  EXPECT_FALSE(ViewSignedEvent(wire.substr(0, wire.size() - 1)).has_value());  // truncated
+  EXPECT_FALSE(ViewSignedEvent("\x0a\x05" "abc"s).has_value());  // length past the end
+  EXPECT_FALSE(ViewSignedEvent("\x00\x01"s).has_value());     // field number 0
+  EXPECT_FALSE(ViewSignedEvent("\x0c"s).has_value());          // end-group with no group
+  EXPECT_FALSE(ViewSignedEvent("\x0a\xff\xff\xff\xff\xff"s).has_value());  // bad varint
+}
+
 TEST(EventTypeName, KnownNames) {
   EXPECT_EQ(EventTypeName(v1::EVENT_TYPE_BOOKED), "booked");
   EXPECT_EQ(EventTypeName(v1::EVENT_TYPE_EXPORT_CUSTOMS_DECLARED), "export_customs_declared");

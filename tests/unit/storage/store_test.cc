@@ -219,8 +219,28 @@ TEST(Store, ReadsShipmentStateAndEventIdsInChainOrder) {
     EXPECT_EQ((*receipts)[i]->event_id(), which[i]);
   }
   EXPECT_FALSE(receipts->back().has_value());
+  // ForEachEventAt hands out the stored bytes in order, in place, and stops at fn's error.
+  size_t visited = 0;
+  ASSERT_TRUE(store
+                  ->ForEachEventAt(where,
+                                   [&](size_t i, ByteView bytes) {
+                                     EXPECT_EQ(i, visited++);
+                                     EXPECT_EQ(bytes, (*batch)[i].SerializeAsString());
+                                     return Status::Ok();
+                                   })
+                  .ok());
+  EXPECT_EQ(visited, where.size());
+  visited = 0;
+  const Status stopped = store->ForEachEventAt(where, [&](size_t, ByteView) {
+    ++visited;
+    return Status::DataLoss("stop here");
+  });
+  EXPECT_EQ(stopped.code(), Code::kDataLoss);
+  EXPECT_EQ(visited, 1u);
   where.push_back({3, 7});
   EXPECT_EQ(store->GetEventsAt(where).status().code(), Code::kNotFound);
+  EXPECT_EQ(store->ForEachEventAt(where, [](size_t, ByteView) { return Status::Ok(); }).code(),
+            Code::kNotFound);
   // Block times read without the certificate agree with the full header.
   for (uint64_t h = 1; h <= 3; ++h) {
     auto header = store->GetBlockHeader(h);
