@@ -47,8 +47,8 @@ Status FillTimelineEntry(const v1::SignedEvent& se, ByteView id, uint64_t height
 }
 
 Status FillTimelineEntry(const model::SignedEventView& se, ByteView id, uint64_t height,
-                         uint32_t index, int64_t block_time_ms,
-                         std::optional<v1::Receipt> receipt, v1::TimelineEntry* entry) {
+                         uint32_t index, int64_t block_time_ms, std::optional<v1::Receipt> receipt,
+                         v1::TimelineEntry* entry) {
   entry->set_event_id(std::string(id));
   entry->set_height(height);
   entry->set_index(index);
@@ -110,7 +110,9 @@ Status AppendTimeline(const storage::Store& store, std::string_view shipment_id,
   out->Reserve(out->size() + static_cast<int>(events.size()));
   return store.ForEachEventAt(locations, [&](size_t i, ByteView stored) -> Status {
     const std::optional<model::SignedEventView> se = model::ViewSignedEvent(stored);
-    if (!se) return Status::DataLoss("stored envelope of event " + ToHex(ids[i]) + " does not parse");
+    if (!se) {
+      return Status::DataLoss("stored envelope of event " + ToHex(ids[i]) + " does not parse");
+    }
     const storage::EventLocation& at = events[i].location;
     SL_ASSIGN_OR_RETURN(const int64_t t, times.At(at.height));
     return FillTimelineEntry(*se, ids[i], at.height, at.index, t, std::move(receipts[i]),

@@ -49,7 +49,7 @@ Status FillTimelineEntry(const v1::SignedEvent& se, ByteView id, uint64_t height
                          v1::TimelineEntry* entry);
 // The same from a stored envelope read in place (model::ViewSignedEvent).
 Status FillTimelineEntry(const model::SignedEventView& se, ByteView id, uint64_t height,
-                         uint32_t index, int64_t block_time_ms,
-                         std::optional<v1::Receipt> receipt, v1::TimelineEntry* entry);
+                         uint32_t index, int64_t block_time_ms, std::optional<v1::Receipt> receipt,
+                         v1::TimelineEntry* entry);
 
 }  // namespace shipledger::rpc

@@ -181,7 +181,9 @@ Status Store::ForEachEventAt(const std::vector<EventLocation>& at,
   for (const EventLocation& l : at) keys.push_back(keys::EventKey(l.height, l.index));
   return impl_->MultiGetEach(Family::kEvents, keys,
                              [&](size_t i, std::optional<ByteView> value) -> Status {
-                               if (!value) return Status::NotFound("no event at " + EventPlace(at[i]));
+                               if (!value) {
+                                 return Status::NotFound("no event at " + EventPlace(at[i]));
+                               }
                                return fn(i, *value);
                              });
 }
@@ -201,8 +203,8 @@ Result<std::vector<v1::SignedEvent>> Store::GetEventsAt(
 Result<std::vector<std::optional<v1::Receipt>>> Store::GetReceipts(
     const std::vector<Bytes>& ids) const {
   std::vector<std::optional<v1::Receipt>> receipts(ids.size());
-  SL_RETURN_IF_ERROR(impl_->MultiGetEach(
-      Family::kReceipts, ids, [&](size_t i, std::optional<ByteView> value) {
+  SL_RETURN_IF_ERROR(
+      impl_->MultiGetEach(Family::kReceipts, ids, [&](size_t i, std::optional<ByteView> value) {
         if (!value) return Status::Ok();
         if (receipts[i].emplace().ParseFromArray(value->data(), static_cast<int>(value->size()))) {
           return Status::Ok();

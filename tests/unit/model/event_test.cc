@@ -200,9 +200,10 @@ TEST(ViewSignedEvent, AgreesWithTheParserOnFieldOrderRepeatsAndUnknownFields) {
 TEST(ViewSignedEvent, RejectsMalformedBytes) {
   const std::string wire = Envelope().SerializeAsString();
   EXPECT_FALSE(ViewSignedEvent(wire.substr(0, wire.size() - 1)).has_value());  // truncated
-  EXPECT_FALSE(ViewSignedEvent("\x0a\x05" "abc"s).has_value());  // length past the end
-  EXPECT_FALSE(ViewSignedEvent("\x00\x01"s).has_value());     // field number 0
-  EXPECT_FALSE(ViewSignedEvent("\x0c"s).has_value());          // end-group with no group
+  const std::string past_end = "\x0a\x05"s + "abc";  // field 1, 5 bytes, 3 present
+  EXPECT_FALSE(ViewSignedEvent(past_end).has_value());
+  EXPECT_FALSE(ViewSignedEvent("\x00\x01"s).has_value());  // field number 0
+  EXPECT_FALSE(ViewSignedEvent("\x0c"s).has_value());      // end-group with no group
   EXPECT_FALSE(ViewSignedEvent("\x0a\xff\xff\xff\xff\xff"s).has_value());  // bad varint
 }
 
