@@ -63,11 +63,11 @@ class LedgerService final
   // shipment has no state (a carrier offer's id, a rejected booking) and the caller is the
   // signer's organisation or runs a node. NOT_FOUND otherwise.
   Status CheckEventVisible(const Caller& caller, const v1::SignedEvent& event) const;
+  // The same for a parsed event.
+  Status CheckParsedEventVisible(const Caller& caller, const v1::Event& event) const;
   // GetShipment's answer, built into *resp.
   grpc::Status BuildShipment(grpc::ServerContext* ctx, const v1::GetShipmentRequest& req,
                              v1::GetShipmentResponse* resp) const;
-  // The same for a parsed event.
-  Status CheckParsedEventVisible(const Caller& caller, const v1::Event& event) const;
 
   Backend* backend_;
   const Authenticator* auth_;

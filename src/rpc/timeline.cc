@@ -36,14 +36,8 @@ Status FillTimelineEntry(const storage::Store& store, const v1::SignedEvent& se,
   auto receipt = store.GetReceipt(id);
   std::optional<v1::Receipt> found;
   if (receipt.ok()) found = std::move(receipt).value();
-  return FillTimelineEntry(se, id, height, index, block_time_ms, std::move(found), entry);
-}
-
-Status FillTimelineEntry(const v1::SignedEvent& se, ByteView id, uint64_t height, uint32_t index,
-                         int64_t block_time_ms, std::optional<v1::Receipt> receipt,
-                         v1::TimelineEntry* entry) {
   return FillTimelineEntry(model::SignedEventView{se.event(), se.cosignatures_size()}, id, height,
-                           index, block_time_ms, std::move(receipt), entry);
+                           index, block_time_ms, std::move(found), entry);
 }
 
 Status FillTimelineEntry(const model::SignedEventView& se, ByteView id, uint64_t height,

@@ -43,11 +43,8 @@ Status AppendTimeline(const storage::Store& store, std::string_view shipment_id,
 Status FillTimelineEntry(const storage::Store& store, const v1::SignedEvent& se, ByteView id,
                          uint64_t height, uint32_t index, int64_t block_time_ms,
                          v1::TimelineEntry* entry);
-// The same with the receipt stored under `id` already read (nullopt: none).
-Status FillTimelineEntry(const v1::SignedEvent& se, ByteView id, uint64_t height, uint32_t index,
-                         int64_t block_time_ms, std::optional<v1::Receipt> receipt,
-                         v1::TimelineEntry* entry);
-// The same from a stored envelope read in place (model::ViewSignedEvent).
+// The same from a stored envelope read in place (model::ViewSignedEvent), with the receipt
+// stored under `id` already read (nullopt: none).
 Status FillTimelineEntry(const model::SignedEventView& se, ByteView id, uint64_t height,
                          uint32_t index, int64_t block_time_ms, std::optional<v1::Receipt> receipt,
                          v1::TimelineEntry* entry);

@@ -101,15 +101,6 @@ Status Store::Impl::MultiGetEach(
   return Status::Ok();
 }
 
-Status Store::Impl::MultiGet(Family family, const std::vector<Bytes>& keys,
-                             std::vector<std::optional<Bytes>>* values) const {
-  values->assign(keys.size(), std::nullopt);
-  return MultiGetEach(family, keys, [&](size_t i, std::optional<ByteView> value) {
-    if (value) (*values)[i].emplace(*value);
-    return Status::Ok();
-  });
-}
-
 namespace {
 
 // Families read by point lookups of hash-like keys: a bloom filter saves a disk read per miss

@@ -38,12 +38,9 @@ struct Store::Impl {
   }
   // Point read. Returns false when the key is absent; INTERNAL / DATA_LOSS on RocksDB errors.
   Result<bool> Get(keys::Family family, ByteView key, Bytes* value) const;
-  // Point reads of many keys at once (one RocksDB MultiGet): (*values)[i] is nullopt when
-  // keys[i] is absent.
-  Status MultiGet(keys::Family family, const std::vector<Bytes>& keys,
-                  std::vector<std::optional<Bytes>>* values) const;
-  // The same without copying the values: fn(i, value) for each i in order, value nullopt when
-  // keys[i] is absent and otherwise valid only during the call. Stops at fn's first error.
+  // Point reads of many keys at once (one RocksDB MultiGet), without copying the values:
+  // fn(i, value) for each i in order, value nullopt when keys[i] is absent and otherwise valid
+  // only during the call. Stops at fn's first error.
   Status MultiGetEach(keys::Family family, const std::vector<Bytes>& keys,
                       const std::function<Status(size_t, std::optional<ByteView>)>& fn) const;
   // Calls fn(key, value) for the keys in [lower, upper) in order (no upper bound when nullopt)
