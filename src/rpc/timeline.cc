@@ -86,31 +86,22 @@ Result<v1::TimelineEntry> LoadTimelineEntry(const storage::Store& store, ByteVie
 
 Status AppendTimeline(const storage::Store& store, std::string_view shipment_id,
                       google::protobuf::RepeatedPtrField<v1::TimelineEntry>* out) {
-  SL_ASSIGN_OR_RETURN(std::vector<storage::Store::ShipmentEvent> events,
-                      store.GetShipmentEvents(shipment_id));
-  BlockTimes times(store);
+  // One range scan gives each event's place, block time and receipt; one batched read the
+  // envelopes, read in place (only the event is parsed, into the response).
+  SL_ASSIGN_OR_RETURN(std::vector<storage::Store::HistoryEntry> history,
+                      store.GetShipmentHistory(shipment_id));
   std::vector<storage::EventLocation> locations;
-  std::vector<Bytes> ids;
-  std::vector<uint64_t> heights;  // ascending: the shipment index is in chain order
-  for (const storage::Store::ShipmentEvent& e : events) {
-    locations.push_back(e.location);
-    ids.push_back(e.id);
-    heights.push_back(e.location.height);
-  }
-  SL_RETURN_IF_ERROR(times.Prefetch(heights));
-  // Batched reads: one MultiGet for the block times, one for the receipts, one for the events,
-  // whose envelopes are read in place (only the event is parsed, into the response).
-  SL_ASSIGN_OR_RETURN(std::vector<std::optional<v1::Receipt>> receipts, store.GetReceipts(ids));
-  out->Reserve(out->size() + static_cast<int>(events.size()));
+  locations.reserve(history.size());
+  for (const storage::Store::HistoryEntry& e : history) locations.push_back(e.location);
+  out->Reserve(out->size() + static_cast<int>(history.size()));
   return store.ForEachEventAt(locations, [&](size_t i, ByteView stored) -> Status {
+    storage::Store::HistoryEntry& e = history[i];
     const std::optional<model::SignedEventView> se = model::ViewSignedEvent(stored);
     if (!se) {
-      return Status::DataLoss("stored envelope of event " + ToHex(ids[i]) + " does not parse");
+      return Status::DataLoss("stored envelope of event " + ToHex(e.id) + " does not parse");
     }
-    const storage::EventLocation& at = events[i].location;
-    SL_ASSIGN_OR_RETURN(const int64_t t, times.At(at.height));
-    return FillTimelineEntry(*se, ids[i], at.height, at.index, t, std::move(receipts[i]),
-                             out->Add());
+    return FillTimelineEntry(*se, e.id, e.location.height, e.location.index, e.block_time_ms,
+                             std::move(e.receipt), out->Add());
   });
 }
 

@@ -42,48 +42,38 @@ std::string JsonString(std::string_view text) {
 // The milestones of a shipment's committed events: VALID ones of a public type, in chain order.
 Result<std::vector<Milestone>> LoadMilestones(const storage::Store& store,
                                               std::string_view shipment_id) {
-  SL_ASSIGN_OR_RETURN(std::vector<storage::Store::ShipmentEvent> events,
-                      store.GetShipmentEvents(shipment_id));
-  std::vector<Bytes> ids;
+  // One range scan and one batched read, as GetShipment's timeline does.
+  SL_ASSIGN_OR_RETURN(std::vector<storage::Store::HistoryEntry> history,
+                      store.GetShipmentHistory(shipment_id));
   std::vector<storage::EventLocation> locations;
-  std::vector<uint64_t> heights;
-  for (const storage::Store::ShipmentEvent& e : events) {
-    ids.push_back(e.id);
-    locations.push_back(e.location);
-    heights.push_back(e.location.height);
-  }
-  // One batched read each, as GetShipment's timeline does.
-  SL_ASSIGN_OR_RETURN(std::vector<std::optional<v1::Receipt>> receipts, store.GetReceipts(ids));
+  for (const storage::Store::HistoryEntry& e : history) locations.push_back(e.location);
   SL_ASSIGN_OR_RETURN(std::vector<v1::SignedEvent> signed_events, store.GetEventsAt(locations));
-  SL_ASSIGN_OR_RETURN(std::vector<int64_t> times, store.GetBlockTimes(heights));
   std::vector<Milestone> milestones;
-  for (size_t i = 0; i < events.size(); ++i) {
-    const std::optional<v1::Receipt>& receipt = receipts[i];
-    // The receipt stored under the id is this copy's (a later copy is never in the index).
-    if (!receipt || receipt->code() != v1::RESULT_CODE_VALID ||
-        receipt->height() != locations[i].height || receipt->index() != locations[i].index) {
+  for (size_t i = 0; i < history.size(); ++i) {
+    const storage::Store::HistoryEntry& e = history[i];
+    // The receipt stored with an index entry is that copy's (a later copy is never indexed).
+    if (!e.receipt || e.receipt->code() != v1::RESULT_CODE_VALID ||
+        e.receipt->height() != e.location.height || e.receipt->index() != e.location.index) {
       continue;
     }
     v1::Event event;
     if (!event.ParseFromString(signed_events[i].event())) {
-      return Status::DataLoss("stored event " + ToHex(ids[i]) + " does not parse");
+      return Status::DataLoss("stored event " + ToHex(e.id) + " does not parse");
     }
     if (!IsPublicMilestone(event.type())) continue;
-    milestones.push_back(Milestone{event.type(), times[i], event.location()});
+    milestones.push_back(Milestone{event.type(), e.block_time_ms, event.location()});
   }
   return milestones;
 }
 
 // What an unknown code reads instead of a shipment, so that it costs what a known code with a
-// one-event shipment costs (docs/tracking.md): a state read and an index scan that miss, and
-// one key each of blocks, events and receipts. The results are ignored.
+// one-event shipment costs (docs/tracking.md): a state read and a shipment index scan that
+// miss, and one key of events. The results are ignored.
 void ReadDecoy(const storage::Store& store) {
   const uint64_t head = store.head().height;
   (void)store.ReadShipmentState(kDecoyShipment);
-  (void)store.GetShipmentEvents(kDecoyShipment);
-  (void)store.GetReceipts({Bytes(32, '\0')});
+  (void)store.GetShipmentHistory(kDecoyShipment);
   (void)store.GetEventsAt({storage::EventLocation{head, 0}});
-  (void)store.GetBlockTimes({head});
 }
 
 }  // namespace
@@ -126,8 +116,8 @@ Result<PublicTracking> LookUpTracking(const storage::Store& store, std::string_v
 
 // Written field by field, in a fixed order: equal answers are equal bytes.
 std::string TrackingJson(const PublicTracking& tracking) {
-  std::string out = "{\"status\":" + JsonString(contracts::StatusName(tracking.status)) +
-                    ",\"milestones\":[";
+  std::string out =
+      "{\"status\":" + JsonString(contracts::StatusName(tracking.status)) + ",\"milestones\":[";
   for (size_t i = 0; i < tracking.milestones.size(); ++i) {
     const Milestone& m = tracking.milestones[i];
     out += i == 0 ? "{" : ",{";

@@ -51,6 +51,28 @@ Bytes ShipmentEventKey(std::string_view shipment_id, uint64_t height, uint32_t i
   return key;
 }
 
+Bytes EncodeShipmentEntry(ByteView event_id, int64_t block_time_ms, ByteView receipt) {
+  Bytes value;
+  value.reserve(event_id.size() + 8 + receipt.size());
+  value.append(event_id);
+  PutU64BE(&value, static_cast<uint64_t>(block_time_ms));
+  value.append(receipt);
+  return value;
+}
+
+bool DecodeShipmentEntry(ByteView data, ShipmentEntry* entry) {
+  constexpr size_t kIdSize = 32;
+  if (data.size() == kIdSize) {
+    *entry = ShipmentEntry{data, std::nullopt, ByteView()};
+    return true;
+  }
+  if (data.size() <= kIdSize + 8) return false;
+  entry->event_id = data.substr(0, kIdSize);
+  entry->block_time_ms = static_cast<int64_t>(GetU64BE(data.substr(kIdSize, 8)));
+  entry->receipt = data.substr(kIdSize + 8);
+  return true;
+}
+
 Bytes ReferencePrefix(std::string_view kind, std::string_view value) {
   Bytes key;
   key.reserve(8 + kind.size() + value.size());

@@ -36,13 +36,19 @@ enum class Family : int {
 inline constexpr int kFamilyCount = static_cast<int>(Family::kCount);
 // RocksDB column family names, indexed by Family.
 inline constexpr std::array<std::string_view, kFamilyCount> kFamilyNames = {
-    "default",         "meta",           "blocks",   "events",  "block_index",     "event_index",
-    "shipment_events", "shipment_state", "receipts", "results", "reference_index", "checkpoints",
-    "consensus",       "tracking_index", "contract_records",
+    "default",     "meta",           "blocks",           "events",
+    "block_index", "event_index",    "shipment_events",  "shipment_state",
+    "receipts",    "results",        "reference_index",  "checkpoints",
+    "consensus",   "tracking_index", "contract_records",
 };
 
-// The schema this code writes; a store with another one is refused at Open.
-inline constexpr uint32_t kSchemaVersion = 1;
+// The schema this code writes. Open refuses a store of a newer schema and reads one of an older
+// schema it still knows (kOldestSchemaVersion); a read-write open stamps such a store with
+// kSchemaVersion before writing, so a build that reads only the old format refuses it after.
+//   1: shipment_events values are the event id alone.
+//   2: shipment_events values also carry the block time and the receipt (EncodeShipmentEntry).
+inline constexpr uint32_t kSchemaVersion = 2;
+inline constexpr uint32_t kOldestSchemaVersion = 1;
 
 // Fixed keys of the meta family.
 inline constexpr std::string_view kMetaChainId = "chain_id";              // the chain id, raw
@@ -64,6 +70,18 @@ bool DecodeEventKey(ByteView data, EventLocation* location);
 // shipment_events: len-prefixed shipment id ‖ height ‖ index. The prefix selects one shipment.
 Bytes ShipmentEventsPrefix(std::string_view shipment_id);
 Bytes ShipmentEventKey(std::string_view shipment_id, uint64_t height, uint32_t index);
+// shipment_events values: event id (32 bytes) ‖ block time ms (i64 BE) ‖ the event's receipt
+// (its v1::Receipt encoding, as stored under receipts), so that a shipment's history is one
+// range scan plus the events. Schema 1 wrote the event id alone.
+Bytes EncodeShipmentEntry(ByteView event_id, int64_t block_time_ms, ByteView receipt);
+struct ShipmentEntry {
+  ByteView event_id;
+  std::optional<int64_t> block_time_ms;  // nullopt for a schema 1 entry
+  ByteView receipt;                      // empty for a schema 1 entry
+};
+// Views into `data`. False unless `data` is a 32-byte id (schema 1) or an id, a time and a
+// non-empty receipt.
+bool DecodeShipmentEntry(ByteView data, ShipmentEntry* entry);
 // tracking_index: the 32-byte tracking hash itself is the key; the value is the shipment id.
 // reference_index: len-prefixed kind ‖ len-prefixed value ‖ shipment id (the rest of the key).
 Bytes ReferencePrefix(std::string_view kind, std::string_view value);

@@ -245,12 +245,22 @@ Status Store::Impl::InitOrCheckMeta(const model::Genesis& genesis) {
     return Status::FailedPrecondition(
         ChainMismatchMessage(dir, stored_chain, stored_hash, genesis));
   }
-  if (version != keys::kSchemaVersion) {
+  if (version < keys::kOldestSchemaVersion || version > keys::kSchemaVersion) {
     return Status::FailedPrecondition("data dir " + dir + " has storage schema version " +
-                                      std::to_string(version) + "; this build reads version " +
+                                      std::to_string(version) + "; this build reads versions " +
+                                      std::to_string(keys::kOldestSchemaVersion) + " to " +
                                       std::to_string(keys::kSchemaVersion));
   }
-  return Status::Ok();
+  if (version == keys::kSchemaVersion || options.read_only) return Status::Ok();
+  // An older store: its entries stay as they are (the readers take both formats), and the
+  // stamp, written before anything of the new format, keeps builds that read only the old
+  // format from misreading what this one will add.
+  Bytes stamp;
+  PutU32BE(&stamp, keys::kSchemaVersion);
+  rocksdb::WriteOptions write_options;
+  write_options.sync = true;
+  return FromRocks(db->Put(write_options, cf(Family::kMeta), keys::kMetaSchemaVersion, stamp),
+                   "stamp schema version of data dir " + dir);
 }
 
 Status Store::Impl::RecoverHead() {
@@ -409,6 +419,10 @@ Status CheckBlockConsistent(std::string_view chain_id, const v1::Block& block,
     if (events[i] == nullptr) {
       return Status::InvalidArgument(where + "event " + std::to_string(i) + " is null");
     }
+    if (events[i]->id.size() != 32) {  // a SHA-256 (the shipment index relies on the size)
+      return Status::InvalidArgument(where + "event " + std::to_string(i) + " has a " +
+                                     std::to_string(events[i]->id.size()) + "-byte id");
+    }
     if (receipt.event_id() != events[i]->id || receipt.height() != proposal.height() ||
         receipt.index() != i) {
       return Status::InvalidArgument(
@@ -458,6 +472,7 @@ Status Store::CommitBlock(const v1::Block& block, const std::vector<model::Event
   header.set_block_hash(block.block_hash());
   header.set_prev_block_hash(block.prev_block_hash());
   const Bytes height_key = keys::HeightKey(height);
+  const int64_t block_time_ms = block.proposal().timestamp_ms();
   SL_RETURN_IF_ERROR(SerializeValue(header, &value));
   SL_RETURN_IF_ERROR(put(Family::kBlocks, height_key, value));
   SL_RETURN_IF_ERROR(put(Family::kBlockIndex, block.block_hash(), height_key));
@@ -500,7 +515,8 @@ Status Store::CommitBlock(const v1::Block& block, const std::vector<model::Event
       SL_RETURN_IF_ERROR(SerializeValue(receipt, &value));
       SL_RETURN_IF_ERROR(put(Family::kReceipts, event.id, value));
       SL_RETURN_IF_ERROR(put(Family::kShipmentEvents,
-                             keys::ShipmentEventKey(shipment_id, height, index), event.id));
+                             keys::ShipmentEventKey(shipment_id, height, index),
+                             keys::EncodeShipmentEntry(event.id, block_time_ms, value)));
     }
     if (receipt.code() == v1::RESULT_CODE_VALID) {
       for (const v1::Reference& reference : event.event.references()) {
@@ -533,7 +549,7 @@ Status Store::CommitBlock(const v1::Block& block, const std::vector<model::Event
   next.height = height;
   next.block_hash = block.block_hash();
   next.results = Bytes(results_digest);
-  next.block_time_ms = block.proposal().timestamp_ms();
+  next.block_time_ms = block_time_ms;
   next.event_count = current.event_count + events.size();
   SL_RETURN_IF_ERROR(put(Family::kMeta, keys::kMetaHead, keys::EncodeHead(next)));
 

@@ -103,6 +103,16 @@ class Store final : public model::StateReader {
     EventLocation location;
   };
   Result<std::vector<ShipmentEvent>> GetShipmentEvents(std::string_view shipment_id) const;
+  // The same with each event's block time and receipt, as a history shows them: one range scan
+  // (the shipment index keeps both since schema 2; for entries an older store wrote, one
+  // batched read each of receipts and block times). The receipt is nullopt when none is stored.
+  struct HistoryEntry {
+    Bytes id;
+    EventLocation location;
+    int64_t block_time_ms = 0;
+    std::optional<v1::Receipt> receipt;
+  };
+  Result<std::vector<HistoryEntry>> GetShipmentHistory(std::string_view shipment_id) const;
   // Shipments in id order, starting after `after_id` (empty: from the first); at most `limit`.
   Result<std::vector<v1::ShipmentState>> ListShipments(std::string_view after_id,
                                                        uint32_t limit) const;

@@ -49,6 +49,11 @@ struct Store::Impl {
   Status Scan(keys::Family family, ByteView lower, const std::optional<Bytes>& upper,
               Fn&& fn) const;
   Result<v1::Block> ReadHeader(uint64_t height) const;
+  // fn(location, entry) for each shipment index entry of `shipment_id`, in chain order (the
+  // entry's views are valid only during the call); DATA_LOSS for a malformed key or value.
+  Status ScanShipmentIndex(
+      std::string_view shipment_id,
+      const std::function<void(EventLocation, const keys::ShipmentEntry&)>& fn) const;
   // Open: checks the chain identity recorded in meta, or records it in a new store.
   Status InitOrCheckMeta(const model::Genesis& genesis);
   // Open: loads the head from meta and checks it against the blocks family.

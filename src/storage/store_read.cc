@@ -214,26 +214,77 @@ Result<std::vector<std::optional<v1::Receipt>>> Store::GetReceipts(
   return receipts;
 }
 
+Status Store::Impl::ScanShipmentIndex(
+    std::string_view shipment_id,
+    const std::function<void(EventLocation, const keys::ShipmentEntry&)>& fn) const {
+  const Bytes prefix = keys::ShipmentEventsPrefix(shipment_id);
+  Status bad = Status::Ok();
+  SL_RETURN_IF_ERROR(
+      Scan(Family::kShipmentEvents, prefix, keys::PrefixSuccessor(prefix),
+           [&](ByteView key, ByteView value) {
+             // key = prefix ‖ height (u64 BE) ‖ index (u32 BE); the scan's bounds give the prefix
+             keys::ShipmentEntry entry;
+             if (key.size() != prefix.size() + 12 || !keys::DecodeShipmentEntry(value, &entry)) {
+               bad = Status::DataLoss("shipment index entry of " + std::string(shipment_id) + " (" +
+                                      std::to_string(key.size()) + "-byte key, " +
+                                      std::to_string(value.size()) + "-byte value) is malformed");
+               return false;
+             }
+             const ByteView tail = key.substr(prefix.size());
+             fn(EventLocation{GetU64BE(tail), GetU32BE(tail.substr(8))}, entry);
+             return true;
+           }));
+  return bad;
+}
+
 Result<std::vector<Store::ShipmentEvent>> Store::GetShipmentEvents(
     std::string_view shipment_id) const {
-  const Bytes prefix = keys::ShipmentEventsPrefix(shipment_id);
   std::vector<ShipmentEvent> events;
+  SL_RETURN_IF_ERROR(impl_->ScanShipmentIndex(
+      shipment_id, [&](EventLocation at, const keys::ShipmentEntry& entry) {
+        events.push_back({Bytes(entry.event_id), at});
+      }));
+  return events;
+}
+
+Result<std::vector<Store::HistoryEntry>> Store::GetShipmentHistory(
+    std::string_view shipment_id) const {
+  std::vector<HistoryEntry> history;
+  std::vector<size_t> old_format;  // entries written by schema 1: id only
   Status bad = Status::Ok();
-  SL_RETURN_IF_ERROR(impl_->Scan(
-      Family::kShipmentEvents, prefix, keys::PrefixSuccessor(prefix),
-      [&](ByteView key, ByteView value) {
-        // key = prefix ‖ height (u64 BE) ‖ index (u32 BE)
-        if (key.size() != prefix.size() + 12) {
-          bad = Status::DataLoss("shipment index key of " + std::string(shipment_id) + " has " +
-                                 std::to_string(key.size()) + " bytes");
-          return false;
+  SL_RETURN_IF_ERROR(impl_->ScanShipmentIndex(
+      shipment_id, [&](EventLocation at, const keys::ShipmentEntry& entry) {
+        HistoryEntry& e = history.emplace_back();
+        e.id = Bytes(entry.event_id);
+        e.location = at;
+        if (!entry.block_time_ms) {
+          old_format.push_back(history.size() - 1);
+          return;
         }
-        const ByteView tail = key.substr(prefix.size());
-        events.push_back({Bytes(value), EventLocation{GetU64BE(tail), GetU32BE(tail.substr(8))}});
-        return true;
+        e.block_time_ms = *entry.block_time_ms;
+        if (!e.receipt.emplace().ParseFromArray(entry.receipt.data(),
+                                                static_cast<int>(entry.receipt.size())) &&
+            bad.ok()) {
+          bad = Status::DataLoss("receipt in the shipment index entry of " + ToHex(e.id) +
+                                 " does not parse");
+        }
       }));
   SL_RETURN_IF_ERROR(bad);
-  return events;
+  if (old_format.empty()) return history;
+  std::vector<Bytes> ids;
+  std::vector<uint64_t> heights;
+  for (size_t i : old_format) {
+    ids.push_back(history[i].id);
+    heights.push_back(history[i].location.height);
+  }
+  SL_ASSIGN_OR_RETURN(std::vector<std::optional<v1::Receipt>> receipts, GetReceipts(ids));
+  SL_ASSIGN_OR_RETURN(std::vector<int64_t> times, GetBlockTimes(heights));
+  for (size_t k = 0; k < old_format.size(); ++k) {
+    HistoryEntry& e = history[old_format[k]];
+    e.receipt = std::move(receipts[k]);
+    e.block_time_ms = times[k];
+  }
+  return history;
 }
 
 Result<std::vector<Bytes>> Store::GetShipmentEventIds(std::string_view shipment_id) const {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace shipledger::storage::keys {
@@ -47,6 +48,31 @@ TEST(Keys, ShipmentPrefixDoesNotMatchLongerIds) {
   const Bytes prefix = ShipmentEventsPrefix("S1");
   EXPECT_EQ(ShipmentEventKey("S1", 5, 0).rfind(prefix, 0), 0u);
   EXPECT_NE(ShipmentEventKey("S10", 5, 0).rfind(prefix, 0), 0u);
+}
+
+TEST(Keys, ShipmentEntryCarriesTimeAndReceiptAndReadsSchemaOneIds) {
+  const Bytes id(32, 'i');
+  const Bytes receipt("\x0a\x20receipt-bytes", 15);
+  ShipmentEntry entry;  // views into the decoded bytes
+  const Bytes negative = EncodeShipmentEntry(id, -1'700'000'000'123, receipt);
+  ASSERT_TRUE(DecodeShipmentEntry(negative, &entry));
+  EXPECT_EQ(entry.event_id, id);
+  EXPECT_EQ(entry.block_time_ms, std::optional<int64_t>(-1'700'000'000'123));
+  EXPECT_EQ(entry.receipt, receipt);
+  const Bytes positive = EncodeShipmentEntry(id, 1'700'000'000'000, receipt);
+  ASSERT_TRUE(DecodeShipmentEntry(positive, &entry));
+  EXPECT_EQ(entry.block_time_ms, std::optional<int64_t>(1'700'000'000'000));
+  EXPECT_EQ(entry.receipt, receipt);
+  // Schema 1: the id alone.
+  ASSERT_TRUE(DecodeShipmentEntry(id, &entry));
+  EXPECT_EQ(entry.event_id, id);
+  EXPECT_FALSE(entry.block_time_ms.has_value());
+  EXPECT_TRUE(entry.receipt.empty());
+  // Neither: a short id, an id with a partial time, an id and a time without a receipt.
+  for (size_t size : {0, 31, 33, 39, 40}) {
+    EXPECT_FALSE(DecodeShipmentEntry(Bytes(size, 'x'), &entry)) << size;
+  }
+  EXPECT_TRUE(DecodeShipmentEntry(Bytes(41, 'x'), &entry));
 }
 
 TEST(Keys, ReferencePrefixSeparatesKindFromValue) {
