@@ -95,13 +95,21 @@ Status AppendTimeline(const storage::Store& store, std::string_view shipment_id,
   for (const storage::Store::HistoryEntry& e : history) locations.push_back(e.location);
   out->Reserve(out->size() + static_cast<int>(history.size()));
   return store.ForEachEventAt(locations, [&](size_t i, ByteView stored) -> Status {
-    storage::Store::HistoryEntry& e = history[i];
+    const storage::Store::HistoryEntry& e = history[i];
     const std::optional<model::SignedEventView> se = model::ViewSignedEvent(stored);
     if (!se) {
       return Status::DataLoss("stored envelope of event " + ToHex(e.id) + " does not parse");
     }
-    return FillTimelineEntry(*se, e.id, e.location.height, e.location.index, e.block_time_ms,
-                             std::move(e.receipt), out->Add());
+    v1::TimelineEntry* entry = out->Add();
+    SL_RETURN_IF_ERROR(FillTimelineEntry(*se, e.id, e.location.height, e.location.index,
+                                         e.block_time_ms, std::nullopt, entry));
+    // Parsed straight into the response's arena. The receipt is this copy's own (only the
+    // first committed copy of an event is in the shipment index), so no DUPLICATE rewrite.
+    if (!e.receipt.empty() && !entry->mutable_receipt()->ParseFromArray(
+                                  e.receipt.data(), static_cast<int>(e.receipt.size()))) {
+      return Status::DataLoss("stored receipt of event " + ToHex(e.id) + " does not parse");
+    }
+    return Status::Ok();
   });
 }
 

@@ -51,9 +51,13 @@ Result<std::vector<Milestone>> LoadMilestones(const storage::Store& store,
   std::vector<Milestone> milestones;
   for (size_t i = 0; i < history.size(); ++i) {
     const storage::Store::HistoryEntry& e = history[i];
+    v1::Receipt receipt;
+    if (!receipt.ParseFromString(e.receipt)) {
+      return Status::DataLoss("stored receipt of event " + ToHex(e.id) + " does not parse");
+    }
     // The receipt stored with an index entry is that copy's (a later copy is never indexed).
-    if (!e.receipt || e.receipt->code() != v1::RESULT_CODE_VALID ||
-        e.receipt->height() != e.location.height || e.receipt->index() != e.location.index) {
+    if (receipt.code() != v1::RESULT_CODE_VALID || receipt.height() != e.location.height ||
+        receipt.index() != e.location.index) {
       continue;
     }
     v1::Event event;

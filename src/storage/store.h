@@ -105,12 +105,14 @@ class Store final : public model::StateReader {
   Result<std::vector<ShipmentEvent>> GetShipmentEvents(std::string_view shipment_id) const;
   // The same with each event's block time and receipt, as a history shows them: one range scan
   // (the shipment index keeps both since schema 2; for entries an older store wrote, one
-  // batched read each of receipts and block times). The receipt is nullopt when none is stored.
+  // batched read each of receipts and block times). The receipt is left encoded (the caller
+  // parses it where it wants it, e.g. into a response's arena); empty when none is stored.
+  // It is always this entry's own: only the first committed copy of an event is indexed.
   struct HistoryEntry {
     Bytes id;
     EventLocation location;
     int64_t block_time_ms = 0;
-    std::optional<v1::Receipt> receipt;
+    Bytes receipt;  // v1::Receipt encoding
   };
   Result<std::vector<HistoryEntry>> GetShipmentHistory(std::string_view shipment_id) const;
   // Shipments in id order, starting after `after_id` (empty: from the first); at most `limit`.

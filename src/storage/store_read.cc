@@ -251,25 +251,18 @@ Result<std::vector<Store::HistoryEntry>> Store::GetShipmentHistory(
     std::string_view shipment_id) const {
   std::vector<HistoryEntry> history;
   std::vector<size_t> old_format;  // entries written by schema 1: id only
-  Status bad = Status::Ok();
   SL_RETURN_IF_ERROR(impl_->ScanShipmentIndex(
       shipment_id, [&](EventLocation at, const keys::ShipmentEntry& entry) {
         HistoryEntry& e = history.emplace_back();
         e.id = Bytes(entry.event_id);
         e.location = at;
-        if (!entry.block_time_ms) {
+        if (entry.block_time_ms) {
+          e.block_time_ms = *entry.block_time_ms;
+          e.receipt = Bytes(entry.receipt);
+        } else {
           old_format.push_back(history.size() - 1);
-          return;
-        }
-        e.block_time_ms = *entry.block_time_ms;
-        if (!e.receipt.emplace().ParseFromArray(entry.receipt.data(),
-                                                static_cast<int>(entry.receipt.size())) &&
-            bad.ok()) {
-          bad = Status::DataLoss("receipt in the shipment index entry of " + ToHex(e.id) +
-                                 " does not parse");
         }
       }));
-  SL_RETURN_IF_ERROR(bad);
   if (old_format.empty()) return history;
   std::vector<Bytes> ids;
   std::vector<uint64_t> heights;
@@ -277,12 +270,14 @@ Result<std::vector<Store::HistoryEntry>> Store::GetShipmentHistory(
     ids.push_back(history[i].id);
     heights.push_back(history[i].location.height);
   }
-  SL_ASSIGN_OR_RETURN(std::vector<std::optional<v1::Receipt>> receipts, GetReceipts(ids));
+  SL_RETURN_IF_ERROR(
+      impl_->MultiGetEach(Family::kReceipts, ids, [&](size_t k, std::optional<ByteView> value) {
+        if (value) history[old_format[k]].receipt = Bytes(*value);
+        return Status::Ok();
+      }));
   SL_ASSIGN_OR_RETURN(std::vector<int64_t> times, GetBlockTimes(heights));
   for (size_t k = 0; k < old_format.size(); ++k) {
-    HistoryEntry& e = history[old_format[k]];
-    e.receipt = std::move(receipts[k]);
-    e.block_time_ms = times[k];
+    history[old_format[k]].block_time_ms = times[k];
   }
   return history;
 }

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "chain_fixture.h"
+#include "storage/keys.h"
+#include "unit/storage/store_test_util.h"
 
 namespace shipledger::rpc {
 namespace {
@@ -44,6 +46,43 @@ TEST_F(TimelineTest, ShipmentTimelineHoldsItsEventsInChainOrder) {
   google::protobuf::RepeatedPtrField<v1::TimelineEntry> unknown;
   ASSERT_TRUE(AppendTimeline(*store_, "U", &unknown).ok());
   EXPECT_TRUE(unknown.empty());
+}
+
+// The timeline reads each event's receipt and block time from the shipment index; what it shows
+// must be what the receipts and blocks say (LoadTimelineEntry reads those).
+TEST_F(TimelineTest, ShipmentTimelineAgreesWithEntriesReadByEventId) {
+  auto booked = Admit(net_->SignedBy("exporter", v1::EVENT_TYPE_BOOKED, "S"));
+  auto early = Admit(net_->SignedBy("exporter", v1::EVENT_TYPE_DELIVERED, "S"));  // REJECTED
+  auto handover = Admit(net_->SignedBy("exporter", v1::EVENT_TYPE_HANDOVER, "S", {"forwarder"}));
+  Commit({booked, early});
+  Commit({handover});
+  Commit({booked});  // a later copy: in block 3, not in the shipment's timeline
+  google::protobuf::RepeatedPtrField<v1::TimelineEntry> timeline;
+  ASSERT_TRUE(AppendTimeline(*store_, "S", &timeline).ok());
+  ASSERT_EQ(timeline.size(), 3);
+  EXPECT_EQ(timeline[1].receipt().code(), v1::RESULT_CODE_REJECTED);
+  EXPECT_FALSE(timeline[1].receipt().reason().empty());
+  BlockTimes times(*store_);
+  for (const v1::TimelineEntry& entry : timeline) {
+    auto by_id = LoadTimelineEntry(*store_, entry.event_id(), &times);
+    ASSERT_TRUE(by_id.ok()) << by_id.status().ToString();
+    EXPECT_EQ(entry.SerializeAsString(), by_id->SerializeAsString()) << entry.DebugString();
+  }
+}
+
+TEST_F(TimelineTest, UnreadableReceiptInTheShipmentIndexIsDataLoss) {
+  auto booked = Admit(net_->SignedBy("exporter", v1::EVENT_TYPE_BOOKED, "S"));
+  Commit({booked});
+  const int64_t t = store_->head().block_time_ms;
+  store_.reset();
+  storage::RawWrite(dir_.string(), storage::keys::Family::kShipmentEvents,
+                    storage::keys::ShipmentEventKey("S", 1, 0),
+                    storage::keys::EncodeShipmentEntry(booked->id, t, "\xff\xff\xff"));
+  store_ = std::move(storage::Store::Open(dir_.string(), *net_->genesis())).value();
+  google::protobuf::RepeatedPtrField<v1::TimelineEntry> timeline;
+  const Status status = AppendTimeline(*store_, "S", &timeline);
+  EXPECT_EQ(status.code(), Code::kDataLoss) << status.ToString();
+  EXPECT_NE(status.message().find("receipt"), std::string::npos) << status.ToString();
 }
 
 // Bug: a later copy of a committed event showed the original's VALID receipt in Watch.
