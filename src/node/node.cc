@@ -54,6 +54,13 @@ Result<std::unique_ptr<Node>> Node::Create(const config::NodeConfig& config, con
   auto store = storage::Store::Open(config.data_dir, g);
   if (!store.ok()) return store.status();
   node->store_ = std::move(store).value();
+  if (const uint32_t found = node->store_->found_schema_version();
+      found != 0 && found < storage::Store::SchemaVersion()) {
+    spdlog::warn(
+        "data dir {} had storage schema {}; it now has {} (its old records are read as "
+        "they are), and builds that read only schema {} will refuse it",
+        config.data_dir, found, storage::Store::SchemaVersion(), found);
+  }
   const storage::ChainHead head = node->store_->head();
   node->notifier_ = std::make_unique<rpc::CommitNotifier>(head.height);
   SL_RETURN_IF_ERROR(node->CreateCore());

@@ -251,6 +251,7 @@ Status Store::Impl::InitOrCheckMeta(const model::Genesis& genesis) {
                                       std::to_string(keys::kOldestSchemaVersion) + " to " +
                                       std::to_string(keys::kSchemaVersion));
   }
+  found_schema = version;
   if (version == keys::kSchemaVersion || options.read_only) return Status::Ok();
   // An older store: its entries stay as they are (the readers take both formats), and the
   // stamp, written before anything of the new format, keeps builds that read only the old
@@ -389,6 +390,10 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const model::
 Store::~Store() = default;
 
 ChainHead Store::head() const { return impl_->CurrentHead(); }
+
+uint32_t Store::found_schema_version() const { return impl_->found_schema; }
+
+uint32_t Store::SchemaVersion() { return keys::kSchemaVersion; }
 
 namespace {
 

@@ -60,6 +60,12 @@ class Store final : public model::StateReader {
   ~Store() override;
 
   ChainHead head() const;
+  // The storage schema version the data dir had when it was opened: keys::kSchemaVersion, an
+  // older one (read as it is; a read-write open has stamped it with the current one), or 0
+  // for a store this open created.
+  uint32_t found_schema_version() const;
+  // The storage schema version this build writes.
+  static uint32_t SchemaVersion();
 
   // Appends the next block. REQUIRES: block.proposal().height() == head().height + 1 and
   // block.prev_block_hash() == head().block_hash (FAILED_PRECONDITION otherwise; nothing

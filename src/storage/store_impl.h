@@ -79,6 +79,7 @@ struct Store::Impl {
   std::string chain_id;
   Bytes genesis_hash;
   StoreOptions options;
+  uint32_t found_schema = 0;  // the schema version the store had when opened (0: new store)
   std::shared_ptr<rocksdb::Cache> block_cache;
   rocksdb::DB* db = nullptr;                          // owned; closed by ~Impl
   std::vector<rocksdb::ColumnFamilyHandle*> handles;  // by keys::Family, then unknown families

@@ -128,6 +128,7 @@ TEST(StoreHistory, ReadsAStoreOfSchemaOneAndStampsItOnReadWriteOpen) {
     StoreOptions read_only;
     read_only.read_only = true;
     auto store = OpenOrDie(dir.path(), MakeGenesis(), read_only);
+    EXPECT_EQ(store->found_schema_version(), 1u);
     ExpectHistory(*store, "S1", expected);
     auto located = store->GetShipmentEvents("S1");
     ASSERT_TRUE(located.ok());
@@ -139,6 +140,7 @@ TEST(StoreHistory, ReadsAStoreOfSchemaOneAndStampsItOnReadWriteOpen) {
     // Read-write: stamped before anything is written; a new block's entries are schema 2,
     // and a history of both kinds reads whole.
     auto store = OpenOrDie(dir.path());
+    EXPECT_EQ(store->found_schema_version(), 1u);
     ExpectHistory(*store, "S1", expected);
     CommitNext(*store, {{"S2"}, {"S1"}});
     expected = ReadTheLongWay(*store, "S1");
@@ -146,11 +148,13 @@ TEST(StoreHistory, ReadsAStoreOfSchemaOneAndStampsItOnReadWriteOpen) {
     ExpectHistory(*store, "S1", expected);
   }
   EXPECT_EQ(SchemaVersionOf(dir.path()), keys::kSchemaVersion);
+  EXPECT_EQ(OpenOrDie(dir.path())->found_schema_version(), keys::kSchemaVersion);
+  EXPECT_EQ(Store::SchemaVersion(), keys::kSchemaVersion);
 }
 
 TEST(StoreHistory, RefusesASchemaItDoesNotKnow) {
   TempDir dir;
-  { OpenOrDie(dir.path()); }
+  EXPECT_EQ(OpenOrDie(dir.path())->found_schema_version(), 0u);  // created by this open
   for (uint32_t version : {keys::kSchemaVersion + 1, keys::kOldestSchemaVersion - 1}) {
     Bytes value;
     PutU32BE(&value, version);
