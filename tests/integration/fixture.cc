@@ -126,6 +126,10 @@ Client::Client(const NetworkDir& net, const std::string& target, const std::stri
   admin_ = v1::AdminService::NewStub(channel_);
 }
 
+bool Client::WaitConnected(std::chrono::seconds timeout) {
+  return channel_->WaitForConnected(std::chrono::system_clock::now() + timeout);
+}
+
 v1::Event Client::NewEvent(const std::string& org, v1::EventType type,
                            const std::string& shipment) const {
   v1::Event e;

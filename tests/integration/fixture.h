@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <sys/types.h>
 
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -83,6 +84,9 @@ class Client {
   // Submits one event, expects it committed VALID, and returns its receipt.
   v1::Receipt SubmitValid(const v1::SignedEvent& e);
   v1::ChainInfo ChainInfo();
+  // Waits until the channel is connected (TLS handshake done), reconnecting after a failed
+  // attempt as any gRPC client does; false if it is not connected within `timeout`.
+  bool WaitConnected(std::chrono::seconds timeout);
 
  private:
   const NetworkDir& net_;
