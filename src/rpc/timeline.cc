@@ -19,17 +19,6 @@ Result<int64_t> BlockTimes::At(uint64_t height) {
   return t;
 }
 
-Status BlockTimes::Prefetch(const std::vector<uint64_t>& heights) {
-  std::vector<uint64_t> missing;
-  for (uint64_t h : heights) {
-    if (!cache_.contains(h) && (missing.empty() || missing.back() != h)) missing.push_back(h);
-  }
-  if (missing.empty()) return Status::Ok();
-  SL_ASSIGN_OR_RETURN(std::vector<int64_t> times, store_.GetBlockTimes(missing));
-  for (size_t i = 0; i < missing.size(); ++i) cache_.emplace(missing[i], times[i]);
-  return Status::Ok();
-}
-
 Status FillTimelineEntry(const storage::Store& store, const v1::SignedEvent& se, ByteView id,
                          uint64_t height, uint32_t index, int64_t block_time_ms,
                          v1::TimelineEntry* entry) {

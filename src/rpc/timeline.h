@@ -18,8 +18,6 @@ class BlockTimes {
  public:
   explicit BlockTimes(const storage::Store& store) : store_(store) {}
   Result<int64_t> At(uint64_t height);
-  // Reads the times of all `heights` not known yet in one batched read.
-  Status Prefetch(const std::vector<uint64_t>& heights);
 
  private:
   const storage::Store& store_;

@@ -61,15 +61,14 @@ Bytes EncodeShipmentEntry(ByteView event_id, int64_t block_time_ms, ByteView rec
 }
 
 bool DecodeShipmentEntry(ByteView data, ShipmentEntry* entry) {
-  constexpr size_t kIdSize = 32;
-  if (data.size() == kIdSize) {
+  if (data.size() == kEventIdSize) {
     *entry = ShipmentEntry{data, std::nullopt, ByteView()};
     return true;
   }
-  if (data.size() <= kIdSize + 8) return false;
-  entry->event_id = data.substr(0, kIdSize);
-  entry->block_time_ms = static_cast<int64_t>(GetU64BE(data.substr(kIdSize, 8)));
-  entry->receipt = data.substr(kIdSize + 8);
+  if (data.size() <= kEventIdSize + 8) return false;
+  entry->event_id = data.substr(0, kEventIdSize);
+  entry->block_time_ms = static_cast<int64_t>(GetU64BE(data.substr(kEventIdSize, 8)));
+  entry->receipt = data.substr(kEventIdSize + 8);
   return true;
 }
 

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -70,8 +71,11 @@ bool DecodeEventKey(ByteView data, EventLocation* location);
 // shipment_events: len-prefixed shipment id ‖ height ‖ index. The prefix selects one shipment.
 Bytes ShipmentEventsPrefix(std::string_view shipment_id);
 Bytes ShipmentEventKey(std::string_view shipment_id, uint64_t height, uint32_t index);
-// shipment_events values: event id (32 bytes) ‖ block time ms (i64 BE) ‖ the event's receipt
-// (its v1::Receipt encoding, as stored under receipts), so that a shipment's history is one
+// Event ids are SHA-256 digests; CommitBlock refuses others, and shipment_events values rely on
+// the size.
+inline constexpr size_t kEventIdSize = 32;
+// shipment_events values: event id (kEventIdSize bytes) ‖ block time ms (i64 BE) ‖ the event's
+// receipt (its v1::Receipt encoding, as stored under receipts), so that a shipment's history is one
 // range scan plus the events. Schema 1 wrote the event id alone.
 Bytes EncodeShipmentEntry(ByteView event_id, int64_t block_time_ms, ByteView receipt);
 struct ShipmentEntry {
@@ -79,7 +83,7 @@ struct ShipmentEntry {
   std::optional<int64_t> block_time_ms;  // nullopt for a schema 1 entry
   ByteView receipt;                      // empty for a schema 1 entry
 };
-// Views into `data`. False unless `data` is a 32-byte id (schema 1) or an id, a time and a
+// Views into `data`. False unless `data` is an id alone (schema 1) or an id, a time and a
 // non-empty receipt.
 bool DecodeShipmentEntry(ByteView data, ShipmentEntry* entry);
 // tracking_index: the 32-byte tracking hash itself is the key; the value is the shipment id.

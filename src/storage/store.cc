@@ -424,7 +424,7 @@ Status CheckBlockConsistent(std::string_view chain_id, const v1::Block& block,
     if (events[i] == nullptr) {
       return Status::InvalidArgument(where + "event " + std::to_string(i) + " is null");
     }
-    if (events[i]->id.size() != 32) {  // a SHA-256 (the shipment index relies on the size)
+    if (events[i]->id.size() != keys::kEventIdSize) {
       return Status::InvalidArgument(where + "event " + std::to_string(i) + " has a " +
                                      std::to_string(events[i]->id.size()) + "-byte id");
     }
