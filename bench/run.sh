@@ -6,7 +6,7 @@
 # micro-benchmarks, and writes everything to a results file.
 #
 # Usage: bench/run.sh [--quick] [--out FILE]
-#   --quick   only the 4-node and 1-node peak runs (about 2 minutes once built)
+#   --quick   only the 4-node and 1-node peak runs (under a minute once built)
 #   --out     results file (default: bench/results/run-YYYYmmdd-HHMMSS.txt)
 # Environment: BUILD_DIR (default build-release), HISTORY_EVENTS (default 1000000).
 set -euo pipefail
