@@ -287,15 +287,10 @@ void Node::Apply(consensus::Actions actions) {
       // differently), so a failed write stops the node.
       Status s = store_->AppendJournal(p->height, p->entry);
       SHIPLEDGER_CHECK_MSG(s.ok(), ("consensus journal write failed: " + s.ToString()).c_str());
-    } else if (auto* pj = std::get_if<consensus::PruneJournal>(&action)) {
-      if (Status s = store_->PruneJournal(pj->through_height); !s.ok()) {
-        // Only space is lost: the entries are below a stable checkpoint and ignored on restart.
-        spdlog::warn("cannot prune the consensus journal through height {}: {}", pj->through_height,
-                     s.ToString());
-      }
     } else if (auto* sc = std::get_if<consensus::StoreCheckpoint>(&action)) {
       if (Status s = store_->PutCheckpoint(sc->certificate); !s.ok()) {
-        // The certificate is also held by the peers; a restart falls back to an older one.
+        // The certificate is also held by the peers; a restart falls back to an older one, with
+        // the journal it covers (pruned only in the same write).
         spdlog::warn("cannot store the checkpoint certificate of height {}: {}",
                      sc->certificate.height(), s.ToString());
       }
