@@ -392,6 +392,8 @@ Actions PbftReplica::Flush(int64_t now_ms) {
   return out;
 }
 
+bool PbftReplica::HoldsEvent(const Bytes& event_id) const { return impl_->mempool.Holds(event_id); }
+
 ReplicaStatus PbftReplica::status() const {
   const Impl& m = *impl_;
   ReplicaStatus s;

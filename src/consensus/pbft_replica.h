@@ -91,6 +91,9 @@ class PbftReplica final : public Replica {
   Actions OnPeerMessage(const InboundMessage& message, int64_t now_ms) override;
   Actions Flush(int64_t now_ms) override;
   ReplicaStatus status() const override;
+  // True when the event with this id is pending, in flight or recently committed here: a
+  // forwarded copy would change nothing (MessageGate::NoteHeld).
+  bool HoldsEvent(const Bytes& event_id) const;
 
   struct Impl;
 

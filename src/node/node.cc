@@ -119,8 +119,11 @@ Status Node::CreateCore() {
   pbft_ = pbft.get();
   core_ = std::move(pbft);
   inbox_ = std::make_unique<PeerInbox>(g.n(), PeerInbox::Options{});
-  gate_ = std::make_unique<consensus::MessageGate>(genesis_, validator_.get(), config_.replica_id,
-                                                   verify_pool_.get());
+  // DESIGN §6 fairness: forwarded copies of committed events are dropped unverified (the store
+  // is safe to read from the peer thread).
+  gate_ = std::make_unique<consensus::MessageGate>(
+      genesis_, validator_.get(), config_.replica_id, verify_pool_.get(),
+      [store = store_.get()](ByteView event_id) { return store->HasEvent(event_id); });
   peer_io_ = std::make_unique<PeerIo>(
       genesis_, config_.replica_id, *identity_, gate_.get(), store_.get(), clock_, PeerIoOptions{},
       [this](consensus::InboundMessage m) { DeliverPeerMessage(std::move(m)); });
@@ -245,6 +248,7 @@ std::vector<Status> Node::Order(const std::vector<model::EventPtr>& events) {
   boost::asio::post(io_, [this, events, done] {
     std::vector<Status> statuses;
     Apply(core_->OnEvents(events, clock_.NowMs(), &statuses));
+    NoteHeld(events);
     done->set_value(std::move(statuses));
   });
   while (result.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready) {
@@ -257,6 +261,10 @@ std::vector<Status> Node::Order(const std::vector<model::EventPtr>& events) {
 }
 
 void Node::DeliverPeerMessage(consensus::InboundMessage message) {
+  // A forward whose every event the gate dropped as held or committed changes nothing.
+  if (message.message.has_forward() && (message.events.empty() || message.events[0].empty())) {
+    return;
+  }
   const uint32_t from = message.from;
   bool schedule_drain = false;
   if (inbox_->Push(std::move(message), &schedule_drain) == PeerInbox::Pushed::kDropped) {
@@ -287,8 +295,19 @@ void Node::DrainPeerMessages() {
       spdlog::debug("<- {}: {}", m.from, DescribePeerMessage(m.message));
     }
     Apply(core_->OnPeerMessage(m, clock_.NowMs()));
+    if (m.message.has_forward() && !m.events.empty()) NoteHeld(m.events[0]);
   }
   if (more) boost::asio::post(io_, [this] { DrainPeerMessages(); });
+}
+
+void Node::NoteHeld(const std::vector<model::EventPtr>& events) {
+  if (gate_ == nullptr || pbft_ == nullptr) return;
+  std::vector<Bytes> held;
+  held.reserve(events.size());
+  for (const auto& e : events) {
+    if (pbft_->HoldsEvent(e->id)) held.push_back(e->id);
+  }
+  gate_->NoteHeld(held);
 }
 
 void Node::Apply(consensus::Actions actions) {

@@ -77,6 +77,9 @@ class Node final : public rpc::Backend {
   // across senders; posts itself again while messages remain, so timers, admitted events and
   // commits interleave with a flood.
   void DrainPeerMessages();
+  // On the consensus thread: tells the gate which of `events` the core now holds, so that
+  // forwarded copies of them are dropped unverified (DESIGN §6 fairness).
+  void NoteHeld(const std::vector<model::EventPtr>& events);
   // On the consensus thread: a tick at (or after) `at_ms` (SetTimer).
   void ArmTimer(int64_t at_ms);
   void OnTimer(const boost::system::error_code& ec);
