@@ -30,6 +30,11 @@
 
 namespace shipledger::node {
 
+// Sets one peer's DESIGN §6 flood counters in its status: messages dropped over its share of
+// the inbox, heartbeats coalesced there, and NEW-VIEW resends the core suppressed.
+void SetFloodCounters(const PeerInbox::PeerCounts& inbox, const consensus::PeerState& core,
+                      v1::PeerStatus* out);
+
 class Node final : public rpc::Backend {
  public:
   // Loads the genesis and the node identity, checks the identity is the replica pinned in the
