@@ -61,7 +61,7 @@ void PbftReplica::Impl::OnViewChange(const v1::ViewChange& vc, Actions* out, int
   if (w < view) return;
   if (w == view && !view_changing) {
     // It missed our NEW-VIEW.
-    if (PrimaryOf(view) == self && last_new_view) out->emplace_back(Send{r, last_new_view});
+    if (PrimaryOf(view) == self && last_new_view) ResendNewView(r, out, now_ms);
     return;
   }
   // Events of prepared proposals we lack (the gate checked them): a new primary needs them.

@@ -95,6 +95,9 @@ struct PeerState {
   uint64_t committed_height = 0;  // last reported (heartbeat)
   uint64_t stable_height = 0;     // last reported (heartbeat)
   int64_t last_heard_ms = 0;      // 0 if never
+  // NEW-VIEW resends its heartbeats or replayed VIEW-CHANGEs asked for within
+  // PbftOptions::resend_interval_ms of the last one, and so not sent (DESIGN §6 fairness).
+  uint64_t resends_suppressed = 0;
 };
 
 struct ReplicaStatus {

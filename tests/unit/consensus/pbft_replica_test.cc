@@ -296,5 +296,91 @@ TEST(PbftReplica, ViewChangesOfEnteredViewsArePrunedAtTheNextStableCheckpoint) {
   EXPECT_FALSE(c.node(1).core->status().view_changing);
 }
 
+// Counts the NEW-VIEWs among `actions` sent to replica `to`.
+int NewViewsTo(const Actions& actions, uint32_t to) {
+  int count = 0;
+  for (const auto& a : actions) {
+    const auto* s = std::get_if<Send>(&a);
+    if (s != nullptr && s->to == to && s->message->has_new_view()) ++count;
+  }
+  return count;
+}
+
+InboundMessage StaleHeartbeat(uint32_t from) {
+  InboundMessage in;
+  in.from = from;
+  in.message.mutable_heartbeat()->set_view(0);
+  return in;
+}
+
+InboundMessage ReplayedViewChange(Cluster& c, uint32_t from, uint64_t view) {
+  InboundMessage in;
+  in.from = from;
+  for (const auto& e : c.node(from).journal) {
+    if (e.sent().has_view_change() && e.sent().view_change().new_view() == view) {
+      *in.message.mutable_view_change() = e.sent().view_change();
+    }
+  }
+  return in;
+}
+
+TEST(PbftReplica, StaleHeartbeatsFromOneReplicaYieldAtMostOneNewViewPerInterval) {
+  Cluster c;
+  c.Crash(0);
+  c.Submit(2, Events(c, 2, "R-"));  // pending events time out: a view change to view 1
+  c.RunFor(5000);
+  PbftReplica& primary = *c.node(1).core;
+  ASSERT_EQ(primary.status().view, 1u);
+  ASSERT_TRUE(primary.status().is_primary);
+  const int64_t t0 = c.now() + 10000;  // well past any resend made during the view change
+  int sent = 0;
+  for (int i = 0; i < 1000; ++i)
+    sent += NewViewsTo(primary.OnPeerMessage(StaleHeartbeat(3), t0), 3);
+  EXPECT_EQ(sent, 1);
+  // Still within the interval: nothing more.
+  sent = NewViewsTo(primary.OnPeerMessage(StaleHeartbeat(3), t0 + 499), 3);
+  EXPECT_EQ(sent, 0);
+  // The next interval allows one more.
+  sent = 0;
+  for (int i = 0; i < 1000; ++i) {
+    sent += NewViewsTo(primary.OnPeerMessage(StaleHeartbeat(3), t0 + 500), 3);
+  }
+  EXPECT_EQ(sent, 1);
+  uint64_t suppressed = 0;
+  for (const auto& p : primary.status().peers) {
+    if (p.replica == 3) suppressed = p.resends_suppressed;
+  }
+  EXPECT_GE(suppressed, 1999u);
+}
+
+TEST(PbftReplica, ReplayedViewChangesShareTheNewViewResendLimit) {
+  Cluster c;
+  c.Crash(0);
+  c.Submit(2, Events(c, 2, "R-"));  // pending events time out: a view change to view 1
+  c.RunFor(5000);
+  PbftReplica& primary = *c.node(1).core;
+  ASSERT_EQ(primary.status().view, 1u);
+  const InboundMessage vc = ReplayedViewChange(c, 3, 1);
+  ASSERT_TRUE(vc.message.has_view_change());
+  const int64_t t0 = c.now() + 10000;
+  int sent = 0;
+  for (int i = 0; i < 100; ++i) {
+    sent += NewViewsTo(primary.OnPeerMessage(vc, t0), 3);
+    sent += NewViewsTo(primary.OnPeerMessage(StaleHeartbeat(3), t0), 3);
+  }
+  EXPECT_EQ(sent, 1);
+}
+
+TEST(PbftReplica, OneReplicasResendLimitDoesNotDelayAnother) {
+  Cluster c;
+  c.Crash(0);
+  c.Submit(2, Events(c, 2, "R-"));  // pending events time out: a view change to view 1
+  c.RunFor(5000);
+  PbftReplica& primary = *c.node(1).core;
+  const int64_t t0 = c.now() + 10000;
+  for (int i = 0; i < 100; ++i) (void)primary.OnPeerMessage(StaleHeartbeat(3), t0);
+  EXPECT_EQ(NewViewsTo(primary.OnPeerMessage(StaleHeartbeat(2), t0), 2), 1);
+}
+
 }  // namespace
 }  // namespace shipledger::consensus
