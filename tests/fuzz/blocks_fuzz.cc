@@ -6,16 +6,11 @@
 // Input: byte 0 names the sender (0..n), the rest is a serialized v1::Blocks. Seeds: chains of
 // validly certified blocks (shipledger_fuzz_seeds).
 // What must hold: no crash or sanitizer report, and the core emits blocks in height order
-// without gaps.
+// without gaps (PlayActions).
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
-#include <deque>
-#include <variant>
 
 #include "consensus/message_gate.h"
-#include "crypto/sha256.h"
 #include "fuzz/fuzz_network.h"
 #include "model/validation.h"
 
@@ -36,43 +31,25 @@ struct Gate {
 
 }  // namespace
 
+extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
+  shipledger::fuzz::QuietProtobufLogs();
+  return 0;
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static Gate* const g = new Gate();
   if (size < 1) return 0;
-  consensus::InboundMessage unchecked;
-  if (!unchecked.message.mutable_blocks()->ParseFromArray(data + 1, static_cast<int>(size - 1))) {
-    return 0;
-  }
+  shipledger::v1::PeerMessage message;
+  if (!message.mutable_blocks()->ParseFromArray(data + 1, static_cast<int>(size - 1))) return 0;
   const uint32_t from = shipledger::fuzz::SenderFromByte(data[0], g->network.genesis->n());
-  auto admitted = g->gate.Check(from, std::move(unchecked.message), kFuzzNowMs);
+  auto admitted = g->gate.Check(from, std::move(message), kFuzzNowMs);
   if (!admitted.ok()) return 0;
 
   shipledger::fuzz::FreshReplica core(g->network, kFuzzNowMs);
-  std::deque<consensus::Action> pending;
-  auto take = [&pending](consensus::Actions actions) {
-    for (auto& a : actions) pending.push_back(std::move(a));
-  };
-  take(core.replica->OnPeerMessage(*admitted, kFuzzNowMs));
   uint64_t stored = 0;
-  while (!pending.empty()) {
-    consensus::Action action = std::move(pending.front());
-    pending.pop_front();
-    const auto* commit = std::get_if<consensus::CommitBlock>(&action);
-    if (commit == nullptr) continue;
-    const uint64_t height = commit->block.proposal().height();
-    if (height != stored + 1) {
-      std::fprintf(stderr, "blocks_fuzz: block %llu emitted after %llu\n",
-                   static_cast<unsigned long long>(height),
-                   static_cast<unsigned long long>(stored));
-      std::abort();
-    }
-    stored = height;
-    consensus::Committed committed;
-    committed.height = height;
-    committed.block_hash = commit->block.block_hash();
-    committed.results = shipledger::crypto::Sha256("results " + std::to_string(height));
-    take(core.replica->OnCommitted(committed, kFuzzNowMs));
-  }
-  (void)core.replica->OnTick(kFuzzNowMs + 60 * 1000);
+  shipledger::fuzz::PlayActions(*core.replica, core.replica->OnPeerMessage(*admitted, kFuzzNowMs),
+                                kFuzzNowMs, &stored);
+  shipledger::fuzz::PlayActions(*core.replica, core.replica->OnTick(kFuzzNowMs + 60 * 1000),
+                                kFuzzNowMs + 60 * 1000, &stored);
   return 0;
 }

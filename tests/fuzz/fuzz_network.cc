@@ -1,10 +1,16 @@
 #include "fuzz/fuzz_network.h"
 
+#include <google/protobuf/stubs/logging.h>
+
 #include <cstdio>
 #include <cstdlib>
+#include <deque>
+#include <iterator>
+#include <variant>
 
 #include "config/genesis_file.h"
 #include "consensus/key_signer.h"
+#include "crypto/sha256.h"
 
 namespace shipledger::fuzz {
 
@@ -52,5 +58,34 @@ FreshReplica::FreshReplica(const FuzzNetwork& network, int64_t now_ms)
 }
 
 uint32_t SenderFromByte(uint8_t byte, uint32_t n) { return byte % (n + 1); }
+
+void QuietProtobufLogs() { google::protobuf::SetLogHandler(nullptr); }
+
+Bytes ResultsAt(uint64_t height) { return crypto::Sha256("results " + std::to_string(height)); }
+
+void PlayActions(consensus::Replica& core, consensus::Actions actions, int64_t now_ms,
+                 uint64_t* stored_height) {
+  std::deque<consensus::Action> pending(std::make_move_iterator(actions.begin()),
+                                        std::make_move_iterator(actions.end()));
+  while (!pending.empty()) {
+    consensus::Action action = std::move(pending.front());
+    pending.pop_front();
+    const auto* commit = std::get_if<consensus::CommitBlock>(&action);
+    if (commit == nullptr) continue;
+    const uint64_t height = commit->block.proposal().height();
+    if (height != *stored_height + 1) {
+      std::fprintf(stderr, "fuzz: the core emitted block %llu after block %llu\n",
+                   static_cast<unsigned long long>(height),
+                   static_cast<unsigned long long>(*stored_height));
+      std::abort();
+    }
+    *stored_height = height;
+    consensus::Committed committed;
+    committed.height = height;
+    committed.block_hash = commit->block.block_hash();
+    committed.results = ResultsAt(height);
+    for (auto& a : core.OnCommitted(committed, now_ms)) pending.push_back(std::move(a));
+  }
+}
 
 }  // namespace shipledger::fuzz

@@ -54,4 +54,19 @@ struct FreshReplica {
 // The first byte of a fuzz input names the sender: 0..n (n itself is not a replica).
 uint32_t SenderFromByte(uint8_t byte, uint32_t n);
 
+// Silences libprotobuf's own log lines (e.g. one per string field with invalid UTF-8), which
+// would otherwise fill a fuzz run's output. Call from LLVMFuzzerInitialize.
+void QuietProtobufLogs();
+
+// The results digest the harness reports for a stored block at `height` (and the seeds' stable
+// checkpoints carry).
+Bytes ResultsAt(uint64_t height);
+
+// Plays the node runtime for `actions` of `core`: every CommitBlock is reported stored
+// (OnCommitted, with ResultsAt) and the actions that returns are played in turn; other actions
+// are dropped (the network and disk are not simulated). Aborts the process when blocks come out
+// of height order or with a gap after `*stored_height`, which it advances.
+void PlayActions(consensus::Replica& core, consensus::Actions actions, int64_t now_ms,
+                 uint64_t* stored_height);
+
 }  // namespace shipledger::fuzz

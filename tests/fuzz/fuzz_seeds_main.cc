@@ -135,10 +135,7 @@ class Seeds {
     }
     return c;
   }
-  // The results digest blocks_fuzz reports for `height`.
-  static Bytes Results(uint64_t height) {
-    return crypto::Sha256("results " + std::to_string(height));
-  }
+  static Bytes Results(uint64_t height) { return ResultsAt(height); }
 
   v1::PreparedCertificate Prepared(uint64_t view, const v1::Proposal& proposal,
                                    const std::vector<v1::SignedEvent>& events) const {
@@ -315,6 +312,78 @@ void WriteBlocks(Seeds& s, const fs::path& dir) {
   Write(dir, "empty_blocks", From(0, blocks(empty, nullptr)));
 }
 
+// One record of a peer_sequence_fuzz input.
+std::string Record(uint32_t sender, uint8_t advance_100ms, const v1::PeerMessage& message) {
+  const std::string bytes = message.SerializeAsString();
+  std::string out;
+  out.push_back(static_cast<char>(sender));
+  out.push_back(static_cast<char>(advance_100ms));
+  out.push_back(static_cast<char>((bytes.size() >> 8) & 0xff));
+  out.push_back(static_cast<char>(bytes.size() & 0xff));
+  return out + bytes;
+}
+
+void WriteSequences(Seeds& s, const fs::path& dir) {
+  const auto events = s.Events(2);
+  const v1::Proposal p1 = s.Proposal(1, events, 0);
+  const Bytes d1 = model::ProposalDigest(p1);
+  v1::PeerMessage pp;
+  *pp.mutable_pre_prepare() = s.PrePrepare(0, p1, events);
+  auto vote = [&](bool commit, uint32_t r) {
+    v1::PeerMessage m;
+    *(commit ? m.mutable_commit() : m.mutable_prepare()) =
+        s.Vote(commit ? model::VoteType::kCommit : model::VoteType::kPrepare, r, 0, 1, d1);
+    return m;
+  };
+  // Normal case: height 1 pre-prepared, prepared, committed and ordered.
+  std::string normal = Record(0, 0, pp);
+  for (uint32_t r : {1u, 2u}) normal += Record(r, 0, vote(false, r));
+  for (uint32_t r : {0u, 1u, 2u}) normal += Record(r, 1, vote(true, r));
+  Write(dir, "normal_case", normal);
+
+  // View change: height 1 prepared in view 0, then the primary falls silent; replicas 0 and 2
+  // move to view 1 and its primary, replica 1, sends the NEW-VIEW re-proposing height 1.
+  const v1::CheckpointCertificate genesis = s.Stable(0, {});
+  std::string view_change = Record(0, 0, pp);
+  for (uint32_t r : {1u, 2u}) view_change += Record(r, 0, vote(false, r));
+  for (uint32_t r : {0u, 2u}) {
+    v1::PeerMessage m;
+    *m.mutable_view_change() = s.ViewChange(r, 1, genesis, {s.Prepared(0, p1, events)});
+    view_change += Record(r, r == 0 ? 30 : 0, m);
+  }
+  v1::PeerMessage nv;
+  nv.mutable_new_view()->set_view(1);
+  nv.mutable_new_view()->set_replica(1);
+  for (uint32_t r : {0u, 1u, 2u}) {
+    *nv.mutable_new_view()->add_view_changes() =
+        s.ViewChange(r, 1, genesis, {s.Prepared(0, p1, {})});
+  }
+  *nv.mutable_new_view()->add_pre_prepares() = s.PrePrepare(1, p1, events);
+  view_change += Record(1, 0, nv);
+  Write(dir, "view_change", view_change);
+
+  // State transfer: a heartbeat says replica 2 is ahead; its Blocks answer, then checkpoints.
+  const auto chain = s.Chain(2, 1);
+  v1::PeerMessage hb;
+  hb.mutable_heartbeat()->set_committed_height(2);
+  std::string transfer = Record(2, 0, hb);
+  v1::PeerMessage blocks;
+  for (const auto& b : chain) *blocks.mutable_blocks()->add_blocks() = b;
+  transfer += Record(2, 20, blocks);
+  for (uint32_t r : {0u, 1u, 2u}) {
+    v1::PeerMessage m;
+    v1::Checkpoint* c = m.mutable_checkpoint();
+    c->set_height(2);
+    c->set_block_hash(chain[1].block_hash());
+    c->set_results(ResultsAt(2));
+    c->set_replica(r);
+    c->set_signature(
+        s.SignAs(r, model::CheckpointMessage(s.chain(), 2, c->block_hash(), c->results())));
+    transfer += Record(r, 0, m);
+  }
+  Write(dir, "state_transfer", transfer);
+}
+
 void WriteFrames(Seeds& s, const fs::path& dir) {
   // The stream comes first; FuzzedDataProvider takes the limit and piece sizes from the end.
   const std::string stream =
@@ -383,6 +452,7 @@ int Main(int argc, char** argv) {
   WriteFrames(seeds, root / "frame_fuzz");
   WritePeerMessages(seeds, root / "peer_message_fuzz");
   WriteBlocks(seeds, root / "blocks_fuzz");
+  WriteSequences(seeds, root / "peer_sequence_fuzz");
   std::printf("fuzz_seeds: wrote the seed corpora under %s\n", corpus.c_str());
   return CheckSeedsAdmitted(root) ? 0 : 1;
 }

@@ -30,6 +30,11 @@ struct Gate {
 
 }  // namespace
 
+extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
+  shipledger::fuzz::QuietProtobufLogs();
+  return 0;
+}
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // One gate for the whole run, as in a node: its verified set only spares the signature checks
   // of envelopes it verified before.
