@@ -10,6 +10,8 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <string_view>
+#include <variant>
 #include <vector>
 
 #include "config/network.h"
@@ -323,7 +325,44 @@ std::string Record(uint32_t sender, uint8_t advance_100ms, const v1::PeerMessage
   return out + bytes;
 }
 
-void WriteSequences(Seeds& s, const fs::path& dir) {
+// The journal (journal_fuzz records: u16 length ‖ entry) that replica kSelf writes while it
+// receives `records` (peer_sequence_fuzz input), played as peer_sequence_fuzz plays them.
+std::string JournalOf(std::string_view records) {
+  const FuzzNetwork& net = Network();
+  model::EventValidator validator(net.genesis);
+  consensus::MessageGate gate(net.genesis, &validator, kSelf);
+  FreshReplica core(net, kFuzzNowMs);
+  int64_t now_ms = kFuzzNowMs;
+  std::string journal;
+  auto play = [&](const consensus::Actions& actions) {
+    for (const auto& a : actions) {
+      if (const auto* p = std::get_if<consensus::Persist>(&a)) {
+        const std::string bytes = p->entry.SerializeAsString();
+        journal.push_back(static_cast<char>((bytes.size() >> 8) & 0xff));
+        journal.push_back(static_cast<char>(bytes.size() & 0xff));
+        journal += bytes;
+      }
+    }
+  };
+  while (records.size() >= 4) {
+    const uint32_t from = SenderFromByte(static_cast<uint8_t>(records[0]), net.genesis->n());
+    const int64_t advance_ms = 100 * static_cast<int64_t>(static_cast<uint8_t>(records[1]));
+    const size_t length =
+        (size_t{static_cast<uint8_t>(records[2])} << 8) | static_cast<uint8_t>(records[3]);
+    records.remove_prefix(4);
+    const std::string_view frame = records.substr(0, length);
+    records.remove_prefix(frame.size());
+    if (advance_ms > 0) {
+      now_ms += advance_ms;
+      play(core.replica->OnTick(now_ms));
+    }
+    auto admitted = gate.Admit(from, frame, now_ms);
+    if (admitted.ok()) play(core.replica->OnPeerMessage(*admitted, now_ms));
+  }
+  return journal;
+}
+
+void WriteSequences(Seeds& s, const fs::path& dir, const fs::path& journal_dir) {
   const auto events = s.Events(2);
   const v1::Proposal p1 = s.Proposal(1, events, 0);
   const Bytes d1 = model::ProposalDigest(p1);
@@ -340,6 +379,7 @@ void WriteSequences(Seeds& s, const fs::path& dir) {
   for (uint32_t r : {1u, 2u}) normal += Record(r, 0, vote(false, r));
   for (uint32_t r : {0u, 1u, 2u}) normal += Record(r, 1, vote(true, r));
   Write(dir, "normal_case", normal);
+  Write(journal_dir, "normal_case", JournalOf(normal));
 
   // View change: height 1 prepared in view 0, then the primary falls silent; replicas 0 and 2
   // move to view 1 and its primary, replica 1, sends the NEW-VIEW re-proposing height 1.
@@ -361,6 +401,10 @@ void WriteSequences(Seeds& s, const fs::path& dir) {
   *nv.mutable_new_view()->add_pre_prepares() = s.PrePrepare(1, p1, events);
   view_change += Record(1, 0, nv);
   Write(dir, "view_change", view_change);
+  Write(journal_dir, "view_change", JournalOf(view_change));
+  // Waiting for the NEW-VIEW: the journal ends with this replica's own VIEW-CHANGE.
+  Write(journal_dir, "view_changing",
+        JournalOf(view_change.substr(0, view_change.size() - 4 - nv.SerializeAsString().size())));
 
   // State transfer: a heartbeat says replica 2 is ahead; its Blocks answer, then checkpoints.
   const auto chain = s.Chain(2, 1);
@@ -452,7 +496,7 @@ int Main(int argc, char** argv) {
   WriteFrames(seeds, root / "frame_fuzz");
   WritePeerMessages(seeds, root / "peer_message_fuzz");
   WriteBlocks(seeds, root / "blocks_fuzz");
-  WriteSequences(seeds, root / "peer_sequence_fuzz");
+  WriteSequences(seeds, root / "peer_sequence_fuzz", root / "journal_fuzz");
   std::printf("fuzz_seeds: wrote the seed corpora under %s\n", corpus.c_str());
   return CheckSeedsAdmitted(root) ? 0 : 1;
 }
