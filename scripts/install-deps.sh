@@ -16,6 +16,7 @@ PACKAGES=(
   libcli11-dev
   libyaml-cpp-dev
   procps psmisc
+  clang libclang-rt-14-dev llvm  # scripts/fuzz.sh: libFuzzer, ASan/UBSan, llvm-symbolizer
 )
 
 missing=()
