@@ -86,11 +86,15 @@ void OutboundPeer::AbandonWriteOn(const Connection* conn) {
   ++write_gen_;
 }
 
-Connection* OutboundPeer::Link() const {
+Connection* OutboundPeer::Link() {
   if (phase_ == Phase::kStopped) return nullptr;
-  if (phase_ == Phase::kConnected && conn_) return conn_.get();
-  if (inbound_ && !inbound_->closed()) return inbound_.get();
-  return nullptr;
+  Connection* out = phase_ == Phase::kConnected && conn_ ? conn_.get() : nullptr;
+  Connection* in = inbound_ && !inbound_->closed() ? inbound_.get() : nullptr;
+  // Frames stay on one link while it is up: split across two connections they could arrive out
+  // of order. Ours is preferred only when choosing afresh.
+  if (active_ != nullptr && (active_ == out || active_ == in)) return active_;
+  active_ = out != nullptr ? out : in;
+  return active_;
 }
 
 void OutboundPeer::NoteLinkState() {

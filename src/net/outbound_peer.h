@@ -87,9 +87,9 @@ class OutboundPeer : public std::enable_shared_from_this<OutboundPeer> {
   // Closes the socket / TLS connection in any phase and marks the peer disconnected.
   void CloseConnection();
   void Flush();
-  // The connection frames go over now: ours when connected, else the replica's to us, else
-  // null.
-  Connection* Link() const;
+  // The connection frames go over now, or null when no link is up: the one used last while it
+  // is up (so frames keep their order), else ours when connected, else the replica's to us.
+  Connection* Link();
   // Forgets an outstanding write on `conn` (it is closing): its completion is ignored.
   void AbandonWriteOn(const Connection* conn);
   // Keeps down_since_ns_ in step with whether any link is up; a link coming up after the stale
@@ -121,7 +121,8 @@ class OutboundPeer : public std::enable_shared_from_this<OutboundPeer> {
   std::shared_ptr<Connection> inbound_;  // the replica's authenticated connection to us
   bool writing_ = false;
   const Connection* writing_on_ = nullptr;  // the connection of the outstanding write
-  uint64_t write_gen_ = 0;  // bumped when a write is abandoned; its completion then returns
+  Connection* active_ = nullptr;  // the link Link() chose last; returned only while still up
+  uint64_t write_gen_ = 0;        // bumped when a write is abandoned; its completion then returns
 };
 
 // Splits "host:port" / "[v6]:port". False when malformed.
