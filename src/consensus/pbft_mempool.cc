@@ -74,6 +74,19 @@ std::vector<model::EventPtr> PbftMempool::AllPending(std::optional<uint32_t> ori
   return out;
 }
 
+std::vector<model::EventPtr> PbftMempool::AllOf(uint32_t origin) const {
+  // In-flight ids leave queues_ when taken: read the entries, in a deterministic order.
+  std::vector<std::pair<std::pair<int64_t, Bytes>, model::EventPtr>> held;
+  for (const auto& [id, e] : entries_) {
+    if (e.origin == origin) held.push_back({{e.arrival_ms, id}, e.event});
+  }
+  std::sort(held.begin(), held.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<model::EventPtr> out;
+  for (auto& h : held) out.push_back(std::move(h.second));
+  return out;
+}
+
 void PbftMempool::DropExpired(int64_t now_ms) {
   std::vector<Bytes> expired;
   for (const auto& [id, e] : entries_) {

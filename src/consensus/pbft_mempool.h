@@ -45,6 +45,8 @@ class PbftMempool {
 
   // Every pending (not in flight) event, by origin then arrival; of one origin if given.
   std::vector<model::EventPtr> AllPending(std::optional<uint32_t> origin = std::nullopt) const;
+  // Every event of `origin` held here, pending or in flight, by arrival.
+  std::vector<model::EventPtr> AllOf(uint32_t origin) const;
   // Drops pending events whose certificate window ended before `now_ms`.
   void DropExpired(int64_t now_ms);
 

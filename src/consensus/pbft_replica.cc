@@ -172,8 +172,10 @@ void PbftReplica::Impl::Retransmit(Actions* out, int64_t now_ms) {
       Emit(out, std::move(msg));
     }
     // Our events must not wait for a view change only we want: the others may be fine in the
-    // old view, and a backup there relays them to its primary.
-    SendForwards(mempool.AllPending(self), std::nullopt, out);
+    // old view, and a backup there relays them to its primary. In-flight ones too: the proposal
+    // that carried them may never commit (issue 18: a replica alone in a higher view kept them
+    // in flight for a proposal the others replaced, and they never committed).
+    SendForwards(mempool.AllOf(self), std::nullopt, out);
     return;
   }
   for (const auto& [h, slot] : slots) {
@@ -246,6 +248,13 @@ void PbftReplica::Impl::CheckTimeouts(Actions* out, int64_t now_ms) {
 void PbftReplica::Impl::OnHeartbeat(uint32_t from, const v1::Heartbeat& hb, Actions* out,
                                     int64_t now_ms) {
   PeerState& p = peers[from];
+  // Admitted means forwarded (DESIGN §6): a peer heard again after missing a heartbeat (its
+  // link was down, or it restarted with an empty mempool) gets our clients' pending events,
+  // which the runtime skipped or it lost meanwhile. Once per silence, so never a flood.
+  const bool returned =
+      p.last_heard_ms == 0 ||
+      now_ms - p.last_heard_ms > static_cast<int64_t>(opt.heartbeat_ms + opt.heartbeat_ms / 2);
+  if (returned) SendForwards(mempool.AllPending(self), from, out);
   p.view = hb.view();
   p.committed_height = hb.committed_height();
   p.last_heard_ms = now_ms;

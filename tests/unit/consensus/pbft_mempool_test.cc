@@ -66,6 +66,22 @@ TEST(PbftMempool, MarkInFlightHidesEventsOfAcceptedProposals) {
   EXPECT_TRUE(m.Take(5).empty());
 }
 
+// Issue 18 (seed 500921): a replica alone in a higher view resent only its pending events; the
+// ones in flight in a proposal the others replaced were never seen again.
+TEST(PbftMempool, AllOfAnOriginIncludesEventsInFlightInArrivalOrder) {
+  PbftMempool m(100, 4);
+  auto a = Ev("a"), b = Ev("b"), c = Ev("c");
+  ASSERT_TRUE(m.Add(b, 1, 20).ok());
+  ASSERT_TRUE(m.Add(a, 1, 10).ok());
+  ASSERT_TRUE(m.Add(c, 2, 5).ok());
+  m.MarkInFlight({a});
+  EXPECT_EQ(m.AllPending(1).size(), 1u);
+  const auto all = m.AllOf(1);
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0], a);
+  EXPECT_EQ(all[1], b);
+}
+
 TEST(PbftMempool, RelaysEachPendingEventOnceAfterItsTime) {
   PbftMempool m(100, 4);
   ASSERT_TRUE(m.Add(Ev("own"), 0, 0).ok());

@@ -380,5 +380,40 @@ TEST(PbftReplica, OneReplicasResendLimitDoesNotDelayAnother) {
   EXPECT_EQ(NewViewsTo(primary.OnPeerMessage(StaleHeartbeat(2), t0), 2), 1);
 }
 
+// Counts the forwarded events among `actions` sent to replica `to`.
+int ForwardedTo(const Actions& actions, uint32_t to) {
+  int count = 0;
+  for (const auto& a : actions) {
+    const auto* s = std::get_if<Send>(&a);
+    if (s != nullptr && s->to == to && s->message->has_forward()) {
+      count += s->message->forward().events_size();
+    }
+  }
+  return count;
+}
+
+InboundMessage HeartbeatFrom(uint32_t from) {
+  InboundMessage in;
+  in.from = from;
+  in.message.mutable_heartbeat()->set_view(0);
+  return in;
+}
+
+// Issue 18: forwards to a peer whose link was down were skipped and never sent again. A peer
+// heard from again after a missed heartbeat gets our pending events once.
+TEST(PbftReplica, PendingEventsAreForwardedAgainToAPeerHeardAfterSilence) {
+  Cluster c;
+  c.Isolate(3);
+  ASSERT_TRUE(c.Submit(3, Events(c, 3, "RF-"))[0].ok());
+  PbftReplica& node = *c.node(3).core;
+  // The cluster's heartbeat period is 100 ms.
+  const int64_t t0 = c.now() + 1000;  // no heartbeat from replica 0 for ten periods
+  EXPECT_EQ(ForwardedTo(node.OnPeerMessage(HeartbeatFrom(0), t0), 0), 3);
+  // Heard again within the period: nothing more.
+  EXPECT_EQ(ForwardedTo(node.OnPeerMessage(HeartbeatFrom(0), t0 + 100), 0), 0);
+  // Silent again, then back: once more.
+  EXPECT_EQ(ForwardedTo(node.OnPeerMessage(HeartbeatFrom(0), t0 + 400), 0), 3);
+}
+
 }  // namespace
 }  // namespace shipledger::consensus
