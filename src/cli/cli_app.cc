@@ -191,7 +191,9 @@ void CliApp::AddEventCommands() {
       ->excludes(details)
       ->excludes(parties)
       ->excludes(time);
-  cmd->add_flag("--wait", o.wait, "Wait until the event is committed and print its receipt");
+  cmd->add_flag("--wait", o.wait,
+                "Wait until the event is committed and print its receipt (without it the node has "
+                "only admitted the event: not yet durable)");
   cmd->add_option("--private", o.private_fields,
                   "Private field NAME=VALUE, encrypted for the --readers and the signer's "
                   "organisation; nodes see only its name and a commitment; repeatable")

@@ -415,5 +415,22 @@ TEST(PbftReplica, PendingEventsAreForwardedAgainToAPeerHeardAfterSilence) {
   EXPECT_EQ(ForwardedTo(node.OnPeerMessage(HeartbeatFrom(0), t0 + 400), 0), 3);
 }
 
+// Issue 18, "admitted means something": events a replica admitted while cut off from every
+// peer reach them once the links are back, so they commit even if that replica then crashes
+// (before its own view timeout would have made it resend them).
+TEST(PbftReplica, EventsAdmittedWhileCutOffCommitAfterTheOriginCrashes) {
+  Cluster c;
+  c.Isolate(3);
+  c.Submit(3, Events(c, 3, "AD-"));
+  c.RunFor(300);  // three heartbeat periods, below the 500 ms view timeout
+  ASSERT_FALSE(c.node(3).core->status().view_changing);
+  c.HealAll();
+  c.RunFor(150);  // heartbeats both ways
+  c.Crash(3);
+  c.RunFor(3000);
+  ExpectAgreement(c, {0, 1, 2});
+  EXPECT_EQ(CommittedIds(c.node(0)), c.submitted());
+}
+
 }  // namespace
 }  // namespace shipledger::consensus
