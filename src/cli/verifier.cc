@@ -139,9 +139,12 @@ Status ChainVerifier::CheckBlock(const v1::Block& block, uint64_t height, ByteVi
     return Status::InvalidArgument("proposal is for chain '" + p.chain_id() +
                                    "', the genesis says '" + genesis_->chain_id + "'");
   }
-  if (p.timestamp_ms() <= prev_time_ms) {
+  // DESIGN §5: block time never decreases. Equal times are normal: a primary with many events
+  // pending proposes several heights within one millisecond, and a NEW-VIEW's empty proposals
+  // take the time of a neighbouring re-proposal.
+  if (p.timestamp_ms() < prev_time_ms) {
     return Status::InvalidArgument("block time " + std::to_string(p.timestamp_ms()) +
-                                   " ms is not after the previous block's " +
+                                   " ms is before the previous block's " +
                                    std::to_string(prev_time_ms) + " ms");
   }
   if (p.event_count() != static_cast<uint32_t>(block.events_size())) {

@@ -2,7 +2,8 @@
 // stored or served it (DESIGN §5). For every height 1..head it recomputes the block hash and
 // the link to the previous block, the events' Merkle root and count, the commit certificate
 // under the replicas' pinned keys, and every event's signature, certificate chain (at block
-// time) and co-signatures; block times must strictly increase. When the source stores stable
+// time) and co-signatures; block times must not decrease (equal is honest, DESIGN §5). When the
+// source stores stable
 // checkpoint certificates (a data dir does), each must verify under the pinned keys and certify
 // the chain's block hash and the recorded results digest at its height.
 // Thread-safety: a ChainVerifier may be used by one thread at a time.

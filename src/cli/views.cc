@@ -96,6 +96,9 @@ JsonObject NodeStatusJson(const std::string& node, const v1::NodeStatus& s) {
     peer.Set("frames_dropped", p.frames_dropped());
     peer.Set("protocol_errors", p.protocol_errors());
     peer.Set("bad_messages", p.bad_messages());
+    peer.Set("frames_over_share", p.frames_over_share());
+    peer.Set("heartbeats_coalesced", p.heartbeats_coalesced());
+    peer.Set("resends_suppressed", p.resends_suppressed());
     peers.push_back(peer.ToValue());
   }
   doc.Set("peers", JsonList(peers));

@@ -29,7 +29,8 @@ JsonObject TimelineEntryJson(const v1::TimelineEntry& entry);
 // `shipledger status --json`: every NodeStatus field under its .proto name (head_hash in hex),
 // `peers` as an array of objects {replica, organisation, connected (both links up),
 // connected_out, connected_in, height, view, last_heard_ms_ago (-1: never), frames_dropped,
-// protocol_errors, bad_messages}; `node` is the address asked.
+// protocol_errors, bad_messages, frames_over_share, heartbeats_coalesced, resends_suppressed};
+// `node` is the address asked.
 JsonObject NodeStatusJson(const std::string& node, const v1::NodeStatus& status);
 
 // `shipledger status`: aligned fields (view, primary, height and lag, stable checkpoint, view

@@ -36,12 +36,15 @@ const char* VoteName(model::VoteType type) {
 
 Checker::Checker(std::shared_ptr<const model::Genesis> genesis,
                  const model::EventValidator* validator, size_t verified_capacity,
-                 size_t recent_capacity, model::ParallelRunner* runner)
+                 size_t recent_capacity, model::ParallelRunner* runner, size_t held_capacity,
+                 std::function<bool(ByteView)> committed)
     : genesis_(std::move(genesis)),
       validator_(validator),
       runner_(runner),
       verified_(verified_capacity),
-      recent_(recent_capacity) {
+      recent_(recent_capacity),
+      held_(held_capacity),
+      committed_(std::move(committed)) {
   // Each pinned key is parsed once here, not once per vote (DESIGN §10).
   keys_.resize(genesis_->n());
   for (uint32_t id = 0; id < genesis_->n(); ++id) {

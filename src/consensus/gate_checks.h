@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -133,12 +134,16 @@ class RecentEvents {
 // Thread-safety: thread-safe; the replica keys are immutable, the verified set is locked.
 class Checker {
  public:
+  // `committed` (may be empty): whether an event id is committed on this node; thread-safe.
   Checker(std::shared_ptr<const model::Genesis> genesis, const model::EventValidator* validator,
-          size_t verified_capacity, size_t recent_capacity, model::ParallelRunner* runner);
+          size_t verified_capacity, size_t recent_capacity, model::ParallelRunner* runner,
+          size_t held_capacity = 1, std::function<bool(ByteView)> committed = nullptr);
 
   const model::Genesis& genesis() const { return *genesis_; }
   // Remembers events validated elsewhere (admission): their envelopes are not verified again.
   void NoteVerified(const model::EventPtr& event) const;
+  // Remembers the id of an event the core holds (MessageGate::NoteHeld).
+  void NoteHeld(ByteView event_id) const { held_.Put(event_id, true); }
 
   // PREPARE (kPrepare) or COMMIT (kCommit) sent by `from`.
   Status CheckVote(uint32_t from, const v1::Vote& vote, model::VoteType type) const;
@@ -153,7 +158,8 @@ class Checker {
   // A NEW-VIEW sent by `from`; one event list per pre-prepare goes to *events.
   Status CheckNewView(uint32_t from, const v1::NewView& new_view,
                       std::vector<std::vector<model::EventPtr>>* events) const;
-  // Forwarded events, judged by the admission rules at `now_ms`.
+  // Forwarded events, judged by the admission rules at `now_ms`. Events whose id is held or
+  // committed here are left out of *events before any check of their signatures.
   Status CheckForward(const v1::ForwardEvents& forward, int64_t now_ms,
                       std::vector<model::EventPtr>* events) const;
   Status CheckFetchBlocks(const v1::FetchBlocks& fetch) const;
@@ -189,6 +195,8 @@ class Checker {
   std::vector<std::optional<crypto::PublicKey>> keys_;  // by replica id; immutable
   mutable VerifiedSet verified_;
   mutable RecentEvents recent_;
+  mutable LeafHashRing<bool> held_;  // ids of events the core holds (NoteHeld)
+  std::function<bool(ByteView)> committed_;
 };
 
 }  // namespace shipledger::consensus::gate

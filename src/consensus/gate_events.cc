@@ -125,20 +125,30 @@ Status Checker::CheckForward(const v1::ForwardEvents& forward, int64_t now_ms,
     return Invalid("forward carries " + S(count) + " events; at most " +
                    S(genesis_->limits.max_batch_events) + " are accepted");
   }
+  // DESIGN §6 fairness: an event this node already holds or has committed is dropped before its
+  // signatures are looked at. A hash is cheap; a replica replaying old envelopes must not
+  // make us verify them again (the verified set forgets, the store does not).
+  std::vector<int> fresh;
+  fresh.reserve(count);
+  for (uint32_t i = 0; i < count; ++i) {
+    const Bytes id = model::EventId(forward.events(static_cast<int>(i)).event());
+    if (held_.Find(id).has_value() || (committed_ && committed_(id))) continue;
+    fresh.push_back(static_cast<int>(i));
+  }
   // The admission rules (rpc/): certificates valid now, occurred_at within the clock window.
   model::ValidateOptions options;
   options.cert_time_ms = now_ms;
   options.clock_now_ms = now_ms;
-  auto checked = CheckAll(*runner_, count, [&](size_t i) {
-    const v1::SignedEvent& se = forward.events(static_cast<int>(i));
+  auto checked = CheckAll(*runner_, fresh.size(), [&](size_t k) {
+    const v1::SignedEvent& se = forward.events(fresh[k]);
     return ValidateEvent(se, model::EventLeafHash(se), options);
   });
   events->clear();
-  events->reserve(count);
-  for (uint32_t i = 0; i < count; ++i) {
-    SHIPLEDGER_CHECK(checked[i].has_value());
-    Result<model::EventPtr>& event = *checked[i];
-    if (!event.ok()) return event.status().WithContext("forwarded event " + S(i));
+  events->reserve(fresh.size());
+  for (size_t k = 0; k < fresh.size(); ++k) {
+    SHIPLEDGER_CHECK(checked[k].has_value());
+    Result<model::EventPtr>& event = *checked[k];
+    if (!event.ok()) return event.status().WithContext("forwarded event " + S(fresh[k]));
     events->push_back(std::move(event).value());
   }
   return Status::Ok();

@@ -17,6 +17,9 @@ constexpr size_t kVerifiedCapacity = size_t{1} << 18;
 // entries cover seconds of traffic — a forward to the PRE-PREPARE that carries its events —
 // and pin at most their control blocks (the event object's storage: ~0.5 KB each, ~16 MB).
 constexpr size_t kRecentCapacity = size_t{1} << 15;
+// Ids of events the core holds (NoteHeld). As many as the verified set: more than a mempool
+// holds, with the recently committed ones the store also answers for.
+constexpr size_t kHeldCapacity = size_t{1} << 18;
 
 std::string S(uint64_t v) { return std::to_string(v); }
 
@@ -24,10 +27,11 @@ std::string S(uint64_t v) { return std::to_string(v); }
 
 struct MessageGate::Impl {
   Impl(std::shared_ptr<const model::Genesis> genesis, const model::EventValidator* validator,
-       uint32_t self, model::ParallelRunner* runner)
+       uint32_t self, model::ParallelRunner* runner, CommittedLookup committed)
       : self_replica_id(self),
         checker(std::move(genesis), validator, kVerifiedCapacity, kRecentCapacity,
-                runner != nullptr ? runner : &model::InlineRunner()) {}
+                runner != nullptr ? runner : &model::InlineRunner(), kHeldCapacity,
+                std::move(committed)) {}
 
   const uint32_t self_replica_id;
   gate::Checker checker;
@@ -35,8 +39,9 @@ struct MessageGate::Impl {
 
 MessageGate::MessageGate(std::shared_ptr<const model::Genesis> genesis,
                          const model::EventValidator* validator, uint32_t self_replica_id,
-                         model::ParallelRunner* runner)
-    : impl_(std::make_unique<Impl>(std::move(genesis), validator, self_replica_id, runner)) {}
+                         model::ParallelRunner* runner, CommittedLookup committed)
+    : impl_(std::make_unique<Impl>(std::move(genesis), validator, self_replica_id, runner,
+                                   std::move(committed))) {}
 
 MessageGate::~MessageGate() = default;
 
@@ -114,6 +119,10 @@ void MessageGate::NoteVerified(const std::vector<model::EventPtr>& events) const
   for (const auto& event : events) {
     impl_->checker.NoteVerified(event);
   }
+}
+
+void MessageGate::NoteHeld(const std::vector<Bytes>& event_ids) const {
+  for (const Bytes& id : event_ids) impl_->checker.NoteHeld(id);
 }
 
 }  // namespace shipledger::consensus

@@ -19,14 +19,29 @@ struct NewViewPlan {
   // when there is none.
   uint64_t max_height = 0;
   // Heights in (stable.height, max_height] with a prepared certificate: the one of the highest
-  // view (points into the view changes passed in). Other heights in the range get empty
-  // proposals.
+  // view (points into the view changes passed in), less those that would make block time go
+  // backwards (see PlanNewView). Other heights in the range get empty proposals.
   std::map<uint64_t, const v1::PreparedCertificate*> reproposals;
 };
+
+// The time of the empty proposal at `height` (DESIGN §5: never below its parent's): that of the
+// re-proposal below it when there is one, else that of the next re-proposal above it.
+// REQUIRES: stable.height < height < max_height and `height` is not a re-proposal.
+int64_t FillerTimeMs(const NewViewPlan& plan, uint64_t height);
 
 // REQUIRES: the view changes passed the gate (signatures, certificates) and are for one view.
 // INVALID_ARGUMENT if two prepared certificates of one view and height name different proposals
 // (impossible with <= f faults; a sign of a forged certificate).
+//
+// Block time never decreases (DESIGN §5). Certificates of different views can pair a lower
+// height with a later time: when the chosen certificates at g < h have time_g > time_h, the
+// one of the lower view is dropped (its height gets an empty proposal). Dropping is safe: had
+// it committed, every later NEW-VIEW would have re-proposed it, so the other certificate, of a
+// higher view, would have been proposed below or above it in a sequence whose times do not
+// decrease (fresh proposals are checked against their parent, NEW-VIEW plans are monotone by
+// this very rule) — a contradiction. Two such certificates of one view cannot both exist with
+// <= f faults (a correct replica accepts one proposal per view and height, each not before
+// its parent); should they, the higher height is dropped so the plan stays monotone.
 Result<NewViewPlan> PlanNewView(const std::vector<const v1::ViewChange*>& view_changes);
 
 // OK when `new_view.pre_prepares` are exactly the plan: one per height in

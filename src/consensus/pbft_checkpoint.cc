@@ -122,7 +122,6 @@ void PbftReplica::Impl::AdoptStable(const v1::CheckpointCertificate& cert, Actio
   if (h <= stable.height()) return;
   stable = cert;
   out->emplace_back(StoreCheckpoint{cert});
-  out->emplace_back(PruneJournal{h});
   // DESIGN §6: results that differ from a stable checkpoint stop our voting.
   if (auto it = my_results.find(h); it != my_results.end() && it->second != cert.results()) {
     diverged_height = h;

@@ -63,6 +63,10 @@ struct PbftReplica::Impl {
   void Retransmit(Actions* out, int64_t now_ms);
   void CheckTimeouts(Actions* out, int64_t now_ms);
   void OnHeartbeat(uint32_t from, const v1::Heartbeat& hb, Actions* out, int64_t now_ms);
+  // Sends our NEW-VIEW of the current view again to `to`, unless one went to it less than
+  // resend_interval_ms ago (then counted in peers[to].resends_suppressed). REQUIRES:
+  // last_new_view set.
+  void ResendNewView(uint32_t to, Actions* out, int64_t now_ms);
 
   // ---- normal case (pbft_normal.cc)
   void MaybePropose(Actions* out, int64_t now_ms);
@@ -166,7 +170,8 @@ struct PbftReplica::Impl {
                     Actions* out);
 
   // ---- peers, mempool, timers
-  std::vector<PeerState> peers;  // indexed by replica id
+  std::vector<PeerState> peers;         // indexed by replica id
+  std::vector<int64_t> last_resend_ms;  // by replica id: when ResendNewView last sent to it
   PbftMempool mempool;
   bool flushing = false;
   int64_t next_heartbeat_ms = 0;

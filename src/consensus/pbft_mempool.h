@@ -48,6 +48,8 @@ class PbftMempool {
   // Drops pending events whose certificate window ended before `now_ms`.
   void DropExpired(int64_t now_ms);
 
+  // True when the id is pending, in flight or recently committed (Add would say ALREADY_EXISTS).
+  bool Holds(const Bytes& id) const { return entries_.contains(id) || committed_.contains(id); }
   uint32_t pending() const { return pending_; }
   uint32_t size() const { return static_cast<uint32_t>(entries_.size()); }
   uint32_t capacity() const { return quota_ * n_; }

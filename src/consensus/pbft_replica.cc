@@ -3,6 +3,7 @@
 #include "consensus/pbft_replica.h"
 
 #include <algorithm>
+#include <limits>
 #include <set>
 
 #include "consensus/pbft_impl.h"
@@ -42,6 +43,7 @@ PbftReplica::Impl::Impl(std::shared_ptr<const model::Genesis> g, const PbftOptio
       stable(restored.stable),
       last_checkpointed(restored.tip.height),
       peers(genesis->n()),
+      last_resend_ms(genesis->n(), std::numeric_limits<int64_t>::min()),
       mempool(options.mempool_capacity, genesis->n()) {
   SHIPLEDGER_CHECK(self < n && opt.window > 0 && opt.batch_max_events > 0);
   SHIPLEDGER_CHECK(opt.checkpoint_interval > 0 && opt.view_timeout_ms > 0);
@@ -264,9 +266,22 @@ void PbftReplica::Impl::OnHeartbeat(uint32_t from, const v1::Heartbeat& hb, Acti
   if (stables.size() >= f + 1) stable_target = std::max(stable_target, stables[f]);
   // A peer left behind in an older view gets the NEW-VIEW again.
   if (!view_changing && PrimaryOf(view) == self && hb.view() < view && last_new_view) {
-    out->emplace_back(Send{from, last_new_view});
+    ResendNewView(from, out, now_ms);
   }
   MaybeFetch(out, now_ms, false);
+}
+
+void PbftReplica::Impl::ResendNewView(uint32_t to, Actions* out, int64_t now_ms) {
+  // DESIGN §6 fairness: a NEW-VIEW is large (every re-proposal with its events), and a faulty
+  // replica could ask for it with every frame it sends.
+  int64_t& last = last_resend_ms[to];
+  if (last != std::numeric_limits<int64_t>::min() &&
+      now_ms - last < static_cast<int64_t>(opt.resend_interval_ms)) {
+    ++peers[to].resends_suppressed;
+    return;
+  }
+  last = now_ms;
+  out->emplace_back(Send{to, last_new_view});
 }
 
 // ---- PbftReplica
@@ -376,6 +391,8 @@ Actions PbftReplica::Flush(int64_t now_ms) {
   impl_->ArmTimer(&out, now_ms);
   return out;
 }
+
+bool PbftReplica::HoldsEvent(const Bytes& event_id) const { return impl_->mempool.Holds(event_id); }
 
 ReplicaStatus PbftReplica::status() const {
   const Impl& m = *impl_;

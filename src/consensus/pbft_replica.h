@@ -51,6 +51,10 @@ struct PbftOptions {
   uint32_t checkpoint_idle_ms = 1000;  // Default: DESIGN §5 checkpoint_idle_ms
   uint32_t fetch_max_blocks = 32;      // blocks asked for per FetchBlocks
   uint32_t fetch_timeout_ms = 1000;    // ask another peer after this long without an answer
+  // At most one NEW-VIEW resend per peer per this interval, whatever it sends to ask for it
+  // (stale heartbeats, replayed VIEW-CHANGEs; DESIGN §6 fairness). Below heartbeat_ms, so an
+  // honest peer left behind is answered at each of its heartbeats. Default: 500 ms.
+  uint32_t resend_interval_ms = 500;
 
   // The defaults above taken from the genesis.
   static PbftOptions FromGenesis(const model::Genesis& genesis, uint32_t replica_id,
@@ -87,6 +91,9 @@ class PbftReplica final : public Replica {
   Actions OnPeerMessage(const InboundMessage& message, int64_t now_ms) override;
   Actions Flush(int64_t now_ms) override;
   ReplicaStatus status() const override;
+  // True when the event with this id is pending, in flight or recently committed here: a
+  // forwarded copy would change nothing (MessageGate::NoteHeld).
+  bool HoldsEvent(const Bytes& event_id) const;
 
   struct Impl;
 

@@ -61,7 +61,7 @@ void PbftReplica::Impl::OnViewChange(const v1::ViewChange& vc, Actions* out, int
   if (w < view) return;
   if (w == view && !view_changing) {
     // It missed our NEW-VIEW.
-    if (PrimaryOf(view) == self && last_new_view) out->emplace_back(Send{r, last_new_view});
+    if (PrimaryOf(view) == self && last_new_view) ResendNewView(r, out, now_ms);
     return;
   }
   // Events of prepared proposals we lack (the gate checked them): a new primary needs them.
@@ -144,14 +144,14 @@ void PbftReplica::Impl::MaybeSendNewView(Actions* out, int64_t now_ms) {
         evs = kit->second.events;
       }
     } else {
-      // An empty proposal; its time is that of the next re-proposal, so block time does not
-      // go backwards across the re-proposed heights.
+      // An empty proposal; its time is its neighbour's (FillerTimeMs), so block time does not
+      // go backwards across the re-proposed heights (DESIGN §5).
       v1::Proposal* p = pp->mutable_proposal();
       p->set_chain_id(genesis->chain_id);
       p->set_height(h);
       p->set_events_root(crypto::MerkleRoot({}));
       p->set_proposer(self);
-      p->set_timestamp_ms(plan->reproposals.upper_bound(h)->second->proposal().timestamp_ms());
+      p->set_timestamp_ms(FillerTimeMs(*plan, h));
       p->set_event_count(0);
     }
     const Bytes digest = model::ProposalDigest(pp->proposal());

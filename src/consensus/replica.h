@@ -47,25 +47,22 @@ struct Broadcast {
 };
 
 // Append `entry` to the consensus journal, synced, before carrying out any later action.
-// `height` is the height the entry is about (0 for view entries); PruneJournal uses it.
+// `height` is the height the entry is about (0 for view entries); StoreCheckpoint prunes by it.
 struct Persist {
   uint64_t height = 0;
   v1::JournalEntry entry;
 };
 
-// Journal entries with 0 < height <= `through_height` are no longer needed (a stable
-// checkpoint covers them). View entries are kept.
-struct PruneJournal {
-  uint64_t through_height = 0;
-};
-
-// A checkpoint became stable: store its certificate (storage family `checkpoints`).
+// A checkpoint became stable: store its certificate (storage family `checkpoints`) and, in the
+// same durable write, drop the journal entries it makes unnecessary (model/journal.h): heights
+// 1..certificate.height, older views, VIEW-CHANGEs for views entered. A failed write must
+// prune nothing (DESIGN §6: a restart must never find votes pruned without the certificate
+// that covers them).
 struct StoreCheckpoint {
   v1::CheckpointCertificate certificate;
 };
 
-using Action =
-    std::variant<CommitBlock, SetTimer, Send, Broadcast, Persist, PruneJournal, StoreCheckpoint>;
+using Action = std::variant<CommitBlock, SetTimer, Send, Broadcast, Persist, StoreCheckpoint>;
 using Actions = std::vector<Action>;
 
 // Signs votes with this replica's node key (the key pinned in the genesis).
@@ -98,6 +95,9 @@ struct PeerState {
   uint64_t committed_height = 0;  // last reported (heartbeat)
   uint64_t stable_height = 0;     // last reported (heartbeat)
   int64_t last_heard_ms = 0;      // 0 if never
+  // NEW-VIEW resends its heartbeats or replayed VIEW-CHANGEs asked for within
+  // PbftOptions::resend_interval_ms of the last one, and so not sent (DESIGN §6 fairness).
+  uint64_t resends_suppressed = 0;
 };
 
 struct ReplicaStatus {

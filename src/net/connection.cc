@@ -61,7 +61,7 @@ bool Connection::Verify(bool /*preverified*/, asio::ssl::verify_context& ctx) {
 }
 
 void Connection::Handshake(bool client, std::optional<uint32_t> expected, int timeout_ms,
-                           std::function<void(Status)> done) {
+                           std::function<void(Status)> done, std::function<void()> on_first_bytes) {
   expected_ = expected;
   boost::system::error_code ec;
   stream_.set_verify_callback(
@@ -78,6 +78,26 @@ void Connection::Handshake(bool client, std::optional<uint32_t> expected, int ti
     boost::system::error_code ignored;
     self->stream_.lowest_layer().close(ignored);
   });
+  if (!on_first_bytes) {
+    StartTls(client, std::move(done));
+    return;
+  }
+  // A closed socket (the deadline) ends the wait with an error; the TLS handshake then fails at
+  // once and reports the deadline.
+  stream_.next_layer().async_wait(
+      asio::ip::tcp::socket::wait_read,
+      [self = shared_from_this(), client, done = std::move(done),
+       on_first_bytes = std::move(on_first_bytes)](const boost::system::error_code& wait_ec) {
+        CatchAll("first bytes", [&] {
+          if (self->closed_) return;
+          if (!wait_ec) on_first_bytes();
+          if (self->closed_) return;  // on_first_bytes may close it
+          self->StartTls(client, done);
+        });
+      });
+}
+
+void Connection::StartTls(bool client, std::function<void(Status)> done) {
   stream_.async_handshake(
       client ? asio::ssl::stream_base::client : asio::ssl::stream_base::server,
       [self = shared_from_this(), done = std::move(done)](const boost::system::error_code& hs_ec) {

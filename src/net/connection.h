@@ -59,9 +59,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // (AuthenticatePeer; as `expected` when set). `done` is called exactly once unless Close()
   // comes first: OK (peer_id() is then valid), PERMISSION_DENIED when the peer's certificate is
   // refused, DEADLINE_EXCEEDED after `timeout_ms`, UNAVAILABLE on other TLS/IO failures. On
-  // failure the socket is closed.
+  // failure the socket is closed. `on_first_bytes` (server side; may be empty): the TLS
+  // handshake starts only once the peer has sent something, and this is called then, before it
+  // (the listener tells silent connections from speaking ones by it).
   void Handshake(bool client, std::optional<uint32_t> expected, int timeout_ms,
-                 std::function<void(Status)> done);
+                 std::function<void(Status)> done, std::function<void()> on_first_bytes = nullptr);
   // REQUIRES: the handshake succeeded. Starts the read loop.
   void Start(FrameHandler on_frame, ClosedHandler on_closed);
   // Writes `data` (whole encoded frames) and calls `on_written` when all of it is written.
@@ -77,6 +79,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
  private:
   bool Verify(bool preverified, boost::asio::ssl::verify_context& ctx);
+  void StartTls(bool client, std::function<void(Status)> done);
   void ReadSome();
   void Fail(const Status& reason, bool protocol_error);
 

@@ -22,9 +22,12 @@ struct TransportOptions {
   // transfer. Frames sent during a shorter blip wait in the queue. PBFT retransmits what
   // matters (DESIGN §6), as for any lost frame. Default: 3000 ms.
   int stale_after_ms = 3000;
-  // Deadline for resolve + TCP connect, and separately for the TLS handshake (both directions).
-  // Default: 2000 ms.
+  // Deadline for resolve + TCP connect, and separately for the TLS handshake, of the links this
+  // replica dials. Default: 2000 ms.
   int connect_timeout_ms = 2000;
+  // An accepted connection that has not completed its TLS handshake this long after it was
+  // accepted is closed, silent ones included (DESIGN §6 fairness). Default: 3000 ms.
+  int inbound_handshake_timeout_ms = 3000;
 
   // Rarely tuned.
   // Reconnect backoff: first delay, doubled after each failure up to the cap, plus up to 20%
@@ -33,8 +36,15 @@ struct TransportOptions {
   int backoff_max_ms = 5000;
   // At most this many bytes of queued frames go into one TLS write. Default: 256 KiB.
   size_t max_write_batch_bytes = 256 * 1024;
-  // Inbound connections still in their TLS handshake; more are closed at once. Default: 64.
+  // Inbound connections still in their TLS handshake, in all and per source address. At either
+  // limit a new connection takes the slot of the oldest one that has sent nothing yet; when
+  // every one has spoken, the new one is closed at once (pending_handshakes.h).
+  // Default: 64, 8.
   size_t max_pending_handshakes = 64;
+  size_t max_pending_handshakes_per_address = 8;
+  // Refused inbound connections are logged as one summary line per this interval, with counts;
+  // the first one after a quiet interval is logged at once. Default: 10000 ms.
+  int refusal_log_interval_ms = 10000;
   // Time source for certificate validity checks. Default (nullptr): SystemClock.
   const Clock* clock = nullptr;
 };

@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <chrono>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/post.hpp>
 #include <chrono>
@@ -62,6 +61,8 @@ void OutboundPeer::Stop() {
   ++attempt_;
   timer_.cancel();
   CloseConnection();
+  if (inbound_) AbandonWriteOn(inbound_.get());
+  inbound_.reset();  // the transport closes it
   queue_.Clear();
 }
 
@@ -69,12 +70,61 @@ void OutboundPeer::CloseConnection() {
   resolver_.cancel();
   boost::system::error_code ignored;
   socket_.close(ignored);
-  if (conn_) conn_->Close();
+  if (conn_) {
+    AbandonWriteOn(conn_.get());
+    conn_->Close();
+  }
   conn_.reset();
-  writing_ = false;
   counters_->connected_out = false;
-  int64_t up = 0;
-  down_since_ns_.compare_exchange_strong(up, SteadyNs());
+  NoteLinkState();
+}
+
+void OutboundPeer::AbandonWriteOn(const Connection* conn) {
+  if (!writing_ || writing_on_ != conn) return;
+  writing_ = false;
+  writing_on_ = nullptr;
+  ++write_gen_;
+}
+
+Connection* OutboundPeer::Link() {
+  if (phase_ == Phase::kStopped) return nullptr;
+  Connection* out = phase_ == Phase::kConnected && conn_ ? conn_.get() : nullptr;
+  Connection* in = inbound_ && !inbound_->closed() ? inbound_.get() : nullptr;
+  // Frames stay on one link while it is up: split across two connections they could arrive out
+  // of order. Ours is preferred only when choosing afresh.
+  if (active_ != nullptr && (active_ == out || active_ == in)) return active_;
+  active_ = out != nullptr ? out : in;
+  return active_;
+}
+
+void OutboundPeer::NoteLinkState() {
+  if (Link() == nullptr) {
+    int64_t up = 0;
+    down_since_ns_.compare_exchange_strong(up, SteadyNs());
+    return;
+  }
+  if (down_since_ns_.load() == 0) return;
+  if (Stale()) {  // queued before the link went stale: old news by now
+    counters_->frames_dropped.fetch_add(queue_.frames());
+    queue_.Clear();
+  }
+  down_since_ns_ = 0;
+}
+
+void OutboundPeer::SetInbound(std::shared_ptr<Connection> conn) {
+  if (phase_ == Phase::kStopped) return;
+  if (inbound_) AbandonWriteOn(inbound_.get());
+  inbound_ = std::move(conn);
+  NoteLinkState();
+  Flush();
+}
+
+void OutboundPeer::ClearInbound(const Connection* conn) {
+  if (!inbound_ || inbound_.get() != conn) return;
+  AbandonWriteOn(conn);
+  inbound_.reset();
+  NoteLinkState();
+  Flush();  // over our own connection, if it is up
 }
 
 bool OutboundPeer::Stale() const {
@@ -171,11 +221,7 @@ void OutboundPeer::OnHandshake(uint64_t attempt, std::shared_ptr<Connection> con
   phase_ = Phase::kConnected;
   backoff_ms_ = env_->options.backoff_initial_ms;
   timer_.cancel();
-  if (Stale()) {  // queued before the link went stale: old news by now
-    counters_->frames_dropped.fetch_add(queue_.frames());
-    queue_.Clear();
-  }
-  down_since_ns_ = 0;
+  NoteLinkState();
   counters_->connected_out = true;
   spdlog::debug("net: connected to replica {} at {}", replica_, conn->remote());
   std::weak_ptr<OutboundPeer> weak = shared_from_this();
@@ -229,15 +275,19 @@ void OutboundPeer::PeerIsUp() {
 }
 
 void OutboundPeer::Flush() {
-  if (phase_ != Phase::kConnected || writing_ || !conn_) return;
+  if (writing_) return;
+  Connection* link = Link();
+  if (link == nullptr) return;
   std::string batch;
   const size_t frames = queue_.PopBatch(env_->options.max_write_batch_bytes, &batch);
   if (frames == 0) return;
   writing_ = true;
-  const uint64_t attempt = attempt_;
-  conn_->Write(std::move(batch), [self = shared_from_this(), attempt, frames] {
-    if (attempt != self->attempt_) return;
+  writing_on_ = link;
+  const uint64_t gen = write_gen_;
+  link->Write(std::move(batch), [self = shared_from_this(), gen, frames] {
+    if (gen != self->write_gen_) return;
     self->writing_ = false;
+    self->writing_on_ = nullptr;
     self->counters_->frames_sent.fetch_add(frames);
     self->Flush();
   });

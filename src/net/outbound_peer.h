@@ -1,6 +1,9 @@
-// The outbound half of the link to one replica: dials it (resolve, TCP connect, TLS as client,
+// The sending side of the link to one replica: dials it (resolve, TCP connect, TLS as client,
 // the server must present exactly the replica's pinned certificate), owns its bounded send
 // queue, writes queued frames in batches, and redials with exponential backoff until Stop().
+// DESIGN §6: an authenticated link carries both directions, so while our dialled connection is
+// down, frames go over the replica's own authenticated connection to us (SetInbound) when
+// that is up: a replica whose listener is flooded can still be reached by the one it dialled.
 // Thread-safety: Enqueue(), SetEndpoint() and queued_bytes() from any thread; everything else
 // on the io thread.
 #pragma once
@@ -62,6 +65,12 @@ class OutboundPeer : public std::enable_shared_from_this<OutboundPeer> {
   // backoff reset (it may have grown to backoff_max_ms while the peer was down, and our
   // answers to it, e.g. blocks for its catch-up, would wait that long). REQUIRES: io thread.
   void PeerIsUp();
+  // `conn` is the replica's authenticated connection to us (started): frames are written over
+  // it whenever our own connection is not up. Replaces any earlier one. REQUIRES: io thread.
+  void SetInbound(std::shared_ptr<Connection> conn);
+  // `conn` ended or was replaced: no longer written to. Ignored unless it is the current
+  // inbound connection. REQUIRES: io thread.
+  void ClearInbound(const Connection* conn);
   // Queues an encoded frame; when the queue is full, or the link has been down longer than
   // stale_after_ms, it is dropped and counted. Any thread.
   void Enqueue(std::string frame);
@@ -78,6 +87,14 @@ class OutboundPeer : public std::enable_shared_from_this<OutboundPeer> {
   // Closes the socket / TLS connection in any phase and marks the peer disconnected.
   void CloseConnection();
   void Flush();
+  // The connection frames go over now, or null when no link is up: the one used last while it
+  // is up (so frames keep their order), else ours when connected, else the replica's to us.
+  Connection* Link();
+  // Forgets an outstanding write on `conn` (it is closing): its completion is ignored.
+  void AbandonWriteOn(const Connection* conn);
+  // Keeps down_since_ns_ in step with whether any link is up; a link coming up after the stale
+  // limit drops what was queued meanwhile (old news by now).
+  void NoteLinkState();
   // True when the link has been down longer than stale_after_ms.
   bool Stale() const;
 
@@ -99,9 +116,13 @@ class OutboundPeer : public std::enable_shared_from_this<OutboundPeer> {
   std::mt19937 rng_;
   boost::asio::ip::tcp::resolver resolver_;
   boost::asio::ip::tcp::socket socket_;
-  boost::asio::steady_timer timer_;   // connect deadline, then backoff delay
-  std::shared_ptr<Connection> conn_;  // handshaking or connected
+  boost::asio::steady_timer timer_;      // connect deadline, then backoff delay
+  std::shared_ptr<Connection> conn_;     // handshaking or connected
+  std::shared_ptr<Connection> inbound_;  // the replica's authenticated connection to us
   bool writing_ = false;
+  const Connection* writing_on_ = nullptr;  // the connection of the outstanding write
+  Connection* active_ = nullptr;  // the link Link() chose last; returned only while still up
+  uint64_t write_gen_ = 0;        // bumped when a write is abandoned; its completion then returns
 };
 
 // Splits "host:port" / "[v6]:port". False when malformed.

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -10,11 +11,11 @@
 #include <future>
 #include <map>
 #include <optional>
-#include <set>
 
 #include "net/connection.h"
 #include "net/frame.h"
 #include "net/outbound_peer.h"
+#include "net/pending_handshakes.h"
 #include "net/tls.h"
 
 namespace shipledger::net {
@@ -32,7 +33,8 @@ class Transport::Impl : public std::enable_shared_from_this<Impl> {
         genesis_(std::move(genesis)),
         self_(self),
         options_(options),
-        on_message_(std::move(on_message)) {}
+        on_message_(std::move(on_message)),
+        pending_(options.max_pending_handshakes, options.max_pending_handshakes_per_address) {}
 
   void Init(const crypto::Certificate& cert, const crypto::PrivateKey& key);
   Status Listen(const std::string& host_port);
@@ -53,6 +55,18 @@ class Transport::Impl : public std::enable_shared_from_this<Impl> {
   void OnInbound(const std::shared_ptr<Connection>& conn);
   void OnInboundClosed(uint32_t from, const Connection* conn, const Status& reason,
                        bool protocol_error);
+  // Takes a freshly accepted socket into the handshake slots (PendingHandshakes) or closes it.
+  void AdmitInbound(tcp::socket socket);
+  void OnInboundHandshake(uint64_t id, const std::shared_ptr<Connection>& conn,
+                          const Status& status);
+  // Why an inbound connection was not let in; each is counted for the summary line.
+  enum class Refusal { kOverLimit, kEvicted, kTimedOut, kFailed, kCount };
+  // Counts a refused inbound connection and logs it rate-limited (refusal_log_interval_ms):
+  // the first after a quiet interval at once, the rest as one summary line per interval.
+  void NoteRefusal(Refusal kind, const std::string& remote, const std::string& why);
+  void LogRefusals();
+  // Arms the timer of the next summary line.
+  void ArmRefusalLog();
 
   asio::io_context& io_;
   std::shared_ptr<const model::Genesis> genesis_;
@@ -72,7 +86,13 @@ class Transport::Impl : public std::enable_shared_from_this<Impl> {
   bool started_ = false;
   bool stopped_ = false;
   std::map<uint32_t, std::shared_ptr<Connection>> inbound_;
-  std::set<std::shared_ptr<Connection>> handshaking_;
+  std::map<uint64_t, std::shared_ptr<Connection>> handshaking_;  // by PendingHandshakes id
+  PendingHandshakes pending_;
+  uint64_t next_pending_id_ = 0;
+  asio::steady_timer refusal_log_timer_{io_};
+  bool refusal_log_armed_ = false;  // a summary line is due when the timer fires
+  std::array<uint64_t, static_cast<size_t>(Refusal::kCount)> refusals_{};  // since the last line
+  std::string last_refusal_;  // remote and reason of the latest refusal
 };
 
 void Transport::Impl::Init(const crypto::Certificate& cert, const crypto::PrivateKey& key) {
@@ -187,8 +207,9 @@ void Transport::Impl::DoStop() {
     counters_[id]->connected_in = false;
   }
   inbound_.clear();
-  for (const auto& conn : handshaking_) conn->Close();
+  for (const auto& [id, conn] : handshaking_) conn->Close();
   handshaking_.clear();
+  refusal_log_timer_.cancel();
   stop_done_ = true;
 }
 
@@ -206,38 +227,105 @@ void Transport::Impl::Accept() {
               if (!wait_ec && !self->stopped_) CatchAll("accept", [&] { self->Accept(); });
             });
             return;
-          } else if (self->handshaking_.size() >= self->options_.max_pending_handshakes) {
-            self->handshake_failures_.fetch_add(1);
-            spdlog::warn("net: too many pending handshakes; closing a new connection");
-          } else {
-            auto conn =
-                std::make_shared<Connection>(std::move(socket), self->env_->ssl, self->genesis_,
-                                             self->options_.clock, self->options_.max_frame_bytes);
-            self->handshaking_.insert(conn);
-            conn->Handshake(false, std::nullopt, self->options_.connect_timeout_ms,
-                            [self, conn](Status status) {
-                              self->handshaking_.erase(conn);
-                              if (self->stopped_) return;
-                              if (!status.ok()) {
-                                self->handshake_failures_.fetch_add(1);
-                                spdlog::warn("net: inbound handshake from {} refused: {}",
-                                             conn->remote(), status.ToString());
-                                return;
-                              }
-                              self->OnInbound(conn);
-                            });
           }
+          self->AdmitInbound(std::move(socket));
           self->Accept();
         });
       });
+}
+
+void Transport::Impl::AdmitInbound(tcp::socket socket) {
+  boost::system::error_code ec;
+  const tcp::endpoint remote = socket.remote_endpoint(ec);
+  const std::string address = ec ? "?" : remote.address().to_string();
+  const uint64_t id = next_pending_id_++;
+  const PendingHandshakes::Admission admission = pending_.Admit(id, address);
+  if (!admission.admitted) {
+    socket.close(ec);
+    NoteRefusal(Refusal::kOverLimit, address, "too many pending handshakes from this address");
+    return;
+  }
+  if (admission.evicted) {
+    // DESIGN §6: a connection that never spoke gives up its slot to a new one.
+    auto it = handshaking_.find(*admission.evicted);
+    if (it != handshaking_.end()) {
+      const std::string evicted_remote = it->second->remote();
+      it->second->Close();
+      handshaking_.erase(it);
+      NoteRefusal(Refusal::kEvicted, evicted_remote, "silent; its slot went to a newer connection");
+    }
+  }
+  auto conn = std::make_shared<Connection>(std::move(socket), env_->ssl, genesis_, options_.clock,
+                                           options_.max_frame_bytes);
+  handshaking_[id] = conn;
+  std::weak_ptr<Impl> weak = weak_from_this();
+  conn->Handshake(
+      false, std::nullopt, options_.inbound_handshake_timeout_ms,
+      [weak, id, conn](Status status) {
+        if (auto self = weak.lock()) self->OnInboundHandshake(id, conn, status);
+      },
+      [weak, id] {
+        if (auto self = weak.lock()) self->pending_.Speaking(id);
+      });
+}
+
+void Transport::Impl::OnInboundHandshake(uint64_t id, const std::shared_ptr<Connection>& conn,
+                                         const Status& status) {
+  handshaking_.erase(id);
+  pending_.Remove(id);
+  if (stopped_) return;
+  if (!status.ok()) {
+    NoteRefusal(status.code() == Code::kDeadlineExceeded ? Refusal::kTimedOut : Refusal::kFailed,
+                conn->remote(), status.ToString());
+    return;
+  }
+  OnInbound(conn);
+}
+
+void Transport::Impl::NoteRefusal(Refusal kind, const std::string& remote, const std::string& why) {
+  handshake_failures_.fetch_add(1);
+  ++refusals_[static_cast<size_t>(kind)];
+  last_refusal_ = remote + ": " + why;
+  if (refusal_log_armed_) return;
+  // The first refusal after a quiet interval is logged at once; the others are summed up.
+  LogRefusals();
+  ArmRefusalLog();
+}
+
+void Transport::Impl::ArmRefusalLog() {
+  refusal_log_armed_ = true;
+  refusal_log_timer_.expires_after(std::chrono::milliseconds(options_.refusal_log_interval_ms));
+  refusal_log_timer_.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
+    auto self = weak.lock();
+    if (ec || !self || self->stopped_) return;
+    CatchAll("refusal log", [&] {
+      uint64_t total = 0;
+      for (uint64_t c : self->refusals_) total += c;
+      if (total == 0) {  // a quiet interval: the next refusal is logged at once
+        self->refusal_log_armed_ = false;
+        return;
+      }
+      self->LogRefusals();
+      self->ArmRefusalLog();
+    });
+  });
+}
+
+void Transport::Impl::LogRefusals() {
+  const auto count = [&](Refusal r) { return refusals_[static_cast<size_t>(r)]; };
+  spdlog::warn(
+      "net: inbound connections refused on the peer port: {} over the handshake limits, {} "
+      "silent ones replaced, {} timed out in the handshake, {} failed it (latest: {})",
+      count(Refusal::kOverLimit), count(Refusal::kEvicted), count(Refusal::kTimedOut),
+      count(Refusal::kFailed), last_refusal_);
+  refusals_.fill(0);
 }
 
 void Transport::Impl::OnInbound(const std::shared_ptr<Connection>& conn) {
   const uint32_t from = conn->peer_id();
   auto counters = counters_.find(from);
   if (counters == counters_.end()) {  // our own certificate, presented by someone else
-    handshake_failures_.fetch_add(1);
-    spdlog::warn("net: inbound connection from {} uses this node's own identity", conn->remote());
+    NoteRefusal(Refusal::kFailed, conn->remote(), "uses this node's own identity");
     conn->Close();
     return;
   }
@@ -247,7 +335,6 @@ void Transport::Impl::OnInbound(const std::shared_ptr<Connection>& conn) {
   slot = conn;
   counters->second->connected_in = true;
   spdlog::debug("net: replica {} connected from {}", from, conn->remote());
-  if (auto peer = peers_.find(from); peer != peers_.end()) peer->second->PeerIsUp();
   std::weak_ptr<Impl> weak = weak_from_this();
   const Connection* raw = conn.get();
   conn->Start(
@@ -258,6 +345,11 @@ void Transport::Impl::OnInbound(const std::shared_ptr<Connection>& conn) {
       [weak, from, raw](const Status& reason, bool protocol_error) {
         if (auto self = weak.lock()) self->OnInboundClosed(from, raw, reason, protocol_error);
       });
+  if (auto peer = peers_.find(from); peer != peers_.end()) {
+    peer->second->PeerIsUp();
+    // DESIGN §6: this authenticated link carries our frames too while our own is down.
+    peer->second->SetInbound(conn);
+  }
 }
 
 void Transport::Impl::OnInboundClosed(uint32_t from, const Connection* conn, const Status& reason,
@@ -275,6 +367,7 @@ void Transport::Impl::OnInboundClosed(uint32_t from, const Connection* conn, con
     inbound_.erase(it);
     counters_[from]->connected_in = false;
   }
+  if (auto peer = peers_.find(from); peer != peers_.end()) peer->second->ClearInbound(conn);
 }
 
 void Transport::Impl::Send(uint32_t to, std::string payload) {

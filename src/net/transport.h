@@ -1,6 +1,10 @@
-// The replicas' peer transport (DESIGN §6, issue 4): every replica dials every other replica for
-// its own outbound traffic and accepts their connections for receiving (two TCP connections per
-// pair), over mutual TLS 1.3 where each side must present the node certificate the genesis pins
+// The replicas' peer transport (DESIGN §6, issue 4): every replica dials every other replica and
+// accepts their connections (two TCP connections per pair); frames to a replica go over the
+// connection we dialled and, while that is down, over the replica's authenticated connection to
+// us, so either link carries both directions. Inbound handshakes are bounded in all and per
+// source address, silent connections give up their slots first and are closed at a deadline
+// (pending_handshakes.h); refusals are logged as one summary line per interval. All over mutual
+// TLS 1.3 where each side must present the node certificate the genesis pins
 // for that replica (tls.h). Messages are length-prefixed frames (frame.h); each peer has a
 // bounded send queue, so a slow or absent peer costs only its own dropped frames; broken links
 // are redialled with exponential backoff until Stop(). Delivery is at most once, in order per
@@ -56,14 +60,14 @@ class Transport {
   void Stop();
 
   // Queues `payload` for replica `to`. Dropped and counted in frames_dropped when `to`'s queue
-  // is full, its link has been down longer than stale_after_ms, or the payload exceeds
+  // is full, both its links have been down longer than stale_after_ms, or the payload exceeds
   // max_frame_bytes; ignored for self and unknown replicas.
   void Send(uint32_t to, std::string payload);
   // Send() to every other replica.
   void Broadcast(std::string payload);
 
   struct PeerStats {
-    bool connected_out = false;  // our connection to it is up (TLS established)
+    bool connected_out = false;  // the connection we dialled is up (TLS established)
     bool connected_in = false;   // its connection to us is up
     uint64_t frames_sent = 0;
     uint64_t frames_received = 0;
@@ -74,7 +78,8 @@ class Transport {
   };
   // A snapshot; all zero for self and unknown ids.
   PeerStats stats(uint32_t replica) const;
-  // Inbound TLS handshakes refused or failed (unknown certificate, client certificate, timeout).
+  // Inbound connections refused: over the handshake limits, silent ones replaced, handshakes
+  // failed (unknown certificate, client certificate) or timed out.
   uint64_t handshake_failures() const;
 
   // Dial `replica` at `host_port` instead of its genesis peer_endpoint, from the next attempt.

@@ -15,7 +15,10 @@
 
 namespace shipledger::node {
 
-namespace {}  // namespace
+namespace {
+// Dropped peer messages are summed up in one log line per this interval.
+constexpr int64_t kDropLogIntervalMs = 5000;
+}  // namespace
 
 Node::Node(const config::NodeConfig& config, const Clock& clock) : config_(config), clock_(clock) {}
 
@@ -115,8 +118,12 @@ Status Node::CreateCore() {
   auto pbft = std::make_unique<consensus::PbftReplica>(genesis_, opts, signer_.get(), restored);
   pbft_ = pbft.get();
   core_ = std::move(pbft);
-  gate_ = std::make_unique<consensus::MessageGate>(genesis_, validator_.get(), config_.replica_id,
-                                                   verify_pool_.get());
+  inbox_ = std::make_unique<PeerInbox>(g.n(), PeerInbox::Options{});
+  // DESIGN §6 fairness: forwarded copies of committed events are dropped unverified (the store
+  // is safe to read from the peer thread).
+  gate_ = std::make_unique<consensus::MessageGate>(
+      genesis_, validator_.get(), config_.replica_id, verify_pool_.get(),
+      [store = store_.get()](ByteView event_id) { return store->HasEvent(event_id); });
   peer_io_ = std::make_unique<PeerIo>(
       genesis_, config_.replica_id, *identity_, gate_.get(), store_.get(), clock_, PeerIoOptions{},
       [this](consensus::InboundMessage m) { DeliverPeerMessage(std::move(m)); });
@@ -241,6 +248,7 @@ std::vector<Status> Node::Order(const std::vector<model::EventPtr>& events) {
   boost::asio::post(io_, [this, events, done] {
     std::vector<Status> statuses;
     Apply(core_->OnEvents(events, clock_.NowMs(), &statuses));
+    NoteHeld(events);
     done->set_value(std::move(statuses));
   });
   while (result.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready) {
@@ -253,22 +261,53 @@ std::vector<Status> Node::Order(const std::vector<model::EventPtr>& events) {
 }
 
 void Node::DeliverPeerMessage(consensus::InboundMessage message) {
-  constexpr uint32_t kMaxQueuedPeerMessages = 20000;
-  if (queued_peer_messages_.fetch_add(1) >= kMaxQueuedPeerMessages) {
-    queued_peer_messages_.fetch_sub(1);
-    if (dropped_peer_messages_.fetch_add(1) % 1000 == 0) {
-      spdlog::warn("consensus thread overloaded: dropping peer messages ({} dropped so far)",
-                   dropped_peer_messages_.load());
-    }
+  // A forward whose every event the gate dropped as held or committed changes nothing.
+  if (message.message.has_forward() && (message.events.empty() || message.events[0].empty())) {
     return;
   }
-  boost::asio::post(io_, [this, m = std::move(message)] {
-    queued_peer_messages_.fetch_sub(1);
+  const uint32_t from = message.from;
+  bool schedule_drain = false;
+  if (inbox_->Push(std::move(message), &schedule_drain) == PeerInbox::Pushed::kDropped) {
+    // One summary line per interval, however fast a peer floods.
+    inbox_drops_unlogged_.fetch_add(1);
+    const int64_t now_ms = clock_.NowMs();
+    int64_t last = inbox_drop_logged_ms_.load();
+    if (now_ms - last >= kDropLogIntervalMs &&
+        inbox_drop_logged_ms_.compare_exchange_strong(last, now_ms)) {
+      spdlog::warn(
+          "peer messages dropped over their sender's share of the consensus thread's queue: {} "
+          "since the last such line, the latest from replica {} ({} from it in all)",
+          inbox_drops_unlogged_.exchange(0), from, inbox_->counts(from).dropped);
+    }
+  }
+  if (schedule_drain) boost::asio::post(io_, [this] { DrainPeerMessages(); });
+}
+
+void Node::DrainPeerMessages() {
+  // A bounded batch per task: whatever else was posted meanwhile (ticks, events, commits) runs
+  // before the next batch.
+  constexpr size_t kBatch = 64;
+  std::vector<consensus::InboundMessage> batch;
+  batch.reserve(kBatch);
+  const bool more = inbox_->Drain(kBatch, &batch);
+  for (const consensus::InboundMessage& m : batch) {
     if (spdlog::should_log(spdlog::level::debug)) {
       spdlog::debug("<- {}: {}", m.from, DescribePeerMessage(m.message));
     }
     Apply(core_->OnPeerMessage(m, clock_.NowMs()));
-  });
+    if (m.message.has_forward() && !m.events.empty()) NoteHeld(m.events[0]);
+  }
+  if (more) boost::asio::post(io_, [this] { DrainPeerMessages(); });
+}
+
+void Node::NoteHeld(const std::vector<model::EventPtr>& events) {
+  if (gate_ == nullptr || pbft_ == nullptr) return;
+  std::vector<Bytes> held;
+  held.reserve(events.size());
+  for (const auto& e : events) {
+    if (pbft_->HoldsEvent(e->id)) held.push_back(e->id);
+  }
+  gate_->NoteHeld(held);
 }
 
 void Node::Apply(consensus::Actions actions) {
@@ -287,15 +326,10 @@ void Node::Apply(consensus::Actions actions) {
       // differently), so a failed write stops the node.
       Status s = store_->AppendJournal(p->height, p->entry);
       SHIPLEDGER_CHECK_MSG(s.ok(), ("consensus journal write failed: " + s.ToString()).c_str());
-    } else if (auto* pj = std::get_if<consensus::PruneJournal>(&action)) {
-      if (Status s = store_->PruneJournal(pj->through_height); !s.ok()) {
-        // Only space is lost: the entries are below a stable checkpoint and ignored on restart.
-        spdlog::warn("cannot prune the consensus journal through height {}: {}", pj->through_height,
-                     s.ToString());
-      }
     } else if (auto* sc = std::get_if<consensus::StoreCheckpoint>(&action)) {
       if (Status s = store_->PutCheckpoint(sc->certificate); !s.ok()) {
-        // The certificate is also held by the peers; a restart falls back to an older one.
+        // The certificate is also held by the peers; a restart falls back to an older one, with
+        // the journal it covers (pruned only in the same write).
         spdlog::warn("cannot store the checkpoint certificate of height {}: {}",
                      sc->certificate.height(), s.ToString());
       }

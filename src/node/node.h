@@ -21,6 +21,7 @@
 #include "consensus/message_gate.h"
 #include "consensus/pbft_replica.h"
 #include "consensus/replica.h"
+#include "node/peer_inbox.h"
 #include "node/peer_io.h"
 #include "node/verify_pool.h"
 #include "rpc/backend.h"
@@ -28,6 +29,11 @@
 #include "rpc/tracking_server.h"
 
 namespace shipledger::node {
+
+// Sets one peer's DESIGN §6 flood counters in its status: messages dropped over its share of
+// the inbox, heartbeats coalesced there, and NEW-VIEW resends the core suppressed.
+void SetFloodCounters(const PeerInbox::PeerCounts& inbox, const consensus::PeerState& core,
+                      v1::PeerStatus* out);
 
 class Node final : public rpc::Backend {
  public:
@@ -69,8 +75,16 @@ class Node final : public rpc::Backend {
   Status CreateCore();
   // On the consensus thread: carry out the core's actions, in order (replica.h).
   void Apply(consensus::Actions actions);
-  // On the peer thread: hand an admitted peer message to the consensus thread.
+  // On the peer thread: queue an admitted peer message in its sender's share of inbox_ and,
+  // when none is outstanding, post a drain to the consensus thread (DESIGN §6 fairness).
   void DeliverPeerMessage(consensus::InboundMessage message);
+  // On the consensus thread: hand a batch of queued peer messages to the core, round-robin
+  // across senders; posts itself again while messages remain, so timers, admitted events and
+  // commits interleave with a flood.
+  void DrainPeerMessages();
+  // On the consensus thread: tells the gate which of `events` the core now holds, so that
+  // forwarded copies of them are dropped unverified (DESIGN §6 fairness).
+  void NoteHeld(const std::vector<model::EventPtr>& events);
   // On the consensus thread: a tick at (or after) `at_ms` (SetTimer).
   void ArmTimer(int64_t at_ms);
   void OnTimer(const boost::system::error_code& ec);
@@ -92,10 +106,11 @@ class Node final : public rpc::Backend {
   consensus::PbftReplica* pbft_ = nullptr;        // core_ when the genesis has n > 1, else null
   std::unique_ptr<consensus::MessageGate> gate_;  // n > 1; thread-safe
   std::unique_ptr<PeerIo> peer_io_;               // n > 1; see PeerIo for its threads
-  // Peer messages posted to the consensus thread and not yet handled; above a bound new ones
-  // are dropped (PBFT retransmits), so a flood cannot grow the queue without limit.
-  std::atomic<uint32_t> queued_peer_messages_{0};
-  std::atomic<uint64_t> dropped_peer_messages_{0};
+  // n > 1: admitted peer messages waiting for the consensus thread, a bounded share per
+  // sender; thread-safe.
+  std::unique_ptr<PeerInbox> inbox_;
+  std::atomic<int64_t> inbox_drop_logged_ms_{0};   // when a drop was last logged
+  std::atomic<uint64_t> inbox_drops_unlogged_{0};  // drops since then
   std::unique_ptr<rpc::Server> server_;
   std::unique_ptr<rpc::TrackingServer> tracking_;  // only with tracking_listen; own thread
   int64_t started_ms_ = 0;

@@ -13,6 +13,13 @@ namespace {
 constexpr std::string_view kVersion = "0.1.0";
 }  // namespace
 
+void SetFloodCounters(const PeerInbox::PeerCounts& inbox, const consensus::PeerState& core,
+                      v1::PeerStatus* out) {
+  out->set_frames_over_share(inbox.dropped);
+  out->set_heartbeats_coalesced(inbox.heartbeats_coalesced);
+  out->set_resends_suppressed(core.resends_suppressed);
+}
+
 v1::NodeStatus Node::NodeStatus() const {
   v1::NodeStatus out;
   consensus::ReplicaStatus rs;
@@ -48,6 +55,7 @@ v1::NodeStatus Node::NodeStatus() const {
     p->set_view(peer.view);
     p->set_last_heard_ms_ago(
         peer.last_heard_ms == 0 ? -1 : std::max<int64_t>(0, now_ms - peer.last_heard_ms));
+    SetFloodCounters(inbox_ ? inbox_->counts(peer.replica) : PeerInbox::PeerCounts{}, peer, p);
     if (peer_io_) {
       const PeerIo::PeerReport link = peer_io_->Report(peer.replica);
       p->set_connected_out(link.connected_out);

@@ -135,7 +135,8 @@ bool PeerIo::SkipForward(uint32_t to, const v1::PeerMessage& message) const {
   if (message.body_case() != v1::PeerMessage::kForward || to >= counters_.size() || to == self_) {
     return false;
   }
-  if (transport_->stats(to).connected_out) return false;
+  const net::Transport::PeerStats link = transport_->stats(to);
+  if (link.connected_out || link.connected_in) return false;  // either link carries it
   counters_[to]->forwards_skipped.fetch_add(1);
   return true;
 }

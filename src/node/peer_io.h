@@ -64,8 +64,8 @@ class PeerIo {
   void Stop();
 
   // Serialises and queues `message` (best effort; see net::Transport::Send). Forwarded events
-  // go only to peers whose link is up: queued for a peer that is down they would reach it
-  // stale, after the blocks holding them, and cost it a signature check each for nothing
+  // go only to peers with a link up (either direction): queued for a peer that is down they would
+  // reach it stale, after the blocks holding them, and cost it a signature check each for nothing
   // (a restarted backup spent its catch-up verifying them). Such a peer gets the events in
   // PRE-PREPAREs or by state transfer; events that must reach the primary are relayed again.
   void Send(uint32_t to, const v1::PeerMessage& message);
@@ -93,7 +93,7 @@ class PeerIo {
   uint16_t port() const;
 
  private:
-  // True (and counted) for a forwarded-event message to a peer whose link is down.
+  // True (and counted) for a forwarded-event message to a peer whose links are both down.
   bool SkipForward(uint32_t to, const v1::PeerMessage& message) const;
   struct PeerCounters {
     std::atomic<uint64_t> bad_messages{0};

@@ -149,6 +149,7 @@ rocksdb::DBOptions MakeDbOptions(const StoreOptions& options) {
   db_options.max_log_file_size = 8 << 20;
   // WAL stays enabled; recovery replays whole write batches only (point-in-time recovery).
   db_options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+  if (options.env != nullptr) db_options.env = options.env;
   return db_options;
 }
 

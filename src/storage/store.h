@@ -26,6 +26,7 @@
 namespace rocksdb {
 class DB;
 class ColumnFamilyHandle;
+class Env;
 }  // namespace rocksdb
 
 namespace shipledger::storage {
@@ -35,6 +36,9 @@ struct StoreOptions {
   bool sync_writes = true;              // Default: true; false only in benchmarks of the rest
   bool create_if_missing = true;        // Default: true; `verify --data-dir` opens read-only
   bool read_only = false;
+  // Rarely set: the RocksDB environment (files, threads). Default: null, RocksDB's own. Tests
+  // inject one that fails writes; it must outlive the store.
+  rocksdb::Env* env = nullptr;
 };
 
 struct EventLocation {
@@ -165,18 +169,16 @@ class Store final : public model::StateReader {
   Status AppendJournal(uint64_t height, const v1::JournalEntry& entry);
   // Every journal entry in key order. DATA_LOSS when a stored entry or key is malformed.
   Result<std::vector<v1::JournalEntry>> LoadJournal() const;
-  // Deletes the entries with 1 <= height <= through_height (a stable checkpoint covers them) and
-  // every view entry at height 0 except the latest; other height-0 entries are kept. One synced
-  // write. FAILED_PRECONDITION on a read-only store; DATA_LOSS when a height-0 entry is
-  // malformed (nothing deleted).
-  Status PruneJournal(uint64_t through_height);
 
   // ---- Stable checkpoint certificates (family `checkpoints`, DESIGN §5) ----
-  // Stores a stable checkpoint's certificate under its height (replacing one stored there), with
-  // a synced write. The certificate is stored as given: the caller (the consensus core) has
-  // checked it, and the block it names may not be stored here yet (a node catching up).
-  // INVALID_ARGUMENT for height 0 (the genesis checkpoint is implicit); FAILED_PRECONDITION on a
-  // read-only store.
+  // Stores a stable checkpoint's certificate under its height (replacing one stored there) and,
+  // in the same synced write, prunes the journal it covers: entries at heights 1..height, and
+  // the height-0 entries model::PrunableHeightZeroEntries names (older views, VIEW-CHANGEs for
+  // views already entered). When the write fails neither happens. The certificate is stored as
+  // given: the caller (the consensus core) has checked it, and the block it names may not be
+  // stored here yet (a node catching up). INVALID_ARGUMENT for height 0 (the genesis checkpoint
+  // is implicit); FAILED_PRECONDITION on a read-only store; DATA_LOSS when a height-0 journal
+  // entry is malformed; INTERNAL when RocksDB fails (nothing written).
   Status PutCheckpoint(const v1::CheckpointCertificate& certificate);
   // The stored certificate of the highest height, or the genesis certificate (height 0,
   // block_hash = genesis hash, results = 32 zero bytes, no votes) when none is stored.

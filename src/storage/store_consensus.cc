@@ -8,7 +8,9 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
+#include "model/journal.h"
 #include "storage/keys.h"
 #include "storage/store.h"
 #include "storage/store_impl.h"
@@ -100,34 +102,30 @@ Result<std::vector<v1::JournalEntry>> Store::LoadJournal() const {
   return entries;
 }
 
-Status Store::PruneJournal(uint64_t through_height) {
-  Impl& impl = *impl_;
-  if (impl.options.read_only) return RefuseReadOnly(impl.dir, "prune the journal");
-  std::lock_guard<std::mutex> lock(impl.journal_mu);
-  rocksdb::WriteBatch batch;
-  rocksdb::ColumnFamilyHandle* family = impl.cf(Family::kConsensus);
-
-  // Height 0: every view entry but the last one (keys are in append order).
-  std::optional<Bytes> latest_view_key;
+Status Store::Impl::AddJournalPrune(uint64_t through_height, rocksdb::WriteBatch* batch) {
+  rocksdb::ColumnFamilyHandle* family = cf(Family::kConsensus);
+  // Height 0: views entered and VIEW-CHANGEs sent, in append order.
+  std::vector<Bytes> height0_keys;
+  std::vector<v1::JournalEntry> height0;
   Status decode_status;
-  const Bytes height0 = keys::HeightKey(0);
-  SL_RETURN_IF_ERROR(impl.Scan(
-      Family::kConsensus, height0, keys::PrefixSuccessor(height0),
-      [&](ByteView key, ByteView value) {
-        v1::JournalEntry entry;
-        decode_status = ParseValue(value, &entry, JournalWhere(key));
-        if (!decode_status.ok()) return false;
-        if (entry.entry_case() != v1::JournalEntry::kView) return true;
-        if (latest_view_key.has_value()) {
-          decode_status = FromRocks(batch.Delete(family, rocksdb::Slice(latest_view_key->data(),
-                                                                        latest_view_key->size())),
-                                    "batch");
-        }
-        latest_view_key = Bytes(key);
-        return decode_status.ok();
-      }));
+  const Bytes height0_prefix = keys::HeightKey(0);
+  SL_RETURN_IF_ERROR(Scan(Family::kConsensus, height0_prefix, keys::PrefixSuccessor(height0_prefix),
+                          [&](ByteView key, ByteView value) {
+                            decode_status =
+                                ParseValue(value, &height0.emplace_back(), JournalWhere(key));
+                            height0_keys.emplace_back(key);
+                            return decode_status.ok();
+                          }));
   SL_RETURN_IF_ERROR(decode_status);
-
+  std::vector<const v1::JournalEntry*> entries;
+  for (const auto& e : height0) entries.push_back(&e);
+  const std::vector<bool> prune = model::PrunableHeightZeroEntries(entries, through_height);
+  for (size_t i = 0; i < prune.size(); ++i) {
+    if (!prune[i]) continue;
+    const Bytes& key = height0_keys[i];
+    SL_RETURN_IF_ERROR(
+        FromRocks(batch->Delete(family, rocksdb::Slice(key.data(), key.size())), "batch"));
+  }
   // Heights 1..through_height: one range tombstone. Keys are 16 bytes, so the 8-byte height
   // prefixes bound the range exactly; past the last height, a 17-byte key above every key.
   if (through_height >= 1) {
@@ -136,13 +134,11 @@ Status Store::PruneJournal(uint64_t through_height) {
                           ? Bytes(17, '\xff')
                           : keys::HeightKey(through_height + 1);
     SL_RETURN_IF_ERROR(
-        FromRocks(batch.DeleteRange(family, rocksdb::Slice(begin.data(), begin.size()),
-                                    rocksdb::Slice(end.data(), end.size())),
+        FromRocks(batch->DeleteRange(family, rocksdb::Slice(begin.data(), begin.size()),
+                                     rocksdb::Slice(end.data(), end.size())),
                   "batch"));
   }
-  if (batch.Count() == 0) return Status::Ok();
-  return FromRocks(impl.db->Write(impl.SyncedWrite(), &batch),
-                   "prune journal through height " + std::to_string(through_height));
+  return Status::Ok();
 }
 
 Status Store::PutCheckpoint(const v1::CheckpointCertificate& certificate) {
@@ -155,9 +151,16 @@ Status Store::PutCheckpoint(const v1::CheckpointCertificate& certificate) {
   Bytes value;
   SL_RETURN_IF_ERROR(SerializeValue(certificate, &value));
   const Bytes key = keys::HeightKey(certificate.height());
-  return FromRocks(impl.db->Put(impl.SyncedWrite(), impl.cf(Family::kCheckpoints),
-                                rocksdb::Slice(key.data(), key.size()),
-                                rocksdb::Slice(value.data(), value.size())),
+  rocksdb::WriteBatch batch;
+  SL_RETURN_IF_ERROR(
+      FromRocks(batch.Put(impl.cf(Family::kCheckpoints), rocksdb::Slice(key.data(), key.size()),
+                          rocksdb::Slice(value.data(), value.size())),
+                "batch"));
+  // DESIGN §6: the journal is pruned in the very write that makes the certificate durable, so a
+  // failed write leaves both as they were and a restart can never sign twice at (view, height).
+  std::lock_guard<std::mutex> lock(impl.journal_mu);
+  SL_RETURN_IF_ERROR(impl.AddJournalPrune(certificate.height(), &batch));
+  return FromRocks(impl.db->Write(impl.SyncedWrite(), &batch),
                    "store checkpoint at height " + std::to_string(certificate.height()));
 }
 

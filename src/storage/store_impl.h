@@ -63,6 +63,10 @@ struct Store::Impl {
   Status RecoverJournal();
   // The genesis checkpoint certificate (height 0, DESIGN §5).
   v1::CheckpointCertificate GenesisCheckpoint() const;
+  // Adds to `batch` the deletion of the journal entries a stable checkpoint at `through_height`
+  // makes unnecessary (model::PrunableHeightZeroEntries; heights 1..through_height).
+  // REQUIRES: journal_mu held. DATA_LOSS when a height-0 entry is malformed (batch unchanged).
+  Status AddJournalPrune(uint64_t through_height, rocksdb::WriteBatch* batch);
   // Write options for the synced writes outside CommitBlock.
   rocksdb::WriteOptions SyncedWrite() const {
     rocksdb::WriteOptions write_options;

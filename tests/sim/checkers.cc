@@ -1,5 +1,7 @@
 #include "sim/checkers.h"
 
+#include <iterator>
+
 #include "model/block.h"
 
 namespace shipledger::sim {
@@ -69,6 +71,28 @@ void Checkers::CheckBlock(uint32_t slot, const v1::Block& block, int64_t at_ms) 
   }
 }
 
+void Checkers::CheckBlockTime(const std::string& where, uint64_t height, int64_t time_ms,
+                              int64_t at_ms) {
+  auto [it, fresh] = block_times_.emplace(height, time_ms);
+  if (!fresh) return;  // the same block (agreement checks that)
+  if (it != block_times_.begin()) {
+    auto below = std::prev(it);
+    if (below->first == height - 1 && below->second > time_ms) {
+      Fail("block-time",
+           where + ": time " + std::to_string(time_ms) + " ms is below height " +
+               std::to_string(below->first) + "'s " + std::to_string(below->second) + " ms",
+           at_ms);
+    }
+  }
+  if (auto above = std::next(it);
+      above != block_times_.end() && above->first == height + 1 && above->second < time_ms) {
+    Fail("block-time",
+         where + ": time " + std::to_string(time_ms) + " ms is above height " +
+             std::to_string(above->first) + "'s " + std::to_string(above->second) + " ms",
+         at_ms);
+  }
+}
+
 void Checkers::Stored(uint32_t slot, const v1::Block& block, int64_t at_ms) {
   if (!correct_.contains(slot)) return;
   const uint64_t h = block.proposal().height();
@@ -107,6 +131,7 @@ void Checkers::Stored(uint32_t slot, const v1::Block& block, int64_t at_ms) {
          at_ms);
   }
   chain[h] = block.block_hash();
+  CheckBlockTime(where, h, block.proposal().timestamp_ms(), at_ms);
   CheckBlock(slot, block, at_ms);
   auto& ids = stored_ids_[slot];
   for (const auto& se : block.events()) {

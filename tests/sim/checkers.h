@@ -8,6 +8,7 @@
 //               EventValidator at block time) and was submitted by a client; the block's
 //               events root, count and hash are what its proposal says;
 //   certificate every stored block's commit certificate passes model::VerifyCommitCertificate;
+//   block-time  no block's time is below the time of the block below it (DESIGN §5);
 //   liveness    (at the end) every event a correct node's client generated is stored at every
 //               correct node.
 // Safety failures are recorded as they happen, with the simulated time. An event stored twice
@@ -66,6 +67,8 @@ class Checkers {
     Bytes block_hash;
     uint32_t slot = 0;
   };
+  // Block time against the blocks stored at the heights next to it (by any correct slot).
+  void CheckBlockTime(const std::string& where, uint64_t height, int64_t time_ms, int64_t at_ms);
   // Validity and certificate checks of one block (cached by content across slots).
   void CheckBlock(uint32_t slot, const v1::Block& block, int64_t at_ms);
 
@@ -75,6 +78,7 @@ class Checkers {
   std::map<Bytes, uint32_t> origin_;                          // event id -> origin slot
   std::map<Bytes, int64_t> generated_at_;                     // event id -> time
   std::map<uint64_t, Agreed> agreed_;                         // height -> first stored hash
+  std::map<uint64_t, int64_t> block_times_;                   // height -> first stored time
   std::map<uint32_t, std::map<uint64_t, Bytes>> chains_;      // slot -> height -> hash
   std::map<uint32_t, std::map<Bytes, uint32_t>> stored_ids_;  // slot -> id -> copies
   std::map<Bytes, bool> event_ok_;                            // leaf hash -> checks passed

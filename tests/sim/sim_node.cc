@@ -4,6 +4,7 @@
 
 #include "consensus/key_signer.h"
 #include "crypto/sha256.h"
+#include "model/journal.h"
 #include "sim/describe.h"
 
 namespace shipledger::sim {
@@ -230,17 +231,30 @@ void SimNode::StoreNext(uint64_t inc) {
   Carry(core_->OnCommitted(c, NodeNow()));
 }
 
+void SimNode::PruneJournal(uint64_t through_height) {
+  std::vector<const v1::JournalEntry*> height0;
+  for (const auto& [h, e] : disk_.journal) {
+    if (h == 0) height0.push_back(&e);
+  }
+  const std::vector<bool> prune = model::PrunableHeightZeroEntries(height0, through_height);
+  std::vector<std::pair<uint64_t, v1::JournalEntry>> kept;
+  size_t k = 0;  // index among the height-0 entries
+  for (auto& [h, e] : disk_.journal) {
+    if (h == 0 ? prune[k++] : h <= through_height) continue;
+    kept.emplace_back(h, std::move(e));
+  }
+  disk_.journal = std::move(kept);
+}
+
 void SimNode::Carry(consensus::Actions actions) {
   for (auto& a : actions) {
     if (!up()) return;  // cannot happen within one call, but a crash must stop everything
     if (auto* p = std::get_if<consensus::Persist>(&a)) {
       disk_.journal.emplace_back(p->height, std::move(p->entry));
-    } else if (auto* pj = std::get_if<consensus::PruneJournal>(&a)) {
-      std::erase_if(disk_.journal,
-                    [&](const auto& e) { return e.first > 0 && e.first <= pj->through_height; });
     } else if (auto* sc = std::get_if<consensus::StoreCheckpoint>(&a)) {
       Trace("stable checkpoint h" + std::to_string(sc->certificate.height()));
       if (sc->certificate.height() > disk_.stable.height()) disk_.stable = sc->certificate;
+      PruneJournal(sc->certificate.height());
     } else if (auto* t = std::get_if<consensus::SetTimer>(&a)) {
       ArmTimer(t->at_ms);
     } else if (auto* s = std::get_if<consensus::Send>(&a)) {

@@ -1,8 +1,8 @@
 // A simulated node: a PbftReplica, a Signer over its node key, the real MessageGate with an
 // EventValidator, a simulated disk, and a runtime that carries out the core's actions in order:
-//   Persist / PruneJournal / StoreCheckpoint  change the disk at once (durable);
-//   SetTimer                                  schedules OnTick at that time on the node's clock;
-//   Send / Broadcast                          serialise and hand the frame to the network
+//   Persist / StoreCheckpoint  change the disk at once (durable; the checkpoint prunes the
+//   journal); SetTimer                                  schedules OnTick at that time on the node's
+//   clock; Send / Broadcast                          serialise and hand the frame to the network
 //                                             (through the Byzantine behaviour, if any);
 //   CommitBlock                               "executes" the block (results_h =
 //                                             SHA-256(results_{h-1} ‖ block_hash)), checks it
@@ -98,6 +98,8 @@ class SimNode {
  private:
   int64_t NodeNow() const { return host_->now() + config_.clock_offset_ms; }
   void Carry(consensus::Actions actions);
+  // As the store does with a stable checkpoint's certificate (Store::PutCheckpoint).
+  void PruneJournal(uint64_t through_height);
   void SendTo(uint32_t to, const v1::PeerMessage& message);
   void Broadcast(const v1::PeerMessage& message);
   void Execute(const consensus::CommitBlock& commit);

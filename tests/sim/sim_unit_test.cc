@@ -181,6 +181,24 @@ TEST_F(SimCheckersTest, SkippedHeightIsAFork) {
   EXPECT_TRUE(Failed("no-fork"));
 }
 
+TEST_F(SimCheckersTest, BlockTimeBelowItsParentsIsAFailure) {
+  const int64_t t = net_->now_ms() + 100;
+  auto b1 = Block(1, genesis_->hash, {Event("A", 0)}, {0, 1, 2}, t);
+  auto b2 = Block(2, b1.block_hash(), {Event("B", 0)}, {0, 1, 2}, t - 1);
+  checkers_->Stored(0, b1, 10);
+  checkers_->Stored(0, b2, 20);
+  EXPECT_TRUE(Failed("block-time"));
+}
+
+TEST_F(SimCheckersTest, EqualBlockTimesPass) {
+  const int64_t t = net_->now_ms() + 100;
+  auto b1 = Block(1, genesis_->hash, {Event("A", 0)}, {0, 1, 2}, t);
+  auto b2 = Block(2, b1.block_hash(), {Event("B", 0)}, {0, 1, 2}, t);
+  checkers_->Stored(0, b1, 10);
+  checkers_->Stored(0, b2, 20);
+  EXPECT_TRUE(checkers_->failures().empty()) << checkers_->failures()[0].detail;
+}
+
 TEST_F(SimCheckersTest, EventNobodySubmittedBreaksValidity) {
   checkers_->Stored(0, Block(1, genesis_->hash, {Event("A", 0, false)}), 10);
   EXPECT_TRUE(Failed("validity"));

@@ -35,6 +35,9 @@ v1::NodeStatus FourNodeStatus() {
   p0->set_view(4);
   p0->set_last_heard_ms_ago(1250);
   p0->set_frames_dropped(3);
+  p0->set_frames_over_share(7);
+  p0->set_heartbeats_coalesced(11);
+  p0->set_resends_suppressed(13);
   v1::PeerStatus* p2 = s.add_peers();
   p2->set_replica(2);
   p2->set_organisation("customs-org");
@@ -57,8 +60,9 @@ TEST(NodeStatusJson, HasTheConsensusFieldsAndOnePeerObjectEach) {
         "\"highest_known_height\":15", "\"stable_checkpoint\":8", "\"view_changing\":true",
         "\"diverged_height\":0",
         "{\"bad_messages\":0,\"connected\":true,\"connected_in\":true,\"connected_out\":true,"
-        "\"frames_dropped\":3,\"height\":15,\"last_heard_ms_ago\":1250,"
-        "\"organisation\":\"exporter-org\",\"protocol_errors\":0,\"replica\":0,\"view\":4}",
+        "\"frames_dropped\":3,\"frames_over_share\":7,\"heartbeats_coalesced\":11,"
+        "\"height\":15,\"last_heard_ms_ago\":1250,\"organisation\":\"exporter-org\","
+        "\"protocol_errors\":0,\"replica\":0,\"resends_suppressed\":13,\"view\":4}",
         "\"connected\":false", "\"last_heard_ms_ago\":-1"}) {
     EXPECT_NE(json.find(expected), std::string::npos) << expected << " in " << json;
   }

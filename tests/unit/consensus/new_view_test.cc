@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "crypto/merkle.h"
 #include "model/block.h"
 
@@ -50,6 +52,78 @@ TEST(PlanNewView, RefusesTwoProposalsPreparedInOneView) {
   EXPECT_FALSE(PlanNewView({&a, &b}).ok());
 }
 
+// Issue 18: certificates of different views paired a re-proposal with a later neighbour's
+// time. Height 6 was prepared in view 1 at 110; in view 2 height 5 got 120 (a filler of view 2
+// took its next re-proposal's time), so re-proposing both would make time go backwards. Height
+// 6's view-1 certificate cannot have committed (view 2 would have re-proposed it): dropped.
+TEST(PlanNewView, DropsALowerViewCertificateThatGoesBackInTime) {
+  auto a = Vc(4, {{2, Prop(5, "A", 120)}});
+  auto b = Vc(4, {{1, Prop(6, "B", 110)}, {1, Prop(7, "C", 130)}});
+  auto plan = PlanNewView({&a, &b});
+  ASSERT_TRUE(plan.ok());
+  EXPECT_EQ(plan->max_height, 7u);
+  ASSERT_EQ(plan->reproposals.size(), 2u);
+  EXPECT_EQ(plan->reproposals.at(5)->proposal().events_root(), "A");
+  EXPECT_FALSE(plan->reproposals.contains(6));
+  EXPECT_EQ(FillerTimeMs(*plan, 6), 120);  // not below its parent at height 5
+}
+
+TEST(PlanNewView, DropsTheLowerViewCertificateWhenItIsTheLowerHeight) {
+  auto a = Vc(4, {{1, Prop(5, "A", 200)}});
+  auto b = Vc(4, {{2, Prop(6, "B", 150)}});
+  auto plan = PlanNewView({&a, &b});
+  ASSERT_TRUE(plan.ok());
+  ASSERT_EQ(plan->reproposals.size(), 1u);
+  EXPECT_EQ(plan->reproposals.at(6)->proposal().events_root(), "B");
+  EXPECT_EQ(FillerTimeMs(*plan, 5), 150);
+}
+
+TEST(PlanNewView, MaxHeightFallsWhenTheHighestCertificateIsDropped) {
+  auto a = Vc(4, {{3, Prop(5, "A", 300)}, {1, Prop(8, "B", 100)}});
+  auto plan = PlanNewView({&a});
+  ASSERT_TRUE(plan.ok());
+  EXPECT_EQ(plan->max_height, 5u);
+  EXPECT_EQ(plan->reproposals.size(), 1u);
+}
+
+TEST(PlanNewView, EqualTimesAreKept) {
+  auto a = Vc(4, {{2, Prop(5, "A", 100)}, {1, Prop(6, "B", 100)}});
+  auto plan = PlanNewView({&a});
+  ASSERT_TRUE(plan.ok());
+  EXPECT_EQ(plan->reproposals.size(), 2u);
+}
+
+v1::NewView Built(const NewViewPlan& plan);
+
+// Property: whatever mix of views and times the view changes carry, the NEW-VIEW built from the
+// plan never has a block time below its parent's, and the backups' check accepts it.
+TEST(PlanNewView, BuiltNewViewTimesNeverDecreaseForRandomMixedViews) {
+  for (uint32_t seed = 1; seed <= 500; ++seed) {
+    std::mt19937 rng(seed);
+    std::vector<v1::ViewChange> vcs;
+    for (int r = 0; r < 3; ++r) {
+      std::vector<std::pair<uint64_t, v1::Proposal>> prepared;
+      for (uint64_t h = 1; h <= 12; ++h) {
+        if (rng() % 3 == 0) continue;
+        const uint64_t view = rng() % 4;
+        // One proposal per (view, height), as with <= f faults.
+        prepared.emplace_back(view, Prop(h, "r" + std::to_string(view) + "h" + std::to_string(h),
+                                         1000 + static_cast<int64_t>((view * 7 + h * 13) % 50)));
+      }
+      vcs.push_back(Vc(0, prepared));
+    }
+    auto plan = PlanNewView({&vcs[0], &vcs[1], &vcs[2]});
+    ASSERT_TRUE(plan.ok()) << "seed " << seed << ": " << plan.status().ToString();
+    const v1::NewView nv = Built(*plan);
+    ASSERT_TRUE(CheckNewViewAgainstPlan(nv, *plan).ok()) << "seed " << seed;
+    for (int i = 1; i < nv.pre_prepares_size(); ++i) {
+      EXPECT_GE(nv.pre_prepares(i).proposal().timestamp_ms(),
+                nv.pre_prepares(i - 1).proposal().timestamp_ms())
+          << "seed " << seed << " height " << nv.pre_prepares(i).proposal().height();
+    }
+  }
+}
+
 v1::NewView Built(const NewViewPlan& plan) {
   v1::NewView nv;
   nv.set_view(3);
@@ -63,8 +137,7 @@ v1::NewView Built(const NewViewPlan& plan) {
       *pp->mutable_proposal() = Prop(h, crypto::MerkleRoot({}));
       pp->mutable_proposal()->set_event_count(0);
       pp->mutable_proposal()->set_proposer(nv.replica());
-      pp->mutable_proposal()->set_timestamp_ms(
-          plan.reproposals.upper_bound(h)->second->proposal().timestamp_ms());
+      pp->mutable_proposal()->set_timestamp_ms(FillerTimeMs(plan, h));
     }
   }
   return nv;

@@ -16,6 +16,7 @@
 #include "consensus/pbft_replica.h"
 #include "crypto/sha256.h"
 #include "model/block.h"
+#include "model/journal.h"
 #include "model/validation.h"
 #include "testing/test_network.h"
 
@@ -122,8 +123,7 @@ class Cluster {
     nodes_[i].timers.clear();
   }
   bool Linked(uint32_t a, uint32_t b) const {
-    return !cut_.contains({std::min(a, b), std::max(a, b)}) && !nodes_[a].down &&
-           !nodes_[b].down;
+    return !cut_.contains({std::min(a, b), std::max(a, b)}) && !nodes_[a].down && !nodes_[b].down;
   }
 
   // Delivers messages and fires timers until `until_ms` (simulated).
@@ -171,10 +171,31 @@ class Cluster {
     std::shared_ptr<const v1::PeerMessage> message;
   };
 
-  std::vector<model::EventPtr> Lookup(const google::protobuf::RepeatedPtrField<v1::SignedEvent>& es) {
+  std::vector<model::EventPtr> Lookup(
+      const google::protobuf::RepeatedPtrField<v1::SignedEvent>& es) {
     std::vector<model::EventPtr> out;
     for (const auto& se : es) out.push_back(by_leaf_.at(model::EventLeafHash(se)));
     return out;
+  }
+
+  // As the store does with a stable checkpoint's certificate (Store::PutCheckpoint).
+  static void PruneJournal(Node& node, uint64_t through_height) {
+    std::vector<const v1::JournalEntry*> height0;
+    for (size_t k = 0; k < node.journal.size(); ++k) {
+      if (node.journal_heights[k] == 0) height0.push_back(&node.journal[k]);
+    }
+    const std::vector<bool> prune = model::PrunableHeightZeroEntries(height0, through_height);
+    std::vector<v1::JournalEntry> kept;
+    std::vector<uint64_t> heights;
+    size_t z = 0;  // index among the height-0 entries
+    for (size_t k = 0; k < node.journal.size(); ++k) {
+      const uint64_t h = node.journal_heights[k];
+      if (h == 0 ? prune[z++] : h <= through_height) continue;
+      kept.push_back(std::move(node.journal[k]));
+      heights.push_back(h);
+    }
+    node.journal = std::move(kept);
+    node.journal_heights = std::move(heights);
   }
 
   void Deliver(const Msg& m) {
@@ -197,9 +218,8 @@ class Cluster {
       auto reply = std::make_shared<v1::PeerMessage>();
       auto* blocks = reply->mutable_blocks();
       const auto& fb = m.message->fetch_blocks();
-      for (uint64_t h = fb.from_height(); h <= node.chain.size() &&
-                                          h < fb.from_height() + fb.max_blocks();
-           ++h) {
+      for (uint64_t h = fb.from_height();
+           h <= node.chain.size() && h < fb.from_height() + fb.max_blocks(); ++h) {
         *blocks->add_blocks() = node.chain[h - 1];
       }
       *blocks->mutable_stable() = node.stable;
@@ -209,10 +229,12 @@ class Cluster {
     InboundMessage in;
     in.from = m.from;
     in.message = *m.message;
-    if (in.message.has_pre_prepare()) in.events.push_back(Lookup(in.message.pre_prepare().events()));
+    if (in.message.has_pre_prepare())
+      in.events.push_back(Lookup(in.message.pre_prepare().events()));
     if (in.message.has_forward()) in.events.push_back(Lookup(in.message.forward().events()));
     if (in.message.has_new_view()) {
-      for (const auto& pp : in.message.new_view().pre_prepares()) in.events.push_back(Lookup(pp.events()));
+      for (const auto& pp : in.message.new_view().pre_prepares())
+        in.events.push_back(Lookup(pp.events()));
     }
     if (in.message.has_blocks()) {
       for (const auto& b : in.message.blocks().blocks()) in.events.push_back(Lookup(b.events()));
@@ -234,33 +256,9 @@ class Cluster {
         node.journal_heights.push_back(p->height);
       } else if (auto* t = std::get_if<SetTimer>(&a)) {
         node.timers.push_back(t->at_ms);
-      } else if (auto* pj = std::get_if<PruneJournal>(&a)) {
-        // As storage does: heights 1..through go; among height-0 entries only the latest view
-        // entry is kept, with every other kind of height-0 entry.
-        std::vector<v1::JournalEntry> kept;
-        const v1::JournalEntry* last_view = nullptr;
-        for (const auto& e : node.journal) {
-          if (e.has_view()) last_view = &e;
-        }
-        for (size_t k = 0; k < node.journal.size(); ++k) {
-          const auto& e = node.journal[k];
-          const uint64_t h = node.journal_heights[k];
-          if (h >= 1 && h <= pj->through_height) continue;
-          if (e.has_view() && &e != last_view) continue;
-          kept.push_back(e);
-        }
-        std::vector<uint64_t> heights;
-        for (size_t k = 0; k < node.journal.size(); ++k) {
-          const auto& e = node.journal[k];
-          const uint64_t h = node.journal_heights[k];
-          if (h >= 1 && h <= pj->through_height) continue;
-          if (e.has_view() && &e != last_view) continue;
-          heights.push_back(h);
-        }
-        node.journal = std::move(kept);
-        node.journal_heights = std::move(heights);
       } else if (auto* sc = std::get_if<StoreCheckpoint>(&a)) {
         node.stable = sc->certificate;
+        PruneJournal(node, sc->certificate.height());
       } else if (auto* cb = std::get_if<CommitBlock>(&a)) {
         v1::Block block = cb->block;
         for (const auto& e : cb->events) *block.add_events() = e->signed_event;

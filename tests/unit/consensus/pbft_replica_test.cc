@@ -164,9 +164,9 @@ TEST(PbftReplica, EquivocatingPrimaryCannotSplitTheBackups) {
     auto* p = pp->mutable_proposal();
     p->set_events_root(model::EventsRoot(std::vector<model::EventPtr>{other}));
     p->set_event_count(1);
-    pp->set_signature(*c.node_key(0).Sign(model::VoteMessage(
-        c.genesis().chain_id, model::VoteType::kPrePrepare, pp->view(), p->height(),
-        model::ProposalDigest(*p))));
+    pp->set_signature(*c.node_key(0).Sign(
+        model::VoteMessage(c.genesis().chain_id, model::VoteType::kPrePrepare, pp->view(),
+                           p->height(), model::ProposalDigest(*p))));
     rewritten = true;
     return true;
   });
@@ -187,10 +187,10 @@ TEST(PbftReplica, ConflictingVotesOfOneBackupChangeNothing) {
     if (from != 3 || !(m->has_prepare() || m->has_commit())) return true;
     auto* v = m->has_prepare() ? m->mutable_prepare() : m->mutable_commit();
     v->set_digest(Bytes(32, 'z'));
-    v->set_signature(*c.node_key(3).Sign(model::VoteMessage(
-        c.genesis().chain_id,
-        m->has_prepare() ? model::VoteType::kPrepare : model::VoteType::kCommit, v->view(),
-        v->height(), v->digest())));
+    v->set_signature(*c.node_key(3).Sign(
+        model::VoteMessage(c.genesis().chain_id,
+                           m->has_prepare() ? model::VoteType::kPrepare : model::VoteType::kCommit,
+                           v->view(), v->height(), v->digest())));
     return true;
   });
   c.Submit(1, Events(c, 5, "CV-"));
@@ -252,8 +252,9 @@ TEST(PbftReplica, LoneViewChangerDoesNotClimbAndItsEventsStillCommit) {
   EXPECT_EQ(CommittedIds(c.node(0)), c.submitted());
 }
 
-// A VIEW-CHANGE is never pruned from the journal: restarted while waiting for the NEW-VIEW,
-// the replica is still in that view change after checkpoints pruned the journal.
+// A VIEW-CHANGE for a view not yet entered is never pruned from the journal: restarted while
+// waiting for the NEW-VIEW, the replica is still in that view change after checkpoints pruned
+// the journal.
 TEST(PbftReplica, RestartWhileViewChangingKeepsTheViewChange) {
   Cluster c;
   c.Submit(2, Events(c, 8, "VJ-"));
@@ -266,6 +267,117 @@ TEST(PbftReplica, RestartWhileViewChangingKeepsTheViewChange) {
   c.Restart(1, /*keep_disk=*/true);
   EXPECT_TRUE(c.node(1).core->status().view_changing);
   EXPECT_EQ(c.node(1).core->status().view, 1u);
+}
+
+// Issue 18: each view change added a VIEW-CHANGE entry (with its prepared certificates) that
+// was never pruned, and a restart reloaded them all. Once the view is entered and a stable
+// checkpoint covers their heights, they go; the restarted replica resumes in the view entered.
+TEST(PbftReplica, ViewChangesOfEnteredViewsArePrunedAtTheNextStableCheckpoint) {
+  Cluster c;
+  c.Crash(0);
+  c.Submit(2, Events(c, 4, "VP-"));
+  c.RunFor(5000);
+  ASSERT_GE(c.node(1).core->status().view, 1u);
+  ASSERT_FALSE(c.node(1).core->status().view_changing);
+  auto view_changes = [&] {
+    size_t count = 0;
+    for (const auto& e : c.node(1).journal) count += e.has_sent() && e.sent().has_view_change();
+    return count;
+  };
+  const uint64_t stable_before = c.node(1).stable.height();
+  c.Submit(2, Events(c, 4, "VP2-"));
+  c.RunFor(5000);
+  ASSERT_GT(c.node(1).stable.height(), stable_before);
+  EXPECT_EQ(view_changes(), 0u);
+  const uint64_t view = c.node(1).core->status().view;
+  c.Crash(1);
+  c.Restart(1, /*keep_disk=*/true);
+  EXPECT_EQ(c.node(1).core->status().view, view);
+  EXPECT_FALSE(c.node(1).core->status().view_changing);
+}
+
+// Counts the NEW-VIEWs among `actions` sent to replica `to`.
+int NewViewsTo(const Actions& actions, uint32_t to) {
+  int count = 0;
+  for (const auto& a : actions) {
+    const auto* s = std::get_if<Send>(&a);
+    if (s != nullptr && s->to == to && s->message->has_new_view()) ++count;
+  }
+  return count;
+}
+
+InboundMessage StaleHeartbeat(uint32_t from) {
+  InboundMessage in;
+  in.from = from;
+  in.message.mutable_heartbeat()->set_view(0);
+  return in;
+}
+
+TEST(PbftReplica, StaleHeartbeatsFromOneReplicaYieldAtMostOneNewViewPerInterval) {
+  Cluster c;
+  c.Crash(0);
+  c.Submit(2, Events(c, 2, "R-"));  // pending events time out: a view change to view 1
+  c.RunFor(5000);
+  PbftReplica& primary = *c.node(1).core;
+  ASSERT_EQ(primary.status().view, 1u);
+  ASSERT_TRUE(primary.status().is_primary);
+  const int64_t t0 = c.now() + 10000;  // well past any resend made during the view change
+  int sent = 0;
+  for (int i = 0; i < 1000; ++i)
+    sent += NewViewsTo(primary.OnPeerMessage(StaleHeartbeat(3), t0), 3);
+  EXPECT_EQ(sent, 1);
+  // Still within the interval: nothing more.
+  sent = NewViewsTo(primary.OnPeerMessage(StaleHeartbeat(3), t0 + 499), 3);
+  EXPECT_EQ(sent, 0);
+  // The next interval allows one more.
+  sent = 0;
+  for (int i = 0; i < 1000; ++i) {
+    sent += NewViewsTo(primary.OnPeerMessage(StaleHeartbeat(3), t0 + 500), 3);
+  }
+  EXPECT_EQ(sent, 1);
+  uint64_t suppressed = 0;
+  for (const auto& p : primary.status().peers) {
+    if (p.replica == 3) suppressed = p.resends_suppressed;
+  }
+  EXPECT_GE(suppressed, 1999u);
+}
+
+TEST(PbftReplica, ReplayedViewChangesShareTheNewViewResendLimit) {
+  Cluster c;
+  c.Crash(0);
+  // Replica 3's VIEW-CHANGE as it went out (its journal drops it at the next stable checkpoint).
+  InboundMessage vc;
+  vc.from = 3;
+  c.SetFilter([&vc](uint32_t from, uint32_t, v1::PeerMessage* m) {
+    if (from == 3 && m->has_view_change() && m->view_change().new_view() == 1) {
+      *vc.message.mutable_view_change() = m->view_change();
+    }
+    return true;
+  });
+  c.Submit(2, Events(c, 2, "R-"));  // pending events time out: a view change to view 1
+  c.RunFor(5000);
+  c.SetFilter(nullptr);
+  PbftReplica& primary = *c.node(1).core;
+  ASSERT_EQ(primary.status().view, 1u);
+  ASSERT_TRUE(vc.message.has_view_change());
+  const int64_t t0 = c.now() + 10000;
+  int sent = 0;
+  for (int i = 0; i < 100; ++i) {
+    sent += NewViewsTo(primary.OnPeerMessage(vc, t0), 3);
+    sent += NewViewsTo(primary.OnPeerMessage(StaleHeartbeat(3), t0), 3);
+  }
+  EXPECT_EQ(sent, 1);
+}
+
+TEST(PbftReplica, OneReplicasResendLimitDoesNotDelayAnother) {
+  Cluster c;
+  c.Crash(0);
+  c.Submit(2, Events(c, 2, "R-"));  // pending events time out: a view change to view 1
+  c.RunFor(5000);
+  PbftReplica& primary = *c.node(1).core;
+  const int64_t t0 = c.now() + 10000;
+  for (int i = 0; i < 100; ++i) (void)primary.OnPeerMessage(StaleHeartbeat(3), t0);
+  EXPECT_EQ(NewViewsTo(primary.OnPeerMessage(StaleHeartbeat(2), t0), 2), 1);
 }
 
 }  // namespace

@@ -1,6 +1,11 @@
 #include "net/transport.h"
 
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <sstream>
 
 #include "testing/test_network.h"
 #include "unit/net/net_fixture.h"
@@ -186,6 +191,136 @@ TEST(Transport, StopIsIdempotentAndSilencesDelivery) {
   nodes[0]->transport().Send(1, "late");
   EXPECT_TRUE(WaitFor([&] { return !nodes[0]->transport().stats(1).connected_out; }));
   EXPECT_EQ(nodes[1]->CountFrom(0), 0u);
+}
+
+// Plain TCP connections to 127.0.0.1:`port` that never send a byte, as an anonymous client on
+// the peer port would open them.
+class SilentClients {
+ public:
+  explicit SilentClients(uint16_t port) : port_(port) {}
+  // Opens `count` more; returns how many connected.
+  int Open(int count) {
+    int opened = 0;
+    for (int i = 0; i < count; ++i) {
+      boost::asio::ip::tcp::socket socket(io_);
+      boost::system::error_code ec;
+      socket.connect({boost::asio::ip::make_address("127.0.0.1"), port_}, ec);
+      if (ec) continue;
+      sockets_.push_back(std::move(socket));
+      ++opened;
+    }
+    return opened;
+  }
+  // True when the server closed sockets_[i] within `timeout` (a read ends in EOF or an error).
+  bool ClosedByServer(size_t i, std::chrono::milliseconds timeout) {
+    std::array<char, 16> buffer{};
+    bool closed = false;
+    sockets_[i].async_read_some(
+        boost::asio::buffer(buffer),
+        [&](const boost::system::error_code& ec, size_t) { closed = !!ec; });
+    io_.restart();
+    io_.run_for(timeout);
+    if (!closed) {
+      boost::system::error_code ignored;
+      sockets_[i].close(ignored);
+      io_.restart();
+      io_.run();
+    }
+    return closed;
+  }
+
+ private:
+  boost::asio::io_context io_;
+  uint16_t port_;
+  std::vector<boost::asio::ip::tcp::socket> sockets_;
+};
+
+TEST(Transport, SilentConnectionsFromThePeersOwnAddressDoNotKeepItOut) {
+  auto net = TestNetwork::Create(TestNetwork::DefaultOrgs(), 4);
+  TransportOptions options;
+  options.max_pending_handshakes = 16;
+  options.max_pending_handshakes_per_address = 4;
+  // Far beyond the test: only the slot policy, not the deadline, can let the peer in.
+  options.inbound_handshake_timeout_ms = 60000;
+  TestNode target(net->genesis(), 0, net->node(0), options);
+  ASSERT_TRUE(target.Listen().ok());
+  target.transport().SetPeerEndpoint(1, "127.0.0.1:1");  // it cannot dial replica 1 itself
+  target.transport().Start();
+  SilentClients attacker(target.transport().port());
+  ASSERT_EQ(attacker.Open(100), 100);
+  // The attack goes on while the real peer (also 127.0.0.1) dials.
+  std::atomic<bool> stop{false};
+  std::thread flood([&] {
+    SilentClients more(target.transport().port());
+    while (!stop.load()) {
+      more.Open(1);
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+  });
+  TestNode peer(net->genesis(), 1, net->node(1));
+  peer.transport().SetPeerEndpoint(0, target.endpoint());
+  peer.transport().Start();
+  const bool in =
+      WaitFor([&] { return target.transport().stats(1).connected_in; }, std::chrono::seconds(10));
+  stop = true;
+  flood.join();
+  EXPECT_TRUE(in);
+  EXPECT_GE(target.transport().handshake_failures(), 90u);  // the silent ones gave way
+}
+
+TEST(Transport, SilentConnectionIsClosedAfterTheHandshakeDeadline) {
+  auto net = TestNetwork::Create(TestNetwork::DefaultOrgs(), 4);
+  TransportOptions options;
+  options.inbound_handshake_timeout_ms = 200;
+  TestNode target(net->genesis(), 0, net->node(0), options);
+  ASSERT_TRUE(target.Listen().ok());
+  target.transport().Start();
+  SilentClients client(target.transport().port());
+  ASSERT_EQ(client.Open(1), 1);
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_TRUE(client.ClosedByServer(0, std::chrono::seconds(5)));
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(150));
+  EXPECT_TRUE(WaitFor([&] { return target.transport().handshake_failures() == 1; }));
+}
+
+TEST(Transport, RefusedConnectionsAreLoggedAsOneSummaryLinePerInterval) {
+  auto net = TestNetwork::Create(TestNetwork::DefaultOrgs(), 4);
+  TransportOptions options;
+  options.inbound_handshake_timeout_ms = 50;
+  options.refusal_log_interval_ms = 60000;
+  TestNode target(net->genesis(), 0, net->node(0), options);
+  ASSERT_TRUE(target.Listen().ok());
+  target.transport().Start();
+  std::ostringstream log;
+  auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(log);
+  spdlog::default_logger()->sinks().push_back(sink);
+  SilentClients clients(target.transport().port());
+  ASSERT_EQ(clients.Open(40), 40);
+  const bool refused = WaitFor([&] { return target.transport().handshake_failures() >= 40; });
+  spdlog::default_logger()->sinks().pop_back();
+  ASSERT_TRUE(refused);
+  const std::string text = log.str();
+  size_t lines = 0;
+  for (size_t at = text.find("inbound connections refused"); at != std::string::npos;
+       at = text.find("inbound connections refused", at + 1)) {
+    ++lines;
+  }
+  EXPECT_EQ(lines, 1u) << text;  // the first at once; the rest wait for the interval
+}
+
+TEST(Transport, FramesGoOverThePeersLinkToUsWhenOursIsDown) {
+  auto net = TestNetwork::Create(TestNetwork::DefaultOrgs(), 4);
+  auto nodes = ListeningNodes(*net, 2);
+  nodes[0]->transport().SetPeerEndpoint(1, "127.0.0.1:1");  // replica 0 cannot dial replica 1
+  nodes[1]->transport().SetPeerEndpoint(0, nodes[0]->endpoint());
+  nodes[0]->transport().Start();
+  nodes[1]->transport().Start();
+  ASSERT_TRUE(WaitFor([&] { return nodes[0]->transport().stats(1).connected_in; }));
+  nodes[0]->transport().Send(1, "over your link");
+  ASSERT_TRUE(WaitFor([&] { return nodes[1]->CountFrom(0) == 1; }));
+  EXPECT_EQ(nodes[1]->ReceivedFrom(0)[0], "over your link");
+  EXPECT_FALSE(nodes[0]->transport().stats(1).connected_out);
+  EXPECT_EQ(nodes[0]->transport().stats(1).frames_sent, 1u);
 }
 
 }  // namespace

@@ -149,6 +149,22 @@ TEST_F(PeerIoTest, ForwardsGoOnlyToPeersWhoseLinkIsUp) {
   EXPECT_EQ(peer_io_->Report(3).forwards_skipped, 1u);
 }
 
+TEST_F(PeerIoTest, ForwardsGoToAPeerWhoseOnlyLinkIsItsConnectionToUs) {
+  // Replica 2 dials us, but we cannot dial it (its genesis endpoint is not listening): its
+  // authenticated link carries our frames too (DESIGN §6).
+  TestNode replica2(net_->genesis(), 2, net_->node(2));
+  replica2.transport().SetPeerEndpoint(0, "127.0.0.1:" + std::to_string(peer_io_->port()));
+  replica2.transport().Start();
+  ASSERT_TRUE(WaitFor([&] { return peer_io_->Report(2).connected_in; }));
+  EXPECT_FALSE(peer_io_->Report(2).connected_out);
+  v1::PeerMessage forward;
+  *forward.mutable_forward()->add_events() =
+      net_->SignedBy("exporter", v1::EVENT_TYPE_BOOKED, "S2");
+  peer_io_->Send(2, forward);
+  ASSERT_TRUE(WaitFor([&] { return replica2.CountFrom(0) >= 1; }));
+  EXPECT_EQ(peer_io_->Report(2).forwards_skipped, 0u);
+}
+
 TEST(DescribePeerMessage, NamesTypeViewHeightAndSender) {
   v1::PeerMessage m;
   m.mutable_commit()->set_view(2);

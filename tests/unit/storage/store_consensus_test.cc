@@ -1,7 +1,11 @@
 // Store: the consensus journal, checkpoint certificates and GetBlocks (store_consensus.cc).
 #include <gtest/gtest.h>
+#include <rocksdb/env.h>
+#include <rocksdb/file_system.h>
 
+#include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -122,7 +126,7 @@ TEST(StoreJournal, PruneDeletesCoveredHeightsOnly) {
   TempDir dir;
   auto store = OpenOrDie(dir.path());
   for (uint64_t height = 1; height <= 5; ++height) Append(*store, height, VoteEntry(height, 0));
-  ASSERT_TRUE(store->PruneJournal(3).ok());
+  ASSERT_TRUE(store->PutCheckpoint(MakeCheckpoint(3)).ok());
   EXPECT_EQ(LoadOrDie(*store), (std::vector<std::string>{"4:0", "5:0"}));
 }
 
@@ -133,7 +137,7 @@ TEST(StoreJournal, PruneKeepsOnlyTheLatestView) {
   Append(*store, 2, VoteEntry(2, 1));
   Append(*store, 0, ViewEntry(2));
   Append(*store, 0, ViewEntry(3));
-  ASSERT_TRUE(store->PruneJournal(2).ok());
+  ASSERT_TRUE(store->PutCheckpoint(MakeCheckpoint(2)).ok());
   EXPECT_EQ(LoadOrDie(*store), (std::vector<std::string>{"v3"}));
 }
 
@@ -143,7 +147,7 @@ TEST(StoreJournal, PruneKeepsOtherEntriesAtHeightZero) {
   Append(*store, 0, ViewEntry(1));
   Append(*store, 0, VoteEntry(0, 9));
   Append(*store, 0, ViewEntry(2));
-  ASSERT_TRUE(store->PruneJournal(0).ok());
+  ASSERT_TRUE(store->PutCheckpoint(MakeCheckpoint(1)).ok());
   EXPECT_EQ(LoadOrDie(*store), (std::vector<std::string>{"0:9", "v2"}));
 }
 
@@ -153,7 +157,7 @@ TEST(StoreJournal, PruneThroughMaxHeightDeletesEveryHeight) {
   Append(*store, 0, ViewEntry(1));
   Append(*store, 1, VoteEntry(1, 0));
   Append(*store, UINT64_MAX, VoteEntry(UINT64_MAX, 0));
-  ASSERT_TRUE(store->PruneJournal(UINT64_MAX).ok());
+  ASSERT_TRUE(store->PutCheckpoint(MakeCheckpoint(UINT64_MAX)).ok());
   EXPECT_EQ(LoadOrDie(*store), (std::vector<std::string>{"v1"}));
 }
 
@@ -165,10 +169,110 @@ TEST(StoreJournal, PruneSurvivesReopen) {
     Append(*store, 0, ViewEntry(2));
     Append(*store, 1, VoteEntry(1, 2));
     Append(*store, 2, VoteEntry(2, 2));
-    ASSERT_TRUE(store->PruneJournal(1).ok());
+    ASSERT_TRUE(store->PutCheckpoint(MakeCheckpoint(1)).ok());
   }
   auto store = OpenOrDie(dir.path());
   EXPECT_EQ(LoadOrDie(*store), (std::vector<std::string>{"v2", "2:2"}));
+}
+
+v1::JournalEntry ViewChangeEntry(uint64_t new_view, uint64_t prepared_height) {
+  v1::JournalEntry entry;
+  v1::ViewChange* vc = entry.mutable_sent()->mutable_view_change();
+  vc->set_new_view(new_view);
+  vc->add_prepared()->mutable_proposal()->set_height(prepared_height);
+  return entry;
+}
+
+size_t CountViewChanges(const Store& store) {
+  auto entries = store.LoadJournal();
+  EXPECT_TRUE(entries.ok()) << entries.status().ToString();
+  size_t count = 0;
+  for (const auto& e : entries.ok() ? *entries : std::vector<v1::JournalEntry>()) {
+    count += e.has_sent() && e.sent().has_view_change();
+  }
+  return count;
+}
+
+// Issue 18: VIEW-CHANGE entries were never pruned.
+TEST(StoreJournal, CheckpointPrunesViewChangesOfViewsEntered) {
+  TempDir dir;
+  auto store = OpenOrDie(dir.path());
+  Append(*store, 0, ViewChangeEntry(1, 3));
+  Append(*store, 0, ViewEntry(1));
+  Append(*store, 0, ViewChangeEntry(2, 4));  // waiting for view 2's NEW-VIEW: kept
+  ASSERT_TRUE(store->PutCheckpoint(MakeCheckpoint(4)).ok());
+  EXPECT_EQ(CountViewChanges(*store), 1u);
+  auto entries = store->LoadJournal();
+  ASSERT_TRUE(entries.ok());
+  ASSERT_EQ(entries->size(), 2u);
+  EXPECT_EQ((*entries)[0].view(), 1u);
+  EXPECT_EQ((*entries)[1].sent().view_change().new_view(), 2u);
+}
+
+// A RocksDB file system whose writable files fail every write once armed.
+class FailingFileSystem final : public rocksdb::FileSystemWrapper {
+ public:
+  FailingFileSystem() : rocksdb::FileSystemWrapper(rocksdb::FileSystem::Default()) {}
+  const char* Name() const override { return "FailingFileSystem"; }
+  rocksdb::IOStatus NewWritableFile(const std::string& name, const rocksdb::FileOptions& options,
+                                    std::unique_ptr<rocksdb::FSWritableFile>* file,
+                                    rocksdb::IODebugContext* dbg) override {
+    rocksdb::IOStatus s = target()->NewWritableFile(name, options, file, dbg);
+    if (s.ok()) *file = std::make_unique<File>(std::move(*file), this);
+    return s;
+  }
+  rocksdb::IOStatus ReopenWritableFile(const std::string& name, const rocksdb::FileOptions& options,
+                                       std::unique_ptr<rocksdb::FSWritableFile>* file,
+                                       rocksdb::IODebugContext* dbg) override {
+    rocksdb::IOStatus s = target()->ReopenWritableFile(name, options, file, dbg);
+    if (s.ok()) *file = std::make_unique<File>(std::move(*file), this);
+    return s;
+  }
+  std::atomic<bool> fail{false};
+
+ private:
+  class File final : public rocksdb::FSWritableFileOwnerWrapper {
+   public:
+    File(std::unique_ptr<rocksdb::FSWritableFile> target, const FailingFileSystem* fs)
+        : rocksdb::FSWritableFileOwnerWrapper(std::move(target)), fs_(fs) {}
+    rocksdb::IOStatus Append(const rocksdb::Slice& data, const rocksdb::IOOptions& options,
+                             rocksdb::IODebugContext* dbg) override {
+      if (fs_->fail) return rocksdb::IOStatus::IOError("injected write failure");
+      return target()->Append(data, options, dbg);
+    }
+    rocksdb::IOStatus Append(const rocksdb::Slice& data, const rocksdb::IOOptions& options,
+                             const rocksdb::DataVerificationInfo& info,
+                             rocksdb::IODebugContext* dbg) override {
+      if (fs_->fail) return rocksdb::IOStatus::IOError("injected write failure");
+      return target()->Append(data, options, info, dbg);
+    }
+
+   private:
+    const FailingFileSystem* fs_;
+  };
+};
+
+// Issue 18: the journal was pruned even when storing the checkpoint certificate failed, after
+// which a restarted node could sign a second, different vote at a (view, height).
+TEST(StoreJournal, FailedCheckpointWritePrunesNothing) {
+  TempDir dir;
+  auto fs = std::make_shared<FailingFileSystem>();
+  std::unique_ptr<rocksdb::Env> env = rocksdb::NewCompositeEnv(fs);
+  StoreOptions options;
+  options.env = env.get();
+  {
+    auto store = OpenOrDie(dir.path(), MakeGenesis(), options);
+    Append(*store, 0, ViewEntry(1));
+    for (uint64_t height = 1; height <= 3; ++height) Append(*store, height, VoteEntry(height, 1));
+    fs->fail = true;
+    EXPECT_FALSE(store->PutCheckpoint(MakeCheckpoint(3)).ok());
+    fs->fail = false;
+  }
+  auto store = OpenOrDie(dir.path());
+  EXPECT_EQ(LoadOrDie(*store), (std::vector<std::string>{"v1", "1:1", "2:1", "3:1"}));
+  auto latest = store->LatestCheckpoint();
+  ASSERT_TRUE(latest.ok());
+  EXPECT_EQ(latest->height(), 0u);
 }
 
 TEST(StoreJournal, ReadOnlyStoreRefusesWrites) {
@@ -178,7 +282,6 @@ TEST(StoreJournal, ReadOnlyStoreRefusesWrites) {
   options.read_only = true;
   auto store = OpenOrDie(dir.path(), MakeGenesis(), options);
   EXPECT_EQ(store->AppendJournal(1, VoteEntry(1, 0)).code(), Code::kFailedPrecondition);
-  EXPECT_EQ(store->PruneJournal(1).code(), Code::kFailedPrecondition);
   EXPECT_EQ(store->PutCheckpoint(MakeCheckpoint(4)).code(), Code::kFailedPrecondition);
 }
 
