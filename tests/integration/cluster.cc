@@ -13,9 +13,10 @@ namespace shipledger::itest {
 
 namespace {
 
-model::ConsensusParams TestConsensus(uint32_t view_timeout_ms) {
+model::ConsensusParams TestConsensus(uint32_t view_timeout_ms, uint32_t batch_max_events) {
   model::ConsensusParams c;
   c.view_timeout_ms = view_timeout_ms;
+  if (batch_max_events != 0) c.batch_max_events = batch_max_events;
   c.checkpoint_interval = 16;  // several checkpoints (and journal pruning) per test
   return c;
 }
@@ -31,7 +32,8 @@ std::string FourNodeOrgs() {
 
 }  // namespace
 
-Cluster::Cluster(uint32_t view_timeout_ms) : net_(FourNodeOrgs(), TestConsensus(view_timeout_ms)) {}
+Cluster::Cluster(uint32_t view_timeout_ms, uint32_t batch_max_events)
+    : net_(FourNodeOrgs(), TestConsensus(view_timeout_ms, batch_max_events)) {}
 
 Cluster::~Cluster() {
   for (auto& d : daemons_) d.reset();  // Daemon's destructor: SIGKILL and wait

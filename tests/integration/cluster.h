@@ -21,8 +21,9 @@ class Cluster {
   static constexpr int kNodes = 4;
   static constexpr const char* kOrgs[kNodes] = {"exporter", "forwarder", "customs", "importer"};
 
-  // A fresh network whose genesis uses `view_timeout_ms` (short, so view changes are quick).
-  explicit Cluster(uint32_t view_timeout_ms = 1000);
+  // A fresh network whose genesis uses `view_timeout_ms` (short, so view changes are quick) and,
+  // when not 0, `batch_max_events` (small: many blocks, several within one millisecond).
+  explicit Cluster(uint32_t view_timeout_ms = 1000, uint32_t batch_max_events = 0);
   // Kills every node still running (SIGKILL).
   ~Cluster();
 

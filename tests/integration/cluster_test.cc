@@ -251,5 +251,60 @@ TEST_F(ClusterTest, PeerWithCertificateFromUnknownCaIsRefused) {
   EXPECT_EQ(impostor.Wait(), 1) << "a node with a foreign certificate started";
 }
 
+// Issue 18: `verify` called honest chains BROKEN because PBFT gives several blocks one time
+// (reproduced with batch_max_events: 2 under load) and after a NEW-VIEW with empty proposals.
+// Small batches under load, the primary killed (a view change) and restarted: verify through
+// every node and offline on every data dir says OK.
+TEST(ClusterVerify, SmallBatchesAndAViewChangeVerifyOkThroughEveryNodeAndOffline) {
+  Cluster cluster(/*view_timeout_ms=*/1000, /*batch_max_events=*/2);
+  ASSERT_TRUE(cluster.StartAll()) << "the 4 nodes did not start";
+  {
+    Load load(cluster, {0, 1, 2, 3, 1, 2, 3, 1, 2, 3}, "V");
+    ASSERT_TRUE(load.WaitAcked(40, 30000)) << "no commits before the crash";
+    EXPECT_EQ(cluster.Stop(0, SIGKILL), -SIGKILL);
+    ASSERT_TRUE(WaitViewAbove(cluster, {1, 2, 3}, 0, 20000)) << "no view change";
+    const size_t acked = load.acked();
+    ASSERT_TRUE(load.WaitAcked(acked + 20, 30000)) << "no commits after the view change";
+    ASSERT_TRUE(cluster.Start(0));
+  }
+  auto head = cluster.WaitSameHead({0, 1, 2, 3}, 30000);
+  ASSERT_TRUE(head.has_value());
+  // The chain holds what made verify fail: consecutive blocks with one time.
+  Client client(cluster.net(), cluster.target(1));
+  int equal_times = 0;
+  int64_t prev_ms = -1;
+  for (uint64_t h = 1; h <= head->height(); ++h) {
+    grpc::ClientContext ctx;
+    v1::GetBlockRequest req;
+    req.set_height(h);
+    v1::Block block;
+    ASSERT_TRUE(client.stub().GetBlock(&ctx, req, &block).ok()) << "height " << h;
+    equal_times += block.proposal().timestamp_ms() == prev_ms;
+    prev_ms = block.proposal().timestamp_ms();
+  }
+  std::printf("%llu blocks, %d with the time of the block below\n",
+              static_cast<unsigned long long>(head->height()), equal_times);
+  // Seen 4-7 times in 70-95 blocks here; a run without any still checks verify, so it only warns
+  // (the verifier's unit test EqualBlockTimesAreAnHonestChain covers equal times always).
+  if (equal_times == 0) std::printf("warning: no equal block times in this run\n");
+  for (int i = 0; i < Cluster::kNodes; ++i) {
+    const std::string admin = (cluster.net().path() / Cluster::kOrgs[i] / "clients/admin").string();
+    const ProgramResult r = Cli({"--node", cluster.target(i), "--identity", admin, "verify",
+                                 "--genesis", cluster.net().genesis_path()},
+                                60000);
+    EXPECT_EQ(r.code, 0) << r;
+    EXPECT_NE(r.out.find("chain OK"), std::string::npos) << r;
+  }
+  for (int i = 0; i < Cluster::kNodes; ++i) EXPECT_EQ(cluster.Stop(i, SIGTERM), 0);
+  for (const char* org : Cluster::kOrgs) {
+    const ProgramResult r = Cli({"verify", "--data-dir", cluster.net().data_dir(org), "--genesis",
+                                 cluster.net().genesis_path()},
+                                60000);
+    EXPECT_EQ(r.code, 0) << r;
+    EXPECT_NE(r.out.find("chain OK"), std::string::npos) << r;
+  }
+  if (::testing::Test::HasFailure()) cluster.PrintLogs();
+}
+
 }  // namespace
 }  // namespace shipledger::itest
