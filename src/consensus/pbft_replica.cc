@@ -155,7 +155,6 @@ void PbftReplica::Impl::Heartbeat(Actions* out, int64_t now_ms) {
   hb->set_view(view);
   hb->set_committed_height(ordered);
   hb->set_stable_height(stable.height());
-  hb->set_view_changing(view_changing);
   Emit(out, std::move(msg));
   mempool.DropExpired(now_ms);  // certificates are judged at block time (DESIGN §3)
   Retransmit(out, now_ms);
@@ -274,24 +273,9 @@ void PbftReplica::Impl::OnHeartbeat(uint32_t from, const v1::Heartbeat& hb, Acti
   peers[from].stable_height = hb.stable_height();
   std::sort(stables.rbegin(), stables.rend());
   if (stables.size() >= f + 1) stable_target = std::max(stable_target, stables[f]);
-  // A peer left behind in an older view, or still waiting for this view's NEW-VIEW (seed
-  // 600918: it lost the NEW-VIEW and waited forever, while the primary only answered older
-  // views), gets the NEW-VIEW again.
-  const bool behind = hb.view() < view || (hb.view() == view && hb.view_changing());
-  p.view_changing = hb.view_changing();
-  if (!view_changing && PrimaryOf(view) == self && behind && last_new_view) {
+  // A peer left behind in an older view gets the NEW-VIEW again.
+  if (!view_changing && PrimaryOf(view) == self && hb.view() < view && last_new_view) {
     ResendNewView(from, out, now_ms);
-  }
-  // A primary restarted in its view has no NEW-VIEW to send again (it is not journalled). When
-  // f+1 peers (one of them correct) cannot follow it — waiting for this view's NEW-VIEW, or
-  // already beyond — the view cannot make progress: move on (seed 600918).
-  if (!view_changing && PrimaryOf(view) == self && !last_new_view && view > 0) {
-    uint32_t stranded = 0;
-    for (uint32_t i = 0; i < n; ++i) {
-      if (i == self) continue;
-      stranded += peers[i].view > view || (peers[i].view == view && peers[i].view_changing);
-    }
-    if (stranded >= f + 1) StartViewChange(view + 1, out, now_ms);
   }
   MaybeFetch(out, now_ms, false);
 }

@@ -94,7 +94,6 @@ struct PeerState {
   uint64_t view = 0;              // last reported (heartbeat)
   uint64_t committed_height = 0;  // last reported (heartbeat)
   uint64_t stable_height = 0;     // last reported (heartbeat)
-  bool view_changing = false;     // last reported (heartbeat): waiting for `view`'s NEW-VIEW
   int64_t last_heard_ms = 0;      // 0 if never
   // NEW-VIEW resends its heartbeats or replayed VIEW-CHANGEs asked for within
   // PbftOptions::resend_interval_ms of the last one, and so not sent (DESIGN §6 fairness).
