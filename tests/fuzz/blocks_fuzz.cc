@@ -19,16 +19,6 @@ namespace {
 namespace consensus = shipledger::consensus;
 using shipledger::fuzz::kFuzzNowMs;
 
-struct Gate {
-  Gate()
-      : network(shipledger::fuzz::Network()),
-        validator(network.genesis),
-        gate(network.genesis, &validator, shipledger::fuzz::kSelf) {}
-  const shipledger::fuzz::FuzzNetwork& network;
-  shipledger::model::EventValidator validator;
-  consensus::MessageGate gate;
-};
-
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
@@ -37,7 +27,7 @@ extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static Gate* const g = new Gate();
+  static shipledger::fuzz::FuzzGate* const g = new shipledger::fuzz::FuzzGate();
   if (size < 1) return 0;
   shipledger::v1::PeerMessage message;
   if (!message.mutable_blocks()->ParseFromArray(data + 1, static_cast<int>(size - 1))) return 0;

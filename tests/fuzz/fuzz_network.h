@@ -12,8 +12,10 @@
 #include <vector>
 
 #include "config/identity.h"
+#include "consensus/message_gate.h"
 #include "consensus/pbft_replica.h"
 #include "model/genesis.h"
+#include "model/validation.h"
 #include "shipledger/status.h"
 
 namespace shipledger::fuzz {
@@ -49,6 +51,16 @@ struct FreshReplica {
   FreshReplica(const FuzzNetwork& network, int64_t now_ms);
   std::unique_ptr<consensus::Signer> signer;
   std::unique_ptr<consensus::PbftReplica> replica;
+};
+
+// The message gate of replica kSelf over Network(), as a node builds it. One per target run:
+// its verified set only spares the signature checks of envelopes it verified before.
+struct FuzzGate {
+  FuzzGate()
+      : network(Network()), validator(network.genesis), gate(network.genesis, &validator, kSelf) {}
+  const FuzzNetwork& network;
+  model::EventValidator validator;
+  consensus::MessageGate gate;
 };
 
 // The first byte of a fuzz input names the sender: 0..n (n itself is not a replica).

@@ -18,16 +18,6 @@ namespace {
 
 using shipledger::fuzz::kFuzzNowMs;
 
-struct Gate {
-  Gate()
-      : network(shipledger::fuzz::Network()),
-        validator(network.genesis),
-        gate(network.genesis, &validator, shipledger::fuzz::kSelf) {}
-  const shipledger::fuzz::FuzzNetwork& network;
-  shipledger::model::EventValidator validator;
-  shipledger::consensus::MessageGate gate;
-};
-
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
@@ -38,7 +28,7 @@ extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // One gate for the whole run, as in a node: its verified set only spares the signature checks
   // of envelopes it verified before.
-  static Gate* const g = new Gate();
+  static shipledger::fuzz::FuzzGate* const g = new shipledger::fuzz::FuzzGate();
   if (size < 1) return 0;
   const uint32_t from = shipledger::fuzz::SenderFromByte(data[0], g->network.genesis->n());
   const std::string_view frame(reinterpret_cast<const char*>(data) + 1, size - 1);

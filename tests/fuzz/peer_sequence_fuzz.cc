@@ -21,16 +21,6 @@ namespace {
 namespace consensus = shipledger::consensus;
 using shipledger::fuzz::kFuzzNowMs;
 
-struct Gate {
-  Gate()
-      : network(shipledger::fuzz::Network()),
-        validator(network.genesis),
-        gate(network.genesis, &validator, shipledger::fuzz::kSelf) {}
-  const shipledger::fuzz::FuzzNetwork& network;
-  shipledger::model::EventValidator validator;
-  consensus::MessageGate gate;
-};
-
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
@@ -39,7 +29,7 @@ extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
 }
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static Gate* const g = new Gate();
+  static shipledger::fuzz::FuzzGate* const g = new shipledger::fuzz::FuzzGate();
   int64_t now_ms = kFuzzNowMs;
   shipledger::fuzz::FreshReplica core(g->network, now_ms);
   uint64_t stored = 0;
