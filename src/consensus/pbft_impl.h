@@ -158,6 +158,7 @@ struct PbftReplica::Impl {
   uint32_t fetch_peer = 0;
   int64_t fetch_deadline_ms = 0;
   int64_t last_progress_ms = 0;
+  int64_t behind_since_ms = 0;  // when `target` last rose above `ordered` (CheckTimeouts)
 
   // Parses events of journalled and relayed prepared certificates (no signature checks: the
   // gate checked relayed ones, our journal holds what we checked).

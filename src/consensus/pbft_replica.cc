@@ -230,9 +230,15 @@ void PbftReplica::Impl::CheckTimeouts(Actions* out, int64_t now_ms) {
     (void)mempool.TakeUnrelayed(now_ms);  // the primary relays to no one
   } else {
     SendForwards(mempool.TakeUnrelayed(now_ms - opt.view_timeout_ms / 2), PrimaryOf(view), out);
-    if (auto oldest = mempool.OldestPending()) {
-      expired = now_ms >= *oldest + opt.view_timeout_ms;
-    }
+  }
+  // A primary times out on its own pending events too, when it has nothing in flight: one that
+  // cannot propose them (after a restart it may hold a journalled pre-prepare without events,
+  // which it can neither send again nor replace) must step down, or the replicas waiting on it
+  // wait forever (sim seed 600918: nobody else was in a state that times out). With proposals
+  // in flight the slot timeout below judges it: events waiting for the window are not its
+  // fault (sim seed 820627, n = 7, livelocked when they counted).
+  if (auto oldest = mempool.OldestPending(); oldest && (!IsPrimary() || proposed_height <= ordered)) {
+    expired = now_ms >= *oldest + opt.view_timeout_ms;
   }
   // A proposal accepted in this view but not ordered within the timeout.
   for (const auto& [h, slot] : slots) {
@@ -242,7 +248,14 @@ void PbftReplica::Impl::CheckTimeouts(Actions* out, int64_t now_ms) {
     }
   }
   // While we are fetching blocks we are behind: our own view of progress is not the primary's.
-  if (expired && !(fetching && target > ordered)) StartViewChange(view + 1, out, now_ms);
+  // Unless the fetch brings nothing for a whole timeout: a commit quorum seen for a block that
+  // nobody stored (its primary moved on before ordering it) is a target no peer can serve, and
+  // waiting on it forever kept a replica from ever suspecting its primary (sim seed 820069).
+  if (target <= ordered) behind_since_ms = now_ms;
+  const bool catching_up =
+      fetching && target > ordered &&
+      now_ms - std::max(behind_since_ms, last_progress_ms) < static_cast<int64_t>(opt.view_timeout_ms);
+  if (expired && !catching_up) StartViewChange(view + 1, out, now_ms);
 }
 
 void PbftReplica::Impl::OnHeartbeat(uint32_t from, const v1::Heartbeat& hb, Actions* out,

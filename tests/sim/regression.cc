@@ -11,7 +11,7 @@ std::vector<RegressionSeed> ParseRegressionSeeds(const std::string& text, std::s
   while (std::getline(in, line)) {
     const std::string body = line.substr(0, line.find('#'));
     std::istringstream fields(body);
-    std::string seed_text, profile_text;
+    std::string seed_text;
     if (!(fields >> seed_text)) continue;
     RegressionSeed r;
     r.line = line;
@@ -23,14 +23,26 @@ std::vector<RegressionSeed> ParseRegressionSeeds(const std::string& text, std::s
       *error += "bad seed in line: " + line + "\n";
       continue;
     }
-    if (fields >> profile_text) {
-      r.profile = ParseProfile(profile_text);
-      if (!r.profile) {
-        *error += "unknown profile in line: " + line + "\n";
-        continue;
+    bool bad = false;
+    std::string token;
+    while (!bad && fields >> token) {
+      if (token.starts_with("n=")) {
+        const std::string size = token.substr(2);
+        if (size == "4" || size == "7") {
+          r.n = static_cast<uint32_t>(std::stoul(size));
+        } else {
+          *error += "bad cluster size (n=4 or n=7) in line: " + line + "\n";
+          bad = true;
+        }
+      } else {
+        if (!r.profile) r.profile = ParseProfile(token);
+        if (!r.profile || ProfileName(*r.profile) != token) {
+          *error += "unknown profile in line: " + line + "\n";
+          bad = true;
+        }
       }
     }
-    out.push_back(std::move(r));
+    if (!bad) out.push_back(std::move(r));
   }
   return out;
 }

@@ -11,10 +11,11 @@
 
 namespace shipledger::sim {
 
-// One line of a regression list: "SEED [PROFILE] [# comment]".
+// One line of a regression list: "SEED [PROFILE] [n=4|n=7] [# comment]".
 struct RegressionSeed {
   uint64_t seed = 0;
   std::optional<Profile> profile;
+  uint32_t n = 0;  // 0: the seed draws the cluster size
   std::string line;
 };
 // Parses a regression list (blank lines and lines starting with '#' ignored); an unknown

@@ -61,6 +61,7 @@ int main(int argc, char** argv) {
     for (const auto& r : ParseRegressionSeeds(text.str(), &error)) {
       RunOptions o = base;
       if (r.profile) o.profile = r.profile;
+      if (r.n != 0) o.n = r.n;
       jobs.push_back(Job{r.seed, o});
     }
     if (!error.empty()) {

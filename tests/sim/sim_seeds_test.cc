@@ -54,6 +54,7 @@ TEST(SimRegressionSeeds, AllPass) {
   for (const auto& s : seeds) {
     RunOptions o;
     o.profile = s.profile;
+    o.n = s.n;
     RunResult r = RunSeed(s.seed, o);
     EXPECT_TRUE(r.ok()) << "regression seed line '" << s.line << "':\n" << r.Summary();
   }

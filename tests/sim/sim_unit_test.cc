@@ -124,6 +124,21 @@ TEST(SimRegression, ParsesSeedsProfilesAndComments) {
   EXPECT_NE(error.find("unknown profile"), std::string::npos);
 }
 
+TEST(SimRegression, ParsesAClusterSize) {
+  std::string error;
+  auto seeds = ParseRegressionSeeds("7 combined n=7 # n = 7 only\n8 n=4\n", &error);
+  EXPECT_TRUE(error.empty()) << error;
+  ASSERT_EQ(seeds.size(), 2u);
+  EXPECT_EQ(seeds[0].profile, Profile::kCombined);
+  EXPECT_EQ(seeds[0].n, 7u);
+  EXPECT_FALSE(seeds[1].profile.has_value());
+  EXPECT_EQ(seeds[1].n, 4u);
+  seeds = ParseRegressionSeeds("9 combined n=5\n10 combined twins\n", &error);
+  EXPECT_TRUE(seeds.empty());
+  EXPECT_NE(error.find("bad cluster size"), std::string::npos);
+  EXPECT_NE(error.find("unknown profile"), std::string::npos);
+}
+
 TEST_F(SimCheckersTest, ConsistentHistoryPassesAndIsLive) {
   auto e1 = Event("A", 0), e2 = Event("B", 1);
   auto b1 = Block(1, genesis_->hash, {e1});
