@@ -237,7 +237,8 @@ void PbftReplica::Impl::CheckTimeouts(Actions* out, int64_t now_ms) {
   // wait forever (sim seed 600918: nobody else was in a state that times out). With proposals
   // in flight the slot timeout below judges it: events waiting for the window are not its
   // fault (sim seed 820627, n = 7, livelocked when they counted).
-  if (auto oldest = mempool.OldestPending(); oldest && (!IsPrimary() || proposed_height <= ordered)) {
+  if (auto oldest = mempool.OldestPending();
+      oldest && (!IsPrimary() || proposed_height <= ordered)) {
     expired = now_ms >= *oldest + opt.view_timeout_ms;
   }
   // A proposal accepted in this view but not ordered within the timeout.
@@ -252,9 +253,9 @@ void PbftReplica::Impl::CheckTimeouts(Actions* out, int64_t now_ms) {
   // nobody stored (its primary moved on before ordering it) is a target no peer can serve, and
   // waiting on it forever kept a replica from ever suspecting its primary (sim seed 820069).
   if (target <= ordered) behind_since_ms = now_ms;
-  const bool catching_up =
-      fetching && target > ordered &&
-      now_ms - std::max(behind_since_ms, last_progress_ms) < static_cast<int64_t>(opt.view_timeout_ms);
+  const bool catching_up = fetching && target > ordered &&
+                           now_ms - std::max(behind_since_ms, last_progress_ms) <
+                               static_cast<int64_t>(opt.view_timeout_ms);
   if (expired && !catching_up) StartViewChange(view + 1, out, now_ms);
 }
 

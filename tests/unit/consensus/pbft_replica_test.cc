@@ -432,5 +432,25 @@ TEST(PbftReplica, EventsAdmittedWhileCutOffCommitAfterTheOriginCrashes) {
   EXPECT_EQ(CommittedIds(c.node(0)), c.submitted());
 }
 
+// Sim seed 600918: a primary restarted holding a journalled pre-prepare without events can
+// neither send it again nor sign another for that height. With nobody else timing out (here
+// the backups never hear of its events), it must step down by itself, not wait forever.
+TEST(PbftReplica, PrimaryThatCannotProposeItsPendingEventsStepsDown) {
+  Cluster c;
+  c.SetFilter([](uint32_t from, uint32_t, v1::PeerMessage* m) {
+    return from != 0 || !(m->has_pre_prepare() || m->has_forward());
+  });
+  c.Submit(0, Events(c, 2, "PS-"));
+  c.RunFor(100);  // proposed (and journalled), below the 500 ms view timeout
+  c.Crash(0);
+  c.Restart(0, /*keep_disk=*/true);
+  c.Submit(0, Events(c, 2, "PS2-"));
+  c.RunFor(400);
+  ASSERT_EQ(c.node(0).core->status().view, 0u);
+  c.RunFor(1000);
+  EXPECT_GE(c.node(0).core->status().view, 1u);
+  for (uint32_t i = 1; i < 4; ++i) EXPECT_EQ(c.node(i).core->status().view, 0u) << i;
+}
+
 }  // namespace
 }  // namespace shipledger::consensus
