@@ -87,7 +87,7 @@ JsonObject NodeStatusJson(const std::string& node, const v1::NodeStatus& s) {
     JsonObject peer;
     peer.Set("replica", p.replica());
     peer.Set("organisation", std::string_view(p.organisation()));
-    peer.SetBool("connected", p.connected_out() && p.connected_in());
+    peer.SetBool("connected", p.connected_out() || p.connected_in());
     peer.SetBool("connected_out", p.connected_out());
     peer.SetBool("connected_in", p.connected_in());
     peer.Set("height", p.height());
@@ -113,7 +113,8 @@ JsonObject NodeStatusJson(const std::string& node, const v1::NodeStatus& s) {
 
 namespace {
 
-// "out+in", "out", "in" or "down": which of the two peer connections are up.
+// "out" (we dialled the link), "in" (the peer dialled it), "down", or "out+in" for the moment
+// after both dialled at once (one link per pair stays, DESIGN §6).
 std::string LinksText(const v1::PeerStatus& p) {
   if (p.connected_out() && p.connected_in()) return "out+in";
   if (p.connected_out()) return "out";

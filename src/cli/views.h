@@ -27,7 +27,7 @@ std::vector<std::string> TimelineHeader();
 JsonObject TimelineEntryJson(const v1::TimelineEntry& entry);
 
 // `shipledger status --json`: every NodeStatus field under its .proto name (head_hash in hex),
-// `peers` as an array of objects {replica, organisation, connected (both links up),
+// `peers` as an array of objects {replica, organisation, connected (a link is up),
 // connected_out, connected_in, height, view, last_heard_ms_ago (-1: never), frames_dropped,
 // protocol_errors, bad_messages, frames_over_share, heartbeats_coalesced, resends_suppressed};
 // `node` is the address asked.

@@ -11,6 +11,10 @@ namespace shipledger::net {
 
 namespace {
 
+// How long a retired connection keeps reading (frames the replica wrote on it before it moved
+// to the kept link still arrive).
+constexpr int kRetireGraceMs = 2000;
+
 int64_t SteadyNs() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
              std::chrono::steady_clock::now().time_since_epoch())
@@ -33,9 +37,11 @@ bool SplitHostPort(const std::string& host_port, std::string* host, std::string*
 }
 
 OutboundPeer::OutboundPeer(std::shared_ptr<const PeerEnv> env, uint32_t replica,
-                           std::string endpoint, std::shared_ptr<PeerCounters> counters)
+                           std::string endpoint, std::shared_ptr<PeerCounters> counters,
+                           bool yields_to_inbound)
     : env_(std::move(env)),
       replica_(replica),
+      yields_to_inbound_(yields_to_inbound),
       counters_(std::move(counters)),
       queue_(env_->options.max_queue_bytes_per_peer, env_->options.max_queue_frames_per_peer),
       down_since_ns_(SteadyNs()),
@@ -61,6 +67,7 @@ void OutboundPeer::Stop() {
   ++attempt_;
   timer_.cancel();
   CloseConnection();
+  CloseRetiring();
   if (inbound_) AbandonWriteOn(inbound_.get());
   inbound_.reset();  // the transport closes it
   queue_.Clear();
@@ -90,6 +97,9 @@ Connection* OutboundPeer::Link() {
   if (phase_ == Phase::kStopped) return nullptr;
   Connection* out = phase_ == Phase::kConnected && conn_ ? conn_.get() : nullptr;
   Connection* in = inbound_ && !inbound_->closed() ? inbound_.get() : nullptr;
+  // The lower id's own link is the one kept (the replica retires its dial once ours is up):
+  // move to it as soon as it is.
+  if (!yields_to_inbound_ && out != nullptr) return active_ = out;
   // Frames stay on one link while it is up: split across two connections they could arrive out
   // of order. Ours is preferred only when choosing afresh.
   if (active_ != nullptr && (active_ == out || active_ == in)) return active_;
@@ -115,8 +125,37 @@ void OutboundPeer::SetInbound(std::shared_ptr<Connection> conn) {
   if (phase_ == Phase::kStopped) return;
   if (inbound_) AbandonWriteOn(inbound_.get());
   inbound_ = std::move(conn);
+  if (yields_to_inbound_ && phase_ != Phase::kStandby) Yield();
   NoteLinkState();
   Flush();
+}
+
+void OutboundPeer::Yield() {
+  // One link per pair: the lower id's dial is the one kept. We stop writing on ours at once;
+  // it keeps reading for a grace period, so frames the replica wrote on it before it switched
+  // to its own link still arrive.
+  const bool established = phase_ == Phase::kConnected && conn_;
+  phase_ = Phase::kStandby;
+  const uint64_t attempt = ++attempt_;
+  timer_.cancel();
+  backoff_ms_ = env_->options.backoff_initial_ms;
+  std::shared_ptr<Connection> link = established ? std::move(conn_) : nullptr;
+  if (link) AbandonWriteOn(link.get());
+  CloseConnection();
+  spdlog::debug("net: replica {} dialled us; its link is the one kept", replica_);
+  if (!link) return;
+  CloseRetiring();
+  retiring_ = std::move(link);
+  timer_.expires_after(std::chrono::milliseconds(kRetireGraceMs));
+  timer_.async_wait([self = shared_from_this(), attempt](const boost::system::error_code& ec) {
+    if (ec || attempt != self->attempt_) return;
+    CatchAll("retire", [&] { self->CloseRetiring(); });
+  });
+}
+
+void OutboundPeer::CloseRetiring() {
+  if (retiring_) retiring_->Close();
+  retiring_.reset();
 }
 
 void OutboundPeer::ClearInbound(const Connection* conn) {
@@ -124,6 +163,11 @@ void OutboundPeer::ClearInbound(const Connection* conn) {
   AbandonWriteOn(conn);
   inbound_.reset();
   NoteLinkState();
+  if (phase_ == Phase::kStandby) {
+    CloseRetiring();
+    Dial();  // the replica's link is gone: ours now (it redials too; one of them stays)
+    return;
+  }
   Flush();  // over our own connection, if it is up
 }
 

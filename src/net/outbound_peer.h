@@ -1,9 +1,12 @@
 // The sending side of the link to one replica: dials it (resolve, TCP connect, TLS as client,
 // the server must present exactly the replica's pinned certificate), owns its bounded send
 // queue, writes queued frames in batches, and redials with exponential backoff until Stop().
-// DESIGN §6: an authenticated link carries both directions, so while our dialled connection is
-// down, frames go over the replica's own authenticated connection to us (SetInbound) when
-// that is up: a replica whose listener is flooded can still be reached by the one it dialled.
+// DESIGN §6: one authenticated link per replica pair, dialled by either side, carries both
+// directions. The lower replica id always dials; the higher one dials only while no
+// authenticated connection from the lower one is up (`yields_to_inbound`), and closes its own
+// (or stops dialling) as soon as one is: after simultaneous dials, one link remains. Frames go
+// over whichever link is up, so a replica whose listener is flooded can still be reached over
+// the link it dialled itself.
 // Thread-safety: Enqueue(), SetEndpoint() and queued_bytes() from any thread; everything else
 // on the io thread.
 #pragma once
@@ -51,8 +54,9 @@ struct PeerEnv {
 
 class OutboundPeer : public std::enable_shared_from_this<OutboundPeer> {
  public:
+  // `yields_to_inbound`: this side has the higher replica id (see above).
   OutboundPeer(std::shared_ptr<const PeerEnv> env, uint32_t replica, std::string endpoint,
-               std::shared_ptr<PeerCounters> counters);
+               std::shared_ptr<PeerCounters> counters, bool yields_to_inbound);
 
   // Overrides the endpoint ("host:port") used from the next dial on.
   void SetEndpoint(std::string host_port);
@@ -66,10 +70,12 @@ class OutboundPeer : public std::enable_shared_from_this<OutboundPeer> {
   // answers to it, e.g. blocks for its catch-up, would wait that long). REQUIRES: io thread.
   void PeerIsUp();
   // `conn` is the replica's authenticated connection to us (started): frames are written over
-  // it whenever our own connection is not up. Replaces any earlier one. REQUIRES: io thread.
+  // it whenever our own connection is not up. Replaces any earlier one. When yielding to
+  // inbound links, our own connection is closed and no dial made while `conn` is up.
+  // REQUIRES: io thread.
   void SetInbound(std::shared_ptr<Connection> conn);
-  // `conn` ended or was replaced: no longer written to. Ignored unless it is the current
-  // inbound connection. REQUIRES: io thread.
+  // `conn` ended or was replaced: no longer written to (and a yielding side dials again).
+  // Ignored unless it is the current inbound connection. REQUIRES: io thread.
   void ClearInbound(const Connection* conn);
   // Queues an encoded frame; when the queue is full, or the link has been down longer than
   // stale_after_ms, it is dropped and counted. Any thread.
@@ -77,7 +83,8 @@ class OutboundPeer : public std::enable_shared_from_this<OutboundPeer> {
   size_t queued_bytes() const { return queue_.bytes(); }
 
  private:
-  enum class Phase { kIdle, kConnecting, kConnected, kBackoff, kStopped };
+  // kStandby: yielding to the replica's authenticated connection to us; no dial meanwhile.
+  enum class Phase { kIdle, kConnecting, kConnected, kBackoff, kStandby, kStopped };
 
   void Dial();
   void OnTcpConnected(uint64_t attempt);
@@ -86,6 +93,10 @@ class OutboundPeer : public std::enable_shared_from_this<OutboundPeer> {
   void Retry(const Status& reason);
   // Closes the socket / TLS connection in any phase and marks the peer disconnected.
   void CloseConnection();
+  // The replica's link to us is up and we have the higher id: stop dialling, and retire our
+  // connection (no more writes; closed after a grace period). Enters kStandby.
+  void Yield();
+  void CloseRetiring();
   void Flush();
   // The connection frames go over now, or null when no link is up: the one used last while it
   // is up (so frames keep their order), else ours when connected, else the replica's to us.
@@ -100,6 +111,7 @@ class OutboundPeer : public std::enable_shared_from_this<OutboundPeer> {
 
   std::shared_ptr<const PeerEnv> env_;
   const uint32_t replica_;
+  const bool yields_to_inbound_;
   std::shared_ptr<PeerCounters> counters_;
   SendQueue queue_;
   std::atomic<bool> flush_posted_{false};
@@ -116,9 +128,10 @@ class OutboundPeer : public std::enable_shared_from_this<OutboundPeer> {
   std::mt19937 rng_;
   boost::asio::ip::tcp::resolver resolver_;
   boost::asio::ip::tcp::socket socket_;
-  boost::asio::steady_timer timer_;      // connect deadline, then backoff delay
-  std::shared_ptr<Connection> conn_;     // handshaking or connected
-  std::shared_ptr<Connection> inbound_;  // the replica's authenticated connection to us
+  boost::asio::steady_timer timer_;       // connect deadline, then backoff delay
+  std::shared_ptr<Connection> conn_;      // handshaking or connected
+  std::shared_ptr<Connection> inbound_;   // the replica's authenticated connection to us
+  std::shared_ptr<Connection> retiring_;  // our connection after Yield(), until the grace ends
   bool writing_ = false;
   const Connection* writing_on_ = nullptr;  // the connection of the outstanding write
   Connection* active_ = nullptr;  // the link Link() chose last; returned only while still up

@@ -124,7 +124,8 @@ void Transport::Impl::Init(const crypto::Certificate& cert, const crypto::Privat
     others_.push_back(r.id);
     auto counters = std::make_shared<PeerCounters>();
     counters_[r.id] = counters;
-    peers_[r.id] = std::make_shared<OutboundPeer>(env, r.id, r.peer_endpoint, counters);
+    peers_[r.id] = std::make_shared<OutboundPeer>(env, r.id, r.peer_endpoint, counters,
+                                                  /*yields_to_inbound=*/self_ > r.id);
   }
 }
 
@@ -346,9 +347,10 @@ void Transport::Impl::OnInbound(const std::shared_ptr<Connection>& conn) {
         if (auto self = weak.lock()) self->OnInboundClosed(from, raw, reason, protocol_error);
       });
   if (auto peer = peers_.find(from); peer != peers_.end()) {
-    peer->second->PeerIsUp();
-    // DESIGN §6: this authenticated link carries our frames too while our own is down.
+    // DESIGN §6: this authenticated link carries our frames too (the only link, when we have
+    // the higher id; else while our own is down).
     peer->second->SetInbound(conn);
+    peer->second->PeerIsUp();
   }
 }
 

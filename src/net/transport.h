@@ -1,11 +1,12 @@
-// The replicas' peer transport (DESIGN §6, issue 4): every replica dials every other replica and
-// accepts their connections (two TCP connections per pair); frames to a replica go over the
-// connection we dialled and, while that is down, over the replica's authenticated connection to
-// us, so either link carries both directions. Inbound handshakes are bounded in all and per
-// source address, silent connections give up their slots first and are closed at a deadline
-// (pending_handshakes.h); refusals are logged as one summary line per interval. All over mutual
-// TLS 1.3 where each side must present the node certificate the genesis pins
-// for that replica (tls.h). Messages are length-prefixed frames (frame.h); each peer has a
+// The replicas' peer transport (DESIGN §6, issue 4): one authenticated link per replica pair,
+// carrying both directions. The lower replica id dials; the higher one dials only while no
+// link from the lower one is up, and closes its own once one is (outbound_peer.h), so after
+// simultaneous dials one link remains, and an anonymous client flooding one replica's listener
+// cannot cut two replicas apart: the other side's dial still connects them. Inbound handshakes are
+// bounded in all and per source address, silent connections give up their slots first and are
+// closed at a deadline (pending_handshakes.h); refusals are logged as one summary line per
+// interval. All over mutual TLS 1.3 where each side must present the node certificate the genesis
+// pins for that replica (tls.h). Messages are length-prefixed frames (frame.h); each peer has a
 // bounded send queue, so a slow or absent peer costs only its own dropped frames; broken links
 // are redialled with exponential backoff until Stop(). Delivery is at most once, in order per
 // sender and connection: frames in flight when a connection breaks may be lost (PBFT
@@ -68,7 +69,7 @@ class Transport {
 
   struct PeerStats {
     bool connected_out = false;  // the connection we dialled is up (TLS established)
-    bool connected_in = false;   // its connection to us is up
+    bool connected_in = false;   // its connection to us is up (either one is the link)
     uint64_t frames_sent = 0;
     uint64_t frames_received = 0;
     uint64_t frames_dropped = 0;   // full queue, stale link or over max_frame_bytes

@@ -163,7 +163,7 @@ PeerIo::PeerReport PeerIo::Report(uint32_t replica) const {
   const net::Transport::PeerStats s = transport_->stats(replica);
   r.connected_out = s.connected_out;
   r.connected_in = s.connected_in;
-  r.connected = s.connected_out && s.connected_in;
+  r.connected = s.connected_out || s.connected_in;  // one link carries both directions
   r.frames_sent = s.frames_sent;
   r.frames_received = s.frames_received;
   r.frames_dropped = s.frames_dropped;

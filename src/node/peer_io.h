@@ -73,7 +73,7 @@ class PeerIo {
 
   // What the node reports about one other replica.
   struct PeerReport {
-    bool connected = false;  // both directions up
+    bool connected = false;  // a link is up (either one carries both directions)
     bool connected_out = false;
     bool connected_in = false;
     uint64_t frames_sent = 0;

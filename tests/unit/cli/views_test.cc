@@ -63,7 +63,9 @@ TEST(NodeStatusJson, HasTheConsensusFieldsAndOnePeerObjectEach) {
         "\"frames_dropped\":3,\"frames_over_share\":7,\"heartbeats_coalesced\":11,"
         "\"height\":15,\"last_heard_ms_ago\":1250,\"organisation\":\"exporter-org\","
         "\"protocol_errors\":0,\"replica\":0,\"resends_suppressed\":13,\"view\":4}",
-        "\"connected\":false", "\"last_heard_ms_ago\":-1"}) {
+        // One link carries both directions: connected with only the outbound one up.
+        "\"connected\":true,\"connected_in\":false,\"connected_out\":true",
+        "\"last_heard_ms_ago\":-1"}) {
     EXPECT_NE(json.find(expected), std::string::npos) << expected << " in " << json;
   }
 }

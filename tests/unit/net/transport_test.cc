@@ -38,12 +38,13 @@ TEST(Transport, FourReplicasExchangeAllToAllOnceAndInOrder) {
   auto net = TestNetwork::Create(TestNetwork::DefaultOrgs(), 4);
   auto nodes = ListeningNodes(*net, 4);
   ConnectAndStart(Raw(nodes));
+  // DESIGN §6: one link per pair, the one the lower id dialled, carrying both directions.
   ASSERT_TRUE(WaitFor([&] {
     for (uint32_t i = 0; i < 4; ++i) {
       for (uint32_t j = 0; j < 4; ++j) {
         if (i == j) continue;
         const auto s = nodes[i]->transport().stats(j);
-        if (!s.connected_out || !s.connected_in) return false;
+        if (s.connected_out != (i < j) || s.connected_in != (i > j)) return false;
       }
     }
     return true;

@@ -118,7 +118,8 @@ TEST_F(PeerIoTest, FetchBlocksIsAnsweredFromTheStoreNotDelivered) {
 TEST_F(PeerIoTest, ReportsTheLinksToEachPeer) {
   ASSERT_TRUE(WaitFor([&] {
     const PeerIo::PeerReport r = peer_io_->Report(1);
-    return r.connected_in && r.connected_out && r.connected;
+    // One link per pair (DESIGN §6): the one we dialled, as the lower replica id.
+    return r.connected_out && !r.connected_in && r.connected;
   }));
   EXPECT_FALSE(peer_io_->Report(2).connected);  // nobody plays replica 2
   EXPECT_FALSE(peer_io_->Report(0).connected);  // self
