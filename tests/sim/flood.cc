@@ -139,18 +139,21 @@ class MixedViewTime final : public ByzantineBase {
         edited->mutable_proposal()->set_timestamp_ms(pp.proposal().timestamp_ms() + kAheadMs);
         SignPrePrepare(edited);
         a.digest = model::ProposalDigest(edited->proposal());
-        // Two backups get it, one of them its PREPARE too: prepared there only.
+        // The same quorum - 1 backups get every proposal of a view (so each knows the parent of
+        // the next) and one of them, by height, its PREPARE too: that holder gathers a quorum of
+        // PREPAREs, the others one fewer; nobody gathers COMMITs.
         std::vector<uint32_t> backups;
         for (uint32_t r = 0; r < c_.genesis->n(); ++r) {
           if (r != c_.replica) backups.push_back(r);
         }
-        const size_t k = (pp.view() + pp.proposal().height()) % backups.size();
-        a.holder = backups[k];
-        a.helper = backups[(k + 1) % backups.size()];
+        const size_t first = pp.view() % backups.size();
+        const size_t count = c_.genesis->quorum() - 1;
+        for (size_t i = 0; i < count; ++i) a.to.insert(backups[(first + i) % backups.size()]);
+        a.holder = backups[(first + pp.proposal().height() % count) % backups.size()];
         it = ahead_.emplace(key, std::move(a)).first;
         while (ahead_.size() > 64) ahead_.erase(ahead_.begin());
       }
-      if (to != it->second.holder && to != it->second.helper) return {};
+      if (!it->second.to.contains(to)) return {};
       return {it->second.message};
     }
     if (m.has_prepare()) {
@@ -171,8 +174,8 @@ class MixedViewTime final : public ByzantineBase {
   struct Ahead {
     v1::PeerMessage message;  // the PRE-PREPARE stamped ahead
     Bytes digest;
-    uint32_t holder = 0;  // gets the PRE-PREPARE and its PREPARE
-    uint32_t helper = 0;  // gets the PRE-PREPARE only
+    std::set<uint32_t> to;  // get the PRE-PREPARE
+    uint32_t holder = 0;    // gets its PREPARE too
   };
   std::map<std::pair<uint64_t, uint64_t>, Ahead> ahead_;  // (view, height)
 };

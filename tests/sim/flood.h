@@ -4,13 +4,14 @@
 //                     naive primary in a later view would answer with a full NEW-VIEW each;
 //   kFloodViewChange  replays its own (validly signed) VIEW-CHANGEs to every peer en masse;
 //   kFloodForward     re-forwards events it has seen (mostly committed long ago) en masse;
-//   kMixedViewTime    as primary, stamps each fresh proposal `ahead_ms` in the future (within
-//                     the backups' clock bound), sends it to two backups only and its PREPARE to
-//                     one of them, and never COMMITs: the proposal is prepared at one replica
-//                     and never committed. Its VIEW-CHANGEs claim nothing prepared, so a NEW-VIEW
-//                     may leave such a certificate out and a later view proposes below it in
-//                     time; the certificates of those views then meet in a NEW-VIEW (new_view.h
-//                     DropCertificatesThatGoBackInTime).
+//   kMixedViewTime    as primary, stamps each fresh proposal 800 ms in the future (within the
+//                     backups' clock bound), sends it to the same quorum - 1 backups all view
+//                     long and its PREPARE to one of them (by height), and never COMMITs: each
+//                     proposal is prepared at one replica and never committed. Its VIEW-CHANGEs
+//                     claim nothing prepared, so a NEW-VIEW may leave such a certificate out and
+//                     a later view proposes other heights at other times; the certificates of
+//                     those views can then meet in a NEW-VIEW with time going backwards (what
+//                     new_view.h's DropCertificatesThatGoBackInTime resolves).
 // The flooders send their bursts only when the plan's attack is on (SimNode); otherwise they
 // behave exactly as a correct replica, which is what the no-attack comparison run needs.
 // Thread-safety: none; owned by one SimNode.

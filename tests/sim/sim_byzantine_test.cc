@@ -228,7 +228,7 @@ TEST_F(SimByzantineTest, MixedViewTimePrimaryPreparesAheadProposalsAtOneBackupOn
       got.push_back(to);
     }
   }
-  ASSERT_EQ(got.size(), 2u);  // two backups get the proposal
+  ASSERT_EQ(got.size(), 2u);  // quorum - 1 backups get the proposal
   v1::PeerMessage prepare;
   v1::Vote* v = prepare.mutable_prepare();
   v->set_view(4);
