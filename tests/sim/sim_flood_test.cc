@@ -121,28 +121,32 @@ TEST(CompareWithBaseline, FlagsAFailedBaseline) {
   EXPECT_TRUE(Flags(CompareWithBaseline(Result(300, 1000, 40, 40), baseline), "baseline"));
 }
 
+// One seed of `profile` at n = 4, with one inbound queue for every sender when `shared`.
+RunResult RunFour(Profile profile, uint64_t seed, bool shared = false) {
+  RunOptions o;
+  o.profile = profile;
+  o.n = 4;
+  if (shared) {
+    o.inbox = InboxOptions{};
+    o.inbox->per_peer = false;
+  }
+  return RunSeed(seed, o);
+}
+
 // End to end (the unit tests above, in a run): a heartbeat flood through one queue shared by
 // every sender drowns the honest replicas' messages (views change, commits slow down) and the
 // comparison with the run without the attack says so; the runtime's per-peer queues hold.
 TEST(SimFlood, HeartbeatFloodThroughOneSharedQueueIsFlaggedAndPerPeerQueuesHold) {
-  RunOptions o;
-  o.profile = Profile::kFloodHeartbeat;
-  o.n = 4;
-  RunResult per_peer = RunSeed(1004, o);
+  RunResult per_peer = RunFour(Profile::kFloodHeartbeat, 1004);
   EXPECT_TRUE(per_peer.ok()) << per_peer.Summary();
-  o.inbox = InboxOptions{};
-  o.inbox->per_peer = false;
-  RunResult shared = RunSeed(1004, o);
+  RunResult shared = RunFour(Profile::kFloodHeartbeat, 1004, /*shared=*/true);
   ASSERT_FALSE(shared.ok()) << shared.Summary();
   EXPECT_EQ(shared.failures.front().checker, "attack");
 }
 
 // Replayed VIEW-CHANGEs fill the flooder's own queue (and are dropped there) only.
 TEST(SimFlood, ViewChangeFloodFillsOnlyTheFloodersShare) {
-  RunOptions o;
-  o.profile = Profile::kFloodViewChange;
-  o.n = 4;
-  RunResult r = RunSeed(3, o);
+  RunResult r = RunFour(Profile::kFloodViewChange, 3);
   EXPECT_TRUE(r.ok()) << r.Summary();
   EXPECT_GT(r.stats.inbox_dropped, 100000u) << "the flood never filled its share";
 }
@@ -150,10 +154,7 @@ TEST(SimFlood, ViewChangeFloodFillsOnlyTheFloodersShare) {
 // A heartbeat flood claiming view 0 at the primary of view 1: coalesced in the inbox, and
 // answered with at most one NEW-VIEW per resend interval (the comparison checks the count).
 TEST(SimFlood, HeartbeatFloodIsCoalescedAndNotAnsweredPerCopy) {
-  RunOptions o;
-  o.profile = Profile::kFloodHeartbeat;
-  o.n = 4;
-  RunResult r = RunSeed(5, o);
+  RunResult r = RunFour(Profile::kFloodHeartbeat, 5);
   EXPECT_TRUE(r.ok()) << r.Summary();
   ASSERT_TRUE(r.baseline.has_value());
   EXPECT_GT(r.stats.messages, 100 * r.baseline->messages) << "hardly a flood";
