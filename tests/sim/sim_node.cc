@@ -185,7 +185,7 @@ void SimNode::DrainInbox() {
   budget_used_ += batch.size();
   for (const auto& m : batch) {
     if (!up()) return;
-    Trace("<- r" + std::to_string(m.from) + " " + Describe(m.message));
+    if (host_->verbose()) Trace("<- r" + std::to_string(m.from) + " " + Describe(m.message));
     Carry(core_->OnPeerMessage(m, NodeNow()));
     if (up() && m.message.has_forward() && !m.events.empty()) NoteHeld(m.events[0]);
   }
