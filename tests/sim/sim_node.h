@@ -107,7 +107,7 @@ class SimNode {
   // The inbox's counters for sender `replica` (zero while down).
   SimInbox::Counts inbox_counts(uint32_t replica) const;
   // NEW-VIEWs this node admitted whose certificates, taken highest view per height, go back in
-  // time (what new_view.h drops); see CountMixedViewTime.
+  // time (what new_view.h drops; CertificatesGoBackInTime in checkers.h).
   uint64_t mixed_view_new_views() const { return mixed_view_new_views_; }
 
  private:
