@@ -2,6 +2,8 @@
 
 #include "model/block.h"
 #include "model/votes.h"
+#include "sim/byzantine_base.h"
+#include "sim/flood.h"
 
 namespace shipledger::sim {
 
@@ -19,44 +21,26 @@ std::string ByzantineName(ByzantineKind kind) {
       return "bad-backup";
     case ByzantineKind::kTwin:
       return "twin";
+    case ByzantineKind::kFloodHeartbeat:
+      return "flood-heartbeat";
+    case ByzantineKind::kFloodViewChange:
+      return "flood-viewchange";
+    case ByzantineKind::kFloodForward:
+      return "flood-forward";
+    case ByzantineKind::kMixedViewTime:
+      return "mixed-view-time";
   }
   return "?";
 }
 
+bool IsFlood(ByzantineKind kind) {
+  return kind == ByzantineKind::kFloodHeartbeat || kind == ByzantineKind::kFloodViewChange ||
+         kind == ByzantineKind::kFloodForward;
+}
+
 namespace {
 
-// Shared helpers: signing as the node, random bytes from the run's generator.
-class Base : public Byzantine {
- public:
-  explicit Base(const ByzantineContext& c) : c_(c) {}
-
- protected:
-  Bytes Sign(ByteView message) const {
-    auto s = c_.signer->Sign(message);
-    return s.ok() ? *s : Bytes();
-  }
-  Bytes RandomBytes(size_t n) const {
-    Bytes out(n, '\0');
-    for (auto& ch : out) ch = static_cast<char>((*c_.rng)() >> 56);
-    return out;
-  }
-  // Re-signs a PRE-PREPARE over its (possibly edited) proposal.
-  void SignPrePrepare(v1::PrePrepare* pp) const {
-    pp->set_signature(
-        Sign(model::VoteMessage(c_.genesis->chain_id, model::VoteType::kPrePrepare, pp->view(),
-                                pp->proposal().height(), model::ProposalDigest(pp->proposal()))));
-  }
-  // A vote of `type` like `v` for another digest, validly signed.
-  v1::Vote ConflictingVote(model::VoteType type, const v1::Vote& v) const {
-    v1::Vote out = v;
-    out.set_digest(RandomBytes(32));
-    out.set_signature(
-        Sign(model::VoteMessage(c_.genesis->chain_id, type, v.view(), v.height(), out.digest())));
-    return out;
-  }
-
-  ByzantineContext c_;
-};
+using Base = ByzantineBase;
 
 class Equivocate final : public Base {
  public:
@@ -247,6 +231,11 @@ std::unique_ptr<Byzantine> MakeByzantine(ByzantineKind kind, const ByzantineCont
       return std::make_unique<InvalidBlocks>(context);
     case ByzantineKind::kBadBackup:
       return std::make_unique<BadBackup>(context);
+    case ByzantineKind::kFloodHeartbeat:
+    case ByzantineKind::kFloodViewChange:
+    case ByzantineKind::kFloodForward:
+    case ByzantineKind::kMixedViewTime:
+      return MakeFloodOrMixed(kind, context);
     case ByzantineKind::kNone:
     case ByzantineKind::kTwin:
       return nullptr;

@@ -13,7 +13,12 @@
 //   kBadBackup      adds or substitutes PREPARE/COMMIT votes for random digests (validly
 //                   signed), badly signed votes, checkpoints with wrong results, heartbeats
 //                   that claim to be far ahead, and state-transfer answers with forged blocks;
-//   kTwin           none here (see above).
+//   kTwin           none here (see above);
+//   kFloodHeartbeat, kFloodViewChange, kFloodForward
+//                   an otherwise correct replica that floods cheap messages (flood.h);
+//   kMixedViewTime  as primary, sends each fresh PRE-PREPARE to a changing part of the
+//                   backups and never COMMITs, so proposals are prepared at some replicas only
+//                   and every view it leads ends in a view change (flood.h).
 // Thread-safety: none; owned by one SimNode.
 #pragma once
 
@@ -30,7 +35,21 @@
 
 namespace shipledger::sim {
 
-enum class ByzantineKind { kNone, kEquivocate, kCensor, kInvalidBlocks, kBadBackup, kTwin };
+enum class ByzantineKind {
+  kNone,
+  kEquivocate,
+  kCensor,
+  kInvalidBlocks,
+  kBadBackup,
+  kTwin,
+  kFloodHeartbeat,
+  kFloodViewChange,
+  kFloodForward,
+  kMixedViewTime,
+};
+
+// Whether `kind` floods (its node calls Byzantine::Flood periodically).
+bool IsFlood(ByzantineKind kind);
 
 std::string ByzantineName(ByzantineKind kind);
 
@@ -47,6 +66,17 @@ class Byzantine {
     (void)message;
     return true;
   }
+
+  // `copies` byte-identical copies of `message` for replica `to`, sent at once.
+  struct Burst {
+    uint32_t to = 0;
+    v1::PeerMessage message;
+    uint64_t copies = 1;
+  };
+  // Flooding behaviours: while its node is up and the plan's attack is on, the node calls Flood
+  // every flood_period_ms() (0: never) and sends what it returns.
+  virtual int64_t flood_period_ms() const { return 0; }
+  virtual std::vector<Burst> Flood() { return {}; }
 };
 
 struct ByzantineContext {
@@ -55,6 +85,8 @@ struct ByzantineContext {
   const consensus::Signer* signer = nullptr;  // the node's key
   Rng* rng = nullptr;                         // the run's generator for Byzantine choices
   std::string censored_org;                   // kCensor: whose events it never hears
+  int64_t flood_period_ms = 10;               // floods: a burst to each peer this often
+  uint64_t flood_copies = 2000;               // floods: copies per burst
 };
 
 // nullptr for kNone and kTwin.

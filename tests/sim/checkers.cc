@@ -1,6 +1,8 @@
 #include "sim/checkers.h"
 
+#include <algorithm>
 #include <iterator>
+#include <limits>
 
 #include "model/block.h"
 
@@ -20,7 +22,10 @@ void Checkers::Fail(std::string checker, std::string detail, int64_t at_ms) {
   failures_.push_back(Failure{std::move(checker), std::move(detail), at_ms});
 }
 
-void Checkers::DiskWiped(uint32_t slot) { stored_ids_[slot].clear(); }
+void Checkers::DiskWiped(uint32_t slot) {
+  stored_ids_[slot].clear();
+  stored_at_[slot].clear();
+}
 
 void Checkers::CheckBlock(uint32_t slot, const v1::Block& block, int64_t at_ms) {
   const v1::Proposal& p = block.proposal();
@@ -135,7 +140,9 @@ void Checkers::Stored(uint32_t slot, const v1::Block& block, int64_t at_ms) {
   CheckBlock(slot, block, at_ms);
   auto& ids = stored_ids_[slot];
   for (const auto& se : block.events()) {
-    if (++ids[model::EventId(se.event())] > 1) ++duplicates_;
+    const Bytes id = model::EventId(se.event());
+    if (++ids[id] > 1) ++duplicates_;
+    stored_at_[slot].emplace(id, at_ms);
   }
 }
 
@@ -169,6 +176,63 @@ void Checkers::FailLiveness(int64_t at_ms) {
     detail += missing.size() > 4 ? " ...; " : "; ";
   }
   Fail("liveness", detail, at_ms);
+}
+
+}  // namespace shipledger::sim
+
+namespace shipledger::sim {
+
+std::string Latency::ToString() const {
+  return std::to_string(complete) + "/" + std::to_string(events) +
+         " events committed, latency mean " + std::to_string(mean_ms) + " ms max " +
+         std::to_string(max_ms) + " ms, all by " + std::to_string(completion_ms) + " ms";
+}
+
+Latency Checkers::CommitLatency() const {
+  Latency l;
+  int64_t sum = 0;
+  for (const auto& [id, origin] : origin_) {
+    if (!correct_.contains(origin)) continue;
+    ++l.events;
+    int64_t everywhere = 0;
+    bool complete = true;
+    for (uint32_t slot : correct_) {
+      auto s = stored_at_.find(slot);
+      if (s == stored_at_.end() || !s->second.contains(id)) {
+        complete = false;
+        break;
+      }
+      everywhere = std::max(everywhere, s->second.at(id));
+    }
+    if (!complete) continue;
+    ++l.complete;
+    const int64_t latency = everywhere - generated_at_.at(id);
+    sum += latency;
+    l.max_ms = std::max(l.max_ms, latency);
+    l.completion_ms = std::max(l.completion_ms, everywhere);
+  }
+  if (l.complete > 0) l.mean_ms = sum / static_cast<int64_t>(l.complete);
+  return l;
+}
+
+bool CertificatesGoBackInTime(const v1::NewView& new_view) {
+  uint64_t stable = 0;
+  for (const auto& vc : new_view.view_changes()) stable = std::max(stable, vc.stable().height());
+  std::map<uint64_t, const v1::PreparedCertificate*> chosen;
+  for (const auto& vc : new_view.view_changes()) {
+    for (const auto& cert : vc.prepared()) {
+      const uint64_t h = cert.proposal().height();
+      if (h <= stable) continue;
+      auto [it, fresh] = chosen.emplace(h, &cert);
+      if (!fresh && cert.view() > it->second->view()) it->second = &cert;
+    }
+  }
+  int64_t latest = std::numeric_limits<int64_t>::min();
+  for (const auto& [h, cert] : chosen) {
+    if (cert->proposal().timestamp_ms() < latest) return true;
+    latest = std::max(latest, cert->proposal().timestamp_ms());
+  }
+  return false;
 }
 
 }  // namespace shipledger::sim

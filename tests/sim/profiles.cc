@@ -13,6 +13,12 @@ const std::vector<Profile>& AllProfiles() {
   return all;
 }
 
+const std::vector<Profile>& FloodProfiles() {
+  static const std::vector<Profile> flood = {Profile::kFloodHeartbeat, Profile::kFloodViewChange,
+                                             Profile::kFloodForward, Profile::kMixedViewTime};
+  return flood;
+}
+
 std::string ProfileName(Profile p) {
   switch (p) {
     case Profile::kNone:
@@ -37,13 +43,23 @@ std::string ProfileName(Profile p) {
       return "twins";
     case Profile::kCombined:
       return "combined";
+    case Profile::kFloodHeartbeat:
+      return "flood-heartbeat";
+    case Profile::kFloodViewChange:
+      return "flood-viewchange";
+    case Profile::kFloodForward:
+      return "flood-forward";
+    case Profile::kMixedViewTime:
+      return "mixed-view-time";
   }
   return "?";
 }
 
 std::optional<Profile> ParseProfile(const std::string& name) {
-  for (Profile p : AllProfiles()) {
-    if (ProfileName(p) == name) return p;
+  for (const auto* list : {&AllProfiles(), &FloodProfiles()}) {
+    for (Profile p : *list) {
+      if (ProfileName(p) == name) return p;
+    }
   }
   if (name == "equivocate") return Profile::kEquivocate;
   return std::nullopt;
@@ -81,6 +97,10 @@ std::string Plan::ToString() const {
     if (byzantine == ByzantineKind::kTwin) s += twins_split ? " (split)" : " (both hear all)";
     if (byzantine == ByzantineKind::kCensor) {
       s += " censoring replica " + std::to_string(censored_replica);
+    }
+    if (IsFlood(byzantine)) {
+      s += " (" + std::to_string(flood_copies) + " copies every " +
+           std::to_string(flood_period_ms) + " ms" + (attack ? "" : ", attack OFF") + ")";
     }
   }
   if (byzantine2 != ByzantineKind::kNone) {
@@ -157,6 +177,32 @@ void AddCrashes(Plan* plan, Rng& rng, bool new_disk, bool one_at_a_time) {
     busy_until[slot] = back;
     t = one_at_a_time ? back + Uniform(rng, 100, 1000) : at + Uniform(rng, 50, 3000);
   }
+}
+
+// Cuts replica 0 (the primary of view 0) off for a while early on, so that view 1 begins with a
+// NEW-VIEW by replica 1 and every replica has sent a VIEW-CHANGE.
+void AddDepose(Plan* plan, Rng& rng) {
+  FaultStep cut;
+  cut.at_ms = Uniform(rng, 200, 1000);
+  cut.kind = FaultStep::Kind::kPartition;
+  cut.side = {0};
+  FaultStep heal;
+  heal.at_ms = std::min(plan->heal_ms, cut.at_ms + Uniform(rng, 1000, 3000));
+  heal.kind = FaultStep::Kind::kHealPartition;
+  plan->steps.push_back(cut);
+  plan->steps.push_back(heal);
+}
+
+// A flooder: one of the replicas that are not the primary of view 1, on clean links (so that
+// the no-attack run differs by the flood alone), at 100..500 copies per ms to each peer.
+void AddFlood(Plan* plan, Rng& rng, ByzantineKind kind, bool depose) {
+  plan->byzantine = kind;
+  do {
+    plan->byzantine_replica = static_cast<uint32_t>(Uniform(rng, 0, plan->n - 1));
+  } while (plan->byzantine_replica == 1);
+  plan->flood_period_ms = Uniform(rng, 5, 20);
+  plan->flood_copies = static_cast<uint64_t>(Uniform(rng, 100, 500) * plan->flood_period_ms);
+  if (depose) AddDepose(plan, rng);
 }
 
 }  // namespace
@@ -256,6 +302,36 @@ Plan MakePlan(Profile profile, uint32_t n, Rng& rng) {
         } while (plan.byzantine2_replica == plan.byzantine_replica ||
                  plan.byzantine2_replica == plan.censored_replica);
       }
+      break;
+    }
+    case Profile::kFloodHeartbeat:
+      AddFlood(&plan, rng, ByzantineKind::kFloodHeartbeat, true);
+      break;
+    case Profile::kFloodViewChange:
+      AddFlood(&plan, rng, ByzantineKind::kFloodViewChange, true);
+      break;
+    case Profile::kFloodForward:
+      AddFlood(&plan, rng, ByzantineKind::kFloodForward, Chance(rng, 0.5));
+      break;
+    case Profile::kMixedViewTime: {
+      // Its proposals run kAheadMs ahead of its clock: clocks close enough that backups take
+      // them (genesis clock_skew_ms 1000). With n = 7 (the default here) the primaries of
+      // views 0 and 1 both behave so: view 1's NEW-VIEW may leave out a view-0 certificate
+      // that view 1 does not propose over, and view 2's NEW-VIEW then meets it below view 1's
+      // later certificates. With n = 4, one such replica, lossy links and partitions.
+      plan.byzantine = ByzantineKind::kMixedViewTime;
+      plan.clock_skew_max_ms = Uniform(rng, 0, 50);
+      if (n == 0) plan.n = 7;
+      if (plan.n >= 7) {
+        plan.byzantine_replica = 0;
+        plan.byzantine2 = ByzantineKind::kMixedViewTime;
+        plan.byzantine2_replica = 1;
+        break;
+      }
+      plan.byzantine_replica =
+          Chance(rng, 0.5) ? 0 : static_cast<uint32_t>(Uniform(rng, 0, plan.n - 1));
+      if (Chance(rng, 0.7)) AddLossy(&plan, rng);
+      if (Chance(rng, 0.5)) AddPartitions(&plan, rng);
       break;
     }
   }

@@ -12,6 +12,7 @@
 
 #include "sim/byzantine.h"
 #include "sim/network.h"
+#include "sim/sim_inbox.h"
 
 namespace shipledger::sim {
 
@@ -27,9 +28,19 @@ enum class Profile {
   kByzantineBackup,
   kTwins,
   kCombined,
+  // Resource exhaustion (flood.h): drawn only when asked for, so that the seeds of the profiles
+  // above keep their runs.
+  kFloodHeartbeat,
+  kFloodViewChange,
+  kFloodForward,
+  kMixedViewTime,
 };
 
+// The profiles a seed draws from (when none is given).
 const std::vector<Profile>& AllProfiles();
+// The resource-exhaustion profiles: each run is compared with the same plan without the attack
+// (attack.h).
+const std::vector<Profile>& FloodProfiles();
 std::string ProfileName(Profile profile);
 std::optional<Profile> ParseProfile(const std::string& name);
 
@@ -63,6 +74,12 @@ struct Plan {
   int64_t liveness_bound_ms = 30000;  // after heal_ms, every correct event is stored everywhere
   int64_t clock_skew_max_ms = 50;     // node clocks differ from world time by up to this
   int64_t disk_delay_max_ms = 5;      // storing a block takes 1..this ms
+  InboxOptions inbox;                 // every node's inbound queues and processing budget
+  // Flooding behaviours: a burst of `flood_copies` to each peer every `flood_period_ms`, while
+  // `attack` is on (off: the same plan as a baseline, the flooder behaving correctly).
+  int64_t flood_period_ms = 10;
+  uint64_t flood_copies = 2000;
+  bool attack = true;
 
   // Slot count: n, plus one for a twin.
   uint32_t slots() const { return n + (byzantine == ByzantineKind::kTwin ? 1 : 0); }

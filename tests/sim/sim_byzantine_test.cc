@@ -2,6 +2,8 @@
 // messages, checked for valid signatures and for the inconsistency each is meant to carry.
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "model/block.h"
 #include "model/votes.h"
 #include "sim/byzantine.h"
@@ -159,6 +161,109 @@ TEST_F(SimByzantineTest, CensorNeverHearsTheCensoredOrigin) {
   for (const auto& e : in.events[0]) EXPECT_NE(e->event.signer_org(), "customs");
   EXPECT_EQ(in.message.forward().events(1).SerializeAsString(),
             in.events[0][1]->signed_event.SerializeAsString());
+}
+
+TEST_F(SimByzantineTest, HeartbeatFlooderSendsStaleViewCopiesOfItsHeartbeatToEveryPeer) {
+  auto b = Make(ByzantineKind::kFloodHeartbeat);
+  EXPECT_TRUE(b->Flood().empty());  // nothing sent yet, nothing to flood
+  v1::PeerMessage hb;
+  hb.mutable_heartbeat()->set_view(3);
+  hb.mutable_heartbeat()->set_committed_height(9);
+  ASSERT_EQ(b->Outgoing(1, hb)[0].SerializeAsString(), hb.SerializeAsString());  // honest
+  auto bursts = b->Flood();
+  ASSERT_EQ(bursts.size(), 3u);
+  for (uint32_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(bursts[i].to, i + 1);
+    EXPECT_EQ(bursts[i].copies, 2000u);
+    EXPECT_EQ(bursts[i].message.heartbeat().view(), 0u);
+    EXPECT_EQ(bursts[i].message.heartbeat().committed_height(), 9u);
+  }
+}
+
+TEST_F(SimByzantineTest, ViewChangeFlooderReplaysItsOwnViewChangesUnchanged) {
+  auto b = Make(ByzantineKind::kFloodViewChange);
+  v1::PeerMessage vc;
+  vc.mutable_view_change()->set_new_view(1);
+  vc.mutable_view_change()->set_replica(0);
+  vc.mutable_view_change()->set_signature(
+      *net_->node(0).key.Sign(model::ViewChangeMessage(genesis_->chain_id, vc.view_change())));
+  ASSERT_EQ(b->Outgoing(2, vc).size(), 1u);
+  auto bursts = b->Flood();
+  ASSERT_EQ(bursts.size(), 3u);
+  for (const auto& burst : bursts) {
+    EXPECT_EQ(burst.message.SerializeAsString(), vc.SerializeAsString());
+  }
+}
+
+TEST_F(SimByzantineTest, ForwardFlooderReforwardsEventsItHasSeen) {
+  auto b = Make(ByzantineKind::kFloodForward);
+  consensus::InboundMessage in;
+  in.from = 2;
+  std::set<Bytes> seen;
+  for (int i = 0; i < 3; ++i) {
+    auto se = Event("F" + std::to_string(i), 0);
+    seen.insert(se.SerializeAsString());
+    *in.message.mutable_forward()->add_events() = se;
+  }
+  ASSERT_TRUE(b->Inbound(&in));
+  auto bursts = b->Flood();
+  ASSERT_EQ(bursts.size(), 3u);
+  ASSERT_EQ(bursts[0].message.forward().events_size(), 3);
+  for (const auto& se : bursts[0].message.forward().events()) {
+    EXPECT_TRUE(seen.contains(se.SerializeAsString()));
+  }
+}
+
+TEST_F(SimByzantineTest, MixedViewTimePrimaryPreparesAheadProposalsAtOneBackupOnly) {
+  auto b = Make(ByzantineKind::kMixedViewTime);
+  auto m = PrePrepare(4, 2, 1);
+  std::vector<uint32_t> got;
+  Bytes digest;
+  for (uint32_t to = 1; to <= 3; ++to) {
+    for (const auto& out : b->Outgoing(to, m)) {
+      const auto& pp = out.pre_prepare();
+      EXPECT_TRUE(ValidlySigned(pp));
+      EXPECT_EQ(pp.proposal().timestamp_ms(), m.pre_prepare().proposal().timestamp_ms() + 800);
+      digest = model::ProposalDigest(pp.proposal());
+      got.push_back(to);
+    }
+  }
+  ASSERT_EQ(got.size(), 2u);  // quorum - 1 backups get the proposal
+  v1::PeerMessage prepare;
+  v1::Vote* v = prepare.mutable_prepare();
+  v->set_view(4);
+  v->set_height(2);
+  v->set_digest(model::ProposalDigest(m.pre_prepare().proposal()));
+  v->set_replica(0);
+  std::vector<uint32_t> prepared;
+  for (uint32_t to = 1; to <= 3; ++to) {
+    for (const auto& out : b->Outgoing(to, prepare)) {
+      EXPECT_EQ(out.prepare().digest(), digest);
+      EXPECT_TRUE(
+          model::VerifyReplicaSignature(
+              *genesis_, 0,
+              model::VoteMessage(genesis_->chain_id, model::VoteType::kPrepare, 4, 2, digest),
+              out.prepare().signature())
+              .ok());
+      prepared.push_back(to);
+    }
+  }
+  ASSERT_EQ(prepared.size(), 1u);  // its PREPARE to one of them only
+  EXPECT_TRUE(prepared[0] == got[0] || prepared[0] == got[1]);
+  v1::PeerMessage commit;
+  *commit.mutable_commit() = *v;
+  EXPECT_TRUE(b->Outgoing(1, commit).empty());
+  v1::PeerMessage vc;
+  vc.mutable_view_change()->set_new_view(5);
+  vc.mutable_view_change()->set_replica(0);
+  vc.mutable_view_change()->add_prepared()->set_view(4);
+  auto out = b->Outgoing(1, vc);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].view_change().prepared_size(), 0);
+  EXPECT_TRUE(model::VerifyReplicaSignature(
+                  *genesis_, 0, model::ViewChangeMessage(genesis_->chain_id, out[0].view_change()),
+                  out[0].view_change().signature())
+                  .ok());
 }
 
 }  // namespace

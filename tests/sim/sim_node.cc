@@ -47,7 +47,13 @@ void SimNode::Trace(const std::string& what) const {
 
 void SimNode::Boot() {
   validator_ = std::make_unique<model::EventValidator>(genesis_);
-  gate_ = std::make_unique<consensus::MessageGate>(genesis_, validator_.get(), config_.replica);
+  // As the runtime's gate looks up the store: forwarded copies of stored events are dropped.
+  gate_ = std::make_unique<consensus::MessageGate>(
+      genesis_, validator_.get(), config_.replica, nullptr,
+      [this](ByteView id) { return stored_ids_.contains(Bytes(id)); });
+  inbox_ = std::make_unique<SimInbox>(genesis_->n(), config_.inbox);
+  budget_ms_ = -1;
+  budget_used_ = 0;
   consensus::Restored restored;
   restored.tip.height = disk_.chain.size();
   restored.tip.block_hash = disk_.chain.empty() ? genesis_->hash : disk_.chain.back().block_hash();
@@ -66,6 +72,9 @@ void SimNode::Boot() {
   core_ =
       std::make_unique<consensus::PbftReplica>(genesis_, config_.options, signer_.get(), restored);
   Carry(core_->Start(NodeNow()));
+  if (byzantine_ && config_.attack && byzantine_->flood_period_ms() > 0) {
+    ScheduleFlood(host_->now() + byzantine_->flood_period_ms());
+  }
 }
 
 void SimNode::Crash() {
@@ -73,6 +82,8 @@ void SimNode::Crash() {
   core_.reset();
   gate_.reset();
   validator_.reset();
+  inbox_.reset();
+  burst_admitted_.clear();
   armed_.clear();
   executing_.clear();
   ++incarnation_;
@@ -101,14 +112,15 @@ Status SimNode::Submit(const v1::SignedEvent& event) {
   std::vector<Status> results;
   consensus::Actions actions = core_->OnEvents({*e}, NodeNow(), &results);
   Carry(std::move(actions));
+  if (up()) NoteHeld({*e});
   return results.empty() ? Status::Internal("OnEvents returned no result") : results[0];
 }
 
-void SimNode::Deliver(uint32_t from, const std::string& frame, bool from_correct) {
+void SimNode::Deliver(uint32_t from, const std::string& frame, bool from_correct, uint64_t copies) {
   if (!up()) return;
-  auto in = gate_->Admit(from, frame, NodeNow());
+  auto in = Admit(from, frame, copies);
   if (!in.ok()) {
-    ++gate_rejections_;
+    gate_rejections_ += copies;
     if (from_correct && config_.correct) {
       v1::PeerMessage m;
       const std::string what = m.ParseFromString(frame) ? Describe(m) : "unparsable frame";
@@ -126,8 +138,82 @@ void SimNode::Deliver(uint32_t from, const std::string& frame, bool from_correct
     AnswerFetch(from, in->message.fetch_blocks());
     return;
   }
-  Trace("<- r" + std::to_string(from) + " " + Describe(in->message));
-  Carry(core_->OnPeerMessage(*in, NodeNow()));
+  // As the runtime: a forward whose every event the gate dropped as held changes nothing.
+  if (in->message.has_forward() && (in->events.empty() || in->events[0].empty())) return;
+  if (in->message.has_new_view() && config_.correct &&
+      CertificatesGoBackInTime(in->message.new_view())) {
+    ++mixed_view_new_views_;
+  }
+  bool schedule = false;
+  inbox_->Push(*in, copies, &schedule);
+  if (schedule) ScheduleDrain(host_->now());
+}
+
+Result<consensus::InboundMessage> SimNode::Admit(uint32_t from, const std::string& frame,
+                                                 uint64_t copies) {
+  if (copies <= 1) return gate_->Admit(from, frame, NodeNow());
+  const auto key = std::make_pair(from, frame);
+  if (auto it = burst_admitted_.find(key); it != burst_admitted_.end()) return it->second;
+  auto in = gate_->Admit(from, frame, NodeNow());
+  if (in.ok() && !in->message.has_forward()) {
+    if (burst_admitted_.size() >= 16) burst_admitted_.clear();
+    burst_admitted_.emplace(key, *in);
+  }
+  return in;
+}
+
+void SimNode::ScheduleDrain(int64_t at_ms) {
+  const uint64_t inc = incarnation_;
+  host_->At(at_ms, [this, inc] {
+    if (inc == incarnation_ && up()) DrainInbox();
+  });
+}
+
+void SimNode::DrainInbox() {
+  const int64_t now = host_->now();
+  if (now != budget_ms_) {
+    budget_ms_ = now;
+    budget_used_ = 0;
+  }
+  const size_t budget = inbox_->options().budget_per_ms;
+  if (budget_used_ >= budget) {
+    ScheduleDrain(now + 1);
+    return;
+  }
+  std::vector<consensus::InboundMessage> batch;
+  const bool more = inbox_->Drain(budget - budget_used_, &batch);
+  budget_used_ += batch.size();
+  for (const auto& m : batch) {
+    if (!up()) return;
+    if (host_->verbose()) Trace("<- r" + std::to_string(m.from) + " " + Describe(m.message));
+    Carry(core_->OnPeerMessage(m, NodeNow()));
+    if (up() && m.message.has_forward() && !m.events.empty()) NoteHeld(m.events[0]);
+  }
+  if (more) ScheduleDrain(now + 1);
+}
+
+void SimNode::NoteHeld(const std::vector<model::EventPtr>& events) {
+  std::vector<Bytes> held;
+  for (const auto& e : events) {
+    if (core_->HoldsEvent(e->id)) held.push_back(e->id);
+  }
+  gate_->NoteHeld(held);
+}
+
+void SimNode::ScheduleFlood(int64_t at_ms) {
+  const uint64_t inc = incarnation_;
+  host_->At(at_ms, [this, inc] {
+    if (inc != incarnation_ || !up()) return;
+    for (auto& b : byzantine_->Flood()) {
+      host_->Send(config_.slot, b.to,
+                  std::make_shared<const std::string>(b.message.SerializeAsString()), b.copies);
+    }
+    ScheduleFlood(host_->now() + byzantine_->flood_period_ms());
+  });
+}
+
+SimInbox::Counts SimNode::inbox_counts(uint32_t replica) const {
+  return inbox_ ? inbox_->counts(replica) : SimInbox::Counts{};
 }
 
 void SimNode::AnswerFetch(uint32_t from, const v1::FetchBlocks& fetch) {
@@ -147,12 +233,15 @@ void SimNode::SendTo(uint32_t to, const v1::PeerMessage& message) {
   if (byzantine_) {
     for (const auto& m : byzantine_->Outgoing(to, message)) {
       Trace("-> r" + std::to_string(to) + " " + Describe(m));
-      host_->Send(config_.slot, to, std::make_shared<const std::string>(m.SerializeAsString()));
+      if (m.has_new_view()) ++new_views_sent_;
+      host_->Send(config_.slot, to, std::make_shared<const std::string>(m.SerializeAsString()), 1);
     }
     return;
   }
   Trace("-> r" + std::to_string(to) + " " + Describe(message));
-  host_->Send(config_.slot, to, std::make_shared<const std::string>(message.SerializeAsString()));
+  if (message.has_new_view()) ++new_views_sent_;
+  host_->Send(config_.slot, to, std::make_shared<const std::string>(message.SerializeAsString()),
+              1);
 }
 
 void SimNode::Broadcast(const v1::PeerMessage& message) {
@@ -165,7 +254,9 @@ void SimNode::Broadcast(const v1::PeerMessage& message) {
   Trace("-> all " + Describe(message));
   auto frame = std::make_shared<const std::string>(message.SerializeAsString());
   for (uint32_t r = 0; r < genesis_->n(); ++r) {
-    if (r != config_.replica) host_->Send(config_.slot, r, frame);
+    if (r == config_.replica) continue;
+    if (message.has_new_view()) ++new_views_sent_;
+    host_->Send(config_.slot, r, frame, 1);
   }
 }
 

@@ -8,8 +8,10 @@
 //                                             SHA-256(results_{h-1} ‖ block_hash)), checks it
 //                                             extends the head, and after a simulated disk delay
 //                                             stores it and calls OnCommitted.
-// Inbound frames pass MessageGate::Admit; fetch_blocks is answered here from the stored chain
-// (a `blocks` message with the latest stable checkpoint certificate); the rest goes to the core.
+// Inbound frames pass MessageGate::Admit (which drops forwarded events the core holds or the
+// disk has, as the runtime's gate does); fetch_blocks is answered here from the stored chain
+// (a `blocks` message with the latest stable checkpoint certificate); the rest waits in the
+// SimInbox (per-peer bounded queues, a processing budget per ms) until the core takes it.
 // A crash loses everything but the disk (core, gate, timers, blocks not yet stored); a restart
 // rebuilds the core from the disk (Restored{tip, journal, stable}); a new disk starts empty.
 // Thread-safety: none; driven by one World.
@@ -17,6 +19,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -30,6 +33,7 @@
 #include "sim/byzantine.h"
 #include "sim/checkers.h"
 #include "sim/network.h"
+#include "sim/sim_inbox.h"
 
 namespace shipledger::sim {
 
@@ -40,8 +44,10 @@ class NodeHost {
   virtual int64_t now() const = 0;  // world time, ms (absolute)
   // Runs `fn` at world time `at_ms` (not before now), after everything already due then.
   virtual void At(int64_t at_ms, std::function<void()> fn) = 0;
-  // Hands a frame from slot `from_slot` to the network for replica `to`.
-  virtual void Send(uint32_t from_slot, uint32_t to, std::shared_ptr<const std::string> frame) = 0;
+  // Hands `copies` byte-identical frames from slot `from_slot` to the network for replica `to`
+  // (more than one: a flood's burst, which shares one fate).
+  virtual void Send(uint32_t from_slot, uint32_t to, std::shared_ptr<const std::string> frame,
+                    uint64_t copies) = 0;
   virtual Rng& rng() = 0;
   virtual Checkers& checkers() = 0;
   // Simulated time since the run started, for reports.
@@ -66,6 +72,8 @@ struct NodeConfig {
   int64_t disk_delay_min_ms = 1;
   int64_t disk_delay_max_ms = 5;
   bool correct = true;  // false: Byzantine (a twin, or `byzantine` is set)
+  InboxOptions inbox;
+  bool attack = true;  // false: a flooding behaviour sends no bursts (the no-attack run)
 };
 
 class SimNode {
@@ -81,8 +89,9 @@ class SimNode {
   // Replaces the disk with an empty one. REQUIRES: !up().
   void WipeDisk();
 
-  // A frame from replica `from`; `from_correct` says whether its sender is a correct node.
-  void Deliver(uint32_t from, const std::string& frame, bool from_correct);
+  // `copies` identical frames from replica `from` arriving at once; `from_correct` says
+  // whether its sender is a correct node.
+  void Deliver(uint32_t from, const std::string& frame, bool from_correct, uint64_t copies = 1);
   // A client's submission: admission (stateless checks) then the core. UNAVAILABLE when down.
   Status Submit(const v1::SignedEvent& event);
 
@@ -94,6 +103,12 @@ class SimNode {
   bool HasStored(const Bytes& event_id) const { return stored_ids_.contains(event_id); }
   std::optional<consensus::ReplicaStatus> status() const;
   uint64_t gate_rejections() const { return gate_rejections_; }
+  uint64_t new_views_sent() const { return new_views_sent_; }
+  // The inbox's counters for sender `replica` (zero while down).
+  SimInbox::Counts inbox_counts(uint32_t replica) const;
+  // NEW-VIEWs this node admitted whose certificates, taken highest view per height, go back in
+  // time (what new_view.h drops; CertificatesGoBackInTime in checkers.h).
+  uint64_t mixed_view_new_views() const { return mixed_view_new_views_; }
 
  private:
   int64_t NodeNow() const { return host_->now() + config_.clock_offset_ms; }
@@ -105,6 +120,16 @@ class SimNode {
   void Execute(const consensus::CommitBlock& commit);
   void StoreNext(uint64_t incarnation);
   void ArmTimer(int64_t at_node_ms);
+  // MessageGate::Admit, remembering the admitted burst frames that are not forwards (whose
+  // admission depends on what the core holds): a simulator shortcut, since the gate's answer
+  // for identical bytes does not change and verification time is not modelled.
+  Result<consensus::InboundMessage> Admit(uint32_t from, const std::string& frame, uint64_t copies);
+  void ScheduleDrain(int64_t at_ms);
+  // Hands the core what the processing budget of this ms allows.
+  void DrainInbox();
+  // As the runtime (Node::NoteHeld): tells the gate which of `events` the core now holds.
+  void NoteHeld(const std::vector<model::EventPtr>& events);
+  void ScheduleFlood(int64_t at_ms);
   void AnswerFetch(uint32_t from, const v1::FetchBlocks& fetch);
   void Trace(const std::string& what) const;
 
@@ -122,6 +147,10 @@ class SimNode {
   std::unique_ptr<consensus::MessageGate> gate_;
   std::unique_ptr<consensus::PbftReplica> core_;
   std::set<int64_t> armed_;  // timers scheduled (node clock)
+  std::unique_ptr<SimInbox> inbox_;
+  int64_t budget_ms_ = -1;  // the world ms the budget below was spent in
+  size_t budget_used_ = 0;
+  std::map<std::pair<uint32_t, std::string>, consensus::InboundMessage> burst_admitted_;
   struct Executed {
     v1::Block block;
     Bytes results;
@@ -132,6 +161,8 @@ class SimNode {
   Bytes exec_results_;
   int64_t last_store_at_ = 0;
   uint64_t gate_rejections_ = 0;
+  uint64_t new_views_sent_ = 0;
+  uint64_t mixed_view_new_views_ = 0;
 };
 
 // A Signer over `key` (a replica's node key).

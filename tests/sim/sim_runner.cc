@@ -1,6 +1,7 @@
 // sim_runner: runs simulator seeds from the command line, for searches longer than ctest's.
 //   sim_runner --seed S [--count N] [--profile P] [--n 4|7] [--verbose]
 //   sim_runner --regression tests/sim/regression_seeds.txt
+//   sim_runner --seed S --profile flood-viewchange [--no-attack | --no-compare]
 // Prints one line per failing seed (checker, details, how to reproduce) and a summary per
 // profile; exits 1 if any seed failed. Wall-clock time is measured here only, never in a run.
 #include <CLI/CLI.hpp>
@@ -22,6 +23,9 @@ int main(int argc, char** argv) {
   uint32_t n = 0;
   bool verbose = false;
   bool quiet = false;
+  bool no_attack = false;
+  bool no_compare = false;
+  bool shared_inbox = false;
   std::string regression;
   app.add_option("--seed", seed, "first seed");
   app.add_option("--count", count, "number of consecutive seeds");
@@ -30,6 +34,11 @@ int main(int argc, char** argv) {
   app.add_option("--regression", regression, "run the seeds listed in this file");
   app.add_flag("--verbose,-v", verbose, "trace every step to stderr");
   app.add_flag("--quiet,-q", quiet, "print failures and the summary only");
+  app.add_flag("--no-attack", no_attack, "flood profiles: run the plan without the flood only");
+  app.add_flag("--no-compare", no_compare,
+               "flood profiles: run the attack only, without the comparison run");
+  app.add_flag("--shared-inbox", shared_inbox,
+               "one inbound queue for all peers (what the runtime must not do), not one each");
   CLI11_PARSE(app, argc, argv);
 
   struct Job {
@@ -40,11 +49,18 @@ int main(int argc, char** argv) {
   RunOptions base;
   base.verbose = verbose;
   base.n = n;
+  base.attack = !no_attack;
+  base.compare = !no_compare;
+  if (shared_inbox) {
+    base.inbox = InboxOptions{};
+    base.inbox->per_peer = false;
+  }
   if (!profile_name.empty()) {
     base.profile = ParseProfile(profile_name);
     if (!base.profile) {
       std::cerr << "unknown profile '" << profile_name << "'; one of:";
       for (Profile p : AllProfiles()) std::cerr << " " << ProfileName(p);
+      for (Profile p : FloodProfiles()) std::cerr << " " << ProfileName(p);
       std::cerr << "\n";
       return 2;
     }

@@ -32,6 +32,33 @@ TEST_P(SimSeeds, AllCheckersPass) {
 
 INSTANTIATE_TEST_SUITE_P(Batch, SimSeeds, ::testing::Range(0, kBatches));
 
+// The resource-exhaustion profiles (not drawn by the batches above): kFloodSeeds seeds each,
+// every flood run compared with its run without the attack (attack.h).
+constexpr uint64_t kFloodSeeds = 8;
+
+class SimFloodSeeds : public ::testing::TestWithParam<Profile> {};
+
+TEST_P(SimFloodSeeds, AllCheckersAndTheComparisonPass) {
+  RunOptions o;
+  o.profile = GetParam();
+  int failed = 0;
+  for (uint64_t seed = 0; seed < kFloodSeeds; ++seed) {
+    RunResult r = RunSeed(seed, o);
+    if (!r.ok()) {
+      ++failed;
+      ADD_FAILURE() << r.Summary();
+    }
+  }
+  EXPECT_EQ(failed, 0) << ProfileName(GetParam()) << " seeds 0.." << kFloodSeeds - 1;
+}
+
+INSTANTIATE_TEST_SUITE_P(Profile, SimFloodSeeds, ::testing::ValuesIn(FloodProfiles()),
+                         [](const ::testing::TestParamInfo<Profile>& param) {
+                           std::string name = ProfileName(param.param);
+                           std::erase(name, '-');
+                           return name;
+                         });
+
 // A seed replays exactly: the same queue events, frames, heights and views.
 TEST(SimDeterminism, SameSeedSameRun) {
   RunOptions o;

@@ -39,19 +39,23 @@ std::string RunStats::ToString() const {
          std::to_string(messages) + " frames (" + std::to_string(delivered) + " delivered, " +
          std::to_string(gate_rejections) + " rejected by gates), height " + std::to_string(height) +
          ", max view " + std::to_string(max_view) + ", " + std::to_string(duplicates) +
-         " duplicate copies";
+         " duplicate copies, " + std::to_string(correct_frames) + " frames from correct nodes (" +
+         std::to_string(new_views_sent) + " NEW-VIEW), " + std::to_string(inbox_dropped) +
+         " dropped by inboxes, " + std::to_string(mixed_view_new_views) +
+         " NEW-VIEWs with certificates going back in time; " + latency.ToString();
 }
 
 std::string RunResult::Summary() const {
   const std::string head = "seed " + std::to_string(seed) + " profile " +
                            ProfileName(plan.profile) + " n=" + std::to_string(plan.n);
-  if (failures.empty()) return head + ": ok (" + stats.ToString() + ")";
+  const std::string vs = baseline ? "; without the attack: " + baseline->ToString() : "";
+  if (failures.empty()) return head + ": ok (" + stats.ToString() + vs + ")";
   std::string s;
   for (const auto& f : failures) {
     s += head + ": FAILED " + f.checker + " at " + std::to_string(f.at_ms) + " ms: " + f.detail +
          "\n";
   }
-  return s + "  plan: " + plan.ToString() + "\n  stats: " + stats.ToString() +
+  return s + "  plan: " + plan.ToString() + "\n  stats: " + stats.ToString() + vs +
          "\n  reproduce: sim_runner --seed " + std::to_string(seed) + " --profile " +
          ProfileName(plan.profile) + " --n " + std::to_string(plan.n) + " --verbose";
 }
@@ -88,6 +92,8 @@ World::World(uint64_t seed, Plan plan, bool verbose)
     nc.correct = correct.contains(s);
     nc.clock_offset_ms = Uniform(node_rng_, -plan_.clock_skew_max_ms, plan_.clock_skew_max_ms);
     nc.disk_delay_max_ms = plan_.disk_delay_max_ms;
+    nc.inbox = plan_.inbox;
+    nc.attack = plan_.attack;
     consensus::PbftOptions& o = nc.options;
     o = consensus::PbftOptions::FromGenesis(*genesis_, r, 1000);
     o.heartbeat_ms = 200;
@@ -103,6 +109,8 @@ World::World(uint64_t seed, Plan plan, bool verbose)
       ctx.signer = byzantine_signers_.back().get();
       ctx.rng = &node_rng_;
       ctx.censored_org = genesis_->replicas[plan_.censored_replica].org;
+      ctx.flood_period_ms = plan_.flood_period_ms;
+      ctx.flood_copies = plan_.flood_copies;
       byz = MakeByzantine(plan_.KindOf(r), ctx);
     }
     nodes_.push_back(
@@ -120,8 +128,10 @@ void World::At(int64_t at_ms, std::function<void()> fn) {
   queue_.push(Item{std::max(at_ms, now_), seq_++, std::move(fn)});
 }
 
-void World::Send(uint32_t from_slot, uint32_t to, std::shared_ptr<const std::string> frame) {
-  ++stats_.messages;
+void World::Send(uint32_t from_slot, uint32_t to, std::shared_ptr<const std::string> frame,
+                 uint64_t copies) {
+  stats_.messages += copies;
+  if (checkers_->is_correct(from_slot)) stats_.correct_frames += copies;
   if (to >= slots_of_.size()) return;
   std::vector<uint32_t> targets = slots_of_[to];
   if (targets.size() > 1 && plan_.twins_split) {
@@ -132,22 +142,22 @@ void World::Send(uint32_t from_slot, uint32_t to, std::shared_ptr<const std::str
   for (uint32_t t : targets) {
     const uint64_t to_inc = nodes_[t]->incarnation();
     for (int64_t d : model_.Deliveries(from_slot, t, net_rng_)) {
-      At(now_ + d, [this, from_slot, t, from_inc, to_inc, frame] {
+      At(now_ + d, [this, from_slot, t, from_inc, to_inc, frame, copies] {
         // A crash of either end loses what was in flight.
         if (nodes_[from_slot]->incarnation() != from_inc) return;
-        Deliver(from_slot, t, to_inc, frame);
+        Deliver(from_slot, t, to_inc, frame, copies);
       });
     }
   }
 }
 
 void World::Deliver(uint32_t from_slot, uint32_t to_slot, uint64_t incarnation,
-                    const std::shared_ptr<const std::string>& frame) {
+                    const std::shared_ptr<const std::string>& frame, uint64_t copies) {
   SimNode& to = *nodes_[to_slot];
   if (to.incarnation() != incarnation || !to.up()) return;
   if (!model_.Connected(from_slot, to_slot)) return;  // cut while in flight
-  ++stats_.delivered;
-  to.Deliver(nodes_[from_slot]->config().replica, *frame, checkers_->is_correct(from_slot));
+  stats_.delivered += copies;
+  to.Deliver(nodes_[from_slot]->config().replica, *frame, checkers_->is_correct(from_slot), copies);
 }
 
 void World::ApplyStep(const FaultStep& step) {
@@ -276,8 +286,16 @@ RunResult World::Run() {
   stats_.sim_ms = elapsed();
   stats_.height = checkers_->max_height();
   stats_.duplicates = checkers_->duplicates();
+  stats_.latency = checkers_->CommitLatency();
   for (const auto& n : nodes_) {
     stats_.gate_rejections += n->gate_rejections();
+    if (n->config().correct) {
+      stats_.new_views_sent += n->new_views_sent();
+      stats_.mixed_view_new_views += n->mixed_view_new_views();
+      for (uint32_t from = 0; from < plan_.n; ++from) {
+        stats_.inbox_dropped += n->inbox_counts(from).dropped;
+      }
+    }
     if (auto st = n->status(); st && n->config().correct) {
       stats_.max_view = std::max(stats_.max_view, st->view);
     }

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <queue>
 #include <string>
 #include <vector>
@@ -36,9 +37,14 @@ struct RunStats {
   uint64_t messages = 0;   // frames sent
   uint64_t delivered = 0;  // frames delivered to a live node
   uint64_t gate_rejections = 0;
-  uint64_t height = 0;      // highest height stored by a correct node
-  uint64_t max_view = 0;    // highest view a correct node reached
-  uint64_t duplicates = 0;  // events stored twice by one node
+  uint64_t height = 0;                // highest height stored by a correct node
+  uint64_t max_view = 0;              // highest view a correct node reached
+  uint64_t duplicates = 0;            // events stored twice by one node
+  uint64_t correct_frames = 0;        // frames sent by correct nodes
+  uint64_t new_views_sent = 0;        // NEW-VIEW frames sent by correct nodes
+  uint64_t inbox_dropped = 0;         // messages correct nodes' inboxes dropped (queue full)
+  uint64_t mixed_view_new_views = 0;  // NEW-VIEWs admitted whose certificates go back in time
+  Latency latency;
   std::string ToString() const;
 };
 
@@ -47,6 +53,7 @@ struct RunResult {
   Plan plan;
   std::vector<Failure> failures;
   RunStats stats;
+  std::optional<RunStats> baseline;  // flood plans: the same plan without the attack
   bool ok() const { return failures.empty(); }
   // "seed S profile P: checker at T ms: detail" lines, or "seed S profile P: ok".
   std::string Summary() const;
@@ -66,7 +73,8 @@ class World final : public NodeHost {
   // NodeHost.
   int64_t now() const override { return now_; }
   void At(int64_t at_ms, std::function<void()> fn) override;
-  void Send(uint32_t from_slot, uint32_t to, std::shared_ptr<const std::string> frame) override;
+  void Send(uint32_t from_slot, uint32_t to, std::shared_ptr<const std::string> frame,
+            uint64_t copies) override;
   Rng& rng() override { return node_rng_; }
   Checkers& checkers() override { return *checkers_; }
   int64_t elapsed() const override { return now_ - start_; }
@@ -96,7 +104,7 @@ class World final : public NodeHost {
   void RetryClients();
   void Probe();
   void Deliver(uint32_t from_slot, uint32_t to_slot, uint64_t incarnation,
-               const std::shared_ptr<const std::string>& frame);
+               const std::shared_ptr<const std::string>& frame, uint64_t copies);
 
   uint64_t seed_;
   Plan plan_;
