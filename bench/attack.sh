@@ -58,17 +58,8 @@ trap cleanup EXIT
 
 say() { printf '\n== %s\n' "$*" | tee -a "$OUT"; }
 log() { tee -a "$OUT"; }
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_base() {  # the first base port from $1 with 8 free ports
-  local base=$1 p ok
-  while :; do
-    ok=1
-    for p in $(seq "$base" $((base + 7))); do port_free "$p" || { ok=0; break; }; done
-    [ $ok = 1 ] && { echo "$base"; return; }
-    base=$((base + 8))
-  done
-}
-field() { sed -n "s/^$1 .*$2=\([0-9.]*\).*/\1/p" | tail -n 1; }
+# shellcheck source=bench/common.sh
+source bench/common.sh
 ORGS=(exporter forwarder customs importer)
 grpc_of() { sed -n 's/^grpc_listen:[[:space:]]*//p' "$NET/${ORGS[$1]}/node/node.yaml" | tr -d '"[:space:]'; }
 peer_port_of() { sed -n 's/^peer_listen:[[:space:]]*//p' "$NET/${ORGS[$1]}/node/node.yaml" | tr -d '"[:space:]' | sed 's/.*://'; }
@@ -94,7 +85,7 @@ load() {
   "$LOADGEN" --network "$NET" "${nodes[@]}" --events "$EVENTS" --clients 16 --batch 20 \
     --verify-seconds 0.5 >"$WORK/load.txt" 2>&1 || { cat "$WORK/load.txt" >&2; exit 1; }
   grep -E '^(load|committed|latency)' "$WORK/load.txt" | log >&2
-  echo "$(field RESULT committed_eps <"$WORK/load.txt") $(field RESULT p99_ms <"$WORK/load.txt")"
+  echo "$(result_field committed_eps <"$WORK/load.txt") $(result_field p99_ms <"$WORK/load.txt")"
 }
 # Starts shipledger-attack with the arguments given, in the background (ATTACK_PID).
 attack_start() {
@@ -149,6 +140,7 @@ attack_start heartbeat-flood --genesis "$NET/genesis.yaml" --identity "$NET/impo
   --as 3 --target 0
 read -r EPS_HB P99_HB < <(load 0 1 2)
 attack_stop
+scripts/devnet.sh status --dir "$NET" | log || true  # the views: a flood must force no change
 scripts/devnet.sh up --dir "$NET" --no-build >/dev/null
 say "rejoin of a restarted replica, no attack"
 REJOIN_NONE=$(rejoin)
@@ -160,9 +152,10 @@ say "rejoin of a restarted replica under the connection flood"
 REJOIN_CONN=$(rejoin)
 echo "rejoin: ${REJOIN_CONN} s" | log
 attack_stop
+scripts/devnet.sh status --dir "$NET" | log
 tail -n 3 "$NET/logs/exporter.log" | grep -i refused | log || true
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", b > 0 ? a / b : 0}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}'; }
 {
   echo
   printf '%-58s %10s %9s %8s\n' "run ($EVENTS events, 16 clients x 20)" "events/s" "p99 ms" "ratio"

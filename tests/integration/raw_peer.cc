@@ -126,7 +126,7 @@ Result<std::vector<std::string>> ByzantineFloodFrames(const model::Genesis& gene
   heartbeat.mutable_heartbeat()->set_view(view);
   heartbeat.mutable_heartbeat()->set_committed_height(kLiedHeight);
   heartbeat.mutable_heartbeat()->set_stable_height(kLiedHeight);
-  std::vector<std::string> frames(64, heartbeat.SerializeAsString());
+  std::vector<std::string> frames(kFloodHeartbeats, heartbeat.SerializeAsString());
 
   v1::PeerMessage view_change;
   v1::ViewChange* vc = view_change.mutable_view_change();
@@ -145,8 +145,9 @@ Result<std::vector<std::string>> ByzantineFloodFrames(const model::Genesis& gene
     for (const auto& e : replayed) *forward.mutable_forward()->add_events() = e;
     frames.push_back(forward.SerializeAsString());
   }
+  size_t echoed = 0;
   for (const std::string& echo : echoes) {
-    if (echo.size() < 4096) frames.push_back(echo);
+    if (echo.size() < 4096 && echoed++ < 64) frames.push_back(echo);
   }
   return frames;
 }

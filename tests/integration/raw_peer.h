@@ -81,12 +81,15 @@ class RawPeer {
 
 // The height a flooding replica's heartbeats claim: far beyond any test chain.
 inline constexpr uint64_t kLiedHeight = 1000000;
+// Heartbeats in one round of ByzantineFloodFrames.
+inline constexpr size_t kFloodHeartbeats = 64;
 
 // One round of a Byzantine replica's flood, for RawPeer::Flood to repeat: 64 heartbeats claiming
 // `view` and kLiedHeight; a VIEW-CHANGE to view + 1 from the genesis checkpoint, signed with
 // `identity`'s key as replica `from` (valid, so a gate that remembers nothing checks its
 // signature each time); a forward of `replayed` (e.g. events already committed), if any; and
-// each of `echoes` (frames the target sent it) under 4 KiB, sent back as its own.
+// the first 64 of `echoes` (frames the target sent it) under 4 KiB, sent back as its own: at
+// most 130 frames, kFloodHeartbeats of them heartbeats.
 Result<std::vector<std::string>> ByzantineFloodFrames(const model::Genesis& genesis,
                                                       const config::Identity& identity,
                                                       uint32_t from, uint64_t view,
