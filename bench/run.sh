@@ -52,17 +52,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_base() {  # the first base port from $1 with 8 free ports
-  local base=$1 p ok
-  while :; do
-    ok=1
-    for p in $(seq "$base" $((base + 7))); do port_free "$p" || { ok=0; break; }; done
-    [ $ok = 1 ] && { echo "$base"; return; }
-    base=$((base + 8))
-  done
-}
-result_field() { sed -n "s/^RESULT .*$1=\([0-9.]*\).*/\1/p" | tail -n 1; }
+# shellcheck source=bench/common.sh
+source bench/common.sh
 
 {
   echo "shipledger benchmark $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
