@@ -8,7 +8,8 @@
 #   4. with 4 honest nodes while CONNECTIONS silent TCP connections from 30 loopback addresses
 #      are held on the primary's peer port,
 # then, with and without that connection flood, times a replica killed and restarted 20,000
-# events behind until it has caught up and its own link through the flooded port is up.
+# events behind until it has caught up and is linked with the primary again (one link per
+# pair: the primary's dial, or its own through the flooded port).
 # Prints a table (and writes everything to the results file).
 #
 # Usage: bench/attack.sh [--events N] [--out FILE]
@@ -74,9 +75,9 @@ stop_node() {
 status_json() {
   "$SL" --json --node "$(grpc_of "$1")" --identity "$NET/${ORGS[$1]}/clients/admin" status 2>/dev/null | tr -d ' \n'
 }
-# 1 when node $1 reports replica $2's own connection to it up, else 0.
+# 1 when node $1 reports its link with replica $2 up (either direction), else 0.
 link_in() {
-  status_json "$1" | grep -o "{[^{}]*\"replica\":$2[,}][^{}]*}" | grep -q '"connected_in":true' && echo 1 || echo 0
+  status_json "$1" | grep -o "{[^{}]*\"replica\":$2[,}][^{}]*}" | grep -q '"connected":true' && echo 1 || echo 0
 }
 # Runs the load through the nodes given (replica ids); prints "eps p99_ms".
 load() {
