@@ -192,6 +192,12 @@ void PbftReplica::Impl::AcceptPrePrepare(const v1::PrePrepare& pp,
   slot.prepared = false;
   mempool.MarkInFlight(events);
   if (MayVote()) SendVote(SentKind::kPrepare, h, digest, out);
+  // A re-proposal of a block we ordered: it is decided at this height, so our COMMIT can only
+  // help the replicas that lack it finish it (we collect no PREPAREs for heights we ordered).
+  // Without it, when only f correct replicas had ordered it, the others could never gather
+  // 2f+1 COMMITs, nor f+1 reports to fetch it by (sim seed 2001312, n = 7: views burned until
+  // the back-off outgrew the liveness bound).
+  if (h <= ordered && MayVote()) SendVote(SentKind::kCommit, h, digest, out);
   CheckPrepared(h, out, now_ms);
   CheckCommitted(h, out, now_ms);
 }
