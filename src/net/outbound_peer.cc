@@ -134,12 +134,15 @@ void OutboundPeer::Yield() {
   // One link per pair: the lower id's dial is the one kept. We stop writing on ours at once;
   // it keeps reading for a grace period, so frames the replica wrote on it before it switched
   // to its own link still arrive.
+  // A TLS handshake in flight is let finish and then retired the same way: cut short, the
+  // replica would count it as a refused connection and warn of it on every start.
   const bool established = phase_ == Phase::kConnected && conn_;
+  const bool handshaking = phase_ == Phase::kConnecting && conn_;
   phase_ = Phase::kStandby;
   const uint64_t attempt = ++attempt_;
   timer_.cancel();
   backoff_ms_ = env_->options.backoff_initial_ms;
-  std::shared_ptr<Connection> link = established ? std::move(conn_) : nullptr;
+  std::shared_ptr<Connection> link = established || handshaking ? std::move(conn_) : nullptr;
   if (link) AbandonWriteOn(link.get());
   CloseConnection();
   spdlog::debug("net: replica {} dialled us; its link is the one kept", replica_);
@@ -251,6 +254,10 @@ void OutboundPeer::OnTcpConnected(uint64_t attempt) {
 void OutboundPeer::OnHandshake(uint64_t attempt, std::shared_ptr<Connection> conn,
                                const Status& status) {
   if (attempt != attempt_ || phase_ != Phase::kConnecting) {
+    if (status.ok() && conn == retiring_) {  // yielded while handshaking: read out the grace
+      conn->Start(DeliverFrames(), [](const Status&, bool) {});
+      return;
+    }
     conn->Close();
     return;
   }
@@ -269,15 +276,17 @@ void OutboundPeer::OnHandshake(uint64_t attempt, std::shared_ptr<Connection> con
   counters_->connected_out = true;
   spdlog::debug("net: connected to replica {} at {}", replica_, conn->remote());
   std::weak_ptr<OutboundPeer> weak = shared_from_this();
-  conn->Start(
-      [env = env_, replica = replica_, counters = counters_](std::string payload) {
-        counters->frames_received.fetch_add(1);
-        env->deliver(replica, std::move(payload));
-      },
-      [weak, attempt](const Status& reason, bool protocol_error) {
-        if (auto self = weak.lock()) self->OnClosed(attempt, reason, protocol_error);
-      });
+  conn->Start(DeliverFrames(), [weak, attempt](const Status& reason, bool protocol_error) {
+    if (auto self = weak.lock()) self->OnClosed(attempt, reason, protocol_error);
+  });
   Flush();
+}
+
+Connection::FrameHandler OutboundPeer::DeliverFrames() const {
+  return [env = env_, replica = replica_, counters = counters_](std::string payload) {
+    counters->frames_received.fetch_add(1);
+    env->deliver(replica, std::move(payload));
+  };
 }
 
 void OutboundPeer::OnClosed(uint64_t attempt, const Status& reason, bool protocol_error) {

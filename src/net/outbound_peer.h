@@ -90,11 +90,14 @@ class OutboundPeer : public std::enable_shared_from_this<OutboundPeer> {
   void OnTcpConnected(uint64_t attempt);
   void OnHandshake(uint64_t attempt, std::shared_ptr<Connection> conn, const Status& status);
   void OnClosed(uint64_t attempt, const Status& reason, bool protocol_error);
+  // Counts and delivers the frames read on our connection.
+  Connection::FrameHandler DeliverFrames() const;
   void Retry(const Status& reason);
   // Closes the socket / TLS connection in any phase and marks the peer disconnected.
   void CloseConnection();
   // The replica's link to us is up and we have the higher id: stop dialling, and retire our
-  // connection (no more writes; closed after a grace period). Enters kStandby.
+  // connection, or the one still handshaking (no more writes; closed after a grace period).
+  // Enters kStandby.
   void Yield();
   void CloseRetiring();
   void Flush();

@@ -9,8 +9,10 @@
 // pins for that replica (tls.h). Messages are length-prefixed frames (frame.h); each peer has a
 // bounded send queue, so a slow or absent peer costs only its own dropped frames; broken links
 // are redialled with exponential backoff until Stop(). Delivery is at most once, in order per
-// sender and connection: frames in flight when a connection breaks may be lost (PBFT
-// retransmits what matters).
+// sender and connection: frames in flight when a connection breaks may be lost, and frames sent
+// just before and just after the link of a pair changes (both replicas dialled at once, or a
+// link broke) may arrive out of order. PBFT retransmits what matters and takes messages in any
+// order (the simulator drops and reorders them).
 //
 // Thread-safety: owned by ONE thread running the io_context (run it from exactly one thread);
 // on_message is called on it. Send(), Broadcast(), stats(), SetPeerEndpoint() and port() may be
