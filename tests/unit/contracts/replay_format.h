@@ -1,4 +1,4 @@
-// The replay fixture format (tests/data/contracts_v1_replay.txt): blocks of admitted events as
+// The replay fixture format (tests/data/contracts_v<N>_replay.txt): blocks of admitted events as
 // execution saw them, with the receipts and digests the code of that time produced. Written by
 // replay/make_replay_fixture.cc, read by replay_test.cc (DESIGN §3: a chain recorded under older
 // rules replays to the same receipts and state under newer code).
@@ -8,6 +8,7 @@
 //   receipt <receipt bytes hex>                 one per event, in block order
 //   digest <receipts_root hex> <state_writes_digest hex> <results hex>
 //   state <shipment id> <state bytes hex>      after the last block, every shipment, id order
+//   record <key hex> <value bytes hex>         then every contract record (rules v2+), key order
 #pragma once
 
 #include <string>
@@ -30,7 +31,8 @@ struct ReplayBlock {
 
 struct ReplayChain {
   std::vector<ReplayBlock> blocks;
-  std::vector<std::pair<std::string, std::string>> final_states;  // id, serialized state
+  std::vector<std::pair<std::string, std::string>> final_states;   // id, serialized state
+  std::vector<std::pair<std::string, std::string>> final_records;  // key, value
 };
 
 }  // namespace shipledger::contracts::testutil

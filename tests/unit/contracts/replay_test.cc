@@ -1,11 +1,13 @@
 // DESIGN §3: a chain recorded under older contract rules replays to the same receipts and state
 // under newer code. tests/data/contracts_v1_replay.txt was recorded by make_replay_fixture under
-// rules v1, before rules v2 existed (commit "contracts: record a replay fixture ..."); this test
-// re-executes it with this build, told (as a genesis naming version 1 would) that the heights
-// run rules v1, and also shows that rules v2 would not reproduce it.
+// rules v1, before rules v2 existed (commit "contracts: record a replay fixture ..."), and
+// contracts_v2_replay.txt under rules v2, before rules v3 existed; this test re-executes each
+// with this build, told (as a genesis naming the version would) which rules the heights run, and
+// also shows that other rules would not reproduce it.
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "contracts/executor.h"
@@ -34,9 +36,11 @@ std::vector<std::string> Split(const std::string& s, char sep) {
   return parts;
 }
 
-ReplayChain LoadFixture() {
-  std::ifstream in(SHIPLEDGER_CONTRACTS_REPLAY_FILE);
-  EXPECT_TRUE(in.good()) << SHIPLEDGER_CONTRACTS_REPLAY_FILE;
+ReplayChain LoadFixture(uint32_t rules) {
+  const std::string path = std::string(SHIPLEDGER_CONTRACTS_REPLAY_DIR) + "/contracts_v" +
+                           std::to_string(rules) + "_replay.txt";
+  std::ifstream in(path);
+  EXPECT_TRUE(in.good()) << path;
   ReplayChain chain;
   std::string line;
   while (std::getline(in, line)) {
@@ -69,6 +73,10 @@ ReplayChain LoadFixture() {
       std::string id, hex;
       fields >> id >> hex;
       chain.final_states.emplace_back(id, Unhex(hex));
+    } else if (tag == "record") {
+      std::string key, hex;
+      fields >> key >> hex;
+      chain.final_records.emplace_back(Unhex(key), Unhex(hex));
     } else {
       ADD_FAILURE() << "unknown fixture line: " << line.substr(0, 60);
     }
@@ -110,30 +118,69 @@ int Replay(const ReplayChain& chain, uint32_t rules, bool expect_same,
   return differing;
 }
 
-TEST(ContractRulesReplay, ChainRecordedUnderV1ReplaysIdenticallyUnderV1) {
-  const ReplayChain chain = LoadFixture();
-  ASSERT_EQ(chain.blocks.size(), 120u);
-  size_t events = 0;
-  for (const ReplayBlock& block : chain.blocks) events += block.events.size();
-  EXPECT_GT(events, 600u);
-
+// Replays `chain` under `rules` expecting every receipt, digest, final state and record.
+void ExpectIdenticalReplay(const ReplayChain& chain, uint32_t rules) {
   testutil::MemoryState state;
-  EXPECT_EQ(Replay(chain, 1, /*expect_same=*/true, &state), 0);
+  EXPECT_EQ(Replay(chain, rules, /*expect_same=*/true, &state), 0);
   ASSERT_EQ(state.states().size(), chain.final_states.size());
   for (const auto& [id, bytes] : chain.final_states) {
     ASSERT_TRUE(state.states().count(id)) << id;
     EXPECT_EQ(state.states().at(id).SerializeAsString(), bytes) << id;
   }
-  EXPECT_TRUE(state.records().empty()) << "rules v1 write no contract records";
+  ASSERT_EQ(state.records().size(), chain.final_records.size());
+  for (const auto& [key, bytes] : chain.final_records) {
+    ASSERT_TRUE(state.records().count(key)) << key;
+    EXPECT_EQ(state.records().at(key), bytes) << key;
+  }
 }
 
-TEST(ContractRulesReplay, TheSameChainUnderV2WouldDiffer) {
+size_t CountEvents(const ReplayChain& chain) {
+  size_t events = 0;
+  for (const ReplayBlock& block : chain.blocks) events += block.events.size();
+  return events;
+}
+
+TEST(ContractRulesReplay, ChainRecordedUnderV1ReplaysIdenticallyUnderV1) {
+  const ReplayChain chain = LoadFixture(1);
+  ASSERT_EQ(chain.blocks.size(), 120u);
+  EXPECT_GT(CountEvents(chain), 600u);
+  EXPECT_TRUE(chain.final_records.empty()) << "rules v1 write no contract records";
+  ExpectIdenticalReplay(chain, 1);
+}
+
+TEST(ContractRulesReplay, TheV1ChainUnderV2WouldDiffer) {
   // The fixture holds carrier offers, sensor readings and returns that rules v2 judge
   // differently: replaying it under v2 must not match, or the test above proves nothing about
   // which rules ran.
-  const ReplayChain chain = LoadFixture();
+  const ReplayChain chain = LoadFixture(1);
   testutil::MemoryState state;
   EXPECT_GT(Replay(chain, 2, /*expect_same=*/false, &state), 0);
+}
+
+TEST(ContractRulesReplay, ChainRecordedUnderV2ReplaysIdenticallyUnderV2) {
+  const ReplayChain chain = LoadFixture(2);
+  ASSERT_EQ(chain.blocks.size(), 150u);
+  EXPECT_GT(CountEvents(chain), 800u);
+  // It exercises what v2 decides: offers recorded, legs assigned, returns judged, excursions.
+  EXPECT_FALSE(chain.final_records.empty());
+  std::set<int> output_kinds;
+  for (const ReplayBlock& block : chain.blocks) {
+    for (const std::string& bytes : block.receipts) {
+      v1::Receipt receipt;
+      ASSERT_TRUE(receipt.ParseFromString(bytes));
+      for (const v1::ContractOutput& output : receipt.outputs()) {
+        output_kinds.insert(static_cast<int>(output.kind()));
+      }
+    }
+  }
+  EXPECT_GE(output_kinds.size(), 3u) << "the v2 fixture should hold several kinds of outputs";
+  ExpectIdenticalReplay(chain, 2);
+}
+
+TEST(ContractRulesReplay, TheV2ChainUnderV1WouldDiffer) {
+  const ReplayChain chain = LoadFixture(2);
+  testutil::MemoryState state;
+  EXPECT_GT(Replay(chain, 1, /*expect_same=*/false, &state), 0);
 }
 
 TEST(ContractRulesReplay, GenesisSelectsTheRulesPerHeight) {

@@ -1,8 +1,13 @@
-// Writes the replay fixture (replay_format.h) to stdout: a seeded random chain of admitted events
-// over many shipments — scripted journeys interleaved with random events of every type, signers,
-// details, co-signers and duplicates — executed by this build's contracts::ExecuteBlock. Run once
-// under contract rules v1 to record tests/data/contracts_v1_replay.txt; replay_test.cc checks
-// that later code, told the chain was recorded under v1, reproduces every receipt and digest.
+// Writes a replay fixture (replay_format.h) to stdout: a seeded random chain of admitted events
+// over many shipments, executed by this build's contracts::ExecuteBlock under the contract rules
+// version given as the argument (default 1). `make_replay_fixture 1` recorded
+// tests/data/contracts_v1_replay.txt (scripted journeys interleaved with random events of every
+// type, signers, details, co-signers and duplicates) before rules v2 existed;
+// `make_replay_fixture 2` recorded tests/data/contracts_v2_replay.txt (random_events.h: bookings
+// with routes, cold-chain and return terms, offers, journeys, readings, returns, reassignments,
+// error declarations, duplicates and garbage) before rules v3 existed. replay_test.cc checks
+// that later code, told which rules the chain was recorded under, reproduces every receipt,
+// digest, shipment state and contract record.
 #include <cstdio>
 #include <iostream>
 #include <map>
@@ -13,6 +18,7 @@
 #include "contracts/executor.h"
 #include "memory_state.h"
 #include "model/block.h"
+#include "random_events.h"
 #include "test_events.h"
 
 namespace shipledger::contracts::testutil {
@@ -114,6 +120,58 @@ class Generator {
 
 void Print(const char* tag, const std::string& a) { std::cout << tag << ' ' << a << '\n'; }
 
+void PrintBlock(const model::BlockContext& context, const std::vector<model::EventPtr>& events,
+                const model::BlockEffects& effects, const Bytes& results) {
+  std::cout << "block " << context.height << ' ' << context.block_time_ms << '\n';
+  for (const model::EventPtr& e : events) {
+    std::string cosigners;
+    for (const std::string& org : e->cosigned_by) {
+      cosigners += (cosigners.empty() ? "" : ",") + org;
+    }
+    std::cout << "event " << ToHex(e->id) << ' ' << model::RoleName(e->signer_role) << ' '
+              << (cosigners.empty() ? "-" : cosigners) << ' ' << ToHex(e->event.SerializeAsString())
+              << '\n';
+  }
+  for (const v1::Receipt& r : effects.receipts) Print("receipt", ToHex(r.SerializeAsString()));
+  std::cout << "digest " << ToHex(effects.receipts_root) << ' '
+            << ToHex(effects.state_writes_digest) << ' ' << ToHex(results) << '\n';
+}
+
+void PrintFinal(const MemoryState& state) {
+  for (const auto& [id, s] : state.states()) {
+    std::cout << "state " << id << ' ' << ToHex(s.SerializeAsString()) << '\n';
+  }
+  for (const auto& [key, value] : state.records()) {
+    std::cout << "record " << ToHex(key) << ' ' << ToHex(value) << '\n';
+  }
+}
+
+// Rules v2 and later: 150 blocks of random_events.h, seed 20261206.
+int RunRandomEvents(uint32_t rules) {
+  RandomEvents gen(20261206);
+  MemoryState state;
+  Bytes results(32, '\0');
+  int64_t block_time = 1800000000000;
+  std::cout << "# contract rules v" << rules
+            << " replay fixture: tests/unit/contracts/replay/make_replay_fixture.cc " << rules
+            << ", random_events.h seed 20261206\n";
+  for (int b = 1; b <= 150; ++b) {
+    block_time += 1000 + static_cast<int64_t>(b % 7) * 45000;
+    model::BlockContext context{static_cast<uint64_t>(b), block_time};
+    context.rules_version = rules;
+    std::vector<model::EventPtr> events;
+    for (model::AdmittedEvent& e : gen.NextBlock(state, block_time)) {
+      events.push_back(Share(std::move(e)));
+    }
+    const model::BlockEffects effects = ExecuteBlock(events, state, context);
+    results = model::ResultsDigest(results, effects.receipts_root, effects.state_writes_digest);
+    PrintBlock(context, events, effects, results);
+    state.Commit(events, effects);
+  }
+  PrintFinal(state);
+  return 0;
+}
+
 int Run() {
   Generator gen(20261204);
   MemoryState state;
@@ -142,29 +200,21 @@ int Run() {
     }
     const model::BlockEffects effects = ExecuteBlock(events, state, context);
     results = model::ResultsDigest(results, effects.receipts_root, effects.state_writes_digest);
-    std::cout << "block " << context.height << ' ' << context.block_time_ms << '\n';
-    for (const model::EventPtr& e : events) {
-      std::string cosigners;
-      for (const std::string& org : e->cosigned_by) {
-        cosigners += (cosigners.empty() ? "" : ",") + org;
-      }
-      std::cout << "event " << ToHex(e->id) << ' ' << model::RoleName(e->signer_role) << ' '
-                << (cosigners.empty() ? "-" : cosigners) << ' '
-                << ToHex(e->event.SerializeAsString()) << '\n';
-      history.push_back(e);
-    }
-    for (const v1::Receipt& r : effects.receipts) Print("receipt", ToHex(r.SerializeAsString()));
-    std::cout << "digest " << ToHex(effects.receipts_root) << ' '
-              << ToHex(effects.state_writes_digest) << ' ' << ToHex(results) << '\n';
+    PrintBlock(context, events, effects, results);
+    history.insert(history.end(), events.begin(), events.end());
     state.Commit(events, effects);
   }
-  for (const auto& [id, s] : state.states()) {
-    std::cout << "state " << id << ' ' << ToHex(s.SerializeAsString()) << '\n';
-  }
+  PrintFinal(state);  // rules v1 write no records
   return 0;
 }
 
 }  // namespace
 }  // namespace shipledger::contracts::testutil
 
-int main() { return shipledger::contracts::testutil::Run(); }
+int main(int argc, char** argv) {
+  const std::string rules = argc > 1 ? argv[1] : "1";
+  if (rules == "1") return shipledger::contracts::testutil::Run();
+  if (rules == "2") return shipledger::contracts::testutil::RunRandomEvents(2);
+  std::cerr << "usage: make_replay_fixture [1|2]   (the contract rules version to record)\n";
+  return 2;
+}
