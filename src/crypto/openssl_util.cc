@@ -89,7 +89,7 @@ Status CheckP256(EVP_PKEY* key) {
   return Status::Ok();
 }
 
-Result<UniqueEcdsaSig> ParseCanonicalSignature(ByteView der) {
+Result<UniqueEcdsaSig> ParseDerSignature(ByteView der) {
   if (der.empty() || der.size() > 1024) return Status::InvalidArgument("malformed signature DER");
   const auto* p = reinterpret_cast<const unsigned char*>(der.data());
   UniqueEcdsaSig sig(d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(der.size())));  // NOLINT
@@ -112,9 +112,18 @@ Result<UniqueEcdsaSig> ParseCanonicalSignature(ByteView der) {
   if (BN_is_negative(r) || BN_is_negative(s)) {
     return Status::InvalidArgument("malformed signature DER (negative integer)");
   }
-  if (BN_cmp(s, Order().half_n.get()) > 0) {
-    return Status::InvalidArgument("signature has high S (not canonical)");
-  }
+  return sig;
+}
+
+bool HasHighS(const ECDSA_SIG* sig) {
+  const BIGNUM* s = nullptr;
+  ECDSA_SIG_get0(sig, nullptr, &s);
+  return BN_cmp(s, Order().half_n.get()) > 0;
+}
+
+Result<UniqueEcdsaSig> ParseCanonicalSignature(ByteView der) {
+  SL_ASSIGN_OR_RETURN(UniqueEcdsaSig sig, ParseDerSignature(der));
+  if (HasHighS(sig.get())) return Status::InvalidArgument("signature has high S (not canonical)");
   return sig;
 }
 

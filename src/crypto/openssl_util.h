@@ -57,9 +57,14 @@ std::string BioContents(BIO* bio);
 Status CheckP256(EVP_PKEY* key);
 
 // Parses an ECDSA signature as strict DER: INVALID_ARGUMENT "malformed signature DER" unless
-// `der` is exactly one ECDSA-Sig-Value in canonical DER (nothing trailing, minimal encoding),
-// "signature has high S (not canonical)" when s > n/2 for the P-256 order n.
+// `der` is exactly one ECDSA-Sig-Value in canonical DER (nothing trailing, minimal encoding,
+// non-negative integers). Either S is accepted.
+Result<UniqueEcdsaSig> ParseDerSignature(ByteView der);
+// ParseDerSignature, and also INVALID_ARGUMENT "signature has high S (not canonical)" when
+// s > n/2 for the P-256 order n: the form the protocol's own signatures must take.
 Result<UniqueEcdsaSig> ParseCanonicalSignature(ByteView der);
+// True when s > n/2.
+bool HasHighS(const ECDSA_SIG* sig);
 
 // If s > n/2, replaces s by n - s. INTERNAL on an OpenSSL failure.
 Status NormaliseLowS(ECDSA_SIG* sig);

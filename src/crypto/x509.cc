@@ -143,9 +143,9 @@ Result<UniqueX509> NewCertificate(const PublicKey& subject_key, const X509_NAME*
   return cert;
 }
 
-// Signs with ECDSA-SHA256. OpenSSL does not normalise S, and VerifyChain accepts only low-S
-// certificate signatures (so a third party cannot mint a second DER, hence a second
-// fingerprint, for one certificate), so signing repeats until S is low: half of all tries.
+// Signs with ECDSA-SHA256. OpenSSL does not normalise S; signing repeats until S is low (half
+// of all tries), so that the fingerprint of a certificate we issue is the plain SHA-256 of its
+// DER, as `openssl x509 -fingerprint -sha256` prints it. VerifyChain accepts either S.
 Result<Certificate> SignCertificate(UniqueX509 cert, const PrivateKey& key) {
   for (int attempt = 0; attempt < 128; ++attempt) {
     if (X509_sign(cert.get(), key.raw(), internal::Sha256Md()) <= 0) {
@@ -171,8 +171,43 @@ Result<Certificate> SignCertificate(UniqueX509 cert, const PrivateKey& key) {
 
 // --- Certificate -------------------------------------------------------------------------
 
+namespace {
+
+// SHA-256 of the DER with the signature's S made low. (r, s) and (r, n - s) are both valid
+// signatures of one certificate, and anyone can turn one into the other: the two encodings
+// share one fingerprint, so that what the genesis pins and what a revocation names covers both.
+Bytes CanonicalFingerprint(X509* x509, const Bytes& der) {
+  const ASN1_BIT_STRING* sig = nullptr;
+  X509_get0_signature(&sig, nullptr, x509);
+  auto parsed = internal::ParseDerSignature(
+      ByteView(reinterpret_cast<const char*>(ASN1_STRING_get0_data(sig)),
+               static_cast<size_t>(ASN1_STRING_length(sig))));
+  // Not a strict-DER ECDSA signature: VerifyChain refuses the certificate anyway.
+  if (!parsed.ok() || !internal::HasHighS(parsed->get())) return Sha256(der);
+  SHIPLEDGER_CHECK(internal::NormaliseLowS(parsed->get()).ok());
+  Result<Bytes> low = internal::EncodeSignature(parsed->get());
+  SHIPLEDGER_CHECK(low.ok());
+  UniqueX509 twin(X509_dup(x509));
+  SHIPLEDGER_CHECK(twin != nullptr);
+  const ASN1_BIT_STRING* twin_sig = nullptr;
+  X509_get0_signature(&twin_sig, nullptr, twin.get());
+  SHIPLEDGER_CHECK(ASN1_BIT_STRING_set(const_cast<ASN1_BIT_STRING*>(twin_sig),  // NOLINT
+                                       reinterpret_cast<unsigned char*>(low->data()),
+                                       static_cast<int>(low->size())) == 1);
+  unsigned char* buf = nullptr;
+  const int len = i2d_X509(twin.get(), &buf);
+  SHIPLEDGER_CHECK(len > 0);
+  Bytes canonical(reinterpret_cast<const char*>(buf), static_cast<size_t>(len));
+  OPENSSL_free(buf);
+  return Sha256(canonical);
+}
+
+}  // namespace
+
 Certificate::Certificate(std::shared_ptr<X509> x509, Bytes der)
-    : x509_(std::move(x509)), der_(std::move(der)), fingerprint_(Sha256(der_)) {}
+    : x509_(std::move(x509)),
+      der_(std::move(der)),
+      fingerprint_(CanonicalFingerprint(x509_.get(), der_)) {}
 
 Result<Certificate> Certificate::FromDer(ByteView der) {
   if (der.empty() || der.size() > kMaxCertInput) {
@@ -324,7 +359,7 @@ Status VerifyChain(const Certificate& leaf, const Certificate& ca, int64_t at_ms
   }
   const ASN1_BIT_STRING* sig = nullptr;
   X509_get0_signature(&sig, nullptr, leaf.raw());
-  if (auto parsed = internal::ParseCanonicalSignature(
+  if (auto parsed = internal::ParseDerSignature(  // either S: ordinary CAs sign with both
           ByteView(reinterpret_cast<const char*>(ASN1_STRING_get0_data(sig)),
                    static_cast<size_t>(ASN1_STRING_length(sig))));
       !parsed.ok()) {

@@ -25,7 +25,10 @@ class Certificate {
 
   const Bytes& der() const { return der_; }
   std::string ToPem() const;
-  // SHA-256 of the DER encoding (32 raw bytes): how the genesis pins and caches certificates.
+  // SHA-256 of the DER encoding with the signature's S normalised low (32 raw bytes): how the
+  // genesis pins, revocations name and caches key certificates. For a certificate signed low-S
+  // (as shipledger issues them) it is the plain SHA-256 of the DER; a high-S certificate and its
+  // low-S twin (the same certificate, with the signature anyone can derive) share it.
   const Bytes& fingerprint() const { return fingerprint_; }
   std::string common_name() const;   // subject CN
   std::string organization() const;  // subject O: the organisation id
@@ -64,7 +67,7 @@ Result<Certificate> IssueCertificate(const Certificate& ca_cert, const PrivateKe
 // the same organisation (O) as `ca`, and is valid at `at_ms` (Unix ms). PERMISSION_DENIED with
 // the reason otherwise (e.g. "certificate expired at 2026-01-01T00:00:00Z"). Also required:
 // `ca` is CA:TRUE and itself valid at `at_ms`; the leaf is signed ecdsa-with-SHA256 with a
-// low-S DER signature (so one certificate has one DER and one fingerprint) over a P-256 key.
+// strict-DER signature, either S (X.509's business, not ours), over a P-256 key.
 Status VerifyChain(const Certificate& leaf, const Certificate& ca, int64_t at_ms);
 
 // Reads a file's contents; NOT_FOUND / INTERNAL with the path in the message.

@@ -132,10 +132,10 @@ Result<const Organisation*> EventValidator::CheckCertificate(ByteView cert_der, 
                                                              crypto::PublicKey* key_out,
                                                              int64_t* valid_from,
                                                              int64_t* valid_until) const {
-  const Bytes fingerprint = crypto::Sha256(cert_der);
+  const Bytes der_hash = crypto::Sha256(cert_der);  // the cache's key: this very encoding
   {
     std::lock_guard<std::mutex> lock(mu_);
-    auto it = cert_cache_.find(fingerprint);
+    auto it = cert_cache_.find(der_hash);
     if (it != cert_cache_.end() && at_ms >= it->second.not_before_ms &&
         at_ms <= it->second.not_after_ms) {
       *key_out = it->second.key;
@@ -144,15 +144,16 @@ Result<const Organisation*> EventValidator::CheckCertificate(ByteView cert_der, 
       return it->second.org;
     }
   }
-  if (genesis_->FindReplicaByFingerprint(fingerprint) != nullptr) {
+  auto cert = crypto::Certificate::FromDer(cert_der);
+  if (!cert.ok()) return Status::InvalidArgument("signer certificate: " + cert.status().message());
+  // By the certificate's fingerprint, which its high-S twin shares (crypto/x509.h).
+  if (genesis_->FindReplicaByFingerprint(cert->fingerprint()) != nullptr) {
     // DESIGN §3: node keys vote; clients sign events. Keeping them apart means a stolen client
     // key never votes and a node never speaks for its organisation's clerks.
     return Status::PermissionDenied(
         "a node certificate cannot sign or co-sign events; use a client identity "
         "(shipledger identity issue)");
   }
-  auto cert = crypto::Certificate::FromDer(cert_der);
-  if (!cert.ok()) return Status::InvalidArgument("signer certificate: " + cert.status().message());
   const std::string org_id = cert->organization();
   const Organisation* org = genesis_->FindOrganisation(org_id);
   if (org == nullptr) {
@@ -175,7 +176,7 @@ Result<const Organisation*> EventValidator::CheckCertificate(ByteView cert_der, 
   *valid_until = std::min(*valid_until, not_after_ms);
   std::lock_guard<std::mutex> lock(mu_);
   if (cert_cache_.size() >= 10000) cert_cache_.clear();  // bounded; refills on demand
-  cert_cache_.insert_or_assign(fingerprint, CachedCert{org, *key, not_before_ms, not_after_ms});
+  cert_cache_.insert_or_assign(der_hash, CachedCert{org, *key, not_before_ms, not_after_ms});
   return org;
 }
 
@@ -265,18 +266,18 @@ Result<EventPtr> EventValidator::Validate(const v1::SignedEvent& se,
 
 Result<const Organisation*> EventValidator::ParseCertificate(ByteView cert_der, int64_t* valid_from,
                                                              int64_t* valid_until) const {
-  const Bytes fingerprint = crypto::Sha256(cert_der);
+  const Bytes der_hash = crypto::Sha256(cert_der);
   const auto narrow = [&](int64_t not_before_ms, int64_t not_after_ms) {
     *valid_from = std::max(*valid_from, not_before_ms);
     *valid_until = std::min(*valid_until, not_after_ms);
   };
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (auto it = cert_cache_.find(fingerprint); it != cert_cache_.end()) {
+    if (auto it = cert_cache_.find(der_hash); it != cert_cache_.end()) {
       narrow(it->second.not_before_ms, it->second.not_after_ms);
       return it->second.org;
     }
-    if (auto it = parsed_cache_.find(fingerprint); it != parsed_cache_.end()) {
+    if (auto it = parsed_cache_.find(der_hash); it != parsed_cache_.end()) {
       narrow(it->second.not_before_ms, it->second.not_after_ms);
       return it->second.org;
     }
@@ -294,7 +295,7 @@ Result<const Organisation*> EventValidator::ParseCertificate(ByteView cert_der, 
   narrow(not_before_ms, not_after_ms);
   std::lock_guard<std::mutex> lock(mu_);
   if (parsed_cache_.size() >= 10000) parsed_cache_.clear();  // bounded; refills on demand
-  parsed_cache_.insert_or_assign(fingerprint, ParsedCert{org, not_before_ms, not_after_ms});
+  parsed_cache_.insert_or_assign(der_hash, ParsedCert{org, not_before_ms, not_after_ms});
   return org;
 }
 

@@ -41,8 +41,8 @@ class EventValidator {
   // this node verified before — WITHOUT verifying any signature or certificate chain and
   // without the field, chain-id, role and clock checks: the size limits are enforced, the
   // event bytes parsed, and the signer's and co-signers' certificates parsed (or found in the
-  // certificate cache by fingerprint) for their organisation, the signer's role and the
-  // validity window (certificates and their organisation CAs), exactly as Validate fills them.
+  // certificate cache by the SHA-256 of their DER) for their organisation, the signer's role and
+  // the validity window (certificates and their organisation CAs), exactly as Validate fills them.
   // INVALID_ARGUMENT when the envelope is oversized, the event or a certificate does not parse,
   // a certificate's organisation is not in the genesis, or the co-signature count differs from
   // the event's cosigner_orgs. Never use it on an envelope nobody vouches for.
@@ -60,7 +60,7 @@ class EventValidator {
 
  private:
   // Returns the organisation of a certificate that chains to its organisation's CA,
-  // caching successful chain checks by fingerprint with the window in which both the
+  // caching successful chain checks by the SHA-256 of the DER with the window in which both the
   // certificate and its CA are valid.
   // Narrows *valid_from / *valid_until to the window in which the chain check holds.
   Result<const Organisation*> CheckCertificate(ByteView cert_der, int64_t at_ms,

@@ -13,8 +13,9 @@ constexpr char kPeerCertProperty[] = "x509_pem_cert";
 
 Status Refuse(const std::string& why) {
   return Status(Code::kUnauthenticated,
-                why + "; the client API admits clients whose certificate was issued by an "
-                      "organisation CA of the genesis (e.g. NET/ORG/clients/admin)");
+                why +
+                    "; the client API admits clients whose certificate was issued by an "
+                    "organisation CA of the genesis (e.g. NET/ORG/clients/admin)");
 }
 
 }  // namespace
@@ -71,6 +72,13 @@ Result<Authenticator::Entry> Authenticator::Check(const std::string& cert_pem) c
   auto cert = crypto::Certificate::FromPem(cert_pem);
   if (!cert.ok()) return Refuse("client certificate does not parse: " + cert.status().message());
   if (cert->is_ca()) return Refuse("a CA certificate cannot be a client certificate");
+  // DESIGN §3: a node certificate is never a client identity (by its fingerprint, which its
+  // high-S twin shares).
+  if (const model::Replica* r = genesis_.FindReplicaByFingerprint(cert->fingerprint())) {
+    return Refuse("the certificate is the node certificate the genesis pins for replica " +
+                  std::to_string(r->id) + " (" + r->org +
+                  "), and a node certificate is never a client identity");
+  }
   const std::string org_id = cert->organization();
   const model::Organisation* org = genesis_.FindOrganisation(org_id);
   if (org == nullptr) {
@@ -82,21 +90,18 @@ Result<Authenticator::Entry> Authenticator::Check(const std::string& cert_pem) c
   const int64_t until = std::min(cert->not_after_ms(), org->ca_cert.not_after_ms());
   if (from > until) return Refuse("client certificate is valid only outside its CA's validity");
   if (Status s = crypto::VerifyChain(*cert, org->ca_cert, from); !s.ok()) {
-    return Refuse("client certificate of '" + org_id + "' is not issued by its CA: " +
-                  s.message());
+    return Refuse("client certificate of '" + org_id + "' is not issued by its CA: " + s.message());
   }
   Entry entry;
   entry.caller.org = org_id;
-  entry.caller.runs_node =
-      std::any_of(genesis_.replicas.begin(), genesis_.replicas.end(),
-                  [&](const model::Replica& r) { return r.org == org_id; });
+  entry.caller.runs_node = std::any_of(genesis_.replicas.begin(), genesis_.replicas.end(),
+                                       [&](const model::Replica& r) { return r.org == org_id; });
   entry.not_before_ms = from;
   entry.not_after_ms = until;
   return entry;
 }
 
-bool MayRead(const Caller& caller, const model::Genesis& genesis,
-             const v1::ShipmentState& state) {
+bool MayRead(const Caller& caller, const model::Genesis& genesis, const v1::ShipmentState& state) {
   if (caller.unrestricted) return true;
   if (caller.org.empty()) return false;
   if (genesis.read_scope == model::ReadScope::kAllMembers) return true;

@@ -63,8 +63,19 @@ TEST_F(AuthTest, CaCertificateIsNotAClient) {
   EXPECT_EQ(caller.status().code(), Code::kUnauthenticated);
 }
 
+TEST_F(AuthTest, NodeCertificateIsNotAClient) {
+  // The exporter's node certificate chains to the exporter's CA like its clients' do.
+  auto caller = Make().IdentifyPem(net_->node(0).cert.ToPem());
+  ASSERT_FALSE(caller.ok());
+  EXPECT_EQ(caller.status().code(), Code::kUnauthenticated);
+  EXPECT_NE(caller.status().message().find("the node certificate the genesis pins for replica 0"),
+            std::string::npos)
+      << caller.status().message();
+}
+
 TEST_F(AuthTest, GarbageIsUnauthenticated) {
-  auto caller = Make().IdentifyPem("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
+  auto caller =
+      Make().IdentifyPem("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
   ASSERT_FALSE(caller.ok());
   EXPECT_EQ(caller.status().code(), Code::kUnauthenticated);
 }
