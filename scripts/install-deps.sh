@@ -16,6 +16,7 @@ PACKAGES=(
   libcli11-dev
   libyaml-cpp-dev
   procps psmisc
+  openssl  # tests/integration/x509_interop_test.cc issues certificates as an organisation's PKI
   clang libclang-rt-14-dev llvm  # scripts/fuzz.sh: libFuzzer, ASan/UBSan, llvm-symbolizer
 )
 
