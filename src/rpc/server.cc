@@ -55,12 +55,16 @@ Status Server::Start(const std::string& listen) {
     return Status::Unavailable("cannot listen for gRPC on " + listen +
                                " (port in use or address invalid)");
   }
+  // Health answers for the whole server ("") and for each of our services by its full name.
+  if (auto* health = server_->GetHealthCheckService(); health != nullptr) {
+    for (const char* service : kHealthServices) health->SetServingStatus(service, true);
+  }
   return Status::Ok();
 }
 
 void Server::SetServing(bool serving) {
   if (server_ && server_->GetHealthCheckService() != nullptr) {
-    server_->GetHealthCheckService()->SetServingStatus(serving);
+    server_->GetHealthCheckService()->SetServingStatus(serving);  // "" and every named service
   }
 }
 

@@ -13,9 +13,15 @@
 namespace grpc {
 class Server;
 class ServerCredentials;
-}
+}  // namespace grpc
 
 namespace shipledger::rpc {
+
+// The service names standard gRPC health checking answers for, besides "" (the whole server).
+// Health and reflection need TLS but no client certificate: they tell only whether the node
+// serves and what the public protos are, and probes and generic tools often have none.
+inline constexpr const char* kHealthServices[] = {"shipledger.v1.LedgerService",
+                                                  "shipledger.v1.AdminService"};
 
 struct ServerOptions {
   uint32_t max_watchers = 256;  // Default: 256 concurrent Watch streams, then RESOURCE_EXHAUSTED
@@ -40,7 +46,8 @@ class Server {
   Status Start(const std::string& listen);
   // Stops taking calls, lets running calls finish for up to `grace_ms`, then cancels them.
   void Shutdown(int grace_ms);
-  // What the standard health service reports (SERVING / NOT_SERVING, e.g. while draining).
+  // What the standard health service reports (SERVING / NOT_SERVING, e.g. while draining) for
+  // the server ("") and each of kHealthServices.
   void SetServing(bool serving);
   uint32_t watchers() const { return ledger_.watchers(); }
   int port() const { return port_; }

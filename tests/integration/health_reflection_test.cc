@@ -46,6 +46,57 @@ class HealthReflectionTest : public ::testing::Test {
   std::shared_ptr<grpc::Channel> channel_;
 };
 
+// grpc.health.v1.Health/Check for `service` on `channel`; the response bytes in *response.
+grpc::Status HealthCheck(const std::shared_ptr<grpc::Channel>& channel, const std::string& service,
+                         std::string* response) {
+  grpc::GenericStub stub(channel);
+  grpc::CompletionQueue cq;
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  // HealthCheckRequest{service}: field 1, length-delimited.
+  const grpc::ByteBuffer request = Buffer(
+      service.empty() ? "" : "\x0a" + std::string(1, static_cast<char>(service.size())) + service);
+  auto call = stub.PrepareUnaryCall(&ctx, "/grpc.health.v1.Health/Check", request, &cq);
+  call->StartCall();
+  grpc::ByteBuffer buffer;
+  grpc::Status status;
+  call->Finish(&buffer, &status, reinterpret_cast<void*>(1));
+  Step(cq, 1);
+  if (status.ok()) *response = String(buffer);
+  return status;
+}
+
+constexpr char kServing[] = "\x08\x01";  // HealthCheckResponse{status: SERVING (1)}
+
+TEST_F(HealthReflectionTest, HealthAnswersForEachOfOurServicesByName) {
+  for (const std::string service : {"shipledger.v1.LedgerService", "shipledger.v1.AdminService"}) {
+    std::string response;
+    const grpc::Status status = HealthCheck(channel_, service, &response);
+    ASSERT_TRUE(status.ok()) << service << ": " << status.error_message();
+    EXPECT_EQ(response, std::string(kServing, 2)) << service;
+  }
+  std::string response;
+  EXPECT_EQ(HealthCheck(channel_, "shipledger.v1.NoSuchService", &response).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+}
+
+// Health and reflection need TLS but no client certificate (rpc/server.h); our services do.
+TEST_F(HealthReflectionTest, HealthNeedsNoClientCertificateOurServicesDo) {
+  grpc::SslCredentialsOptions ssl;
+  ssl.pem_root_certs = model::OrganisationRootsPem(*net_.genesis());
+  const auto anonymous = grpc::CreateChannel(target_, grpc::SslCredentials(ssl));
+  std::string response;
+  const grpc::Status health = HealthCheck(anonymous, "shipledger.v1.LedgerService", &response);
+  ASSERT_TRUE(health.ok()) << health.error_message();
+  EXPECT_EQ(response, std::string(kServing, 2));
+  auto stub = v1::LedgerService::NewStub(anonymous);
+  grpc::ClientContext ctx;
+  v1::GetChainInfoRequest request;
+  v1::ChainInfo info;
+  const grpc::Status call = stub->GetChainInfo(&ctx, request, &info);
+  EXPECT_EQ(call.error_code(), grpc::StatusCode::UNAUTHENTICATED) << call.error_message();
+}
+
 TEST_F(HealthReflectionTest, HealthCheckSaysServing) {
   grpc::GenericStub stub(channel_);
   grpc::CompletionQueue cq;
