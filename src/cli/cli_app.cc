@@ -319,8 +319,9 @@ void CliApp::AddProofCommands() {
   cmd->footer(
       "Trusts nothing but the genesis: checks the event's signature and certificate chain (at "
       "block time),\nits Merkle path, the commit certificate, the receipt's path and the results "
-      "chain to the\ncheckpoint certificate. Exit 0: proof OK (prints VALID/REJECTED and whether "
-      "it is certified);\n2: proof INVALID (prints what did not match); 1: could not check.\n\n" +
+      "chain to the\ncheckpoint certificate. Exit 0: proof OK, receipt certified (prints "
+      "VALID/REJECTED);\n4: the event is on the chain but no checkpoint certifies its receipt "
+      "(no verdict);\n2: proof INVALID (prints what did not match); 1: could not check.\n\n" +
       std::string(kGlobalFooter));
   cmd->add_option("FILE", verify.proof_path, "The proof file (from proof get)")->required();
   cmd->add_option("--genesis", verify.genesis_path, "The network's genesis.yaml")->required();
@@ -359,8 +360,9 @@ void CliApp::AddProofCommands() {
                    });
   cmd->footer(
       "Checks the event's proof as `proof verify` does, and each disclosed value and salt "
-      "against the\ncommitment the signer signed. Exit 0: OK; 2: INVALID (prints what did not "
-      "match); 1: could not check.\n\n" +
+      "against the\ncommitment the signer signed. Exit 0: OK, receipt certified; 4: OK but the "
+      "receipt is not\ncertified (no verdict); 2: INVALID (prints what did not match); 1: could "
+      "not check.\n\n" +
       std::string(kGlobalFooter));
   cmd->add_option("FILE", dv.proof_path, "The disclosure file (from disclose)")->required();
   cmd->add_option("--genesis", dv.genesis_path, "The network's genesis.yaml")->required();

@@ -26,7 +26,10 @@ inline constexpr int kExitFailure = 1;  // the command failed (message on stderr
 // verify, proof/disclosure verify: it does not verify; doc verify: no VALID event anchors the file
 inline constexpr int kExitBroken = 2;
 inline constexpr int kExitRejected = 3;  // event submit: the contract REJECTED the event
-inline constexpr int kExitUsage = 64;    // bad command line (sysexits EX_USAGE)
+// proof/disclosure verify: the event is on the chain, but no stable checkpoint certifies its
+// receipt, so there is no verdict (VALID/REJECTED would be only the serving node's word)
+inline constexpr int kExitUncertified = 4;
+inline constexpr int kExitUsage = 64;  // bad command line (sysexits EX_USAGE)
 
 struct Io {
   std::ostream& out;

@@ -41,6 +41,11 @@ std::string CertifiedText(const model::EventProofVerdict& v) {
          "--wait)";
 }
 
+// The exit code of a proof that checks out: without a stable checkpoint only inclusion is proven.
+int VerifiedExit(const model::EventProofVerdict& v) {
+  return v.certified ? kExitOk : kExitUncertified;
+}
+
 using Disclosed = std::vector<std::pair<std::string, std::string>>;
 
 // Prints a verified proof; with `disclosed`, first the disclosed fields (a disclosure).
@@ -68,8 +73,11 @@ void PrintVerdict(const Io& io, bool json, const model::Genesis& genesis,
     doc.Set("index", v.index);
     doc.Set("block_time_ms", v.block_time_ms);
     doc.SetHex("block_hash", v.block_hash);
-    doc.Set("verdict", std::string_view(ResultCodeName(v.code)));
-    doc.Set("reason", std::string_view(v.reason));
+    // An uncertified receipt is only the serving node's word: no verdict is printed.
+    if (v.certified) {
+      doc.Set("verdict", std::string_view(ResultCodeName(v.code)));
+      doc.Set("reason", std::string_view(v.reason));
+    }
     doc.SetBool("certified", v.certified);
     if (v.certified) doc.Set("checkpoint_height", v.checkpoint_height);
     PrintJson(io.out, doc);
@@ -77,14 +85,19 @@ void PrintVerdict(const Io& io, bool json, const model::Genesis& genesis,
   }
   std::string verdict = ResultCodeName(v.code);
   if (!v.reason.empty()) verdict += ": " + v.reason;
+  if (!v.certified) verdict = "none: the receipt is not certified (only the serving node's word)";
   std::string signer = e.signer_org();
   if (!v.cosigned_by.empty()) signer += " (co-signed by " + Join(v.cosigned_by, ", ") + ")";
   if (disclosed != nullptr) {
     io.out << "disclosure OK: " << disclosed->size() << " field(s) as committed to by "
            << e.signer_org() << " in the signed event\n";
     for (const auto& [name, value] : *disclosed) io.out << "  " << name << " = " << value << '\n';
-  } else {
+  } else if (v.certified) {
     io.out << "proof OK\n";
+  } else {
+    io.out << "proof OK for inclusion only: the event is on the chain; its receipt is not "
+              "certified, so there is no verdict (exit "
+           << kExitUncertified << ")\n";
   }
   PrintFields(io.out,
               {{"genesis", ToHex(genesis.hash)},
@@ -167,7 +180,7 @@ int RunProofVerify(const GlobalOptions& global, const ProofVerifyOptions& option
   auto verdict = model::VerifyEventProof(*genesis, *proof);
   if (verdict.ok()) {
     PrintVerdict(io, global.json, **genesis, *verdict);
-    return kExitOk;
+    return VerifiedExit(*verdict);
   }
   return ReportInvalid(io, global.json, **genesis, "proof", verdict.status());
 }
@@ -233,7 +246,7 @@ int RunDisclosureVerify(const GlobalOptions& global, const ProofVerifyOptions& o
     return ReportInvalid(io, global.json, **genesis, "disclosure", verdict.status());
   }
   PrintVerdict(io, global.json, **genesis, verdict->proof, &verdict->fields);
-  return kExitOk;
+  return VerifiedExit(verdict->proof);
 }
 
 }  // namespace shipledger::cli

@@ -94,8 +94,8 @@ TEST_F(ProofE2e, ProofsVerifyOfflineAndTamperedFilesFail) {
 
   // Fetched from another node than the one submitted to; --wait for the checkpoint.
   const std::string valid_file = path("valid.proof");
-  const ProgramResult got =
-      Cli({"--node", cluster_.target(1), "--identity", admin("forwarder"), "proof", "get", valid_id, "--out", valid_file, "--wait"});
+  const ProgramResult got = Cli({"--node", cluster_.target(1), "--identity", admin("forwarder"),
+                                 "proof", "get", valid_id, "--out", valid_file, "--wait"});
   ASSERT_EQ(got.code, 0) << got;
   EXPECT_TRUE(Contains(got.out, "certified by the stable checkpoint at height")) << got;
 
@@ -115,8 +115,9 @@ TEST_F(ProofE2e, ProofsVerifyOfflineAndTamperedFilesFail) {
   EXPECT_EQ(JsonString(json.out, "event_id"), valid_id) << json;
 
   const std::string rejected_file = path("rejected.proof");
-  const ProgramResult got_rejected = Cli({"--node", cluster_.target(2), "--identity", admin("forwarder"), "proof", "get", rejected_id,
-                                          "--out", rejected_file, "--wait"});
+  const ProgramResult got_rejected =
+      Cli({"--node", cluster_.target(2), "--identity", admin("forwarder"), "proof", "get",
+           rejected_id, "--out", rejected_file, "--wait"});
   ASSERT_EQ(got_rejected.code, 0) << got_rejected;
   const ProgramResult rejected = Verify(rejected_file);
   ASSERT_EQ(rejected.code, 0) << rejected;
@@ -137,6 +138,23 @@ TEST_F(ProofE2e, ProofsVerifyOfflineAndTamperedFilesFail) {
   EXPECT_EQ(bad_receipt.code, 2) << bad_receipt;
   EXPECT_TRUE(Contains(bad_receipt.out, "proof INVALID: receipt Merkle path")) << bad_receipt;
 
+  // Without its checkpoint the same proof proves inclusion only: the receipt is then only the
+  // serving node's word, so no verdict is printed and the exit code is 4 of its own.
+  v1::EventProof uncertified = proof;
+  uncertified.clear_checkpoint();
+  while (uncertified.results_chain_size() > 1) uncertified.mutable_results_chain()->RemoveLast();
+  WriteFile(path("uncertified.proof"), uncertified.SerializeAsString());
+  const ProgramResult inclusion = Verify(path("uncertified.proof"));
+  EXPECT_EQ(inclusion.code, 4) << inclusion;
+  EXPECT_TRUE(Contains(inclusion.out, "proof OK for inclusion only")) << inclusion;
+  EXPECT_TRUE(Contains(inclusion.out, "none: the receipt is not certified")) << inclusion;
+  EXPECT_FALSE(Contains(inclusion.out, "VALID")) << inclusion;
+  const ProgramResult inclusion_json = Cli({"--json", "proof", "verify", path("uncertified.proof"),
+                                            "--genesis", cluster_.net().genesis_path()});
+  EXPECT_EQ(inclusion_json.code, 4) << inclusion_json;
+  EXPECT_FALSE(Contains(inclusion_json.out, "\"verdict\"")) << inclusion_json;
+  EXPECT_TRUE(Contains(inclusion_json.out, "\"certified\": false")) << inclusion_json;
+
   // Tampered: one byte of the event's signature, changed in the file itself.
   std::string flipped = bytes;
   const size_t at = flipped.find(proof.event().signature());
@@ -152,15 +170,15 @@ TEST_F(ProofE2e, ProofsVerifyOfflineAndTamperedFilesFail) {
   EXPECT_EQ(wrong.code, 1) << wrong;
   EXPECT_TRUE(Contains(wrong.err, "not the expected")) << wrong;
 
-  const ProgramResult unknown = Cli({"--node", cluster_.target(0), "--identity", admin("forwarder"), "proof", "get",
-                                     std::string(64, 'a'), "--out", path("none.proof")});
+  const ProgramResult unknown =
+      Cli({"--node", cluster_.target(0), "--identity", admin("forwarder"), "proof", "get",
+           std::string(64, 'a'), "--out", path("none.proof")});
   EXPECT_EQ(unknown.code, 1) << unknown;
   EXPECT_TRUE(Contains(unknown.err, "no event")) << unknown;
 
   // Customs is no party of S-PROOF: its proof request is answered as for an unknown id.
-  const ProgramResult stranger =
-      Cli({"--node", cluster_.target(0), "--identity", admin("customs"), "proof", "get", valid_id,
-           "--out", path("stranger.proof")});
+  const ProgramResult stranger = Cli({"--node", cluster_.target(0), "--identity", admin("customs"),
+                                      "proof", "get", valid_id, "--out", path("stranger.proof")});
   EXPECT_EQ(stranger.code, 1) << stranger;
   EXPECT_TRUE(Contains(stranger.err, "no event")) << stranger;
 }
