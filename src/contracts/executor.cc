@@ -48,8 +48,7 @@ model::BlockEffects ExecuteBlock(const std::vector<model::EventPtr>& events,
 
     const bool first_in_block = seen.insert(admitted.id).second;
     if (!first_in_block || state.HasEvent(admitted.id)) {
-      receipt.set_code(v1::RESULT_CODE_DUPLICATE);
-      receipt.set_reason(std::string(kDuplicateReason));
+      receipt = DuplicateReceipt(admitted.id, context.height, static_cast<uint32_t>(i));
       continue;
     }
 
@@ -93,6 +92,22 @@ model::BlockEffects ExecuteBlock(const std::vector<model::EventPtr>& events,
   effects.receipts_root = model::ReceiptsRoot(effects.receipts);
   effects.state_writes_digest = StateWritesDigest(effects.state_writes, effects.record_writes);
   return effects;
+}
+
+v1::Receipt DuplicateReceipt(ByteView event_id, uint64_t height, uint32_t index) {
+  v1::Receipt receipt;
+  receipt.set_event_id(std::string(event_id));
+  receipt.set_height(height);
+  receipt.set_index(index);
+  receipt.set_code(v1::RESULT_CODE_DUPLICATE);
+  receipt.set_reason(std::string(kDuplicateReason));
+  return receipt;
+}
+
+v1::Receipt ReceiptOfCopy(std::optional<v1::Receipt> stored, ByteView event_id, uint64_t height,
+                          uint32_t index) {
+  if (stored && stored->height() == height && stored->index() == index) return *std::move(stored);
+  return DuplicateReceipt(event_id, height, index);
 }
 
 Bytes StateWritesDigest(const std::map<std::string, v1::ShipmentState>& writes,

@@ -15,7 +15,7 @@ namespace shipledger::rpc {
 namespace {
 
 // Every receipt of `block`, in block order. The store keeps a receipt under the id of each
-// event's first committed copy; any other copy got a DUPLICATE receipt, rebuilt here exactly as
+// event's first committed copy; any other copy got a DUPLICATE receipt, rebuilt exactly as
 // execution wrote it (BuildEventProof checks the result against the recorded receipts root).
 Result<std::vector<v1::Receipt>> BlockReceipts(const storage::Store& store,
                                                const v1::Block& block) {
@@ -24,18 +24,11 @@ Result<std::vector<v1::Receipt>> BlockReceipts(const storage::Store& store,
   ids.reserve(static_cast<size_t>(block.events_size()));
   for (const v1::SignedEvent& e : block.events()) ids.push_back(model::EventId(e.event()));
   SL_ASSIGN_OR_RETURN(std::vector<std::optional<v1::Receipt>> stored, store.GetReceipts(ids));
-  std::vector<v1::Receipt> receipts(ids.size());
+  std::vector<v1::Receipt> receipts;
+  receipts.reserve(ids.size());
   for (size_t i = 0; i < ids.size(); ++i) {
-    const auto index = static_cast<uint32_t>(i);
-    if (stored[i] && stored[i]->height() == height && stored[i]->index() == index) {
-      receipts[i] = std::move(*stored[i]);
-      continue;
-    }
-    receipts[i].set_event_id(ids[i]);
-    receipts[i].set_height(height);
-    receipts[i].set_index(index);
-    receipts[i].set_code(v1::RESULT_CODE_DUPLICATE);
-    receipts[i].set_reason(std::string(contracts::kDuplicateReason));
+    receipts.push_back(
+        contracts::ReceiptOfCopy(std::move(stored[i]), ids[i], height, static_cast<uint32_t>(i)));
   }
   return receipts;
 }

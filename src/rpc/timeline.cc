@@ -1,5 +1,6 @@
 #include "rpc/timeline.h"
 
+#include "contracts/executor.h"
 #include "model/event.h"
 
 namespace shipledger::rpc {
@@ -45,20 +46,10 @@ Status FillTimelineEntry(const model::SignedEventView& se, ByteView id, uint64_t
   if (entry->event().cosigner_orgs_size() == se.cosignatures) {
     *entry->mutable_cosigner_orgs() = entry->event().cosigner_orgs();
   }
+  // A later copy of an event committed earlier shows its own DUPLICATE receipt, as certified,
+  // not the original's stored under the id.
   if (receipt) {
-    if (receipt->height() != height || receipt->index() != index) {
-      // A later copy of an event committed earlier: execution gave it DUPLICATE; the receipt
-      // stored under the id is the original's, so say so instead of showing it twice as VALID.
-      v1::Receipt dup;
-      dup.set_event_id(std::string(id));
-      dup.set_height(height);
-      dup.set_index(index);
-      dup.set_code(v1::RESULT_CODE_DUPLICATE);
-      dup.set_reason("copy of the event committed at height " + std::to_string(receipt->height()));
-      *entry->mutable_receipt() = std::move(dup);
-    } else {
-      *entry->mutable_receipt() = std::move(receipt).value();
-    }
+    *entry->mutable_receipt() = contracts::ReceiptOfCopy(std::move(receipt), id, height, index);
   }
   return Status::Ok();
 }

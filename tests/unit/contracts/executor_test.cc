@@ -98,6 +98,14 @@ TEST(ExecuteBlock, DuplicateAcrossBlocksIsNotApplied) {
   EXPECT_EQ(effects2.receipts[0].code(), v1::RESULT_CODE_DUPLICATE);
   EXPECT_EQ(effects2.receipts[0].reason(), "event already committed");
   EXPECT_TRUE(effects2.state_writes.empty());
+  // What the APIs rebuild for this copy is byte for byte what execution wrote.
+  EXPECT_EQ(DuplicateReceipt(block1[0]->id, 2, 0).SerializeAsString(),
+            effects2.receipts[0].SerializeAsString());
+  EXPECT_EQ(ReceiptOfCopy(effects1.receipts[0], block1[0]->id, 2, 0).SerializeAsString(),
+            effects2.receipts[0].SerializeAsString());
+  EXPECT_EQ(ReceiptOfCopy(effects1.receipts[0], block1[0]->id, 1, 0).SerializeAsString(),
+            effects1.receipts[0].SerializeAsString());
+  EXPECT_EQ(ReceiptOfCopy(std::nullopt, block1[0]->id, 2, 0).code(), v1::RESULT_CODE_DUPLICATE);
 }
 
 TEST(ExecuteBlock, ReadsCommittedStateOfEarlierBlocks) {
