@@ -172,7 +172,9 @@ void CliApp::AddEventCommands() {
                              ->check(KeyValueCheck("--detail", "vessel=MAERSK-ESSEX"));
   CLI::Option* parties =
       cmd->add_option("--party", o.flags.parties,
-                      "Organisation party to the shipment (booked events); repeatable")
+                      "Organisation to make a party of the shipment: on booked, on party_added "
+                      "(a party adds it; contract rules v3) and on customs declarations (the "
+                      "customs authority lodged with); repeatable")
           ->allow_extra_args(false);
   CLI::Option* time = cmd->add_option("--time", o.flags.time,
                                       "When it happened: ISO-8601 or Unix ms (default: now)")

@@ -71,10 +71,28 @@ void After(Workspace& ws, const v1::ShipmentState& before, v1::ShipmentState* st
       CompleteRoute(state, true);
       if (named_parties) state->set_custodian(state->booked_by());
       break;
+    case v1::EVENT_TYPE_EXPORT_CUSTOMS_DECLARED:
+    case v1::EVENT_TYPE_IMPORT_CUSTOMS_DECLARED:
+      // Rules v3: the customs authorities a party's declaration names become parties.
+      if (context.rules_version >= 3) {
+        for (const std::string& org : event.parties()) AddParty(state, org);
+      }
+      break;
     default:
       break;
   }
   RetryOpenLegs(ws, state, context, out);
+}
+
+// Rules v3, party_added by a party of `state` (the caller checked): the organisations the event
+// names become parties. Empty reason when VALID.
+std::string AddParties(v1::ShipmentState* state, const v1::Event& event) {
+  if (state->status() == v1::SHIPMENT_STATUS_RETURNED) {
+    return "shipment " + state->shipment_id() + " was returned at height " +
+           std::to_string(state->last_height()) + "; no further events are accepted";
+  }
+  for (const std::string& org : event.parties()) AddParty(state, org);
+  return {};
 }
 
 }  // namespace
@@ -97,13 +115,28 @@ Verdict ApplyEventV2(Workspace& ws, const model::AdmittedEvent& admitted,
   }
 
   const v1::ShipmentState* current = ws.Shipment(event.shipment_id());
+  if (context.rules_version >= 3) {
+    // DESIGN §8: shipment ids are one namespace; a taken one says the same to everyone.
+    if (event.type() == v1::EVENT_TYPE_BOOKED && current != nullptr) {
+      return Rejected("shipment id " + event.shipment_id() + " is not available");
+    }
+    // Only a party makes a party: a non-party's event is judged as if the shipment did not
+    // exist, so it gets, word for word, the rejection an unknown shipment gets.
+    if (current != nullptr && !IsParty(*current, event.signer_org())) current = nullptr;
+  }
   if (event.type() == v1::EVENT_TYPE_LEG_REASSIGNMENT ||
-      event.type() == v1::EVENT_TYPE_ERROR_DECLARATION) {
+      event.type() == v1::EVENT_TYPE_ERROR_DECLARATION ||
+      (event.type() == v1::EVENT_TYPE_PARTY_ADDED && context.rules_version >= 3)) {
     if (current == nullptr) return Rejected("shipment " + event.shipment_id() + " is not booked");
     v1::ShipmentState state = *current;
-    std::string reason = event.type() == v1::EVENT_TYPE_LEG_REASSIGNMENT
-                             ? Reassign(ws, &state, admitted, context, &outputs)
-                             : DeclareError(ws, &state, admitted, context, &outputs);
+    std::string reason;
+    if (event.type() == v1::EVENT_TYPE_LEG_REASSIGNMENT) {
+      reason = Reassign(ws, &state, admitted, context, &outputs);
+    } else if (event.type() == v1::EVENT_TYPE_ERROR_DECLARATION) {
+      reason = DeclareError(ws, &state, admitted, context, &outputs);
+    } else {
+      reason = AddParties(&state, event);
+    }
     if (!reason.empty()) return Rejected(std::move(reason));
     Bookkeep(&state, event, context);
     ws.PutShipment(std::move(state));

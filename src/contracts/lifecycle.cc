@@ -175,6 +175,7 @@ std::string SnakeName(const std::string& full_name, std::string_view prefix) {
 
 bool IsSupportedType(v1::EventType type, uint32_t rules) {
   if (type == v1::EVENT_TYPE_BOOKED) return true;
+  if (rules >= 3 && type == v1::EVENT_TYPE_PARTY_ADDED) return true;
   if (rules >= 2 && IsV2OnlyType(type)) return true;
   for (const Transition& t : kTransitions) {
     if (t.type == type) return true;
@@ -266,6 +267,13 @@ std::string_view TransitionRule(v1::EventType type) {
 std::string TypeName(v1::EventType type) {
   if (type == v1::EVENT_TYPE_UNSPECIFIED || !v1::EventType_IsValid(type)) return "unspecified";
   return SnakeName(v1::EventType_Name(type), "EVENT_TYPE_");
+}
+
+std::string TypeNameUnder(v1::EventType type, uint32_t rules) {
+  // party_added (30) joined the protocol with rules v3; to earlier rules it was a number
+  // without a name, and their receipts say so.
+  if (type == v1::EVENT_TYPE_PARTY_ADDED && rules < 3) return "unspecified";
+  return TypeName(type);
 }
 
 std::string StatusName(v1::ShipmentStatus status) {

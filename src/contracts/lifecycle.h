@@ -45,6 +45,9 @@ std::string_view TransitionRule(v1::EventType type);
 
 // snake_case names without the enum prefix: "export_customs_declared", "in_transit", "import".
 std::string TypeName(v1::EventType type);
+// The name contract rules `rules` give `type` in their reasons: a type that joined the protocol
+// with later rules was an unnamed number ("unspecified") to them, and replay keeps their words.
+std::string TypeNameUnder(v1::EventType type, uint32_t rules);
 std::string StatusName(v1::ShipmentStatus status);
 std::string SideName(v1::CustomsSide side);
 

@@ -185,8 +185,8 @@ Outcome ApplyShipmentEvent(const v1::ShipmentState* current, const model::Admitt
   const v1::EventType type = event.type();
   const uint32_t rules = context.rules_version;
   if (!IsSupportedType(type, rules)) {
-    return Reject("event type " + TypeName(type) + " is not supported by contract rules v" +
-                  std::to_string(rules));
+    return Reject("event type " + TypeNameUnder(type, rules) +
+                  " is not supported by contract rules v" + std::to_string(rules));
   }
   if (type == v1::EVENT_TYPE_BOOKED) return ApplyBooked(current, event, context);
   if (current == nullptr) {

@@ -98,6 +98,7 @@ std::map<v1::EventType, std::vector<Role>> DefaultRolePolicy() {
   p[v1::EVENT_TYPE_LEG_REASSIGNMENT] = {R::kExporter, R::kForwarder, R::kImporter};  // bookers
   p[v1::EVENT_TYPE_ERROR_DECLARATION] = everyone;
   p[v1::EVENT_TYPE_CERTIFICATE_REVOCATION] = everyone;
+  p[v1::EVENT_TYPE_PARTY_ADDED] = everyone;  // the contract admits parties of the shipment only
   return p;
 }
 

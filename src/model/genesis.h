@@ -75,6 +75,10 @@ struct Limits {
 // and carrier matching, cold chain, return terms, error declarations.
 inline constexpr uint32_t kOldestContractRules = 1;
 inline constexpr uint32_t kLatestContractRules = 2;
+// Version 3 (only a party makes a party, DESIGN §8) is being built: the contracts execute it
+// and their tests run it, but no genesis may name it until it is complete, so that no chain is
+// recorded under a version that still changes.
+inline constexpr uint32_t kDraftContractRules = 3;
 
 // `contract_rules: [{from_height, version}]`: the version applies from that height on.
 struct ContractRulesFrom {

@@ -91,12 +91,23 @@ Status EventValidator::CheckFields(const v1::Event& e) const {
                      std::to_string(lim.max_field_bytes) + " bytes");
     }
   }
-  if (e.parties_size() > 0 && e.type() != v1::EVENT_TYPE_BOOKED) {
-    return Invalid("only a booked event may name parties");
+  // Who may name parties (DESIGN §8): a booking, a party adding others (party_added), and a
+  // customs declaration naming the customs authorities it is lodged with.
+  const bool declaration = e.type() == v1::EVENT_TYPE_EXPORT_CUSTOMS_DECLARED ||
+                           e.type() == v1::EVENT_TYPE_IMPORT_CUSTOMS_DECLARED;
+  if (e.parties_size() > 0 && e.type() != v1::EVENT_TYPE_BOOKED &&
+      e.type() != v1::EVENT_TYPE_PARTY_ADDED && !declaration) {
+    return Invalid("only booked, party_added and customs declaration events may name parties");
+  }
+  if (e.type() == v1::EVENT_TYPE_PARTY_ADDED && e.parties_size() == 0) {
+    return Invalid("a party_added event must name the organisations it adds (parties)");
   }
   for (const auto& p : e.parties()) {
-    if (genesis_->FindOrganisation(p) == nullptr) {
-      return Invalid("party '" + p + "' is not an organisation of this network");
+    const Organisation* org = genesis_->FindOrganisation(p);
+    if (org == nullptr) return Invalid("party '" + p + "' is not an organisation of this network");
+    if (declaration && org->role != Role::kCustoms) {
+      return Invalid("a customs declaration names customs authorities only, and '" + p +
+                     "' is not a customs organisation");
     }
   }
   if (!e.tracking_hash().empty()) {

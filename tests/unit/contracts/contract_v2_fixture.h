@@ -1,5 +1,6 @@
-// Executes events under contract rules v2 through ExecuteBlock against a MemoryState, one block
-// per call, and builds the v2 payloads (booking terms, offers, readings, returns, corrections).
+// Executes events under contract rules v2 (or later: rules_) through ExecuteBlock against a
+// MemoryState, one block per call, and builds the v2 payloads (booking terms, offers, readings,
+// returns, corrections).
 #pragma once
 
 #include <gmock/gmock.h>
@@ -111,7 +112,7 @@ class RulesV2Test : public ::testing::Test {
     ++height_;
     std::vector<model::EventPtr> ptrs;
     for (const model::AdmittedEvent& e : events) ptrs.push_back(Share(e));
-    const model::BlockContext context{height_, BlockTime(height_), 2};
+    const model::BlockContext context{height_, BlockTime(height_), rules_};
     const model::BlockEffects effects = ExecuteBlock(ptrs, state_, context);
     state_.Commit(ptrs, effects);
     return effects.receipts;
@@ -148,6 +149,7 @@ class RulesV2Test : public ::testing::Test {
   }
 
   uint64_t height_ = 0;
+  uint32_t rules_ = 2;  // the contract rules version the blocks run
   MemoryState state_;
 };
 

@@ -310,11 +310,31 @@ TEST_F(EventValidatorTest, BadDetailIsRejected) {
   }
 }
 
-TEST_F(EventValidatorTest, PartiesOnNonBookedEventAreRejected) {
+TEST_F(EventValidatorTest, PartiesOnOtherEventsThanBookingsAdditionsAndDeclarationsAreRejected) {
   v1::Event e = net_->NewEvent("exporter", v1::EVENT_TYPE_PICKUP, "SHP-1");
   e.add_parties("importer");
   EXPECT_TRUE(Rejected(Validate(Sign(e, "exporter")), Code::kInvalidArgument,
-                       "only a booked event may name parties"));
+                       "only booked, party_added and customs declaration events may name parties"));
+}
+
+TEST_F(EventValidatorTest, PartyAddedNamesTheOrganisationsItAdds) {
+  v1::Event e = net_->NewEvent("exporter", v1::EVENT_TYPE_PARTY_ADDED, "SHP-1");
+  EXPECT_TRUE(Rejected(Validate(Sign(e, "exporter")), Code::kInvalidArgument,
+                       "a party_added event must name the organisations it adds"));
+  e.add_parties("forwarder");
+  EXPECT_TRUE(Validate(Sign(e, "exporter")).ok());
+}
+
+TEST_F(EventValidatorTest, ACustomsDeclarationNamesCustomsAuthoritiesOnly) {
+  for (const auto type :
+       {v1::EVENT_TYPE_EXPORT_CUSTOMS_DECLARED, v1::EVENT_TYPE_IMPORT_CUSTOMS_DECLARED}) {
+    v1::Event e = net_->NewEvent("importer", type, "SHP-1");
+    e.add_parties("customs");
+    EXPECT_TRUE(Validate(Sign(e, "importer")).ok());
+    e.add_parties("forwarder");
+    EXPECT_TRUE(Rejected(Validate(Sign(e, "importer")), Code::kInvalidArgument,
+                         "'forwarder' is not a customs organisation"));
+  }
 }
 
 TEST_F(EventValidatorTest, UnknownPartyIsRejected) {
