@@ -112,6 +112,10 @@ int PrintSubmitResult(const GlobalOptions& global, const EventSubmitOptions& opt
     if (r.code() == v1::RESULT_CODE_REJECTED && !tracking_code.empty()) {
       io.err << "the booking was rejected: its tracking code tracks nothing\n";
     }
+  } else if (options.wait && admitted && result.message() == "committed") {
+    // DESIGN §8: the node shows a receipt only to whoever may see the event.
+    io.err << "error: the event is committed, but its receipt is not visible to this "
+              "organisation: it is no party of the shipment\n";
   } else if (options.wait && admitted) {
     io.err << "error: the event was admitted but not committed within the node's wait; look "
               "it up later with: shipledger event show "

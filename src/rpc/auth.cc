@@ -109,4 +109,13 @@ bool MayRead(const Caller& caller, const model::Genesis& genesis, const v1::Ship
          state.parties().end();
 }
 
+bool MaySeeEvent(const Caller& caller, const model::Genesis& genesis, const v1::Event& event,
+                 const v1::ShipmentState* state, uint32_t rules) {
+  if (caller.unrestricted) return true;
+  if (caller.org.empty()) return false;
+  if (state != nullptr && MayRead(caller, genesis, *state)) return true;
+  if (caller.org == event.signer_org() && (state == nullptr || rules >= 3)) return true;
+  return state == nullptr && caller.runs_node;
+}
+
 }  // namespace shipledger::rpc

@@ -22,8 +22,8 @@ namespace shipledger::rpc {
 
 // The authenticated caller of one RPC.
 struct Caller {
-  std::string org;          // organisation id; empty in insecure mode
-  bool runs_node = false;   // the organisation runs a replica: it may read whole blocks
+  std::string org;            // organisation id; empty in insecure mode
+  bool runs_node = false;     // the organisation runs a replica: it may read whole blocks
   bool unrestricted = false;  // insecure development mode: no identity, every read allowed
 };
 
@@ -60,13 +60,23 @@ class Authenticator {
   size_t capacity_;
   mutable std::mutex mu_;
   mutable std::unordered_map<std::string, Entry> cache_;  // by PEM; guarded by mu_
-  mutable std::list<std::string> order_;                   // most recent first; guarded by mu_
+  mutable std::list<std::string> order_;                  // most recent first; guarded by mu_
 };
 
 // DESIGN §8: a shipment is visible to its parties (organisations named at booking, readers of
 // its private fields, signers of its VALID events — all kept in state.parties by the contract),
 // to every member when the genesis widens the scope, and to anyone in insecure mode.
-bool MayRead(const Caller& caller, const model::Genesis& genesis,
-             const v1::ShipmentState& state);
+bool MayRead(const Caller& caller, const model::Genesis& genesis, const v1::ShipmentState& state);
+
+// DESIGN §8: whether `caller` may see `event` — the event, its receipt and its proof — when it
+// was executed under contract rules `rules` and its shipment is `state` now (null: no such
+// shipment). A party (MayRead) may. So may the signer's organisation when there is no such
+// shipment, or under rules v3, where a non-party's event on a shipment gets, byte for byte,
+// the receipt an unknown shipment gets; under earlier rules such a receipt may name the
+// custodian, so it stays hidden. Organisations that run a node see events without a shipment
+// (carrier offers), whose receipts may name other shipments. Nobody else does: they get what
+// an unknown id gets.
+bool MaySeeEvent(const Caller& caller, const model::Genesis& genesis, const v1::Event& event,
+                 const v1::ShipmentState* state, uint32_t rules);
 
 }  // namespace shipledger::rpc

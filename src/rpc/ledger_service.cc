@@ -65,35 +65,36 @@ Result<v1::ShipmentState> LedgerService::VisibleShipment(const Caller& caller,
   return std::move(**state);
 }
 
-Status LedgerService::CheckEventVisible(const Caller& caller, const v1::SignedEvent& event) const {
+Result<bool> LedgerService::MaySee(const Caller& caller, const v1::Event& event,
+                                   uint64_t height) const {
+  if (caller.unrestricted) return true;
+  auto state = backend_->store().ReadShipmentState(event.shipment_id());
+  if (!state.ok()) return state.status();
+  const model::Genesis& genesis = backend_->genesis();
+  return MaySeeEvent(caller, genesis, event, state->has_value() ? &**state : nullptr,
+                     genesis.ContractRulesAt(height));
+}
+
+Status LedgerService::CheckEventVisible(const Caller& caller, const v1::SignedEvent& event,
+                                        uint64_t height) const {
   if (caller.unrestricted) return Status::Ok();
   v1::Event parsed;
   if (!parsed.ParseFromString(event.event())) {
     return Status::Internal("a committed event does not parse");
   }
-  return CheckParsedEventVisible(caller, parsed);
+  return CheckParsedEventVisible(caller, parsed, height);
 }
 
-Status LedgerService::CheckParsedEventVisible(const Caller& caller, const v1::Event& event) const {
-  if (caller.unrestricted) return Status::Ok();
-  auto state = backend_->store().ReadShipmentState(event.shipment_id());
-  if (!state.ok()) return state.status();
-  if (state->has_value()) {
-    if (MayRead(caller, backend_->genesis(), **state)) return Status::Ok();
-  } else if (!caller.org.empty() && (caller.runs_node || caller.org == event.signer_org())) {
-    // No shipment: a carrier offer (its id is the shipment id) or an event its contract
-    // refused. Its receipt may name other shipments (legs an offer was assigned to), so only
-    // the signer's organisation and node organisations, which hold every block, read it.
-    return Status::Ok();
-  }
-  return Status::NotFound("event not found");
+Status LedgerService::CheckParsedEventVisible(const Caller& caller, const v1::Event& event,
+                                              uint64_t height) const {
+  SL_ASSIGN_OR_RETURN(const bool visible, MaySee(caller, event, height));
+  return visible ? Status::Ok() : Status::NotFound("event not found");
 }
 
 grpc::Status LedgerService::SubmitEvents(grpc::ServerContext* ctx,
                                          const v1::SubmitEventsRequest* req,
                                          v1::SubmitEventsResponse* resp) {
-  SL_RPC_CALLER(caller, *auth_, ctx);
-  (void)caller;  // Any member may submit: every event carries its own signer.
+  SL_RPC_CALLER(caller, *auth_, ctx);  // any member may submit: every event has its signer
   const model::Limits& limits = backend_->genesis().limits;
   if (req->events_size() == 0) {
     return ToGrpc(Status::InvalidArgument("the request carries no events"));
@@ -140,6 +141,15 @@ grpc::Status LedgerService::SubmitEvents(grpc::ServerContext* ctx,
     }
     r->set_event_id((*ev)->id);
     if (std::optional<v1::Receipt>& receipt = (*known)[next_valid++]; receipt) {
+      Result<bool> visible = MaySee(caller, (*ev)->event, receipt->height());
+      if (!visible.ok()) return ToGrpc(visible.status());
+      if (!*visible) {
+        // DESIGN §8: to whoever may not see it, a known event is answered as a new one would
+        // be once it is on the chain: admitted, or committed without a receipt they may read.
+        r->set_code(static_cast<int32_t>(Code::kOk));
+        r->set_message(req->wait_for_commit() ? "committed" : "admitted");
+        continue;
+      }
       r->set_code(static_cast<int32_t>(Code::kAlreadyExists));
       r->set_message("event is already on the chain at height " +
                      std::to_string(receipt->height()));
@@ -181,7 +191,11 @@ grpc::Status LedgerService::SubmitEvents(grpc::ServerContext* ctx,
     v1::SubmitResult* r = resp->mutable_results(admitted_slot[k]);
     const auto& receipt = waiter->receipts()[k];
     if (receipt && receipt->event_id().size() == 32) {
-      *r->mutable_receipt() = *receipt;
+      // The receipt only to whoever may see the event (DESIGN §8): the signer of a rejected
+      // event on someone else's shipment must not learn its custodian from the reason.
+      Result<bool> visible = MaySee(caller, admitted[k]->event, receipt->height());
+      if (!visible.ok()) return ToGrpc(visible.status());
+      if (*visible) *r->mutable_receipt() = *receipt;
       if (r->code() == static_cast<int32_t>(Code::kOk)) r->set_message("committed");
     } else if (!all && (r->code() == static_cast<int32_t>(Code::kOk) ||
                         r->code() == static_cast<int32_t>(Code::kAlreadyExists))) {
@@ -201,7 +215,7 @@ grpc::Status LedgerService::GetEvent(grpc::ServerContext* ctx, const v1::GetEven
   if (!loc.ok()) return ToGrpc(not_found);
   auto se = store.GetEventAt(*loc);
   if (!se.ok()) return ToGrpc(se.status());
-  if (Status s = CheckEventVisible(caller, *se); !s.ok()) {
+  if (Status s = CheckEventVisible(caller, *se, loc->height); !s.ok()) {
     return ToGrpc(s.code() == Code::kNotFound ? not_found : s);
   }
   BlockTimes times(store);
@@ -228,7 +242,7 @@ grpc::Status LedgerService::GetReceipt(grpc::ServerContext* ctx, const v1::GetRe
   if (!caller.unrestricted) {
     auto se = store.GetEventAt({receipt->height(), receipt->index()});
     if (!se.ok()) return ToGrpc(se.status());
-    if (Status s = CheckEventVisible(caller, *se); !s.ok()) {
+    if (Status s = CheckEventVisible(caller, *se, receipt->height()); !s.ok()) {
       return ToGrpc(s.code() == Code::kNotFound ? not_found : s);
     }
   }
@@ -381,9 +395,8 @@ grpc::Status LedgerService::Watch(grpc::ServerContext* ctx, const v1::WatchReque
     }
   }
   const bool everything = caller.unrestricted || caller.runs_node || !req->shipment_id().empty();
-  // By shipment id, for the current block: visible, hidden, or (nullopt) a shipment without
-  // state, whose events only their signer's organisation reads.
-  std::unordered_map<std::string, std::optional<bool>> visible;
+  // By shipment id, for the current block: its state (nullopt: no such shipment), read once.
+  std::unordered_map<std::string, std::optional<v1::ShipmentState>> states;
   if (watchers_.fetch_add(1) >= max_watchers_) {
     watchers_.fetch_sub(1);
     return ToGrpc(Status::ResourceExhausted("too many Watch streams on this node (" +
@@ -405,7 +418,8 @@ grpc::Status LedgerService::Watch(grpc::ServerContext* ctx, const v1::WatchReque
     for (; next <= head; ++next) {
       auto block = store.GetBlock(next);
       if (!block.ok()) return ToGrpc(block.status());
-      visible.clear();  // parties only grow, but a shipment may be booked in this block
+      states.clear();  // parties only grow, but a shipment may be booked in this block
+      const uint32_t rules = backend_->genesis().ContractRulesAt(next);
       for (int i = 0; i < block->events_size(); ++i) {
         const v1::SignedEvent& se = block->events(i);
         v1::Event ev;
@@ -413,19 +427,14 @@ grpc::Status LedgerService::Watch(grpc::ServerContext* ctx, const v1::WatchReque
           if (!ev.ParseFromString(se.event()) || ev.shipment_id() != req->shipment_id()) continue;
         } else if (!everything) {
           if (!ev.ParseFromString(se.event())) continue;
-          auto [it, fresh] = visible.try_emplace(ev.shipment_id(), false);
+          auto [it, fresh] = states.try_emplace(ev.shipment_id());
           if (fresh) {
             auto state = store.ReadShipmentState(ev.shipment_id());
             if (!state.ok()) return ToGrpc(state.status());
-            if (state->has_value()) {
-              it->second = MayRead(caller, backend_->genesis(), **state);
-            } else {
-              it->second = std::nullopt;
-            }
+            it->second = std::move(state).value();
           }
-          const bool shown =
-              it->second.has_value() ? *it->second : CheckParsedEventVisible(caller, ev).ok();
-          if (!shown) continue;
+          const v1::ShipmentState* state = it->second.has_value() ? &*it->second : nullptr;
+          if (!MaySeeEvent(caller, backend_->genesis(), ev, state, rules)) continue;
         }
         v1::WatchResponse out;
         out.set_height(next);
@@ -466,16 +475,25 @@ grpc::Status LedgerService::GetEventProof(grpc::ServerContext* ctx,
   if (Status s = CheckEventId(req->event_id()); !s.ok()) return ToGrpc(s);
   const auto deadline = WaitDeadline(ctx, backend_->max_wait_ms());
   CommitNotifier& notifier = backend_->notifier();
+  // DESIGN §8: proofs, like the event itself, go to those who may see the event; anyone else
+  // gets what an unknown id gets, before any other answer (a proof's own errors included).
+  const Status not_found = Status::NotFound("event " + ToHex(req->event_id()) + " not found");
+  {
+    const storage::Store& store = backend_->store();
+    auto loc = store.GetEventLocation(req->event_id());
+    if (!loc.ok()) {
+      return ToGrpc(loc.status().code() == Code::kNotFound ? not_found : loc.status());
+    }
+    auto se = store.GetEventAt(*loc);
+    if (!se.ok()) return ToGrpc(se.status());
+    if (Status s = CheckEventVisible(caller, *se, loc->height); !s.ok()) {
+      return ToGrpc(s.code() == Code::kNotFound ? not_found : s);
+    }
+  }
   for (;;) {
     const uint64_t height = notifier.height();
     auto proof = LoadEventProof(backend_->store(), backend_->genesis(), req->event_id());
     if (!proof.ok()) return ToGrpc(proof.status());
-    // DESIGN §8: proofs, like the event itself, go to the shipment's parties only.
-    if (Status s = CheckEventVisible(caller, proof->event()); !s.ok()) {
-      return ToGrpc(s.code() == Code::kNotFound
-                        ? Status::NotFound("event " + ToHex(req->event_id()) + " not found")
-                        : s);
-    }
     if (proof->has_checkpoint() || !req->wait_for_certified() || Clock::now() >= deadline ||
         ctx->IsCancelled() || notifier.shutting_down()) {
       *resp = std::move(proof).value();

@@ -59,12 +59,15 @@ class LedgerService final
   // The shipment's state when it exists and `caller` may read it; NOT_FOUND otherwise.
   Result<v1::ShipmentState> VisibleShipment(const Caller& caller,
                                             const std::string& shipment_id) const;
-  // OK when `caller` may read this committed event: it may read the event's shipment, or the
-  // shipment has no state (a carrier offer's id, a rejected booking) and the caller is the
-  // signer's organisation or runs a node. NOT_FOUND otherwise.
-  Status CheckEventVisible(const Caller& caller, const v1::SignedEvent& event) const;
+  // Whether `caller` may see `event`, committed at `height` (MaySeeEvent, with its shipment's
+  // state as stored now).
+  Result<bool> MaySee(const Caller& caller, const v1::Event& event, uint64_t height) const;
+  // OK when `caller` may see this event committed at `height`; NOT_FOUND otherwise.
+  Status CheckEventVisible(const Caller& caller, const v1::SignedEvent& event,
+                           uint64_t height) const;
   // The same for a parsed event.
-  Status CheckParsedEventVisible(const Caller& caller, const v1::Event& event) const;
+  Status CheckParsedEventVisible(const Caller& caller, const v1::Event& event,
+                                 uint64_t height) const;
   // GetShipment's answer, built into *resp.
   grpc::Status BuildShipment(grpc::ServerContext* ctx, const v1::GetShipmentRequest& req,
                              v1::GetShipmentResponse* resp) const;

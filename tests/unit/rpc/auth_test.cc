@@ -73,6 +73,37 @@ TEST_F(AuthTest, NodeCertificateIsNotAClient) {
       << caller.status().message();
 }
 
+// DESIGN §8, issue 19: who sees an event (its receipt, its proof).
+TEST(MaySeeEvent, PartiesSignersAndNodesAsTheRulesSay) {
+  model::Genesis genesis;
+  v1::ShipmentState state;
+  state.add_parties("exporter");
+  v1::Event own;
+  own.set_signer_org("customs");
+  Caller party{"exporter", false, false};
+  Caller signer{"customs", false, false};
+  Caller node{"carrier", true, false};
+  Caller stranger{"importer", false, false};
+  Caller insecure{"", false, true};
+  for (uint32_t rules : {1u, 2u, 3u}) {
+    EXPECT_TRUE(MaySeeEvent(party, genesis, own, &state, rules));
+    EXPECT_TRUE(MaySeeEvent(insecure, genesis, own, &state, rules));
+    EXPECT_FALSE(MaySeeEvent(stranger, genesis, own, &state, rules));
+    EXPECT_FALSE(MaySeeEvent(stranger, genesis, own, nullptr, rules));
+    // No such shipment (an offer, a refused event): its signer and node organisations.
+    EXPECT_TRUE(MaySeeEvent(signer, genesis, own, nullptr, rules));
+    EXPECT_TRUE(MaySeeEvent(node, genesis, own, nullptr, rules));
+    EXPECT_FALSE(MaySeeEvent(node, genesis, own, &state, rules));
+  }
+  // A non-party's own event on the shipment: its receipt names the custodian under rules v1
+  // and v2 (hidden); under v3 it is the unknown shipment's receipt (shown, as for an unknown id).
+  EXPECT_FALSE(MaySeeEvent(signer, genesis, own, &state, 1));
+  EXPECT_FALSE(MaySeeEvent(signer, genesis, own, &state, 2));
+  EXPECT_TRUE(MaySeeEvent(signer, genesis, own, &state, 3));
+  genesis.read_scope = model::ReadScope::kAllMembers;
+  EXPECT_TRUE(MaySeeEvent(stranger, genesis, own, &state, 2));
+}
+
 TEST_F(AuthTest, GarbageIsUnauthenticated) {
   auto caller =
       Make().IdentifyPem("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
