@@ -20,11 +20,14 @@
 #include "crypto/sha256.h"
 #include "fuzz/fuzz_network.h"
 #include "model/block.h"
+#include "model/disclosure.h"
 #include "model/event.h"
+#include "model/proof.h"
 #include "model/validation.h"
 #include "model/votes.h"
 #include "net/frame.h"
 #include "shipledger/clock.h"
+#include "shipledger/v1/ledger.pb.h"
 
 namespace shipledger::fuzz {
 namespace {
@@ -438,6 +441,63 @@ void WriteFrames(Seeds& s, const fs::path& dir) {
         stream.substr(0, stream.size() - 3) + std::string("\x07\x00\x00\x01\x00", 5));
 }
 
+// client_events_fuzz: SubmitEvents requests of validly signed events.
+void WriteClientEvents(Seeds& s, const fs::path& dir) {
+  for (int count : {1, 3}) {
+    v1::SubmitEventsRequest request;
+    for (const auto& e : s.Events(count)) *request.add_events() = e;
+    request.set_wait_for_commit(count == 1);
+    Write(dir, "request-" + std::to_string(count), request.SerializeAsString());
+  }
+}
+
+// proof_files_fuzz: a proof (uncertified) of the second event of a validly certified block, and
+// a disclosure wrapping it. Byte 0 picks the decoder (even: proof, odd: disclosure).
+void WriteProofFiles(Seeds& s, const fs::path& dir) {
+  const v1::Block block = s.Chain(1, 2).front();
+  model::EventProofParts parts;
+  parts.genesis_hash = Network().genesis->hash;
+  parts.block = block;
+  parts.index = 1;
+  for (int i = 0; i < block.events_size(); ++i) {
+    v1::Receipt& r = parts.receipts.emplace_back();
+    r.set_event_id(model::EventId(block.events(i).event()));
+    r.set_height(1);
+    r.set_index(static_cast<uint32_t>(i));
+    r.set_code(v1::RESULT_CODE_VALID);
+  }
+  const Bytes receipts_root = model::ReceiptsRoot(parts.receipts);
+  const Bytes state_writes(32, '\x11');
+  parts.prev_results = Bytes(32, '\0');
+  const Bytes results = model::ResultsDigest(parts.prev_results, receipts_root, state_writes);
+  parts.results_chain.push_back(model::MakeResultsLink(1, model::ProposalDigest(block.proposal()),
+                                                       receipts_root, state_writes, results));
+  auto proof = model::BuildEventProof(parts);
+  if (!proof.ok()) {
+    std::fprintf(stderr, "fuzz_seeds: proof: %s\n", proof.status().ToString().c_str());
+    std::exit(1);
+  }
+  Write(dir, "proof", std::string(1, '\0') + proof->SerializeAsString());
+  v1::Disclosure disclosure;
+  *disclosure.mutable_proof() = *proof;
+  v1::DisclosedField* field = disclosure.add_fields();
+  field->set_name("invoice_value");
+  field->set_value("EUR-125000");
+  field->set_salt(Bytes(32, '\x42'));
+  Write(dir, "disclosure", std::string(1, '\1') + disclosure.SerializeAsString());
+}
+
+// genesis_yaml_fuzz: the network's own genesis.yaml.
+void WriteGenesisYaml(const fs::path& dir) {
+  std::ifstream in(fs::path(NetworkDir()) / "genesis.yaml", std::ios::binary);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (text.empty()) {
+    std::fprintf(stderr, "fuzz_seeds: cannot read the network's genesis.yaml\n");
+    std::exit(1);
+  }
+  Write(dir, "genesis", text);
+}
+
 // Every signed seed must pass the gate, or mutations of it would stop at the signature checks.
 // Returns false (and says which) when one does not.
 bool CheckSeedsAdmitted(const fs::path& root) {
@@ -465,6 +525,39 @@ bool CheckSeedsAdmitted(const fs::path& root) {
         ok = false;
       }
     }
+  }
+  return ok;
+}
+
+// The client seeds must pass what they are seeds of: admission, and the proof verifier.
+bool CheckClientSeeds(const fs::path& root) {
+  const FuzzNetwork& net = Network();
+  model::EventValidator validator(net.genesis);
+  model::ValidateOptions options;
+  options.cert_time_ms = kFuzzNowMs;
+  options.clock_now_ms = kFuzzNowMs;
+  bool ok = true;
+  const auto read = [](const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  };
+  for (const auto& entry : fs::directory_iterator(root / "client_events_fuzz")) {
+    v1::SubmitEventsRequest request;
+    request.ParseFromString(read(entry.path()));
+    for (const auto& e : request.events()) {
+      if (auto r = validator.Validate(e, options); !r.ok()) {
+        std::fprintf(stderr, "fuzz_seeds: %s: %s\n", entry.path().c_str(),
+                     r.status().ToString().c_str());
+        ok = false;
+      }
+    }
+  }
+  v1::EventProof proof;
+  proof.ParseFromString(read(root / "proof_files_fuzz" / "seed-proof").substr(1));
+  if (auto v = model::VerifyEventProof(net.genesis, proof); !v.ok()) {
+    std::fprintf(stderr, "fuzz_seeds: the proof seed does not verify: %s\n",
+                 v.status().ToString().c_str());
+    ok = false;
   }
   return ok;
 }
@@ -497,8 +590,11 @@ int Main(int argc, char** argv) {
   WritePeerMessages(seeds, root / "peer_message_fuzz");
   WriteBlocks(seeds, root / "blocks_fuzz");
   WriteSequences(seeds, root / "peer_sequence_fuzz", root / "journal_fuzz");
+  WriteClientEvents(seeds, root / "client_events_fuzz");
+  WriteProofFiles(seeds, root / "proof_files_fuzz");
+  WriteGenesisYaml(root / "genesis_yaml_fuzz");
   std::printf("fuzz_seeds: wrote the seed corpora under %s\n", corpus.c_str());
-  return CheckSeedsAdmitted(root) ? 0 : 1;
+  return CheckSeedsAdmitted(root) && CheckClientSeeds(root) ? 0 : 1;
 }
 
 }  // namespace
