@@ -1,6 +1,6 @@
 // How the CLI and other clients reach a node's client API (DESIGN §8): TLS, authenticated by a
 // client certificate of a genesis organisation, the node's certificate checked against the
-// organisation CAs of the genesis.
+// node certificates the genesis pins.
 // Thread-safety: free functions over values.
 #pragma once
 
@@ -16,9 +16,13 @@
 
 namespace shipledger::cli {
 
-// TLS credentials presenting `identity` and trusting the genesis organisation CAs.
+// TLS credentials presenting `identity`. The node must present a certificate that chains to a
+// genesis organisation CA and whose fingerprint the genesis pins (DESIGN §3): the one of the
+// replica whose client endpoint is `target`, or, dialled by another address (or no `target`),
+// that of any replica. Any other certificate fails the handshake, saying so.
 std::shared_ptr<grpc::ChannelCredentials> ClientApiCredentials(const config::Identity& identity,
-                                                               const model::Genesis& genesis);
+                                                               const model::Genesis& genesis,
+                                                               const std::string& target = "");
 
 struct ConnectOptions {
   std::string identity_dir;  // client identity (cert.pem, key.pem)
@@ -31,7 +35,7 @@ struct ConnectOptions {
 // Credentials from files. INVALID_ARGUMENT saying which flag or variable to set when there is
 // no identity (unless insecure), the identity or the genesis does not load.
 Result<std::shared_ptr<grpc::ChannelCredentials>> LoadClientApiCredentials(
-    const ConnectOptions& options);
+    const ConnectOptions& options, const std::string& target = "");
 
 // Where LoadClientApiCredentials looks for the genesis: options.genesis_path, else the default.
 std::string GenesisPathFor(const ConnectOptions& options);
