@@ -10,25 +10,14 @@ namespace shipledger::model {
 
 namespace {
 
-// info = kWrapDomain ‖ len‖chain_id ‖ len‖reader_org ‖ e_pub ‖ R_pub (both 65-byte points).
-Bytes WrapInfo(std::string_view chain_id, std::string_view reader_org, ByteView ephemeral_point,
-               ByteView reader_point) {
-  Bytes info(kWrapDomain);
-  PutLengthPrefixed(&info, chain_id);
-  PutLengthPrefixed(&info, reader_org);
-  info.append(ephemeral_point);
-  info.append(reader_point);
-  return info;
-}
-
-// KEK = HKDF-SHA256(ECDH(mine, theirs), no salt, WrapInfo(...)), 32 bytes.
+// KEK = HKDF-SHA256(ECDH(mine, theirs), no salt, PrivateKeyWrapInfo(...)), 32 bytes.
 Result<crypto::SecretBytes> DeriveKek(const crypto::PrivateKey& mine,
                                       const crypto::PublicKey& theirs, std::string_view chain_id,
                                       std::string_view reader_org, ByteView ephemeral_point,
                                       ByteView reader_point) {
   SL_ASSIGN_OR_RETURN(crypto::SecretBytes shared, crypto::Ecdh(mine, theirs));
   return crypto::HkdfSha256(shared.view(), "",
-                            WrapInfo(chain_id, reader_org, ephemeral_point, reader_point),
+                            PrivateKeyWrapInfo(chain_id, reader_org, ephemeral_point, reader_point),
                             crypto::kAes256KeySize);
 }
 
@@ -123,6 +112,16 @@ Bytes PrivateFieldAad(std::string_view chain_id, std::string_view shipment_id, B
   PutLengthPrefixed(&aad, nonce);
   PutLengthPrefixed(&aad, name);
   return aad;
+}
+
+Bytes PrivateKeyWrapInfo(std::string_view chain_id, std::string_view reader_org,
+                         ByteView ephemeral_point, ByteView reader_point) {
+  Bytes info(kWrapDomain);
+  PutLengthPrefixed(&info, chain_id);
+  PutLengthPrefixed(&info, reader_org);
+  info.append(ephemeral_point);
+  info.append(reader_point);
+  return info;
 }
 
 Result<std::vector<Reader>> ReadersFromGenesis(const Genesis& genesis, std::string_view signer_org,

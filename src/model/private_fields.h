@@ -30,6 +30,11 @@ Bytes PrivateFieldCommitment(std::string_view name, std::string_view value, Byte
 // The AAD of a field: len‖chain_id ‖ len‖shipment_id ‖ len‖nonce ‖ len‖name.
 Bytes PrivateFieldAad(std::string_view chain_id, std::string_view shipment_id, ByteView nonce,
                       std::string_view name);
+// The HKDF-SHA256 info of a key wrap for `reader_org`:
+// kWrapDomain ‖ len‖chain_id ‖ len‖reader_org ‖ ephemeral_point ‖ reader_point, both points
+// uncompressed (65 bytes each) and not length-prefixed.
+Bytes PrivateKeyWrapInfo(std::string_view chain_id, std::string_view reader_org,
+                         ByteView ephemeral_point, ByteView reader_point);
 
 struct PrivateValue {
   std::string name;
