@@ -98,20 +98,11 @@ TEST_F(HealthReflectionTest, HealthNeedsNoClientCertificateOurServicesDo) {
 }
 
 TEST_F(HealthReflectionTest, HealthCheckSaysServing) {
-  grpc::GenericStub stub(channel_);
-  grpc::CompletionQueue cq;
-  grpc::ClientContext ctx;
-  // HealthCheckRequest{service: ""} is the empty message.
-  const grpc::ByteBuffer request = Buffer("");
-  auto call = stub.PrepareUnaryCall(&ctx, "/grpc.health.v1.Health/Check", request, &cq);
-  call->StartCall();
-  grpc::ByteBuffer response;
-  grpc::Status status;
-  call->Finish(&response, &status, reinterpret_cast<void*>(1));
-  Step(cq, 1);
+  // HealthCheckRequest{service: ""} is the empty message: the whole server.
+  std::string response;
+  const grpc::Status status = HealthCheck(channel_, "", &response);
   ASSERT_TRUE(status.ok()) << status.error_message();
-  // HealthCheckResponse{status: SERVING (1)} = field 1, varint 1.
-  EXPECT_EQ(String(response), std::string("\x08\x01", 2));
+  EXPECT_EQ(response, std::string(kServing, 2));
 }
 
 TEST_F(HealthReflectionTest, ReflectionListsOurServices) {
