@@ -207,6 +207,17 @@ Status Checker::CheckViewChange(const v1::ViewChange& vc) const {
                                    vc.signature(), what));
   Status stable = model::VerifyCheckpointCertificate(*genesis_, vc.stable());
   if (!stable.ok()) return stable.WithContext(what + ": stable checkpoint");
+  if (vc.has_stable_proposal() || !vc.stable_prev_block_hash().empty()) {
+    const v1::Proposal& p = vc.stable_proposal();
+    if (vc.stable().height() == 0 || p.height() != vc.stable().height() ||
+        model::BlockHash(model::ProposalDigest(p), vc.stable_prev_block_hash()) !=
+            vc.stable().block_hash()) {
+      return Invalid(what +
+                     ": the stable block's proposal it carries does not hash to the block "
+                     "hash of its stable checkpoint " +
+                     S(vc.stable().height()));
+    }
+  }
   std::set<uint64_t> heights;
   for (const auto& pc : vc.prepared()) {
     if (!heights.insert(pc.proposal().height()).second) {

@@ -16,6 +16,10 @@ int64_t TimeOf(const v1::PreparedCertificate* cert) { return cert->proposal().ti
 // See PlanNewView. Quadratic in the re-proposals per drop; they are at most the log bound.
 void DropCertificatesThatGoBackInTime(NewViewPlan* plan) {
   auto& rp = plan->reproposals;
+  if (plan->stable_proof != nullptr) {
+    const int64_t floor_ms = plan->stable_proof->stable_proposal().timestamp_ms();
+    std::erase_if(rp, [&](const auto& entry) { return TimeOf(entry.second) < floor_ms; });
+  }
   bool dropped = true;
   while (dropped) {
     dropped = false;
@@ -65,6 +69,20 @@ Result<NewViewPlan> PlanNewView(const std::vector<const v1::ViewChange*>& view_c
           it->second = &cert;
         }
       }
+    }
+  }
+  if (!plan.reproposals.empty() && plan.stable.height() > 0) {
+    for (const auto* vc : view_changes) {
+      if (vc->has_stable_proposal() && vc->stable().height() == plan.stable.height() &&
+          vc->stable().block_hash() == plan.stable.block_hash()) {
+        plan.stable_proof = vc;
+        break;
+      }
+    }
+    if (plan.stable_proof == nullptr) {
+      return Status::FailedPrecondition("no view change carries the proposal of the stable block " +
+                                        std::to_string(plan.stable.height()) +
+                                        ", whose time the re-proposals must not go below");
     }
   }
   DropCertificatesThatGoBackInTime(&plan);

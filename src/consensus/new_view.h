@@ -22,6 +22,9 @@ struct NewViewPlan {
   // view (points into the view changes passed in), less those that would make block time go
   // backwards (see PlanNewView). Other heights in the range get empty proposals.
   std::map<uint64_t, const v1::PreparedCertificate*> reproposals;
+  // The view change whose stable_proposal proves the time of the block at stable.height (its
+  // stable checkpoint is `stable`); null at height 0 and when no re-proposal needed it.
+  const v1::ViewChange* stable_proof = nullptr;
 };
 
 // The time of the empty proposal at `height` (DESIGN §5: never below its parent's): that of the
@@ -29,9 +32,20 @@ struct NewViewPlan {
 // REQUIRES: stable.height < height < max_height and `height` is not a re-proposal.
 int64_t FillerTimeMs(const NewViewPlan& plan, uint64_t height);
 
-// REQUIRES: the view changes passed the gate (signatures, certificates) and are for one view.
+// REQUIRES: the view changes passed the gate (signatures, certificates, stable proposals) and
+// are for one view.
 // INVALID_ARGUMENT if two prepared certificates of one view and height name different proposals
-// (impossible with <= f faults; a sign of a forged certificate).
+// (impossible with <= f faults; a sign of a forged certificate). FAILED_PRECONDITION if
+// certificates above a stable checkpoint at height > 0 are to be re-proposed but no view change
+// carries that stable block's proposal: its time is the floor below which nothing is
+// re-proposed, so the new primary first obtains it (a relayed VIEW-CHANGE may gain it, or the
+// primary fetches the block and adds it).
+//
+// The floor: a certificate whose time is below the stable block's is dropped. Had it
+// committed, in view v, the stable block (committed in some view w) would have been proposed
+// below it in a sequence whose times do not decrease: if w > v, every NEW-VIEW after v
+// re-proposes it and plans heights below it by this very rule; if w <= v, it was proposed in
+// view v or earlier on the chain it extends.
 //
 // Block time never decreases (DESIGN §5). Certificates of different views can pair a lower
 // height with a later time: when the chosen certificates at g < h have time_g > time_h, the

@@ -133,6 +133,7 @@ void PbftReplica::Impl::AdoptStable(const v1::CheckpointCertificate& cert, Actio
   my_checkpoints.erase(my_checkpoints.begin(), my_checkpoints.upper_bound(h));
   my_results.erase(my_results.begin(), my_results.lower_bound(std::min(h, committed)));
   my_hashes.erase(my_hashes.begin(), my_hashes.lower_bound(std::min(h, committed)));
+  headers.erase(headers.begin(), headers.lower_bound(h));
   ordered_digests.erase(ordered_digests.begin(), ordered_digests.upper_bound(gc));
   for (auto it = sent.begin(); it != sent.end();) {
     it = std::get<2>(it->first) <= gc ? sent.erase(it) : std::next(it);
@@ -199,6 +200,7 @@ void PbftReplica::Impl::OnBlocks(const InboundMessage& in, Actions* out, int64_t
   }
   TryOrder(out, now_ms);
   if (in.from == fetch_peer) fetching = false;
+  if (progress && view_changing) MaybeSendNewView(out, now_ms);  // it may lack a stable block
   if (progress && target > ordered) MaybeFetch(out, now_ms, true);
 }
 

@@ -93,6 +93,9 @@ struct PbftReplica::Impl {
   void OnViewChange(const v1::ViewChange& vc, Actions* out, int64_t now_ms);
   void MaybeSendNewView(Actions* out, int64_t now_ms);
   void OnNewView(const InboundMessage& in, Actions* out, int64_t now_ms);
+  // Adds the proposal of `vc`'s stable block (ViewChange.stable_proposal) when `vc` lacks it
+  // and this replica holds it.
+  void AttachStableHeader(v1::ViewChange* vc) const;
   void EnterView(uint64_t new_view, const v1::CheckpointCertificate& stable,
                  const std::vector<const v1::PrePrepare*>& pps,
                  const std::vector<const std::vector<model::EventPtr>*>& events, Actions* out,
@@ -142,6 +145,9 @@ struct PbftReplica::Impl {
   std::map<uint64_t, bool> ordered_empty;     // heights ordered, not yet checkpointed: empty?
   std::map<uint64_t, Bytes> my_results;       // results at heights >= stable, for checkpoints
   std::map<uint64_t, Bytes> my_hashes;
+  // Blocks at heights >= stable that we ordered, or whose proof a NEW-VIEW carried: a
+  // VIEW-CHANGE proves its stable block's time with one (AttachStableHeader).
+  std::map<uint64_t, BlockHeaderProof> headers;
 
   // ---- checkpoints
   v1::CheckpointCertificate stable;

@@ -356,6 +356,7 @@ void PbftReplica::Impl::OrderBlock(const v1::Proposal& proposal, const v1::Commi
   cb.block.set_prev_block_hash(ordered_hash);
   const Bytes digest = model::ProposalDigest(proposal);
   ordered_digests[proposal.height()] = digest;
+  headers[proposal.height()] = BlockHeaderProof{proposal, ordered_hash};
   ordered_hash = model::BlockHash(digest, ordered_hash);
   cb.block.set_block_hash(ordered_hash);
   mempool.Committed(events);

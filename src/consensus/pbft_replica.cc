@@ -53,6 +53,7 @@ PbftReplica::Impl::Impl(std::shared_ptr<const model::Genesis> g, const PbftOptio
     stable.set_results(Bytes(32, '\0'));
   }
   my_hashes[ordered] = ordered_hash;
+  headers.insert(restored.headers.lower_bound(stable.height()), restored.headers.end());
   my_results[ordered] = restored.tip.results.empty() ? Bytes(32, '\0') : restored.tip.results;
   target = ordered;
   parser = std::make_unique<model::EventValidator>(genesis);
@@ -168,6 +169,8 @@ void PbftReplica::Impl::Retransmit(Actions* out, int64_t now_ms) {
     auto it = my_view_changes.find(view);
     if (it != my_view_changes.end()) {
       auto msg = std::make_shared<v1::PeerMessage>();
+      AttachStableHeader(&it->second);  // the block may have been fetched since
+      view_changes[view][self] = it->second;
       *msg->mutable_view_change() = it->second;
       Emit(out, std::move(msg));
     }

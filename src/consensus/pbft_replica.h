@@ -61,6 +61,13 @@ struct PbftOptions {
                                  uint32_t mempool_capacity);
 };
 
+// A block's proposal and the hash of the block below it: together they hash to the block's
+// hash, so they prove what a checkpoint certificate (which names only the hash) certified.
+struct BlockHeaderProof {
+  v1::Proposal proposal;
+  Bytes prev_block_hash;
+};
+
 // What the core restarts from: the stored chain head, the journal and the last stored stable
 // checkpoint certificate (height 0 = the genesis).
 struct Restored {
@@ -71,6 +78,9 @@ struct Restored {
   // restarted replica does not vote on re-proposals of those heights (it cannot tell whether
   // they are what it stored).
   std::map<uint64_t, Bytes> ordered_digests;
+  // The stored blocks from `stable`'s height (not 0) to the tip: a VIEW-CHANGE carries the
+  // stable one to prove that block's time (DESIGN §5).
+  std::map<uint64_t, BlockHeaderProof> headers;
 };
 
 class PbftReplica final : public Replica {

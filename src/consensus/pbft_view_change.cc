@@ -45,13 +45,28 @@ void PbftReplica::Impl::StartViewChange(uint64_t new_view, Actions* out, int64_t
     for (auto& p : *journalled->mutable_prepared()) p.clear_events();
     // Height 0: never pruned, since a stable checkpoint may come while we wait for NEW-VIEW.
     Journal(out, 0, std::move(entry));
-    my_view_changes[view] = vc;
   }
+  AttachStableHeader(&vc);
+  my_view_changes[view] = vc;
   view_changes[view][self] = vc;
   auto msg = std::make_shared<v1::PeerMessage>();
   *msg->mutable_view_change() = vc;
   Emit(out, std::move(msg));
   MaybeSendNewView(out, now_ms);
+}
+
+void PbftReplica::Impl::AttachStableHeader(v1::ViewChange* vc) const {
+  if (vc->has_stable_proposal()) return;
+  auto it = headers.find(vc->stable().height());
+  if (it == headers.end() || vc->stable().height() == 0) return;
+  // Only what hashes to the certified block (a header of a block we ordered on a divergent
+  // chain would not; the gate would refuse the VIEW-CHANGE).
+  if (model::BlockHash(model::ProposalDigest(it->second.proposal), it->second.prev_block_hash) !=
+      vc->stable().block_hash()) {
+    return;
+  }
+  *vc->mutable_stable_proposal() = it->second.proposal;
+  vc->set_stable_prev_block_hash(it->second.prev_block_hash);
 }
 
 void PbftReplica::Impl::OnViewChange(const v1::ViewChange& vc, Actions* out, int64_t now_ms) {
@@ -110,7 +125,10 @@ void PbftReplica::Impl::MaybeSendNewView(Actions* out, int64_t now_ms) {
   auto vit = view_changes.find(view);
   if (vit == view_changes.end() || vit->second.size() < quorum) return;
   std::vector<const v1::ViewChange*> vcs;
-  for (const auto& [replica, vc] : vit->second) vcs.push_back(&vc);
+  for (auto& [replica, vc] : vit->second) {
+    AttachStableHeader(&vc);  // we may hold a stable block whose proposal its sender lacks
+    vcs.push_back(&vc);
+  }
   auto plan = PlanNewView(vcs);
   if (!plan.ok()) return;
 
@@ -196,6 +214,12 @@ void PbftReplica::Impl::OnNewView(const InboundMessage& in, Actions* out, int64_
   if (!s.ok()) {
     StartViewChange(w + 1, out, now_ms);  // the new primary lied
     return;
+  }
+  if (const v1::ViewChange* proof = plan->stable_proof;
+      proof != nullptr && proof->stable().height() >= stable.height()) {
+    headers.try_emplace(
+        proof->stable().height(),
+        BlockHeaderProof{proof->stable_proposal(), proof->stable_prev_block_hash()});
   }
   std::vector<const v1::PrePrepare*> pps;
   std::vector<const std::vector<model::EventPtr>*> evp;

@@ -106,10 +106,14 @@ Status Node::CreateCore() {
   restored.stable = std::move(stable).value();
   // The digests of stored blocks above the stable checkpoint: a re-proposal at one of those
   // heights gets our vote only if it is what we stored.
-  for (uint64_t h = restored.stable.height() + 1; h <= tip.height; ++h) {
+  // With the stable block's, they prove block times in VIEW-CHANGEs (DESIGN §5).
+  for (uint64_t h = std::max<uint64_t>(restored.stable.height(), 1); h <= tip.height; ++h) {
     auto header = store_->GetBlockHeader(h);
     if (!header.ok()) return header.status().WithContext("block header " + std::to_string(h));
-    restored.ordered_digests[h] = model::ProposalDigest(header->proposal());
+    if (h > restored.stable.height()) {
+      restored.ordered_digests[h] = model::ProposalDigest(header->proposal());
+    }
+    restored.headers[h] = {header->proposal(), header->prev_block_hash()};
   }
 
   consensus::PbftOptions opts =

@@ -62,6 +62,10 @@ void SimNode::Boot() {
   restored.tip.results = disk_.results.empty() ? Bytes(32, '\0') : disk_.results.back();
   for (const auto& [height, entry] : disk_.journal) restored.journal.push_back(entry);
   restored.stable = disk_.stable;
+  for (uint64_t h = std::max<uint64_t>(disk_.stable.height(), 1); h <= disk_.chain.size(); ++h) {
+    const v1::Block& b = disk_.chain[h - 1];
+    restored.headers[h] = {b.proposal(), b.prev_block_hash()};
+  }
   exec_height_ = restored.tip.height;
   exec_hash_ = restored.tip.block_hash;
   exec_results_ = restored.tip.results;

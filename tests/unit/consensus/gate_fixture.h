@@ -159,7 +159,8 @@ class GateTest : public ::testing::Test {
 
   // A checkpoint certificate at `height` signed by `replicas`; height 0 is the genesis.
   v1::CheckpointCertificate Stable(uint64_t height,
-                                   const std::vector<uint32_t>& replicas = {0, 1, 2}) const {
+                                   const std::vector<uint32_t>& replicas = {0, 1, 2},
+                                   const Bytes& block_hash = {}) const {
     v1::CheckpointCertificate c;
     c.set_height(height);
     if (height == 0) {
@@ -167,7 +168,8 @@ class GateTest : public ::testing::Test {
       c.set_results(Bytes(32, '\0'));
       return c;
     }
-    c.set_block_hash(crypto::Sha256("block " + std::to_string(height)));
+    c.set_block_hash(block_hash.empty() ? crypto::Sha256("block " + std::to_string(height))
+                                        : block_hash);
     c.set_results(crypto::Sha256("results " + std::to_string(height)));
     const Bytes m = model::CheckpointMessage(chain(), height, c.block_hash(), c.results());
     for (uint32_t r : replicas) {

@@ -73,6 +73,29 @@ TEST_F(MessageGateViewTest, ViewChangeWithBadStableCheckpointIsRejected) {
       Rejected(Admit(2, Wrap(ViewChange(2, 2, fake))), Code::kInvalidArgument, "not the genesis"));
 }
 
+// DESIGN §5: a VIEW-CHANGE may prove its stable block's time with that block's proposal and the
+// hash below it; the gate admits only a proposal that hashes to the certified block hash.
+TEST_F(MessageGateViewTest, ViewChangeStableProposalMustHashToTheStableBlock) {
+  const v1::Proposal p = Proposal(64, {});
+  const Bytes prev = crypto::Sha256("block 63");
+  v1::ViewChange vc =
+      ViewChange(2, 2, Stable(64, {0, 1, 2}, model::BlockHash(model::ProposalDigest(p), prev)));
+  *vc.mutable_stable_proposal() = p;
+  vc.set_stable_prev_block_hash(prev);
+  EXPECT_TRUE(Admitted(Admit(2, Wrap(vc))));  // not signed: added by whoever holds the block
+
+  v1::ViewChange later = vc;
+  later.mutable_stable_proposal()->set_timestamp_ms(p.timestamp_ms() + 1);
+  EXPECT_TRUE(Rejected(Admit(2, Wrap(later)), Code::kInvalidArgument,
+                       "does not hash to the block hash of its stable checkpoint 64"));
+  v1::ViewChange other_prev = vc;
+  other_prev.set_stable_prev_block_hash(crypto::Sha256("block 62"));
+  EXPECT_TRUE(Rejected(Admit(2, Wrap(other_prev)), Code::kInvalidArgument, "does not hash"));
+  v1::ViewChange at_genesis = ViewChange(2, 2, Stable(0));
+  *at_genesis.mutable_stable_proposal() = Proposal(0, {});
+  EXPECT_TRUE(Rejected(Admit(2, Wrap(at_genesis)), Code::kInvalidArgument, "does not hash"));
+}
+
 TEST_F(MessageGateViewTest, PreparedCertificateNotBelowTheNewViewIsRejected) {
   const auto e = Events(1);
   EXPECT_TRUE(

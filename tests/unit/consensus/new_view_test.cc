@@ -21,10 +21,22 @@ v1::Proposal Prop(uint64_t h, const std::string& root, int64_t t = 1000) {
   return p;
 }
 
-v1::ViewChange Vc(uint64_t stable_h, std::vector<std::pair<uint64_t, v1::Proposal>> prepared) {
+// The stable block at `stable_h` has time `stable_ms`; the view change proves it unless
+// `with_proof` is false (height 0 needs no proof).
+v1::ViewChange Vc(uint64_t stable_h, std::vector<std::pair<uint64_t, v1::Proposal>> prepared,
+                  int64_t stable_ms = 0, bool with_proof = true) {
   v1::ViewChange vc;
   vc.set_new_view(3);
   vc.mutable_stable()->set_height(stable_h);
+  if (stable_h > 0) {
+    v1::Proposal p = Prop(stable_h, "stable", stable_ms);
+    const Bytes prev = "hash below";
+    vc.mutable_stable()->set_block_hash(model::BlockHash(model::ProposalDigest(p), prev));
+    if (with_proof) {
+      *vc.mutable_stable_proposal() = p;
+      vc.set_stable_prev_block_hash(prev);
+    }
+  }
   for (auto& [view, p] : prepared) {
     auto* c = vc.add_prepared();
     c->set_view(view);
@@ -93,6 +105,51 @@ TEST(PlanNewView, EqualTimesAreKept) {
   EXPECT_EQ(plan->reproposals.size(), 2u);
 }
 
+// Issue 18, seed 3100157 (mixed-view-time, n = 4): height 13 was prepared in view 1 at 629;
+// height 12 was then proposed afresh in view 2 at 778 and became stable. Re-proposing the
+// view-1 certificate above it would make time go backwards; it cannot have committed (view 2's
+// NEW-VIEW would have re-proposed it and planned height 12 no later than it): dropped.
+TEST(PlanNewView, DropsCertificatesBelowTheStableBlocksTime) {
+  auto a = Vc(12, {{1, Prop(13, "A", 629)}}, 778);
+  auto b = Vc(12, {}, 778);
+  auto plan = PlanNewView({&a, &b});
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  EXPECT_EQ(plan->stable_proof, &a);
+  EXPECT_TRUE(plan->reproposals.empty());
+  EXPECT_EQ(plan->max_height, 12u);
+
+  // Above it, or at its time, a certificate stays, and so do the fillers below it.
+  auto c = Vc(12, {{1, Prop(13, "A", 629)}, {2, Prop(15, "C", 778)}}, 778);
+  plan = PlanNewView({&c});
+  ASSERT_TRUE(plan.ok());
+  ASSERT_EQ(plan->reproposals.size(), 1u);
+  EXPECT_EQ(plan->max_height, 15u);
+  EXPECT_EQ(FillerTimeMs(*plan, 13), 778);
+}
+
+TEST(PlanNewView, TakesTheStableProofFromAnyViewChangeAtThatCheckpoint) {
+  auto a = Vc(12, {{1, Prop(13, "A", 900)}}, 778, /*with_proof=*/false);
+  auto b = Vc(12, {}, 778);
+  auto plan = PlanNewView({&a, &b});
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  EXPECT_EQ(plan->stable_proof, &b);
+  EXPECT_EQ(plan->reproposals.size(), 1u);
+  // A proof of a lower checkpoint does not do.
+  auto low = Vc(8, {}, 700);
+  EXPECT_EQ(PlanNewView({&a, &low}).status().code(), Code::kFailedPrecondition);
+}
+
+TEST(PlanNewView, NeedsAStableProofOnlyToReproposeAboveHeightZero) {
+  auto a = Vc(12, {{1, Prop(13, "A", 900)}}, 778, /*with_proof=*/false);
+  auto plan = PlanNewView({&a});
+  EXPECT_EQ(plan.status().code(), Code::kFailedPrecondition);
+  EXPECT_NE(plan.status().message().find("stable block 12"), std::string::npos);
+  auto none = Vc(12, {}, 778, /*with_proof=*/false);
+  EXPECT_TRUE(PlanNewView({&none}).ok());
+  auto genesis = Vc(0, {{1, Prop(1, "A", 900)}});
+  EXPECT_TRUE(PlanNewView({&genesis}).ok());
+}
+
 v1::NewView Built(const NewViewPlan& plan);
 
 // Property: whatever mix of views and times the view changes carry, the NEW-VIEW built from the
@@ -101,24 +158,27 @@ TEST(PlanNewView, BuiltNewViewTimesNeverDecreaseForRandomMixedViews) {
   for (uint32_t seed = 1; seed <= 500; ++seed) {
     std::mt19937 rng(seed);
     std::vector<v1::ViewChange> vcs;
+    const uint64_t stable_h = rng() % 3;
+    const int64_t stable_ms = 1000 + static_cast<int64_t>(rng() % 30);
     for (int r = 0; r < 3; ++r) {
       std::vector<std::pair<uint64_t, v1::Proposal>> prepared;
-      for (uint64_t h = 1; h <= 12; ++h) {
+      for (uint64_t h = stable_h + 1; h <= 12; ++h) {
         if (rng() % 3 == 0) continue;
         const uint64_t view = rng() % 4;
         // One proposal per (view, height), as with <= f faults.
         prepared.emplace_back(view, Prop(h, "r" + std::to_string(view) + "h" + std::to_string(h),
                                          1000 + static_cast<int64_t>((view * 7 + h * 13) % 50)));
       }
-      vcs.push_back(Vc(0, prepared));
+      vcs.push_back(Vc(stable_h, prepared, stable_ms));
     }
     auto plan = PlanNewView({&vcs[0], &vcs[1], &vcs[2]});
     ASSERT_TRUE(plan.ok()) << "seed " << seed << ": " << plan.status().ToString();
     const v1::NewView nv = Built(*plan);
     ASSERT_TRUE(CheckNewViewAgainstPlan(nv, *plan).ok()) << "seed " << seed;
-    for (int i = 1; i < nv.pre_prepares_size(); ++i) {
-      EXPECT_GE(nv.pre_prepares(i).proposal().timestamp_ms(),
-                nv.pre_prepares(i - 1).proposal().timestamp_ms())
+    for (int i = 0; i < nv.pre_prepares_size(); ++i) {
+      const int64_t parent_ms = i == 0 ? (stable_h == 0 ? 0 : stable_ms)
+                                       : nv.pre_prepares(i - 1).proposal().timestamp_ms();
+      EXPECT_GE(nv.pre_prepares(i).proposal().timestamp_ms(), parent_ms)
           << "seed " << seed << " height " << nv.pre_prepares(i).proposal().height();
     }
   }

@@ -85,6 +85,9 @@ class Cluster {
       if (b.proposal().height() > node.stable.height()) {
         r.ordered_digests[b.proposal().height()] = model::ProposalDigest(b.proposal());
       }
+      if (b.proposal().height() >= node.stable.height()) {
+        r.headers[b.proposal().height()] = {b.proposal(), b.prev_block_hash()};
+      }
     }
     PbftOptions o = opts_;
     o.replica_id = i;

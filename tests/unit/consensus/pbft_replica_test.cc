@@ -313,6 +313,38 @@ InboundMessage StaleHeartbeat(uint32_t from) {
   return in;
 }
 
+// DESIGN §5 (issue 18, seed 3100157): a VIEW-CHANGE proves its stable block's time with that
+// block's proposal, which hashes to the certified block hash, also after a restart.
+TEST(PbftReplica, ViewChangesCarryTheirStableBlocksProposal) {
+  Cluster c;
+  c.Submit(2, Events(c, 9, "SP-"));
+  c.RunFor(3000);
+  const uint64_t stable = c.node(1).stable.height();
+  ASSERT_GT(stable, 0u);
+  c.Crash(1);
+  c.Restart(1, /*keep_disk=*/true);
+  std::map<uint32_t, v1::ViewChange> seen;
+  c.SetFilter([&seen](uint32_t from, uint32_t, v1::PeerMessage* m) {
+    if (m->has_view_change()) seen[from] = m->view_change();
+    return true;
+  });
+  c.Crash(0);
+  c.Submit(2, Events(c, 2, "SP2-"));  // pending events time out: a view change to view 1
+  c.RunFor(5000);
+  ASSERT_EQ(seen.size(), 3u);
+  for (const auto& [from, vc] : seen) {
+    ASSERT_EQ(vc.stable().height(), stable) << "replica " << from;
+    ASSERT_TRUE(vc.has_stable_proposal()) << "replica " << from;
+    const v1::Block& block = c.node(from).chain[stable - 1];
+    EXPECT_EQ(model::ProposalDigest(vc.stable_proposal()), model::ProposalDigest(block.proposal()));
+    EXPECT_EQ(
+        model::BlockHash(model::ProposalDigest(vc.stable_proposal()), vc.stable_prev_block_hash()),
+        vc.stable().block_hash());
+  }
+  EXPECT_EQ(c.node(1).core->status().view, 1u);
+  EXPECT_FALSE(c.node(1).core->status().view_changing);
+}
+
 TEST(PbftReplica, StaleHeartbeatsFromOneReplicaYieldAtMostOneNewViewPerInterval) {
   Cluster c;
   c.Crash(0);
