@@ -7,6 +7,7 @@
 #include "cli/message_file.h"
 #include "cli/output.h"
 #include "cli/private_fields.h"
+#include "cli/views_contract.h"
 #include "config/identity.h"
 #include "model/disclosure.h"
 #include "model/event.h"
@@ -77,6 +78,9 @@ void PrintVerdict(const Io& io, bool json, const model::Genesis& genesis,
     if (v.certified) {
       doc.Set("verdict", std::string_view(ResultCodeName(v.code)));
       doc.Set("reason", std::string_view(v.reason));
+      v1::Receipt decided;  // the certified outputs, in the receipt's JSON form
+      for (const auto& o : v.outputs) *decided.add_outputs() = o;
+      doc.Set("decisions", ContractOutputsJson(decided));
     }
     doc.SetBool("certified", v.certified);
     if (v.certified) doc.Set("checkpoint_height", v.checkpoint_height);
@@ -111,6 +115,10 @@ void PrintVerdict(const Io& io, bool json, const model::Genesis& genesis,
                {"block hash", ToHex(v.block_hash)},
                {"verdict", verdict},
                {"certified", CertifiedText(v)}});
+  // Rules v3 certify the contract's decisions with the verdict (the receipt leaf covers them).
+  if (v.certified) {
+    for (const auto& o : v.outputs) io.out << "  decision: " << ContractOutputText(o) << '\n';
+  }
 }
 
 }  // namespace

@@ -89,7 +89,7 @@ model::BlockEffects ExecuteBlock(const std::vector<model::EventPtr>& events,
       effects.state_writes[shipment_id] = std::move(*outcome.new_state);
     }
   }
-  effects.receipts_root = model::ReceiptsRoot(effects.receipts);
+  effects.receipts_root = model::ReceiptsRoot(effects.receipts, context.rules_version);
   effects.state_writes_digest = StateWritesDigest(effects.state_writes, effects.record_writes);
   return effects;
 }

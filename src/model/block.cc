@@ -47,20 +47,35 @@ Bytes EventsRoot(const google::protobuf::RepeatedPtrField<v1::SignedEvent>& even
   return crypto::MerkleRoot(leaves);
 }
 
-Bytes ReceiptLeafHash(const v1::Receipt& r) {
-  Bytes enc(kReceiptDomain);
+Bytes ReceiptLeafHash(const v1::Receipt& r, uint32_t rules) {
+  const bool full = rules >= kFirstRulesWithFullReceiptLeaf;
+  Bytes enc(full ? kReceiptDomainV3 : kReceiptDomain);
   PutLengthPrefixed(&enc, r.event_id());
   PutU64BE(&enc, r.height());
   PutU32BE(&enc, r.index());
   PutU32BE(&enc, static_cast<uint32_t>(r.code()));
   PutLengthPrefixed(&enc, r.reason());
+  if (!full) return crypto::MerkleLeafHash(enc);
+  PutU32BE(&enc, static_cast<uint32_t>(r.outputs_size()));
+  for (const v1::ContractOutput& o : r.outputs()) {
+    PutU32BE(&enc, static_cast<uint32_t>(o.kind()));
+    PutLengthPrefixed(&enc, o.shipment_id());
+    PutU32BE(&enc, o.leg());
+    enc.push_back(o.reverse() ? '\x01' : '\x00');
+    PutLengthPrefixed(&enc, o.carrier());
+    PutLengthPrefixed(&enc, o.offer_id());
+    PutU64BE(&enc, static_cast<uint64_t>(o.price_minor()));  // two's complement
+    PutLengthPrefixed(&enc, o.reason());
+    PutU64BE(&enc, static_cast<uint64_t>(o.out_of_range_ms()));
+    PutLengthPrefixed(&enc, o.event_id());
+  }
   return crypto::MerkleLeafHash(enc);
 }
 
-Bytes ReceiptsRoot(const std::vector<v1::Receipt>& receipts) {
+Bytes ReceiptsRoot(const std::vector<v1::Receipt>& receipts, uint32_t rules) {
   std::vector<Bytes> leaves;
   leaves.reserve(receipts.size());
-  for (const auto& r : receipts) leaves.push_back(ReceiptLeafHash(r));
+  for (const auto& r : receipts) leaves.push_back(ReceiptLeafHash(r, rules));
   return crypto::MerkleRoot(leaves);
 }
 

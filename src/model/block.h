@@ -17,6 +17,9 @@ inline constexpr std::string_view kProposalDomain = "shipledger/proposal/v1";
 inline constexpr std::string_view kBlockDomain = "shipledger/block/v1";
 inline constexpr std::string_view kVoteDomain = "shipledger/v1";
 inline constexpr std::string_view kReceiptDomain = "shipledger/receipt/v1";
+// The receipt leaf of contract rules v3 and later, which covers every field (DESIGN §5).
+inline constexpr std::string_view kReceiptDomainV3 = "shipledger/receipt/v3";
+inline constexpr uint32_t kFirstRulesWithFullReceiptLeaf = 3;
 inline constexpr std::string_view kStateDomain = "shipledger/state/v1";
 inline constexpr std::string_view kGenesisDomain = "shipledger/genesis/v1";
 
@@ -39,9 +42,11 @@ Bytes VoteMessage(std::string_view chain_id, VoteType type, uint64_t view, uint6
 // Merkle root over the events' leaf hashes.
 Bytes EventsRoot(const std::vector<EventPtr>& events);
 Bytes EventsRoot(const google::protobuf::RepeatedPtrField<v1::SignedEvent>& events);
-// Merkle leaf of a receipt: SHA-256(0x00 ‖ kReceiptDomain ‖ id ‖ height ‖ index ‖ code ‖ reason).
-Bytes ReceiptLeafHash(const v1::Receipt& receipt);
-Bytes ReceiptsRoot(const std::vector<v1::Receipt>& receipts);
+// Merkle leaf of a receipt under contract rules `rules` (docs/formats.md). Rules v1 and v2:
+// SHA-256(0x00 ‖ kReceiptDomain ‖ id ‖ height ‖ index ‖ code ‖ reason), outputs not covered;
+// v3 and later: kReceiptDomainV3 and every field, the contract outputs included.
+Bytes ReceiptLeafHash(const v1::Receipt& receipt, uint32_t rules);
+Bytes ReceiptsRoot(const std::vector<v1::Receipt>& receipts, uint32_t rules);
 // SHA-256(prev_results ‖ receipts_root ‖ state_writes_digest); results_0 = 32 zero bytes.
 Bytes ResultsDigest(ByteView prev_results, ByteView receipts_root, ByteView state_writes_digest);
 

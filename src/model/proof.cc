@@ -79,7 +79,7 @@ Status CheckResultsChain(const Genesis& genesis, const v1::EventProof& proof, By
 
 // The receipt must be this event's, at its place, with a verdict, on the path to the block's
 // receipts root as the results chain records it.
-Status CheckReceipt(const v1::EventProof& proof, ByteView event_id) {
+Status CheckReceipt(const Genesis& genesis, const v1::EventProof& proof, ByteView event_id) {
   const v1::Receipt& receipt = proof.receipt();
   const uint64_t height = proof.proposal().height();
   if (receipt.event_id() != event_id) {
@@ -107,7 +107,7 @@ Status CheckReceipt(const v1::EventProof& proof, ByteView event_id) {
                    ": proposal digest is not the certified proposal's");
   }
   Status path = crypto::VerifyInclusion(
-      ReceiptLeafHash(receipt),
+      ReceiptLeafHash(receipt, genesis.ContractRulesAt(height)),
       PathOf(proof.receipt_path(), proof.index(), proof.proposal().event_count()),
       first.receipts_root());
   if (!path.ok()) {
@@ -154,7 +154,9 @@ Result<v1::EventProof> BuildEventProof(const EventProofParts& parts) {
   event_leaves.reserve(count);
   receipt_leaves.reserve(count);
   for (const v1::SignedEvent& e : block.events()) event_leaves.push_back(EventLeafHash(e));
-  for (const v1::Receipt& r : parts.receipts) receipt_leaves.push_back(ReceiptLeafHash(r));
+  for (const v1::Receipt& r : parts.receipts) {
+    receipt_leaves.push_back(ReceiptLeafHash(r, parts.contract_rules));
+  }
   if (crypto::MerkleRoot(receipt_leaves) != parts.results_chain.front().receipts_root()) {
     return Status::DataLoss(where + "its receipts do not hash to the recorded receipts root");
   }
@@ -211,7 +213,7 @@ Result<EventProofVerdict> VerifyEventProof(std::shared_ptr<const Genesis> genesi
     return Invalid("events Merkle path (event " + std::to_string(proof.index()) + " of " +
                    std::to_string(proposal.event_count()) + "): " + included.message());
   }
-  SL_RETURN_IF_ERROR(CheckReceipt(proof, event.id));
+  SL_RETURN_IF_ERROR(CheckReceipt(g, proof, event.id));
 
   EventProofVerdict verdict;
   verdict.event_id = event.id;
@@ -223,6 +225,10 @@ Result<EventProofVerdict> VerifyEventProof(std::shared_ptr<const Genesis> genesi
   verdict.block_hash = BlockHash(ProposalDigest(proposal), proof.prev_block_hash());
   verdict.code = proof.receipt().code();
   verdict.reason = proof.receipt().reason();
+  verdict.contract_rules = g.ContractRulesAt(height);
+  if (verdict.contract_rules >= kFirstRulesWithFullReceiptLeaf) {
+    verdict.outputs.assign(proof.receipt().outputs().begin(), proof.receipt().outputs().end());
+  }
   if (!proof.has_checkpoint()) {
     if (proof.results_chain_size() != 1) {
       return Invalid("results chain runs past height " + std::to_string(height) +

@@ -27,6 +27,7 @@ struct EventProofParts {
   // Heights h .. checkpoint height (only h when `checkpoint` is absent), as recorded.
   std::vector<v1::ResultsLink> results_chain;
   std::optional<v1::CheckpointCertificate> checkpoint;  // the first stable one at or above h
+  uint32_t contract_rules = kOldestContractRules;       // at h: it picks the receipt leaf
 };
 
 // The link of `height` whose block has proposal digest `proposal_digest`.
@@ -50,6 +51,11 @@ struct EventProofVerdict {
   Bytes block_hash;  // of the event's block; certified only when `certified`
   v1::ResultCode code = v1::RESULT_CODE_UNSPECIFIED;
   std::string reason;
+  // The contract's decisions (leg assigned, return approved, …) under rules v3 and later, whose
+  // receipt leaf covers them. Empty under v1/v2: their leaf does not, so a proof's outputs there
+  // are not shown as decided.
+  std::vector<v1::ContractOutput> outputs;
+  uint32_t contract_rules = kOldestContractRules;  // at `height`
   // True when a stable checkpoint certificate covers the height: the receipt (code, reason)
   // and block_hash are then certified by 2f+1 replicas. Otherwise only the inclusion of the
   // event at `height` is (by the commit certificate), and the receipt is the node's word.

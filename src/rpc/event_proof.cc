@@ -68,6 +68,7 @@ Result<v1::EventProof> LoadEventProof(const storage::Store& store, const model::
   model::EventProofParts parts;
   parts.genesis_hash = genesis.hash;
   parts.index = location->index;
+  parts.contract_rules = genesis.ContractRulesAt(height);
   SL_ASSIGN_OR_RETURN(parts.block, store.GetBlock(height));
   SL_ASSIGN_OR_RETURN(parts.receipts, BlockReceipts(store, parts.block));
   SL_ASSIGN_OR_RETURN(const storage::Store::ResultsRecord prev, store.GetResults(height - 1));

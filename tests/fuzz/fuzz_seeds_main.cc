@@ -466,7 +466,8 @@ void WriteProofFiles(Seeds& s, const fs::path& dir) {
     r.set_index(static_cast<uint32_t>(i));
     r.set_code(v1::RESULT_CODE_VALID);
   }
-  const Bytes receipts_root = model::ReceiptsRoot(parts.receipts);
+  parts.contract_rules = Network().genesis->ContractRulesAt(1);
+  const Bytes receipts_root = model::ReceiptsRoot(parts.receipts, parts.contract_rules);
   const Bytes state_writes(32, '\x11');
   parts.prev_results = Bytes(32, '\0');
   const Bytes results = model::ResultsDigest(parts.prev_results, receipts_root, state_writes);

@@ -39,6 +39,10 @@ class TestNetwork {
   // Issues another identity of `org_id` (a client unless `ca` is another org's CA).
   config::Identity IssueClient(const std::string& org_id, const std::string& name) const;
   int64_t now_ms() const { return now_ms_; }
+  // Sets the genesis's contract rules (its hash is not recomputed: tests only).
+  void SetContractRules(std::vector<model::ContractRulesFrom> rules) {
+    genesis_->contract_rules = std::move(rules);
+  }
 
   // An unsigned event of `type` for `shipment` by `org_id`, timestamped now, random nonce.
   v1::Event NewEvent(const std::string& org_id, v1::EventType type,

@@ -51,7 +51,8 @@ class StoreBlockSourceTest : public ::testing::Test {
         r.set_code(v1::RESULT_CODE_VALID);
         effects.receipts.push_back(r);
       }
-      effects.receipts_root = model::ReceiptsRoot(effects.receipts);
+      effects.receipts_root = model::ReceiptsRoot(
+          effects.receipts, net_->genesis()->ContractRulesAt(block.proposal().height()));
       effects.state_writes_digest = Bytes(32, '\0');
       Status s = (*store)->CommitBlock(block, events, effects, kResults);
       ASSERT_TRUE(s.ok()) << s.ToString();

@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <memory>
 #include <set>
 #include <string>
@@ -351,11 +352,33 @@ v1::Receipt SampleReceipt() {
   return r;
 }
 
+v1::Receipt SampleReceiptWithOutputs() {
+  v1::Receipt r = SampleReceipt();
+  r.set_code(v1::RESULT_CODE_VALID);
+  r.set_reason("");
+  v1::ContractOutput* o = r.add_outputs();
+  o->set_kind(v1::ContractOutput::KIND_LEG_ASSIGNED);
+  o->set_shipment_id("SHP-1");
+  o->set_leg(2);
+  o->set_carrier("ocean");
+  o->set_offer_id("offer-7");
+  o->set_price_minor(125000);
+  v1::ContractOutput* e = r.add_outputs();
+  e->set_kind(v1::ContractOutput::KIND_EXCURSION);
+  e->set_shipment_id("SHP-1");
+  e->set_leg(1);
+  e->set_reverse(true);
+  e->set_reason("above 8 C");
+  e->set_out_of_range_ms(-5);
+  e->set_event_id(crypto::Sha256("reading"));
+  return r;
+}
+
 TEST(ReceiptLeafHash, ChangesWithEachField) {
-  const Bytes base = ReceiptLeafHash(SampleReceipt());
+  const Bytes base = ReceiptLeafHash(SampleReceipt(), 2);
   std::set<Bytes> seen = {base};
   auto expect_new = [&](const v1::Receipt& r, const char* what) {
-    const Bytes h = ReceiptLeafHash(r);
+    const Bytes h = ReceiptLeafHash(r, 2);
     EXPECT_NE(h, base) << what;
     EXPECT_TRUE(seen.insert(h).second) << what << " collides";
   };
@@ -376,6 +399,81 @@ TEST(ReceiptLeafHash, ChangesWithEachField) {
   expect_new(r, "reason");
 }
 
+// Rules v1 and v2 keep their leaf: the outputs are not in it (chains recorded under them replay
+// byte for byte). From v3 every field of the receipt and of each output is (DESIGN §5).
+TEST(ReceiptLeafHash, RulesV3CoverEveryOutputField) {
+  const v1::Receipt base = SampleReceiptWithOutputs();
+  v1::Receipt bare = base;
+  bare.clear_outputs();
+  EXPECT_EQ(ReceiptLeafHash(base, 1), ReceiptLeafHash(bare, 1));
+  EXPECT_EQ(ReceiptLeafHash(base, 2), ReceiptLeafHash(bare, 2));
+  EXPECT_NE(ReceiptLeafHash(base, 3), ReceiptLeafHash(bare, 3));
+  EXPECT_NE(ReceiptLeafHash(bare, 3), ReceiptLeafHash(bare, 2));  // another domain
+
+  std::set<Bytes> seen = {ReceiptLeafHash(base, 3), ReceiptLeafHash(bare, 3)};
+  const std::vector<std::pair<const char*, std::function<void(v1::Receipt*)>>> changes = {
+      {"code", [](v1::Receipt* r) { r->set_code(v1::RESULT_CODE_REJECTED); }},
+      {"reason", [](v1::Receipt* r) { r->set_reason("x"); }},
+      {"kind",
+       [](v1::Receipt* r) {
+         r->mutable_outputs(0)->set_kind(v1::ContractOutput::KIND_RETURN_APPROVED);
+       }},
+      {"shipment_id", [](v1::Receipt* r) { r->mutable_outputs(0)->set_shipment_id("SHP-2"); }},
+      {"leg", [](v1::Receipt* r) { r->mutable_outputs(0)->set_leg(3); }},
+      {"reverse", [](v1::Receipt* r) { r->mutable_outputs(0)->set_reverse(true); }},
+      {"carrier", [](v1::Receipt* r) { r->mutable_outputs(0)->set_carrier("air"); }},
+      {"offer_id", [](v1::Receipt* r) { r->mutable_outputs(0)->set_offer_id("offer-8"); }},
+      {"price_minor", [](v1::Receipt* r) { r->mutable_outputs(0)->set_price_minor(125001); }},
+      {"output reason", [](v1::Receipt* r) { r->mutable_outputs(1)->set_reason("above 9 C"); }},
+      {"out_of_range_ms", [](v1::Receipt* r) { r->mutable_outputs(1)->set_out_of_range_ms(-6); }},
+      {"output event_id",
+       [](v1::Receipt* r) { r->mutable_outputs(1)->set_event_id(crypto::Sha256("other")); }},
+      {"order", [](v1::Receipt* r) { r->mutable_outputs()->SwapElements(0, 1); }},
+      {"one more", [](v1::Receipt* r) { r->add_outputs(); }},
+      {"one fewer", [](v1::Receipt* r) { r->mutable_outputs()->RemoveLast(); }},
+  };
+  for (const auto& [what, change] : changes) {
+    v1::Receipt r = base;
+    change(&r);
+    EXPECT_TRUE(seen.insert(ReceiptLeafHash(r, 3)).second) << what;
+    EXPECT_EQ(std::string(what) == "code" || std::string(what) == "reason",
+              ReceiptLeafHash(r, 2) != ReceiptLeafHash(base, 2))
+        << what;
+  }
+}
+
+TEST(ReceiptLeafHash, V3IsMerkleLeafOfDocumentedEncoding) {
+  const v1::Receipt r = SampleReceiptWithOutputs();
+  Bytes enc = "shipledger/receipt/v3";
+  PutLengthPrefixed(&enc, r.event_id());
+  PutU64BE(&enc, 3);
+  PutU32BE(&enc, 1);
+  PutU32BE(&enc, static_cast<uint32_t>(v1::RESULT_CODE_VALID));
+  PutLengthPrefixed(&enc, "");
+  PutU32BE(&enc, 2);
+  PutU32BE(&enc, 1);  // KIND_LEG_ASSIGNED
+  PutLengthPrefixed(&enc, "SHP-1");
+  PutU32BE(&enc, 2);
+  enc.push_back('\0');
+  PutLengthPrefixed(&enc, "ocean");
+  PutLengthPrefixed(&enc, "offer-7");
+  PutU64BE(&enc, 125000);
+  PutLengthPrefixed(&enc, "");
+  PutU64BE(&enc, 0);
+  PutLengthPrefixed(&enc, "");
+  PutU32BE(&enc, 5);  // KIND_EXCURSION
+  PutLengthPrefixed(&enc, "SHP-1");
+  PutU32BE(&enc, 1);
+  enc.push_back('\1');
+  PutLengthPrefixed(&enc, "");
+  PutLengthPrefixed(&enc, "");
+  PutU64BE(&enc, 0);
+  PutLengthPrefixed(&enc, "above 8 C");
+  PutU64BE(&enc, 0xFFFFFFFFFFFFFFFBull);  // -5, two's complement
+  PutLengthPrefixed(&enc, crypto::Sha256("reading"));
+  EXPECT_EQ(ReceiptLeafHash(r, 3), crypto::MerkleLeafHash(enc));
+}
+
 TEST(ReceiptLeafHash, IsMerkleLeafOfDocumentedEncoding) {
   const v1::Receipt r = SampleReceipt();
   Bytes enc = "shipledger/receipt/v1";
@@ -384,7 +482,8 @@ TEST(ReceiptLeafHash, IsMerkleLeafOfDocumentedEncoding) {
   PutU32BE(&enc, 1);
   PutU32BE(&enc, static_cast<uint32_t>(v1::RESULT_CODE_REJECTED));
   PutLengthPrefixed(&enc, "shipment not booked");
-  EXPECT_EQ(ReceiptLeafHash(r), crypto::MerkleLeafHash(enc));
+  EXPECT_EQ(ReceiptLeafHash(r, 1), crypto::MerkleLeafHash(enc));
+  EXPECT_EQ(ReceiptLeafHash(r, 2), crypto::MerkleLeafHash(enc));
 }
 
 TEST(ReceiptsRoot, ChangesWhenAnyReceiptChanges) {
@@ -396,24 +495,25 @@ TEST(ReceiptsRoot, ChangesWhenAnyReceiptChanges) {
     r.set_reason("");
     receipts.push_back(r);
   }
-  const Bytes base = ReceiptsRoot(receipts);
-  EXPECT_EQ(base, ReceiptsRoot(receipts));
-  EXPECT_EQ(base, crypto::MerkleRoot({ReceiptLeafHash(receipts[0]), ReceiptLeafHash(receipts[1]),
-                                      ReceiptLeafHash(receipts[2])}));
+  const Bytes base = ReceiptsRoot(receipts, 3);
+  EXPECT_EQ(base, ReceiptsRoot(receipts, 3));
+  EXPECT_EQ(base,
+            crypto::MerkleRoot({ReceiptLeafHash(receipts[0], 3), ReceiptLeafHash(receipts[1], 3),
+                                ReceiptLeafHash(receipts[2], 3)}));
   for (size_t i = 0; i < receipts.size(); ++i) {
     auto changed = receipts;
     changed[i].set_code(v1::RESULT_CODE_REJECTED);
-    EXPECT_NE(ReceiptsRoot(changed), base) << "receipt " << i;
+    EXPECT_NE(ReceiptsRoot(changed, 3), base) << "receipt " << i;
   }
   auto fewer = receipts;
   fewer.pop_back();
-  EXPECT_NE(ReceiptsRoot(fewer), base);
+  EXPECT_NE(ReceiptsRoot(fewer, 3), base);
   auto more = receipts;
   more.push_back(receipts.back());
-  EXPECT_NE(ReceiptsRoot(more), base);
+  EXPECT_NE(ReceiptsRoot(more, 3), base);
   auto swapped = receipts;
   std::swap(swapped[0], swapped[2]);
-  EXPECT_NE(ReceiptsRoot(swapped), base);
+  EXPECT_NE(ReceiptsRoot(swapped, 3), base);
 }
 
 TEST(ResultsDigest, IsHashOfTheThreeInputs) {

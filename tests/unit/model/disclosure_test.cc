@@ -26,8 +26,7 @@ class DisclosureTest : public ::testing::Test {
     v1::Event event = net_->NewEvent("exporter", v1::EVENT_TYPE_BOOKED, "S-DIS");
     const auto readers = Must(ReadersFromGenesis(*net_->genesis(), "exporter", {"importer"}));
     SealedFields sealed = Must(Seal({{"invoice_value", "EUR-125000"}, {"hs_code", "8471.30"}},
-                                    readers, event.chain_id(), event.shipment_id(),
-                                    event.nonce()));
+                                    readers, event.chain_id(), event.shipment_id(), event.nonce()));
     *event.mutable_private_envelope() = sealed.envelope;
     v1::Block block;
     *block.add_events() = net_->Sign(event, net_->org("exporter").client);
@@ -49,12 +48,13 @@ class DisclosureTest : public ::testing::Test {
     receipt.set_event_id(EventId(block.events(0).event()));
     receipt.set_height(1);
     receipt.set_code(v1::RESULT_CODE_VALID);
-    const Bytes receipts_root = ReceiptsRoot({receipt});
+    const Bytes receipts_root = ReceiptsRoot({receipt}, net_->genesis()->ContractRulesAt(1));
     const Bytes writes = crypto::Sha256("writes");
     EventProofParts parts;
     parts.genesis_hash = net_->genesis()->hash;
     parts.block = block;
     parts.index = 0;
+    parts.contract_rules = net_->genesis()->ContractRulesAt(1);
     parts.receipts = {receipt};
     parts.prev_results = Bytes(32, '\0');
     v1::ResultsLink link;

@@ -62,6 +62,7 @@ const std::vector<std::pair<std::string, std::string_view>>& CodeDomainTags() {
       {"block", kBlockDomain},
       {"vote", kVoteDomain},
       {"receipt", kReceiptDomain},
+      {"receipt_v3", kReceiptDomainV3},
       {"state", kStateDomain},
       {"records", contracts::kRecordsDomain},
       {"genesis", kGenesisDomain},
@@ -173,19 +174,34 @@ v1::Receipt ReceiptOf(const Inputs& in) {
   r.set_index(in.U32("index"));
   r.set_code(static_cast<v1::ResultCode>(in.U32("code")));
   r.set_reason(in.B("reason"));
-  // Contract outputs, index by index (a few of ContractOutput's fields).
+  // Contract outputs, index by index: every ContractOutput field, each key given once per
+  // output (output_reverse 0 or 1; output_price and output_out_of_range_ms may be negative).
   const std::vector<uint64_t> kinds = in.Us("output_kind");
   const std::vector<Bytes> shipments = in.Bs("output_shipment_id");
   const std::vector<uint64_t> legs = in.Us("output_leg");
+  const std::vector<uint64_t> reverses = in.Us("output_reverse");
   const std::vector<Bytes> carriers = in.Bs("output_carrier");
-  const size_t n = in.SameSize({kinds.size(), shipments.size(), legs.size(), carriers.size()});
+  const std::vector<Bytes> offers = in.Bs("output_offer_id");
+  const std::vector<int64_t> prices = in.Is("output_price");
+  const std::vector<Bytes> reasons = in.Bs("output_reason");
+  const std::vector<int64_t> out_of_range = in.Is("output_out_of_range_ms");
+  const std::vector<Bytes> event_ids = in.Bs("output_event_id");
+  const size_t n = in.SameSize({kinds.size(), shipments.size(), legs.size(), reverses.size(),
+                                carriers.size(), offers.size(), prices.size(), reasons.size(),
+                                out_of_range.size(), event_ids.size()});
   if (!in.error().empty()) return r;
   for (size_t i = 0; i < n; ++i) {
     v1::ContractOutput* o = r.add_outputs();
     o->set_kind(static_cast<v1::ContractOutput::Kind>(kinds[i]));
     o->set_shipment_id(shipments[i]);
     o->set_leg(static_cast<uint32_t>(legs[i]));
+    o->set_reverse(reverses[i] != 0);
     o->set_carrier(carriers[i]);
+    o->set_offer_id(offers[i]);
+    o->set_price_minor(prices[i]);
+    o->set_reason(reasons[i]);
+    o->set_out_of_range_ms(out_of_range[i]);
+    o->set_event_id(event_ids[i]);
   }
   return r;
 }
@@ -207,7 +223,7 @@ std::string ReceiptsRootOf(const Inputs& in) {
     receipts[i].set_code(static_cast<v1::ResultCode>(codes[i]));
     receipts[i].set_reason(reasons[i]);
   }
-  return ToHex(ReceiptsRoot(receipts));
+  return ToHex(ReceiptsRoot(receipts, in.U32("rules")));
 }
 
 std::string StateWritesDigestOf(const Inputs& in) {
@@ -447,7 +463,8 @@ const std::map<std::string, Compute>& Kinds() {
       {"merkle_node",
        [](const Inputs& in) { return ToHex(crypto::MerkleNodeHash(in.B("left"), in.B("right"))); }},
       {"merkle_root", &MerkleRootOf},
-      {"receipt_leaf", [](const Inputs& in) { return ToHex(ReceiptLeafHash(ReceiptOf(in))); }},
+      {"receipt_leaf",
+       [](const Inputs& in) { return ToHex(ReceiptLeafHash(ReceiptOf(in), in.U32("rules"))); }},
       {"receipts_root", &ReceiptsRootOf},
       {"state_writes_digest", &StateWritesDigestOf},
       {"results_digest",

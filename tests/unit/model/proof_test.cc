@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -62,8 +63,17 @@ class EventProofTest : public ::testing::Test {
         const bool rejected = height == 1 && k == 1;
         r.set_code(rejected ? v1::RESULT_CODE_REJECTED : v1::RESULT_CODE_VALID);
         if (rejected) r.set_reason(kRejectReason);
+        if (height == 1 && k == 0) {  // the booking's decision (rules v2 and later)
+          v1::ContractOutput* o = r.add_outputs();
+          o->set_kind(v1::ContractOutput::KIND_LEG_ASSIGNED);
+          o->set_shipment_id("S-1");
+          o->set_leg(1);
+          o->set_carrier("ocean");
+          o->set_offer_id("offer-1");
+          o->set_price_minor(120000);
+        }
       }
-      const Bytes root = ReceiptsRoot(receipts);
+      const Bytes root = ReceiptsRoot(receipts, net_->genesis()->ContractRulesAt(height));
       const Bytes writes = crypto::Sha256(std::to_string(height));
       results = ResultsDigest(results, root, writes);
       records_.push_back(MakeResultsLink(height, ProposalDigest(*p), root, writes, results));
@@ -107,6 +117,7 @@ class EventProofTest : public ::testing::Test {
     parts.genesis_hash = net_->genesis()->hash;
     parts.block = blocks_[height - 1];
     parts.index = index;
+    parts.contract_rules = net_->genesis()->ContractRulesAt(height);
     parts.receipts = receipts_[height - 1];
     parts.prev_results = height == 1 ? Bytes(32, '\0') : records_[height - 2].results();
     const uint64_t end = certified ? kCheckpointHeight : height;
@@ -356,6 +367,105 @@ TEST_F(EventProofTest, ForgedGenesisHashInTheProofDoesNotHelpAnotherGenesis) {
   auto verdict = VerifyEventProof(other->genesis(), proof);
   ASSERT_FALSE(verdict.ok());
   EXPECT_EQ(verdict.status().code(), Code::kInvalidArgument);
+}
+
+// Under rules v1 and v2 the receipt leaf does not cover the outputs: a proof's outputs are not
+// shown as decided (an added RETURN_APPROVED would pass the Merkle check).
+TEST_F(EventProofTest, RulesV2OutputsAreNotShownAsDecided) {
+  ASSERT_EQ(net_->genesis()->ContractRulesAt(1), 1u);
+  v1::EventProof proof = Proof(1, 0);
+  proof.mutable_receipt()->add_outputs()->set_kind(v1::ContractOutput::KIND_RETURN_APPROVED);
+  auto verdict = Verify(proof);
+  ASSERT_TRUE(verdict.ok()) << verdict.status().ToString();
+  EXPECT_TRUE(verdict->outputs.empty());
+}
+
+// Rules v3 (DESIGN §5): the receipt leaf covers every field, so a proof certifies the contract's
+// decisions with the verdict, and any change to them is caught.
+class EventProofV3Test : public EventProofTest {
+ protected:
+  void SetUp() override {
+    net_->SetContractRules({{1, 3}});
+    Build(net_->now_ms());
+  }
+};
+
+TEST_F(EventProofV3Test, ProofShowsTheCertifiedDecisions) {
+  auto verdict = Verify(Proof(1, 0));
+  ASSERT_TRUE(verdict.ok()) << verdict.status().ToString();
+  EXPECT_TRUE(verdict->certified);
+  EXPECT_EQ(verdict->contract_rules, 3u);
+  ASSERT_EQ(verdict->outputs.size(), 1u);
+  EXPECT_EQ(verdict->outputs[0].SerializeAsString(),
+            receipts_[0][0].outputs(0).SerializeAsString());
+}
+
+TEST_F(EventProofV3Test, EachOutputKindSwappedIsCaught) {
+  const auto original = receipts_[0][0].outputs(0).kind();
+  for (int kind = v1::ContractOutput::Kind_MIN; kind <= v1::ContractOutput::Kind_MAX; ++kind) {
+    if (kind == original) continue;
+    v1::EventProof proof = Proof(1, 0);
+    proof.mutable_receipt()->mutable_outputs(0)->set_kind(
+        static_cast<v1::ContractOutput::Kind>(kind));
+    SCOPED_TRACE(::testing::Message() << "kind " << kind);
+    EXPECT_REJECTED(proof, "receipt Merkle path (receipts_root of height 1)");
+  }
+}
+
+TEST_F(EventProofV3Test, EachOutputKindAddedIsCaught) {
+  for (int kind = v1::ContractOutput::Kind_MIN; kind <= v1::ContractOutput::Kind_MAX; ++kind) {
+    for (uint64_t height : {1, 2}) {  // with outputs already, and without
+      v1::EventProof proof = Proof(height, 0);
+      v1::ContractOutput* o = proof.mutable_receipt()->add_outputs();
+      o->set_kind(static_cast<v1::ContractOutput::Kind>(kind));
+      o->set_shipment_id("S-1");
+      SCOPED_TRACE(::testing::Message() << "kind " << kind << " height " << height);
+      EXPECT_REJECTED(proof, "receipt Merkle path");
+    }
+  }
+  v1::EventProof removed = Proof(1, 0);
+  removed.mutable_receipt()->clear_outputs();
+  EXPECT_REJECTED(removed, "receipt Merkle path");
+}
+
+TEST_F(EventProofV3Test, EachOutputFieldChangedIsCaught) {
+  const std::vector<std::function<void(v1::ContractOutput*)>> changes = {
+      [](v1::ContractOutput* o) { o->set_shipment_id("S-2"); },
+      [](v1::ContractOutput* o) { o->set_leg(2); },
+      [](v1::ContractOutput* o) { o->set_reverse(true); },
+      [](v1::ContractOutput* o) { o->set_carrier("air"); },
+      [](v1::ContractOutput* o) { o->set_offer_id("offer-2"); },
+      [](v1::ContractOutput* o) { o->set_price_minor(1); },
+      [](v1::ContractOutput* o) { o->set_reason("cheaper"); },
+      [](v1::ContractOutput* o) { o->set_out_of_range_ms(1); },
+      [](v1::ContractOutput* o) { o->set_event_id(crypto::Sha256("x")); },
+  };
+  for (size_t i = 0; i < changes.size(); ++i) {
+    v1::EventProof proof = Proof(1, 0);
+    changes[i](proof.mutable_receipt()->mutable_outputs(0));
+    SCOPED_TRACE(::testing::Message() << "change " << i);
+    EXPECT_REJECTED(proof, "receipt Merkle path");
+  }
+}
+
+TEST_F(EventProofV3Test, EachCodeAndReasonChangedIsCaught) {
+  for (auto [height, index] : std::vector<std::pair<uint64_t, uint32_t>>{{1, 0}, {1, 1}, {2, 0}}) {
+    const v1::Receipt& original = receipts_[height - 1][index];
+    for (auto code : {v1::RESULT_CODE_VALID, v1::RESULT_CODE_REJECTED, v1::RESULT_CODE_DUPLICATE}) {
+      if (code == original.code()) continue;
+      v1::EventProof proof = Proof(height, index);
+      proof.mutable_receipt()->set_code(code);
+      SCOPED_TRACE(::testing::Message() << height << "/" << index << " code " << code);
+      EXPECT_REJECTED(proof, "receipt Merkle path");
+    }
+    for (const char* reason : {"", "event already committed", "custodian is 'exporter'"}) {
+      if (original.reason() == reason) continue;
+      v1::EventProof proof = Proof(height, index);
+      proof.mutable_receipt()->set_reason(reason);
+      SCOPED_TRACE(::testing::Message() << height << "/" << index << " " << reason);
+      EXPECT_REJECTED(proof, "receipt Merkle path");
+    }
+  }
 }
 
 }  // namespace
