@@ -145,6 +145,9 @@ void CliApp::AddNetworkCommands() {
   cmd->add_option("--validity-days", issue.validity_days, "Days the certificate is valid")
       ->capture_default_str()
       ->check(CLI::Range(1, 36500));
+  cmd->add_flag("--admin", issue.admin,
+                "An organisation admin (OU=admin): may revoke the organisation's certificates "
+                "(event submit --type certificate_revocation --fingerprint F)");
 }
 
 void CliApp::AddEventCommands() {

@@ -62,6 +62,7 @@ struct IdentityIssueOptions {
   std::string org_dir;
   std::string name;
   int64_t validity_days = 365;
+  bool admin = false;
 };
 
 struct EventSubmitOptions {

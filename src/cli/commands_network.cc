@@ -7,6 +7,7 @@
 #include "config/genesis_file.h"
 #include "config/identity.h"
 #include "config/network.h"
+#include "model/admin.h"
 #include "shipledger/bytes.h"
 #include "shipledger/clock.h"
 
@@ -109,7 +110,7 @@ int RunNetworkInit(const GlobalOptions& global, const NetworkInitOptions& option
 int RunIdentityIssue(const GlobalOptions& global, const IdentityIssueOptions& options,
                      const Io& io) {
   Status s = config::IssueClientIdentity(options.org_dir, options.name, SystemClock::Get(),
-                                         options.validity_days);
+                                         options.validity_days, options.admin);
   if (!s.ok()) {
     return ReportError(
         io, s.WithContext("cannot issue identity '" + options.name + "' in " + options.org_dir));
@@ -127,12 +128,15 @@ int RunIdentityIssue(const GlobalOptions& global, const IdentityIssueOptions& op
     doc.Set("name", std::string_view(identity->cert.common_name()));
     doc.Set("not_after", std::string_view(FormatTimeMs(identity->cert.not_after_ms())));
     doc.SetHex("fingerprint", identity->cert.fingerprint());
+    doc.SetBool("admin", model::IsAdminCertificate(identity->cert));
     PrintJson(io.out, doc);
     return kExitOk;
   }
-  io.out << "issued client identity '" << identity->cert.common_name() << "' of organisation '"
+  io.out << "issued " << (model::IsAdminCertificate(identity->cert) ? "admin " : "")
+         << "client identity '" << identity->cert.common_name() << "' of organisation '"
          << identity->org() << "' in " << dir << " (cert.pem, key.pem), valid until "
          << FormatTimeMs(identity->cert.not_after_ms()) << "\n"
+         << "fingerprint " << ToHex(identity->cert.fingerprint()) << "\n"
          << "use it with: shipledger event submit --identity " << dir << " ...\n";
   return kExitOk;
 }

@@ -89,7 +89,9 @@ std::vector<FlagUse> FlagUses(const ContractFlags& f) {
       {"--carrier", !f.carrier.empty(), reassign},
       {"--reason",
        !f.reason.empty(),
-       {v1::EVENT_TYPE_RETURN_REQUESTED, v1::EVENT_TYPE_ERROR_DECLARATION}},
+       {v1::EVENT_TYPE_RETURN_REQUESTED, v1::EVENT_TYPE_ERROR_DECLARATION,
+        v1::EVENT_TYPE_CERTIFICATE_REVOCATION}},
+      {"--fingerprint", !f.fingerprint.empty(), {v1::EVENT_TYPE_CERTIFICATE_REVOCATION}},
       {"--condition", !f.condition.empty(), {v1::EVENT_TYPE_RETURN_REQUESTED}},
       {"--erroneous-event", !f.erroneous_event.empty(), error},
       {"--corrective", !f.corrective.empty(), error},
@@ -257,6 +259,30 @@ Status ApplyErrorDeclaration(const ContractFlags& f, v1::ErrorDeclaration* d) {
   return Status::Ok();
 }
 
+// certificate_revocation: the fingerprint as `shipledger identity issue` or `openssl x509
+// -fingerprint -sha256` prints it (colons and either case allowed).
+Status ApplyRevocation(const ContractFlags& f, v1::Event* event) {
+  if (f.fingerprint.empty()) {
+    return Status::InvalidArgument(
+        "a certificate_revocation needs --fingerprint F, the SHA-256 fingerprint of the "
+        "certificate to revoke (shipledger identity issue prints it)");
+  }
+  std::string hex;
+  for (char c : f.fingerprint) {
+    if (c != ':') hex.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+  auto bytes = FromHex(hex);
+  if (!bytes || bytes->size() != 32) {
+    return Status::InvalidArgument("--fingerprint '" + f.fingerprint +
+                                   "' is not a SHA-256 fingerprint: 64 hex digits (colons "
+                                   "allowed)");
+  }
+  event->mutable_revocation()->set_fingerprint(*bytes);
+  event->mutable_revocation()->set_reason(f.reason);
+  if (event->shipment_id().empty()) event->set_shipment_id("revocation-" + hex);
+  return Status::Ok();
+}
+
 }  // namespace
 
 bool AnyContractFlag(const ContractFlags& flags) {
@@ -289,6 +315,8 @@ Status ApplyContractFlags(const ContractFlags& flags, int64_t now_ms, v1::Event*
       return Status::Ok();
     case v1::EVENT_TYPE_ERROR_DECLARATION:
       return ApplyErrorDeclaration(flags, event->mutable_error_declaration());
+    case v1::EVENT_TYPE_CERTIFICATE_REVOCATION:
+      return ApplyRevocation(flags, event);
     default:
       return Status::Ok();
   }

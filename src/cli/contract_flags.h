@@ -55,6 +55,8 @@ struct ContractFlags {
   // error_declaration
   std::string erroneous_event;  // hex id
   std::vector<std::string> corrective;
+  // certificate_revocation (reason too)
+  std::string fingerprint;  // 64 hex digits, colons allowed (openssl x509 -fingerprint -sha256)
 };
 
 // Registers the flags on `cmd` (event submit), writing into `flags`.
@@ -67,7 +69,8 @@ bool AnyContractFlag(const ContractFlags& flags);
 // validity times. INVALID_ARGUMENT when a given flag does not belong to the event's type (the
 // message names the type and the types the flag is for), a value is malformed, a required flag
 // of the type is missing (leg_reassignment: --leg-number and --carrier; error_declaration:
-// --erroneous-event and --reason); the file's error (e.g. NOT_FOUND) naming --readings-file
+// --erroneous-event and --reason; certificate_revocation: --fingerprint, and the shipment id
+// defaults to revocation-FINGERPRINT); the file's error (e.g. NOT_FOUND) naming --readings-file
 // when it cannot be read.
 Status ApplyContractFlags(const ContractFlags& flags, int64_t now_ms, v1::Event* event);
 

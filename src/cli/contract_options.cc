@@ -61,13 +61,18 @@ void AddContractOptions(CLI::App* cmd, ContractFlags* f) {
   cmd->add_flag("--reverse", f->reverse, "leg_reassignment: a leg of the return route");
   cmd->add_option("--carrier", f->carrier,
                   "leg_reassignment: the new carrier organisation, or 'open' to reopen the leg");
-  cmd->add_option("--reason", f->reason, "return_requested, error_declaration: why");
+  cmd->add_option("--reason", f->reason,
+                  "return_requested, error_declaration, certificate_revocation: why");
   cmd->add_option("--condition", f->condition, "return_requested: the goods' condition");
   cmd->add_option("--erroneous-event", f->erroneous_event,
                   "error_declaration: id of the signer organisation's event declared erroneous");
   cmd->add_option("--corrective", f->corrective,
                   "error_declaration: id of an event that corrects it; repeatable")
       ->allow_extra_args(false);
+  cmd->add_option("--fingerprint", f->fingerprint,
+                  "certificate_revocation (by an admin, OU=admin): the SHA-256 fingerprint of the "
+                  "organisation's certificate to revoke, as identity issue prints it; the "
+                  "shipment id defaults to revocation-FINGERPRINT");
 }
 
 }  // namespace shipledger::cli

@@ -72,15 +72,16 @@ Result<v1::EventType> ParseEventTypeName(std::string_view name) {
 }
 
 Result<v1::Event> EventFromFlags(const EventFlags& flags) {
-  if (flags.shipment_id.empty()) {
-    return Status::InvalidArgument("--shipment ID is required (or give the event with --file)");
-  }
   if (flags.type.empty()) {
     return Status::InvalidArgument("--type TYPE is required (or give the event with --file)");
   }
+  SL_ASSIGN_OR_RETURN(v1::EventType type, ParseEventTypeName(flags.type));
+  // A revocation names no shipment: ApplyContractFlags derives its id from the fingerprint.
+  if (flags.shipment_id.empty() && type != v1::EVENT_TYPE_CERTIFICATE_REVOCATION) {
+    return Status::InvalidArgument("--shipment ID is required (or give the event with --file)");
+  }
   v1::Event event;
   event.set_shipment_id(flags.shipment_id);
-  SL_ASSIGN_OR_RETURN(v1::EventType type, ParseEventTypeName(flags.type));
   event.set_type(type);
   event.set_location(flags.location);
   for (const auto& text : flags.references) {

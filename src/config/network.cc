@@ -11,6 +11,7 @@
 #include "config/identity.h"
 #include "config/node_config.h"
 #include "crypto/x509.h"
+#include "model/admin.h"
 
 namespace shipledger::config {
 namespace {
@@ -93,12 +94,13 @@ Status WriteIdentity(const std::string& dir, const crypto::Certificate& cert,
 
 // A fresh key and a certificate for it signed by the CA.
 Result<Identity> IssueIdentity(const Identity& ca, crypto::CertKind kind, std::string common_name,
-                               int64_t not_before_ms, int64_t not_after_ms) {
+                               int64_t not_before_ms, int64_t not_after_ms, bool admin = false) {
   SL_ASSIGN_OR_RETURN(crypto::PrivateKey key, crypto::PrivateKey::Generate());
   crypto::IssueOptions options;
   options.kind = kind;
   options.organization = ca.cert.organization();
   options.common_name = std::move(common_name);
+  if (admin) options.organizational_unit = std::string(model::kAdminUnit);
   options.not_before_ms = not_before_ms;
   options.not_after_ms = not_after_ms;
   SL_ASSIGN_OR_RETURN(options.serial, RandomSerial());
@@ -228,7 +230,7 @@ Status InitNetwork(const InitOptions& options, const Clock& clock) {
                                                  internal::kPrivateFileMode));
 
     SL_ASSIGN_OR_RETURN(const Identity admin, IssueIdentity(ca, crypto::CertKind::kClient, "admin",
-                                                            not_before_ms, not_after_ms));
+                                                            not_before_ms, not_after_ms, true));
     SL_RETURN_IF_ERROR(WriteIdentity(Join(org_dir, "clients", "admin"), admin.cert, admin.key));
     spec.organisations.push_back(
         {org.name, org.role, ca.cert.ToPem(), encryption_key.public_key().ToPem()});
@@ -260,7 +262,7 @@ Status InitNetwork(const InitOptions& options, const Clock& clock) {
 }
 
 Status IssueClientIdentity(const std::string& org_dir, const std::string& name, const Clock& clock,
-                           int64_t validity_days) {
+                           int64_t validity_days, bool admin) {
   if (!IsName(name, IsClientNameChar)) {
     return Status::InvalidArgument("client name '" + name + "': use 1 to 64 of [a-zA-Z0-9_-]");
   }
@@ -284,7 +286,7 @@ Status IssueClientIdentity(const std::string& org_dir, const std::string& name, 
                                       "' is not valid now; it cannot issue certificates");
   }
   SL_ASSIGN_OR_RETURN(const Identity client, IssueIdentity(ca, crypto::CertKind::kClient, name,
-                                                           not_before_ms, not_after_ms));
+                                                           not_before_ms, not_after_ms, admin));
   return SaveIdentity(dir, client.cert, client.key);
 }
 

@@ -34,12 +34,13 @@ struct InitOptions {
 };
 
 // Writes OUT/genesis.yaml, OUT/NAME/ca/{cert.pem,key.pem,encryption_key.pem},
-// OUT/NAME/clients/admin/{cert.pem,key.pem}, and for organisations with a node
+// OUT/NAME/clients/admin/{cert.pem,key.pem} (an admin: OU=admin), and for organisations with a node
 // OUT/NAME/node/{cert.pem,key.pem,node.yaml}. FAILED_PRECONDITION if OUT/genesis.yaml exists.
 Status InitNetwork(const InitOptions& options, const Clock& clock);
 
-// Issues a client identity into ORG_DIR/clients/NAME/ using ORG_DIR/ca/.
+// Issues a client identity into ORG_DIR/clients/NAME/ using ORG_DIR/ca/; `admin`: with OU=admin
+// (an organisation admin, who may revoke the organisation's certificates: DESIGN §3).
 Status IssueClientIdentity(const std::string& org_dir, const std::string& name, const Clock& clock,
-                           int64_t validity_days = 365);
+                           int64_t validity_days = 365, bool admin = false);
 
 }  // namespace shipledger::config

@@ -4,6 +4,7 @@
 
 #include "contracts/cold_chain.h"
 #include "contracts/returns.h"
+#include "contracts/revocation.h"
 #include "contracts/routing.h"
 #include "contracts/shipment_contract.h"
 #include "contracts/util.h"
@@ -95,10 +96,8 @@ std::string AddParties(v1::ShipmentState* state, const v1::Event& event) {
   return {};
 }
 
-}  // namespace
-
-Verdict ApplyEventV2(Workspace& ws, const model::AdmittedEvent& admitted,
-                     const model::BlockContext& context, uint32_t index) {
+Verdict Apply(Workspace& ws, const model::AdmittedEvent& admitted,
+              const model::BlockContext& context, uint32_t index) {
   const v1::Event& event = admitted.event;
   Outputs outputs;
   switch (event.type()) {
@@ -165,6 +164,26 @@ Verdict ApplyEventV2(Workspace& ws, const model::AdmittedEvent& admitted,
   }
   ws.PutShipment(std::move(state));
   return Valid(std::move(outputs));
+}
+
+}  // namespace
+
+Verdict ApplyEventV2(Workspace& ws, const model::AdmittedEvent& admitted,
+                     const model::BlockContext& context, uint32_t index) {
+  if (context.rules_version < 3) return Apply(ws, admitted, context, index);
+  // Rules v3 (DESIGN §3): a revoked certificate signs nothing after its revocation.
+  if (std::string reason = CheckNotRevoked(ws, admitted); !reason.empty()) {
+    return Rejected(std::move(reason));
+  }
+  Verdict verdict;
+  if (admitted.event.type() == v1::EVENT_TYPE_CERTIFICATE_REVOCATION) {
+    std::string reason = Revoke(ws, admitted, context);
+    verdict = reason.empty() ? Valid({}) : Rejected(std::move(reason));
+  } else {
+    verdict = Apply(ws, admitted, context, index);
+  }
+  if (verdict.code == v1::RESULT_CODE_VALID) NoteCertificates(ws, admitted);
+  return verdict;
 }
 
 }  // namespace shipledger::contracts

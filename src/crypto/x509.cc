@@ -126,6 +126,11 @@ Result<UniqueX509> NewCertificate(const PublicKey& subject_key, const X509_NAME*
           subject.get(), "O", MBSTRING_UTF8,
           reinterpret_cast<const unsigned char*>(options.organization.data()),
           static_cast<int>(options.organization.size()), -1, 0) != 1 ||
+      (!options.organizational_unit.empty() &&
+       X509_NAME_add_entry_by_txt(
+           subject.get(), "OU", MBSTRING_UTF8,
+           reinterpret_cast<const unsigned char*>(options.organizational_unit.data()),
+           static_cast<int>(options.organizational_unit.size()), -1, 0) != 1) ||
       X509_NAME_add_entry_by_txt(subject.get(), "CN", MBSTRING_UTF8,
                                  reinterpret_cast<const unsigned char*>(options.common_name.data()),
                                  static_cast<int>(options.common_name.size()), -1, 0) != 1) {
@@ -264,6 +269,24 @@ std::string Certificate::common_name() const {
 
 std::string Certificate::organization() const {
   return NameEntry(X509_get_subject_name(x509_.get()), NID_organizationName);
+}
+
+std::vector<std::string> Certificate::organizational_units() const {
+  std::vector<std::string> units;
+  const X509_NAME* name = X509_get_subject_name(x509_.get());
+  for (int idx = X509_NAME_get_index_by_NID(name, NID_organizationalUnitName, -1); idx >= 0;
+       idx = X509_NAME_get_index_by_NID(name, NID_organizationalUnitName, idx)) {
+    const ASN1_STRING* data = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, idx));
+    unsigned char* utf8 = nullptr;
+    const int len = ASN1_STRING_to_UTF8(&utf8, data);
+    if (len < 0) {
+      TakeOpenSslError();
+      continue;
+    }
+    units.emplace_back(reinterpret_cast<const char*>(utf8), static_cast<size_t>(len));
+    OPENSSL_free(utf8);
+  }
+  return units;
 }
 
 bool Certificate::is_ca() const {

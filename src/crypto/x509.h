@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "crypto/ecdsa.h"
 #include "shipledger/bytes.h"
@@ -32,7 +33,9 @@ class Certificate {
   const Bytes& fingerprint() const { return fingerprint_; }
   std::string common_name() const;   // subject CN
   std::string organization() const;  // subject O: the organisation id
-  bool is_ca() const;                // basicConstraints CA:TRUE
+  // Every subject OU, in order (OU=admin marks an organisation admin, DESIGN §3).
+  std::vector<std::string> organizational_units() const;
+  bool is_ca() const;  // basicConstraints CA:TRUE
   int64_t not_before_ms() const;
   int64_t not_after_ms() const;
   // The certificate's public key. INVALID_ARGUMENT unless P-256.
@@ -49,8 +52,9 @@ class Certificate {
 
 struct IssueOptions {
   CertKind kind = CertKind::kClient;
-  std::string organization;  // subject O (organisation id)
-  std::string common_name;   // subject CN
+  std::string organization;         // subject O (organisation id)
+  std::string common_name;          // subject CN
+  std::string organizational_unit;  // subject OU; empty: none
   int64_t not_before_ms = 0;
   int64_t not_after_ms = 0;
   uint64_t serial = 1;  // Default: 1; callers pass a random serial

@@ -66,6 +66,11 @@ struct AdmittedEvent {
   Bytes leaf_hash;  // EventLeafHash(signed_event)
   Role signer_role = Role::kExporter;
   std::vector<std::string> cosigned_by;  // organisations whose co-signatures verified
+  // crypto::Certificate::fingerprint of the signer's certificate and of each co-signer's (in
+  // cosigned_by order): revocations name them (DESIGN §3).
+  Bytes signer_fingerprint;
+  std::vector<Bytes> cosigner_fingerprints;
+  bool signer_admin = false;  // the signer's certificate says OU=admin (model/admin.h)
   // When every certificate of the event (signer, co-signers, their CAs) is valid: a block may
   // carry the event only if its block time lies in this window (DESIGN §3: block time).
   int64_t valid_from_ms = INT64_MIN;

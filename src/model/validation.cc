@@ -4,6 +4,7 @@
 #include <set>
 
 #include "crypto/sha256.h"
+#include "model/admin.h"
 #include "model/envelope_check.h"
 #include "model/validation_payloads.h"
 
@@ -142,7 +143,8 @@ Status EventValidator::CheckFields(const v1::Event& e) const {
 Result<const Organisation*> EventValidator::CheckCertificate(ByteView cert_der, int64_t at_ms,
                                                              crypto::PublicKey* key_out,
                                                              int64_t* valid_from,
-                                                             int64_t* valid_until) const {
+                                                             int64_t* valid_until,
+                                                             CertFacts* facts) const {
   const Bytes der_hash = crypto::Sha256(cert_der);  // the cache's key: this very encoding
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -150,6 +152,7 @@ Result<const Organisation*> EventValidator::CheckCertificate(ByteView cert_der, 
     if (it != cert_cache_.end() && at_ms >= it->second.not_before_ms &&
         at_ms <= it->second.not_after_ms) {
       *key_out = it->second.key;
+      *facts = it->second.facts;
       *valid_from = std::max(*valid_from, it->second.not_before_ms);
       *valid_until = std::min(*valid_until, it->second.not_after_ms);
       return it->second.org;
@@ -185,9 +188,11 @@ Result<const Organisation*> EventValidator::CheckCertificate(ByteView cert_der, 
   const int64_t not_after_ms = std::min(cert->not_after_ms(), org->ca_cert.not_after_ms());
   *valid_from = std::max(*valid_from, not_before_ms);
   *valid_until = std::min(*valid_until, not_after_ms);
+  *facts = CertFacts{cert->fingerprint(), IsAdminCertificate(*cert)};
   std::lock_guard<std::mutex> lock(mu_);
   if (cert_cache_.size() >= 10000) cert_cache_.clear();  // bounded; refills on demand
-  cert_cache_.insert_or_assign(der_hash, CachedCert{org, *key, not_before_ms, not_after_ms});
+  cert_cache_.insert_or_assign(der_hash,
+                               CachedCert{org, *key, not_before_ms, not_after_ms, *facts});
   return org;
 }
 
@@ -231,9 +236,12 @@ Result<EventPtr> EventValidator::Validate(const v1::SignedEvent& se,
   SL_RETURN_IF_ERROR(CheckFields(out->event));
 
   crypto::PublicKey signer_key(nullptr);
+  CertFacts signer;
   SL_ASSIGN_OR_RETURN(const Organisation* org,
                       CheckCertificate(se.signer_cert(), options.cert_time_ms, &signer_key,
-                                       &out->valid_from_ms, &out->valid_until_ms));
+                                       &out->valid_from_ms, &out->valid_until_ms, &signer));
+  out->signer_fingerprint = std::move(signer.fingerprint);
+  out->signer_admin = signer.admin;
   if (org->id != out->event.signer_org()) {
     return Status::PermissionDenied("event says it is signed by '" + out->event.signer_org() +
                                     "' but the certificate belongs to '" + org->id + "'");
@@ -257,9 +265,10 @@ Result<EventPtr> EventValidator::Validate(const v1::SignedEvent& se,
   for (int i = 0; i < se.cosignatures_size(); ++i) {
     const auto& c = se.cosignatures(i);
     crypto::PublicKey key(nullptr);
+    CertFacts cosigner;
     SL_ASSIGN_OR_RETURN(const Organisation* corg,
                         CheckCertificate(c.signer_cert(), options.cert_time_ms, &key,
-                                         &out->valid_from_ms, &out->valid_until_ms));
+                                         &out->valid_from_ms, &out->valid_until_ms, &cosigner));
     if (corg->id != out->event.cosigner_orgs(i)) {
       return Invalid("co-signature " + std::to_string(i) + " is by '" + corg->id +
                      "' but the event requires '" + out->event.cosigner_orgs(i) + "' there");
@@ -267,6 +276,7 @@ Result<EventPtr> EventValidator::Validate(const v1::SignedEvent& se,
     Status s = key.Verify(cosign_message, c.signature());
     if (!s.ok()) return Invalid("co-signature of '" + corg->id + "': " + s.message());
     out->cosigned_by.push_back(corg->id);
+    out->cosigner_fingerprints.push_back(std::move(cosigner.fingerprint));
   }
 
   if (options.clock_now_ms) SL_RETURN_IF_ERROR(CheckClock(out->event, *options.clock_now_ms));
@@ -275,7 +285,8 @@ Result<EventPtr> EventValidator::Validate(const v1::SignedEvent& se,
   return EventPtr(std::move(out));
 }
 
-Result<const Organisation*> EventValidator::ParseCertificate(ByteView cert_der, int64_t* valid_from,
+Result<const Organisation*> EventValidator::ParseCertificate(ByteView cert_der, CertFacts* facts,
+                                                             int64_t* valid_from,
                                                              int64_t* valid_until) const {
   const Bytes der_hash = crypto::Sha256(cert_der);
   const auto narrow = [&](int64_t not_before_ms, int64_t not_after_ms) {
@@ -286,10 +297,12 @@ Result<const Organisation*> EventValidator::ParseCertificate(ByteView cert_der, 
     std::lock_guard<std::mutex> lock(mu_);
     if (auto it = cert_cache_.find(der_hash); it != cert_cache_.end()) {
       narrow(it->second.not_before_ms, it->second.not_after_ms);
+      *facts = it->second.facts;
       return it->second.org;
     }
     if (auto it = parsed_cache_.find(der_hash); it != parsed_cache_.end()) {
       narrow(it->second.not_before_ms, it->second.not_after_ms);
+      *facts = it->second.facts;
       return it->second.org;
     }
   }
@@ -304,9 +317,10 @@ Result<const Organisation*> EventValidator::ParseCertificate(ByteView cert_der, 
   const int64_t not_before_ms = std::max(cert->not_before_ms(), org->ca_cert.not_before_ms());
   const int64_t not_after_ms = std::min(cert->not_after_ms(), org->ca_cert.not_after_ms());
   narrow(not_before_ms, not_after_ms);
+  *facts = CertFacts{cert->fingerprint(), IsAdminCertificate(*cert)};
   std::lock_guard<std::mutex> lock(mu_);
   if (parsed_cache_.size() >= 10000) parsed_cache_.clear();  // bounded; refills on demand
-  parsed_cache_.insert_or_assign(der_hash, ParsedCert{org, not_before_ms, not_after_ms});
+  parsed_cache_.insert_or_assign(der_hash, ParsedCert{org, not_before_ms, not_after_ms, *facts});
   return org;
 }
 
@@ -314,18 +328,23 @@ Result<EventPtr> EventValidator::Parse(const v1::SignedEvent& se) const {
   SL_RETURN_IF_ERROR(CheckSizes(se));
   auto out = std::make_shared<AdmittedEvent>();
   if (!out->event.ParseFromString(se.event())) return Invalid("event bytes are not a valid Event");
+  CertFacts signer;
   SL_ASSIGN_OR_RETURN(
       const Organisation* org,
-      ParseCertificate(se.signer_cert(), &out->valid_from_ms, &out->valid_until_ms));
+      ParseCertificate(se.signer_cert(), &signer, &out->valid_from_ms, &out->valid_until_ms));
+  out->signer_fingerprint = std::move(signer.fingerprint);
+  out->signer_admin = signer.admin;
   if (se.cosignatures_size() != out->event.cosigner_orgs_size()) {
     return Invalid("event requires " + std::to_string(out->event.cosigner_orgs_size()) +
                    " co-signature(s) but carries " + std::to_string(se.cosignatures_size()));
   }
   for (const auto& c : se.cosignatures()) {
+    CertFacts cosigner;
     SL_ASSIGN_OR_RETURN(
         const Organisation* corg,
-        ParseCertificate(c.signer_cert(), &out->valid_from_ms, &out->valid_until_ms));
+        ParseCertificate(c.signer_cert(), &cosigner, &out->valid_from_ms, &out->valid_until_ms));
     out->cosigned_by.push_back(corg->id);
+    out->cosigner_fingerprints.push_back(std::move(cosigner.fingerprint));
   }
   out->id = EventId(se.event());
   out->signer_role = org->role;

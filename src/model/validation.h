@@ -63,16 +63,21 @@ class EventValidator {
   // caching successful chain checks by the SHA-256 of the DER with the window in which both the
   // certificate and its CA are valid.
   // Narrows *valid_from / *valid_until to the window in which the chain check holds.
+  // What events record of a certificate besides its organisation (AdmittedEvent).
+  struct CertFacts {
+    Bytes fingerprint;
+    bool admin = false;
+  };
   Result<const Organisation*> CheckCertificate(ByteView cert_der, int64_t at_ms,
                                                crypto::PublicKey* key_out, int64_t* valid_from,
-                                               int64_t* valid_until) const;
+                                               int64_t* valid_until, CertFacts* facts) const;
   Status CheckFields(const v1::Event& event) const;
   Status CheckClock(const v1::Event& event, int64_t now_ms) const;
   Status CheckSizes(const v1::SignedEvent& signed_event) const;
   // Parse's certificate step: the organisation and validity window (certificate ∩ its CA) of
   // a certificate, from either cache or by parsing it; no chain or signature check.
-  Result<const Organisation*> ParseCertificate(ByteView cert_der, int64_t* valid_from,
-                                               int64_t* valid_until) const;
+  Result<const Organisation*> ParseCertificate(ByteView cert_der, CertFacts* facts,
+                                               int64_t* valid_from, int64_t* valid_until) const;
 
   std::shared_ptr<const Genesis> genesis_;
   struct CachedCert {
@@ -80,6 +85,7 @@ class EventValidator {
     crypto::PublicKey key;
     int64_t not_before_ms;
     int64_t not_after_ms;
+    CertFacts facts;
   };
   mutable std::atomic<uint64_t> verifications_{0};
   mutable std::mutex mu_;
@@ -89,6 +95,7 @@ class EventValidator {
     const Organisation* org;
     int64_t not_before_ms;
     int64_t not_after_ms;
+    CertFacts facts;
   };
   mutable std::unordered_map<Bytes, ParsedCert> parsed_cache_;  // GUARDED_BY(mu_)
 };

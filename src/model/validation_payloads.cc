@@ -18,6 +18,7 @@ constexpr int kMaxAllowedReasons = 16;
 constexpr int kMaxLanes = 32;
 constexpr int kMaxCorrectiveEvents = 16;
 constexpr size_t kEventIdBytes = 32;
+constexpr size_t kFingerprintBytes = 32;
 
 Status Invalid(std::string m) { return Status::InvalidArgument(std::move(m)); }
 
@@ -57,6 +58,7 @@ Status CheckPlacement(const v1::Event& e) {
       {v1::EVENT_TYPE_LEG_REASSIGNMENT, "reassignment", e.has_reassignment()},
       {v1::EVENT_TYPE_RETURN_REQUESTED, "return_request", e.has_return_request()},
       {v1::EVENT_TYPE_ERROR_DECLARATION, "error_declaration", e.has_error_declaration()},
+      {v1::EVENT_TYPE_CERTIFICATE_REVOCATION, "revocation", e.has_revocation()},
   };
   for (const Placement& p : placements) {
     if (p.present && e.type() != p.type) {
@@ -285,6 +287,18 @@ Status CheckPayloads(const v1::Event& e, const Genesis& genesis) {
   if (e.has_return_request()) SL_RETURN_IF_ERROR(CheckReturnRequest(e.return_request(), lim));
   if (e.has_error_declaration()) {
     SL_RETURN_IF_ERROR(CheckErrorDeclaration(e.error_declaration(), lim));
+  }
+  if (e.has_revocation()) {
+    if (e.revocation().fingerprint().size() != kFingerprintBytes) {
+      return Invalid("revocation.fingerprint must be the " + std::to_string(kFingerprintBytes) +
+                     "-byte SHA-256 fingerprint of a certificate (shipledger identity issue "
+                     "prints it), not " +
+                     std::to_string(e.revocation().fingerprint().size()) + " bytes");
+    }
+    if (e.revocation().reason().size() > lim.max_field_bytes) {
+      return Invalid("revocation.reason is longer than " + std::to_string(lim.max_field_bytes) +
+                     " bytes");
+    }
   }
   return Status::Ok();
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "contracts/revocation.h"
 #include "crypto/x509.h"
 
 namespace shipledger::rpc {
@@ -20,12 +21,48 @@ Status Refuse(const std::string& why) {
 
 }  // namespace
 
+std::optional<uint64_t> RevokedAt(const storage::Store& store, const std::string& org,
+                                  ByteView fingerprint) {
+  return contracts::RevokedAt(store.GetRecord(contracts::RevokedKey(org, fingerprint)));
+}
+
+Status CheckNotRevoked(const RevocationLookup& revoked, const model::AdmittedEvent& event) {
+  if (!revoked) return Status::Ok();
+  auto refuse = [](const std::string& whose, const std::string& org, ByteView fingerprint,
+                   uint64_t height) {
+    return Status::PermissionDenied(whose + " certificate " + ToHex(fingerprint) + " of " + org +
+                                    " was revoked at height " + std::to_string(height) +
+                                    "; sign with a current identity of " + org);
+  };
+  if (auto at = revoked(event.event.signer_org(), event.signer_fingerprint)) {
+    return refuse("the signer's", event.event.signer_org(), event.signer_fingerprint, *at);
+  }
+  for (size_t i = 0; i < event.cosigner_fingerprints.size(); ++i) {
+    if (auto at = revoked(event.cosigned_by[i], event.cosigner_fingerprints[i])) {
+      return refuse("a co-signer's", event.cosigned_by[i], event.cosigner_fingerprints[i], *at);
+    }
+  }
+  return Status::Ok();
+}
+
 Authenticator::Authenticator(const model::Genesis& genesis, const Clock& clock, bool insecure,
-                             size_t cache_capacity)
+                             size_t cache_capacity, RevocationLookup revoked)
     : genesis_(genesis),
       clock_(clock),
       insecure_(insecure),
-      capacity_(std::max<size_t>(cache_capacity, 1)) {}
+      capacity_(std::max<size_t>(cache_capacity, 1)),
+      revoked_(std::move(revoked)) {}
+
+Result<Caller> Authenticator::NotRevoked(const Entry& entry) const {
+  if (!revoked_) return entry.caller;
+  if (auto at = revoked_(entry.caller.org, entry.fingerprint)) {
+    return Status(Code::kUnauthenticated, "client certificate " + ToHex(entry.fingerprint) +
+                                              " of '" + entry.caller.org +
+                                              "' was revoked at height " + std::to_string(*at) +
+                                              "; use a current identity of the organisation");
+  }
+  return entry.caller;
+}
 
 Result<Caller> Authenticator::Identify(const grpc::AuthContext& auth) const {
   if (insecure_) {
@@ -48,24 +85,27 @@ Result<Caller> Authenticator::IdentifyPem(const std::string& cert_pem) const {
                       "' is not valid at this time");
       }
       order_.splice(order_.begin(), order_, it->second.lru);
-      return it->second.caller;
+      const Entry hit = it->second;
+      return NotRevoked(hit);  // not under the lock: it reads the store
     }
   }
   SL_ASSIGN_OR_RETURN(Entry entry, Check(cert_pem));
   if (now_ms < entry.not_before_ms || now_ms > entry.not_after_ms) {
     return Refuse("client certificate of '" + entry.caller.org + "' is not valid at this time");
   }
-  std::lock_guard<std::mutex> lock(mu_);
-  if (cache_.find(cert_pem) == cache_.end()) {
-    if (cache_.size() >= capacity_) {
-      cache_.erase(order_.back());
-      order_.pop_back();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (cache_.find(cert_pem) == cache_.end()) {
+      if (cache_.size() >= capacity_) {
+        cache_.erase(order_.back());
+        order_.pop_back();
+      }
+      order_.push_front(cert_pem);
+      entry.lru = order_.begin();
+      cache_.emplace(cert_pem, entry);
     }
-    order_.push_front(cert_pem);
-    entry.lru = order_.begin();
-    cache_.emplace(cert_pem, entry);
   }
-  return entry.caller;
+  return NotRevoked(entry);
 }
 
 Result<Authenticator::Entry> Authenticator::Check(const std::string& cert_pem) const {
@@ -98,6 +138,7 @@ Result<Authenticator::Entry> Authenticator::Check(const std::string& cert_pem) c
                                        [&](const model::Replica& r) { return r.org == org_id; });
   entry.not_before_ms = from;
   entry.not_after_ms = until;
+  entry.fingerprint = cert->fingerprint();
   return entry;
 }
 

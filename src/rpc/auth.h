@@ -7,16 +7,20 @@
 #include <grpcpp/security/auth_context.h>
 
 #include <cstdint>
+#include <functional>
 #include <list>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
+#include "model/event.h"
 #include "model/genesis.h"
 #include "shipledger/clock.h"
 #include "shipledger/status.h"
 #include "shipledger/v1/types.pb.h"
+#include "storage/store.h"
 
 namespace shipledger::rpc {
 
@@ -27,13 +31,28 @@ struct Caller {
   bool unrestricted = false;  // insecure development mode: no identity, every read allowed
 };
 
+// The height at which organisation `org` revoked its certificate `fingerprint` (contract rules
+// v3, DESIGN §3), as the node has executed it; nullopt when it did not.
+using RevocationLookup =
+    std::function<std::optional<uint64_t>(const std::string& org, ByteView fingerprint)>;
+
+// The committed revocations of `store`.
+std::optional<uint64_t> RevokedAt(const storage::Store& store, const std::string& org,
+                                  ByteView fingerprint);
+
+// Admission (DESIGN §3): PERMISSION_DENIED naming the certificate and the height when the
+// event's signer's or a co-signer's certificate has been revoked.
+Status CheckNotRevoked(const RevocationLookup& revoked, const model::AdmittedEvent& event);
+
 class Authenticator {
  public:
   // `insecure`: the client API runs without TLS (development only) and every caller is
   // unrestricted. Default cache: 4096 certificates.
   // REQUIRES: `genesis` and `clock` outlive the Authenticator.
+  // `revoked`: consulted on every call (not cached), so a revocation takes effect as soon as
+  // the node executed it; empty: no revocations.
   Authenticator(const model::Genesis& genesis, const Clock& clock, bool insecure,
-                size_t cache_capacity = 4096);
+                size_t cache_capacity = 4096, RevocationLookup revoked = {});
 
   // The caller of a call whose TLS peer is described by `auth`. UNAUTHENTICATED, saying why,
   // when no client certificate was presented, it does not parse, it is a CA certificate, its
@@ -50,14 +69,18 @@ class Authenticator {
     Caller caller;
     int64_t not_before_ms = 0;
     int64_t not_after_ms = 0;
+    Bytes fingerprint;
     std::list<std::string>::iterator lru;
   };
   Result<Entry> Check(const std::string& cert_pem) const;
+  // The caller of `entry`, unless its certificate was revoked.
+  Result<Caller> NotRevoked(const Entry& entry) const;
 
   const model::Genesis& genesis_;
   const Clock& clock_;
   bool insecure_;
   size_t capacity_;
+  RevocationLookup revoked_;
   mutable std::mutex mu_;
   mutable std::unordered_map<std::string, Entry> cache_;  // by PEM; guarded by mu_
   mutable std::list<std::string> order_;                  // most recent first; guarded by mu_

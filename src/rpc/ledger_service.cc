@@ -128,6 +128,9 @@ grpc::Status LedgerService::SubmitEvents(grpc::ServerContext* ctx,
   }
   auto known = store.GetReceipts(valid_ids);
   if (!known.ok()) return ToGrpc(known.status().WithContext("admission: reading receipts"));
+  const RevocationLookup revoked = [&store](const std::string& org, ByteView fingerprint) {
+    return RevokedAt(store, org, fingerprint);
+  };
   std::vector<model::EventPtr> admitted;
   std::vector<int> admitted_slot;
   size_t next_valid = 0;
@@ -154,6 +157,13 @@ grpc::Status LedgerService::SubmitEvents(grpc::ServerContext* ctx,
       r->set_message("event is already on the chain at height " +
                      std::to_string(receipt->height()));
       *r->mutable_receipt() = std::move(*receipt);
+      continue;
+    }
+    // DESIGN §3: a revoked certificate is refused as soon as the node has executed the
+    // revocation (execution rejects what was admitted before).
+    if (Status s = CheckNotRevoked(revoked, **ev); !s.ok()) {
+      r->set_code(static_cast<int32_t>(s.code()));
+      r->set_message(s.message());
       continue;
     }
     admitted.push_back(std::move(ev).value());

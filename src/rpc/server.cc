@@ -10,7 +10,10 @@ namespace shipledger::rpc {
 Server::Server(Backend* backend, const ServerOptions& options)
     : backend_(backend),
       options_(options),
-      auth_(backend->genesis(), backend->clock(), options.insecure),
+      auth_(backend->genesis(), backend->clock(), options.insecure, 4096,
+            [store = &backend->store()](const std::string& org, ByteView fingerprint) {
+              return RevokedAt(*store, org, fingerprint);
+            }),
       ledger_(backend, &auth_, options.max_watchers, options.watch_stall_ms),
       admin_(backend, &auth_) {}
 

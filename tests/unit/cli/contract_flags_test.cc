@@ -209,7 +209,7 @@ TEST(ApplyContractFlags, AFlagOfAnotherTypeIsAnErrorNamingTheType) {
   v1::Event offer = EventOf(v1::EVENT_TYPE_CARRIER_OFFER);
   EXPECT_EQ(Error(g, &offer),
             "--reason does not apply to a carrier_offer event (it is for return_requested, "
-            "error_declaration)");
+            "error_declaration, certificate_revocation)");
   ContractFlags h;
   h.cold_chain = true;
   v1::Event booked = EventOf(v1::EVENT_TYPE_BOOKED);
@@ -340,6 +340,41 @@ TEST(ApplyContractFlags, ErrorDeclarationGetsIdsReasonAndCorrectives) {
   missing.reason = "x";
   v1::Event m = EventOf(v1::EVENT_TYPE_ERROR_DECLARATION);
   EXPECT_NE(Error(missing, &m).find("--erroneous-event"), std::string::npos);
+}
+
+TEST(ApplyContractFlags, CertificateRevocationTakesTheFingerprintAsOpensslPrintsIt) {
+  ContractFlags f;
+  f.fingerprint = "AB";
+  for (int i = 1; i < 32; ++i) f.fingerprint += ":CD";
+  f.reason = "laptop stolen";
+  v1::Event e = EventOf(v1::EVENT_TYPE_CERTIFICATE_REVOCATION);
+  ASSERT_EQ(Error(f, &e), "");
+  std::string expected = "\xab";
+  for (int i = 1; i < 32; ++i) expected += "\xcd";
+  EXPECT_EQ(e.revocation().fingerprint(), expected);
+  EXPECT_EQ(e.revocation().reason(), "laptop stolen");
+  // Without --shipment, the id names the certificate.
+  EXPECT_EQ(
+      e.shipment_id(), "revocation-ab" + [] {
+        std::string hex;
+        for (int i = 1; i < 32; ++i) hex += "cd";
+        return hex;
+      }());
+  v1::Event named = EventOf(v1::EVENT_TYPE_CERTIFICATE_REVOCATION);
+  named.set_shipment_id("my-id");
+  ASSERT_EQ(Error(f, &named), "");
+  EXPECT_EQ(named.shipment_id(), "my-id");
+
+  ContractFlags short_one;
+  short_one.fingerprint = "abcd";
+  v1::Event bad = EventOf(v1::EVENT_TYPE_CERTIFICATE_REVOCATION);
+  EXPECT_NE(Error(short_one, &bad).find("64 hex digits"), std::string::npos);
+  v1::Event none = EventOf(v1::EVENT_TYPE_CERTIFICATE_REVOCATION);
+  EXPECT_NE(Error(ContractFlags(), &none).find("needs --fingerprint"), std::string::npos);
+  ContractFlags only_fingerprint;
+  only_fingerprint.fingerprint = f.fingerprint;
+  v1::Event pickup = EventOf(v1::EVENT_TYPE_PICKUP);
+  EXPECT_NE(Error(only_fingerprint, &pickup).find("--fingerprint"), std::string::npos);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include "config/identity.h"
 #include "config/node_config.h"
 #include "config_test_support.h"
+#include "model/admin.h"
 
 namespace shipledger::config {
 namespace {
@@ -175,6 +176,7 @@ TEST_F(NetworkTest, AdminIdentityChainsToItsOrganisationCa) {
   EXPECT_EQ(admin->org(), "forwarder");
   EXPECT_EQ(admin->cert.common_name(), "admin");
   EXPECT_FALSE(admin->cert.is_ca());
+  EXPECT_TRUE(model::IsAdminCertificate(admin->cert));  // DESIGN §3: OU=admin
   EXPECT_EQ(ca->cert.common_name(), "forwarder CA");
   EXPECT_TRUE(ca->cert.is_ca());
   EXPECT_TRUE(crypto::VerifyChain(admin->cert, ca->cert, kNowMs).ok());
@@ -276,6 +278,18 @@ TEST_F(NetworkTest, IssueClientIdentityChainsToTheOrganisationCa) {
   EXPECT_LE(client->cert.not_after_ms(), ca->cert.not_after_ms());
   EXPECT_TRUE(crypto::VerifyChain(client->cert, ca->cert, clock_.NowMs()).ok());
   EXPECT_EQ(FileMode(out("customs/clients/Clerk_7-b/key.pem")), 0600u);
+}
+
+TEST_F(NetworkTest, IssueClientIdentityMakesAnAdminOnlyWhenAsked) {
+  ASSERT_TRUE(Init(kOneNode).ok());
+  ASSERT_TRUE(IssueClientIdentity(out("customs"), "clerk", clock_).ok());
+  ASSERT_TRUE(IssueClientIdentity(out("customs"), "boss", clock_, 30, /*admin=*/true).ok());
+  auto clerk = LoadIdentity(out("customs/clients/clerk"));
+  auto boss = LoadIdentity(out("customs/clients/boss"));
+  ASSERT_TRUE(clerk.ok() && boss.ok());
+  EXPECT_FALSE(model::IsAdminCertificate(clerk->cert));
+  EXPECT_TRUE(model::IsAdminCertificate(boss->cert));
+  EXPECT_EQ(boss->cert.organizational_units(), std::vector<std::string>{"admin"});
 }
 
 TEST_F(NetworkTest, IssueClientIdentityRefusesDuplicatesAndBadNames) {

@@ -127,6 +127,18 @@ TEST_F(X509Test, ClientCertificateFields) {
   EXPECT_EQ(X509_get_key_usage(client.raw()), static_cast<uint32_t>(KU_DIGITAL_SIGNATURE));
   EXPECT_EQ(X509_get_extended_key_usage(client.raw()), static_cast<uint32_t>(XKU_SSL_CLIENT));
   EXPECT_LT(X509_get_ext_by_NID(client.raw(), NID_subject_alt_name, -1), 0);
+  EXPECT_TRUE(client.organizational_units().empty());
+}
+
+TEST_F(X509Test, OrganizationalUnitIsInTheSubjectAndReadBack) {
+  IssueOptions options = Options(CertKind::kClient, "acme-freight", "boss");
+  options.organizational_unit = "admin";
+  const Certificate admin =
+      ValueOrDie(IssueCertificate(ca_, ca_key_, node_key_.public_key(), options));
+  EXPECT_EQ(admin.organizational_units(), std::vector<std::string>{"admin"});
+  EXPECT_EQ(admin.organization(), "acme-freight");
+  EXPECT_EQ(admin.common_name(), "boss");
+  EXPECT_TRUE(VerifyChain(admin, ca_, kJan2025Ms + 1000).ok());
 }
 
 TEST_F(X509Test, ValidityIsRoundedInwardsToSeconds) {

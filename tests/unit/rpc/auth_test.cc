@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <optional>
+
 #include "testing/test_network.h"
 
 namespace shipledger::rpc {
@@ -121,6 +124,54 @@ TEST_F(AuthTest, ExpiredCertificateIsRefusedEvenWhenCached) {
   ASSERT_FALSE(caller.ok());
   EXPECT_EQ(caller.status().code(), Code::kUnauthenticated);
   EXPECT_NE(caller.status().message().find("not valid at this time"), std::string::npos);
+}
+
+// DESIGN §3: a revoked client certificate is refused as soon as the node executed the
+// revocation, also when the authenticator has it cached; other certificates of the
+// organisation, and the same fingerprint revoked by another organisation, are not.
+TEST_F(AuthTest, RevokedClientCertificateIsUnauthenticatedEvenWhenCached) {
+  std::map<std::pair<std::string, Bytes>, uint64_t> revoked;
+  const Authenticator auth(*net_->genesis(), clock_, false, 16,
+                           [&revoked](const std::string& org, ByteView fingerprint) {
+                             auto it = revoked.find({org, Bytes(fingerprint)});
+                             return it == revoked.end() ? std::nullopt
+                                                        : std::optional<uint64_t>(it->second);
+                           });
+  ASSERT_TRUE(auth.IdentifyPem(Pem("importer")).ok());
+  const Bytes fingerprint = net_->org("importer").client.cert.fingerprint();
+  revoked[{"forwarder", fingerprint}] = 3;  // not the importer's revocation: no effect
+  ASSERT_TRUE(auth.IdentifyPem(Pem("importer")).ok());
+  revoked[{"importer", fingerprint}] = 7;
+  auto caller = auth.IdentifyPem(Pem("importer"));
+  ASSERT_FALSE(caller.ok());
+  EXPECT_EQ(caller.status().code(), Code::kUnauthenticated);
+  EXPECT_NE(caller.status().message().find("was revoked at height 7"), std::string::npos)
+      << caller.status().ToString();
+  const config::Identity other = net_->IssueClient("importer", "clerk");
+  EXPECT_TRUE(auth.IdentifyPem(other.cert.ToPem()).ok());
+}
+
+TEST(CheckNotRevoked, NamesTheSignersOrTheCoSignersCertificate) {
+  model::AdmittedEvent e;
+  e.event.set_signer_org("exporter");
+  e.signer_fingerprint = Bytes(32, 'a');
+  e.cosigned_by = {"forwarder"};
+  e.cosigner_fingerprints = {Bytes(32, 'b')};
+  std::map<std::pair<std::string, Bytes>, uint64_t> revoked;
+  const RevocationLookup lookup = [&revoked](const std::string& org, ByteView fingerprint) {
+    auto it = revoked.find({org, Bytes(fingerprint)});
+    return it == revoked.end() ? std::nullopt : std::optional<uint64_t>(it->second);
+  };
+  EXPECT_TRUE(CheckNotRevoked(lookup, e).ok());
+  EXPECT_TRUE(CheckNotRevoked({}, e).ok());
+  revoked[{"forwarder", Bytes(32, 'b')}] = 4;
+  Status s = CheckNotRevoked(lookup, e);
+  EXPECT_EQ(s.code(), Code::kPermissionDenied);
+  EXPECT_NE(s.message().find("a co-signer's certificate"), std::string::npos) << s.ToString();
+  revoked[{"exporter", Bytes(32, 'a')}] = 2;
+  s = CheckNotRevoked(lookup, e);
+  EXPECT_NE(s.message().find("the signer's certificate"), std::string::npos) << s.ToString();
+  EXPECT_NE(s.message().find("revoked at height 2"), std::string::npos) << s.ToString();
 }
 
 TEST_F(AuthTest, CacheIsBoundedAndStillAnswersAfterEviction) {
