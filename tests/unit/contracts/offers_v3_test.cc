@@ -191,9 +191,12 @@ TEST_F(RulesV3OffersTest, AnOfferReadsOnlyTheIndexEntriesOfItsOwnLanes) {
   v1::BookingTerms usd;
   usd.set_currency("USD");
   ExpectValid(BookedWith({Leg("CNSHA", "NLRTM", kSea)}, usd, "SHP-USD"));
-  ASSERT_EQ(Keys(kLaneLegPrefix).size(), 4u * (20 + 2));
+  v1::LegPlan late = Leg("CNSHA", "NLRTM", kSea);
+  late.set_latest_arrival_ms(kT0 + 2000 * kMinute);  // after every offer here expires
+  ExpectValid(BookedWith({late}, {}, "SHP-LATE"));
+  ASSERT_EQ(Keys(kLaneLegPrefix).size(), 4u * (20 + 3));
 
-  // A EUR offer without cold chain on the lane of the two open legs: neither qualifies, and it
+  // A EUR offer without cold chain on the lane of the three open legs: none qualifies, and it
   // reads no record but the index marker (its own keys are absent).
   std::vector<v1::Receipt> receipts;
   const std::vector<std::string> read =
@@ -202,8 +205,10 @@ TEST_F(RulesV3OffersTest, AnOfferReadsOnlyTheIndexEntriesOfItsOwnLanes) {
   EXPECT_TRUE(receipts[0].outputs().empty());
   EXPECT_EQ(read, std::vector<std::string>{kIndexedV3Key});
 
+  EXPECT_EQ(Shipment("SHP-LATE").legs(0).status(), v1::LEG_STATUS_OPEN);
+
   // A cold-chain USD offer on that lane reads the two legs it qualifies for and the offers of
-  // their lanes (OFFER-NEW): not one record of another lane.
+  // their lanes (OFFER-NEW): not one record of another lane, nor the late leg.
   model::AdmittedEvent fit = Offer(kCarrier, "OFFER-FIT", kSea, "CN", "NLRTM", 100);
   fit.event.mutable_offer()->set_cold_chain(true);
   fit.event.mutable_offer()->set_currency("USD");
@@ -216,6 +221,21 @@ TEST_F(RulesV3OffersTest, AnOfferReadsOnlyTheIndexEntriesOfItsOwnLanes) {
   EXPECT_TRUE(StartsWith(read_fit[1], "lane-leg/3/CN/NLRTM/0/USD/")) << read_fit[1];
   EXPECT_TRUE(StartsWith(read_fit[2], "lane-leg/3/CN/NLRTM/1/*/")) << read_fit[2];
   EXPECT_TRUE(StartsWith(read_fit[3], "lane-offer/3/CNSHA/NLRTM/")) << read_fit[3];
+}
+
+TEST_F(RulesV3OffersTest, AnOfferNotYetValidExaminesNoLegAndIsFoundByTheShipmentsNextEvent) {
+  ExpectValid(BookedWith({Leg("CNSHA", "NLRTM", kSea)}));  // block 1
+  model::AdmittedEvent later = Offer(kCarrierB, "OFFER-LATER", kSea, "CN", "NL", 100);
+  later.event.mutable_offer()->set_valid_from_ms(BlockTime(4));
+  std::vector<v1::Receipt> receipts;
+  EXPECT_EQ(KeysReadBy({later}, &receipts), std::vector<std::string>{kIndexedV3Key});  // block 2
+  EXPECT_TRUE(receipts[0].outputs().empty());
+  EXPECT_EQ(ExpectValid(MakeEvent(v1::EVENT_TYPE_EXCEPTION, kExporter)).outputs_size(), 0);
+  // Block 4: valid from now on; the shipment's next VALID event retries its open legs.
+  const v1::Receipt r = ExpectValid(MakeEvent(v1::EVENT_TYPE_EXCEPTION, kExporter));
+  ASSERT_EQ(r.outputs_size(), 1);
+  EXPECT_EQ(r.outputs(0).offer_id(), "OFFER-LATER");
+  EXPECT_TRUE(Keys(kLaneLegPrefix).empty());
 }
 
 TEST_F(RulesV3OffersTest, UnderV2TheSameOfferReadsEveryOfferAndEveryOpenLeg) {
@@ -391,6 +411,9 @@ TEST_F(RulesV3OffersTest, TheFirstV3BlockIndexesWhatRulesV2Recorded) {
   EXPECT_EQ(OpenOffersRecord(kCarrierB), "1");
   EXPECT_EQ(OpenOffersRecord(kForwarder), "none");
   EXPECT_EQ(state_.records().count(kIndexedV3Key), 1u);
+  // A genesis limit the shipment already exceeds rejects only events that open more legs.
+  limits_.max_open_legs_per_shipment = 0;
+  ExpectValid(MakeEvent(v1::EVENT_TYPE_EXCEPTION, kExporter));
   // The leg v2 left open is matched by a v3 offer of its lane.
   const v1::Receipt r = ExpectValid(Offer(kForwarder, "NEW", kSea, "CN", "NL", 100));
   ASSERT_EQ(r.outputs_size(), 1);
