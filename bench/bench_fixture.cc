@@ -195,14 +195,18 @@ std::vector<v1::SignedEvent> JourneyStream::Next(size_t count) {
 }
 
 ExecutedBlock ExecuteNextBlock(const BenchNetwork& net, const storage::Store& store,
-                               const std::vector<v1::SignedEvent>& signed_events) {
+                               const std::vector<v1::SignedEvent>& signed_events,
+                               const model::BlockContext& rules) {
   ExecutedBlock out;
   out.events.reserve(signed_events.size());
   for (const auto& se : signed_events) out.events.push_back(net.Admitted(se));
   const storage::ChainHead head = store.head();
   out.block = net.NextBlock(head, out.events);
   const v1::Proposal& p = out.block.proposal();
-  out.effects = contracts::ExecuteBlock(out.events, store, {p.height(), p.timestamp_ms()});
+  model::BlockContext context = rules;
+  context.height = p.height();
+  context.block_time_ms = p.timestamp_ms();
+  out.effects = contracts::ExecuteBlock(out.events, store, context);
   for (const v1::Receipt& r : out.effects.receipts) {
     SHIPLEDGER_CHECK_MSG(r.code() == v1::RESULT_CODE_VALID, r.reason().c_str());
   }

@@ -58,6 +58,12 @@ class BenchNetwork {
   // organisations, time, random nonce): about 600 bytes serialized.
   // REQUIRES: journey_events >= kJourneyEvents and 0 <= step < journey_events.
   v1::Event JourneyEvent(const std::string& shipment, int step, int journey_events) const;
+  // An unsigned event of `type` for `shipment` by `org`, occurring now, with a random nonce
+  // (testing::TestNetwork::NewEvent): for events JourneyEvent does not make.
+  v1::Event NewEvent(const std::string& org, v1::EventType type,
+                     const std::string& shipment) const {
+    return net_->NewEvent(org, type, shipment);
+  }
   // Signs an event of JourneyEvent as the CLI does (cli::SignEvent): by its signer
   // organisation's client, co-signed by the client of each of its cosigner_orgs.
   v1::SignedEvent Sign(const v1::Event& event) const;
@@ -122,10 +128,12 @@ struct ExecutedBlock {
 
 // Orders `signed_events` into the next block on top of `store`'s head (BenchNetwork::NextBlock)
 // and executes it against the store's committed state (contracts::ExecuteBlock), as
-// node::Node::CommitOne does. Stops (SHIPLEDGER_CHECK) unless every receipt is VALID: the
-// benchmarks measure the path of well-formed journeys.
+// node::Node::CommitOne does, under the contract rules and limits of `rules` (its height and
+// block time are the block's; default: rules v1, default limits). Stops (SHIPLEDGER_CHECK)
+// unless every receipt is VALID: the benchmarks measure the path of well-formed events.
 ExecutedBlock ExecuteNextBlock(const BenchNetwork& net, const storage::Store& store,
-                               const std::vector<v1::SignedEvent>& signed_events);
+                               const std::vector<v1::SignedEvent>& signed_events,
+                               const model::BlockContext& rules = {});
 // Store::CommitBlock of an executed block; stops (SHIPLEDGER_CHECK) if the store refuses it.
 void Commit(storage::Store& store, const ExecutedBlock& block);
 

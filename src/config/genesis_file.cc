@@ -176,8 +176,9 @@ Status ParseLimits(const YamlField& map, model::Limits* l) {
   SL_RETURN_IF_ERROR(map.CheckMap(
       {"max_event_bytes", "max_signed_event_bytes", "max_batch_events", "max_request_bytes",
        "max_cosignatures", "max_references", "max_documents", "max_details", "max_field_bytes",
-       "max_legs", "max_readings", "max_private_fields", "max_private_readers",
-       "max_private_value_bytes", "max_future_skew_ms", "max_event_age_ms"},
+       "max_legs", "max_readings", "max_open_offers_per_org", "max_open_legs_per_shipment",
+       "max_private_fields", "max_private_readers", "max_private_value_bytes", "max_future_skew_ms",
+       "max_event_age_ms"},
       {}));
   SL_RETURN_IF_ERROR(map.ReadU32("max_event_bytes", false, 1, &l->max_event_bytes));
   SL_RETURN_IF_ERROR(map.ReadU32("max_signed_event_bytes", false, 1, &l->max_signed_event_bytes));
@@ -190,6 +191,9 @@ Status ParseLimits(const YamlField& map, model::Limits* l) {
   SL_RETURN_IF_ERROR(map.ReadU32("max_field_bytes", false, 1, &l->max_field_bytes));
   SL_RETURN_IF_ERROR(map.ReadU32("max_legs", false, 1, &l->max_legs));
   SL_RETURN_IF_ERROR(map.ReadU32("max_readings", false, 1, &l->max_readings));
+  SL_RETURN_IF_ERROR(map.ReadU32("max_open_offers_per_org", false, 0, &l->max_open_offers_per_org));
+  SL_RETURN_IF_ERROR(
+      map.ReadU32("max_open_legs_per_shipment", false, 0, &l->max_open_legs_per_shipment));
   SL_RETURN_IF_ERROR(map.ReadU32("max_private_fields", false, 0, &l->max_private_fields));
   SL_RETURN_IF_ERROR(map.ReadU32("max_private_readers", false, 1, &l->max_private_readers));
   SL_RETURN_IF_ERROR(map.ReadU32("max_private_value_bytes", false, 0, &l->max_private_value_bytes));
@@ -387,6 +391,8 @@ std::string RenderGenesis(const GenesisSpec& spec) {
   out << YAML::Key << "max_field_bytes" << YAML::Value << l.max_field_bytes;
   out << YAML::Key << "max_legs" << YAML::Value << l.max_legs;
   out << YAML::Key << "max_readings" << YAML::Value << l.max_readings;
+  out << YAML::Key << "max_open_offers_per_org" << YAML::Value << l.max_open_offers_per_org;
+  out << YAML::Key << "max_open_legs_per_shipment" << YAML::Value << l.max_open_legs_per_shipment;
   out << YAML::Key << "max_private_fields" << YAML::Value << l.max_private_fields;
   out << YAML::Key << "max_private_readers" << YAML::Value << l.max_private_readers;
   out << YAML::Key << "max_private_value_bytes" << YAML::Value << l.max_private_value_bytes;

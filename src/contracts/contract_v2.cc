@@ -106,7 +106,7 @@ Verdict Apply(Workspace& ws, const model::AdmittedEvent& admitted,
       return reason.empty() ? Valid(std::move(outputs)) : Rejected(std::move(reason));
     }
     case v1::EVENT_TYPE_CARRIER_WITHDRAWAL: {
-      std::string reason = WithdrawOffer(ws, admitted);
+      std::string reason = WithdrawOffer(ws, admitted, context);
       return reason.empty() ? Valid(std::move(outputs)) : Rejected(std::move(reason));
     }
     default:
@@ -131,6 +131,7 @@ Verdict Apply(Workspace& ws, const model::AdmittedEvent& admitted,
     std::string reason;
     if (event.type() == v1::EVENT_TYPE_LEG_REASSIGNMENT) {
       reason = Reassign(ws, &state, admitted, context, &outputs);
+      if (reason.empty()) reason = CheckOpenLegLimit(state, OpenLegCount(*current), context);
     } else if (event.type() == v1::EVENT_TYPE_ERROR_DECLARATION) {
       reason = DeclareError(ws, &state, admitted, context, &outputs);
     } else {
@@ -154,6 +155,7 @@ Verdict Apply(Workspace& ws, const model::AdmittedEvent& admitted,
   // `*current` valid until its next write, and After reads `before` before it writes anything.
   const v1::ShipmentState& before =
       current != nullptr ? *current : v1::ShipmentState::default_instance();
+  const uint32_t open_before = OpenLegCount(before);
   Outcome outcome = ApplyShipmentEvent(current, admitted, context);
   if (outcome.code != v1::RESULT_CODE_VALID) return Rejected(std::move(outcome.reason));
   v1::ShipmentState state = std::move(*outcome.new_state);
@@ -161,6 +163,10 @@ Verdict Apply(Workspace& ws, const model::AdmittedEvent& admitted,
     InitRoute(ws, &state, event.booking(), context, &outputs);
   } else {
     After(ws, before, &state, admitted, context, &outputs);
+  }
+  // Rules v3: a booking, return or any event that would leave too many legs open is rejected.
+  if (std::string reason = CheckOpenLegLimit(state, open_before, context); !reason.empty()) {
+    return Rejected(std::move(reason));
   }
   ws.PutShipment(std::move(state));
   return Valid(std::move(outputs));

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "contracts/contract_v2.h"
+#include "contracts/routing.h"
 #include "contracts/shipment_contract.h"
 #include "contracts/workspace.h"
 #include "crypto/sha256.h"
@@ -38,6 +39,10 @@ model::BlockEffects ExecuteBlock(const std::vector<model::EventPtr>& events,
   effects.receipts.reserve(events.size());
   std::set<Bytes> seen;  // ids earlier in this block
   Workspace workspace(state, &effects);
+  if (context.rules_version >= 3) {
+    BeginBlockV3(workspace, context);  // offer expiry (docs/contracts.md)
+    workspace.Commit();
+  }
   for (size_t i = 0; i < events.size(); ++i) {
     SHIPLEDGER_CHECK(events[i] != nullptr);
     const model::AdmittedEvent& admitted = *events[i];

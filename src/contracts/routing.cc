@@ -1,10 +1,12 @@
 #include "contracts/routing.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <map>
+#include <set>
+#include <string_view>
 #include <tuple>
 
+#include "contracts/offer_index.h"
 #include "contracts/util.h"
 #include "shipledger/check.h"
 
@@ -18,26 +20,11 @@ bool InReturn(const v1::ShipmentState& state) {
 }
 
 std::string OpenKey(const std::string& shipment_id, bool reverse, uint32_t leg) {
-  char suffix[16];
-  std::snprintf(suffix, sizeof suffix, "/%c/%04u", reverse ? 'r' : 'f', leg);
-  return kOpenLegPrefix + shipment_id + suffix;
+  return kOpenLegPrefix + LegKeyTail(shipment_id, reverse, leg);
 }
 
-// Inverse of OpenKey; the suffix has a fixed width, so shipment ids may hold any character.
-struct OpenRef {
-  std::string shipment_id;
-  bool reverse = false;
-  uint32_t leg = 0;
-};
-OpenRef ParseOpenKey(const std::string& key) {
-  constexpr size_t kPrefix = sizeof(kOpenLegPrefix) - 1;
-  constexpr size_t kSuffix = 7;  // "/f/0001"
-  SHIPLEDGER_CHECK_MSG(key.size() > kPrefix + kSuffix, "malformed open-leg record key");
-  OpenRef ref;
-  ref.shipment_id = key.substr(kPrefix, key.size() - kPrefix - kSuffix);
-  ref.reverse = key[key.size() - 6] == 'r';
-  ref.leg = static_cast<uint32_t>(std::stoul(key.substr(key.size() - 4)));
-  return ref;
+LegRef ParseOpenKey(const std::string& key) {
+  return ParseLegKeyTail(key, sizeof(kOpenLegPrefix) - 1);
 }
 
 std::vector<v1::OfferRecord> LoadOffers(Workspace& ws) {
@@ -55,22 +42,27 @@ bool LaneEndMatches(const std::string& end, const std::string& locode) {
   return end == locode;
 }
 
-// Empty when `record` qualifies for the leg, else the category of the mismatch.
+// Empty when `record` qualifies for the leg, else the category of the mismatch. `route`: judge
+// the offer's modes and lanes too (rules v2, every offer); rules v3 judge offers of the leg's
+// (mode, lane) index keys only, whose entries carry neither.
 std::string Mismatch(const v1::OfferRecord& record, const v1::LegPlan& plan,
-                     const std::string& currency, int64_t now_ms) {
+                     const std::string& currency, int64_t now_ms, bool route) {
   const v1::CarrierOffer& offer = record.offer();
   if (now_ms < offer.valid_from_ms() || now_ms > offer.valid_until_ms()) return "not valid now";
   if (plan.latest_arrival_ms() > 0 && offer.valid_until_ms() < plan.latest_arrival_ms()) {
     return "expire before the latest arrival";
   }
-  if (std::find(offer.modes().begin(), offer.modes().end(), plan.mode()) == offer.modes().end()) {
-    return "serve another mode";
+  if (route) {
+    if (std::find(offer.modes().begin(), offer.modes().end(), plan.mode()) == offer.modes().end()) {
+      return "serve another mode";
+    }
+    const bool lane =
+        std::any_of(offer.lanes().begin(), offer.lanes().end(), [&](const v1::Lane& l) {
+          return LaneEndMatches(l.origin(), plan.origin()) &&
+                 LaneEndMatches(l.destination(), plan.destination());
+        });
+    if (!lane) return "serve no matching lane";
   }
-  const bool lane = std::any_of(offer.lanes().begin(), offer.lanes().end(), [&](const v1::Lane& l) {
-    return LaneEndMatches(l.origin(), plan.origin()) &&
-           LaneEndMatches(l.destination(), plan.destination());
-  });
-  if (!lane) return "serve no matching lane";
   if (plan.temperature_controlled() && !offer.cold_chain()) return "lack cold chain";
   if (plan.dangerous_goods() && !offer.dangerous_goods()) return "lack dangerous goods";
   if (!currency.empty() && offer.currency() != currency) return "quote another currency";
@@ -82,15 +74,18 @@ struct Match {
   std::string reason;  // when none qualifies
 };
 
-Match FindOffer(const std::vector<v1::OfferRecord>& offers, const v1::LegPlan& plan,
-                v1::MatchRule rule, const std::string& currency, int64_t now_ms) {
+// `v3`: `offers` are the indexed offers of the leg's (mode, lane) keys (LaneOfferPrefixes), which
+// serve its mode and lanes, and the reason says so.
+Match FindOffer(const std::vector<const v1::OfferRecord*>& offers, const v1::LegPlan& plan,
+                v1::MatchRule rule, const std::string& currency, int64_t now_ms, bool v3) {
   Match match;
   std::map<std::string, int> misses;  // category -> count, for the reason
   size_t live = 0;
-  for (const v1::OfferRecord& record : offers) {
+  for (const v1::OfferRecord* offer : offers) {
+    const v1::OfferRecord& record = *offer;
     if (record.withdrawn()) continue;
     ++live;
-    const std::string miss = Mismatch(record, plan, currency, now_ms);
+    const std::string miss = Mismatch(record, plan, currency, now_ms, !v3);
     if (!miss.empty()) {
       ++misses[miss];
       continue;
@@ -107,9 +102,11 @@ Match FindOffer(const std::vector<v1::OfferRecord>& offers, const v1::LegPlan& p
   }
   if (match.best == nullptr) {
     if (live == 0) {
-      match.reason = "no carrier offer is registered";
+      match.reason =
+          v3 ? "no live carrier offer serves this mode and lane" : "no carrier offer is registered";
     } else {
-      match.reason = "no qualifying offer among " + std::to_string(live) + ":";
+      match.reason = "no qualifying offer among " + std::to_string(live) +
+                     (v3 ? " serving this mode and lane:" : ":");
       bool first = true;
       for (const auto& [category, count] : misses) {
         match.reason += (first ? " " : ", ") + std::to_string(count) + " " + category;
@@ -118,6 +115,70 @@ Match FindOffer(const std::vector<v1::OfferRecord>& offers, const v1::LegPlan& p
     }
   }
   return match;
+}
+
+// The offers one event matches legs against: under rules v2 every offer ever registered (loaded
+// once), under v3 the indexed offers of the leg's (mode, lane) keys (each key scanned once per
+// event: legs of one event often share their country-to-country key). A Match points into this
+// source: it lives as long as the source.
+class OfferSource {
+ public:
+  OfferSource(Workspace& ws, const model::BlockContext& context) : ws_(ws), context_(context) {}
+  OfferSource(const OfferSource&) = delete;
+  OfferSource& operator=(const OfferSource&) = delete;
+
+  Match Find(const v1::LegPlan& plan, v1::MatchRule rule, const std::string& currency) {
+    if (context_.rules_version < 3) {
+      return FindOffer(AllOffers(), plan, rule, currency, context_.block_time_ms, false);
+    }
+    return FindOffer(LaneOffers(plan), plan, rule, currency, context_.block_time_ms, true);
+  }
+
+ private:
+  const std::vector<const v1::OfferRecord*>& AllOffers() {
+    if (!all_.has_value()) {
+      all_ = LoadOffers(ws_);
+      for (const v1::OfferRecord& record : *all_) all_offers_.push_back(&record);
+    }
+    return all_offers_;
+  }
+  // Each offer once: an offer serving several lane forms of the leg is under several keys.
+  std::vector<const v1::OfferRecord*> LaneOffers(const v1::LegPlan& plan) {
+    std::vector<const v1::OfferRecord*> offers;
+    std::set<std::string_view> seen;
+    for (const std::string& prefix : LaneOfferPrefixes(plan)) {
+      auto [it, inserted] = by_prefix_.try_emplace(prefix);
+      if (inserted) it->second = IndexedOffers(ws_, prefix);
+      for (const v1::OfferRecord& record : it->second) {
+        if (seen.insert(record.offer_id()).second) offers.push_back(&record);
+      }
+    }
+    return offers;
+  }
+
+  Workspace& ws_;
+  const model::BlockContext& context_;
+  std::optional<std::vector<v1::OfferRecord>> all_;  // rules v2: every offer, once loaded
+  std::vector<const v1::OfferRecord*> all_offers_;   // pointing into *all_
+  std::map<std::string, std::vector<v1::OfferRecord>> by_prefix_;  // rules v3
+};
+
+// The open-leg index: "open/..." under rules v2, the lane index under v3.
+void MarkOpen(Workspace& ws, const model::BlockContext& context, const v1::ShipmentState& state,
+              bool reverse, uint32_t n) {
+  if (context.rules_version >= 3) {
+    IndexOpenLeg(ws, state, reverse, n);
+  } else {
+    ws.PutRecord(OpenKey(state.shipment_id(), reverse, n), Bytes());
+  }
+}
+void MarkNotOpen(Workspace& ws, const model::BlockContext& context, const v1::ShipmentState& state,
+                 bool reverse, uint32_t n) {
+  if (context.rules_version >= 3) {
+    UnindexOpenLeg(ws, state, reverse, n);
+  } else {
+    ws.DeleteRecord(OpenKey(state.shipment_id(), reverse, n));
+  }
 }
 
 v1::Leg* MutableLeg(v1::ShipmentState* state, bool reverse, uint32_t leg) {
@@ -147,15 +208,13 @@ void Assign(v1::ShipmentState* state, bool reverse, uint32_t n, const v1::OfferR
 
 // Matches leg `n` now; an unmatched leg is left OPEN with its reason and indexed for later.
 void MatchOrOpen(Workspace& ws, v1::ShipmentState* state, bool reverse, uint32_t n,
-                 const std::vector<v1::OfferRecord>& offers, const model::BlockContext& context,
-                 Outputs* out) {
+                 OfferSource& offers, const model::BlockContext& context, Outputs* out) {
   v1::Leg* leg = MutableLeg(state, reverse, n);
   const bool was_open = leg->status() == v1::LEG_STATUS_OPEN;
-  const Match match =
-      FindOffer(offers, leg->plan(), state->match_rule(), state->currency(), context.block_time_ms);
+  const Match match = offers.Find(leg->plan(), state->match_rule(), state->currency());
   if (match.best != nullptr) {
     Assign(state, reverse, n, *match.best, out);
-    if (was_open) ws.DeleteRecord(OpenKey(state->shipment_id(), reverse, n));
+    if (was_open) MarkNotOpen(ws, context, *state, reverse, n);
     return;
   }
   leg->set_status(v1::LEG_STATUS_OPEN);
@@ -163,13 +222,28 @@ void MatchOrOpen(Workspace& ws, v1::ShipmentState* state, bool reverse, uint32_t
   leg->clear_offer_id();
   leg->clear_price_minor();
   leg->set_open_reason(match.reason);
-  if (!was_open) ws.PutRecord(OpenKey(state->shipment_id(), reverse, n), Bytes());
+  if (!was_open) MarkOpen(ws, context, *state, reverse, n);
   v1::ContractOutput& o = out->emplace_back();
   o.set_kind(v1::ContractOutput::KIND_LEG_OPEN);
   o.set_shipment_id(state->shipment_id());
   o.set_leg(n);
   o.set_reverse(reverse);
   o.set_reason(match.reason);
+}
+
+// Open leg `ref`, found in the open-leg index, assigned to its best offer if one qualifies now.
+void MatchIndexedLeg(Workspace& ws, const LegRef& ref, OfferSource& offers,
+                     const model::BlockContext& context, Outputs* out) {
+  const v1::ShipmentState* current = ws.Shipment(ref.shipment_id);
+  SHIPLEDGER_CHECK_MSG(current != nullptr, "open leg of an unknown shipment");
+  v1::ShipmentState state = *current;
+  const v1::Leg& leg = *MutableLeg(&state, ref.reverse, ref.leg);
+  SHIPLEDGER_CHECK_MSG(leg.status() == v1::LEG_STATUS_OPEN, "open-leg index out of date");
+  const Match match = offers.Find(leg.plan(), state.match_rule(), state.currency());
+  if (match.best == nullptr) return;
+  Assign(&state, ref.reverse, ref.leg, *match.best, out);
+  MarkNotOpen(ws, context, state, ref.reverse, ref.leg);
+  ws.PutShipment(std::move(state));
 }
 
 // The next leg whose carrier takes the goods from the custodian: legs the custodian itself
@@ -204,6 +278,15 @@ std::string RegisterOffer(Workspace& ws, const model::AdmittedEvent& admitted,
            std::to_string(event.offer().valid_until_ms()) + " ms, before block time " +
            std::to_string(context.block_time_ms) + " ms";
   }
+  const bool v3 = context.rules_version >= 3;
+  if (v3) {
+    const uint32_t limit = LimitsOf(context).max_open_offers_per_org;
+    if (const uint64_t open = OpenOffers(ws, event.signer_org()); open >= limit) {
+      return "organisation " + Quote(event.signer_org()) + " has " + std::to_string(open) +
+             " open offers, the most the genesis allows (limits.max_open_offers_per_org = " +
+             std::to_string(limit) + "); withdraw one or wait until one expires";
+    }
+  }
   v1::OfferRecord record;
   record.set_offer_id(offer_id);
   record.set_carrier(event.signer_org());
@@ -212,26 +295,24 @@ std::string RegisterOffer(Workspace& ws, const model::AdmittedEvent& admitted,
   record.set_index(index);
   ws.PutRecord(key, record.SerializeAsString());
 
-  // Every open leg, in key order, against every offer (this one included).
-  const std::vector<v1::OfferRecord> offers = LoadOffers(ws);
+  OfferSource offers(ws, context);
+  if (v3) {
+    // Only the open legs this offer qualifies for by their keys; each gets its best offer.
+    IndexOffer(ws, record);
+    for (const LegRef& ref : IndexedLegsFor(ws, record, context.block_time_ms)) {
+      MatchIndexedLeg(ws, ref, offers, context, out);
+    }
+    return {};
+  }
+  // Rules v2: every open leg, in key order, against every offer (this one included).
   for (const auto& [open_key, unused] : ws.Scan(kOpenLegPrefix)) {
-    const OpenRef ref = ParseOpenKey(open_key);
-    const v1::ShipmentState* current = ws.Shipment(ref.shipment_id);
-    SHIPLEDGER_CHECK_MSG(current != nullptr, "open leg of an unknown shipment");
-    v1::ShipmentState state = *current;
-    const v1::Leg& leg = *MutableLeg(&state, ref.reverse, ref.leg);
-    SHIPLEDGER_CHECK_MSG(leg.status() == v1::LEG_STATUS_OPEN, "open-leg index out of date");
-    const Match match =
-        FindOffer(offers, leg.plan(), state.match_rule(), state.currency(), context.block_time_ms);
-    if (match.best == nullptr) continue;
-    Assign(&state, ref.reverse, ref.leg, *match.best, out);
-    ws.DeleteRecord(open_key);
-    ws.PutShipment(std::move(state));
+    MatchIndexedLeg(ws, ParseOpenKey(open_key), offers, context, out);
   }
   return {};
 }
 
-std::string WithdrawOffer(Workspace& ws, const model::AdmittedEvent& admitted) {
+std::string WithdrawOffer(Workspace& ws, const model::AdmittedEvent& admitted,
+                          const model::BlockContext& context) {
   const v1::Event& event = admitted.event;
   const std::string& offer_id = event.shipment_id();
   const std::string key = kOfferPrefix + offer_id;
@@ -246,7 +327,29 @@ std::string WithdrawOffer(Workspace& ws, const model::AdmittedEvent& admitted) {
   if (record.withdrawn()) return "offer " + Quote(offer_id) + " is already withdrawn";
   record.set_withdrawn(true);
   ws.PutRecord(key, record.SerializeAsString());
+  if (context.rules_version >= 3) UnindexOffer(ws, record);  // false when it expired before
   return {};
+}
+
+void BeginBlockV3(Workspace& ws, const model::BlockContext& context) {
+  if (!ws.Record(kIndexedV3Key).has_value()) {
+    // The chain's first v3 block (its genesis moves from v2, or starts at v3: then both are
+    // empty): what v2 recorded enters the v3 indexes, once.
+    for (const v1::OfferRecord& record : LoadOffers(ws)) {
+      if (!record.withdrawn() && record.offer().valid_until_ms() >= context.block_time_ms) {
+        IndexOffer(ws, record);
+      }
+    }
+    for (const auto& [open_key, unused] : ws.Scan(kOpenLegPrefix)) {
+      const LegRef ref = ParseOpenKey(open_key);
+      const v1::ShipmentState* state = ws.Shipment(ref.shipment_id);
+      SHIPLEDGER_CHECK_MSG(state != nullptr, "open leg of an unknown shipment");
+      IndexOpenLeg(ws, *state, ref.reverse, ref.leg);
+      ws.DeleteRecord(open_key);
+    }
+    ws.PutRecord(kIndexedV3Key, Bytes());
+  }
+  ExpireOffers(ws, context.block_time_ms);
 }
 
 void InitRoute(Workspace& ws, v1::ShipmentState* state, const v1::BookingTerms& terms,
@@ -257,8 +360,7 @@ void InitRoute(Workspace& ws, v1::ShipmentState* state, const v1::BookingTerms& 
   state->set_currency(terms.currency());
   if (terms.has_cold_chain()) *state->mutable_cold_chain() = terms.cold_chain();
   if (terms.has_returns()) *state->mutable_return_terms() = terms.returns();
-  std::vector<v1::OfferRecord> offers;
-  bool loaded = false;
+  OfferSource offers(ws, context);
   for (int i = 0; i < terms.legs_size(); ++i) {
     v1::Leg* leg = state->add_legs();
     *leg->mutable_plan() = terms.legs(i);
@@ -268,10 +370,6 @@ void InitRoute(Workspace& ws, v1::ShipmentState* state, const v1::BookingTerms& 
       AddParty(state, terms.legs(i).carrier());
       continue;
     }
-    if (!loaded) {
-      offers = LoadOffers(ws);
-      loaded = true;
-    }
     leg->set_status(v1::LEG_STATUS_UNSPECIFIED);  // not yet indexed as open
     MatchOrOpen(ws, state, false, static_cast<uint32_t>(i + 1), offers, context, out);
   }
@@ -280,7 +378,7 @@ void InitRoute(Workspace& ws, v1::ShipmentState* state, const v1::BookingTerms& 
 void OpenReturnRoute(Workspace& ws, v1::ShipmentState* state, const model::BlockContext& context,
                      Outputs* out) {
   if (state->legs().empty()) return;
-  const std::vector<v1::OfferRecord> offers = LoadOffers(ws);
+  OfferSource offers(ws, context);
   const int n = state->legs_size();
   for (int i = n - 1; i >= 0; --i) {
     v1::Leg* leg = state->add_return_legs();
@@ -308,17 +406,16 @@ void RetryOpenLegs(Workspace& ws, v1::ShipmentState* state, const model::BlockCo
                        [](const v1::Leg& l) { return l.status() == v1::LEG_STATUS_OPEN; });
   };
   if (!has_open(state->legs()) && !has_open(state->return_legs())) return;
-  const std::vector<v1::OfferRecord> offers = LoadOffers(ws);
+  OfferSource offers(ws, context);
   for (bool reverse : {false, true}) {
     const int n = reverse ? state->return_legs_size() : state->legs_size();
     for (int i = 0; i < n; ++i) {
       const v1::Leg& leg = reverse ? state->return_legs(i) : state->legs(i);
       if (leg.status() != v1::LEG_STATUS_OPEN) continue;
-      const Match match = FindOffer(offers, leg.plan(), state->match_rule(), state->currency(),
-                                    context.block_time_ms);
+      const Match match = offers.Find(leg.plan(), state->match_rule(), state->currency());
       if (match.best == nullptr) continue;
       Assign(state, reverse, static_cast<uint32_t>(i + 1), *match.best, out);
-      ws.DeleteRecord(OpenKey(state->shipment_id(), reverse, static_cast<uint32_t>(i + 1)));
+      MarkNotOpen(ws, context, *state, reverse, static_cast<uint32_t>(i + 1));
     }
   }
 }
@@ -345,15 +442,14 @@ std::string Reassign(Workspace& ws, v1::ShipmentState* state, const model::Admit
            "; a leg can be reassigned only before its pickup";
   }
   if (r.carrier().empty()) {
-    MatchOrOpen(ws, state, r.reverse(), r.leg(), LoadOffers(ws), context, out);
+    OfferSource offers(ws, context);
+    MatchOrOpen(ws, state, r.reverse(), r.leg(), offers, context, out);
     return {};
   }
   if (leg->status() == v1::LEG_STATUS_ASSIGNED && leg->carrier() == r.carrier()) {
     return what + " is already assigned to " + Quote(r.carrier());
   }
-  if (leg->status() == v1::LEG_STATUS_OPEN) {
-    ws.DeleteRecord(OpenKey(state->shipment_id(), r.reverse(), r.leg()));
-  }
+  if (leg->status() == v1::LEG_STATUS_OPEN) MarkNotOpen(ws, context, *state, r.reverse(), r.leg());
   leg->set_status(v1::LEG_STATUS_ASSIGNED);
   leg->set_carrier(r.carrier());
   leg->clear_offer_id();
@@ -368,6 +464,26 @@ std::string Reassign(Workspace& ws, v1::ShipmentState* state, const model::Admit
   o.set_carrier(r.carrier());
   o.set_reason("reassigned by the shipper");
   return {};
+}
+
+uint32_t OpenLegCount(const v1::ShipmentState& state) {
+  uint32_t open = 0;
+  for (const auto* legs : {&state.legs(), &state.return_legs()}) {
+    for (const v1::Leg& leg : *legs) open += leg.status() == v1::LEG_STATUS_OPEN ? 1 : 0;
+  }
+  return open;
+}
+
+std::string CheckOpenLegLimit(const v1::ShipmentState& state, uint32_t open_before,
+                              const model::BlockContext& context) {
+  if (context.rules_version < 3) return {};
+  const uint32_t limit = LimitsOf(context).max_open_legs_per_shipment;
+  const uint32_t open = OpenLegCount(state);
+  if (open <= limit || open <= open_before) return {};
+  return "shipment " + state.shipment_id() + " would have " + std::to_string(open) +
+         " open legs (no carrier named or matched), more than the genesis allows " +
+         "(limits.max_open_legs_per_shipment = " + std::to_string(limit) +
+         "); name carriers for some legs, or wait for offers";
 }
 
 bool RouteApplies(const v1::ShipmentState& state) {

@@ -33,12 +33,14 @@ void Workspace::PutRecord(const std::string& key, Bytes value) {
 
 void Workspace::DeleteRecord(const std::string& key) { pending_records_[key] = std::nullopt; }
 
-std::vector<std::pair<std::string, Bytes>> Workspace::Scan(const std::string& prefix) {
+template <typename InRange>
+std::vector<std::pair<std::string, Bytes>> Workspace::Overlay(
+    std::vector<std::pair<std::string, Bytes>> committed, const std::string& begin,
+    InRange in_range) {
   std::map<std::string, std::optional<Bytes>> merged;
-  for (auto& [key, value] : committed_.ScanRecords(prefix)) merged[key] = std::move(value);
+  for (auto& [key, value] : committed) merged[key] = std::move(value);
   auto overlay = [&](const std::map<std::string, std::optional<Bytes>>& writes) {
-    for (auto it = writes.lower_bound(prefix);
-         it != writes.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+    for (auto it = writes.lower_bound(begin); it != writes.end() && in_range(it->first); ++it) {
       merged[it->first] = it->second;
     }
   };
@@ -49,6 +51,19 @@ std::vector<std::pair<std::string, Bytes>> Workspace::Scan(const std::string& pr
     if (value.has_value()) out.emplace_back(key, std::move(*value));
   }
   return out;
+}
+
+std::vector<std::pair<std::string, Bytes>> Workspace::Scan(const std::string& prefix) {
+  return Overlay(committed_.ScanRecords(prefix), prefix, [&](const std::string& key) {
+    return key.compare(0, prefix.size(), prefix) == 0;
+  });
+}
+
+std::vector<std::pair<std::string, Bytes>> Workspace::ScanRange(const std::string& begin,
+                                                                const std::string& end) {
+  if (begin >= end) return {};
+  return Overlay(committed_.ScanRecordRange(begin, end), begin,
+                 [&](const std::string& key) { return key < end; });
 }
 
 std::optional<model::EventFacts> Workspace::Event(const Bytes& event_id) {

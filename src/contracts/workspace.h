@@ -32,6 +32,9 @@ class Workspace {
   void DeleteRecord(const std::string& key);
   // Every live record whose key starts with `prefix`, in key order.
   std::vector<std::pair<std::string, Bytes>> Scan(const std::string& prefix);
+  // Every live record with `begin` <= key < `end`, in key order.
+  std::vector<std::pair<std::string, Bytes>> ScanRange(const std::string& begin,
+                                                       const std::string& end);
 
   // Facts of an event committed earlier, or of an earlier event of this block.
   std::optional<model::EventFacts> Event(const Bytes& event_id);
@@ -43,6 +46,13 @@ class Workspace {
   void Discard();
 
  private:
+  // `committed` (the committed records in the range), overlaid by the block's and the event's
+  // writes to keys that `in_range` accepts from `begin` on, in key order.
+  template <typename InRange>
+  std::vector<std::pair<std::string, Bytes>> Overlay(
+      std::vector<std::pair<std::string, Bytes>> committed, const std::string& begin,
+      InRange in_range);
+
   const model::StateReader& committed_;
   model::BlockEffects* effects_;
   std::map<std::string, std::optional<v1::ShipmentState>> committed_states_;  // read cache

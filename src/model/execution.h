@@ -35,12 +35,21 @@ class StateReader {
   // whose key starts with `prefix`, in key order.
   virtual std::optional<Bytes> GetRecord(std::string_view key) const = 0;
   virtual std::vector<std::pair<std::string, Bytes>> ScanRecords(std::string_view prefix) const = 0;
+  // Every record with `begin` <= key < `end`, in key order (rules v3: the offer-expiry index up
+  // to block time, the open legs an offer's validity reaches).
+  virtual std::vector<std::pair<std::string, Bytes>> ScanRecordRange(
+      std::string_view begin, std::string_view end) const = 0;
 };
+
+struct Limits;  // model/genesis.h
 
 struct BlockContext {
   uint64_t height = 0;
   int64_t block_time_ms = 0;
   uint32_t rules_version = 1;  // Genesis::ContractRulesAt(height)
+  // The genesis limits the contracts enforce (rules v3: open offers per organisation, open legs
+  // per shipment). nullptr: the defaults of Limits.
+  const Limits* limits = nullptr;
 };
 
 struct BlockEffects {

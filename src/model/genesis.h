@@ -62,6 +62,13 @@ struct Limits {
   // Contract rules v2 payloads (model/validation_payloads.h).
   uint32_t max_legs = 16;       // Default: 16 legs per booking route (and per reassignment leg no.)
   uint32_t max_readings = 500;  // Default: 500 readings per sensor_readings event
+  // Contract rules v3 state (docs/contracts.md): what one organisation or shipment may keep in
+  // the offer and open-leg indexes. Checked in execution (a REJECTED receipt), not admission.
+  // Default: 1000 live (registered, unexpired, not withdrawn) carrier offers per organisation.
+  uint32_t max_open_offers_per_org = 1000;
+  // Default: 8 legs of one shipment left open (no carrier named or matched) at once; a booking,
+  // return or reopening that would leave more is rejected.
+  uint32_t max_open_legs_per_shipment = 8;
   // Private fields (DESIGN §4, model/envelope_check.h).
   uint32_t max_private_fields = 64;         // Default: 64 private fields per event
   uint32_t max_private_readers = 32;        // Default: 32 reader organisations per event

@@ -421,8 +421,8 @@ void Node::CommitLoop() {
 
 void Node::CommitOne(consensus::CommitBlock& cb) {
   const v1::Proposal& p = cb.block.proposal();
-  const model::BlockContext ctx{p.height(), p.timestamp_ms(),
-                                genesis_->ContractRulesAt(p.height())};
+  const model::BlockContext ctx{p.height(), p.timestamp_ms(), genesis_->ContractRulesAt(p.height()),
+                                &genesis_->limits};
   model::BlockEffects effects = contracts::ExecuteBlock(cb.events, *store_, ctx);
   const storage::ChainHead head = store_->head();
   const Bytes results =

@@ -201,6 +201,8 @@ class Store final : public model::StateReader {
   std::optional<model::EventFacts> GetEventFacts(ByteView event_id) const override;
   std::optional<Bytes> GetRecord(std::string_view key) const override;
   std::vector<std::pair<std::string, Bytes>> ScanRecords(std::string_view prefix) const override;
+  std::vector<std::pair<std::string, Bytes>> ScanRecordRange(std::string_view begin,
+                                                             std::string_view end) const override;
 
  private:
   Store() = default;

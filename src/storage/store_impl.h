@@ -49,6 +49,10 @@ struct Store::Impl {
   Status Scan(keys::Family family, ByteView lower, const std::optional<Bytes>& upper,
               Fn&& fn) const;
   Result<v1::Block> ReadHeader(uint64_t height) const;
+  // The contract records with `lower` <= key < `upper` (none: to the end), in key order; stops
+  // the node (SHIPLEDGER_CHECK) on a read error, as every contract-state read does.
+  std::vector<std::pair<std::string, Bytes>> ScanContractRecords(
+      ByteView lower, const std::optional<Bytes>& upper) const;
   // fn(location, entry) for each shipment index entry of `shipment_id`, in chain order (the
   // entry's views are valid only during the call); DATA_LOSS for a malformed key or value.
   Status ScanShipmentIndex(

@@ -432,16 +432,27 @@ std::optional<Bytes> Store::GetRecord(std::string_view key) const {
   return value;
 }
 
-std::vector<std::pair<std::string, Bytes>> Store::ScanRecords(std::string_view prefix) const {
+std::vector<std::pair<std::string, Bytes>> Store::Impl::ScanContractRecords(
+    ByteView lower, const std::optional<Bytes>& upper) const {
   std::vector<std::pair<std::string, Bytes>> records;
-  if (impl_->cf(Family::kContractRecords) == nullptr) return records;
-  const Status status = impl_->Scan(Family::kContractRecords, prefix, keys::PrefixSuccessor(prefix),
-                                    [&](ByteView key, ByteView value) {
-                                      records.emplace_back(std::string(key), Bytes(value));
-                                      return true;
-                                    });
+  if (cf(Family::kContractRecords) == nullptr) return records;
+  const Status status =
+      Scan(Family::kContractRecords, lower, upper, [&](ByteView key, ByteView value) {
+        records.emplace_back(std::string(key), Bytes(value));
+        return true;
+      });
   SHIPLEDGER_CHECK_MSG(status.ok(), status.ToString().c_str());
   return records;
+}
+
+std::vector<std::pair<std::string, Bytes>> Store::ScanRecords(std::string_view prefix) const {
+  return impl_->ScanContractRecords(prefix, keys::PrefixSuccessor(prefix));
+}
+
+std::vector<std::pair<std::string, Bytes>> Store::ScanRecordRange(std::string_view begin,
+                                                                  std::string_view end) const {
+  if (begin >= end) return {};
+  return impl_->ScanContractRecords(begin, Bytes(end));
 }
 
 }  // namespace shipledger::storage

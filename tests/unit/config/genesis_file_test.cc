@@ -250,6 +250,9 @@ TEST_F(GenesisFileTest, LimitsDefaultWhenAbsent) {
   // ... and those written before contract rules v2, with these.
   EXPECT_EQ((*genesis)->limits.max_legs, 16u);
   EXPECT_EQ((*genesis)->limits.max_readings, 500u);
+  // ... and those written before contract rules v3 bounded offers and open legs, with these.
+  EXPECT_EQ((*genesis)->limits.max_open_offers_per_org, 1000u);
+  EXPECT_EQ((*genesis)->limits.max_open_legs_per_shipment, 8u);
 }
 
 TEST_F(GenesisFileTest, PayloadLimitsRoundTrip) {
@@ -275,6 +278,21 @@ TEST_F(GenesisFileTest, RejectsBadPayloadLimits) {
                  "limits.max_readings: expected an integer in [1, ");
   ExpectRejected(RenderWith("max_readings: 500", "max_readings: 4294967296"),
                  "limits.max_readings: expected an integer");
+}
+
+TEST_F(GenesisFileTest, OfferAndOpenLegLimitsAreWrittenAndRoundTrip) {
+  EXPECT_THAT(RenderGenesis(spec_), HasSubstr("max_open_offers_per_org: 1000\n"));
+  EXPECT_THAT(RenderGenesis(spec_), HasSubstr("max_open_legs_per_shipment: 8\n"));
+  spec_.limits.max_open_offers_per_org = 25;
+  spec_.limits.max_open_legs_per_shipment = 0;  // every leg named or matched at booking
+  auto genesis = ParseGenesis(RenderGenesis(spec_));
+  ASSERT_TRUE(genesis.ok()) << genesis.status().ToString();
+  EXPECT_EQ((*genesis)->limits.max_open_offers_per_org, 25u);
+  EXPECT_EQ((*genesis)->limits.max_open_legs_per_shipment, 0u);
+  ExpectRejected(RenderWith("max_open_offers_per_org: 25", "max_open_offers_per_org: -1"),
+                 "limits.max_open_offers_per_org: expected an integer");
+  ExpectRejected(RenderWith("max_open_legs_per_shipment: 0", "max_open_legs_per_shipment: x"),
+                 "limits.max_open_legs_per_shipment: expected an integer");
 }
 
 TEST_F(GenesisFileTest, PrivateFieldLimitsRoundTrip) {

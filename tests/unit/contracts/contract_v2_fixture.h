@@ -12,6 +12,7 @@
 
 #include "contracts/executor.h"
 #include "memory_state.h"
+#include "model/genesis.h"
 #include "test_events.h"
 
 namespace shipledger::contracts::testutil {
@@ -112,7 +113,7 @@ class RulesV2Test : public ::testing::Test {
     ++height_;
     std::vector<model::EventPtr> ptrs;
     for (const model::AdmittedEvent& e : events) ptrs.push_back(Share(e));
-    const model::BlockContext context{height_, BlockTime(height_), rules_};
+    const model::BlockContext context{height_, BlockTime(height_), rules_, &limits_};
     const model::BlockEffects effects = ExecuteBlock(ptrs, state_, context);
     state_.Commit(ptrs, effects);
     return effects.receipts;
@@ -149,7 +150,8 @@ class RulesV2Test : public ::testing::Test {
   }
 
   uint64_t height_ = 0;
-  uint32_t rules_ = 2;  // the contract rules version the blocks run
+  uint32_t rules_ = 2;    // the contract rules version the blocks run
+  model::Limits limits_;  // the genesis limits they run under (rules v3 enforce some)
   MemoryState state_;
 };
 

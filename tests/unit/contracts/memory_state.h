@@ -40,6 +40,15 @@ class MemoryState : public model::StateReader {
     }
     return out;
   }
+  std::vector<std::pair<std::string, Bytes>> ScanRecordRange(std::string_view begin,
+                                                             std::string_view end) const override {
+    std::vector<std::pair<std::string, Bytes>> out;
+    for (auto it = records_.lower_bound(std::string(begin));
+         it != records_.end() && it->first < end; ++it) {
+      out.emplace_back(it->first, it->second);
+    }
+    return out;
+  }
 
   // What the store does at commit: the first copy of each event id keeps its facts.
   void Commit(const std::vector<model::EventPtr>& events, const model::BlockEffects& effects) {

@@ -97,6 +97,30 @@ TEST(Store, CommitsEmptyBlock) {
   EXPECT_EQ(store->head().height, 1u);
 }
 
+TEST(Store, ScansContractRecordsByPrefixAndByRange) {
+  TempDir dir;
+  auto store = OpenOrDie(dir.path());
+  NextBlock next = MakeNextBlock(*store, {});
+  for (const char* key : {"a/1", "a/2", "a/3", "b/1"}) {
+    next.effects.record_writes[key] = std::string("v") + key;
+  }
+  ASSERT_TRUE(store->CommitBlock(next.block, next.events, next.effects, next.results).ok());
+  auto keys = [](const std::vector<std::pair<std::string, Bytes>>& records) {
+    std::vector<std::string> out;
+    for (const auto& [key, value] : records) out.push_back(key + "=" + value);
+    return out;
+  };
+  EXPECT_EQ(keys(store->ScanRecords("a/")),
+            (std::vector<std::string>{"a/1=va/1", "a/2=va/2", "a/3=va/3"}));
+  // [begin, end): the end is excluded, and may lie past the prefix.
+  EXPECT_EQ(keys(store->ScanRecordRange("a/2", "b/1")),
+            (std::vector<std::string>{"a/2=va/2", "a/3=va/3"}));
+  EXPECT_EQ(keys(store->ScanRecordRange("a/3", "c")),
+            (std::vector<std::string>{"a/3=va/3", "b/1=vb/1"}));
+  EXPECT_TRUE(store->ScanRecordRange("a/2", "a/2").empty());
+  EXPECT_TRUE(store->ScanRecordRange("b", "a").empty());
+}
+
 TEST(Store, FindsBlockByHash) {
   TempDir dir;
   auto store = OpenOrDie(dir.path());
