@@ -106,6 +106,10 @@ JsonObject NodeStatusJson(const std::string& node, const v1::NodeStatus& s) {
   doc.Set("mempool_capacity", s.mempool_capacity());
   doc.Set("events_committed", s.events_committed());
   doc.Set("watchers", s.watchers());
+  JsonObject by_org;
+  for (const v1::WatcherCount& c : s.watchers_by_org()) by_org.Set(c.organisation(), c.streams());
+  doc.Set("watchers_by_org", by_org);
+  doc.Set("watchers_evicted", s.watchers_evicted());
   doc.Set("uptime_ms", s.uptime_ms());
   doc.Set("version", std::string_view(s.version()));
   return doc;
@@ -140,6 +144,22 @@ std::string ReplicaText(const v1::NodeStatus& s, uint32_t replica) {
   return text;
 }
 
+// "5 (forwarder-org 3, importer-org 2; 1 evicted)": Watch streams, per organisation as far as
+// the node shows them to us.
+std::string WatchersText(const v1::NodeStatus& s) {
+  std::string text = std::to_string(s.watchers());
+  std::string detail;
+  for (const v1::WatcherCount& c : s.watchers_by_org()) {
+    if (!detail.empty()) detail += ", ";
+    detail += (c.organisation().empty() ? "(no organisation)" : c.organisation()) + " " +
+              std::to_string(c.streams());
+  }
+  if (s.watchers_evicted() != 0) {
+    detail += (detail.empty() ? "" : "; ") + std::to_string(s.watchers_evicted()) + " evicted";
+  }
+  return detail.empty() ? text : text + " (" + detail + ")";
+}
+
 }  // namespace
 
 void PrintNodeStatus(std::ostream& out, const std::string& node, const v1::NodeStatus& s) {
@@ -169,7 +189,7 @@ void PrintNodeStatus(std::ostream& out, const std::string& node, const v1::NodeS
                                {"mempool", std::to_string(s.mempool_events()) + " / " +
                                                std::to_string(s.mempool_capacity()) + " events"},
                                {"committed", std::to_string(s.events_committed()) + " events"},
-                               {"watchers", std::to_string(s.watchers())},
+                               {"watchers", WatchersText(s)},
                                {"uptime", std::to_string(s.uptime_ms() / 1000) + " s"},
                                {"version", s.version()}});
   if (s.peers_size() == 0) {

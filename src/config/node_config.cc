@@ -33,14 +33,30 @@ Result<NodeConfig> LoadNodeConfig(const std::string& path) {
   SL_ASSIGN_OR_RETURN(YAML::Node doc, internal::ParseYaml(text, path));
   const YamlField root = internal::RootField(std::move(doc), path);
   try {
-    SL_RETURN_IF_ERROR(root.CheckMap(
-        {"replica_id", "genesis", "grpc_listen", "peer_listen", "data_dir", "cert", "key",
-         "mempool_capacity", "batch_timeout_ms", "max_wait_ms", "max_watchers", "watch_stall_ms",
-         "log_level", "verify_threads", "tracking_listen", "tracking_rate_per_s", "tracking_burst",
-         "insecure_client_api"},
-        // replica_id is required although it defaults to 0 in NodeConfig: a node.yaml
-        // copied without it would silently make a second replica 0.
-        {"replica_id", "genesis", "grpc_listen", "data_dir", "cert", "key"}));
+    // replica_id is required although it defaults to 0 in NodeConfig: a node.yaml copied
+    // without it would silently make a second replica 0.
+    SL_RETURN_IF_ERROR(
+        root.CheckMap({"replica_id",
+                       "genesis",
+                       "grpc_listen",
+                       "peer_listen",
+                       "data_dir",
+                       "cert",
+                       "key",
+                       "mempool_capacity",
+                       "batch_timeout_ms",
+                       "max_wait_ms",
+                       "max_watchers",
+                       "max_watchers_per_org",
+                       "watch_stall_ms",
+                       "log_level",
+                       "verify_threads",
+                       "tracking_listen",
+                       "tracking_rate_per_s",
+                       "tracking_burst",
+                       "tracking_max_connections_per_address",
+                       "insecure_client_api"},
+                      {"replica_id", "genesis", "grpc_listen", "data_dir", "cert", "key"}));
     NodeConfig config;
     SL_RETURN_IF_ERROR(root.ReadU32("replica_id", true, 0, &config.replica_id));
     SL_RETURN_IF_ERROR(root.ReadString("genesis", true, &config.genesis_path));
@@ -53,6 +69,8 @@ Result<NodeConfig> LoadNodeConfig(const std::string& path) {
     SL_RETURN_IF_ERROR(root.ReadU32("batch_timeout_ms", false, 0, &config.batch_timeout_ms));
     SL_RETURN_IF_ERROR(root.ReadU32("max_wait_ms", false, 0, &config.max_wait_ms));
     SL_RETURN_IF_ERROR(root.ReadU32("max_watchers", false, 1, &config.max_watchers));
+    SL_RETURN_IF_ERROR(
+        root.ReadU32("max_watchers_per_org", false, 1, &config.max_watchers_per_org));
     SL_RETURN_IF_ERROR(root.ReadU32("watch_stall_ms", false, 10, &config.watch_stall_ms));
     SL_RETURN_IF_ERROR(root.ReadString("log_level", false, &config.log_level));
     SL_RETURN_IF_ERROR(root.ReadU32("verify_threads", false, 0, &config.verify_threads));
@@ -60,6 +78,8 @@ Result<NodeConfig> LoadNodeConfig(const std::string& path) {
     SL_RETURN_IF_ERROR(ReadEndpoint(root, "tracking_listen", false, &config.tracking_listen));
     SL_RETURN_IF_ERROR(root.ReadU32("tracking_rate_per_s", false, 1, &config.tracking_rate_per_s));
     SL_RETURN_IF_ERROR(root.ReadU32("tracking_burst", false, 1, &config.tracking_burst));
+    SL_RETURN_IF_ERROR(root.ReadU32("tracking_max_connections_per_address", false, 1,
+                                    &config.tracking_max_connections_per_address));
     bool level_ok = false;
     for (std::string_view level : kLogLevels) level_ok = level_ok || level == config.log_level;
     if (!level_ok) {

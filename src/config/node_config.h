@@ -19,9 +19,13 @@ struct NodeConfig {
   uint32_t mempool_capacity = 100000;  // Default: 100000 pending events
   uint32_t batch_timeout_ms = 0;       // Default: 0 = the genesis value
   uint32_t max_wait_ms = 30000;        // Default: 30 s cap on SubmitEvents wait_for_commit
-  uint32_t max_watchers = 256;         // Default: 256 concurrent Watch streams
-  uint32_t watch_stall_ms = 10000;     // Default: 10 s; a Watch reader stalled longer is dropped
-  std::string log_level = "info";      // trace, debug, info, warn, error
+  uint32_t max_watchers = 256;         // Default: 256 concurrent Watch streams on the node
+  // Of which one organisation may hold this many (DESIGN §8: per-organisation quotas; a full
+  // node ends the least recently active idle stream of the largest holder for an organisation
+  // holding few, see rpc/watch_quota.h). Default: 16
+  uint32_t max_watchers_per_org = 16;
+  uint32_t watch_stall_ms = 10000;  // Default: 10 s; a Watch reader stalled longer is dropped
+  std::string log_level = "info";   // trace, debug, info, warn, error
   // Threads that check a batch's signatures side by side, the caller included (DESIGN §10).
   // Default: 0 = one per core; 1 = on the receiving thread only.
   uint32_t verify_threads = 0;
@@ -35,6 +39,9 @@ struct NodeConfig {
   // Its per-client-address token bucket: sustained requests per second and burst.
   uint32_t tracking_rate_per_s = 10;  // Default: 10
   uint32_t tracking_burst = 20;       // Default: 20
+  // Open connections per client address (IPv6: per /64), counted when accepted: one more is
+  // closed before its request is read. Default: 8
+  uint32_t tracking_max_connections_per_address = 8;
 };
 
 // INVALID_ARGUMENT naming the key on a missing required key or a bad value; NOT_FOUND if the

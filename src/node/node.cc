@@ -64,6 +64,10 @@ Result<std::unique_ptr<Node>> Node::Create(const config::NodeConfig& config, con
         "they are), and builds that read only schema {} will refuse it",
         config.data_dir, found, storage::Store::SchemaVersion(), found);
   }
+  if (const std::optional<uint64_t> indexed = node->store_->party_index_rebuilt()) {
+    spdlog::info("data dir {}: built the party index (ListShipments) from {} shipment states",
+                 config.data_dir, *indexed);
+  }
   const storage::ChainHead head = node->store_->head();
   node->notifier_ = std::make_unique<rpc::CommitNotifier>(head.height);
   SL_RETURN_IF_ERROR(node->CreateCore());
@@ -161,6 +165,7 @@ Status Node::Start() {
   }
   rpc::ServerOptions server_options;
   server_options.max_watchers = config_.max_watchers;
+  server_options.max_watchers_per_org = config_.max_watchers_per_org;
   server_options.watch_stall_ms = config_.watch_stall_ms;
   server_options.insecure = config_.insecure_client_api;
   if (config_.insecure_client_api) {
@@ -187,6 +192,7 @@ Status Node::Start() {
     rpc::TrackingServerOptions tracking_options;
     tracking_options.rate.rate_per_s = config_.tracking_rate_per_s;
     tracking_options.rate.burst = config_.tracking_burst;
+    tracking_options.max_connections_per_address = config_.tracking_max_connections_per_address;
     tracking_ = std::make_unique<rpc::TrackingServer>(*store_, tracking_options);
     if (Status ts = tracking_->Start(config_.tracking_listen); !ts.ok()) {
       Stop();

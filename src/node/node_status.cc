@@ -70,6 +70,14 @@ v1::NodeStatus Node::NodeStatus() const {
   out.set_nodes(genesis_->n());
   out.set_events_committed(head.event_count);
   out.set_watchers(server_ ? server_->watchers() : 0);
+  if (server_) {
+    for (const auto& [org, streams] : server_->watchers_by_org()) {
+      v1::WatcherCount* count = out.add_watchers_by_org();
+      count->set_organisation(org);
+      count->set_streams(streams);
+    }
+    out.set_watchers_evicted(server_->watchers_evicted());
+  }
   return out;
 }
 

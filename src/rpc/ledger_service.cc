@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <optional>
 #include <unordered_map>
 
@@ -305,10 +306,18 @@ grpc::Status LedgerService::ListShipments(grpc::ServerContext* ctx,
   if (!after) return ToGrpc(Status::InvalidArgument("page_token is not one this node issued"));
   // Shipments the caller may not read are skipped; the page token is always the last id
   // returned, never a skipped one, so it reveals nothing either.
+  // DESIGN §8 (list scans are per organisation): a caller who may read only its own shipments
+  // pages through the party index, so its scan costs what its own shipments cost, not what
+  // every member's do. Whoever may read every shipment pages through them all.
+  const bool whole =
+      caller.unrestricted ||
+      (!caller.org.empty() && backend_->genesis().read_scope == model::ReadScope::kAllMembers);
+  const storage::Store& store = backend_->store();
   std::string cursor = *after;
   bool more = false;
   for (;;) {
-    auto page = backend_->store().ListShipments(cursor, 1000);
+    auto page = whole ? store.ListShipments(cursor, 1000)
+                      : store.ListPartyShipments(caller.org, cursor, 1000);
     if (!page.ok()) return ToGrpc(page.status());
     const std::string last = page->empty() ? std::string() : page->back().shipment_id();
     for (auto& state : *page) {
@@ -407,15 +416,12 @@ grpc::Status LedgerService::Watch(grpc::ServerContext* ctx, const v1::WatchReque
   const bool everything = caller.unrestricted || caller.runs_node || !req->shipment_id().empty();
   // By shipment id, for the current block: its state (nullopt: no such shipment), read once.
   std::unordered_map<std::string, std::optional<v1::ShipmentState>> states;
-  if (watchers_.fetch_add(1) >= max_watchers_) {
-    watchers_.fetch_sub(1);
-    return ToGrpc(Status::ResourceExhausted("too many Watch streams on this node (" +
-                                            std::to_string(max_watchers_) + ")"));
-  }
-  struct Release {
-    std::atomic<uint32_t>* n;
-    ~Release() { n->fetch_sub(1); }
-  } release{&watchers_};
+  // DESIGN §8: Watch streams are counted per organisation, and a full node makes room for an
+  // organisation holding few by ending the least recently active idle stream of the one
+  // holding the most (rpc/watch_quota.h).
+  auto admitted = watch_quota_.Admit(caller.org);
+  if (!admitted.ok()) return ToGrpc(admitted.status());
+  const std::unique_ptr<WatchQuota::Ticket> ticket = std::move(admitted).value();
 
   const storage::Store& store = backend_->store();
   CommitNotifier& notifier = backend_->notifier();
@@ -423,9 +429,9 @@ grpc::Status LedgerService::Watch(grpc::ServerContext* ctx, const v1::WatchReque
   uint64_t next = std::max<uint64_t>(req->from_height(), 1);
   // Streams read committed blocks from the store at their own pace: the commit path only
   // bumps a counter, so a slow or stuck subscriber never holds up commits.
-  while (!ctx->IsCancelled() && !notifier.shutting_down()) {
+  while (!ctx->IsCancelled() && !notifier.shutting_down() && !ticket->evicted()) {
     const uint64_t head = store.head().height;
-    for (; next <= head; ++next) {
+    for (; next <= head && !ticket->evicted(); ++next) {
       auto block = store.GetBlock(next);
       if (!block.ok()) return ToGrpc(block.status());
       states.clear();  // parties only grow, but a shipment may be booked in this block
@@ -457,9 +463,11 @@ grpc::Status LedgerService::Watch(grpc::ServerContext* ctx, const v1::WatchReque
         for (const v1::ContractOutput& o : out.entry().receipt().outputs()) {
           if (o.kind() == v1::ContractOutput::KIND_EXCURSION) *out.add_alerts() = o;
         }
+        ticket->BeginWrite();
         stream->BeginWrite();
         const bool written = writer->Write(out);
         stream->EndWrite();
+        ticket->EndWrite();
         if (!written) {
           // The client went away, or stopped reading and the watchdog dropped it.
           return stream->dropped() ? ToGrpc(Status::ResourceExhausted(
@@ -470,6 +478,10 @@ grpc::Status LedgerService::Watch(grpc::ServerContext* ctx, const v1::WatchReque
       }
     }
     notifier.WaitBeyond(head, Clock::now() + std::chrono::milliseconds(250));
+  }
+  if (ticket->evicted()) {
+    return ToGrpc(Status::ResourceExhausted(ticket->evicted_message() +
+                                            "; resume with from_height " + std::to_string(next)));
   }
   if (notifier.shutting_down()) {
     return ToGrpc(Status::Unavailable("node is shutting down; resume with from_height " +
@@ -518,8 +530,16 @@ grpc::Status LedgerService::GetEventProof(grpc::ServerContext* ctx,
 grpc::Status AdminService::GetNodeStatus(grpc::ServerContext* ctx, const v1::GetNodeStatusRequest*,
                                          v1::NodeStatus* resp) {
   SL_RPC_CALLER(caller, *auth_, ctx);
-  (void)caller;
   *resp = backend_->NodeStatus();
+  // Who watches how much is the business of the organisations that run nodes; any other sees
+  // only its own streams (DESIGN §8).
+  if (!caller.unrestricted && !caller.runs_node) {
+    auto* counts = resp->mutable_watchers_by_org();
+    counts->erase(
+        std::remove_if(counts->begin(), counts->end(),
+                       [&](const v1::WatcherCount& c) { return c.organisation() != caller.org; }),
+        counts->end());
+  }
   return grpc::Status::OK;
 }
 

@@ -2,11 +2,15 @@
 // Thread-safety: handlers run on gRPC's threads concurrently; all state lives in the Backend.
 #pragma once
 
-#include <atomic>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "rpc/auth.h"
 #include "rpc/backend.h"
 #include "rpc/stall_watchdog.h"
+#include "rpc/watch_quota.h"
 #include "shipledger/v1/ledger.grpc.pb.h"
 
 namespace shipledger::rpc {
@@ -16,16 +20,17 @@ namespace shipledger::rpc {
 class LedgerService final
     : public v1::LedgerService::WithStreamedUnaryMethod_GetShipment<v1::LedgerService::Service> {
  public:
-  // A Watch stream whose write stays blocked for `watch_stall_ms` (the subscriber stopped
-  // reading) is cancelled.
+  // Watch streams are admitted by `watch_quota` (per organisation and per node; rpc/
+  // watch_quota.h). A Watch stream whose write stays blocked for `watch_stall_ms` (the
+  // subscriber stopped reading) is cancelled.
   // Every call is made by a Caller that `auth` identifies (REQUIRES: auth outlives this), and
   // sees only what DESIGN §8 lets that caller read: a shipment and its events go to its
   // parties, and a non-party gets NOT_FOUND exactly as for an unknown id.
-  LedgerService(Backend* backend, const Authenticator* auth, uint32_t max_watchers = 256,
-                uint32_t watch_stall_ms = 10000)
+  LedgerService(Backend* backend, const Authenticator* auth,
+                const WatchQuotaOptions& watch_quota = {}, uint32_t watch_stall_ms = 10000)
       : backend_(backend),
         auth_(auth),
-        max_watchers_(max_watchers),
+        watch_quota_(watch_quota),
         watchdog_(std::chrono::milliseconds(watch_stall_ms)) {}
 
   grpc::Status SubmitEvents(grpc::ServerContext* ctx, const v1::SubmitEventsRequest* req,
@@ -52,8 +57,14 @@ class LedgerService final
   grpc::Status GetEventProof(grpc::ServerContext* ctx, const v1::GetEventProofRequest* req,
                              v1::EventProof* resp) override;
 
-  uint32_t watchers() const { return watchers_.load(); }
+  uint32_t watchers() const { return watch_quota_.streams(); }
+  // Watch streams per organisation, in organisation order ("" for insecure-mode callers).
+  std::vector<std::pair<std::string, uint32_t>> watchers_by_org() const {
+    return watch_quota_.StreamsByOrg();
+  }
   uint64_t watchers_dropped() const { return watchdog_.dropped_total(); }
+  // Streams ended to make room for another organisation's (rpc/watch_quota.h).
+  uint64_t watchers_evicted() const { return watch_quota_.evicted_total(); }
 
  private:
   // The shipment's state when it exists and `caller` may read it; NOT_FOUND otherwise.
@@ -74,8 +85,7 @@ class LedgerService final
 
   Backend* backend_;
   const Authenticator* auth_;
-  uint32_t max_watchers_;
-  std::atomic<uint32_t> watchers_{0};
+  WatchQuota watch_quota_;
   StallWatchdog watchdog_;
 };
 

@@ -14,7 +14,10 @@ Server::Server(Backend* backend, const ServerOptions& options)
             [store = &backend->store()](const std::string& org, ByteView fingerprint) {
               return RevokedAt(*store, org, fingerprint);
             }),
-      ledger_(backend, &auth_, options.max_watchers, options.watch_stall_ms),
+      ledger_(backend, &auth_,
+              WatchQuotaOptions{.max_streams = options.max_watchers,
+                                .max_streams_per_org = options.max_watchers_per_org},
+              options.watch_stall_ms),
       admin_(backend, &auth_) {}
 
 Server::~Server() { Shutdown(0); }
@@ -42,10 +45,14 @@ Status Server::Start(const std::string& listen) {
   quota.SetMaxThreads(options_.max_threads > 0 ? options_.max_threads
                                                : static_cast<int>(options_.max_watchers) + 256);
   builder.SetResourceQuota(quota);
-  // Keepalive pings find clients that vanished, so their streams end and free their threads.
+  // Keepalive pings find clients that vanished, so their streams end and free their threads
+  // and their Watch quota; a quiet Watch stream sends nothing that would notice otherwise.
+  // Pings go on however long the stream has been quiet: no cap on pings without data (newer
+  // gRPC ignores that cap for a server's pings; older ones stop after two).
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 30000);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10000);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
   builder.AddListeningPort(listen, Credentials(), &port_);
   const int max_bytes = static_cast<int>(backend_->genesis().limits.max_request_bytes);
   builder.SetMaxReceiveMessageSize(max_bytes);

@@ -5,6 +5,8 @@
 
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "rpc/auth.h"
 #include "rpc/backend.h"
@@ -24,7 +26,10 @@ inline constexpr const char* kHealthServices[] = {"shipledger.v1.LedgerService",
                                                   "shipledger.v1.AdminService"};
 
 struct ServerOptions {
-  uint32_t max_watchers = 256;  // Default: 256 concurrent Watch streams, then RESOURCE_EXHAUSTED
+  // Watch streams: at most max_watchers on the node and max_watchers_per_org per organisation
+  // (rpc/watch_quota.h: a full node makes room for an organisation holding few).
+  uint32_t max_watchers = 256;         // Default: 256 on the node
+  uint32_t max_watchers_per_org = 16;  // Default: 16 per organisation
   uint32_t watch_stall_ms = 10000;  // Default: 10 s; a subscriber not reading that long is dropped
   // Threads gRPC may use for calls; beyond them new calls get RESOURCE_EXHAUSTED instead of
   // the node growing without bound. Default: max_watchers + 256.
@@ -50,6 +55,10 @@ class Server {
   // the server ("") and each of kHealthServices.
   void SetServing(bool serving);
   uint32_t watchers() const { return ledger_.watchers(); }
+  std::vector<std::pair<std::string, uint32_t>> watchers_by_org() const {
+    return ledger_.watchers_by_org();
+  }
+  uint64_t watchers_evicted() const { return ledger_.watchers_evicted(); }
   int port() const { return port_; }
 
  private:

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <optional>
 #include <thread>
+#include <unordered_map>
 
 #include "net/outbound_peer.h"
 #include "rpc/tracking.h"
@@ -38,6 +39,13 @@ struct Shared {
   const TrackingServerOptions options;
   RateLimiter limiter;
   uint32_t connections = 0;
+  // Open connections by ClientKey; addresses with none are left out, so it holds at most
+  // `connections` entries.
+  std::unordered_map<std::string, uint32_t> per_address;
+  uint32_t OpenFrom(const std::string& client) const {
+    const auto it = per_address.find(client);
+    return it == per_address.end() ? 0 : it->second;
+  }
   const std::chrono::steady_clock::time_point epoch = std::chrono::steady_clock::now();
 };
 
@@ -54,20 +62,24 @@ std::string ClientKey(const tcp::endpoint& endpoint) {
   return asio::ip::address_v6(bytes).to_string() + "/64";
 }
 
-// One connection: read one request, answer it, close.
+// One connection of client address `client` (ClientKey): read one request, answer it, close.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(Shared* shared, tcp::socket socket)
-      : shared_(shared), stream_(std::move(socket)), buffer_(shared->options.max_request_bytes) {
+  Session(Shared* shared, tcp::socket socket, std::string client)
+      : shared_(shared),
+        stream_(std::move(socket)),
+        buffer_(shared->options.max_request_bytes),
+        client_(std::move(client)) {
     ++shared_->connections;
+    ++shared_->per_address[client_];
   }
-  ~Session() { --shared_->connections; }
+  ~Session() {
+    --shared_->connections;
+    auto it = shared_->per_address.find(client_);
+    if (it != shared_->per_address.end() && --it->second == 0) shared_->per_address.erase(it);
+  }
 
   void Start() {
-    beast::error_code ec;
-    const tcp::endpoint peer = stream_.socket().remote_endpoint(ec);
-    if (ec) return;  // already gone
-    client_ = ClientKey(peer);
     parser_.header_limit(shared_->options.max_request_bytes);
     parser_.body_limit(0);
     stream_.expires_after(std::chrono::milliseconds(shared_->options.request_timeout_ms));
@@ -130,7 +142,7 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   http::request_parser<http::empty_body> parser_;
   http::response<http::string_body> response_;
-  std::string client_;
+  const std::string client_;
 };
 
 }  // namespace
@@ -151,10 +163,17 @@ struct TrackingServer::Impl {
         });
         return;
       }
-      if (shared.connections >= shared.options.max_connections) {
-        socket.close(ec);  // over the limit: no answer at all costs the least
+      // Both limits are checked when the connection is accepted, before any of its bytes are
+      // read: over either, it is closed unanswered, which costs the least. The one per address
+      // keeps one client from holding every connection (DESIGN §8).
+      const tcp::endpoint peer = socket.remote_endpoint(ec);
+      if (ec || shared.connections >= shared.options.max_connections) {
+        socket.close(ec);
+      } else if (std::string client = ClientKey(peer);
+                 shared.OpenFrom(client) >= shared.options.max_connections_per_address) {
+        socket.close(ec);
       } else {
-        std::make_shared<Session>(&shared, std::move(socket))->Start();
+        std::make_shared<Session>(&shared, std::move(socket), std::move(client))->Start();
       }
       Accept();
     });

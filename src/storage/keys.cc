@@ -86,6 +86,19 @@ Bytes ReferenceKey(std::string_view kind, std::string_view value, std::string_vi
   return key;
 }
 
+Bytes PartyPrefix(std::string_view org) {
+  Bytes key;
+  key.reserve(4 + org.size());
+  PutLengthPrefixed(&key, org);
+  return key;
+}
+
+Bytes PartyKey(std::string_view org, std::string_view shipment_id) {
+  Bytes key = PartyPrefix(org);
+  key.append(shipment_id);
+  return key;
+}
+
 std::optional<Bytes> PrefixSuccessor(ByteView prefix) {
   Bytes out(prefix);
   while (!out.empty()) {

@@ -32,6 +32,7 @@ enum class Family : int {
   kConsensus,
   kTrackingIndex,    // added after schema 1 shipped: created on open of an older store
   kContractRecords,  // likewise (contract rules v2: offers, open-leg index)
+  kPartyIndex,       // likewise; node-local, built on open when missing or behind
   kCount,
 };
 inline constexpr int kFamilyCount = static_cast<int>(Family::kCount);
@@ -40,7 +41,7 @@ inline constexpr std::array<std::string_view, kFamilyCount> kFamilyNames = {
     "default",     "meta",           "blocks",           "events",
     "block_index", "event_index",    "shipment_events",  "shipment_state",
     "receipts",    "results",        "reference_index",  "checkpoints",
-    "consensus",   "tracking_index", "contract_records",
+    "consensus",   "tracking_index", "contract_records", "party_index",
 };
 
 // The schema this code writes. Open refuses a store of a newer schema and reads one of an older
@@ -56,6 +57,9 @@ inline constexpr std::string_view kMetaChainId = "chain_id";              // the
 inline constexpr std::string_view kMetaGenesisHash = "genesis_hash";      // 32 raw bytes
 inline constexpr std::string_view kMetaSchemaVersion = "schema_version";  // u32 BE
 inline constexpr std::string_view kMetaHead = "head";                     // EncodeHead
+// The head height through which party_index is complete (u64 BE), written with every block:
+// absent in a store made before the index, behind the head when an older build committed.
+inline constexpr std::string_view kMetaPartyIndexHeight = "party_index_height";
 
 // blocks, results, checkpoints: height (u64 BE).
 Bytes HeightKey(uint64_t height);
@@ -90,6 +94,12 @@ bool DecodeShipmentEntry(ByteView data, ShipmentEntry* entry);
 // reference_index: len-prefixed kind ‖ len-prefixed value ‖ shipment id (the rest of the key).
 Bytes ReferencePrefix(std::string_view kind, std::string_view value);
 Bytes ReferenceKey(std::string_view kind, std::string_view value, std::string_view shipment_id);
+
+// party_index (node-local, not in any certified digest): len-prefixed organisation ‖ shipment
+// id (the rest of the key), empty value, for each organisation among a shipment's parties. The
+// prefix selects one organisation's shipments, in id order.
+Bytes PartyPrefix(std::string_view org);
+Bytes PartyKey(std::string_view org, std::string_view shipment_id);
 
 // The smallest key greater than every key starting with `prefix` (an exclusive upper bound
 // for a prefix scan), or nullopt when there is none (empty or all-0xff prefix).

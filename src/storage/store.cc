@@ -122,7 +122,8 @@ bool IsPointLookupFamily(Family family) {
 // Families added after schema 1 shipped: created on a read-write open of an older store, and
 // read as empty by a read-only open of one.
 bool IsLateFamily(Family family) {
-  return family == Family::kTrackingIndex || family == Family::kContractRecords;
+  return family == Family::kTrackingIndex || family == Family::kContractRecords ||
+         family == Family::kPartyIndex;
 }
 
 // The families that take most bytes: events (certificates and signatures) and block headers.
@@ -226,6 +227,9 @@ Status Store::Impl::InitOrCheckMeta(const model::Genesis& genesis) {
     SL_RETURN_IF_ERROR(FromRocks(batch.Put(meta, keys::kMetaGenesisHash, genesis.hash), "batch"));
     SL_RETURN_IF_ERROR(FromRocks(batch.Put(meta, keys::kMetaSchemaVersion, version), "batch"));
     SL_RETURN_IF_ERROR(FromRocks(batch.Put(meta, keys::kMetaHead, head_value), "batch"));
+    // No states yet: the (empty) party index is complete at the genesis.
+    SL_RETURN_IF_ERROR(
+        FromRocks(batch.Put(meta, keys::kMetaPartyIndexHeight, keys::HeightKey(0)), "batch"));
     rocksdb::WriteOptions write_options;
     write_options.sync = true;
     return FromRocks(db->Write(write_options, &batch), "initialise data dir " + dir);
@@ -263,6 +267,65 @@ Status Store::Impl::InitOrCheckMeta(const model::Genesis& genesis) {
   write_options.sync = true;
   return FromRocks(db->Put(write_options, cf(Family::kMeta), keys::kMetaSchemaVersion, stamp),
                    "stamp schema version of data dir " + dir);
+}
+
+namespace {
+
+// Adds to `batch` a party_index entry (in `family`) for each party of shipment `shipment_id`,
+// whose state is `state`.
+Status AddPartyIndexEntries(rocksdb::ColumnFamilyHandle* family, std::string_view shipment_id,
+                            const v1::ShipmentState& state, rocksdb::WriteBatch* batch) {
+  // Parties only grow (the contract adds, never removes), so a state's parties are a superset
+  // of every earlier one's: putting them all again is enough, and costs a few small keys.
+  for (const std::string& org : state.parties()) {
+    const Bytes key = keys::PartyKey(org, shipment_id);
+    SL_RETURN_IF_ERROR(FromRocks(
+        batch->Put(family, rocksdb::Slice(key.data(), key.size()), rocksdb::Slice()), "batch"));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status Store::Impl::CheckOrBuildPartyIndex() {
+  const uint64_t height = CurrentHead().height;
+  Bytes value;
+  uint64_t indexed = 0;
+  SL_ASSIGN_OR_RETURN(const bool found, Get(Family::kMeta, keys::kMetaPartyIndexHeight, &value));
+  if (found && keys::DecodeU64(value, &indexed) && indexed == height &&
+      cf(Family::kPartyIndex) != nullptr) {
+    party_index_ready = true;
+    return Status::Ok();
+  }
+  // A store made before the index, or one an older build has committed to since: its index is
+  // missing or behind. A read-only open cannot build it, and lists by scanning the states.
+  if (options.read_only) return Status::Ok();
+  // Every state's parties, put again (the entries already there are overwritten with the same
+  // empty value), in batches; the height is recorded last, once all are written. Nothing else
+  // writes while the store is being opened.
+  rocksdb::WriteBatch batch;
+  size_t states = 0;
+  Status status;
+  SL_RETURN_IF_ERROR(
+      Scan(Family::kShipmentState, ByteView(), std::nullopt, [&](ByteView key, ByteView data) {
+        v1::ShipmentState state;
+        status = ParseValue(data, &state, "state of " + std::string(key));
+        if (status.ok()) {
+          status = AddPartyIndexEntries(cf(Family::kPartyIndex), key, state, &batch);
+        }
+        if (status.ok() && ++states % 4096 == 0) {
+          status = FromRocks(db->Write(rocksdb::WriteOptions(), &batch), "build party index");
+          batch.Clear();
+        }
+        return status.ok();
+      }));
+  SL_RETURN_IF_ERROR(status);
+  SL_RETURN_IF_ERROR(FromRocks(
+      batch.Put(cf(Family::kMeta), keys::kMetaPartyIndexHeight, keys::HeightKey(height)), "batch"));
+  SL_RETURN_IF_ERROR(FromRocks(db->Write(SyncedWrite(), &batch), "build party index"));
+  party_index_ready = true;
+  party_index_rebuilt = states;
+  return Status::Ok();
 }
 
 Status Store::Impl::RecoverHead() {
@@ -383,6 +446,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& dir, const model::
   SL_RETURN_IF_ERROR(impl->InitOrCheckMeta(genesis));
   SL_RETURN_IF_ERROR(impl->RecoverHead());
   SL_RETURN_IF_ERROR(impl->RecoverJournal());
+  SL_RETURN_IF_ERROR(impl->CheckOrBuildPartyIndex());
   std::unique_ptr<Store> store(new Store());
   store->impl_ = std::move(impl);
   return store;
@@ -393,6 +457,8 @@ Store::~Store() = default;
 ChainHead Store::head() const { return impl_->CurrentHead(); }
 
 uint32_t Store::found_schema_version() const { return impl_->found_schema; }
+
+std::optional<uint64_t> Store::party_index_rebuilt() const { return impl_->party_index_rebuilt; }
 
 uint32_t Store::SchemaVersion() { return keys::kSchemaVersion; }
 
@@ -537,6 +603,8 @@ Status Store::CommitBlock(const v1::Block& block, const std::vector<model::Event
   for (const auto& [shipment_id, state] : effects.state_writes) {
     SL_RETURN_IF_ERROR(SerializeValue(state, &value));
     SL_RETURN_IF_ERROR(put(Family::kShipmentState, shipment_id, value));
+    SL_RETURN_IF_ERROR(
+        AddPartyIndexEntries(impl.cf(Family::kPartyIndex), shipment_id, state, &batch));
   }
   for (const auto& [key, record] : effects.record_writes) {
     if (record.has_value()) {
@@ -558,6 +626,7 @@ Status Store::CommitBlock(const v1::Block& block, const std::vector<model::Event
   next.block_time_ms = block_time_ms;
   next.event_count = current.event_count + events.size();
   SL_RETURN_IF_ERROR(put(Family::kMeta, keys::kMetaHead, keys::EncodeHead(next)));
+  SL_RETURN_IF_ERROR(put(Family::kMeta, keys::kMetaPartyIndexHeight, keys::HeightKey(height)));
 
   rocksdb::WriteOptions write_options;
   write_options.sync = impl.options.sync_writes;

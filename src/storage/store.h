@@ -70,6 +70,9 @@ class Store final : public model::StateReader {
   uint32_t found_schema_version() const;
   // The storage schema version this build writes.
   static uint32_t SchemaVersion();
+  // When this open built the party index (a data dir made before it, or committed to by a
+  // build without it): how many shipment states it indexed. nullopt when it was up to date.
+  std::optional<uint64_t> party_index_rebuilt() const;
 
   // Appends the next block. REQUIRES: block.proposal().height() == head().height + 1 and
   // block.prev_block_hash() == head().block_hash (FAILED_PRECONDITION otherwise; nothing
@@ -128,6 +131,14 @@ class Store final : public model::StateReader {
   // Shipments in id order, starting after `after_id` (empty: from the first); at most `limit`.
   Result<std::vector<v1::ShipmentState>> ListShipments(std::string_view after_id,
                                                        uint32_t limit) const;
+  // The shipments whose parties include `org`, in id order, starting after `after_id` (empty:
+  // from the first); at most `limit`. Read through the node-local party index (family
+  // party_index, not part of any certified digest): the states of other organisations'
+  // shipments are not read. A read-only open of a store without an up-to-date index scans
+  // every state instead. DATA_LOSS / INTERNAL when a record cannot be read.
+  Result<std::vector<v1::ShipmentState>> ListPartyShipments(std::string_view org,
+                                                            std::string_view after_id,
+                                                            uint32_t limit) const;
   // Shipments having a VALID event with this reference, in id order.
   Result<std::vector<std::string>> FindShipments(std::string_view kind,
                                                  std::string_view value) const;

@@ -65,6 +65,10 @@ struct Store::Impl {
   Result<bool> ContainsEvent(ByteView event_id) const;
   // Open: sets next_journal_sequence above every stored journal key. DATA_LOSS on a bad key.
   Status RecoverJournal();
+  // Open (after RecoverHead): checks that party_index is complete through the head, and on a
+  // read-write open builds it from the shipment states when it is not (a store made before
+  // the index, or committed to by an older build). DATA_LOSS when a state does not parse.
+  Status CheckOrBuildPartyIndex();
   // The genesis checkpoint certificate (height 0, DESIGN §5).
   v1::CheckpointCertificate GenesisCheckpoint() const;
   // Adds to `batch` the deletion of the journal entries a stable checkpoint at `through_height`
@@ -88,6 +92,10 @@ struct Store::Impl {
   Bytes genesis_hash;
   StoreOptions options;
   uint32_t found_schema = 0;  // the schema version the store had when opened (0: new store)
+  // party_index is complete through the head and maintained by CommitBlock; false only on a
+  // read-only open of a store whose index is missing or behind.
+  bool party_index_ready = false;
+  std::optional<uint64_t> party_index_rebuilt;  // states indexed by the open, when it built it
   std::shared_ptr<rocksdb::Cache> block_cache;
   rocksdb::DB* db = nullptr;                          // owned; closed by ~Impl
   std::vector<rocksdb::ColumnFamilyHandle*> handles;  // by keys::Family, then unknown families

@@ -3,6 +3,7 @@
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/wire_format_lite.h>
 
+#include <algorithm>
 #include <string>
 #include <utility>
 
@@ -307,6 +308,58 @@ Result<std::vector<v1::ShipmentState>> Store::ListShipments(std::string_view aft
         return decode_status.ok() && states.size() < limit;
       }));
   SL_RETURN_IF_ERROR(decode_status);
+  return states;
+}
+
+Result<std::vector<v1::ShipmentState>> Store::ListPartyShipments(std::string_view org,
+                                                                 std::string_view after_id,
+                                                                 uint32_t limit) const {
+  const auto is_party = [&](const v1::ShipmentState& state) {
+    return std::find(state.parties().begin(), state.parties().end(), org) != state.parties().end();
+  };
+  std::vector<v1::ShipmentState> states;
+  if (!impl_->party_index_ready) {
+    // A read-only store without the index (verify --data-dir of an old data dir).
+    std::string cursor(after_id);
+    for (;;) {
+      SL_ASSIGN_OR_RETURN(std::vector<v1::ShipmentState> page, ListShipments(cursor, 1000));
+      for (v1::ShipmentState& state : page) {
+        if (states.size() == limit) return states;
+        if (is_party(state)) states.push_back(std::move(state));
+      }
+      if (page.size() < 1000) return states;
+      cursor = page.back().shipment_id();
+    }
+  }
+  const Bytes prefix = keys::PartyPrefix(org);
+  const std::optional<Bytes> upper = keys::PrefixSuccessor(prefix);
+  // after_id ‖ 0x00 is the smallest id greater than after_id.
+  Bytes lower = keys::PartyKey(org, after_id);
+  if (!after_id.empty()) lower.push_back('\0');
+  while (states.size() < limit) {
+    const size_t wanted = limit - states.size();
+    std::vector<Bytes> ids;
+    SL_RETURN_IF_ERROR(impl_->Scan(Family::kPartyIndex, lower, upper, [&](ByteView key, ByteView) {
+      ids.emplace_back(key.substr(prefix.size()));
+      return ids.size() < wanted;
+    }));
+    if (ids.empty()) break;
+    SL_RETURN_IF_ERROR(
+        impl_->MultiGetEach(Family::kShipmentState, ids, [&](size_t i, std::optional<ByteView> v) {
+          if (!v.has_value()) {
+            return Status::DataLoss("party index names shipment " + ids[i] +
+                                    ", which has no state");
+          }
+          v1::ShipmentState state;
+          Status parsed = ParseValue(*v, &state, "state of " + ids[i]);
+          // Always so while parties only grow; checked so that the index can only narrow.
+          if (parsed.ok() && is_party(state)) states.push_back(std::move(state));
+          return parsed;
+        }));
+    if (ids.size() < wanted) break;
+    lower = keys::PartyKey(org, ids.back());
+    lower.push_back('\0');
+  }
   return states;
 }
 

@@ -203,6 +203,24 @@ v1::ChainInfo Client::ChainInfo() {
   return info;
 }
 
+std::vector<std::string> Client::ListShipmentIds(uint32_t page_size) {
+  std::vector<std::string> ids;
+  std::string token;
+  do {
+    grpc::ClientContext ctx;
+    v1::ListShipmentsRequest req;
+    req.set_page_size(page_size);
+    req.set_page_token(token);
+    v1::ListShipmentsResponse resp;
+    const grpc::Status s = stub_->ListShipments(&ctx, req, &resp);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    if (!s.ok()) break;
+    for (const auto& state : resp.shipments()) ids.push_back(state.shipment_id());
+    token = resp.next_page_token();
+  } while (!token.empty());
+  return ids;
+}
+
 std::unique_ptr<node::Node> StartNode(const NetworkDir& net, std::string* target,
                                       uint32_t mempool_capacity, uint32_t batch_timeout_ms,
                                       uint32_t max_watchers, uint32_t watch_stall_ms) {

@@ -84,6 +84,8 @@ class Client {
   // Submits one event, expects it committed VALID, and returns its receipt.
   v1::Receipt SubmitValid(const v1::SignedEvent& e);
   v1::ChainInfo ChainInfo();
+  // The ids ListShipments returns, page after page of `page_size` (following the page tokens).
+  std::vector<std::string> ListShipmentIds(uint32_t page_size);
   // Waits until the channel is connected (TLS handshake done), reconnecting after a failed
   // attempt as any gRPC client does; false if it is not connected within `timeout`.
   bool WaitConnected(std::chrono::seconds timeout);

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <string>
 
 namespace shipledger::testing {
 
@@ -42,17 +43,38 @@ std::string RawHttpReply::body() const {
   return end == std::string::npos ? "" : text.substr(end + 4);
 }
 
-RawHttpReply RawHttp(int port, std::string_view request, int timeout_ms) {
-  RawHttpReply reply;
+int ConnectFrom(std::string_view from, int port) {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return -1;
+  if (!from.empty()) {
+    sockaddr_in local{};
+    local.sin_family = AF_INET;
+    if (::inet_pton(AF_INET, std::string(from).c_str(), &local.sin_addr) != 1 ||
+        ::bind(fd, reinterpret_cast<sockaddr*>(&local), sizeof local) != 0) {
+      ::close(fd);
+      return -1;
+    }
+  }
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   addr.sin_port = htons(static_cast<uint16_t>(port));
   if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
     ::close(fd);
-    return reply;
+    return -1;
   }
+  return fd;
+}
+
+RawHttpReply RawHttp(int port, std::string_view request, int timeout_ms) {
+  return RawHttpFrom("", port, request, timeout_ms);
+}
+
+RawHttpReply RawHttpFrom(std::string_view from, int port, std::string_view request,
+                         int timeout_ms) {
+  RawHttpReply reply;
+  const int fd = ConnectFrom(from, port);
+  if (fd < 0) return reply;
   reply.connected = true;
   size_t sent = 0;
   while (sent < request.size()) {

@@ -21,6 +21,13 @@ struct RawHttpReply {
 
 // Connects to 127.0.0.1:`port`, sends `request`, reads until EOF or `timeout_ms`.
 RawHttpReply RawHttp(int port, std::string_view request, int timeout_ms = 5000);
+// The same from the loopback address `from` (e.g. "127.0.0.2": all of 127/8 is local), so a
+// test can be more than one client address.
+RawHttpReply RawHttpFrom(std::string_view from, int port, std::string_view request,
+                         int timeout_ms = 5000);
+// A TCP connection from `from` to 127.0.0.1:`port` that sends nothing: its socket, or -1.
+// The caller closes it.
+int ConnectFrom(std::string_view from, int port);
 // "GET `target` HTTP/1.1" with Host and Connection: close.
 RawHttpReply HttpGet(int port, std::string_view target, int timeout_ms = 5000);
 

@@ -70,6 +70,34 @@ TEST(NodeStatusJson, HasTheConsensusFieldsAndOnePeerObjectEach) {
   }
 }
 
+// Five Watch streams, three of them the forwarder's; one stream was evicted for fairness.
+v1::NodeStatus WatchedStatus() {
+  v1::NodeStatus s = FourNodeStatus();
+  s.set_watchers(5);
+  v1::WatcherCount* forwarder = s.add_watchers_by_org();
+  forwarder->set_organisation("forwarder-org");
+  forwarder->set_streams(3);
+  v1::WatcherCount* importer = s.add_watchers_by_org();
+  importer->set_organisation("importer-org");
+  importer->set_streams(2);
+  s.set_watchers_evicted(1);
+  return s;
+}
+
+TEST(NodeStatusJson, CountsWatchStreamsPerOrganisation) {
+  const std::string json = RenderJson(NodeStatusJson("n", WatchedStatus()).ToValue(), true);
+  EXPECT_NE(json.find("\"watchers\":5"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"watchers_by_org\":{\"forwarder-org\":3,\"importer-org\":2}"),
+            std::string::npos)
+      << json;
+  EXPECT_NE(json.find("\"watchers_evicted\":1"), std::string::npos) << json;
+}
+
+TEST(PrintNodeStatus, CountsWatchStreamsPerOrganisation) {
+  const std::string text = Text(WatchedStatus());
+  EXPECT_NE(text.find("5 (forwarder-org 3, importer-org 2; 1 evicted)"), std::string::npos) << text;
+}
+
 TEST(NodeStatusJson, OneNodeHasAnEmptyPeerArray) {
   v1::NodeStatus s;
   s.set_nodes(1);

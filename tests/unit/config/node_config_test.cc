@@ -24,6 +24,7 @@ constexpr char kFull[] =
     "batch_timeout_ms: 15\n"
     "max_wait_ms: 1000\n"
     "max_watchers: 7\n"
+    "max_watchers_per_org: 3\n"
     "watch_stall_ms: 2500\n"
     "log_level: debug\n"
     "verify_threads: 3\n"
@@ -70,6 +71,7 @@ TEST_F(NodeConfigTest, LoadsEveryKeyAndResolvesRelativePaths) {
   EXPECT_EQ(config->batch_timeout_ms, 15u);
   EXPECT_EQ(config->max_wait_ms, 1000u);
   EXPECT_EQ(config->max_watchers, 7u);
+  EXPECT_EQ(config->max_watchers_per_org, 3u);
   EXPECT_EQ(config->watch_stall_ms, 2500u);
   EXPECT_EQ(config->log_level, "debug");
   EXPECT_TRUE(config->insecure_client_api);
@@ -98,6 +100,7 @@ TEST_F(NodeConfigTest, OptionalKeysTakeDefaults) {
   EXPECT_EQ(config->batch_timeout_ms, 0u);
   EXPECT_EQ(config->max_wait_ms, defaults.max_wait_ms);
   EXPECT_EQ(config->max_watchers, defaults.max_watchers);
+  EXPECT_EQ(config->max_watchers_per_org, 16u);
   EXPECT_EQ(config->log_level, "info");
   EXPECT_FALSE(config->insecure_client_api);  // TLS unless a developer says otherwise
 }
@@ -124,6 +127,8 @@ TEST_F(NodeConfigTest, RejectsBadValues) {
                  "max_wait_ms: expected a single value");
   ExpectRejected(std::string(kMinimal) + "insecure_client_api: yes\n",
                  "insecure_client_api: 'yes': use true or false");
+  ExpectRejected(std::string(kMinimal) + "max_watchers_per_org: 0\n",
+                 "max_watchers_per_org: expected an integer in [1,");
 }
 
 TEST_F(NodeConfigTest, RejectsDuplicateKey) {
@@ -144,21 +149,26 @@ TEST_F(NodeConfigTest, TrackingServiceIsOffByDefault) {
   EXPECT_EQ(config->tracking_listen, "");
   EXPECT_EQ(config->tracking_rate_per_s, 10u);
   EXPECT_EQ(config->tracking_burst, 20u);
+  EXPECT_EQ(config->tracking_max_connections_per_address, 8u);
 }
 
 TEST_F(NodeConfigTest, LoadsTrackingServiceKeys) {
   auto config = Load(std::string(kMinimal) +
-                     "tracking_listen: 0.0.0.0:8080\ntracking_rate_per_s: 3\ntracking_burst: 9\n");
+                     "tracking_listen: 0.0.0.0:8080\ntracking_rate_per_s: 3\ntracking_burst: 9\n"
+                     "tracking_max_connections_per_address: 2\n");
   ASSERT_TRUE(config.ok()) << config.status().ToString();
   EXPECT_EQ(config->tracking_listen, "0.0.0.0:8080");
   EXPECT_EQ(config->tracking_rate_per_s, 3u);
   EXPECT_EQ(config->tracking_burst, 9u);
+  EXPECT_EQ(config->tracking_max_connections_per_address, 2u);
 }
 
 TEST_F(NodeConfigTest, RejectsBadTrackingServiceKeys) {
   ExpectRejected(std::string(kMinimal) + "tracking_listen: nowhere\n", "tracking_listen");
   ExpectRejected(std::string(kMinimal) + "tracking_rate_per_s: 0\n", "tracking_rate_per_s");
   ExpectRejected(std::string(kMinimal) + "tracking_burst: 0\n", "tracking_burst");
+  ExpectRejected(std::string(kMinimal) + "tracking_max_connections_per_address: 0\n",
+                 "tracking_max_connections_per_address");
 }
 
 }  // namespace

@@ -3,8 +3,12 @@
 #include "rpc/tracking_server.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "chain_fixture.h"
 #include "model/tracking_code.h"
@@ -13,8 +17,10 @@
 namespace shipledger::rpc {
 namespace {
 
+using ::shipledger::testing::ConnectFrom;
 using ::shipledger::testing::HttpGet;
 using ::shipledger::testing::RawHttp;
+using ::shipledger::testing::RawHttpFrom;
 
 constexpr std::string_view kCode = "ABCD-EFGH-JKLM-NPQR-STUV-WXYZ-2345-6723";
 
@@ -121,6 +127,39 @@ TEST_F(TrackingServerTest, ConnectionsBeyondTheLimitAreClosed) {
   EXPECT_EQ(refused.status(), 0);
   holder.join();
   EXPECT_EQ(HttpGet(port, "/v1/track/x").status(), 404);  // the slot is free again
+}
+
+TEST_F(TrackingServerTest, AddressAtItsConnectionCapIsClosedBeforeItsRequestIsRead) {
+  TrackingServerOptions options;
+  options.max_connections_per_address = 2;  // of 256 on the node
+  options.request_timeout_ms = 5000;
+  const int port = Serve(options);
+  // Two silent connections hold 127.0.0.1's cap (connections are accepted in order, so both
+  // are counted before the next one is looked at).
+  std::vector<int> held = {ConnectFrom("127.0.0.1", port), ConnectFrom("127.0.0.1", port)};
+  ASSERT_GE(held[0], 0);
+  ASSERT_GE(held[1], 0);
+  // A third one from the same address is closed at once, unanswered, though it sends nothing
+  // and its request time (5 s) is far from over.
+  const auto start = std::chrono::steady_clock::now();
+  const auto refused = RawHttpFrom("127.0.0.1", port, "", 3000);
+  EXPECT_TRUE(refused.connected);
+  EXPECT_TRUE(refused.closed);
+  EXPECT_EQ(refused.text, "");
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(2000));
+  // Another address is served meanwhile.
+  const auto other = RawHttpFrom(
+      "127.0.0.2", port, "GET /v1/track/x HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(other.status(), 404) << other.text;
+  // Once the silent ones hang up, the address is served again.
+  for (int fd : held) ::close(fd);
+  int status = 0;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+  while (status != 404 && std::chrono::steady_clock::now() < until) {
+    status = HttpGet(port, "/v1/track/x", 1000).status();
+    if (status != 404) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  EXPECT_EQ(status, 404);
 }
 
 TEST_F(TrackingServerTest, StopsAndRefusesConnections) {

@@ -83,6 +83,15 @@ TEST(Keys, ReferencePrefixSeparatesKindFromValue) {
   EXPECT_NE(ReferenceKey("booking", "BK10", "S1").rfind(prefix, 0), 0u);
 }
 
+TEST(Keys, PartyPrefixSelectsOneOrganisation) {
+  const Bytes prefix = PartyPrefix("org-a");
+  EXPECT_EQ(PartyKey("org-a", "S1").substr(prefix.size()), "S1");
+  // "org-a" is not a prefix of "org-ab"'s keys, nor ("org-a", "bS1") one of ("org-ab", "S1").
+  EXPECT_NE(PartyKey("org-ab", "S1").rfind(prefix, 0), 0u);
+  EXPECT_NE(PartyKey("org-a", "bS1"), PartyKey("org-ab", "S1"));
+  EXPECT_LT(PartyKey("org-a", "S1"), PartyKey("org-a", "S2"));
+}
+
 TEST(Keys, PrefixSuccessorIsExclusiveUpperBound) {
   EXPECT_EQ(PrefixSuccessor("ab"), std::optional<Bytes>("ac"));
   EXPECT_EQ(PrefixSuccessor(std::string("a\xff", 2)), std::optional<Bytes>("b"));
