@@ -5,13 +5,14 @@
 // Input: raw request bytes. Seeds: corpus/tracking_http_fuzz/ (GETs of codes and other paths).
 // What must hold: no crash or sanitizer report; every answer is one of the documented statuses
 // with a JSON object body.
-#include <boost/beast/http.hpp>
+#include <unistd.h>
+
 #include <algorithm>
+#include <boost/beast/http.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <unistd.h>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -27,10 +28,23 @@ namespace {
 namespace http = boost::beast::http;
 using shipledger::storage::Store;
 
+// A fresh data dir for this process, removed at exit (after the store, declared later, closes).
+const std::filesystem::path& StoreDir() {
+  struct Dir {
+    std::filesystem::path path = std::filesystem::temp_directory_path() /
+                                 ("shipledger-tracking-fuzz-" + std::to_string(::getpid()));
+    ~Dir() {
+      std::error_code ignored;
+      std::filesystem::remove_all(path, ignored);
+    }
+  };
+  static const Dir dir;
+  return dir.path;
+}
+
 const Store& TheStore() {
   static std::unique_ptr<Store> store = [] {
-    const auto dir = std::filesystem::temp_directory_path() /
-                     ("shipledger-tracking-fuzz-" + std::to_string(::getpid()));
+    const std::filesystem::path& dir = StoreDir();
     std::filesystem::remove_all(dir);
     auto opened = Store::Open(dir.string(), *shipledger::fuzz::Network().genesis);
     if (!opened.ok()) {
