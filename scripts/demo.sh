@@ -105,6 +105,17 @@ NODE=${NODE_OF[importer]}
 "$SL" --node "$NODE" --identity "$IMP" shipment show "$SHIP"
 "$SL" --node "$NODE" --identity "$IMP" shipment find --ref container=MSCU1234565
 
+step "the ocean carrier is no party of $SHIP: its event is answered as for an unknown shipment"
+# Contract rules v3: only a party makes a party; a stranger's event changes nothing and learns nothing.
+if ev "$OCN" exception --location DEHAM --detail note="let me in"; then
+  echo "unexpected: accepted"
+  exit 1
+fi
+if "$SL" --node "${NODE_OF[ocean]}" --identity "$OCN" shipment show "$SHIP"; then
+  echo "the ocean carrier read a shipment it is no party of" >&2
+  exit 1
+fi
+
 step "the invoice value is private: the importer (a reader) reads it, the forwarder cannot"
 "$SL" --node "${NODE_OF[importer]}" --identity "$IMP" event show "$BOOKED_ID" | tee "$NET/imp.txt"
 grep -q "EUR-125000" "$NET/imp.txt" || { echo "the importer cannot read its private field" >&2; exit 1; }
@@ -116,7 +127,23 @@ step "the importer discloses the invoice value (only) to its bank, which checks 
   --field invoice_value --out "$NET/invoice.disclosure" --wait
 "$SL" disclosure verify "$NET/invoice.disclosure" --genesis "$NET/genesis.yaml"
 
-step "contract rules v2: a cold-chain shipment whose sea leg the contract matches to an offer"
+step "an importer clerk's laptop is stolen: the importer's admin revokes the clerk's certificate"
+CLERK_OUT=$("$SL" identity issue --org-dir "$NET/importer" --name clerk)
+echo "$CLERK_OUT"
+CLERK_FP=$(sed -n 's/^fingerprint \([0-9a-f]*\)$/\1/p' <<<"$CLERK_OUT")
+CLERK="$NET/importer/clients/clerk"
+"$SL" --node "${NODE_OF[importer]}" --identity "$CLERK" shipment show "$SHIP" >/dev/null
+echo "the clerk reads $SHIP"
+EV_SHIP="revocation-$CLERK_FP" ev "$IMP" certificate_revocation --fingerprint "$CLERK_FP" \
+  --reason "laptop stolen"
+if "$SL" --node "${NODE_OF[importer]}" --identity "$CLERK" shipment show "$SHIP" 2>"$NET/clerk.txt"; then
+  echo "the revoked clerk still reads the shipment" >&2
+  exit 1
+fi
+cat "$NET/clerk.txt"
+grep -q "revoked" "$NET/clerk.txt" || { echo "the clerk's refusal does not say why" >&2; exit 1; }
+
+step "contract rules v2 and v3: a cold-chain shipment whose sea leg the contract matches to an offer"
 EV_SHIP="COLD-$(date +%Y%m%d)-$RANDOM"
 OFFER="OCEAN-CN-NL-$RANDOM"
 ev "$EXP" booked --location CNSHA --party forwarder --party customs --consignee importer \

@@ -30,6 +30,10 @@ Status ReadEndpoint(const YamlField& root, std::string_view key, bool required, 
 
 Result<NodeConfig> LoadNodeConfig(const std::string& path) {
   SL_ASSIGN_OR_RETURN(const std::string text, internal::ReadWholeFile(path));
+  return ParseNodeConfig(text, path);
+}
+
+Result<NodeConfig> ParseNodeConfig(std::string_view text, const std::string& path) {
   SL_ASSIGN_OR_RETURN(YAML::Node doc, internal::ParseYaml(text, path));
   const YamlField root = internal::RootField(std::move(doc), path);
   try {

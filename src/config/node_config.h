@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "shipledger/status.h"
 
@@ -47,5 +48,8 @@ struct NodeConfig {
 // INVALID_ARGUMENT naming the key on a missing required key or a bad value; NOT_FOUND if the
 // file is missing.
 Result<NodeConfig> LoadNodeConfig(const std::string& path);
+
+// The same from the file's text; `path` names it in errors and is the base of relative paths.
+Result<NodeConfig> ParseNodeConfig(std::string_view text, const std::string& path);
 
 }  // namespace shipledger::config

@@ -79,13 +79,11 @@ struct Limits {
 
 // Contract rules versions this build executes (DESIGN §3, docs/contracts.md). Version 1: the
 // lifecycle, custody, customs holds and returns of the first release; version 2 adds route legs
-// and carrier matching, cold chain, return terms, error declarations.
+// and carrier matching, cold chain, return terms, error declarations; version 3 adds "only a
+// party makes a party" (DESIGN §8), bounded offer matching, certificate revocation and a receipt
+// leaf that covers every receipt field. `network init` writes the latest.
 inline constexpr uint32_t kOldestContractRules = 1;
-inline constexpr uint32_t kLatestContractRules = 2;
-// Version 3 (only a party makes a party, DESIGN §8) is being built: the contracts execute it
-// and their tests run it, but no genesis may name it until it is complete, so that no chain is
-// recorded under a version that still changes.
-inline constexpr uint32_t kDraftContractRules = 3;
+inline constexpr uint32_t kLatestContractRules = 3;
 
 // `contract_rules: [{from_height, version}]`: the version applies from that height on.
 struct ContractRulesFrom {

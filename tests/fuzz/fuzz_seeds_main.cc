@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "config/network.h"
+#include "config/node_config.h"
 #include "consensus/message_gate.h"
 #include "crypto/merkle.h"
 #include "crypto/sha256.h"
@@ -499,6 +500,31 @@ void WriteGenesisYaml(const fs::path& dir) {
   Write(dir, "genesis", text);
 }
 
+// node_yaml_fuzz: a node.yaml naming every key node_config.cc reads, each with a valid value.
+void WriteNodeYaml(const fs::path& dir) {
+  Write(dir, "node",
+        "replica_id: 2\n"
+        "genesis: ../genesis.yaml\n"
+        "grpc_listen: 127.0.0.1:7052\n"
+        "peer_listen: \"[::1]:7152\"\n"
+        "data_dir: data\n"
+        "cert: cert.pem\n"
+        "key: /etc/shipledger/key.pem\n"
+        "mempool_capacity: 100000\n"
+        "batch_timeout_ms: 50\n"
+        "max_wait_ms: 30000\n"
+        "max_watchers: 256\n"
+        "max_watchers_per_org: 16\n"
+        "watch_stall_ms: 10000\n"
+        "log_level: info\n"
+        "verify_threads: 0\n"
+        "insecure_client_api: false\n"
+        "tracking_listen: 0.0.0.0:8080\n"
+        "tracking_rate_per_s: 10\n"
+        "tracking_burst: 20\n"
+        "tracking_max_connections_per_address: 8\n");
+}
+
 // Every signed seed must pass the gate, or mutations of it would stop at the signature checks.
 // Returns false (and says which) when one does not.
 bool CheckSeedsAdmitted(const fs::path& root) {
@@ -563,6 +589,18 @@ bool CheckClientSeeds(const fs::path& root) {
   return ok;
 }
 
+// The node.yaml seed must be accepted, or its mutations would explore only the refusals.
+bool CheckNodeYamlSeed(const fs::path& root) {
+  std::ifstream in(root / "node_yaml_fuzz" / "seed-node", std::ios::binary);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto config = config::ParseNodeConfig(text, "/fuzz/node/node.yaml");
+  if (!config.ok()) {
+    std::fprintf(stderr, "fuzz_seeds: the node.yaml seed is refused: %s\n",
+                 config.status().ToString().c_str());
+  }
+  return config.ok();
+}
+
 int Main(int argc, char** argv) {
   bool init = false;
   std::string corpus;
@@ -594,8 +632,9 @@ int Main(int argc, char** argv) {
   WriteClientEvents(seeds, root / "client_events_fuzz");
   WriteProofFiles(seeds, root / "proof_files_fuzz");
   WriteGenesisYaml(root / "genesis_yaml_fuzz");
+  WriteNodeYaml(root / "node_yaml_fuzz");
   std::printf("fuzz_seeds: wrote the seed corpora under %s\n", corpus.c_str());
-  return CheckSeedsAdmitted(root) && CheckClientSeeds(root) ? 0 : 1;
+  return CheckSeedsAdmitted(root) && CheckClientSeeds(root) && CheckNodeYamlSeed(root) ? 0 : 1;
 }
 
 }  // namespace

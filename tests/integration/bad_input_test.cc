@@ -255,14 +255,18 @@ TEST_F(BadInputTest, ContractRejectionsGetAReceiptAndLeaveStateUnchanged) {
     std::string reason_part;
   };
   std::vector<Case> cases = {
-      {"custody event by a non-custodian", c_->SignedBy("importer", v1::EVENT_TYPE_PICKUP, "T-1"),
+      // The exporter is a party of T-1, which it handed over to the forwarder.
+      {"custody event by a non-custodian", c_->SignedBy("exporter", v1::EVENT_TYPE_PICKUP, "T-1"),
        "T-1", "custodian"},
+      // Contract rules v3: a non-party's event is judged as on an unknown shipment.
+      {"event by a non-party", c_->SignedBy("importer", v1::EVENT_TYPE_PICKUP, "T-1"), "T-1",
+       "shipment T-1 is not booked"},
       {"event after delivery", c_->SignedBy("forwarder", v1::EVENT_TYPE_LOADED, "T-2"), "T-2",
        "delivered"},
       {"event on a shipment never booked", c_->SignedBy("exporter", v1::EVENT_TYPE_PICKUP, "NEVER"),
        "NEVER", "not booked"},
       {"booking an existing shipment", c_->SignedBy("exporter", v1::EVENT_TYPE_BOOKED, "T-1"),
-       "T-1", "already booked"},
+       "T-1", "shipment id T-1 is not available"},
   };
   for (const auto& tc : cases) {
     SCOPED_TRACE(tc.name);

@@ -1,4 +1,4 @@
-// Contract rules v2 on a real node (docs/contracts.md): a multimodal journey road → sea → road
+// Contract rules v2 and v3 (which network init writes) on a real node (docs/contracts.md): a multimodal journey road → sea → road
 // whose sea leg is matched by the contract to a carrier's offer, a cold-chain excursion flagged
 // and seen on a Watch stream, a return approved by the contract and one rejected out of window.
 #include <gtest/gtest.h>
@@ -121,7 +121,10 @@ TEST_F(ContractsJourneyTest, MultimodalJourneyMatchingExcursionAndReturns) {
   Step("trucker", v1::EVENT_TYPE_LOADED, s);
   Step("trucker", v1::EVENT_TYPE_DEPARTED, s);
   Step("trucker", v1::EVENT_TYPE_ARRIVED, s);
-  Step("exporter", v1::EVENT_TYPE_EXPORT_CUSTOMS_DECLARED, s);
+  // Contract rules v3: the declarant names the customs authority, which makes it a party.
+  v1::Event declared = client_->NewEvent("exporter", v1::EVENT_TYPE_EXPORT_CUSTOMS_DECLARED, s);
+  declared.add_parties("customs");
+  Valid(Sign(declared));
   Step("customs", v1::EVENT_TYPE_EXPORT_CUSTOMS_CLEARED, s);
   // The sea leg: only its carrier may take the goods.
   const v1::SubmitResult wrong =

@@ -183,5 +183,55 @@ TEST_F(ProofE2e, ProofsVerifyOfflineAndTamperedFilesFail) {
   EXPECT_TRUE(Contains(stranger.err, "no event")) << stranger;
 }
 
+// Contract rules v3 (which network init writes) certify the contract's decisions: a carrier
+// offer's proof prints the leg it was assigned, and a proof whose decision was changed fails.
+TEST_F(ProofE2e, ContractDecisionsAreCertifiedAndAChangedDecisionFails) {
+  const auto submit = [this](const std::string& org, std::vector<std::string> args) {
+    args.insert(args.begin(), {"--node", cluster_.target(0), "--identity", admin(org), "event",
+                               "submit", "--wait", "--json"});
+    return Cli(args);
+  };
+  const ProgramResult booked =
+      submit("exporter", {"--shipment", "S-SEA", "--type", "booked", "--leg",
+                          "CNSHA:NLRTM:sea:open", "--currency", "EUR"});
+  ASSERT_EQ(booked.code, 0) << booked;
+  const ProgramResult offer =
+      submit("forwarder", {"--shipment", "OFFER-SEA", "--type", "carrier_offer", "--mode", "sea",
+                           "--lane", "CN:NL", "--price", "185000", "--currency", "EUR",
+                           "--valid-from", "+0s", "--valid-until", "+30d"});
+  ASSERT_EQ(offer.code, 0) << offer;
+  const std::string offer_id = JsonString(offer.out, "event_id");
+  ASSERT_EQ(offer_id.size(), 64u) << offer;
+
+  const std::string file = path("offer.proof");
+  const ProgramResult got = Cli({"--node", cluster_.target(1), "--identity", admin("forwarder"),
+                                 "proof", "get", offer_id, "--out", file, "--wait"});
+  ASSERT_EQ(got.code, 0) << got;
+  const ProgramResult ok = Verify(file);
+  ASSERT_EQ(ok.code, 0) << ok;
+  EXPECT_TRUE(
+      Contains(ok.out, "decision: S-SEA: → leg 1 assigned to forwarder (offer OFFER-SEA, 1850.00)"))
+      << ok;
+  const ProgramResult json =
+      Cli({"--json", "proof", "verify", file, "--genesis", cluster_.net().genesis_path()});
+  ASSERT_EQ(json.code, 0) << json;
+  EXPECT_TRUE(Contains(json.out, "\"decisions\"")) << json;
+  EXPECT_TRUE(Contains(json.out, "LEG_ASSIGNED")) << json;
+
+  v1::EventProof proof;
+  ASSERT_TRUE(proof.ParseFromString(ReadFile(file)));
+  ASSERT_EQ(proof.receipt().outputs_size(), 1);
+  v1::EventProof cheaper = proof;
+  cheaper.mutable_receipt()->mutable_outputs(0)->set_price_minor(1);
+  v1::EventProof undecided = proof;
+  undecided.mutable_receipt()->clear_outputs();
+  for (const auto& [name, forged] : {std::pair{"cheaper", &cheaper}, {"undecided", &undecided}}) {
+    WriteFile(path(name), forged->SerializeAsString());
+    const ProgramResult bad = Verify(path(name));
+    EXPECT_EQ(bad.code, 2) << bad;
+    EXPECT_TRUE(Contains(bad.out, "proof INVALID: receipt Merkle path")) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace shipledger::itest

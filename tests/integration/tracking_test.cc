@@ -76,12 +76,13 @@ TEST_F(TrackingServiceTest, CustomerSeesMilestonesOnlyUnknownIs404AndRateIsLimit
       "exporter", {"--shipment", "SHIP-PRIVATE-7", "--type", "pickup", "--location", "DEBRV"});
   ASSERT_EQ(pickup.code, 0) << pickup;
   EXPECT_EQ(TrackingCodeIn(pickup.out), "");  // only bookings get codes
-  // The forwarder, no party, holds no custody: REJECTED, so never a milestone. Being no party,
-  // it is not shown the receipt (whose reason names the custodian): exit 1, saying so.
+  // The forwarder, no party, holds no custody: REJECTED, so never a milestone. Under contract
+  // rules v3 it is told what it would be told for an unknown shipment, and nothing more.
   const ProgramResult rejected = Submit(
       "forwarder", {"--shipment", "SHIP-PRIVATE-7", "--type", "loaded", "--location", "NLRTM"});
-  ASSERT_EQ(rejected.code, 1) << rejected;
-  EXPECT_TRUE(Contains(rejected.err, "receipt is not visible to this organisation")) << rejected;
+  ASSERT_EQ(rejected.code, 3) << rejected;
+  EXPECT_TRUE(Contains(rejected.out, "REJECTED: shipment SHIP-PRIVATE-7 is not booked"))
+      << rejected;
 
   const auto reply = HttpGet(tracking_port_, "/v1/track/" + code);
   ASSERT_EQ(reply.status(), 200) << reply.text;

@@ -90,6 +90,15 @@ TEST_F(NodeConfigTest, RelativeFilePathResolvesAgainstItsFolder) {
             (std::filesystem::canonical(dir_.path()) / "genesis.yaml").string());
 }
 
+TEST_F(NodeConfigTest, ParsesTextWithoutReadingAFileAndNamesThePathInErrors) {
+  auto config = ParseNodeConfig(kMinimal, "/srv/org/node/node.yaml");
+  ASSERT_TRUE(config.ok()) << config.status().ToString();
+  EXPECT_EQ(config->genesis_path, "/srv/org/node/genesis.yaml");
+  auto bad = ParseNodeConfig("replica_id: x\n", "/srv/org/node/node.yaml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_THAT(bad.status().message(), HasSubstr("/srv/org/node/node.yaml"));
+}
+
 TEST_F(NodeConfigTest, OptionalKeysTakeDefaults) {
   auto config = Load(kMinimal);
   ASSERT_TRUE(config.ok()) << config.status().ToString();
