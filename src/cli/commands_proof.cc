@@ -117,11 +117,7 @@ void PrintVerdict(const Io& io, bool json, const model::Genesis& genesis,
                {"certified", CertifiedText(v)}});
   // Rules v3 certify the contract's decisions with the verdict (the receipt leaf covers them).
   if (v.certified) {
-    for (const auto& o : v.outputs) {
-      // An offer's decisions are about other shipments: name them.
-      const std::string about = o.shipment_id() == e.shipment_id() ? "" : o.shipment_id() + ": ";
-      io.out << "  decision: " << about << ContractOutputText(o) << '\n';
-    }
+    for (const auto& o : v.outputs) io.out << "  decision: " << ContractOutputText(o) << '\n';
   }
 }
 

@@ -209,8 +209,8 @@ TEST_F(ProofE2e, ContractDecisionsAreCertifiedAndAChangedDecisionFails) {
   ASSERT_EQ(got.code, 0) << got;
   const ProgramResult ok = Verify(file);
   ASSERT_EQ(ok.code, 0) << ok;
-  EXPECT_TRUE(
-      Contains(ok.out, "decision: S-SEA: → leg 1 assigned to forwarder (offer OFFER-SEA, 1850.00)"))
+  EXPECT_TRUE(Contains(
+      ok.out, "decision: → leg 1 assigned to forwarder (offer OFFER-SEA, 1850.00) [S-SEA]"))
       << ok;
   const ProgramResult json =
       Cli({"--json", "proof", "verify", file, "--genesis", cluster_.net().genesis_path()});
