@@ -1,18 +1,27 @@
 # shipledger_module(NAME DEPS ...): one static library per folder under src/ (DESIGN §2).
 # Sources are the folder's *.cc files; headers are included as "NAME/file.h".
+# Each module's include path is a folder of its own in the build tree holding one link, NAME ->
+# src/NAME, so a module (and a test or tool) sees the headers of the modules it links and no
+# others: an include of a module not linked fails to compile. scripts/check-deps.sh checks the
+# includes against DESIGN §2's table itself.
 function(shipledger_module name)
   cmake_parse_arguments(M "" "" "DEPS;PRIVATE_DEPS" ${ARGN})
+  set(view ${CMAKE_BINARY_DIR}/module-include/${name})
+  file(MAKE_DIRECTORY ${view})
+  if(NOT IS_SYMLINK ${view}/${name})
+    file(CREATE_LINK ${CMAKE_CURRENT_SOURCE_DIR} ${view}/${name} SYMBOLIC)
+  endif()
   file(GLOB srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cc)
   list(FILTER srcs EXCLUDE REGEX ".*_main\\.cc$")
   if(NOT srcs)
     # A module whose sources are not written yet: headers only.
     add_library(shipledger_${name} INTERFACE)
-    target_include_directories(shipledger_${name} INTERFACE ${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR}/include)
+    target_include_directories(shipledger_${name} INTERFACE ${view} ${PROJECT_SOURCE_DIR}/include)
     target_link_libraries(shipledger_${name} INTERFACE ${M_DEPS})
     return()
   endif()
   add_library(shipledger_${name} STATIC ${srcs})
-  target_include_directories(shipledger_${name} PUBLIC ${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR}/include)
+  target_include_directories(shipledger_${name} PUBLIC ${view} ${PROJECT_SOURCE_DIR}/include)
   target_link_libraries(shipledger_${name} PUBLIC ${M_DEPS} PRIVATE ${M_PRIVATE_DEPS})
   shipledger_warnings(shipledger_${name})
 endfunction()

@@ -3,15 +3,15 @@
 #include <cstdio>
 
 #include "cli/output.h"
-#include "contracts/util.h"
+#include "model/units.h"
 #include "shipledger/bytes.h"
 
 namespace shipledger::cli {
 
 namespace {
 
-using contracts::FormatDuration;
-using contracts::FormatMilliC;
+using model::FormatDuration;
+using model::FormatMilliC;
 
 std::string ShortId(const std::string& id) { return ToHex(id).substr(0, 16); }
 

@@ -11,6 +11,7 @@
 #include "crypto/sha256.h"
 #include "model/block.h"
 #include "model/event.h"
+#include "shipledger/endpoint.h"
 
 namespace shipledger::config {
 namespace {
@@ -93,7 +94,7 @@ Result<model::Replica> ParseReplica(const YamlField& item, const model::Genesis&
   std::string peer;
   for (auto [key, out] : {std::pair{"grpc", &grpc}, std::pair{"peer", &peer}}) {
     SL_RETURN_IF_ERROR(item.ReadString(key, true, out));
-    if (!internal::IsValidEndpoint(*out)) {
+    if (!IsValidEndpoint(*out)) {
       return item.Child(key).Error("expected host:port, got '" + *out + "'");
     }
   }

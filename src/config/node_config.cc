@@ -4,6 +4,7 @@
 
 #include "config/files.h"
 #include "config/yaml_fields.h"
+#include "shipledger/endpoint.h"
 
 namespace shipledger::config {
 namespace {
@@ -20,7 +21,7 @@ std::string Resolve(const std::filesystem::path& base_dir, const std::string& va
 
 Status ReadEndpoint(const YamlField& root, std::string_view key, bool required, std::string* out) {
   SL_RETURN_IF_ERROR(root.ReadString(key, required, out));
-  if (!out->empty() && !internal::IsValidEndpoint(*out)) {
+  if (!out->empty() && !IsValidEndpoint(*out)) {
     return root.Child(key).Error("expected host:port, got '" + *out + "'");
   }
   return Status::Ok();

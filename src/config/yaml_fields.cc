@@ -176,23 +176,4 @@ Status YamlField::ReadBool(std::string_view key, bool required, bool* out) const
   return Status::Ok();
 }
 
-bool IsValidEndpoint(std::string_view endpoint) {
-  const size_t colon = endpoint.rfind(':');
-  if (colon == std::string_view::npos || colon == 0) return false;
-  std::string_view host = endpoint.substr(0, colon);
-  const std::string_view port = endpoint.substr(colon + 1);
-  if (host.front() == '[') {
-    if (host.size() < 3 || host.back() != ']') return false;
-  } else if (host.find(':') != std::string_view::npos) {
-    return false;  // an IPv6 address needs brackets
-  }
-  for (char c : host) {
-    if (c <= ' ' || c == '/' || c == '@') return false;
-  }
-  uint32_t p = 0;
-  const auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), p);
-  return !port.empty() && ec == std::errc() && ptr == port.data() + port.size() && p >= 1 &&
-         p <= 65535;
-}
-
 }  // namespace shipledger::config::internal

@@ -75,7 +75,4 @@ class YamlField {
 // The root of a document, with an empty path.
 YamlField RootField(YAML::Node root, const std::string& file);
 
-// OK when `endpoint` is "host:port" (host non-empty, IPv6 in brackets, port 1..65535).
-bool IsValidEndpoint(std::string_view endpoint);
-
 }  // namespace shipledger::config::internal

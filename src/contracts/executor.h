@@ -30,13 +30,4 @@ model::BlockEffects ExecuteBlock(const std::vector<model::EventPtr>& events,
                                  const model::StateReader& state,
                                  const model::BlockContext& context);
 
-// Separates the contract records from the shipment states in the state-writes digest.
-inline constexpr std::string_view kRecordsDomain = "shipledger/records/v1";
-
-// SHA-256 over kStateDomain, then (length-prefixed id, length-prefixed deterministic state bytes)
-// in id order; then, only if `records` is not empty, kRecordsDomain and per record in key order
-// (length-prefixed key, 0x01 and the length-prefixed value, or 0x00 for a deletion).
-Bytes StateWritesDigest(const std::map<std::string, v1::ShipmentState>& writes,
-                        const std::map<std::string, std::optional<Bytes>>& records);
-
 }  // namespace shipledger::contracts

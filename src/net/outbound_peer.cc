@@ -7,6 +7,8 @@
 #include <boost/asio/post.hpp>
 #include <chrono>
 
+#include "shipledger/endpoint.h"
+
 namespace shipledger::net {
 
 namespace {
@@ -25,16 +27,6 @@ int64_t SteadyNs() {
 
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
-
-bool SplitHostPort(const std::string& host_port, std::string* host, std::string* port) {
-  const size_t colon = host_port.rfind(':');
-  if (colon == std::string::npos || colon == 0 || colon + 1 == host_port.size()) return false;
-  std::string h = host_port.substr(0, colon);
-  if (h.size() >= 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
-  *host = h;
-  *port = host_port.substr(colon + 1);
-  return std::all_of(port->begin(), port->end(), [](char c) { return c >= '0' && c <= '9'; });
-}
 
 OutboundPeer::OutboundPeer(std::shared_ptr<const PeerEnv> env, uint32_t replica,
                            std::string endpoint, std::shared_ptr<PeerCounters> counters,
@@ -202,8 +194,8 @@ void OutboundPeer::Dial() {
     std::lock_guard lock(endpoint_mu_);
     endpoint = endpoint_;
   }
-  std::string host, port;
-  if (!SplitHostPort(endpoint, &host, &port)) {
+  const std::optional<Endpoint> split = SplitEndpoint(endpoint);
+  if (!split) {
     Retry(Status::InvalidArgument("bad endpoint '" + endpoint + "'"));
     return;
   }
@@ -215,7 +207,7 @@ void OutboundPeer::Dial() {
              [&] { self->Retry(Status::DeadlineExceeded("connect timed out")); });
   });
   resolver_.async_resolve(
-      host, port,
+      split->host, split->port_text(),
       [self = shared_from_this(), attempt](const boost::system::error_code& ec,
                                            const tcp::resolver::results_type& results) {
         CatchAll("resolve", [&] {

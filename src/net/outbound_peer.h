@@ -141,7 +141,4 @@ class OutboundPeer : public std::enable_shared_from_this<OutboundPeer> {
   uint64_t write_gen_ = 0;        // bumped when a write is abandoned; its completion then returns
 };
 
-// Splits "host:port" / "[v6]:port". False when malformed.
-bool SplitHostPort(const std::string& host_port, std::string* host, std::string* port);
-
 }  // namespace shipledger::net

@@ -17,6 +17,7 @@
 #include "net/outbound_peer.h"
 #include "net/pending_handshakes.h"
 #include "net/tls.h"
+#include "shipledger/endpoint.h"
 
 namespace shipledger::net {
 
@@ -131,13 +132,12 @@ void Transport::Impl::Init(const crypto::Certificate& cert, const crypto::Privat
 
 Status Transport::Impl::Listen(const std::string& host_port) {
   SL_RETURN_IF_ERROR(init_status_);
-  std::string host, port;
-  if (!SplitHostPort(host_port, &host, &port)) {
-    return Status::InvalidArgument("bad listen address '" + host_port + "'");
-  }
+  const std::optional<Endpoint> split = SplitEndpoint(host_port);
+  if (!split) return Status::InvalidArgument("bad listen address '" + host_port + "'");
   boost::system::error_code ec;
   tcp::resolver resolver(io_);
-  const auto results = resolver.resolve(host, port, tcp::resolver::passive, ec);
+  const auto results =
+      resolver.resolve(split->host, split->port_text(), tcp::resolver::passive, ec);
   if (ec || results.empty()) {
     return Status::InvalidArgument("listen address '" + host_port + "': " + ec.message());
   }

@@ -12,8 +12,8 @@
 #include <thread>
 #include <unordered_map>
 
-#include "net/outbound_peer.h"
 #include "rpc/tracking.h"
+#include "shipledger/endpoint.h"
 #include "shipledger/thread_name.h"
 
 namespace shipledger::rpc {
@@ -197,14 +197,13 @@ TrackingServer::~TrackingServer() { Stop(); }
 int TrackingServer::port() const { return impl_->port; }
 
 Status TrackingServer::Start(const std::string& host_port) {
-  std::string host, port;
-  if (!net::SplitHostPort(host_port, &host, &port)) {
-    return Status::InvalidArgument("tracking_listen: bad address '" + host_port + "'");
-  }
+  const std::optional<Endpoint> split = SplitEndpoint(host_port);
+  if (!split) return Status::InvalidArgument("tracking_listen: bad address '" + host_port + "'");
   Impl& impl = *impl_;
   beast::error_code ec;
   tcp::resolver resolver(impl.io);
-  const auto endpoints = resolver.resolve(host, port, tcp::resolver::passive, ec);
+  const auto endpoints =
+      resolver.resolve(split->host, split->port_text(), tcp::resolver::passive, ec);
   if (ec || endpoints.empty()) {
     return Status::InvalidArgument("tracking_listen '" + host_port + "': " + ec.message());
   }
@@ -233,7 +232,7 @@ Status TrackingServer::Start(const std::string& host_port) {
   spdlog::warn(
       "PUBLIC TRACKING SERVICE IS ON: anyone who reaches http://{}:{}/v1/track/CODE learns the "
       "milestones of the shipment with that tracking code ({}/s, burst {} per client address)",
-      host, impl.port, rate.rate_per_s, rate.burst);
+      split->host, impl.port, rate.rate_per_s, rate.burst);
   return Status::Ok();
 }
 

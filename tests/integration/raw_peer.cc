@@ -9,6 +9,7 @@
 #include "net/outbound_peer.h"
 #include "net/tls.h"
 #include "shipledger/clock.h"
+#include "shipledger/endpoint.h"
 
 namespace shipledger::itest {
 
@@ -31,10 +32,10 @@ Status RawPeer::Connect(const std::string& host_port, uint32_t replica, int time
   keep_received_ = keep_received;
   auto ssl = net::MakeTlsContext(identity_.cert, identity_.key);
   if (!ssl.ok()) return ssl.status();
-  std::string host, port;
-  if (!net::SplitHostPort(host_port, &host, &port)) {
-    return Status::InvalidArgument("bad address '" + host_port + "'");
-  }
+  const std::optional<Endpoint> split = SplitEndpoint(host_port);
+  if (!split) return Status::InvalidArgument("bad address '" + host_port + "'");
+  const std::string& host = split->host;
+  const std::string port = split->port_text();
   boost::system::error_code ec;
   const auto address = asio::ip::make_address(host, ec);
   if (ec) return Status::InvalidArgument("bad host '" + host + "': " + ec.message());

@@ -54,18 +54,5 @@ TEST(YamlFields, IntegersAreStrictDecimalsInRange) {
   EXPECT_FALSE(root.ReadU32("absent", true, 0, &v).ok());
 }
 
-TEST(YamlFields, EndpointsAreHostColonPort) {
-  EXPECT_TRUE(IsValidEndpoint("127.0.0.1:7050"));
-  EXPECT_TRUE(IsValidEndpoint("node-1.example.com:1"));
-  EXPECT_TRUE(IsValidEndpoint("[::1]:65535"));
-  EXPECT_FALSE(IsValidEndpoint("localhost"));
-  EXPECT_FALSE(IsValidEndpoint(":7050"));
-  EXPECT_FALSE(IsValidEndpoint("host:0"));
-  EXPECT_FALSE(IsValidEndpoint("host:65536"));
-  EXPECT_FALSE(IsValidEndpoint("host:70x"));
-  EXPECT_FALSE(IsValidEndpoint("::1:7050"));
-  EXPECT_FALSE(IsValidEndpoint("a b:7050"));
-}
-
 }  // namespace
 }  // namespace shipledger::config::internal

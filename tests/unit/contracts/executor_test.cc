@@ -161,7 +161,7 @@ TEST(ExecuteBlock, IsDeterministic) {
   EXPECT_EQ(a.receipts_root, b.receipts_root);
   EXPECT_EQ(a.state_writes_digest, b.state_writes_digest);
   EXPECT_EQ(a.receipts_root, model::ReceiptsRoot(a.receipts, Context(3).rules_version));
-  EXPECT_EQ(a.state_writes_digest, StateWritesDigest(a.state_writes, {}));
+  EXPECT_EQ(a.state_writes_digest, model::StateWritesDigest(a.state_writes, {}));
   EXPECT_EQ(a.receipts_root.size(), 32u);
   EXPECT_EQ(a.state_writes.size(), 2u);
 }
@@ -176,16 +176,16 @@ TEST(StateWritesDigest, IsDomainTaggedSha256OverLengthPrefixedIdsAndStatesInIdOr
     PutLengthPrefixed(&expected, id);
     PutLengthPrefixed(&expected, writes.at(id).SerializeAsString());
   }
-  EXPECT_EQ(StateWritesDigest(writes, {}), crypto::Sha256(expected));
-  EXPECT_EQ(StateWritesDigest({}, {}), crypto::Sha256(model::kStateDomain));
+  EXPECT_EQ(model::StateWritesDigest(writes, {}), crypto::Sha256(expected));
+  EXPECT_EQ(model::StateWritesDigest({}, {}), crypto::Sha256(model::kStateDomain));
 }
 
 TEST(StateWritesDigest, ChangesWithAnyStateField) {
   std::map<std::string, v1::ShipmentState> writes;
   writes["a"].set_custodian("x");
-  const Bytes before = StateWritesDigest(writes, {});
+  const Bytes before = model::StateWritesDigest(writes, {});
   writes["a"].set_custodian("y");
-  EXPECT_NE(StateWritesDigest(writes, {}), before);
+  EXPECT_NE(model::StateWritesDigest(writes, {}), before);
 }
 
 }  // namespace

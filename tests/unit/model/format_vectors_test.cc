@@ -20,7 +20,6 @@
 #include <utility>
 #include <vector>
 
-#include "contracts/executor.h"
 #include "crypto/aead.h"
 #include "crypto/ecdh.h"
 #include "crypto/ecdsa.h"
@@ -29,6 +28,7 @@
 #include "format_vectors_file.h"
 #include "model/block.h"
 #include "model/event.h"
+#include "model/execution.h"
 #include "model/private_fields.h"
 #include "model/tracking_code.h"
 #include "model/votes.h"
@@ -64,7 +64,7 @@ const std::vector<std::pair<std::string, std::string_view>>& CodeDomainTags() {
       {"receipt", kReceiptDomain},
       {"receipt_v3", kReceiptDomainV3},
       {"state", kStateDomain},
-      {"records", contracts::kRecordsDomain},
+      {"records", model::kRecordsDomain},
       {"genesis", kGenesisDomain},
       {"commit", kCommitDomain},
       {"wrap", kWrapDomain},
@@ -252,7 +252,7 @@ std::string StateWritesDigestOf(const Inputs& in) {
   std::map<std::string, std::optional<Bytes>> records;
   for (size_t i = 0; i < puts; ++i) records[keys[i]] = values[i];
   for (const Bytes& key : deleted) records[key] = std::nullopt;
-  return ToHex(contracts::StateWritesDigest(writes, records));
+  return ToHex(model::StateWritesDigest(writes, records));
 }
 
 // --- Private fields --------------------------------------------------------------------------

@@ -17,25 +17,6 @@ using test::ConnectAndStart;
 using test::TestNode;
 using test::WaitFor;
 
-TEST(SplitHostPort, ParsesHostAndPort) {
-  std::string host, port;
-  ASSERT_TRUE(SplitHostPort("127.0.0.1:7051", &host, &port));
-  EXPECT_EQ(host, "127.0.0.1");
-  EXPECT_EQ(port, "7051");
-  ASSERT_TRUE(SplitHostPort("[::1]:80", &host, &port));
-  EXPECT_EQ(host, "::1");
-  ASSERT_TRUE(SplitHostPort("node-2.example:9000", &host, &port));
-  EXPECT_EQ(host, "node-2.example");
-}
-
-TEST(SplitHostPort, RejectsMalformed) {
-  std::string host, port;
-  EXPECT_FALSE(SplitHostPort("no-port", &host, &port));
-  EXPECT_FALSE(SplitHostPort(":80", &host, &port));
-  EXPECT_FALSE(SplitHostPort("host:", &host, &port));
-  EXPECT_FALSE(SplitHostPort("host:8x", &host, &port));
-}
-
 TEST(OutboundPeer, ServerWithAnotherReplicasCertificateIsRefused) {
   auto net = TestNetwork::Create(TestNetwork::DefaultOrgs(), 4);
   TestNode a(net->genesis(), 0, net->node(0));
