@@ -7,6 +7,7 @@
 #include "cli/views.h"
 #include "config/identity.h"
 #include "crypto/x509.h"
+#include "model/digest.h"
 #include "model/event.h"
 #include "shipledger/bytes.h"
 #include "shipledger/clock.h"
@@ -194,7 +195,7 @@ int RunEventSubmit(const GlobalOptions& global, const EventSubmitOptions& option
 
 Result<Bytes> ParseEventId(const std::string& hex) {
   auto id = FromHex(hex);
-  if (!id || id->size() != 32) {
+  if (!id || id->size() != model::kDigestSize) {
     return Status::InvalidArgument("event id '" + hex +
                                    "' is not 64 hex characters (as printed by event submit)");
   }

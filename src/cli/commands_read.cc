@@ -5,6 +5,7 @@
 #include "cli/json.h"
 #include "cli/output.h"
 #include "cli/views.h"
+#include "model/digest.h"
 #include "model/event.h"
 #include "shipledger/bytes.h"
 
@@ -22,7 +23,7 @@ Result<v1::GetBlockRequest> ParseBlockSelector(const std::string& text) {
     return request;
   }
   auto hash = FromHex(text);
-  if (hash && hash->size() == 32) {
+  if (hash && hash->size() == model::kDigestSize) {
     request.set_hash(*hash);
     return request;
   }

@@ -8,6 +8,7 @@
 #include "cli/output.h"
 #include "cli/verifier.h"
 #include "config/genesis_file.h"
+#include "model/digest.h"
 #include "shipledger/bytes.h"
 
 namespace shipledger::cli {
@@ -34,7 +35,7 @@ Result<std::shared_ptr<const model::Genesis>> LoadExpectedGenesis(const std::str
   const std::string genesis_hex = ToHex(genesis->hash);
   const std::string expected = Lower(expect_hash);
   auto raw = FromHex(expected);
-  if (!raw || raw->size() != 32) {
+  if (!raw || raw->size() != model::kDigestSize) {
     return Status::InvalidArgument("--expect-genesis-hash must be 64 hex characters");
   }
   if (expected != genesis_hex) {

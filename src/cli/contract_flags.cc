@@ -9,6 +9,7 @@
 #include "cli/event_builder.h"
 #include "cli/output.h"
 #include "crypto/x509.h"
+#include "model/digest.h"
 #include "model/event.h"
 
 namespace shipledger::cli {
@@ -272,7 +273,7 @@ Status ApplyRevocation(const ContractFlags& f, v1::Event* event) {
     if (c != ':') hex.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   }
   auto bytes = FromHex(hex);
-  if (!bytes || bytes->size() != 32) {
+  if (!bytes || bytes->size() != model::kDigestSize) {
     return Status::InvalidArgument("--fingerprint '" + f.fingerprint +
                                    "' is not a SHA-256 fingerprint: 64 hex digits (colons "
                                    "allowed)");

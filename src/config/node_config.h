@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "model/node_defaults.h"
 #include "shipledger/status.h"
 
 namespace shipledger::config {
@@ -17,15 +18,16 @@ struct NodeConfig {
   std::string data_dir;      // required
   std::string cert_path;     // node certificate (PEM); required
   std::string key_path;      // node key (PEM); required
-  uint32_t mempool_capacity = 100000;  // Default: 100000 pending events
-  uint32_t batch_timeout_ms = 0;       // Default: 0 = the genesis value
-  uint32_t max_wait_ms = 30000;        // Default: 30 s cap on SubmitEvents wait_for_commit
-  uint32_t max_watchers = 256;         // Default: 256 concurrent Watch streams on the node
+  uint32_t mempool_capacity = model::kDefaultMempoolCapacity;  // Default: 100000 pending events
+  uint32_t batch_timeout_ms = 0;                               // Default: 0 = the genesis value
+  uint32_t max_wait_ms = 30000;  // Default: 30 s cap on SubmitEvents wait_for_commit
+  uint32_t max_watchers = model::kDefaultMaxWatchers;  // Default: 256 Watch streams on the node
   // Of which one organisation may hold this many (DESIGN §8: per-organisation quotas; a full
   // node ends the least recently active idle stream of the largest holder for an organisation
   // holding few, see rpc/watch_quota.h). Default: 16
-  uint32_t max_watchers_per_org = 16;
-  uint32_t watch_stall_ms = 10000;  // Default: 10 s; a Watch reader stalled longer is dropped
+  uint32_t max_watchers_per_org = model::kDefaultMaxWatchersPerOrg;
+  uint32_t watch_stall_ms =
+      model::kDefaultWatchStallMs;  // Default: 10 s; a stalled reader is dropped
   std::string log_level = "info";   // trace, debug, info, warn, error
   // Threads that check a batch's signatures side by side, the caller included (DESIGN §10).
   // Default: 0 = one per core; 1 = on the receiving thread only.

@@ -6,6 +6,7 @@
 #include <set>
 #include <string>
 
+#include "model/digest.h"
 #include "model/votes.h"
 
 namespace shipledger::consensus::gate {
@@ -99,7 +100,7 @@ Status Checker::CheckVote(uint32_t from, const v1::Vote& vote, model::VoteType t
   if (vote.replica() != from) {
     return Invalid(name + " from replica " + S(from) + " claims replica " + S(vote.replica()));
   }
-  if (vote.digest().size() != 32) {
+  if (vote.digest().size() != model::kDigestSize) {
     return Invalid(name + " of replica " + S(from) + " has a digest of " + S(vote.digest().size()) +
                    " bytes, not 32");
   }
@@ -141,7 +142,7 @@ Status Checker::CheckCheckpoint(uint32_t from, const v1::Checkpoint& cp) const {
     return Invalid("checkpoint from replica " + S(from) + " claims replica " + S(cp.replica()));
   }
   if (cp.height() < 1) return Invalid("checkpoint of replica " + S(from) + " is for height 0");
-  if (cp.block_hash().size() != 32 || cp.results().size() != 32) {
+  if (cp.block_hash().size() != model::kDigestSize || cp.results().size() != model::kDigestSize) {
     return Invalid("checkpoint of replica " + S(from) + " at height " + S(cp.height()) +
                    " has a block hash of " + S(cp.block_hash().size()) + " and results of " +
                    S(cp.results().size()) + " bytes; both must be 32");

@@ -15,6 +15,7 @@
 
 #include "crypto/ecdsa.h"
 #include "model/block.h"
+#include "model/digest.h"
 #include "model/event.h"
 #include "model/genesis.h"
 #include "model/parallel.h"
@@ -70,7 +71,7 @@ class LeafHashRing {
   }
 
  private:
-  using Key = std::array<char, 32>;
+  using Key = std::array<char, model::kDigestSize>;
   struct KeyHash {
     // The key is a SHA-256 output: any 8 of its bytes are already uniformly distributed.
     size_t operator()(const Key& k) const {
@@ -80,7 +81,7 @@ class LeafHashRing {
     }
   };
   static std::optional<Key> ToKey(ByteView leaf_hash) {
-    if (leaf_hash.size() != 32) return std::nullopt;
+    if (leaf_hash.size() != model::kDigestSize) return std::nullopt;
     Key k;
     std::memcpy(k.data(), leaf_hash.data(), k.size());
     return k;

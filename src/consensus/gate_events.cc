@@ -10,6 +10,7 @@
 
 #include "consensus/gate_checks.h"
 #include "crypto/merkle.h"
+#include "model/digest.h"
 #include "model/votes.h"
 #include "shipledger/check.h"
 
@@ -176,7 +177,7 @@ Status Checker::CheckBlock(const v1::Block& block, std::vector<model::EventPtr>*
   if (model::EventsRoot(block.events()) != proposal.events_root()) {
     return Invalid("block's events do not match its events root");
   }
-  if (block.prev_block_hash().size() != 32) {
+  if (block.prev_block_hash().size() != model::kDigestSize) {
     return Invalid("block's previous block hash is " + S(block.prev_block_hash().size()) +
                    " bytes, not 32");
   }

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "consensus/pbft_impl.h"
+#include "model/digest.h"
 #include "shipledger/check.h"
 
 namespace shipledger::consensus {
@@ -50,11 +51,11 @@ PbftReplica::Impl::Impl(std::shared_ptr<const model::Genesis> g, const PbftOptio
   for (uint32_t i = 0; i < n; ++i) peers[i].replica = i;
   if (stable.height() == 0 && stable.block_hash().empty()) {
     stable.set_block_hash(genesis->hash);
-    stable.set_results(Bytes(32, '\0'));
+    stable.set_results(model::ZeroDigest());
   }
   my_hashes[ordered] = ordered_hash;
   headers.insert(restored.headers.lower_bound(stable.height()), restored.headers.end());
-  my_results[ordered] = restored.tip.results.empty() ? Bytes(32, '\0') : restored.tip.results;
+  my_results[ordered] = restored.tip.results.empty() ? model::ZeroDigest() : restored.tip.results;
   target = ordered;
   parser = std::make_unique<model::EventValidator>(genesis);
   RestoreJournal(restored.journal);

@@ -35,18 +35,21 @@
 #include "consensus/replica.h"
 #include "consensus/solo_replica.h"
 #include "model/genesis.h"
+#include "model/node_defaults.h"
 
 namespace shipledger::consensus {
 
 struct PbftOptions {
   uint32_t replica_id = 0;
-  uint32_t batch_max_events = 500;     // Default: genesis consensus.batch_max_events
-  uint32_t batch_timeout_ms = 20;      // Default: genesis consensus.batch_timeout_ms
-  uint32_t window = 8;                 // Default: genesis consensus.window
-  uint32_t checkpoint_interval = 64;   // Default: genesis consensus.checkpoint_interval
-  uint32_t view_timeout_ms = 2000;     // Default: genesis consensus.view_timeout_ms
-  int64_t clock_skew_ms = 5000;        // Default: genesis consensus.clock_skew_ms
-  uint32_t mempool_capacity = 100000;  // split into equal per-origin quotas
+  // Defaults: the genesis consensus parameters' (model::ConsensusParams).
+  uint32_t batch_max_events = model::ConsensusParams{}.batch_max_events;
+  uint32_t batch_timeout_ms = model::ConsensusParams{}.batch_timeout_ms;
+  uint32_t window = model::ConsensusParams{}.window;
+  uint32_t checkpoint_interval = model::ConsensusParams{}.checkpoint_interval;
+  uint32_t view_timeout_ms = model::ConsensusParams{}.view_timeout_ms;
+  int64_t clock_skew_ms = model::ConsensusParams{}.clock_skew_ms;
+  // Split into equal per-origin quotas. Default: node.yaml's.
+  uint32_t mempool_capacity = model::kDefaultMempoolCapacity;
   uint32_t heartbeat_ms = 1000;        // Default: a heartbeat per second
   uint32_t checkpoint_idle_ms = 1000;  // Default: DESIGN §5 checkpoint_idle_ms
   uint32_t fetch_max_blocks = 32;      // blocks asked for per FetchBlocks

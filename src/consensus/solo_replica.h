@@ -11,15 +11,16 @@
 #include "consensus/mempool.h"
 #include "consensus/replica.h"
 #include "model/genesis.h"
+#include "model/node_defaults.h"
 
 namespace shipledger::consensus {
 
 struct SoloOptions {
   uint32_t replica_id = 0;
-  uint32_t batch_max_events = 500;  // Default: genesis consensus.batch_max_events
-  uint32_t batch_timeout_ms = 20;   // Default: genesis consensus.batch_timeout_ms
-  uint32_t window = 8;              // Default: genesis consensus.window
-  uint32_t mempool_capacity = 100000;
+  uint32_t batch_max_events = model::ConsensusParams{}.batch_max_events;
+  uint32_t batch_timeout_ms = model::ConsensusParams{}.batch_timeout_ms;
+  uint32_t window = model::ConsensusParams{}.window;
+  uint32_t mempool_capacity = model::kDefaultMempoolCapacity;
 };
 
 // Where the chain stands when the core starts (from storage).

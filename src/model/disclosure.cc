@@ -19,8 +19,8 @@ Result<v1::Disclosure> MakeDisclosure(v1::EventProof proof, const std::vector<Op
       return Status::NotFound("the event has no private field '" + name + "'");
     }
     if (!it->status.ok()) {
-      return Status::InvalidArgument("field '" + name + "' cannot be disclosed: " +
-                                     it->status.message());
+      return Status::InvalidArgument("field '" + name +
+                                     "' cannot be disclosed: " + it->status.message());
     }
     v1::DisclosedField* field = disclosure.add_fields();
     field->set_name(it->name);
@@ -46,9 +46,9 @@ Result<DisclosureVerdict> VerifyDisclosure(std::shared_ptr<const Genesis> genesi
     // The event in the verdict is the one whose signature and inclusion were just checked.
     Status s = VerifyDisclosedField(verdict.proof.event, field.name(), field.value(), field.salt());
     if (!s.ok()) {
-      return Status::InvalidArgument("disclosed field '" + field.name() +
-                                     "' does not match what the signer committed to: " +
-                                     s.message());
+      return Status::InvalidArgument(
+          "disclosed field '" + field.name() +
+          "' does not match what the signer committed to: " + s.message());
     }
     verdict.fields.emplace_back(field.name(), field.value());
   }

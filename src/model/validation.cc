@@ -5,6 +5,7 @@
 
 #include "crypto/sha256.h"
 #include "model/admin.h"
+#include "model/digest.h"
 #include "model/envelope_check.h"
 #include "model/validation_payloads.h"
 
@@ -79,7 +80,8 @@ Status EventValidator::CheckFields(const v1::Event& e) const {
     if (d.kind().empty() || d.kind().size() > lim.max_field_bytes) {
       return Invalid("document kind must be 1.." + std::to_string(lim.max_field_bytes) + " bytes");
     }
-    if (d.sha256().size() != 32) return Invalid("document " + d.kind() + " hash is not 32 bytes");
+    if (d.sha256().size() != kDigestSize)
+      return Invalid("document " + d.kind() + " hash is not 32 bytes");
   }
   if (static_cast<uint32_t>(e.details_size()) > lim.max_details) {
     return Invalid("event has more than " + std::to_string(lim.max_details) + " details");
@@ -116,7 +118,7 @@ Status EventValidator::CheckFields(const v1::Event& e) const {
     if (e.type() != v1::EVENT_TYPE_BOOKED) {
       return Invalid("only a booked event may carry a tracking_hash");
     }
-    if (e.tracking_hash().size() != 32) {
+    if (e.tracking_hash().size() != kDigestSize) {
       return Invalid("tracking_hash must be 32 bytes (the SHA-256 of the tracking code), got " +
                      std::to_string(e.tracking_hash().size()));
     }

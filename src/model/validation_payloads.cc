@@ -5,6 +5,7 @@
 #include <set>
 #include <string>
 
+#include "model/digest.h"
 #include "model/event.h"
 
 namespace shipledger::model {
@@ -17,8 +18,6 @@ constexpr int64_t kMaxAbsMilli = 1'000'000;  // temperatures: ±1000 degrees
 constexpr int kMaxAllowedReasons = 16;
 constexpr int kMaxLanes = 32;
 constexpr int kMaxCorrectiveEvents = 16;
-constexpr size_t kEventIdBytes = 32;
-constexpr size_t kFingerprintBytes = 32;
 
 Status Invalid(std::string m) { return Status::InvalidArgument(std::move(m)); }
 
@@ -239,7 +238,7 @@ Status CheckReturnRequest(const v1::ReturnRequest& r, const Limits& lim) {
 }
 
 Status CheckErrorDeclaration(const v1::ErrorDeclaration& d, const Limits& lim) {
-  if (d.event_id().size() != kEventIdBytes) {
+  if (d.event_id().size() != kDigestSize) {
     return Invalid("error_declaration.event_id must be 32 bytes, got " +
                    std::to_string(d.event_id().size()));
   }
@@ -255,7 +254,7 @@ Status CheckErrorDeclaration(const v1::ErrorDeclaration& d, const Limits& lim) {
   for (int i = 0; i < d.corrective_event_ids_size(); ++i) {
     const std::string& id = d.corrective_event_ids(i);
     const std::string at = "error_declaration.corrective_event_ids[" + std::to_string(i) + "]";
-    if (id.size() != kEventIdBytes) {
+    if (id.size() != kDigestSize) {
       return Invalid(at + " must be 32 bytes, got " + std::to_string(id.size()));
     }
     if (id == d.event_id()) return Invalid(at + " is the declared event itself");
@@ -289,8 +288,8 @@ Status CheckPayloads(const v1::Event& e, const Genesis& genesis) {
     SL_RETURN_IF_ERROR(CheckErrorDeclaration(e.error_declaration(), lim));
   }
   if (e.has_revocation()) {
-    if (e.revocation().fingerprint().size() != kFingerprintBytes) {
-      return Invalid("revocation.fingerprint must be the " + std::to_string(kFingerprintBytes) +
+    if (e.revocation().fingerprint().size() != kDigestSize) {
+      return Invalid("revocation.fingerprint must be the " + std::to_string(kDigestSize) +
                      "-byte SHA-256 fingerprint of a certificate (shipledger identity issue "
                      "prints it), not " +
                      std::to_string(e.revocation().fingerprint().size()) + " bytes");

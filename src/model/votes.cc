@@ -3,6 +3,8 @@
 #include <set>
 #include <string>
 
+#include "model/digest.h"
+
 namespace shipledger::model {
 
 Bytes CheckpointMessage(std::string_view chain_id, uint64_t height, ByteView block_hash,
@@ -47,7 +49,7 @@ Status VerifyReplicaSignature(const Genesis& genesis, uint32_t replica, ByteView
 Status VerifyCheckpointCertificate(const Genesis& genesis,
                                    const v1::CheckpointCertificate& certificate) {
   if (certificate.height() == 0) {
-    if (certificate.block_hash() != genesis.hash || certificate.results() != Bytes(32, '\0') ||
+    if (certificate.block_hash() != genesis.hash || certificate.results() != ZeroDigest() ||
         certificate.votes_size() != 0) {
       return Status::InvalidArgument("checkpoint certificate at height 0 is not the genesis");
     }
@@ -64,10 +66,9 @@ Status VerifyCheckpointCertificate(const Genesis& genesis,
     SL_RETURN_IF_ERROR(VerifyReplicaSignature(genesis, vote.replica(), message, vote.signature()));
   }
   if (seen.size() < genesis.quorum()) {
-    return Status::InvalidArgument("checkpoint certificate at height " +
-                                   std::to_string(certificate.height()) + " has " +
-                                   std::to_string(seen.size()) + " votes; the quorum is " +
-                                   std::to_string(genesis.quorum()));
+    return Status::InvalidArgument(
+        "checkpoint certificate at height " + std::to_string(certificate.height()) + " has " +
+        std::to_string(seen.size()) + " votes; the quorum is " + std::to_string(genesis.quorum()));
   }
   return Status::Ok();
 }

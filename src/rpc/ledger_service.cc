@@ -6,6 +6,7 @@
 #include <optional>
 #include <unordered_map>
 
+#include "model/digest.h"
 #include "rpc/event_proof.h"
 #include "rpc/timeline.h"
 
@@ -16,7 +17,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 Status CheckEventId(const std::string& id) {
-  if (id.size() != 32) {
+  if (id.size() != model::kDigestSize) {
     return Status::InvalidArgument("event_id must be 32 bytes (64 hex characters), got " +
                                    std::to_string(id.size()) + " bytes");
   }
@@ -201,7 +202,7 @@ grpc::Status LedgerService::SubmitEvents(grpc::ServerContext* ctx,
   for (size_t k = 0; k < admitted.size(); ++k) {
     v1::SubmitResult* r = resp->mutable_results(admitted_slot[k]);
     const auto& receipt = waiter->receipts()[k];
-    if (receipt && receipt->event_id().size() == 32) {
+    if (receipt && receipt->event_id().size() == model::kDigestSize) {
       // The receipt only to whoever may see the event (DESIGN §8): the signer of a rejected
       // event on someone else's shipment must not learn its custodian from the reason.
       Result<bool> visible = MaySee(caller, admitted[k]->event, receipt->height());

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "model/node_defaults.h"
 #include "rpc/auth.h"
 #include "rpc/backend.h"
 #include "rpc/stall_watchdog.h"
@@ -27,7 +28,8 @@ class LedgerService final
   // sees only what DESIGN §8 lets that caller read: a shipment and its events go to its
   // parties, and a non-party gets NOT_FOUND exactly as for an unknown id.
   LedgerService(Backend* backend, const Authenticator* auth,
-                const WatchQuotaOptions& watch_quota = {}, uint32_t watch_stall_ms = 10000)
+                const WatchQuotaOptions& watch_quota = {},
+                uint32_t watch_stall_ms = model::kDefaultWatchStallMs)
       : backend_(backend),
         auth_(auth),
         watch_quota_(watch_quota),

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "model/node_defaults.h"
 #include "rpc/auth.h"
 #include "rpc/backend.h"
 #include "rpc/ledger_service.h"
@@ -28,9 +29,11 @@ inline constexpr const char* kHealthServices[] = {"shipledger.v1.LedgerService",
 struct ServerOptions {
   // Watch streams: at most max_watchers on the node and max_watchers_per_org per organisation
   // (rpc/watch_quota.h: a full node makes room for an organisation holding few).
-  uint32_t max_watchers = 256;         // Default: 256 on the node
-  uint32_t max_watchers_per_org = 16;  // Default: 16 per organisation
-  uint32_t watch_stall_ms = 10000;  // Default: 10 s; a subscriber not reading that long is dropped
+  // Defaults: node.yaml's (model/node_defaults.h). A subscriber not reading for watch_stall_ms
+  // is dropped.
+  uint32_t max_watchers = model::kDefaultMaxWatchers;
+  uint32_t max_watchers_per_org = model::kDefaultMaxWatchersPerOrg;
+  uint32_t watch_stall_ms = model::kDefaultWatchStallMs;
   // Threads gRPC may use for calls; beyond them new calls get RESOURCE_EXHAUSTED instead of
   // the node growing without bound. Default: max_watchers + 256.
   int max_threads = 0;

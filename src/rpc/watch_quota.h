@@ -24,13 +24,15 @@
 #include <utility>
 #include <vector>
 
+#include "model/node_defaults.h"
 #include "shipledger/status.h"
 
 namespace shipledger::rpc {
 
 struct WatchQuotaOptions {
-  uint32_t max_streams = 256;         // Default: 256 Watch streams on the node (max_watchers)
-  uint32_t max_streams_per_org = 16;  // Default: 16 per organisation (max_watchers_per_org)
+  // Defaults: node.yaml's max_watchers and max_watchers_per_org.
+  uint32_t max_streams = model::kDefaultMaxWatchers;
+  uint32_t max_streams_per_org = model::kDefaultMaxWatchersPerOrg;
 };
 
 class WatchQuota {

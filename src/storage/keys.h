@@ -10,6 +10,7 @@
 #include <optional>
 #include <string_view>
 
+#include "model/digest.h"
 #include "shipledger/bytes.h"
 #include "storage/store.h"
 
@@ -77,7 +78,7 @@ Bytes ShipmentEventsPrefix(std::string_view shipment_id);
 Bytes ShipmentEventKey(std::string_view shipment_id, uint64_t height, uint32_t index);
 // Event ids are SHA-256 digests; CommitBlock refuses others, and shipment_events values rely on
 // the size.
-inline constexpr size_t kEventIdSize = 32;
+inline constexpr size_t kEventIdSize = model::kDigestSize;
 // shipment_events values: event id (kEventIdSize bytes) ‖ block time ms (i64 BE) ‖ the event's
 // receipt (its v1::Receipt encoding, as stored under receipts), so that a shipment's history is one
 // range scan plus the events. Schema 1 wrote the event id alone.

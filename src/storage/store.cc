@@ -17,6 +17,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "model/digest.h"
 #include "storage/keys.h"
 #include "storage/store_impl.h"
 
@@ -217,7 +218,7 @@ Status Store::Impl::InitOrCheckMeta(const model::Genesis& genesis) {
     }
     ChainHead genesis_head;
     genesis_head.block_hash = genesis.hash;
-    genesis_head.results = Bytes(32, '\0');
+    genesis_head.results = model::ZeroDigest();
     Bytes version;
     PutU32BE(&version, keys::kSchemaVersion);
     rocksdb::WriteBatch batch;
@@ -556,7 +557,8 @@ Status Store::CommitBlock(const v1::Block& block, const std::vector<model::Event
   std::unordered_set<ByteView> tracked;  // hashes claimed by this batch; views into `events`
   auto index_tracking_hash = [&](const v1::Event& event) -> Status {
     const std::string& hash = event.tracking_hash();
-    if (event.type() != v1::EVENT_TYPE_BOOKED || hash.size() != 32 || tracked.contains(hash)) {
+    if (event.type() != v1::EVENT_TYPE_BOOKED || hash.size() != model::kDigestSize ||
+        tracked.contains(hash)) {
       return Status::Ok();
     }
     Bytes owner;

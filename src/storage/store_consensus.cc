@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "model/digest.h"
 #include "model/journal.h"
 #include "storage/keys.h"
 #include "storage/store.h"
@@ -64,7 +65,7 @@ v1::CheckpointCertificate Store::Impl::GenesisCheckpoint() const {
   v1::CheckpointCertificate genesis;
   genesis.set_height(0);
   genesis.set_block_hash(genesis_hash);
-  genesis.set_results(Bytes(32, '\0'));
+  genesis.set_results(model::ZeroDigest());
   return genesis;
 }
 

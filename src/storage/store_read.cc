@@ -7,6 +7,7 @@
 #include <string>
 #include <utility>
 
+#include "model/digest.h"
 #include "shipledger/check.h"
 #include "storage/keys.h"
 #include "storage/store.h"
@@ -391,7 +392,7 @@ Result<std::string> Store::GetShipmentByTrackingHash(ByteView tracking_hash) con
 Result<Store::ResultsRecord> Store::GetResults(uint64_t height) const {
   if (height == 0) {
     // results_0 = 32 zero bytes (DESIGN §5); the genesis has no receipts or state writes.
-    return ResultsRecord{Bytes(), Bytes(), Bytes(32, '\0')};
+    return ResultsRecord{Bytes(), Bytes(), model::ZeroDigest()};
   }
   Bytes value;
   SL_ASSIGN_OR_RETURN(const bool found,
