@@ -1,5 +1,5 @@
-// A fresh directory under the system temp dir for tests and benchmarks that need a disk (RocksDB
-// stores), removed with its contents on destruction.
+// A fresh, empty directory under the system temp dir for tests and benchmarks that need a disk
+// (RocksDB stores, network folders, config files), removed with its contents on destruction.
 // Thread-safety: none needed; each instance names a directory nobody else uses.
 #pragma once
 
@@ -15,7 +15,6 @@ namespace shipledger::testing {
 
 class TempDir {
  public:
-  // The directory is named, not created: Store::Open creates it.
   explicit TempDir(std::string_view prefix = "shipledger-test") {
     static std::atomic<int> counter{0};
     std::random_device random;
@@ -23,6 +22,7 @@ class TempDir {
              (std::string(prefix) + "-" + std::to_string(::getpid()) + "-" +
               std::to_string(counter++) + "-" + std::to_string(random())))
                 .string();
+    std::filesystem::create_directories(path_);
   }
   ~TempDir() {
     std::error_code ec;
@@ -32,6 +32,10 @@ class TempDir {
   TempDir& operator=(const TempDir&) = delete;
 
   const std::string& path() const { return path_; }
+  // The path of `rel` inside it.
+  std::string operator/(std::string_view rel) const {
+    return (std::filesystem::path(path_) / rel).string();
+  }
 
  private:
   std::string path_;

@@ -1,11 +1,10 @@
-// Test helpers for config/: unique temporary folders, and small CA / node certificate sets
+// Test helpers for config/: files, and small CA / node certificate sets
 // built in memory (faster and more flexible than a full network init).
 #pragma once
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -13,6 +12,7 @@
 
 #include "crypto/ecdsa.h"
 #include "crypto/x509.h"
+#include "testing/temp_dir.h"
 
 namespace shipledger::config::testing {
 
@@ -20,30 +20,7 @@ namespace shipledger::config::testing {
 inline constexpr int64_t kNowMs = 1767225600000;
 inline constexpr int64_t kYearMs = 365LL * 24 * 3600 * 1000;
 
-// A fresh folder under $TMPDIR, removed with its contents at destruction.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "shipledger-config-XXXXXX");
-    char* made = ::mkdtemp(pattern.data());
-    EXPECT_NE(made, nullptr);
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::string& path() const { return path_; }
-  std::string operator/(std::string_view rel) const {
-    return (std::filesystem::path(path_) / rel).string();
-  }
-
- private:
-  std::string path_;
-};
+using shipledger::testing::TempDir;
 
 inline std::string ReadText(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

@@ -516,13 +516,14 @@ TEST(Store, ReadOnlyOpenReadsButCannotWrite) {
 
 TEST(Store, ReadOnlyOpenOfMissingStoreIsNotFound) {
   TempDir dir;
+  const std::string absent = dir / "store";
   StoreOptions options;
   options.read_only = true;
-  EXPECT_EQ(Store::Open(dir.path(), MakeGenesis(), options).status().code(), Code::kNotFound);
+  EXPECT_EQ(Store::Open(absent, MakeGenesis(), options).status().code(), Code::kNotFound);
   StoreOptions no_create;
   no_create.create_if_missing = false;
-  EXPECT_EQ(Store::Open(dir.path(), MakeGenesis(), no_create).status().code(), Code::kNotFound);
-  EXPECT_FALSE(fs::exists(dir.path()));
+  EXPECT_EQ(Store::Open(absent, MakeGenesis(), no_create).status().code(), Code::kNotFound);
+  EXPECT_FALSE(fs::exists(absent));
 }
 
 TEST(Store, ReopenAfterManyCommitsSeesExactlyThem) {
