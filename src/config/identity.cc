@@ -28,9 +28,7 @@ Result<Identity> LoadIdentity(const std::string& dir) {
   if (!cert.ok()) return cert.status().WithContext(cert_path);
   auto key = crypto::PrivateKey::FromPem(key_pem);
   if (!key.ok()) return key.status().WithContext(key_path);
-  auto cert_key = cert->public_key();
-  if (!cert_key.ok()) return cert_key.status().WithContext(cert_path);
-  if (cert_key->ToDer() != key->public_key().ToDer()) {
+  if (!cert->MatchesKey(*key)) {
     return Status::InvalidArgument("identity in " + dir +
                                    ": key.pem is not the private key of cert.pem");
   }
@@ -44,8 +42,7 @@ Status SaveIdentity(const std::string& dir, const crypto::Certificate& cert,
   if (internal::PathExists(cert_path) || internal::PathExists(key_path)) {
     return Status::AlreadyExists(dir + " already holds an identity");
   }
-  SL_ASSIGN_OR_RETURN(const crypto::PublicKey cert_key, cert.public_key());
-  if (cert_key.ToDer() != key.public_key().ToDer()) {
+  if (!cert.MatchesKey(key)) {
     return Status::InvalidArgument("identity for " + dir +
                                    ": the key is not the certificate's private key");
   }

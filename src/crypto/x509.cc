@@ -298,6 +298,12 @@ bool Certificate::is_ca() const {
 int64_t Certificate::not_before_ms() const { return TimeMs(X509_get0_notBefore(x509_.get())); }
 int64_t Certificate::not_after_ms() const { return TimeMs(X509_get0_notAfter(x509_.get())); }
 
+bool Certificate::MatchesKey(const PrivateKey& key) const {
+  if (X509_check_private_key(x509_.get(), key.raw()) == 1) return true;
+  TakeOpenSslError();  // leave no error queued for the next OpenSSL call
+  return false;
+}
+
 Result<PublicKey> Certificate::public_key() const {
   // X509_get_pubkey returns a new reference, which the PublicKey then owns.
   internal::UniquePkey key(X509_get_pubkey(x509_.get()));
@@ -331,8 +337,7 @@ Result<Certificate> IssueCertificate(const Certificate& ca_cert, const PrivateKe
   if (!ca_cert.is_ca()) {
     return Status::InvalidArgument("issuer certificate is not a CA (basicConstraints CA:FALSE)");
   }
-  if (X509_check_private_key(ca_cert.raw(), ca_key.raw()) != 1) {
-    TakeOpenSslError();
+  if (!ca_cert.MatchesKey(ca_key)) {
     return Status::InvalidArgument("CA private key does not match the CA certificate");
   }
   SL_RETURN_IF_ERROR(internal::CheckP256(subject.raw()));

@@ -40,6 +40,9 @@ class Certificate {
   int64_t not_after_ms() const;
   // The certificate's public key. INVALID_ARGUMENT unless P-256.
   Result<PublicKey> public_key() const;
+  // Whether `key` is the private key of this certificate's public key: the one check of a key
+  // file against its certificate (identities, node keys, TLS, CA keys).
+  bool MatchesKey(const PrivateKey& key) const;
 
   X509* raw() const { return x509_.get(); }
 

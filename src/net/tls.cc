@@ -30,7 +30,7 @@ Result<std::shared_ptr<ssl::context>> MakeTlsContext(const crypto::Certificate& 
   const std::string key_pem = key.ToPem();
   ctx->use_private_key(boost::asio::buffer(key_pem), ssl::context::pem, ec);
   if (ec) return Status::InvalidArgument("TLS private key: " + ec.message());
-  if (SSL_CTX_check_private_key(native) != 1) {
+  if (!cert.MatchesKey(key)) {
     return Status::InvalidArgument("TLS private key does not match the node certificate");
   }
   ctx->set_verify_mode(ssl::verify_peer | ssl::verify_fail_if_no_peer_cert, ec);

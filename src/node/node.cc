@@ -37,8 +37,7 @@ Result<std::unique_ptr<Node>> Node::Create(const config::NodeConfig& config, con
   if (!key_pem.ok()) return key_pem.status().WithContext("node key");
   auto key = crypto::PrivateKey::FromPem(*key_pem);
   if (!key.ok()) return key.status().WithContext("node key " + config.key_path);
-  auto cert_key = cert->public_key();
-  if (!cert_key.ok() || key->public_key().ToDer() != cert_key->ToDer()) {
+  if (!cert->MatchesKey(*key)) {
     return Status::InvalidArgument("node key " + config.key_path + " does not match certificate " +
                                    config.cert_path);
   }

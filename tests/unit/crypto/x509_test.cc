@@ -79,6 +79,19 @@ bool ExtensionIsCritical(const Certificate& cert, int nid) {
   return idx >= 0 && X509_EXTENSION_get_critical(X509_get_ext(cert.raw(), idx)) == 1;
 }
 
+TEST_F(X509Test, MatchesItsOwnKeyOnly) {
+  const Certificate node = Issue(CertKind::kNode);
+  EXPECT_TRUE(node.MatchesKey(node_key_));
+  EXPECT_FALSE(node.MatchesKey(ca_key_));
+  EXPECT_TRUE(ca_.MatchesKey(ca_key_));
+  EXPECT_FALSE(ca_.MatchesKey(ValueOrDie(PrivateKey::Generate())));
+  // A CA key that is not the CA certificate's issues nothing.
+  EXPECT_FALSE(
+      IssueCertificate(ca_, node_key_, node_key_.public_key(),
+                       Options(CertKind::kNode, "acme-freight", "node-0", kJan2025Ms, kJan2026Ms))
+          .ok());
+}
+
 TEST_F(X509Test, CaCertificateFields) {
   EXPECT_TRUE(ca_.is_ca());
   EXPECT_EQ(ca_.organization(), "acme-freight");
