@@ -54,8 +54,8 @@ Status NodeClient::StatusOf(const grpc::Status& status, std::string_view what) c
                               "runs, check that --genesis is its network's: the node's TLS "
                               "certificate is checked against it)");
     case grpc::StatusCode::UNAUTHENTICATED:
-      return Status(code, prefix + "node at " + target_ + " did not admit this client (" +
-                              detail + "); give --identity NET/ORG/clients/NAME");
+      return Status(code, prefix + "node at " + target_ + " did not admit this client (" + detail +
+                              "); give --identity NET/ORG/clients/NAME");
     case grpc::StatusCode::DEADLINE_EXCEEDED:
       return Status(code, prefix + "node at " + target_ + " did not answer in time (" + detail +
                               "); check it with: shipledger status --node " + target_);

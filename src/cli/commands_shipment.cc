@@ -67,7 +67,7 @@ int RunShipmentShow(const GlobalOptions& global, const ShowOptions& options, con
   }
   std::vector<std::pair<std::string, std::string>> fields = {
       {"shipment", options.id},
-      {"status", ShipmentStatusName(s.status())},
+      {"status", StatusLabel(s.status())},
       {"custodian", s.custodian().empty() ? "-" : s.custodian()},
       {"parties", s.parties().empty() ? "-" : Join({s.parties().begin(), s.parties().end()}, ", ")},
       {"hold", HoldText(s)},
@@ -130,7 +130,7 @@ int RunShipmentList(const GlobalOptions& global, const ShipmentListOptions& opti
   TextTable table;
   table.AddRow({"SHIPMENT", "STATUS", "CUSTODIAN", "HOLD", "EXCURSION", "EVENTS", "LAST EVENT"});
   for (const auto& s : shipments) {
-    table.AddRow({s.shipment_id(), ShipmentStatusName(s.status()),
+    table.AddRow({s.shipment_id(), StatusLabel(s.status()),
                   s.custodian().empty() ? "-" : s.custodian(),
                   s.hold() == v1::CUSTOMS_SIDE_NONE ? "-" : "HELD", s.excursion() ? "YES" : "-",
                   std::to_string(s.event_count()),

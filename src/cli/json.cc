@@ -10,6 +10,7 @@
 #include <set>
 
 #include "cli/output.h"
+#include "model/enum_names.h"
 #include "model/event.h"
 #include "shipledger/bytes.h"
 
@@ -18,28 +19,6 @@ namespace shipledger::cli {
 namespace pb = google::protobuf;
 
 namespace {
-
-std::string UpperSnake(std::string_view camel) {
-  std::string out;
-  for (size_t i = 0; i < camel.size(); ++i) {
-    const auto c = static_cast<unsigned char>(camel[i]);
-    if (std::isupper(c) && i > 0) out.push_back('_');
-    out.push_back(static_cast<char>(std::toupper(c)));
-  }
-  return out;
-}
-
-std::string EnumValueName(const pb::EnumValueDescriptor* value) {
-  if (value->type() == v1::EventType_descriptor()) {
-    return model::EventTypeName(static_cast<v1::EventType>(value->number()));
-  }
-  const std::string prefix = UpperSnake(value->type()->name()) + "_";
-  const std::string& name = value->name();
-  if (name.size() > prefix.size() && name.compare(0, prefix.size(), prefix) == 0) {
-    return name.substr(prefix.size());
-  }
-  return name;
-}
 
 const std::set<std::string, std::less<>>& TimestampFields() {
   static const std::set<std::string, std::less<>> names = {
@@ -207,8 +186,10 @@ void AppendJson(const pb::Value& v, bool one_line, int depth, std::string* out) 
 }  // namespace
 
 std::string EnumName(const pb::EnumDescriptor* type, int number) {
-  const pb::EnumValueDescriptor* value = type->FindValueByNumber(number);
-  return value == nullptr ? std::to_string(number) : EnumValueName(value);
+  if (type == v1::EventType_descriptor() && type->FindValueByNumber(number) != nullptr) {
+    return model::EventTypeName(static_cast<v1::EventType>(number));
+  }
+  return model::EnumLabel(type, number);
 }
 
 JsonObject& JsonObject::Set(const std::string& key, std::string_view value) {

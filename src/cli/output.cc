@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "cli/json.h"
+#include "model/enum_names.h"
 
 namespace shipledger::cli {
 
@@ -141,11 +142,11 @@ Result<int64_t> ParseTime(std::string_view text) {
 }
 
 std::string ResultCodeName(v1::ResultCode code) {
-  return EnumName(v1::ResultCode_descriptor(), code);
+  return model::EnumLabel(v1::ResultCode_descriptor(), code);
 }
 
-std::string ShipmentStatusName(v1::ShipmentStatus status) {
-  return EnumName(v1::ShipmentStatus_descriptor(), status);
+std::string StatusLabel(v1::ShipmentStatus status) {
+  return model::EnumLabel(v1::ShipmentStatus_descriptor(), status);
 }
 
 std::string ReceiptSummary(const v1::Receipt& receipt) {

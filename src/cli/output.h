@@ -23,8 +23,8 @@ Result<int64_t> ParseTime(std::string_view text);
 
 // "VALID", "REJECTED", "DUPLICATE" ("UNSPECIFIED" for 0).
 std::string ResultCodeName(v1::ResultCode code);
-// "IN_TRANSIT", ...
-std::string ShipmentStatusName(v1::ShipmentStatus status);
+// "IN_TRANSIT", ... (model::ShipmentStatusName is the lower-case form of reasons).
+std::string StatusLabel(v1::ShipmentStatus status);
 // "VALID", or "REJECTED: reason".
 std::string ReceiptSummary(const v1::Receipt& receipt);
 // "booking=BK1, container=MSCU1234567" ("-" when empty).

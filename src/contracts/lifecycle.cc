@@ -161,15 +161,6 @@ constexpr Rule kRules[] = {
 };
 
 // "EVENT_TYPE_EXPORT_CUSTOMS_DECLARED" without `prefix`, lower-cased.
-std::string SnakeName(const std::string& full_name, std::string_view prefix) {
-  std::string_view name = full_name;
-  if (name.substr(0, prefix.size()) == prefix) name.remove_prefix(prefix.size());
-  std::string out(name);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -264,23 +255,11 @@ std::string_view TransitionRule(v1::EventType type) {
   return "the event type has no lifecycle transition";
 }
 
-std::string TypeName(v1::EventType type) {
-  if (type == v1::EVENT_TYPE_UNSPECIFIED || !v1::EventType_IsValid(type)) return "unspecified";
-  return SnakeName(v1::EventType_Name(type), "EVENT_TYPE_");
-}
-
 std::string TypeNameUnder(v1::EventType type, uint32_t rules) {
   // party_added (30) joined the protocol with rules v3; to earlier rules it was a number
   // without a name, and their receipts say so.
   if (type == v1::EVENT_TYPE_PARTY_ADDED && rules < 3) return "unspecified";
-  return TypeName(type);
-}
-
-std::string StatusName(v1::ShipmentStatus status) {
-  if (status == v1::SHIPMENT_STATUS_UNSPECIFIED || !v1::ShipmentStatus_IsValid(status)) {
-    return "unspecified";
-  }
-  return SnakeName(v1::ShipmentStatus_Name(status), "SHIPMENT_STATUS_");
+  return model::EventTypeName(type);
 }
 
 std::string SideName(v1::CustomsSide side) {

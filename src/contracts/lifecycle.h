@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "model/enum_names.h"
 #include "shipledger/v1/types.pb.h"
 
 namespace shipledger::contracts {
@@ -43,12 +44,11 @@ std::optional<v1::ShipmentStatus> NextStatus(v1::EventType type, v1::ShipmentSta
 // The rule, in English, that decides from which statuses `type` is allowed (for reasons).
 std::string_view TransitionRule(v1::EventType type);
 
-// snake_case names without the enum prefix: "export_customs_declared", "in_transit", "import".
-std::string TypeName(v1::EventType type);
-// The name contract rules `rules` give `type` in their reasons: a type that joined the protocol
-// with later rules was an unnamed number ("unspecified") to them, and replay keeps their words.
+// Reasons name event types and statuses as model/enum_names.h does. The name contract rules
+// `rules` give `type`: a type that joined the protocol with later rules was an unnamed number
+// ("unspecified") to them, and replay keeps their words.
 std::string TypeNameUnder(v1::EventType type, uint32_t rules);
-std::string StatusName(v1::ShipmentStatus status);
+// "export", "import", "none".
 std::string SideName(v1::CustomsSide side);
 
 }  // namespace shipledger::contracts

@@ -54,22 +54,23 @@ std::string CheckSigner(const v1::ShipmentState& state, const model::AdmittedEve
   const v1::Event& event = admitted.event;
   const v1::EventType type = event.type();
   if (IsCustodyEvent(type) && event.signer_org() != state.custodian()) {
-    return "custody event " + Quote(TypeName(type)) + " signed by " + Quote(event.signer_org()) +
-           " but custodian is " + Quote(state.custodian());
+    return "custody event " + Quote(model::EventTypeName(type)) + " signed by " +
+           Quote(event.signer_org()) + " but custodian is " + Quote(state.custodian());
   }
   // Role policy already restricts customs decisions to customs; checked again as defence in
   // depth because a wrong genesis policy must not let a party clear its own goods.
   if (IsCustomsDecision(type) && admitted.signer_role != model::Role::kCustoms) {
-    return "customs decision " + Quote(TypeName(type)) + " signed by " + Quote(event.signer_org()) +
-           ", which is not a customs organisation";
+    return "customs decision " + Quote(model::EventTypeName(type)) + " signed by " +
+           Quote(event.signer_org()) + ", which is not a customs organisation";
   }
   const bool party_only = type == v1::EVENT_TYPE_EXPORT_CUSTOMS_DECLARED ||
                           type == v1::EVENT_TYPE_IMPORT_CUSTOMS_DECLARED ||
                           type == v1::EVENT_TYPE_RETURN_REQUESTED;
   if (party_only && !IsParty(state, event.signer_org()) &&
       event.signer_org() != state.custodian()) {
-    return "event " + Quote(TypeName(type)) + " may be recorded only by a party to shipment " +
-           state.shipment_id() + ", and " + Quote(event.signer_org()) + " is not one";
+    return "event " + Quote(model::EventTypeName(type)) +
+           " may be recorded only by a party to shipment " + state.shipment_id() + ", and " +
+           Quote(event.signer_org()) + " is not one";
   }
   return {};
 }
@@ -219,8 +220,9 @@ Outcome ApplyShipmentEvent(const v1::ShipmentState* current, const model::Admitt
 
   const std::optional<v1::ShipmentStatus> next = NextStatus(type, status, rules);
   if (!next.has_value()) {
-    return Reject(shipment + " is " + StatusName(status) + ": " + Quote(TypeName(type)) +
-                  " is not allowed (" + std::string(TransitionRule(type)) + ")");
+    return Reject(shipment + " is " + model::ShipmentStatusName(status) + ": " +
+                  Quote(model::EventTypeName(type)) + " is not allowed (" +
+                  std::string(TransitionRule(type)) + ")");
   }
   if (type == v1::EVENT_TYPE_HANDOVER) {
     if (std::string reason = CheckHandover(state, admitted); !reason.empty()) {

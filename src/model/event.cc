@@ -92,14 +92,6 @@ namespace {
 constexpr std::string_view kTypePrefix = "EVENT_TYPE_";
 }  // namespace
 
-std::string EventTypeName(v1::EventType type) {
-  if (!v1::EventType_IsValid(type) || type == v1::EVENT_TYPE_UNSPECIFIED) return "unspecified";
-  std::string name = v1::EventType_Name(type);
-  name.erase(0, kTypePrefix.size());
-  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return name;
-}
-
 std::optional<v1::EventType> ParseEventType(std::string_view snake_case) {
   std::string upper(kTypePrefix);
   for (char c : snake_case)

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "model/enum_names.h"
 #include "model/genesis.h"
 #include "shipledger/bytes.h"
 #include "shipledger/status.h"
@@ -43,8 +44,6 @@ std::optional<SignedEventView> ViewSignedEvent(ByteView wire);
 
 // "booked", "export_customs_declared", ... ; nullopt for an unknown name.
 std::optional<v1::EventType> ParseEventType(std::string_view snake_case);
-// The snake_case name, or "unspecified".
-std::string EventTypeName(v1::EventType type);
 std::vector<v1::EventType> AllEventTypes();
 
 // A party's signing identity: its certificate and private key.

@@ -7,7 +7,7 @@
 #include <ctime>
 #include <optional>
 
-#include "contracts/lifecycle.h"
+#include "model/enum_names.h"
 #include "model/tracking_code.h"
 
 namespace shipledger::rpc {
@@ -121,11 +121,11 @@ Result<PublicTracking> LookUpTracking(const storage::Store& store, std::string_v
 // Written field by field, in a fixed order: equal answers are equal bytes.
 std::string TrackingJson(const PublicTracking& tracking) {
   std::string out =
-      "{\"status\":" + JsonString(contracts::StatusName(tracking.status)) + ",\"milestones\":[";
+      "{\"status\":" + JsonString(model::ShipmentStatusName(tracking.status)) + ",\"milestones\":[";
   for (size_t i = 0; i < tracking.milestones.size(); ++i) {
     const Milestone& m = tracking.milestones[i];
     out += i == 0 ? "{" : ",{";
-    out += "\"type\":" + JsonString(contracts::TypeName(m.type));
+    out += "\"type\":" + JsonString(model::EventTypeName(m.type));
     out += ",\"time\":" + JsonString(UtcSeconds(m.block_time_ms));
     if (!m.location.empty()) out += ",\"location\":" + JsonString(m.location);
     out += "}";

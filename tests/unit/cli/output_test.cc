@@ -41,7 +41,7 @@ TEST(ParseTime, RefusesMalformedTimesWithExamples) {
 
 TEST(EnumNames, DropTheTypePrefix) {
   EXPECT_EQ(ResultCodeName(v1::RESULT_CODE_REJECTED), "REJECTED");
-  EXPECT_EQ(ShipmentStatusName(v1::SHIPMENT_STATUS_IN_TRANSIT), "IN_TRANSIT");
+  EXPECT_EQ(StatusLabel(v1::SHIPMENT_STATUS_IN_TRANSIT), "IN_TRANSIT");
 }
 
 TEST(ReceiptSummary, IncludesTheReason) {

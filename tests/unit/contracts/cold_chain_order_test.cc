@@ -1,10 +1,9 @@
-#include "contracts/cold_chain.h"
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <vector>
 
+#include "contracts/cold_chain.h"
 #include "contracts/executor.h"
 #include "memory_state.h"
 #include "test_events.h"

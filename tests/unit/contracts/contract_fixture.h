@@ -68,7 +68,7 @@ class ContractTest : public ::testing::Test {
   void ExpectValid(const model::AdmittedEvent& admitted) {
     const Outcome outcome = Apply(admitted);
     EXPECT_EQ(outcome.code, v1::RESULT_CODE_VALID)
-        << TypeName(admitted.event.type()) << ": " << outcome.reason;
+        << model::EventTypeName(admitted.event.type()) << ": " << outcome.reason;
     EXPECT_TRUE(outcome.reason.empty());
     EXPECT_TRUE(outcome.new_state.has_value());
   }
@@ -77,7 +77,8 @@ class ContractTest : public ::testing::Test {
   void ExpectRejected(const model::AdmittedEvent& admitted, const std::string& reason) {
     const std::string before = state_.has_value() ? state_->SerializeAsString() : "<none>";
     const Outcome outcome = Apply(admitted);
-    EXPECT_EQ(outcome.code, v1::RESULT_CODE_REJECTED) << TypeName(admitted.event.type());
+    EXPECT_EQ(outcome.code, v1::RESULT_CODE_REJECTED)
+        << model::EventTypeName(admitted.event.type());
     EXPECT_THAT(outcome.reason, ::testing::HasSubstr(reason));
     EXPECT_FALSE(outcome.new_state.has_value());
     EXPECT_EQ(state_.has_value() ? state_->SerializeAsString() : "<none>", before);

@@ -23,7 +23,7 @@ TEST_F(ContractTest, ImportHoldStopsEveryGoodsMovement) {
       v1::EVENT_TYPE_RETURNED,
   };
   for (v1::EventType type : moving) {
-    SCOPED_TRACE(TypeName(type));
+    SCOPED_TRACE(model::EventTypeName(type));
     ExpectRejected(MakeEvent(type, kForwarder, {kImporter}), kImportHoldReason);
   }
 }
@@ -143,14 +143,14 @@ TEST_F(ContractTest, OnlyCustomsRecordsCustomsDecisions) {
       {kImportHeldSteps, v1::EVENT_TYPE_IMPORT_CUSTOMS_RELEASED},
   };
   for (const auto& c : cases) {
-    SCOPED_TRACE(TypeName(c.type));
+    SCOPED_TRACE(model::EventTypeName(c.type));
     height_ = 0;
     state_.reset();
     Advance(c.steps);
     // Defence in depth: even if role policy let it through, a non-customs signer is refused.
     model::AdmittedEvent admitted = MakeEvent(c.type, kCustoms);
     admitted.signer_role = model::Role::kImporter;
-    ExpectRejected(admitted, "customs decision '" + TypeName(c.type) +
+    ExpectRejected(admitted, "customs decision '" + model::EventTypeName(c.type) +
                                  "' signed by 'customs-de', which is not a customs organisation");
     ExpectRejected(MakeEvent(c.type, kExporter), "which is not a customs organisation");
   }

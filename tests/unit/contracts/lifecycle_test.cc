@@ -6,10 +6,11 @@ namespace shipledger::contracts {
 namespace {
 
 TEST(Lifecycle, NamesAreSnakeCaseWithoutPrefix) {
-  EXPECT_EQ(TypeName(v1::EVENT_TYPE_EXPORT_CUSTOMS_DECLARED), "export_customs_declared");
-  EXPECT_EQ(TypeName(v1::EVENT_TYPE_UNSPECIFIED), "unspecified");
-  EXPECT_EQ(TypeName(static_cast<v1::EventType>(999)), "unspecified");
-  EXPECT_EQ(StatusName(v1::SHIPMENT_STATUS_AT_IMPORT_CUSTOMS), "at_import_customs");
+  EXPECT_EQ(model::EventTypeName(v1::EVENT_TYPE_EXPORT_CUSTOMS_DECLARED),
+            "export_customs_declared");
+  EXPECT_EQ(model::EventTypeName(v1::EVENT_TYPE_UNSPECIFIED), "unspecified");
+  EXPECT_EQ(model::EventTypeName(static_cast<v1::EventType>(999)), "unspecified");
+  EXPECT_EQ(model::ShipmentStatusName(v1::SHIPMENT_STATUS_AT_IMPORT_CUSTOMS), "at_import_customs");
   EXPECT_EQ(SideName(v1::CUSTOMS_SIDE_EXPORT), "export");
 }
 
@@ -18,10 +19,10 @@ TEST(Lifecycle, SupportedTypesAreExactlyThoseWithRules) {
     const auto type = static_cast<v1::EventType>(t);
     const bool unsupported =
         type == v1::EVENT_TYPE_UNSPECIFIED || type >= v1::EVENT_TYPE_CARRIER_OFFER;
-    EXPECT_EQ(IsSupportedType(type, 1), !unsupported) << TypeName(type);
+    EXPECT_EQ(IsSupportedType(type, 1), !unsupported) << model::EventTypeName(type);
     if (!unsupported && type != v1::EVENT_TYPE_BOOKED) {
       EXPECT_NE(TransitionRule(type), "the event type has no lifecycle transition")
-          << TypeName(type);
+          << model::EventTypeName(type);
     }
   }
 }
@@ -55,8 +56,8 @@ TEST(Lifecycle, OutOfRangeStatusIsNeverAllowed) {
 TEST(Lifecycle, RulesV2SupportOffersReassignmentAndErrorDeclarations) {
   for (auto type : {v1::EVENT_TYPE_CARRIER_OFFER, v1::EVENT_TYPE_CARRIER_WITHDRAWAL,
                     v1::EVENT_TYPE_LEG_REASSIGNMENT, v1::EVENT_TYPE_ERROR_DECLARATION}) {
-    EXPECT_FALSE(IsSupportedType(type, 1)) << TypeName(type);
-    EXPECT_TRUE(IsSupportedType(type, 2)) << TypeName(type);
+    EXPECT_FALSE(IsSupportedType(type, 1)) << model::EventTypeName(type);
+    EXPECT_TRUE(IsSupportedType(type, 2)) << model::EventTypeName(type);
   }
   EXPECT_FALSE(IsSupportedType(v1::EVENT_TYPE_CERTIFICATE_REVOCATION, 2));
 }
@@ -75,11 +76,12 @@ TEST(Lifecycle, RulesV2RecordCustomsAndReadingsDuringAReturn) {
   const auto in_transit = v1::SHIPMENT_STATUS_RETURN_IN_TRANSIT;
   for (auto type : {v1::EVENT_TYPE_EXPORT_CUSTOMS_DECLARED, v1::EVENT_TYPE_IMPORT_CUSTOMS_HELD,
                     v1::EVENT_TYPE_SENSOR_READINGS}) {
-    EXPECT_FALSE(NextStatus(type, in_transit, 1).has_value()) << TypeName(type);
-    EXPECT_EQ(NextStatus(type, in_transit, 2), in_transit) << TypeName(type);
-    EXPECT_FALSE(AllowedAfterDelivery(type, in_transit, 1)) << TypeName(type);
-    EXPECT_TRUE(AllowedAfterDelivery(type, in_transit, 2)) << TypeName(type);
-    EXPECT_FALSE(AllowedAfterDelivery(type, v1::SHIPMENT_STATUS_DELIVERED, 2)) << TypeName(type);
+    EXPECT_FALSE(NextStatus(type, in_transit, 1).has_value()) << model::EventTypeName(type);
+    EXPECT_EQ(NextStatus(type, in_transit, 2), in_transit) << model::EventTypeName(type);
+    EXPECT_FALSE(AllowedAfterDelivery(type, in_transit, 1)) << model::EventTypeName(type);
+    EXPECT_TRUE(AllowedAfterDelivery(type, in_transit, 2)) << model::EventTypeName(type);
+    EXPECT_FALSE(AllowedAfterDelivery(type, v1::SHIPMENT_STATUS_DELIVERED, 2))
+        << model::EventTypeName(type);
   }
 }
 

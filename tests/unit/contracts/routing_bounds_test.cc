@@ -1,11 +1,10 @@
-#include "contracts/routing.h"
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <vector>
 
 #include "contracts/executor.h"
+#include "contracts/routing.h"
 #include "memory_state.h"
 #include "test_events.h"
 

@@ -113,9 +113,9 @@ TEST_F(ContractTest, FullJourneyEndsDeliveredWithForwarderAsCustodian) {
   const std::vector<model::AdmittedEvent> journey = Journey();
   ASSERT_EQ(journey.size(), std::size(expected));
   for (size_t i = 0; i < journey.size(); ++i) {
-    SCOPED_TRACE(TypeName(journey[i].event.type()));
+    SCOPED_TRACE(model::EventTypeName(journey[i].event.type()));
     ExpectValid(journey[i]);
-    EXPECT_EQ(StatusName(state().status()), StatusName(expected[i]));
+    EXPECT_EQ(model::ShipmentStatusName(state().status()), model::ShipmentStatusName(expected[i]));
   }
   EXPECT_EQ(state().custodian(), kForwarder);
   EXPECT_EQ(state().event_count(), 12u);
@@ -194,9 +194,9 @@ TEST_F(ContractTest, OnlyTheCustodianRecordsCustodyEvents) {
       v1::EVENT_TYPE_RETURN_PICKED_UP, v1::EVENT_TYPE_RETURNED,
   };
   for (v1::EventType type : custody_types) {
-    SCOPED_TRACE(TypeName(type));
+    SCOPED_TRACE(model::EventTypeName(type));
     ExpectRejected(MakeEvent(type, kImporter, {kForwarder}),
-                   "custody event '" + TypeName(type) +
+                   "custody event '" + model::EventTypeName(type) +
                        "' signed by 'importer-co' but custodian is 'exporter-co'");
   }
 }
@@ -259,7 +259,7 @@ TEST_F(ContractTest, OnlyReturnsFollowDelivery) {
       v1::EVENT_TYPE_LOADED,    v1::EVENT_TYPE_IMPORT_CUSTOMS_HELD,
   };
   for (v1::EventType type : types) {
-    SCOPED_TRACE(TypeName(type));
+    SCOPED_TRACE(model::EventTypeName(type));
     ExpectRejected(MakeEvent(type, kForwarder),
                    "shipment SHP-1 was delivered at height 12; only returns may follow");
   }
