@@ -67,6 +67,11 @@ void PbftReplica::Impl::TakeCheckpoint(const Committed& c, Actions* out) {
     ordered_empty.erase(ordered_empty.begin(), std::next(it));
   }
   if (h % opt.checkpoint_interval != 0 && !empty) return;
+  SignCheckpoint(c, out);
+}
+
+void PbftReplica::Impl::SignCheckpoint(const Committed& c, Actions* out) {
+  const uint64_t h = c.height;
   v1::Checkpoint cp;
   cp.set_height(h);
   cp.set_block_hash(c.block_hash);

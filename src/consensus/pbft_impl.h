@@ -103,7 +103,10 @@ struct PbftReplica::Impl {
 
   // ---- checkpoints and state transfer (pbft_checkpoint.cc)
   void RestoreJournal(const std::vector<v1::JournalEntry>& journal);
+  // At every checkpoint_interval-th height and every empty block: SignCheckpoint.
   void TakeCheckpoint(const Committed& c, Actions* out);
+  // Signs, sends and counts our checkpoint of the stored block `c`.
+  void SignCheckpoint(const Committed& c, Actions* out);
   void OnCheckpoint(const v1::Checkpoint& cp, Actions* out, int64_t now_ms);
   void AdoptStable(const v1::CheckpointCertificate& cert, Actions* out, int64_t now_ms);
   void NoteTarget(uint64_t height);

@@ -39,6 +39,10 @@ void PbftReplica::Impl::MaybePropose(Actions* out, int64_t now_ms) {
   while (mempool.pending() > 0) {
     const uint64_t h = proposed_height + 1;
     if (h > ordered + opt.window || h > LogLimit()) break;
+    // With peers, blocks ordered but not yet stored are bounded by the log limit (a checkpoint
+    // needs stored blocks). Alone, a block is ordered in the call that proposes it: the window
+    // counts blocks the runtime has not stored yet.
+    if (n == 1 && h > committed + opt.window) break;
     const bool full = mempool.pending() >= opt.batch_max_events;
     const auto oldest = mempool.OldestPending();
     const bool due = flushing || (oldest && now_ms - *oldest >= opt.batch_timeout_ms);
@@ -60,7 +64,9 @@ bool PbftReplica::Impl::ProposeOne(Actions* out, int64_t now_ms, bool allow_empt
   const auto parent = ParentTime(h);
   if (!parent) return false;
   if (sent_pp.contains({view, h})) return false;  // journalled before a restart: never another
-  const int64_t time_ms = std::max(now_ms, *parent);
+  // DESIGN §6: block time is after the parent's, even when the clock has not moved or stepped
+  // back. (Backups accept an equal time: a NEW-VIEW's filler blocks carry their parent's.)
+  const int64_t time_ms = std::max(now_ms, *parent + 1);
   std::vector<model::EventPtr> events;
   if (!allow_empty) {
     // Certificates are judged at block time (DESIGN §3).

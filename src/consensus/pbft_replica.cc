@@ -72,10 +72,16 @@ Bytes PbftReplica::Impl::SignOrDie(ByteView message) const {
 }
 
 void PbftReplica::Impl::Emit(Actions* out, std::shared_ptr<v1::PeerMessage> msg) {
+  if (n == 1) return;  // no one to send to
   out->emplace_back(Broadcast{std::move(msg)});
 }
 
 void PbftReplica::Impl::Journal(Actions* out, uint64_t height, v1::JournalEntry entry) {
+  // DESIGN §6 journals what is about to be sent, so that a restart never shows peers two
+  // different signed messages for one (view, height). With n = 1 nothing is sent: a vote
+  // leaves the core only in the certificate of a block the runtime stores, and a block not
+  // stored before a crash was never seen by anyone (receipts are published after the store).
+  if (n == 1) return;
   out->emplace_back(Persist{height, std::move(entry)});
 }
 
@@ -232,6 +238,8 @@ void PbftReplica::Impl::CheckTimeouts(Actions* out, int64_t now_ms) {
   // a peer that hid them from the primary cannot make an honest primary look guilty.
   if (IsPrimary()) {
     (void)mempool.TakeUnrelayed(now_ms);  // the primary relays to no one
+    // A lone replica has no one to suspect but itself: a view change would elect it again.
+    if (n == 1) return;
   } else {
     SendForwards(mempool.TakeUnrelayed(now_ms - opt.view_timeout_ms / 2), PrimaryOf(view), out);
   }
@@ -325,6 +333,13 @@ Actions PbftReplica::Start(int64_t now_ms) {
   impl_->last_progress_ms = now_ms;
   if (impl_->view_changing) impl_->vc_deadline_ms = now_ms + impl_->vc_timeout_ms;
   impl_->Heartbeat(&out, now_ms);
+  // A lone replica certifies its stored tip at once: its checkpoint alone is stable. A chain
+  // that has none above its last checkpoint interval (one stored before n = 1 ran this core,
+  // or a crash between a block and its checkpoint) would otherwise be held below the log limit.
+  Impl& m = *impl_;
+  if (m.n == 1 && m.stable.height() < m.committed) {
+    m.SignCheckpoint(Committed{m.committed, m.ordered_hash, m.my_results.at(m.committed)}, &out);
+  }
   impl_->ArmTimer(&out, now_ms);
   return out;
 }

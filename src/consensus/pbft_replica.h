@@ -23,6 +23,13 @@
 // - every PRE-PREPARE, vote and VIEW-CHANGE is journalled (Persist) before it is sent; a core
 //   built from a journal never signs a second, different message for one (view, height).
 //
+// n = 1 (f = 0, quorum 1) runs the same steps: the replica is primary of every view, its own
+// PREPARE and COMMIT make each quorum, so a block is ordered in the call that proposes it, and
+// its own checkpoint is stable at once (receipts certified, proofs complete). Having no peers it
+// broadcasts nothing, never suspects a primary (itself) and journals nothing: the journal exists
+// so that a restart never shows peers two different votes for one (view, height), and here a
+// vote leaves the core only inside a block the runtime stores.
+//
 // Thread-safety: none (see Replica).
 #pragma once
 
@@ -33,7 +40,6 @@
 #include <vector>
 
 #include "consensus/replica.h"
-#include "consensus/solo_replica.h"
 #include "model/genesis.h"
 #include "model/node_defaults.h"
 
@@ -86,24 +92,33 @@ struct Restored {
   std::map<uint64_t, BlockHeaderProof> headers;
 };
 
-class PbftReplica final : public Replica {
+class PbftReplica final {
  public:
-  // REQUIRES: genesis.n() >= 4 or (tests) >= 1, options.replica_id < n.
+  // REQUIRES: options.replica_id < genesis.n().
   PbftReplica(std::shared_ptr<const model::Genesis> genesis, const PbftOptions& options,
               const Signer* signer, const Restored& restored);
-  ~PbftReplica() override;
+  ~PbftReplica();
 
   // First actions after construction: timers, a heartbeat, catch-up if needed.
   Actions Start(int64_t now_ms);
 
+  // Events admitted by this node (stateless checks passed). One Status per event, in order:
+  // OK, ALREADY_EXISTS (pending, in flight or recently committed) or RESOURCE_EXHAUSTED (this
+  // node's mempool quota is full).
   Actions OnEvents(const std::vector<model::EventPtr>& events, int64_t now_ms,
-                   std::vector<Status>* results) override;
-  Actions OnTick(int64_t now_ms) override;
-  Actions OnCommitted(const Committed& committed, int64_t now_ms) override;
-  // fetch_blocks messages are answered by the runtime from its store, not by the core.
-  Actions OnPeerMessage(const InboundMessage& message, int64_t now_ms) override;
-  Actions Flush(int64_t now_ms) override;
-  ReplicaStatus status() const override;
+                   std::vector<Status>* results);
+  // A timer set by SetTimer fired (possibly a little early or late).
+  Actions OnTick(int64_t now_ms);
+  // The runtime has executed and durably stored a block (in height order).
+  Actions OnCommitted(const Committed& committed, int64_t now_ms);
+  // A validated message from a peer. fetch_blocks messages are answered by the runtime from
+  // its store, not by the core.
+  Actions OnPeerMessage(const InboundMessage& message, int64_t now_ms);
+  // Shutdown: order everything pending now, ignoring the batch timeout, and keep doing so as
+  // blocks commit. With n = 1 a clean stop so leaves no admitted event behind; with peers the
+  // primary may be another replica, and the peers order what this node forwarded them.
+  Actions Flush(int64_t now_ms);
+  ReplicaStatus status() const;
   // True when the event with this id is pending, in flight or recently committed here: a
   // forwarded copy would change nothing (MessageGate::NoteHeld).
   bool HoldsEvent(const Bytes& event_id) const;

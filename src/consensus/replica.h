@@ -4,8 +4,8 @@
 // message, persist a journal entry (durably, before any later action of the list is carried
 // out: DESIGN §6 "persistence before sending"), prune the journal, store a checkpoint
 // certificate.
-// No threads, clocks, sockets, gRPC or RocksDB inside a core. The single-node core
-// (SoloReplica) and the PBFT core implement this same interface.
+// No threads, clocks, sockets, gRPC or RocksDB inside a core. There is one core, PbftReplica
+// (pbft_replica.h), for every n including n = 1; this header holds what crosses its boundary.
 // Thread-safety: none; the runtime calls a core from one thread (strand) only.
 #pragma once
 
@@ -65,6 +65,14 @@ struct StoreCheckpoint {
 using Action = std::variant<CommitBlock, SetTimer, Send, Broadcast, Persist, StoreCheckpoint>;
 using Actions = std::vector<Action>;
 
+// Where the chain stands when the core starts (from storage).
+struct ChainTip {
+  uint64_t height = 0;
+  Bytes block_hash;  // the genesis hash at height 0
+  int64_t block_time_ms = 0;
+  Bytes results;  // results digest at `height` (32 zero bytes at 0)
+};
+
 // Signs votes with this replica's node key (the key pinned in the genesis).
 class Signer {
  public:
@@ -113,28 +121,6 @@ struct ReplicaStatus {
   uint64_t highest_known_height = 0;  // the highest committed height peers report
   uint64_t diverged_height = 0;       // != 0: our results differ from a stable checkpoint here
   std::vector<PeerState> peers;       // other replicas
-};
-
-class Replica {
- public:
-  virtual ~Replica() = default;
-  // Events admitted by this node (stateless checks passed). One Status per event, in order:
-  // OK, ALREADY_EXISTS (already pending or being ordered) or RESOURCE_EXHAUSTED (mempool full).
-  virtual Actions OnEvents(const std::vector<model::EventPtr>& events, int64_t now_ms,
-                           std::vector<Status>* results) = 0;
-  virtual Actions OnTick(int64_t now_ms) = 0;
-  // The runtime has executed and durably stored a block (in height order).
-  virtual Actions OnCommitted(const Committed& committed, int64_t now_ms) = 0;
-  // A validated message from a peer. A one-replica core has no peers and ignores it.
-  virtual Actions OnPeerMessage(const InboundMessage& message, int64_t now_ms) {
-    (void)message;
-    (void)now_ms;
-    return {};
-  }
-  // Shutdown: order everything pending now, ignoring the batch timeout, and keep doing so as
-  // blocks commit, so no admitted event is left behind by a clean stop.
-  virtual Actions Flush(int64_t now_ms) = 0;
-  virtual ReplicaStatus status() const = 0;
 };
 
 }  // namespace shipledger::consensus

@@ -8,7 +8,6 @@
 
 #include "config/genesis_file.h"
 #include "consensus/key_signer.h"
-#include "consensus/solo_replica.h"
 #include "contracts/executor.h"
 #include "model/block.h"
 #include "shipledger/thread_name.h"
@@ -79,19 +78,7 @@ Result<std::unique_ptr<Node>> Node::Create(const config::NodeConfig& config, con
 Status Node::CreateCore() {
   const model::Genesis& g = *genesis_;
   const storage::ChainHead head = store_->head();
-  const consensus::ChainTip tip{head.height, head.block_hash, head.block_time_ms, head.results};
-  if (g.n() == 1) {
-    consensus::SoloOptions opts;
-    opts.replica_id = config_.replica_id;
-    opts.batch_max_events = g.consensus.batch_max_events;
-    opts.batch_timeout_ms =
-        config_.batch_timeout_ms != 0 ? config_.batch_timeout_ms : g.consensus.batch_timeout_ms;
-    opts.window = g.consensus.window;
-    opts.mempool_capacity = config_.mempool_capacity;
-    core_ = std::make_unique<consensus::SoloReplica>(genesis_, opts, signer_.get(), tip);
-    return Status::Ok();
-  }
-  if (config_.peer_listen.empty()) {
+  if (g.n() > 1 && config_.peer_listen.empty()) {
     return Status::InvalidArgument(
         "node.yaml has no peer_listen, but the genesis has " + std::to_string(g.n()) +
         " replicas: set peer_listen to the host:port this replica accepts its peers on (the "
@@ -99,7 +86,7 @@ Status Node::CreateCore() {
         g.FindReplica(config_.replica_id)->peer_endpoint + " for it)");
   }
   consensus::Restored restored;
-  restored.tip = tip;
+  restored.tip = {head.height, head.block_hash, head.block_time_ms, head.results};
   auto journal = store_->LoadJournal();
   if (!journal.ok())
     return journal.status().WithContext("consensus journal in " + config_.data_dir);
@@ -110,7 +97,7 @@ Status Node::CreateCore() {
   // The digests of stored blocks above the stable checkpoint: a re-proposal at one of those
   // heights gets our vote only if it is what we stored.
   // With the stable block's, they prove block times in VIEW-CHANGEs (DESIGN §5).
-  for (uint64_t h = std::max<uint64_t>(restored.stable.height(), 1); h <= tip.height; ++h) {
+  for (uint64_t h = std::max<uint64_t>(restored.stable.height(), 1); h <= head.height; ++h) {
     auto header = store_->GetBlockHeader(h);
     if (!header.ok()) return header.status().WithContext("block header " + std::to_string(h));
     if (h > restored.stable.height()) {
@@ -122,9 +109,11 @@ Status Node::CreateCore() {
   consensus::PbftOptions opts =
       consensus::PbftOptions::FromGenesis(g, config_.replica_id, config_.mempool_capacity);
   if (config_.batch_timeout_ms != 0) opts.batch_timeout_ms = config_.batch_timeout_ms;
-  auto pbft = std::make_unique<consensus::PbftReplica>(genesis_, opts, signer_.get(), restored);
-  pbft_ = pbft.get();
-  core_ = std::move(pbft);
+  core_ = std::make_unique<consensus::PbftReplica>(genesis_, opts, signer_.get(), restored);
+  if (g.n() == 1) {
+    spdlog::info("the only replica (n = 1), stable checkpoint {}", restored.stable.height());
+    return Status::Ok();
+  }
   inbox_ = std::make_unique<PeerInbox>(g.n(), PeerInbox::Options{});
   // DESIGN §6 fairness: forwarded copies of committed events are dropped unverified (the store
   // is safe to read from the peer thread).
@@ -152,10 +141,10 @@ Status Node::Start() {
     auto guard = boost::asio::make_work_guard(io_);
     io_.run();
   });
+  // Start() is queued before any peer message can be: the core sees Start first. What it
+  // sends meanwhile waits in the transport's queues until the links are up.
+  boost::asio::post(io_, [this] { Apply(core_->Start(clock_.NowMs())); });
   if (peer_io_) {
-    // Start() is queued before any peer message can be: the core sees Start first. What it
-    // sends meanwhile waits in the transport's queues until the links are up.
-    boost::asio::post(io_, [this] { Apply(pbft_->Start(clock_.NowMs())); });
     if (Status s = peer_io_->Start(config_.peer_listen); !s.ok()) {
       Stop();
       return s;
@@ -210,11 +199,11 @@ void Node::Stop() {
   if (tracking_) tracking_->Stop();
   // 1. No more peer traffic: nothing arrives for the core, and what it still sends is dropped.
   if (peer_io_) peer_io_->Stop();
-  // 2. One node: order what was admitted: every pending event goes into a block now, and the
-  //    blocks in hand are executed and stored, so a clean stop loses no admitted event. With
-  //    PBFT ordering needs the peers, so pending events are left to them (every admitted event
-  //    was forwarded to the peers, which order it).
-  if (consensus_thread_.joinable() && pbft_ == nullptr) {
+  // 2. One replica: order what was admitted: every pending event goes into a block now, and
+  //    the blocks in hand are executed and stored, so a clean stop loses no admitted event.
+  //    With peers ordering needs them, so pending events are left to them (every admitted
+  //    event was forwarded to the peers, which order it).
+  if (consensus_thread_.joinable() && genesis_->n() == 1) {
     boost::asio::post(io_, [this] { Apply(core_->Flush(clock_.NowMs())); });
     const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (std::chrono::steady_clock::now() < until) {
@@ -310,11 +299,11 @@ void Node::DrainPeerMessages() {
 }
 
 void Node::NoteHeld(const std::vector<model::EventPtr>& events) {
-  if (gate_ == nullptr || pbft_ == nullptr) return;
+  if (gate_ == nullptr) return;
   std::vector<Bytes> held;
   held.reserve(events.size());
   for (const auto& e : events) {
-    if (pbft_->HoldsEvent(e->id)) held.push_back(e->id);
+    if (core_->HoldsEvent(e->id)) held.push_back(e->id);
   }
   gate_->NoteHeld(held);
 }

@@ -1,8 +1,8 @@
 // Node: wires a shipledger node together (DESIGN §10). One thread owns the consensus core (an
 // Asio io_context: inputs posted in order, actions carried out), one commit thread executes and
-// stores ordered blocks in height order, gRPC threads admit events and serve reads. With more
-// than one replica in the genesis the core is PBFT and a peer thread (PeerIo) runs the replica
-// transport and the message gate; with one it is SoloReplica and there is no peer thread.
+// stores ordered blocks in height order, gRPC threads admit events and serve reads. The core is
+// PbftReplica for every n; with more than one replica in the genesis a peer thread (PeerIo)
+// runs the replica transport and the message gate, with one there is no peer side.
 // Thread-safety: Backend methods are thread-safe; Start/Stop from the owning thread.
 #pragma once
 
@@ -70,8 +70,8 @@ class Node final : public rpc::Backend {
 
  private:
   Node(const config::NodeConfig& config, const Clock& clock);
-  // Builds the ordering core from the stored chain (and, for PBFT, the journal and the latest
-  // stable checkpoint) and, for PBFT, the message gate and the peer side.
+  // Builds the ordering core from the stored chain, the journal and the latest stable
+  // checkpoint and, when the genesis has peers, the message gate and the peer side.
   Status CreateCore();
   // On the consensus thread: carry out the core's actions, in order (replica.h).
   void Apply(consensus::Actions actions);
@@ -102,8 +102,7 @@ class Node final : public rpc::Backend {
   std::unique_ptr<consensus::Signer> signer_;
   std::unique_ptr<storage::Store> store_;
   std::unique_ptr<rpc::CommitNotifier> notifier_;
-  std::unique_ptr<consensus::Replica> core_;      // only touched on the consensus thread
-  consensus::PbftReplica* pbft_ = nullptr;        // core_ when the genesis has n > 1, else null
+  std::unique_ptr<consensus::PbftReplica> core_;  // only touched on the consensus thread
   std::unique_ptr<consensus::MessageGate> gate_;  // n > 1; thread-safe
   std::unique_ptr<PeerIo> peer_io_;               // n > 1; see PeerIo for its threads
   // n > 1: admitted peer messages waiting for the consensus thread, a bounded share per

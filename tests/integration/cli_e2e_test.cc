@@ -83,8 +83,7 @@ std::string Target(const NetworkDir& net) { return "127.0.0.1:" + std::to_string
 // Waits until `shipledger chain info` answers at `target`. Unlike fixture's WaitReady, each
 // probe is a fresh process, so a probe made before the node listened does not leave gRPC's
 // reconnect backoff (1 s, 1.6 s, 2.6 s, ...) delaying the next one.
-bool WaitCliReady(const std::string& target, const std::string& identity,
-                  int timeout_ms = 10000) {
+bool WaitCliReady(const std::string& target, const std::string& identity, int timeout_ms = 10000) {
   const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   while (std::chrono::steady_clock::now() < until) {
     if (Cli({"--node", target, "--identity", identity, "chain", "info"}, 2000).code == 0) {
@@ -255,8 +254,8 @@ TEST_F(CliNode, IssuedIdentitySubmitsWithItsOrganisationsRole) {
   const pb::Struct doc = Json(r);
   EXPECT_EQ(Str(Field(doc, "receipt").struct_value(), "code"), "VALID") << r;
   // The importer's clerk reads it; the exporter (the suite's identity) is no party of it.
-  const CliResult shown = Cli({"--node", node(), "--identity", clerk.string(), "event", "show",
-                               Str(doc, "event_id")});
+  const CliResult shown =
+      Cli({"--node", node(), "--identity", clerk.string(), "event", "show", Str(doc, "event_id")});
   ASSERT_EQ(shown.code, 0) << shown;
   EXPECT_TRUE(Contains(shown.out, "importer (CN clerk)")) << shown;
   const CliResult hidden = Cli({"--node", node(), "event", "show", Str(doc, "event_id")});
@@ -338,9 +337,20 @@ TEST_F(CliNode, EventShowAndBlockShow) {
 
 TEST_F(CliNode, StatusJsonReportsViewPrimaryAndHeight) {
   GetJourney();
-  const CliResult r = Cli({"--node", node(), "status", "--json"});
+  CliResult r = Cli({"--node", node(), "status", "--json"});
   ASSERT_EQ(r.code, 0) << r;
-  const pb::Struct doc = Json(r);
+  pb::Struct doc = Json(r);
+  const double journey_height = Num(doc, "height");
+  // A one-node network certifies its own checkpoints: within checkpoint_idle_ms of quiet an
+  // empty block's checkpoint is stable and covers the journey.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  while (Num(doc, "stable_checkpoint") < journey_height &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    r = Cli({"--node", node(), "status", "--json"});
+    ASSERT_EQ(r.code, 0) << r;
+    doc = Json(r);
+  }
   EXPECT_EQ(Num(doc, "view"), 0) << r;
   EXPECT_EQ(Num(doc, "primary"), 0) << r;
   EXPECT_TRUE(Field(doc, "is_primary").bool_value()) << r;
@@ -353,8 +363,7 @@ TEST_F(CliNode, StatusJsonReportsViewPrimaryAndHeight) {
   EXPECT_EQ(Num(doc, "highest_known_height"), Num(doc, "height")) << r;
   EXPECT_FALSE(Field(doc, "view_changing").bool_value()) << r;
   EXPECT_EQ(Num(doc, "diverged_height"), 0) << r;
-  // A one-node network's every committed height is stable (the status may trail the head).
-  EXPECT_GE(Num(doc, "stable_checkpoint"), 1) << r;
+  EXPECT_GE(Num(doc, "stable_checkpoint"), journey_height) << r;
   EXPECT_LE(Num(doc, "stable_checkpoint"), Num(doc, "height")) << r;
 }
 
@@ -395,6 +404,21 @@ TEST_F(CliNode, VerifyAgainstTheNodeSaysChainOk) {
   const CliResult wrong = Cli({"--node", node(), "verify", "--genesis", other.genesis_path()});
   EXPECT_NE(wrong.code, 0) << wrong;
   EXPECT_TRUE(Contains(wrong.all(), "genesis")) << wrong;
+}
+
+// A one-node network certifies its receipts as a 4-node one does (its own checkpoint is a
+// quorum of one): the proof of an event is complete and verifies offline with a verdict.
+TEST_F(CliNode, AOneNodeNetworksProofIsCertified) {
+  const Journey& j = GetJourney();
+  const std::string file = NewTempPath("shipledger-cli-proof-") + ".proof";
+  const CliResult got =
+      Cli({"--node", node(), "proof", "get", j.booked_id, "--out", file, "--wait"});
+  ASSERT_EQ(got.code, 0) << got;
+  EXPECT_TRUE(Contains(got.out, "certified by the stable checkpoint at height")) << got;
+  const CliResult ok = Cli({"--json", "proof", "verify", file, "--genesis", net_->genesis_path()});
+  std::filesystem::remove(file);
+  ASSERT_EQ(ok.code, 0) << ok;
+  EXPECT_EQ(Field(Json(ok), "verdict").string_value(), "VALID") << ok;
 }
 
 TEST(CliNetworkInit, WritesTheNetworkAndRefusesASecondInit) {
