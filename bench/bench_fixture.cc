@@ -4,7 +4,6 @@
 #include <utility>
 
 #include "cli/event_builder.h"
-#include "contracts/executor.h"
 #include "crypto/sha256.h"
 #include "model/block.h"
 
@@ -57,9 +56,12 @@ std::string DigitsOf(const std::string& shipment, char salt, size_t digits) {
 
 }  // namespace
 
-BenchNetwork::BenchNetwork()
+BenchNetwork::BenchNetwork(const Options& options)
     : net_(testing::TestNetwork::Create(testing::TestNetwork::DefaultOrgs(), /*nodes=*/4)),
-      validator_(net_->genesis()) {}
+      validator_(net_->genesis()) {
+  net_->SetContractRules({{1, options.rules}});
+  net_->SetLimits(options.limits);
+}
 
 model::ValidateOptions BenchNetwork::AdmissionOptions() const {
   model::ValidateOptions options;
@@ -194,30 +196,49 @@ std::vector<v1::SignedEvent> JourneyStream::Next(size_t count) {
   return out;
 }
 
-ExecutedBlock ExecuteNextBlock(const BenchNetwork& net, const storage::Store& store,
-                               const std::vector<v1::SignedEvent>& signed_events,
-                               const model::BlockContext& rules) {
-  ExecutedBlock out;
-  out.events.reserve(signed_events.size());
-  for (const auto& se : signed_events) out.events.push_back(net.Admitted(se));
-  const storage::ChainHead head = store.head();
-  out.block = net.NextBlock(head, out.events);
-  const v1::Proposal& p = out.block.proposal();
-  model::BlockContext context = rules;
-  context.height = p.height();
-  context.block_time_ms = p.timestamp_ms();
-  out.effects = contracts::ExecuteBlock(out.events, store, context);
-  for (const v1::Receipt& r : out.effects.receipts) {
+namespace {
+
+void CheckAllValid(const model::BlockEffects& effects) {
+  for (const v1::Receipt& r : effects.receipts) {
     SHIPLEDGER_CHECK_MSG(r.code() == v1::RESULT_CODE_VALID, r.reason().c_str());
   }
-  out.results = model::ResultsDigest(head.results, out.effects.receipts_root,
-                                     out.effects.state_writes_digest);
+}
+
+std::vector<model::EventPtr> AdmitAll(const BenchNetwork& net,
+                                      const std::vector<v1::SignedEvent>& signed_events) {
+  std::vector<model::EventPtr> events;
+  events.reserve(signed_events.size());
+  for (const auto& se : signed_events) events.push_back(net.Admitted(se));
+  return events;
+}
+
+}  // namespace
+
+ExecutedBlock ExecuteNextBlock(const BenchNetwork& net, const storage::Store& store,
+                               const std::vector<v1::SignedEvent>& signed_events) {
+  ExecutedBlock out;
+  out.events = AdmitAll(net, signed_events);
+  const storage::ChainHead head = store.head();
+  out.block = net.NextBlock(head, out.events);
+  out.executed = contracts::Execute(
+      out.events, store, contracts::ContextOf(*net.genesis(), out.block.proposal()), head.results);
+  CheckAllValid(out.executed.effects);
   return out;
 }
 
 void Commit(storage::Store& store, const ExecutedBlock& block) {
-  const Status s = store.CommitBlock(block.block, block.events, block.effects, block.results);
+  const Status s =
+      store.CommitBlock(block.block, block.events, block.executed.effects, block.executed.results);
   SHIPLEDGER_CHECK_MSG(s.ok(), s.ToString().c_str());
+}
+
+void CommitNextBlock(const BenchNetwork& net, storage::Store& store,
+                     const std::vector<v1::SignedEvent>& signed_events) {
+  const std::vector<model::EventPtr> events = AdmitAll(net, signed_events);
+  const v1::Block block = net.NextBlock(store.head(), events);
+  auto committed = contracts::CommitBlock(*net.genesis(), block, events, store);
+  SHIPLEDGER_CHECK_MSG(committed.ok(), committed.status().ToString().c_str());
+  CheckAllValid(committed->effects);
 }
 
 }  // namespace shipledger::bench

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "config/identity.h"
+#include "contracts/commit.h"
 #include "model/event.h"
 #include "model/execution.h"
 #include "model/validation.h"
@@ -42,7 +43,15 @@ inline constexpr int kBlockEvents = 500;
 // one of four replicas, so a commit certificate holds 2f+1 = 3 votes.
 class BenchNetwork {
  public:
-  BenchNetwork();
+  // The contract rules (from height 1) and limits of the genesis; the benchmarks execute blocks
+  // under them as a node does (contracts::CommitBlock). Default: the latest rules, the default
+  // limits.
+  struct Options {
+    uint32_t rules = model::kLatestContractRules;
+    model::Limits limits;
+  };
+  BenchNetwork() : BenchNetwork(Options{}) {}
+  explicit BenchNetwork(const Options& options);
 
   std::shared_ptr<const model::Genesis> genesis() const { return net_->genesis(); }
   int64_t now_ms() const { return net_->now_ms(); }
@@ -53,9 +62,9 @@ class BenchNetwork {
   // other three organisations), pickup, export customs declared and cleared, the exporter's
   // handover to the forwarder (co-signed by the forwarder), loaded, departed, journey_events - 12
   // sensor readings, arrived, import customs held and released, out for delivery, delivered.
-  // Contract rules v1 accept the sequence. Built from `event submit` flags (cli::EventFromFlags:
-  // location, references, details), plus two document hashes, then cli::FillEvent (chain id,
-  // organisations, time, random nonce): about 600 bytes serialized.
+  // Every contract rules version accepts the sequence. Built from `event submit` flags
+  // (cli::EventFromFlags: location, references, details), plus two document hashes, then
+  // cli::FillEvent (chain id, organisations, time, random nonce): about 600 bytes serialized.
   // REQUIRES: journey_events >= kJourneyEvents and 0 <= step < journey_events.
   v1::Event JourneyEvent(const std::string& shipment, int step, int journey_events) const;
   // An unsigned event of `type` for `shipment` by `org`, occurring now, with a random nonce
@@ -118,23 +127,25 @@ class JourneyStream {
   uint64_t long_emitted_ = 0;
 };
 
-// A block ready for Store::CommitBlock, as the node's commit thread has it before the write.
+// A block ready for Store::CommitBlock, as contracts::CommitBlock has it before the write.
 struct ExecutedBlock {
   v1::Block block;
   std::vector<model::EventPtr> events;
-  model::BlockEffects effects;
-  Bytes results;
+  contracts::Executed executed;  // effects and results digest
 };
 
 // Orders `signed_events` into the next block on top of `store`'s head (BenchNetwork::NextBlock)
-// and executes it against the store's committed state (contracts::ExecuteBlock), as
-// node::Node::CommitOne does, under the contract rules and limits of `rules` (its height and
-// block time are the block's; default: rules v1, default limits). Stops (SHIPLEDGER_CHECK)
-// unless every receipt is VALID: the benchmarks measure the path of well-formed events.
+// and executes it against the store's committed state under the genesis' rules and limits
+// (contracts::Execute with contracts::ContextOf, the steps of contracts::CommitBlock before its
+// write), so that a benchmark can time the write alone. Stops (SHIPLEDGER_CHECK) unless every
+// receipt is VALID: the benchmarks measure the path of well-formed events.
 ExecutedBlock ExecuteNextBlock(const BenchNetwork& net, const storage::Store& store,
-                               const std::vector<v1::SignedEvent>& signed_events,
-                               const model::BlockContext& rules = {});
+                               const std::vector<v1::SignedEvent>& signed_events);
 // Store::CommitBlock of an executed block; stops (SHIPLEDGER_CHECK) if the store refuses it.
 void Commit(storage::Store& store, const ExecutedBlock& block);
+// Orders, executes and stores the next block as a node's commit thread does
+// (contracts::CommitBlock); stops unless the store takes it and every receipt is VALID.
+void CommitNextBlock(const BenchNetwork& net, storage::Store& store,
+                     const std::vector<v1::SignedEvent>& signed_events);
 
 }  // namespace shipledger::bench

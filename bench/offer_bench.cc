@@ -58,8 +58,7 @@ class Market {
   }
 
   const storage::Store& store() const { return *store_; }
-  const model::Limits& limits() const { return limits_; }
-  uint32_t rules() const { return rules_; }
+  const BenchNetwork& net() const { return net_; }
   // The sea offer the benchmark registers, between the countries of the first booking's first
   // leg: without cold chain (`match` false) it qualifies for none of the open legs; with it, for
   // every open leg between those countries.
@@ -72,10 +71,19 @@ class Market {
   }
 
  private:
+  // The genesis of a market: contract rules `rules`, limits that admit `offers` open offers.
+  static BenchNetwork::Options NetworkOptions(uint32_t rules, int offers) {
+    BenchNetwork::Options o;
+    o.rules = rules;
+    o.limits.max_open_offers_per_org = static_cast<uint32_t>(offers) + 10;
+    o.limits.max_open_legs_per_shipment = kLegsPerBooking;
+    return o;
+  }
+
   Market(uint32_t rules, int bookings, int offers)
-      : dir_("shipledger-bench-offers"), rules_(rules), rng_(rules * 7919 + bookings) {
-    limits_.max_open_offers_per_org = static_cast<uint32_t>(offers) + 10;
-    limits_.max_open_legs_per_shipment = kLegsPerBooking;
+      : net_(NetworkOptions(rules, offers)),
+        dir_("shipledger-bench-offers"),
+        rng_(rules * 7919 + bookings) {
     storage::StoreOptions fill;
     fill.sync_writes = false;
     store_ = Must(storage::Store::Open(dir_.path(), *net_.genesis(), fill));
@@ -140,18 +148,13 @@ class Market {
 
   void Flush(std::vector<v1::SignedEvent>* block) {
     if (block->empty()) return;
-    model::BlockContext rules;
-    rules.rules_version = rules_;
-    rules.limits = &limits_;
-    Commit(*store_, ExecuteNextBlock(net_, *store_, *block, rules));
+    CommitNextBlock(net_, *store_, *block);
     block->clear();
   }
 
   BenchNetwork net_;
   testing::TempDir dir_;  // outlives store_
   std::unique_ptr<storage::Store> store_;
-  model::Limits limits_;
-  uint32_t rules_;
   std::mt19937 rng_;
   std::pair<std::string, std::string> first_lane_;
 };
@@ -166,8 +169,10 @@ void BM_OfferEvent(benchmark::State& state) {
                   static_cast<int>(state.range(2)));
   const std::vector<model::EventPtr> events = {market.MeasuredOffer(state.range(3) != 0)};
   const storage::ChainHead head = market.store().head();
-  const model::BlockContext context{head.height + 1, head.block_time_ms + 1, market.rules(),
-                                    &market.limits()};
+  v1::Proposal next;
+  next.set_height(head.height + 1);
+  next.set_timestamp_ms(head.block_time_ms + 1);
+  const model::BlockContext context = contracts::ContextOf(*market.net().genesis(), next);
   int assigned = 0;
   for (auto _ : state) {
     const model::BlockEffects effects = contracts::ExecuteBlock(events, market.store(), context);

@@ -88,7 +88,7 @@ class History {
       const auto store = Must(storage::Store::Open(dir_.path(), *net_.genesis(), fill));
       for (uint64_t done = 0; done < events;) {
         const size_t n = static_cast<size_t>(std::min<uint64_t>(kBlockEvents, events - done));
-        Commit(*store, ExecuteNextBlock(net_, *store, stream.Next(n)));
+        CommitNextBlock(net_, *store, stream.Next(n));
         done += n;
       }
     }

@@ -9,9 +9,13 @@
 namespace shipledger::consensus {
 namespace {
 
+// `pp` without its events (what the journal keeps), built without copying them.
 v1::PrePrepare Stripped(const v1::PrePrepare& pp) {
-  v1::PrePrepare out = pp;
-  out.clear_events();
+  v1::PrePrepare out;
+  out.set_view(pp.view());
+  *out.mutable_proposal() = pp.proposal();
+  out.set_replica(pp.replica());
+  out.set_signature(pp.signature());
   return out;
 }
 
@@ -90,7 +94,11 @@ bool PbftReplica::Impl::ProposeOne(Actions* out, int64_t now_ms, bool allow_empt
   p->set_timestamp_ms(time_ms);
   p->set_event_count(static_cast<uint32_t>(events.size()));
   const Bytes digest = model::ProposalDigest(*p);
-  for (const auto& e : events) *pp->add_events() = e->signed_event;
+  // The events travel with the PRE-PREPARE (and its retransmissions); a lone replica sends it
+  // to no one, so its copy stays without them.
+  if (n > 1) {
+    for (const auto& e : events) *pp->add_events() = e->signed_event;
+  }
   pp->set_replica(self);
   pp->set_signature(SignOrDie(
       model::VoteMessage(genesis->chain_id, model::VoteType::kPrePrepare, view, h, digest)));
@@ -305,9 +313,12 @@ void PbftReplica::Impl::CheckPrepared(uint64_t height, Actions* out, int64_t now
   *cert.mutable_proposal() = kp.proposal;
   AddFirstQuorum(it->second, quorum,
                  [&](uint32_t, const v1::Vote& vote) { *cert.add_prepares() = vote; });
-  for (const auto& e : kp.events) *cert.add_events() = e->signed_event;
   // With its events: after a restart of every replica, a prepared proposal can still be
-  // re-proposed by whoever becomes primary.
+  // re-proposed by whoever becomes primary. A lone replica neither journals it nor sends a
+  // VIEW-CHANGE, so it keeps the certificate without them.
+  if (n > 1) {
+    for (const auto& e : kp.events) *cert.add_events() = e->signed_event;
+  }
   v1::JournalEntry entry;
   *entry.mutable_prepared() = cert;
   Journal(out, height, std::move(entry));

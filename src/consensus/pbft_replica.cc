@@ -142,6 +142,7 @@ void PbftReplica::Impl::RelayPendingToPrimary(Actions* out) {
 
 void PbftReplica::Impl::SendForwards(const std::vector<model::EventPtr>& events,
                                      std::optional<uint32_t> to, Actions* out) {
+  if (n == 1) return;  // no one to forward to (and no copies of the events to make)
   // The gate admits at most max_batch_events per ForwardEvents.
   const size_t per_message = std::max<size_t>(1, genesis->limits.max_batch_events);
   for (size_t i = 0; i < events.size(); i += per_message) {

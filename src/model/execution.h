@@ -1,5 +1,7 @@
-// What execution of one block produces (DESIGN §1, §5), and the read-only view of committed
-// state it executes against. Implemented by storage/, produced by contracts/.
+// What execution of one block produces (DESIGN §1, §5), the read-only view of committed state it
+// executes against, and the chain an executed block is written to. Implemented by storage/ (and
+// an in-memory chain in the tests and the simulator), produced by contracts/ (contracts/commit.h
+// is the one path from an ordered block to a stored one).
 #pragma once
 
 #include <map>
@@ -8,7 +10,9 @@
 #include <string_view>
 #include <vector>
 
+#include "model/event.h"
 #include "shipledger/bytes.h"
+#include "shipledger/status.h"
 #include "shipledger/v1/types.pb.h"
 
 namespace shipledger::model {
@@ -62,6 +66,17 @@ struct BlockEffects {
   // SHA-256 over (id, deterministic state bytes) in id order, then, only when the block wrote
   // contract records, (key, value or deletion) in key order.
   Bytes state_writes_digest;
+};
+
+// Committed state that executed blocks are written to, in height order.
+class ChainWriter : public StateReader {
+ public:
+  // The results digest at the head (32 zero bytes at height 0).
+  virtual Bytes HeadResults() const = 0;
+  // Writes `block` (its events given apart, in order), what executing it changed and the
+  // results digest at its height, all or nothing; an error leaves the chain as it was.
+  virtual Status CommitBlock(const v1::Block& block, const std::vector<EventPtr>& events,
+                             const BlockEffects& effects, ByteView results_digest) = 0;
 };
 
 // Separates the contract records from the shipment states in the state-writes digest.

@@ -8,7 +8,7 @@
 
 #include "config/genesis_file.h"
 #include "consensus/key_signer.h"
-#include "contracts/executor.h"
+#include "contracts/commit.h"
 #include "model/block.h"
 #include "shipledger/thread_name.h"
 
@@ -309,45 +309,45 @@ void Node::NoteHeld(const std::vector<model::EventPtr>& events) {
 }
 
 void Node::Apply(consensus::Actions actions) {
-  for (auto& action : actions) {
-    if (auto* cb = std::get_if<consensus::CommitBlock>(&action)) {
-      {
-        std::lock_guard<std::mutex> lock(commit_mu_);
-        commit_queue_.push_back(std::move(*cb));
-      }
-      commit_cv_.notify_one();
-    } else if (auto* t = std::get_if<consensus::SetTimer>(&action)) {
-      ArmTimer(t->at_ms);
-    } else if (auto* p = std::get_if<consensus::Persist>(&action)) {
-      // Journal before send (DESIGN §6): the entry is durable before any later action runs. A
-      // replica that cannot journal must not vote (a restart could make it vote twice
-      // differently), so a failed write stops the node.
-      Status s = store_->AppendJournal(p->height, p->entry);
-      SHIPLEDGER_CHECK_MSG(s.ok(), ("consensus journal write failed: " + s.ToString()).c_str());
-    } else if (auto* sc = std::get_if<consensus::StoreCheckpoint>(&action)) {
-      if (Status s = store_->PutCheckpoint(sc->certificate); !s.ok()) {
-        // The certificate is also held by the peers; a restart falls back to an older one, with
-        // the journal it covers (pruned only in the same write).
-        spdlog::warn("cannot store the checkpoint certificate of height {}: {}",
-                     sc->certificate.height(), s.ToString());
-      }
-    } else if (auto* send = std::get_if<consensus::Send>(&action)) {
-      if (peer_io_ && send->message) {
-        if (spdlog::should_log(spdlog::level::debug)) {
-          spdlog::debug("-> {}: {}", send->to, DescribePeerMessage(*send->message));
-        }
-        peer_io_->Send(send->to, *send->message);
-      }
-    } else if (auto* bc = std::get_if<consensus::Broadcast>(&action)) {
-      if (peer_io_ && bc->message) {
-        if (spdlog::should_log(spdlog::level::debug)) {
-          spdlog::debug("-> all: {}", DescribePeerMessage(*bc->message));
-        }
-        peer_io_->Broadcast(*bc->message);
-      }
-    }
-  }
+  consensus::CarryOut(std::move(actions), *this);
   SnapshotStatus();
+}
+
+void Node::Execute(consensus::CommitBlock block) {
+  {
+    std::lock_guard<std::mutex> lock(commit_mu_);
+    commit_queue_.push_back(std::move(block));
+  }
+  commit_cv_.notify_one();
+}
+
+void Node::SendTo(uint32_t replica, std::shared_ptr<const v1::PeerMessage> message) {
+  if (peer_io_ == nullptr) return;
+  if (spdlog::should_log(spdlog::level::debug)) {
+    spdlog::debug("-> {}: {}", replica, DescribePeerMessage(*message));
+  }
+  peer_io_->Send(replica, *message);
+}
+
+void Node::SendToAll(std::shared_ptr<const v1::PeerMessage> message) {
+  if (peer_io_ == nullptr) return;
+  if (spdlog::should_log(spdlog::level::debug)) {
+    spdlog::debug("-> all: {}", DescribePeerMessage(*message));
+  }
+  peer_io_->Broadcast(*message);
+}
+
+Status Node::AppendJournal(uint64_t height, const v1::JournalEntry& entry) {
+  return store_->AppendJournal(height, entry);
+}
+
+void Node::StoreStable(const v1::CheckpointCertificate& certificate) {
+  if (Status s = store_->PutCheckpoint(certificate); !s.ok()) {
+    // The certificate is also held by the peers; a restart falls back to an older one, with
+    // the journal it covers (pruned only in the same write).
+    spdlog::warn("cannot store the checkpoint certificate of height {}: {}", certificate.height(),
+                 s.ToString());
+  }
 }
 
 void Node::ArmTimer(int64_t at_ms) {
@@ -414,19 +414,13 @@ void Node::CommitLoop() {
 }
 
 void Node::CommitOne(consensus::CommitBlock& cb) {
-  const v1::Proposal& p = cb.block.proposal();
-  const model::BlockContext ctx{p.height(), p.timestamp_ms(), genesis_->ContractRulesAt(p.height()),
-                                &genesis_->limits};
-  model::BlockEffects effects = contracts::ExecuteBlock(cb.events, *store_, ctx);
-  const storage::ChainHead head = store_->head();
-  const Bytes results =
-      model::ResultsDigest(head.results, effects.receipts_root, effects.state_writes_digest);
-  Status s = store_->CommitBlock(cb.block, cb.events, effects, results);
+  const uint64_t height = cb.block.proposal().height();
+  auto executed = contracts::CommitBlock(*genesis_, cb.block, cb.events, *store_);
   // A block that consensus committed but the store cannot write leaves the node unable to go
   // on safely: stop rather than diverge (CONVENTIONS: a broken invariant stops the node).
-  SHIPLEDGER_CHECK_MSG(s.ok(), s.ToString().c_str());
-  notifier_->Published(p.height(), effects.receipts);
-  consensus::Committed done{p.height(), cb.block.block_hash(), results};
+  SHIPLEDGER_CHECK_MSG(executed.ok(), executed.status().ToString().c_str());
+  notifier_->Published(height, executed->effects.receipts);
+  consensus::Committed done{height, cb.block.block_hash(), std::move(executed->results)};
   boost::asio::post(
       io_, [this, done = std::move(done)] { Apply(core_->OnCommitted(done, clock_.NowMs())); });
 }

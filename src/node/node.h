@@ -21,6 +21,7 @@
 #include "consensus/message_gate.h"
 #include "consensus/pbft_replica.h"
 #include "consensus/replica.h"
+#include "consensus/runtime.h"
 #include "node/peer_inbox.h"
 #include "node/peer_io.h"
 #include "node/verify_pool.h"
@@ -35,7 +36,7 @@ namespace shipledger::node {
 void SetFloodCounters(const PeerInbox::PeerCounts& inbox, const consensus::PeerState& core,
                       v1::PeerStatus* out);
 
-class Node final : public rpc::Backend {
+class Node final : public rpc::Backend, private consensus::Runtime {
  public:
   // Loads the genesis and the node identity, checks the identity is the replica pinned in the
   // genesis, opens the store. Errors say which file or setting is wrong.
@@ -73,8 +74,16 @@ class Node final : public rpc::Backend {
   // Builds the ordering core from the stored chain, the journal and the latest stable
   // checkpoint and, when the genesis has peers, the message gate and the peer side.
   Status CreateCore();
-  // On the consensus thread: carry out the core's actions, in order (replica.h).
+  // On the consensus thread: carry out the core's actions, in order (consensus::CarryOut), then
+  // snapshot the core's status.
   void Apply(consensus::Actions actions);
+  // consensus::Runtime, on the consensus thread.
+  void Execute(consensus::CommitBlock block) override;  // queued for the commit thread
+  void ArmTimer(int64_t at_ms) override;
+  void SendTo(uint32_t replica, std::shared_ptr<const v1::PeerMessage> message) override;
+  void SendToAll(std::shared_ptr<const v1::PeerMessage> message) override;
+  Status AppendJournal(uint64_t height, const v1::JournalEntry& entry) override;
+  void StoreStable(const v1::CheckpointCertificate& certificate) override;
   // On the peer thread: queue an admitted peer message in its sender's share of inbox_ and,
   // when none is outstanding, post a drain to the consensus thread (DESIGN §6 fairness).
   void DeliverPeerMessage(consensus::InboundMessage message);
@@ -85,8 +94,6 @@ class Node final : public rpc::Backend {
   // On the consensus thread: tells the gate which of `events` the core now holds, so that
   // forwarded copies of them are dropped unverified (DESIGN §6 fairness).
   void NoteHeld(const std::vector<model::EventPtr>& events);
-  // On the consensus thread: a tick at (or after) `at_ms` (SetTimer).
-  void ArmTimer(int64_t at_ms);
   void OnTimer(const boost::system::error_code& ec);
   void SnapshotStatus();
   // The commit thread: execute, store, notify, report back to the core.

@@ -54,7 +54,7 @@ struct ChainHead {
   uint64_t event_count = 0;
 };
 
-class Store final : public model::StateReader {
+class Store final : public model::ChainWriter {
  public:
   // Opens (or creates) the store in `dir`. FAILED_PRECONDITION when the directory holds
   // another chain ("data dir ... belongs to chain X with genesis hash H, not Y"), DATA_LOSS
@@ -84,7 +84,8 @@ class Store final : public model::StateReader {
   // A VALID booking's tracking_hash is indexed unless an earlier booking (an earlier block, or
   // earlier in this one) claimed it: the first claim wins, on every node alike.
   Status CommitBlock(const v1::Block& block, const std::vector<model::EventPtr>& events,
-                     const model::BlockEffects& effects, ByteView results_digest);
+                     const model::BlockEffects& effects, ByteView results_digest) override;
+  Bytes HeadResults() const override { return head().results; }
 
   // NOT_FOUND when absent.
   Result<v1::Block> GetBlock(uint64_t height) const;

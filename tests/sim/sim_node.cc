@@ -274,7 +274,7 @@ void SimNode::ArmTimer(int64_t at_node_ms) {
   });
 }
 
-void SimNode::Execute(const consensus::CommitBlock& commit) {
+void SimNode::Execute(consensus::CommitBlock commit) {
   const v1::Block& b = commit.block;
   const uint64_t h = b.proposal().height();
   if (h != exec_height_ + 1 || b.prev_block_hash() != exec_hash_) {
@@ -342,24 +342,19 @@ void SimNode::PruneJournal(uint64_t through_height) {
 }
 
 void SimNode::Carry(consensus::Actions actions) {
-  for (auto& a : actions) {
-    if (!up()) return;  // cannot happen within one call, but a crash must stop everything
-    if (auto* p = std::get_if<consensus::Persist>(&a)) {
-      disk_.journal.emplace_back(p->height, std::move(p->entry));
-    } else if (auto* sc = std::get_if<consensus::StoreCheckpoint>(&a)) {
-      Trace("stable checkpoint h" + std::to_string(sc->certificate.height()));
-      if (sc->certificate.height() > disk_.stable.height()) disk_.stable = sc->certificate;
-      PruneJournal(sc->certificate.height());
-    } else if (auto* t = std::get_if<consensus::SetTimer>(&a)) {
-      ArmTimer(t->at_ms);
-    } else if (auto* s = std::get_if<consensus::Send>(&a)) {
-      if (s->message) SendTo(s->to, *s->message);
-    } else if (auto* b = std::get_if<consensus::Broadcast>(&a)) {
-      if (b->message) Broadcast(*b->message);
-    } else if (auto* cb = std::get_if<consensus::CommitBlock>(&a)) {
-      Execute(*cb);
-    }
-  }
+  if (!up()) return;  // a crashed node carries out nothing
+  consensus::CarryOut(std::move(actions), *this);
+}
+
+Status SimNode::AppendJournal(uint64_t height, const v1::JournalEntry& entry) {
+  disk_.journal.emplace_back(height, entry);
+  return Status::Ok();
+}
+
+void SimNode::StoreStable(const v1::CheckpointCertificate& certificate) {
+  Trace("stable checkpoint h" + std::to_string(certificate.height()));
+  if (certificate.height() > disk_.stable.height()) disk_.stable = certificate;
+  PruneJournal(certificate.height());
 }
 
 }  // namespace shipledger::sim

@@ -29,6 +29,7 @@
 #include "config/identity.h"
 #include "consensus/message_gate.h"
 #include "consensus/pbft_replica.h"
+#include "consensus/runtime.h"
 #include "model/validation.h"
 #include "sim/byzantine.h"
 #include "sim/checkers.h"
@@ -76,7 +77,7 @@ struct NodeConfig {
   bool attack = true;  // false: a flooding behaviour sends no bursts (the no-attack run)
 };
 
-class SimNode {
+class SimNode final : private consensus::Runtime {
  public:
   SimNode(NodeHost* host, NodeConfig config, std::shared_ptr<const model::Genesis> genesis,
           const config::Identity& identity, std::unique_ptr<Byzantine> byzantine);
@@ -117,9 +118,16 @@ class SimNode {
   void PruneJournal(uint64_t through_height);
   void SendTo(uint32_t to, const v1::PeerMessage& message);
   void Broadcast(const v1::PeerMessage& message);
-  void Execute(const consensus::CommitBlock& commit);
+  // consensus::Runtime: the simulated disk, timers and network.
+  void Execute(consensus::CommitBlock commit) override;
+  void ArmTimer(int64_t at_node_ms) override;
+  void SendTo(uint32_t to, std::shared_ptr<const v1::PeerMessage> message) override {
+    SendTo(to, *message);
+  }
+  void SendToAll(std::shared_ptr<const v1::PeerMessage> message) override { Broadcast(*message); }
+  Status AppendJournal(uint64_t height, const v1::JournalEntry& entry) override;
+  void StoreStable(const v1::CheckpointCertificate& certificate) override;
   void StoreNext(uint64_t incarnation);
-  void ArmTimer(int64_t at_node_ms);
   // MessageGate::Admit, remembering the admitted burst frames that are not forwards (whose
   // admission depends on what the core holds): a simulator shortcut, since the gate's answer
   // for identical bytes does not change and verification time is not modelled.

@@ -43,6 +43,8 @@ class TestNetwork {
   void SetContractRules(std::vector<model::ContractRulesFrom> rules) {
     genesis_->contract_rules = std::move(rules);
   }
+  // Sets the genesis's limits (its hash is not recomputed: tests only).
+  void SetLimits(const model::Limits& limits) { genesis_->limits = limits; }
 
   // An unsigned event of `type` for `shipment` by `org_id`, timestamped now, random nonce.
   v1::Event NewEvent(const std::string& org_id, v1::EventType type,

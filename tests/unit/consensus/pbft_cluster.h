@@ -14,6 +14,7 @@
 
 #include "consensus/key_signer.h"
 #include "consensus/pbft_replica.h"
+#include "consensus/runtime.h"
 #include "crypto/sha256.h"
 #include "model/block.h"
 #include "model/journal.h"
@@ -245,36 +246,52 @@ class Cluster {
     Apply(m.to, node.core->OnPeerMessage(in, now_));
   }
 
-  void Apply(uint32_t i, Actions actions) {
-    Node& node = nodes_[i];
-    for (auto& a : actions) {
-      if (auto* s = std::get_if<Send>(&a)) {
-        queue_.push_back(Msg{i, s->to, s->message});
-      } else if (auto* b = std::get_if<Broadcast>(&a)) {
-        for (uint32_t j = 0; j < n_; ++j) {
-          if (j != i) queue_.push_back(Msg{i, j, b->message});
-        }
-      } else if (auto* p = std::get_if<Persist>(&a)) {
-        node.journal.push_back(p->entry);
-        node.journal_heights.push_back(p->height);
-      } else if (auto* t = std::get_if<SetTimer>(&a)) {
-        node.timers.push_back(t->at_ms);
-      } else if (auto* sc = std::get_if<StoreCheckpoint>(&a)) {
-        node.stable = sc->certificate;
-        PruneJournal(node, sc->certificate.height());
-      } else if (auto* cb = std::get_if<CommitBlock>(&a)) {
-        v1::Block block = cb->block;
-        for (const auto& e : cb->events) *block.add_events() = e->signed_event;
-        EXPECT_EQ(block.proposal().height(), node.chain.size() + 1);
-        const Bytes prev = node.results.empty() ? Bytes(32, '\0') : node.results.back();
-        node.chain.push_back(block);
-        node.results.push_back(
-            crypto::Sha256({prev, block.block_hash(), corrupt_.contains(i) ? "x" : ""}));
-        Apply(i, node.core->OnCommitted(
-                     Committed{block.proposal().height(), block.block_hash(), node.results.back()},
-                     now_));
+  // Node i's runtime: its "disk", its timers, the cluster's message queue.
+  class NodeRuntime final : public Runtime {
+   public:
+    NodeRuntime(Cluster* cluster, uint32_t i) : cluster_(cluster), i_(i) {}
+    void Execute(CommitBlock cb) override {
+      Node& node = cluster_->nodes_[i_];
+      v1::Block block = cb.block;
+      for (const auto& e : cb.events) *block.add_events() = e->signed_event;
+      EXPECT_EQ(block.proposal().height(), node.chain.size() + 1);
+      const Bytes prev = node.results.empty() ? Bytes(32, '\0') : node.results.back();
+      node.chain.push_back(block);
+      node.results.push_back(
+          crypto::Sha256({prev, block.block_hash(), cluster_->corrupt_.contains(i_) ? "x" : ""}));
+      cluster_->Apply(i_, node.core->OnCommitted(Committed{block.proposal().height(),
+                                                           block.block_hash(), node.results.back()},
+                                                 cluster_->now_));
+    }
+    void ArmTimer(int64_t at_ms) override { cluster_->nodes_[i_].timers.push_back(at_ms); }
+    void SendTo(uint32_t to, std::shared_ptr<const v1::PeerMessage> message) override {
+      cluster_->queue_.push_back(Msg{i_, to, std::move(message)});
+    }
+    void SendToAll(std::shared_ptr<const v1::PeerMessage> message) override {
+      for (uint32_t j = 0; j < cluster_->n_; ++j) {
+        if (j != i_) cluster_->queue_.push_back(Msg{i_, j, message});
       }
     }
+    Status AppendJournal(uint64_t height, const v1::JournalEntry& entry) override {
+      Node& node = cluster_->nodes_[i_];
+      node.journal.push_back(entry);
+      node.journal_heights.push_back(height);
+      return Status::Ok();
+    }
+    void StoreStable(const v1::CheckpointCertificate& certificate) override {
+      Node& node = cluster_->nodes_[i_];
+      node.stable = certificate;
+      PruneJournal(node, certificate.height());
+    }
+
+   private:
+    Cluster* cluster_;
+    uint32_t i_;
+  };
+
+  void Apply(uint32_t i, Actions actions) {
+    NodeRuntime runtime(this, i);
+    CarryOut(std::move(actions), runtime);
   }
 
   uint32_t n_;

@@ -1,5 +1,6 @@
 // Committed state held in memory, playing the store's role for contract tests: Commit() applies
-// a block's effects (state writes, record writes, event facts) between blocks.
+// a block's effects (state writes, record writes, event facts) between blocks, and as a
+// model::ChainWriter it takes whole blocks from contracts::CommitBlock as the store does.
 #pragma once
 
 #include <map>
@@ -14,7 +15,7 @@
 
 namespace shipledger::contracts::testutil {
 
-class MemoryState : public model::StateReader {
+class MemoryState : public model::ChainWriter {
  public:
   std::optional<v1::ShipmentState> GetShipmentState(std::string_view shipment_id) const override {
     auto it = states_.find(std::string(shipment_id));
@@ -69,6 +70,22 @@ class MemoryState : public model::StateReader {
     }
   }
 
+  Bytes HeadResults() const override { return results_; }
+  // As Store::CommitBlock: the next height only (FAILED_PRECONDITION, nothing written,
+  // otherwise).
+  Status CommitBlock(const v1::Block& block, const std::vector<model::EventPtr>& events,
+                     const model::BlockEffects& effects, ByteView results_digest) override {
+    if (block.proposal().height() != height_ + 1) {
+      return Status::FailedPrecondition("block " + std::to_string(block.proposal().height()) +
+                                        " does not follow height " + std::to_string(height_));
+    }
+    Commit(events, effects);
+    height_ = block.proposal().height();
+    results_ = Bytes(results_digest);
+    return Status::Ok();
+  }
+  uint64_t height() const { return height_; }
+
   const std::map<std::string, v1::ShipmentState>& states() const { return states_; }
   const std::map<std::string, Bytes>& records() const { return records_; }
 
@@ -76,6 +93,8 @@ class MemoryState : public model::StateReader {
   std::map<std::string, v1::ShipmentState> states_;
   std::map<std::string, Bytes> records_;
   std::map<Bytes, model::EventFacts> facts_;
+  uint64_t height_ = 0;
+  Bytes results_ = Bytes(32, '\0');
 };
 
 }  // namespace shipledger::contracts::testutil

@@ -10,7 +10,7 @@
 #include <set>
 #include <sstream>
 
-#include "contracts/executor.h"
+#include "contracts/commit.h"
 #include "memory_state.h"
 #include "model/block.h"
 #include "model/genesis.h"
@@ -93,8 +93,9 @@ int Replay(const ReplayChain& chain, uint32_t rules, bool expect_same,
   for (const ReplayBlock& block : chain.blocks) {
     model::BlockContext context = block.context;
     context.rules_version = rules;
-    const model::BlockEffects effects = ExecuteBlock(block.events, *state, context);
-    results = model::ResultsDigest(results, effects.receipts_root, effects.state_writes_digest);
+    const Executed executed = Execute(block.events, *state, context, results);
+    const model::BlockEffects& effects = executed.effects;
+    results = executed.results;
     bool same = effects.receipts.size() == block.receipts.size() &&
                 ToHex(effects.receipts_root) == block.receipts_root &&
                 ToHex(effects.state_writes_digest) == block.state_writes_digest &&

@@ -2,91 +2,18 @@
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <random>
-
-#include "contracts/executor.h"
-#include "model/block.h"
+#include "chain_fixture.h"
 #include "model/proof.h"
-#include "model/validation.h"
-#include "model/votes.h"
-#include "testing/test_network.h"
 
 namespace shipledger::rpc {
 namespace {
 
-namespace fs = std::filesystem;
-
 // A store of a 4-replica network (quorum 3) holding blocks as the commit thread writes them:
 // real events, execution, commit certificates and checkpoint certificates.
-class EventProofLoadTest : public ::testing::Test {
+class EventProofLoadTest : public ChainFixture {
  protected:
-  void SetUp() override {
-    net_ = testing::TestNetwork::Create(testing::TestNetwork::DefaultOrgs(), 4);
-    dir_ =
-        fs::temp_directory_path() / ("shipledger-proof-" + std::to_string(std::random_device()()));
-    store_ = std::move(storage::Store::Open(dir_.string(), *net_->genesis())).value();
-  }
-  void TearDown() override {
-    store_.reset();
-    fs::remove_all(dir_);
-  }
-  model::EventPtr Admit(const v1::SignedEvent& se) {
-    model::EventValidator v(net_->genesis());
-    model::ValidateOptions o;
-    o.cert_time_ms = net_->now_ms();
-    return *v.Validate(se, o);
-  }
-  template <typename Vote>
-  static void Sign(const testing::TestNetwork& net, ByteView message, Vote* votes) {
-    for (uint32_t r = 0; r < 3; ++r) {
-      auto* vote = votes->add_votes();
-      vote->set_replica(r);
-      vote->set_signature(net.node(r).key.Sign(message).value());
-    }
-  }
-  // Executes and stores the next block with a commit certificate of replicas 0..2.
-  void Commit(const std::vector<model::EventPtr>& events) {
-    const storage::ChainHead head = store_->head();
-    v1::Block block;
-    for (const auto& e : events) *block.add_events() = e->signed_event;
-    v1::Proposal* p = block.mutable_proposal();
-    p->set_chain_id(net_->genesis()->chain_id);
-    p->set_height(head.height + 1);
-    p->set_events_root(model::EventsRoot(events));
-    p->set_timestamp_ms(net_->now_ms() + static_cast<int64_t>(head.height + 1) * 1000);
-    p->set_event_count(static_cast<uint32_t>(events.size()));
-    Sign(*net_,
-         model::VoteMessage(p->chain_id(), model::VoteType::kCommit, 0, p->height(),
-                            model::ProposalDigest(*p)),
-         block.mutable_certificate());
-    block.set_prev_block_hash(head.block_hash);
-    block.set_block_hash(model::BlockHash(model::ProposalDigest(*p), head.block_hash));
-    const auto effects = contracts::ExecuteBlock(events, *store_, {p->height(), p->timestamp_ms()});
-    ASSERT_TRUE(store_
-                    ->CommitBlock(block, events, effects,
-                                  model::ResultsDigest(head.results, effects.receipts_root,
-                                                       effects.state_writes_digest))
-                    .ok());
-  }
-  // Stores a stable checkpoint of replicas 0..2 at `height` (of the stored chain, or made up
-  // above the head).
-  void Checkpoint(uint64_t height) {
-    v1::CheckpointCertificate cert;
-    cert.set_height(height);
-    if (height <= store_->head().height) {
-      cert.set_block_hash(store_->GetBlockHeader(height)->block_hash());
-      cert.set_results(store_->GetResults(height)->results);
-    } else {
-      cert.set_block_hash(Bytes(32, 'b'));
-      cert.set_results(Bytes(32, 'r'));
-    }
-    Sign(*net_,
-         model::CheckpointMessage(net_->genesis()->chain_id, height, cert.block_hash(),
-                                  cert.results()),
-         &cert);
-    ASSERT_TRUE(store_->PutCheckpoint(cert).ok());
-  }
+  EventProofLoadTest() : ChainFixture(4, 1000) {}
+
   model::EventProofVerdict LoadAndVerify(ByteView id) {
     auto proof = LoadEventProof(*store_, *net_->genesis(), id);
     EXPECT_TRUE(proof.ok()) << proof.status().ToString();
@@ -95,10 +22,6 @@ class EventProofLoadTest : public ::testing::Test {
     EXPECT_TRUE(verdict.ok()) << verdict.status().ToString();
     return verdict.ok() ? *verdict : model::EventProofVerdict();
   }
-
-  std::unique_ptr<testing::TestNetwork> net_;
-  fs::path dir_;
-  std::unique_ptr<storage::Store> store_;
 };
 
 TEST_F(EventProofLoadTest, UnknownEventIsNotFound) {

@@ -76,10 +76,10 @@ TEST_F(TimelineTest, UnreadableReceiptInTheShipmentIndexIsDataLoss) {
   Commit({booked});
   const int64_t t = store_->head().block_time_ms;
   store_.reset();
-  storage::RawWrite(dir_.string(), storage::keys::Family::kShipmentEvents,
+  storage::RawWrite(dir_.path(), storage::keys::Family::kShipmentEvents,
                     storage::keys::ShipmentEventKey("S", 1, 0),
                     storage::keys::EncodeShipmentEntry(booked->id, t, "\xff\xff\xff"));
-  store_ = std::move(storage::Store::Open(dir_.string(), *net_->genesis())).value();
+  store_ = std::move(storage::Store::Open(dir_.path(), *net_->genesis())).value();
   google::protobuf::RepeatedPtrField<v1::TimelineEntry> timeline;
   const Status status = AppendTimeline(*store_, "S", &timeline);
   EXPECT_EQ(status.code(), Code::kDataLoss) << status.ToString();

@@ -15,7 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "contracts/executor.h"
+#include "contracts/commit.h"
 #include "memory_state.h"
 #include "model/block.h"
 #include "random_events.h"
@@ -163,8 +163,9 @@ int RunRandomEvents(uint32_t rules) {
     for (model::AdmittedEvent& e : gen.NextBlock(state, block_time)) {
       events.push_back(Share(std::move(e)));
     }
-    const model::BlockEffects effects = ExecuteBlock(events, state, context);
-    results = model::ResultsDigest(results, effects.receipts_root, effects.state_writes_digest);
+    const Executed executed = Execute(events, state, context, results);
+    const model::BlockEffects& effects = executed.effects;
+    results = executed.results;
     PrintBlock(context, events, effects, results);
     state.Commit(events, effects);
   }
@@ -198,8 +199,9 @@ int Run() {
         events.push_back(Share(gen.Random(shipment)));
       }
     }
-    const model::BlockEffects effects = ExecuteBlock(events, state, context);
-    results = model::ResultsDigest(results, effects.receipts_root, effects.state_writes_digest);
+    const Executed executed = Execute(events, state, context, results);
+    const model::BlockEffects& effects = executed.effects;
+    results = executed.results;
     PrintBlock(context, events, effects, results);
     history.insert(history.end(), events.begin(), events.end());
     state.Commit(events, effects);
