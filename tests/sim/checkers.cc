@@ -98,7 +98,7 @@ void Checkers::CheckBlockTime(const std::string& where, uint64_t height, int64_t
   }
 }
 
-void Checkers::Stored(uint32_t slot, const v1::Block& block, int64_t at_ms) {
+void Checkers::Stored(uint32_t slot, const v1::Block& block, const Bytes& results, int64_t at_ms) {
   if (!correct_.contains(slot)) return;
   const uint64_t h = block.proposal().height();
   const std::string where = "slot " + std::to_string(slot) + " height " + std::to_string(h);
@@ -123,7 +123,7 @@ void Checkers::Stored(uint32_t slot, const v1::Block& block, int64_t at_ms) {
          at_ms);
   }
   // Agreement, with every correct node and with this node's own past.
-  auto [ag, fresh] = agreed_.emplace(h, Agreed{block.block_hash(), slot});
+  auto [ag, fresh] = agreed_.emplace(h, Agreed{block.block_hash(), slot, results});
   if (auto it = chain.find(h); it != chain.end() && it->second != block.block_hash()) {
     Fail("agreement",
          where + ": stored " + Short(block.block_hash()) + " after " + Short(it->second) +
@@ -133,6 +133,14 @@ void Checkers::Stored(uint32_t slot, const v1::Block& block, int64_t at_ms) {
     Fail("agreement",
          where + ": hash " + Short(block.block_hash()) + " but slot " +
              std::to_string(ag->second.slot) + " stored " + Short(ag->second.block_hash),
+         at_ms);
+  }
+  // Execution: the same block executed by the real contracts gives every correct replica the
+  // same results (DESIGN §5); a difference would also stop the replica at the next checkpoint.
+  if (!fresh && ag->second.block_hash == block.block_hash() && ag->second.results != results) {
+    Fail("execution",
+         where + ": results " + Short(results) + " but slot " + std::to_string(ag->second.slot) +
+             " executed the same block to " + Short(ag->second.results),
          at_ms);
   }
   chain[h] = block.block_hash();

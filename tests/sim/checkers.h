@@ -55,8 +55,10 @@ class Checkers {
 
   // A client of slot `origin` generated this event (once per event, before it is submitted).
   void Generated(uint32_t origin, const Bytes& id, int64_t at_ms);
-  // Slot `slot` stored `block` (events included) at simulated time `at_ms`.
-  void Stored(uint32_t slot, const v1::Block& block, int64_t at_ms);
+  // Slot `slot` stored `block` (events included), which it executed to the results digest
+  // `results`, at simulated time `at_ms`. Correct slots must agree on both at every height
+  // ("agreement", "execution").
+  void Stored(uint32_t slot, const v1::Block& block, const Bytes& results, int64_t at_ms);
   // Slot `slot` lost its disk: what it stored so far no longer counts towards liveness (its
   // earlier blocks still count for agreement).
   void DiskWiped(uint32_t slot);
@@ -81,6 +83,7 @@ class Checkers {
   struct Agreed {
     Bytes block_hash;
     uint32_t slot = 0;
+    Bytes results;  // the results digest the first slot to store the height executed it to
   };
   // Block time against the blocks stored at the heights next to it (by any correct slot).
   void CheckBlockTime(const std::string& where, uint64_t height, int64_t time_ms, int64_t at_ms);

@@ -18,6 +18,9 @@ namespace shipledger::sim {
 // Checkers over hand-built histories: a 4-replica network, blocks certified by real votes.
 class SimCheckersTest : public ::testing::Test {
  public:
+  // The results digest the hand-built histories say each block executed to.
+  static inline const Bytes kResults = Bytes(32, 'r');
+
   void SetUp() override {
     net_ = testing::TestNetwork::Create(testing::TestNetwork::DefaultOrgs(), 4);
     genesis_ = net_->genesis();

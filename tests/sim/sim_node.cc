@@ -4,6 +4,7 @@
 
 #include "consensus/key_signer.h"
 #include "crypto/sha256.h"
+#include "model/enum_names.h"
 #include "model/journal.h"
 #include "sim/describe.h"
 
@@ -68,7 +69,7 @@ void SimNode::Boot() {
   }
   exec_height_ = restored.tip.height;
   exec_hash_ = restored.tip.block_hash;
-  exec_results_ = restored.tip.results;
+  exec_state_ = disk_.state;
   last_store_at_ = host_->now();
   Trace("boot at h" + std::to_string(exec_height_) + " journal " +
         std::to_string(restored.journal.size()) + " stable h" +
@@ -294,16 +295,33 @@ void SimNode::Execute(consensus::CommitBlock commit) {
                                std::to_string(b.proposal().event_count()) + " proposed",
                            host_->elapsed());
   }
+  // The node's commit path on an in-memory chain: the contracts the genesis names, the results
+  // chained on the state's head.
+  auto executed = contracts::CommitBlock(*genesis_, b, commit.events, exec_state_);
+  if (!executed.ok()) {
+    host_->checkers().Fail("runtime",
+                           "slot " + std::to_string(config_.slot) + ": executing h" +
+                               std::to_string(h) + ": " + executed.status().ToString(),
+                           host_->elapsed());
+    return;
+  }
   Executed ex;
   ex.block = b;
   for (const auto& e : commit.events) *ex.block.add_events() = e->signed_event;
-  // Fake but deterministic execution: every correct node computes the same results chain.
-  ex.results = crypto::Sha256({exec_results_, b.block_hash()});
+  ex.events = std::move(commit.events);
+  ex.executed = std::move(executed).value();
   exec_height_ = h;
   exec_hash_ = b.block_hash();
-  exec_results_ = ex.results;
-  Trace("execute h" + std::to_string(h) + " " + Short(b.block_hash()) + " events " +
-        std::to_string(commit.events.size()));
+  if (host_->verbose()) {
+    std::string receipts;
+    for (const v1::Receipt& r : ex.executed.effects.receipts) {
+      receipts += std::string(receipts.empty() ? "" : ", ") +
+                  model::EnumLabel(v1::ResultCode_descriptor(), r.code()) +
+                  (r.reason().empty() ? "" : " (" + r.reason() + ")");
+    }
+    Trace("execute h" + std::to_string(h) + " " + Short(b.block_hash()) + " events " +
+          std::to_string(ex.events.size()) + ": " + receipts);
+  }
   executing_.push_back(std::move(ex));
   // Stores complete in height order.
   last_store_at_ = std::max(last_store_at_, host_->now()) +
@@ -318,11 +336,20 @@ void SimNode::StoreNext(uint64_t inc) {
   executing_.erase(executing_.begin());
   const uint64_t h = ex.block.proposal().height();
   if (h != disk_.chain.size() + 1) return;  // cannot happen: Execute checked the order
+  const Bytes& results = ex.executed.results;
+  const Status written = disk_.state.CommitBlock(ex.block, ex.events, ex.executed.effects, results);
+  if (!written.ok()) {
+    host_->checkers().Fail("runtime",
+                           "slot " + std::to_string(config_.slot) + ": storing h" +
+                               std::to_string(h) + ": " + written.ToString(),
+                           host_->elapsed());
+    return;
+  }
   for (const auto& se : ex.block.events()) stored_ids_.insert(model::EventId(se.event()));
-  host_->checkers().Stored(config_.slot, ex.block, host_->elapsed());
-  consensus::Committed c{h, ex.block.block_hash(), ex.results};
+  host_->checkers().Stored(config_.slot, ex.block, results, host_->elapsed());
+  consensus::Committed c{h, ex.block.block_hash(), results};
   disk_.chain.push_back(std::move(ex.block));
-  disk_.results.push_back(ex.results);
+  disk_.results.push_back(results);
   Carry(core_->OnCommitted(c, NodeNow()));
 }
 

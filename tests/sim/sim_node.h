@@ -4,10 +4,11 @@
 //   journal); SetTimer                                  schedules OnTick at that time on the node's
 //   clock; Send / Broadcast                          serialise and hand the frame to the network
 //                                             (through the Byzantine behaviour, if any);
-//   CommitBlock                               "executes" the block (results_h =
-//                                             SHA-256(results_{h-1} ‖ block_hash)), checks it
-//                                             extends the head, and after a simulated disk delay
-//                                             stores it and calls OnCommitted.
+//   CommitBlock                               checks the block extends the head, executes it
+//                                             with the real contracts (contracts::CommitBlock on
+//                                             an in-memory chain), and after a simulated disk
+//                                             delay stores it with its effects and calls
+//                                             OnCommitted.
 // Inbound frames pass MessageGate::Admit (which drops forwarded events the core holds or the
 // disk has, as the runtime's gate does); fetch_blocks is answered here from the stored chain
 // (a `blocks` message with the latest stable checkpoint certificate); the rest waits in the
@@ -30,11 +31,13 @@
 #include "consensus/message_gate.h"
 #include "consensus/pbft_replica.h"
 #include "consensus/runtime.h"
+#include "contracts/commit.h"
 #include "model/validation.h"
 #include "sim/byzantine.h"
 #include "sim/checkers.h"
 #include "sim/network.h"
 #include "sim/sim_inbox.h"
+#include "testing/memory_chain.h"
 
 namespace shipledger::sim {
 
@@ -60,6 +63,7 @@ class NodeHost {
 // The simulated disk: survives crashes, lost with a new disk.
 struct Disk {
   std::vector<v1::Block> chain;                                // heights 1.., events included
+  testing::MemoryChain state;                                  // contract state of `chain`
   std::vector<Bytes> results;                                  // results digest per stored height
   std::vector<std::pair<uint64_t, v1::JournalEntry>> journal;  // (height, entry)
   v1::CheckpointCertificate stable;                            // latest stored
@@ -160,13 +164,15 @@ class SimNode final : private consensus::Runtime {
   size_t budget_used_ = 0;
   std::map<std::pair<uint32_t, std::string>, consensus::InboundMessage> burst_admitted_;
   struct Executed {
-    v1::Block block;
-    Bytes results;
+    v1::Block block;  // events included
+    std::vector<model::EventPtr> events;
+    contracts::Executed executed;
   };
   std::vector<Executed> executing_;  // executed, not yet stored, in height order
   uint64_t exec_height_ = 0;         // head including blocks being stored
   Bytes exec_hash_;
-  Bytes exec_results_;
+  // The disk's state with the blocks being stored applied: what the next block executes on.
+  testing::MemoryChain exec_state_;
   int64_t last_store_at_ = 0;
   uint64_t gate_rejections_ = 0;
   uint64_t new_views_sent_ = 0;

@@ -145,19 +145,30 @@ TEST_F(SimCheckersTest, ConsistentHistoryPassesAndIsLive) {
   auto b2 = Block(2, b1.block_hash(), {e2});
   for (uint32_t s = 0; s < 4; ++s) {
     EXPECT_FALSE(checkers_->LivenessSatisfied());
-    checkers_->Stored(s, b1, 10);
-    checkers_->Stored(s, b2, 20);
+    checkers_->Stored(s, b1, kResults, 10);
+    checkers_->Stored(s, b2, kResults, 20);
   }
   EXPECT_TRUE(checkers_->failures().empty()) << checkers_->failures()[0].detail;
   EXPECT_TRUE(checkers_->LivenessSatisfied());
   EXPECT_EQ(checkers_->max_height(), 2u);
 }
 
+// The simulator's replicas execute with the real contracts: a correct replica whose results
+// for the same block differ from another's is an execution divergence.
+TEST_F(SimCheckersTest, DifferentResultsForOneBlockBreakExecution) {
+  auto b1 = Block(1, genesis_->hash, {Event("A", 0)});
+  checkers_->Stored(0, b1, kResults, 10);
+  checkers_->Stored(1, b1, kResults, 11);
+  EXPECT_FALSE(Failed("execution"));
+  checkers_->Stored(2, b1, Bytes(32, 'y'), 12);
+  EXPECT_TRUE(Failed("execution"));
+}
+
 TEST_F(SimCheckersTest, DifferentBlocksAtOneHeightBreakAgreement) {
   auto b1 = Block(1, genesis_->hash, {Event("A", 0)});
   auto b1x = Block(1, genesis_->hash, {Event("B", 0)});
-  checkers_->Stored(0, b1, 10);
-  checkers_->Stored(1, b1x, 11);
+  checkers_->Stored(0, b1, kResults, 10);
+  checkers_->Stored(1, b1x, kResults, 11);
   EXPECT_TRUE(Failed("agreement"));
 }
 
@@ -167,9 +178,9 @@ TEST_F(SimCheckersTest, ANodeContradictingItselfAfterANewDiskBreaksAgreement) {
   Checkers one(genesis_, {0});
   one.Generated(0, model::EventId(b1.events(0).event()), 0);
   one.Generated(0, model::EventId(b1x.events(0).event()), 0);
-  one.Stored(0, b1, 10);
+  one.Stored(0, b1, kResults, 10);
   one.DiskWiped(0);
-  one.Stored(0, b1x, 20);
+  one.Stored(0, b1x, kResults, 20);
   ASSERT_EQ(one.failures().size(), 1u);
   EXPECT_EQ(one.failures()[0].checker, "agreement");
 }
@@ -177,22 +188,22 @@ TEST_F(SimCheckersTest, ANodeContradictingItselfAfterANewDiskBreaksAgreement) {
 TEST_F(SimCheckersTest, ByzantineSlotsAreNotChecked) {
   Checkers c(genesis_, {0, 1, 2});
   auto b1 = Block(1, genesis_->hash, {Event("A", 0, false)}, {0});  // all wrong
-  c.Stored(3, b1, 10);
+  c.Stored(3, b1, kResults, 10);
   EXPECT_TRUE(c.failures().empty());
 }
 
 TEST_F(SimCheckersTest, BlockNotOnTheNodesChainIsAFork) {
   auto b1 = Block(1, genesis_->hash, {Event("A", 0)});
   auto b2 = Block(2, Bytes(32, 'x'), {Event("B", 0)});
-  checkers_->Stored(0, b1, 10);
-  checkers_->Stored(0, b2, 20);
+  checkers_->Stored(0, b1, kResults, 10);
+  checkers_->Stored(0, b2, kResults, 20);
   EXPECT_TRUE(Failed("no-fork"));
 }
 
 TEST_F(SimCheckersTest, SkippedHeightIsAFork) {
   auto b1 = Block(1, genesis_->hash, {Event("A", 0)});
   auto b2 = Block(2, b1.block_hash(), {Event("B", 0)});
-  checkers_->Stored(0, b2, 20);
+  checkers_->Stored(0, b2, kResults, 20);
   EXPECT_TRUE(Failed("no-fork"));
 }
 
@@ -200,8 +211,8 @@ TEST_F(SimCheckersTest, BlockTimeBelowItsParentsIsAFailure) {
   const int64_t t = net_->now_ms() + 100;
   auto b1 = Block(1, genesis_->hash, {Event("A", 0)}, {0, 1, 2}, t);
   auto b2 = Block(2, b1.block_hash(), {Event("B", 0)}, {0, 1, 2}, t - 1);
-  checkers_->Stored(0, b1, 10);
-  checkers_->Stored(0, b2, 20);
+  checkers_->Stored(0, b1, kResults, 10);
+  checkers_->Stored(0, b2, kResults, 20);
   EXPECT_TRUE(Failed("block-time"));
 }
 
@@ -209,13 +220,13 @@ TEST_F(SimCheckersTest, EqualBlockTimesPass) {
   const int64_t t = net_->now_ms() + 100;
   auto b1 = Block(1, genesis_->hash, {Event("A", 0)}, {0, 1, 2}, t);
   auto b2 = Block(2, b1.block_hash(), {Event("B", 0)}, {0, 1, 2}, t);
-  checkers_->Stored(0, b1, 10);
-  checkers_->Stored(0, b2, 20);
+  checkers_->Stored(0, b1, kResults, 10);
+  checkers_->Stored(0, b2, kResults, 20);
   EXPECT_TRUE(checkers_->failures().empty()) << checkers_->failures()[0].detail;
 }
 
 TEST_F(SimCheckersTest, EventNobodySubmittedBreaksValidity) {
-  checkers_->Stored(0, Block(1, genesis_->hash, {Event("A", 0, false)}), 10);
+  checkers_->Stored(0, Block(1, genesis_->hash, {Event("A", 0, false)}), kResults, 10);
   EXPECT_TRUE(Failed("validity"));
 }
 
@@ -225,24 +236,24 @@ TEST_F(SimCheckersTest, TamperedEventBreaksValidity) {
   ASSERT_TRUE(body.ParseFromString(e.event()));
   body.set_shipment_id("B");
   e.set_event(body.SerializeAsString());
-  checkers_->Stored(0, Block(1, genesis_->hash, {e}), 10);
+  checkers_->Stored(0, Block(1, genesis_->hash, {e}), kResults, 10);
   EXPECT_TRUE(Failed("validity"));
 }
 
 TEST_F(SimCheckersTest, WrongEventsRootBreaksValidity) {
   auto b = Block(1, genesis_->hash, {Event("A", 0)});
   *b.add_events() = Event("B", 0);  // the proposal's root and count no longer match
-  checkers_->Stored(0, b, 10);
+  checkers_->Stored(0, b, kResults, 10);
   EXPECT_TRUE(Failed("validity"));
 }
 
 TEST_F(SimCheckersTest, TooFewCommitsBreakTheCertificate) {
-  checkers_->Stored(0, Block(1, genesis_->hash, {Event("A", 0)}, {0, 1}), 10);
+  checkers_->Stored(0, Block(1, genesis_->hash, {Event("A", 0)}, {0, 1}), kResults, 10);
   EXPECT_TRUE(Failed("certificate"));
 }
 
 TEST_F(SimCheckersTest, DuplicateVoterBreaksTheCertificate) {
-  checkers_->Stored(0, Block(1, genesis_->hash, {Event("A", 0)}, {0, 1, 1}), 10);
+  checkers_->Stored(0, Block(1, genesis_->hash, {Event("A", 0)}, {0, 1, 1}), kResults, 10);
   EXPECT_TRUE(Failed("certificate"));
 }
 
@@ -250,8 +261,8 @@ TEST_F(SimCheckersTest, DuplicateCopiesAreCountedNotFailed) {
   auto e = Event("A", 0);
   auto b1 = Block(1, genesis_->hash, {e});
   auto b2 = Block(2, b1.block_hash(), {e});
-  checkers_->Stored(0, b1, 10);
-  checkers_->Stored(0, b2, 20);
+  checkers_->Stored(0, b1, kResults, 10);
+  checkers_->Stored(0, b2, kResults, 20);
   EXPECT_TRUE(checkers_->failures().empty());
   EXPECT_EQ(checkers_->duplicates(), 1u);
 }
@@ -259,7 +270,7 @@ TEST_F(SimCheckersTest, DuplicateCopiesAreCountedNotFailed) {
 TEST_F(SimCheckersTest, LivenessNamesWhatIsMissingWhere) {
   auto e1 = Event("A", 0);
   auto b1 = Block(1, genesis_->hash, {e1});
-  for (uint32_t s = 0; s < 3; ++s) checkers_->Stored(s, b1, 10);
+  for (uint32_t s = 0; s < 3; ++s) checkers_->Stored(s, b1, kResults, 10);
   EXPECT_FALSE(checkers_->LivenessSatisfied());
   checkers_->FailLiveness(100);
   ASSERT_TRUE(Failed("liveness"));
@@ -274,11 +285,11 @@ TEST_F(SimCheckersTest, EventsOfByzantineOriginsNeedNotCommit) {
 
 TEST_F(SimCheckersTest, WipedDiskNoLongerCountsForLiveness) {
   auto b1 = Block(1, genesis_->hash, {Event("A", 0)});
-  for (uint32_t s = 0; s < 4; ++s) checkers_->Stored(s, b1, 10);
+  for (uint32_t s = 0; s < 4; ++s) checkers_->Stored(s, b1, kResults, 10);
   EXPECT_TRUE(checkers_->LivenessSatisfied());
   checkers_->DiskWiped(2);
   EXPECT_FALSE(checkers_->LivenessSatisfied());
-  checkers_->Stored(2, b1, 30);
+  checkers_->Stored(2, b1, kResults, 30);
   EXPECT_TRUE(checkers_->LivenessSatisfied());
   EXPECT_TRUE(checkers_->failures().empty());
 }

@@ -42,7 +42,9 @@ std::string RunStats::ToString() const {
          " duplicate copies, " + std::to_string(correct_frames) + " frames from correct nodes (" +
          std::to_string(new_views_sent) + " NEW-VIEW), " + std::to_string(inbox_dropped) +
          " dropped by inboxes, " + std::to_string(mixed_view_new_views) +
-         " NEW-VIEWs with certificates going back in time; " + latency.ToString();
+         " NEW-VIEWs with certificates going back in time, " + std::to_string(shipments) +
+         " shipments booked with " + std::to_string(recorded_after_booking) +
+         " events recorded after booking; " + latency.ToString();
 }
 
 std::string RunResult::Summary() const {
@@ -198,8 +200,19 @@ void World::Heal() {
 
 void World::GenerateEvent(uint32_t slot, uint32_t k) {
   const std::string& org = genesis_->replicas[nodes_[slot]->config().replica].org;
-  v1::Event e = network_->NewEvent(org, v1::EVENT_TYPE_EXCEPTION,
-                                   "sim-" + std::to_string(seed_) + "-" + std::to_string(k));
+  // Events name eight shipments in turn. An exporter's event books its shipment (VALID the first
+  // time, REJECTED once taken); the others' record an exception on it, VALID when ordered after
+  // a booking and REJECTED before: receipts and contract state that depend on the order, on
+  // which every correct replica must agree.
+  const model::Organisation* o = genesis_->FindOrganisation(org);
+  const bool books = o != nullptr && o->role == model::Role::kExporter;
+  v1::Event e = network_->NewEvent(org, books ? v1::EVENT_TYPE_BOOKED : v1::EVENT_TYPE_EXCEPTION,
+                                   "sim-" + std::to_string(seed_) + "-" + std::to_string(k % 8));
+  if (books) {
+    for (const model::Organisation& party : genesis_->organisations) {
+      if (party.id != org) e.add_parties(party.id);
+    }
+  }
   e.set_occurred_at_ms(now_);
   v1::SignedEvent se = network_->Sign(e, network_->org(org).client);
   Bytes id = model::EventId(se.event());
@@ -298,6 +311,19 @@ RunResult World::Run() {
     }
     if (auto st = n->status(); st && n->config().correct) {
       stats_.max_view = std::max(stats_.max_view, st->view);
+    }
+  }
+  const SimNode* highest = nullptr;
+  for (const auto& n : nodes_) {
+    if (n->config().correct &&
+        (highest == nullptr || n->disk().chain.size() > highest->disk().chain.size())) {
+      highest = n.get();
+    }
+  }
+  if (highest != nullptr) {
+    for (const auto& [id, state] : highest->disk().state.states()) {
+      ++stats_.shipments;
+      stats_.recorded_after_booking += state.event_count() - 1;
     }
   }
   if (!r.failures.empty()) {

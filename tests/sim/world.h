@@ -44,6 +44,10 @@ struct RunStats {
   uint64_t new_views_sent = 0;        // NEW-VIEW frames sent by correct nodes
   uint64_t inbox_dropped = 0;         // messages correct nodes' inboxes dropped (queue full)
   uint64_t mixed_view_new_views = 0;  // NEW-VIEWs admitted whose certificates go back in time
+  // In the stored contract state of the correct node highest up: shipments booked, and events
+  // recorded VALID on them after their booking (the real contracts execute every block).
+  uint64_t shipments = 0;
+  uint64_t recorded_after_booking = 0;
   Latency latency;
   std::string ToString() const;
 };

@@ -5,8 +5,8 @@
 
 #include "contracts/cold_chain.h"
 #include "contracts/executor.h"
-#include "memory_state.h"
 #include "test_events.h"
+#include "testing/memory_chain.h"
 
 namespace shipledger::contracts {
 namespace {
@@ -26,7 +26,8 @@ model::AdmittedEvent Readings(std::vector<std::pair<int64_t, int64_t>> time_and_
   return admitted;
 }
 
-v1::ResultCode Execute(MemoryState& state, uint64_t height, model::AdmittedEvent admitted) {
+v1::ResultCode Execute(shipledger::testing::MemoryChain& state, uint64_t height,
+                       model::AdmittedEvent admitted) {
   const std::vector<model::EventPtr> events = {Share(std::move(admitted))};
   const model::BlockEffects effects =
       ExecuteBlock(events, state, model::BlockContext{height, kT0 + 1000 * int64_t(height), 2});
@@ -39,7 +40,7 @@ v1::ResultCode Execute(MemoryState& state, uint64_t height, model::AdmittedEvent
 // under the tolerance. Admission checks the order too; the contract does not rely on it and
 // rejects the batch itself.
 TEST(ColdChain, OutOfOrderBatchIsRejectedInsteadOfSubtractingTimeOutOfRange) {
-  MemoryState state;
+  shipledger::testing::MemoryChain state;
   model::AdmittedEvent booked = Booked();
   v1::ColdChainTerms* terms = booked.event.mutable_booking()->mutable_cold_chain();
   terms->set_min_milli_c(2000);

@@ -5,9 +5,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "memory_state.h"
 #include "model/block.h"
 #include "test_events.h"
+#include "testing/memory_chain.h"
 
 namespace shipledger::contracts {
 namespace {
@@ -52,7 +52,7 @@ TEST(ContextOf, TakesTheRulesInForceAtTheHeightAndTheGenesisLimits) {
 // judged by its contract at a v2 height of the same chain.
 TEST(CommitBlock, ExecutesEachBlockUnderTheRulesOfItsHeight) {
   const model::Genesis g = RulesFrom({{1, 1}, {3, 2}});
-  MemoryState chain;
+  shipledger::testing::MemoryChain chain;
   ASSERT_TRUE(CommitBlock(g, BlockAt(1, {Share(Booked())}), {Share(Booked())}, chain).ok());
   auto declare = [] { return Share(MakeEvent(v1::EVENT_TYPE_ERROR_DECLARATION, kExporter)); };
   const auto at2 = CommitBlock(g, BlockAt(2, {declare()}), {declare()}, chain);
@@ -68,7 +68,7 @@ TEST(CommitBlock, ExecutesEachBlockUnderTheRulesOfItsHeight) {
 
 TEST(CommitBlock, ChainsTheResultsDigestOnTheHeadAndWritesIt) {
   const model::Genesis g = RulesFrom({});
-  MemoryState chain;
+  shipledger::testing::MemoryChain chain;
   Bytes prev = chain.HeadResults();
   for (uint64_t h = 1; h <= 3; ++h) {
     const std::vector<model::EventPtr> events = {
@@ -85,7 +85,7 @@ TEST(CommitBlock, ChainsTheResultsDigestOnTheHeadAndWritesIt) {
 
 TEST(CommitBlock, ReturnsTheChainsRefusalAndWritesNothing) {
   const model::Genesis g = RulesFrom({});
-  MemoryState chain;
+  shipledger::testing::MemoryChain chain;
   const std::vector<model::EventPtr> events = {Share(Booked())};
   const auto refused = CommitBlock(g, BlockAt(2, events), events, chain);  // height 1 is next
   EXPECT_EQ(refused.status().code(), Code::kFailedPrecondition);

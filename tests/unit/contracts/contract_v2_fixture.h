@@ -1,6 +1,6 @@
 // Executes events under contract rules v2 (or later: rules_) through ExecuteBlock against a
-// MemoryState, one block per call, and builds the v2 payloads (booking terms, offers, readings,
-// returns, corrections).
+// shipledger::testing::MemoryChain, one block per call, and builds the v2 payloads (booking terms,
+// offers, readings, returns, corrections).
 #pragma once
 
 #include <gmock/gmock.h>
@@ -11,9 +11,9 @@
 #include <vector>
 
 #include "contracts/executor.h"
-#include "memory_state.h"
 #include "model/genesis.h"
 #include "test_events.h"
+#include "testing/memory_chain.h"
 
 namespace shipledger::contracts::testutil {
 
@@ -152,7 +152,7 @@ class RulesV2Test : public ::testing::Test {
   uint64_t height_ = 0;
   uint32_t rules_ = 2;    // the contract rules version the blocks run
   model::Limits limits_;  // the genesis limits they run under (rules v3 enforce some)
-  MemoryState state_;
+  shipledger::testing::MemoryChain state_;
 };
 
 }  // namespace shipledger::contracts::testutil

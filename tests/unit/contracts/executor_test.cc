@@ -9,16 +9,16 @@
 #include <vector>
 
 #include "crypto/sha256.h"
-#include "memory_state.h"
 #include "model/block.h"
 #include "test_events.h"
+#include "testing/memory_chain.h"
 
 namespace shipledger::contracts {
 namespace {
 
 using namespace testutil;  // NOLINT(google-build-using-namespace): test helpers
 
-using FakeState = MemoryState;
+using FakeState = shipledger::testing::MemoryChain;
 
 model::BlockContext Context(uint64_t height) {
   return model::BlockContext{height, static_cast<int64_t>(1'700'000'000'000 + height * 1000)};

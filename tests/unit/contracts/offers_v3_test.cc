@@ -28,7 +28,7 @@ constexpr char kCarrierB[] = "carrier-b";
 // scan returned.
 class CountingReader : public model::StateReader {
  public:
-  explicit CountingReader(const MemoryState& state) : state_(state) {}
+  explicit CountingReader(const shipledger::testing::MemoryChain& state) : state_(state) {}
 
   std::optional<v1::ShipmentState> GetShipmentState(std::string_view shipment_id) const override {
     return state_.GetShipmentState(shipment_id);
@@ -59,7 +59,7 @@ class CountingReader : public model::StateReader {
     return records;
   }
 
-  const MemoryState& state_;
+  const shipledger::testing::MemoryChain& state_;
   mutable std::vector<std::string> keys_;
 };
 
@@ -541,8 +541,8 @@ TEST(RulesV3Matching, RandomMarketsAssignTheSameOffersAsRulesV2) {
   for (uint32_t seed = 1; seed <= 40; ++seed) {
     SCOPED_TRACE("seed " + std::to_string(seed));
     RandomMarket market(seed);
-    MemoryState v2;
-    MemoryState v3;
+    shipledger::testing::MemoryChain v2;
+    shipledger::testing::MemoryChain v3;
     for (uint64_t height = 1; height <= 40; ++height) {
       const int64_t block_time_ms = kT0 + static_cast<int64_t>(height) * kMinute;
       const std::vector<model::EventPtr> events = market.Block(block_time_ms);

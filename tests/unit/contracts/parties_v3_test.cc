@@ -20,7 +20,7 @@ class RulesV3PartiesTest : public RulesV2Test {
 
   // The receipt `event` gets at the next height on a chain where no shipment exists.
   v1::Receipt AsIfUnknown(const model::AdmittedEvent& event) const {
-    MemoryState empty;
+    shipledger::testing::MemoryChain empty;
     const model::BlockContext context{height_ + 1, NextBlockTime(), rules_};
     return ExecuteBlock({Share(event)}, empty, context).receipts[0];
   }

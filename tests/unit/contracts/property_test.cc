@@ -15,13 +15,13 @@
 #include <vector>
 
 #include "contracts/executor.h"
-#include "memory_state.h"
 #include "random_events.h"
+#include "testing/memory_chain.h"
 
 namespace shipledger::contracts {
 namespace {
 
-using testutil::MemoryState;
+using shipledger::testing::MemoryChain;
 using testutil::RandomEvents;
 
 constexpr int kBlocksPerSeed = 60;
@@ -98,7 +98,7 @@ int CountActive(const google::protobuf::RepeatedPtrField<v1::Leg>& legs) {
 
 // The invariants every committed state must keep; `before` is each written shipment's state
 // before the block.
-void CheckInvariants(const MemoryState& state,
+void CheckInvariants(const shipledger::testing::MemoryChain& state,
                      const std::map<std::string, std::optional<v1::ShipmentState>>& before,
                      const std::vector<model::EventPtr>& events,
                      const model::BlockEffects& effects) {
@@ -140,8 +140,8 @@ void CheckInvariants(const MemoryState& state,
 bool RunSeed(uint64_t seed, size_t* events_run, size_t* valid_run, std::map<int, size_t>* outputs) {
   SCOPED_TRACE("seed " + std::to_string(seed));
   RandomEvents generator(seed);
-  MemoryState a;
-  MemoryState b;
+  shipledger::testing::MemoryChain a;
+  shipledger::testing::MemoryChain b;
   int64_t block_time_ms = 1'700'000'000'000;
   for (uint64_t height = 1; height <= kBlocksPerSeed; ++height) {
     SCOPED_TRACE("height " + std::to_string(height));

@@ -11,10 +11,10 @@
 #include <sstream>
 
 #include "contracts/commit.h"
-#include "memory_state.h"
 #include "model/block.h"
 #include "model/genesis.h"
 #include "replay_format.h"
+#include "testing/memory_chain.h"
 
 namespace shipledger::contracts {
 namespace {
@@ -87,7 +87,7 @@ ReplayChain LoadFixture(uint32_t rules) {
 // Replays every block under `rules`; returns the number of blocks whose receipts or digests
 // differ from the recording (each difference is reported when `expect_same`).
 int Replay(const ReplayChain& chain, uint32_t rules, bool expect_same,
-           testutil::MemoryState* state) {
+           shipledger::testing::MemoryChain* state) {
   int differing = 0;
   Bytes results(32, '\0');
   for (const ReplayBlock& block : chain.blocks) {
@@ -121,7 +121,7 @@ int Replay(const ReplayChain& chain, uint32_t rules, bool expect_same,
 
 // Replays `chain` under `rules` expecting every receipt, digest, final state and record.
 void ExpectIdenticalReplay(const ReplayChain& chain, uint32_t rules) {
-  testutil::MemoryState state;
+  shipledger::testing::MemoryChain state;
   EXPECT_EQ(Replay(chain, rules, /*expect_same=*/true, &state), 0);
   ASSERT_EQ(state.states().size(), chain.final_states.size());
   for (const auto& [id, bytes] : chain.final_states) {
@@ -154,7 +154,7 @@ TEST(ContractRulesReplay, TheV1ChainUnderV2WouldDiffer) {
   // differently: replaying it under v2 must not match, or the test above proves nothing about
   // which rules ran.
   const ReplayChain chain = LoadFixture(1);
-  testutil::MemoryState state;
+  shipledger::testing::MemoryChain state;
   EXPECT_GT(Replay(chain, 2, /*expect_same=*/false, &state), 0);
 }
 
@@ -180,7 +180,7 @@ TEST(ContractRulesReplay, ChainRecordedUnderV2ReplaysIdenticallyUnderV2) {
 
 TEST(ContractRulesReplay, TheV2ChainUnderV1WouldDiffer) {
   const ReplayChain chain = LoadFixture(2);
-  testutil::MemoryState state;
+  shipledger::testing::MemoryChain state;
   EXPECT_GT(Replay(chain, 1, /*expect_same=*/false, &state), 0);
 }
 

@@ -93,7 +93,7 @@ TEST_F(ReturnsTest, RequestsOutsideTheTermsAreRejectedByTheContractWithTheReason
   };
   for (const Rejection& c : cases) {
     SCOPED_TRACE(c.name);
-    state_ = MemoryState();
+    state_ = shipledger::testing::MemoryChain();
     height_ = 0;
     BookAndDeliver(c.with_terms);
     height_ += static_cast<uint64_t>(c.wait_ms / kMinute);

@@ -5,8 +5,8 @@
 
 #include "contracts/executor.h"
 #include "contracts/routing.h"
-#include "memory_state.h"
 #include "test_events.h"
+#include "testing/memory_chain.h"
 
 namespace shipledger::contracts {
 namespace {
@@ -17,7 +17,7 @@ using namespace testutil;  // NOLINT(google-build-using-namespace): test helpers
 // count, so a leg >= 2^31 passed as a negative number and indexed outside the legs (SIGSEGV on
 // every node executing the block). It is rejected like any other leg beyond the route.
 TEST(Routing, ReassignmentOfLegAbove2To31IsRejectedNotOutOfBounds) {
-  MemoryState state;
+  shipledger::testing::MemoryChain state;
   model::AdmittedEvent booked = Booked();
   v1::LegPlan* leg = booked.event.mutable_booking()->add_legs();
   leg->set_origin("DEHAM");

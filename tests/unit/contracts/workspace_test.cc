@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "memory_state.h"
+#include "testing/memory_chain.h"
 
 namespace shipledger::contracts {
 namespace {
@@ -19,7 +19,7 @@ std::vector<std::string> Keys(const std::vector<std::pair<std::string, Bytes>>& 
 // Committed a/1..a/3; the block's earlier events deleted a/2 and wrote a/4; this event deletes
 // a/1 and writes a/5 and b/1.
 TEST(Workspace, RangeScanSeesCommittedRecordsOverlaidByTheBlocksAndTheEventsWrites) {
-  testutil::MemoryState committed;
+  shipledger::testing::MemoryChain committed;
   model::BlockEffects setup;
   for (const char* key : {"a/1", "a/2", "a/3"}) setup.record_writes[key] = "c";
   committed.Commit({}, setup);

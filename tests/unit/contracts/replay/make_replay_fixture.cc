@@ -16,10 +16,10 @@
 #include <vector>
 
 #include "contracts/commit.h"
-#include "memory_state.h"
 #include "model/block.h"
 #include "random_events.h"
 #include "test_events.h"
+#include "testing/memory_chain.h"
 
 namespace shipledger::contracts::testutil {
 namespace {
@@ -137,7 +137,7 @@ void PrintBlock(const model::BlockContext& context, const std::vector<model::Eve
             << ToHex(effects.state_writes_digest) << ' ' << ToHex(results) << '\n';
 }
 
-void PrintFinal(const MemoryState& state) {
+void PrintFinal(const shipledger::testing::MemoryChain& state) {
   for (const auto& [id, s] : state.states()) {
     std::cout << "state " << id << ' ' << ToHex(s.SerializeAsString()) << '\n';
   }
@@ -149,7 +149,7 @@ void PrintFinal(const MemoryState& state) {
 // Rules v2 and later: 150 blocks of random_events.h, seed 20261206.
 int RunRandomEvents(uint32_t rules) {
   RandomEvents gen(20261206);
-  MemoryState state;
+  shipledger::testing::MemoryChain state;
   Bytes results(32, '\0');
   int64_t block_time = 1800000000000;
   std::cout << "# contract rules v" << rules
@@ -175,7 +175,7 @@ int RunRandomEvents(uint32_t rules) {
 
 int Run() {
   Generator gen(20261204);
-  MemoryState state;
+  shipledger::testing::MemoryChain state;
   std::map<std::string, size_t> script_step;
   std::vector<model::EventPtr> history;
   Bytes results(32, '\0');

@@ -1,6 +1,8 @@
-// Committed state held in memory, playing the store's role for contract tests: Commit() applies
-// a block's effects (state writes, record writes, event facts) between blocks, and as a
-// model::ChainWriter it takes whole blocks from contracts::CommitBlock as the store does.
+// A chain held in memory, playing the store's role where no disk is wanted (contract tests, the
+// simulator's replicas): as a model::ChainWriter it takes whole blocks from
+// contracts::CommitBlock as the store does, and Commit() applies one block's effects (state
+// writes, record writes, event facts) for tests that execute without blocks. Copyable: a copy
+// is a snapshot.
 #pragma once
 
 #include <map>
@@ -13,9 +15,9 @@
 #include "model/event.h"
 #include "model/execution.h"
 
-namespace shipledger::contracts::testutil {
+namespace shipledger::testing {
 
-class MemoryState : public model::ChainWriter {
+class MemoryChain final : public model::ChainWriter {
  public:
   std::optional<v1::ShipmentState> GetShipmentState(std::string_view shipment_id) const override {
     auto it = states_.find(std::string(shipment_id));
@@ -97,4 +99,4 @@ class MemoryState : public model::ChainWriter {
   Bytes results_ = Bytes(32, '\0');
 };
 
-}  // namespace shipledger::contracts::testutil
+}  // namespace shipledger::testing
