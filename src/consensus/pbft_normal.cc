@@ -360,6 +360,10 @@ void PbftReplica::Impl::TryOrder(Actions* out, int64_t now_ms) {
     Slot& slot = it->second;
     const KnownProposal& kp = slot.known.at(slot.commit_digest);
     OrderBlock(kp.proposal, *slot.commit_cert, kp.events, out, now_ms);
+    // With peers an ordered height's log stays until a stable checkpoint covers it (a VIEW-CHANGE
+    // or a re-proposal may need it). A lone replica never changes views: its log of the height,
+    // which holds the block's events, goes now rather than a checkpoint interval later.
+    if (n == 1) slots.erase(it);
   }
 }
 

@@ -419,7 +419,7 @@ void Node::CommitOne(consensus::CommitBlock& cb) {
   // A block that consensus committed but the store cannot write leaves the node unable to go
   // on safely: stop rather than diverge (CONVENTIONS: a broken invariant stops the node).
   SHIPLEDGER_CHECK_MSG(executed.ok(), executed.status().ToString().c_str());
-  notifier_->Published(height, executed->effects.receipts);
+  notifier_->Published(rpc::MakeCommittedBlock(cb.block, cb.events, executed->effects.receipts));
   consensus::Committed done{height, cb.block.block_hash(), std::move(executed->results)};
   boost::asio::post(
       io_, [this, done = std::move(done)] { Apply(core_->OnCommitted(done, clock_.NowMs())); });

@@ -32,12 +32,36 @@ bool CommitNotifier::Wait(const std::shared_ptr<Waiter>& waiter, Deadline deadli
   return waiter->missing_ == 0;
 }
 
-void CommitNotifier::Published(uint64_t height, const std::vector<v1::Receipt>& receipts) {
+std::shared_ptr<const CommittedBlock> MakeCommittedBlock(const v1::Block& block,
+                                                         const std::vector<model::EventPtr>& events,
+                                                         const std::vector<v1::Receipt>& receipts) {
+  auto out = std::make_shared<CommittedBlock>();
+  out->height = block.proposal().height();
+  out->block_time_ms = block.proposal().timestamp_ms();
+  out->block_hash = block.block_hash();
+  out->entries.resize(events.size());
+  for (size_t i = 0; i < events.size(); ++i) {
+    const model::AdmittedEvent& e = *events[i];
+    v1::TimelineEntry& entry = out->entries[i];
+    entry.set_event_id(e.id);
+    entry.set_height(out->height);
+    entry.set_index(static_cast<uint32_t>(i));
+    entry.set_block_time_ms(out->block_time_ms);
+    *entry.mutable_event() = e.event;
+    // Admission (or the gate) checked one co-signature by each organisation named, in order.
+    *entry.mutable_cosigner_orgs() = e.event.cosigner_orgs();
+    if (i < receipts.size()) *entry.mutable_receipt() = receipts[i];
+  }
+  return out;
+}
+
+void CommitNotifier::Published(std::shared_ptr<const CommittedBlock> block) {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    height_ = height;
+    height_ = block->height;
     if (!by_id_.empty()) {
-      for (const auto& r : receipts) {
+      for (const v1::TimelineEntry& entry : block->entries) {
+        const v1::Receipt& r = entry.receipt();
         auto range = by_id_.equal_range(r.event_id());
         for (auto it = range.first; it != range.second; ++it) {
           Waiter& w = *it->second.first;
@@ -50,8 +74,21 @@ void CommitNotifier::Published(uint64_t height, const std::vector<v1::Receipt>& 
         }
       }
     }
+    if (ring_capacity_ > 0) {
+      if (ring_.size() == ring_capacity_) ring_.pop_front();
+      ring_.push_back(std::move(block));
+    }
   }
   cv_.notify_all();
+}
+
+std::shared_ptr<const CommittedBlock> CommitNotifier::Recent(uint64_t height) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (ring_.empty() || height < ring_.front()->height || height > ring_.back()->height) {
+    return nullptr;
+  }
+  const auto& found = ring_[height - ring_.front()->height];
+  return found->height == height ? found : nullptr;
 }
 
 uint64_t CommitNotifier::height() const {

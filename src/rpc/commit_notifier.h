@@ -1,29 +1,55 @@
-// CommitNotifier: tells waiting submitters and Watch streams that blocks were committed.
-// The commit thread calls Published() after a block is durably stored; readers block on it
-// with deadlines. It never blocks the commit thread on a reader: Watch streams read committed
-// blocks from the store at their own pace, so a slow subscriber cannot stall commits.
+// CommitNotifier: hands each committed block to waiting submitters and Watch streams (DESIGN
+// §10 fan-out). The commit thread calls Published() after a block is durably stored, with the
+// block as streams show it (CommittedBlock: events parsed once, receipts as certified): waiting
+// submitters take their receipts from it, and it stays in a small ring of recent blocks, which
+// Watch streams read instead of the store. A stream reads the store only when it has fallen
+// behind the ring. The commit thread never waits on a reader: streams take blocks at their own
+// pace, so a slow subscriber cannot stall commits.
 // Thread-safety: all methods are thread-safe.
 #pragma once
 
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <vector>
 
+#include "model/event.h"
+#include "model/execution.h"
 #include "shipledger/bytes.h"
+#include "shipledger/v1/ledger.pb.h"
 #include "shipledger/v1/types.pb.h"
 
 namespace shipledger::rpc {
 
+// A committed block as Watch streams and waiting submitters see it. Immutable once built.
+struct CommittedBlock {
+  uint64_t height = 0;
+  int64_t block_time_ms = 0;
+  Bytes block_hash;
+  // One per event, in block order: the event, its co-signing organisations and its receipt as
+  // the receipts root certifies it (a later copy's own DUPLICATE receipt).
+  std::vector<v1::TimelineEntry> entries;
+};
+
+// The block `block` (header; its parsed events in `events`) with the receipts execution gave it:
+// what the commit thread hands to Published, built without reading the store.
+std::shared_ptr<const CommittedBlock> MakeCommittedBlock(const v1::Block& block,
+                                                         const std::vector<model::EventPtr>& events,
+                                                         const std::vector<v1::Receipt>& receipts);
+
 class CommitNotifier {
  public:
   using Deadline = std::chrono::steady_clock::time_point;
+  // Recent blocks kept for Watch streams. At 500 events of ~1 KiB a block, about 16 MiB.
+  static constexpr size_t kDefaultRingBlocks = 32;
 
-  explicit CommitNotifier(uint64_t height) : height_(height) {}
+  explicit CommitNotifier(uint64_t height, size_t ring_blocks = kDefaultRingBlocks)
+      : height_(height), ring_capacity_(ring_blocks) {}
 
   // A set of event ids whose receipts a submitter awaits.
   class Waiter {
@@ -46,8 +72,11 @@ class CommitNotifier {
   // Returns true if all receipts arrived.
   bool Wait(const std::shared_ptr<Waiter>& waiter, Deadline deadline);
 
-  // Called by the commit thread once block `height` and its receipts are durable.
-  void Published(uint64_t height, const std::vector<v1::Receipt>& receipts);
+  // Called by the commit thread once `block` is durable (in height order): its receipts go to
+  // the waiters, the block into the ring (the oldest leaves it when full), the height up.
+  void Published(std::shared_ptr<const CommittedBlock> block);
+  // Block `height` while it is in the ring, else nullptr (the caller reads the store).
+  std::shared_ptr<const CommittedBlock> Recent(uint64_t height) const;
 
   uint64_t height() const;
   // Blocks until height() > `above`, `deadline` or Shutdown(); returns height().
@@ -63,6 +92,8 @@ class CommitNotifier {
   uint64_t height_;                                                         // GUARDED_BY(mu_)
   bool shutdown_ = false;                                                   // GUARDED_BY(mu_)
   std::multimap<Bytes, std::pair<std::shared_ptr<Waiter>, size_t>> by_id_;  // GUARDED_BY(mu_)
+  const size_t ring_capacity_;
+  std::deque<std::shared_ptr<const CommittedBlock>> ring_;  // GUARDED_BY(mu_); ascending heights
 };
 
 }  // namespace shipledger::rpc

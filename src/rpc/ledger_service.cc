@@ -428,22 +428,25 @@ grpc::Status LedgerService::Watch(grpc::ServerContext* ctx, const v1::WatchReque
   CommitNotifier& notifier = backend_->notifier();
   const auto stream = watchdog_.Register(ctx);
   uint64_t next = std::max<uint64_t>(req->from_height(), 1);
-  // Streams read committed blocks from the store at their own pace: the commit path only
-  // bumps a counter, so a slow or stuck subscriber never holds up commits.
+  // DESIGN §10 fan-out: a block committed lately is in the notifier's ring, built once by the
+  // commit thread; a stream behind the ring reads the store. Either way the commit thread never
+  // waits for a stream, so a slow or stuck subscriber never holds up commits.
   while (!ctx->IsCancelled() && !notifier.shutting_down() && !ticket->evicted()) {
-    const uint64_t head = store.head().height;
+    const uint64_t head = notifier.height();
     for (; next <= head && !ticket->evicted(); ++next) {
-      auto block = store.GetBlock(next);
-      if (!block.ok()) return ToGrpc(block.status());
+      std::shared_ptr<const CommittedBlock> block = notifier.Recent(next);
+      if (block == nullptr) {
+        auto loaded = LoadCommittedBlock(store, next);
+        if (!loaded.ok()) return ToGrpc(loaded.status());
+        block = std::move(loaded).value();
+      }
       states.clear();  // parties only grow, but a shipment may be booked in this block
       const uint32_t rules = backend_->genesis().ContractRulesAt(next);
-      for (int i = 0; i < block->events_size(); ++i) {
-        const v1::SignedEvent& se = block->events(i);
-        v1::Event ev;
+      for (const v1::TimelineEntry& entry : block->entries) {
+        const v1::Event& ev = entry.event();
         if (!req->shipment_id().empty()) {
-          if (!ev.ParseFromString(se.event()) || ev.shipment_id() != req->shipment_id()) continue;
+          if (ev.shipment_id() != req->shipment_id()) continue;
         } else if (!everything) {
-          if (!ev.ParseFromString(se.event())) continue;
           auto [it, fresh] = states.try_emplace(ev.shipment_id());
           if (fresh) {
             auto state = store.ReadShipmentState(ev.shipment_id());
@@ -455,13 +458,10 @@ grpc::Status LedgerService::Watch(grpc::ServerContext* ctx, const v1::WatchReque
         }
         v1::WatchResponse out;
         out.set_height(next);
-        out.set_block_time_ms(block->proposal().timestamp_ms());
-        out.set_block_hash(block->block_hash());
-        Status s =
-            FillTimelineEntry(store, se, model::EventId(se.event()), next, static_cast<uint32_t>(i),
-                              block->proposal().timestamp_ms(), out.mutable_entry());
-        if (!s.ok()) return ToGrpc(s);
-        for (const v1::ContractOutput& o : out.entry().receipt().outputs()) {
+        out.set_block_time_ms(block->block_time_ms);
+        out.set_block_hash(block->block_hash);
+        *out.mutable_entry() = entry;
+        for (const v1::ContractOutput& o : entry.receipt().outputs()) {
           if (o.kind() == v1::ContractOutput::KIND_EXCURSION) *out.add_alerts() = o;
         }
         ticket->BeginWrite();

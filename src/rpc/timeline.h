@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "model/event.h"
+#include "rpc/commit_notifier.h"
 #include "shipledger/v1/ledger.pb.h"
 #include "storage/store.h"
 
@@ -37,7 +38,11 @@ Result<v1::TimelineEntry> LoadTimelineEntry(const storage::Store& store, ByteVie
 // timeline.
 Status AppendTimeline(const storage::Store& store, std::string_view shipment_id,
                       google::protobuf::RepeatedPtrField<v1::TimelineEntry>* out);
-// Fills an entry from an event already at hand (Watch reads whole blocks).
+// Block `height` from the store as Watch streams show it (what CommitNotifier's ring holds for
+// recent blocks): every event parsed, each receipt as certified. NOT_FOUND above the head.
+Result<std::shared_ptr<const CommittedBlock>> LoadCommittedBlock(const storage::Store& store,
+                                                                 uint64_t height);
+// Fills an entry from an event already at hand.
 Status FillTimelineEntry(const storage::Store& store, const v1::SignedEvent& se, ByteView id,
                          uint64_t height, uint32_t index, int64_t block_time_ms,
                          v1::TimelineEntry* entry);

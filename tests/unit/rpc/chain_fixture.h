@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "contracts/commit.h"
@@ -47,8 +48,9 @@ class ChainFixture : public ::testing::Test {
       vote->set_signature(net_->node(r).key.Sign(message).value());
     }
   }
-  // Orders, executes and stores the next block holding `events`.
-  void Commit(const std::vector<model::EventPtr>& events) {
+  // Orders, executes and stores the next block holding `events`; returns the block (without
+  // its events) and what execution produced (a failed test's result is empty).
+  std::pair<v1::Block, contracts::Executed> Commit(const std::vector<model::EventPtr>& events) {
     const storage::ChainHead head = store_->head();
     v1::Block block;
     v1::Proposal* p = block.mutable_proposal();
@@ -62,8 +64,10 @@ class ChainFixture : public ::testing::Test {
                block.mutable_certificate());
     block.set_prev_block_hash(head.block_hash);
     block.set_block_hash(model::BlockHash(digest, head.block_hash));
-    const auto committed = contracts::CommitBlock(*net_->genesis(), block, events, *store_);
-    ASSERT_TRUE(committed.ok()) << committed.status().ToString();
+    auto committed = contracts::CommitBlock(*net_->genesis(), block, events, *store_);
+    EXPECT_TRUE(committed.ok()) << committed.status().ToString();
+    if (!committed.ok()) return {};
+    return {std::move(block), std::move(committed).value()};
   }
   // Stores a stable checkpoint certificate at `height` (of the stored chain, or made up above
   // the head).

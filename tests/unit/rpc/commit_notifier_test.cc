@@ -25,6 +25,14 @@ v1::Receipt MakeReceipt(const Bytes& id, uint64_t height, uint32_t index,
   return r;
 }
 
+// A committed block holding only these receipts (what waiters read).
+std::shared_ptr<const CommittedBlock> Block(uint64_t height, std::vector<v1::Receipt> receipts) {
+  auto b = std::make_shared<CommittedBlock>();
+  b->height = height;
+  for (auto& r : receipts) *b->entries.emplace_back().mutable_receipt() = std::move(r);
+  return b;
+}
+
 // Long enough to never fire in a passing test, short enough not to hang a failing one.
 CommitNotifier::Deadline Far() { return Clock::now() + 10s; }
 
@@ -45,7 +53,7 @@ TEST(CommitNotifier, ExpectStartsWithNoReceipts) {
 TEST(CommitNotifier, PublishedFillsReceiptsInExpectOrder) {
   CommitNotifier n(0);
   auto w = n.Expect({"a", "b", "c"});
-  n.Published(1, {MakeReceipt("c", 1, 0), MakeReceipt("x", 1, 1), MakeReceipt("a", 1, 2)});
+  n.Published(Block(1, {MakeReceipt("c", 1, 0), MakeReceipt("x", 1, 1), MakeReceipt("a", 1, 2)}));
   EXPECT_EQ(n.height(), 1u);
   ASSERT_TRUE(w->receipts()[0].has_value());
   EXPECT_EQ(w->receipts()[0]->event_id(), "a");
@@ -59,7 +67,7 @@ TEST(CommitNotifier, PublishedFillsReceiptsInExpectOrder) {
 TEST(CommitNotifier, WaitReturnsTrueAtOnceWhenAllPublished) {
   CommitNotifier n(0);
   auto w = n.Expect({"a"});
-  n.Published(1, {MakeReceipt("a", 1, 0)});
+  n.Published(Block(1, {MakeReceipt("a", 1, 0)}));
   const auto start = Clock::now();
   EXPECT_TRUE(n.Wait(w, Far()));
   EXPECT_LT(Clock::now() - start, 5s);
@@ -70,9 +78,9 @@ TEST(CommitNotifier, WaitReturnsTrueWhenReceiptsArriveFromAnotherThread) {
   auto w = n.Expect({"a", "b"});
   std::thread committer([&] {
     std::this_thread::sleep_for(20ms);
-    n.Published(1, {MakeReceipt("a", 1, 0)});
+    n.Published(Block(1, {MakeReceipt("a", 1, 0)}));
     std::this_thread::sleep_for(20ms);
-    n.Published(2, {MakeReceipt("b", 2, 0, v1::RESULT_CODE_REJECTED)});
+    n.Published(Block(2, {MakeReceipt("b", 2, 0, v1::RESULT_CODE_REJECTED)}));
   });
   const bool all = n.Wait(w, Far());
   committer.join();
@@ -87,7 +95,7 @@ TEST(CommitNotifier, WaitReturnsTrueWhenReceiptsArriveFromAnotherThread) {
 TEST(CommitNotifier, WaitTimesOutWhenAReceiptIsMissing) {
   CommitNotifier n(0);
   auto w = n.Expect({"a", "b"});
-  n.Published(1, {MakeReceipt("a", 1, 0)});
+  n.Published(Block(1, {MakeReceipt("a", 1, 0)}));
   const auto start = Clock::now();
   EXPECT_FALSE(n.Wait(w, start + 50ms));
   EXPECT_GE(Clock::now() - start, 50ms);
@@ -99,7 +107,7 @@ TEST(CommitNotifier, WaitUnregistersSoLaterPublishesDoNotTouchTheWaiter) {
   CommitNotifier n(0);
   auto w = n.Expect({"a"});
   EXPECT_FALSE(n.Wait(w, Clock::now()));
-  n.Published(1, {MakeReceipt("a", 1, 0)});
+  n.Published(Block(1, {MakeReceipt("a", 1, 0)}));
   EXPECT_FALSE(w->receipts()[0].has_value());
 }
 
@@ -127,8 +135,8 @@ TEST(CommitNotifier, FillAndPublishedOfSameIdCountOnce) {
   CommitNotifier n(0);
   auto w = n.Expect({"a", "b"});
   n.Fill(*w, 0, MakeReceipt("a", 1, 0));
-  n.Published(1, {MakeReceipt("a", 1, 0)});  // the same receipt, seen again
-  n.Fill(*w, 0, MakeReceipt("a", 9, 9));     // a second fill keeps the first
+  n.Published(Block(1, {MakeReceipt("a", 1, 0)}));  // the same receipt, seen again
+  n.Fill(*w, 0, MakeReceipt("a", 9, 9));            // a second fill keeps the first
   EXPECT_EQ(w->receipts()[0]->height(), 1u);
   EXPECT_FALSE(n.Wait(w, Clock::now() + 20ms)) << "b never arrived";
 }
@@ -138,12 +146,12 @@ TEST(CommitNotifier, DuplicateReceiptDoesNotFill) {
   auto w = n.Expect({"a"});
   // A later copy of an already committed event gets a DUPLICATE receipt; the submitter of the
   // original must not be told its event was a duplicate.
-  n.Published(1, {MakeReceipt("a", 1, 0, v1::RESULT_CODE_DUPLICATE)});
+  n.Published(Block(1, {MakeReceipt("a", 1, 0, v1::RESULT_CODE_DUPLICATE)}));
   EXPECT_FALSE(w->receipts()[0].has_value());
-  n.Published(2, {MakeReceipt("a", 2, 0, v1::RESULT_CODE_VALID)});
+  n.Published(Block(2, {MakeReceipt("a", 2, 0, v1::RESULT_CODE_VALID)}));
   ASSERT_TRUE(w->receipts()[0].has_value());
   EXPECT_EQ(w->receipts()[0]->code(), v1::RESULT_CODE_VALID);
-  n.Published(3, {MakeReceipt("a", 3, 0, v1::RESULT_CODE_DUPLICATE)});
+  n.Published(Block(3, {MakeReceipt("a", 3, 0, v1::RESULT_CODE_DUPLICATE)}));
   EXPECT_EQ(w->receipts()[0]->height(), 2u);
   EXPECT_TRUE(n.Wait(w, Clock::now()));
 }
@@ -151,8 +159,8 @@ TEST(CommitNotifier, DuplicateReceiptDoesNotFill) {
 TEST(CommitNotifier, OriginalAndDuplicateInOneBlockFillWithTheOriginal) {
   CommitNotifier n(0);
   auto w = n.Expect({"a"});
-  n.Published(1, {MakeReceipt("a", 1, 0, v1::RESULT_CODE_DUPLICATE),
-                  MakeReceipt("a", 1, 1, v1::RESULT_CODE_VALID)});
+  n.Published(Block(1, {MakeReceipt("a", 1, 0, v1::RESULT_CODE_DUPLICATE),
+                        MakeReceipt("a", 1, 1, v1::RESULT_CODE_VALID)}));
   ASSERT_TRUE(w->receipts()[0].has_value());
   EXPECT_EQ(w->receipts()[0]->code(), v1::RESULT_CODE_VALID);
   EXPECT_EQ(w->receipts()[0]->index(), 1u);
@@ -162,7 +170,7 @@ TEST(CommitNotifier, TwoWaitersOnOneIdBothGetTheReceipt) {
   CommitNotifier n(0);
   auto w1 = n.Expect({"a"});
   auto w2 = n.Expect({"a", "b"});
-  n.Published(1, {MakeReceipt("a", 1, 0), MakeReceipt("b", 1, 1)});
+  n.Published(Block(1, {MakeReceipt("a", 1, 0), MakeReceipt("b", 1, 1)}));
   EXPECT_TRUE(n.Wait(w1, Clock::now()));
   EXPECT_TRUE(n.Wait(w2, Clock::now()));
   EXPECT_EQ(w1->receipts()[0]->event_id(), "a");
@@ -174,7 +182,7 @@ TEST(CommitNotifier, OneWaitersUnregistrationKeepsTheOther) {
   auto w1 = n.Expect({"a"});
   auto w2 = n.Expect({"a"});
   EXPECT_FALSE(n.Wait(w1, Clock::now()));  // w1 gives up
-  n.Published(1, {MakeReceipt("a", 1, 0)});
+  n.Published(Block(1, {MakeReceipt("a", 1, 0)}));
   EXPECT_FALSE(w1->receipts()[0].has_value());
   EXPECT_TRUE(n.Wait(w2, Clock::now()));
 }
@@ -182,7 +190,7 @@ TEST(CommitNotifier, OneWaitersUnregistrationKeepsTheOther) {
 TEST(CommitNotifier, SameIdTwiceInOneWaiterFillsBothSlots) {
   CommitNotifier n(0);
   auto w = n.Expect({"a", "a"});
-  n.Published(1, {MakeReceipt("a", 1, 0)});
+  n.Published(Block(1, {MakeReceipt("a", 1, 0)}));
   EXPECT_TRUE(w->receipts()[0].has_value());
   EXPECT_TRUE(w->receipts()[1].has_value());
   EXPECT_TRUE(n.Wait(w, Clock::now()));
@@ -215,7 +223,7 @@ TEST(CommitNotifier, WaitBeyondWakesOnPublished) {
   CommitNotifier n(4);
   auto height = std::async(std::launch::async, [&] { return n.WaitBeyond(4, Far()); });
   std::this_thread::sleep_for(20ms);
-  n.Published(5, {});
+  n.Published(Block(5, {}));
   ASSERT_EQ(height.wait_for(5s), std::future_status::ready);
   EXPECT_EQ(height.get(), 5u);
 }
@@ -228,10 +236,10 @@ TEST(CommitNotifier, WaitBeyondIgnoresPublishesNotBeyond) {
     done = true;
     return h;
   });
-  n.Published(5, {});
+  n.Published(Block(5, {}));
   std::this_thread::sleep_for(50ms);
   EXPECT_FALSE(done.load()) << "height 5 is not beyond 5";
-  n.Published(6, {});
+  n.Published(Block(6, {}));
   ASSERT_EQ(height.wait_for(5s), std::future_status::ready);
   EXPECT_EQ(height.get(), 6u);
 }
@@ -277,13 +285,43 @@ TEST(CommitNotifier, ManySubmittersAcrossManyBlocks) {
       block.push_back(MakeReceipt(std::to_string(s) + "/" + std::to_string(i),
                                   static_cast<uint64_t>(i + 1), static_cast<uint32_t>(s)));
     }
-    n.Published(static_cast<uint64_t>(i + 1), block);
+    n.Published(Block(static_cast<uint64_t>(i + 1), block));
   }
   for (auto& r : results) {
     ASSERT_EQ(r.wait_for(5s), std::future_status::ready);
     EXPECT_TRUE(r.get());
   }
   EXPECT_EQ(n.height(), static_cast<uint64_t>(kPerSubmitter));
+}
+
+}  // namespace
+}  // namespace shipledger::rpc
+
+namespace shipledger::rpc {
+namespace {
+
+// DESIGN §10 fan-out: Watch streams take recent blocks from the ring; older ones come from the
+// store (Recent answers nullptr).
+TEST(CommitNotifierRing, KeepsTheLastBlocksPublished) {
+  CommitNotifier n(10, /*ring_blocks=*/3);
+  EXPECT_EQ(n.Recent(10), nullptr);  // blocks stored before the node started are not in it
+  for (uint64_t h = 11; h <= 15; ++h)
+    n.Published(Block(h, {MakeReceipt("e" + std::to_string(h), h, 0)}));
+  EXPECT_EQ(n.height(), 15u);
+  for (uint64_t h : {10u, 11u, 12u, 16u}) EXPECT_EQ(n.Recent(h), nullptr) << h;
+  for (uint64_t h : {13u, 14u, 15u}) {
+    const auto b = n.Recent(h);
+    ASSERT_NE(b, nullptr) << h;
+    EXPECT_EQ(b->height, h);
+    EXPECT_EQ(b->entries.at(0).receipt().event_id(), "e" + std::to_string(h));
+  }
+}
+
+TEST(CommitNotifierRing, ARingOfNoBlocksKeepsNone) {
+  CommitNotifier n(0, /*ring_blocks=*/0);
+  n.Published(Block(1, {MakeReceipt("a", 1, 0)}));
+  EXPECT_EQ(n.height(), 1u);
+  EXPECT_EQ(n.Recent(1), nullptr);
 }
 
 }  // namespace

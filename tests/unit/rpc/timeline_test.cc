@@ -12,6 +12,34 @@ namespace {
 
 using TimelineTest = ChainFixture;
 
+// What the commit thread hands to Watch streams (MakeCommittedBlock, from the events admission
+// parsed and the receipts execution gave) is byte for byte what a stream behind the ring reads
+// from the store (LoadCommittedBlock): first copies, a DUPLICATE copy, a REJECTED event and a
+// co-signed hand-over.
+TEST_F(TimelineTest, TheRingsBlockIsWhatTheStoreGives) {
+  auto booked = Admit(net_->SignedBy("exporter", v1::EVENT_TYPE_BOOKED, "S"));
+  auto handover = Admit(net_->SignedBy("exporter", v1::EVENT_TYPE_HANDOVER, "S", {"forwarder"}));
+  auto early = Admit(net_->SignedBy("exporter", v1::EVENT_TYPE_DELIVERED, "T"));  // REJECTED
+  std::vector<std::vector<model::EventPtr>> blocks = {{booked, early}, {handover, booked}};
+  for (size_t k = 0; k < blocks.size(); ++k) {
+    const auto [block, executed] = Commit(blocks[k]);
+    const auto made = MakeCommittedBlock(block, blocks[k], executed.effects.receipts);
+    const auto loaded = LoadCommittedBlock(*store_, k + 1);
+    ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+    EXPECT_EQ(made->height, (*loaded)->height);
+    EXPECT_EQ(made->block_time_ms, (*loaded)->block_time_ms);
+    EXPECT_EQ(made->block_hash, (*loaded)->block_hash);
+    ASSERT_EQ(made->entries.size(), (*loaded)->entries.size());
+    for (size_t i = 0; i < made->entries.size(); ++i) {
+      EXPECT_EQ(made->entries[i].SerializeAsString(), (*loaded)->entries[i].SerializeAsString())
+          << "block " << k + 1 << " entry " << i << "\nmade   "
+          << made->entries[i].ShortDebugString() << "\nloaded "
+          << (*loaded)->entries[i].ShortDebugString();
+    }
+  }
+  EXPECT_EQ(LoadCommittedBlock(*store_, 3).status().code(), Code::kNotFound);
+}
+
 TEST_F(TimelineTest, EntryCarriesEventPlaceTimeCosignersAndReceipt) {
   auto booked = Admit(net_->SignedBy("exporter", v1::EVENT_TYPE_BOOKED, "S"));
   auto handover = Admit(net_->SignedBy("exporter", v1::EVENT_TYPE_HANDOVER, "S", {"forwarder"}));
