@@ -419,7 +419,8 @@ void Node::CommitOne(consensus::CommitBlock& cb) {
   // A block that consensus committed but the store cannot write leaves the node unable to go
   // on safely: stop rather than diverge (CONVENTIONS: a broken invariant stops the node).
   SHIPLEDGER_CHECK_MSG(executed.ok(), executed.status().ToString().c_str());
-  notifier_->Published(rpc::MakeCommittedBlock(cb.block, cb.events, executed->effects.receipts));
+  notifier_->Published(std::make_shared<const rpc::CommittedBlock>(
+      cb.block, std::move(cb.events), std::move(executed->effects.receipts)));
   consensus::Committed done{height, cb.block.block_hash(), std::move(executed->results)};
   boost::asio::post(
       io_, [this, done = std::move(done)] { Apply(core_->OnCommitted(done, clock_.NowMs())); });

@@ -32,36 +32,45 @@ bool CommitNotifier::Wait(const std::shared_ptr<Waiter>& waiter, Deadline deadli
   return waiter->missing_ == 0;
 }
 
-std::shared_ptr<const CommittedBlock> MakeCommittedBlock(const v1::Block& block,
-                                                         const std::vector<model::EventPtr>& events,
-                                                         const std::vector<v1::Receipt>& receipts) {
-  auto out = std::make_shared<CommittedBlock>();
-  out->height = block.proposal().height();
-  out->block_time_ms = block.proposal().timestamp_ms();
-  out->block_hash = block.block_hash();
-  out->entries.resize(events.size());
-  for (size_t i = 0; i < events.size(); ++i) {
-    const model::AdmittedEvent& e = *events[i];
-    v1::TimelineEntry& entry = out->entries[i];
-    entry.set_event_id(e.id);
-    entry.set_height(out->height);
-    entry.set_index(static_cast<uint32_t>(i));
-    entry.set_block_time_ms(out->block_time_ms);
-    *entry.mutable_event() = e.event;
-    // Admission (or the gate) checked one co-signature by each organisation named, in order.
-    *entry.mutable_cosigner_orgs() = e.event.cosigner_orgs();
-    if (i < receipts.size()) *entry.mutable_receipt() = receipts[i];
-  }
-  return out;
+CommittedBlock::CommittedBlock(const v1::Block& block, std::vector<model::EventPtr> events,
+                               std::vector<v1::Receipt> receipts)
+    : height_(block.proposal().height()),
+      block_time_ms_(block.proposal().timestamp_ms()),
+      block_hash_(block.block_hash()),
+      events_(std::move(events)),
+      receipts_(std::move(receipts)) {}
+
+CommittedBlock::CommittedBlock(uint64_t height, int64_t block_time_ms, Bytes block_hash,
+                               std::vector<v1::TimelineEntry> entries)
+    : height_(height), block_time_ms_(block_time_ms), block_hash_(std::move(block_hash)) {
+  std::call_once(built_, [&] { entries_ = std::move(entries); });
+}
+
+const std::vector<v1::TimelineEntry>& CommittedBlock::entries() const {
+  std::call_once(built_, [this] {
+    entries_.resize(events_.size());
+    for (size_t i = 0; i < events_.size(); ++i) {
+      const model::AdmittedEvent& e = *events_[i];
+      v1::TimelineEntry& entry = entries_[i];
+      entry.set_event_id(e.id);
+      entry.set_height(height_);
+      entry.set_index(static_cast<uint32_t>(i));
+      entry.set_block_time_ms(block_time_ms_);
+      *entry.mutable_event() = e.event;
+      // Admission (or the gate) checked one co-signature by each organisation named, in order.
+      *entry.mutable_cosigner_orgs() = e.event.cosigner_orgs();
+      if (i < receipts_.size()) *entry.mutable_receipt() = receipts_[i];
+    }
+  });
+  return entries_;
 }
 
 void CommitNotifier::Published(std::shared_ptr<const CommittedBlock> block) {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    height_ = block->height;
+    height_ = block->height();
     if (!by_id_.empty()) {
-      for (const v1::TimelineEntry& entry : block->entries) {
-        const v1::Receipt& r = entry.receipt();
+      for (const v1::Receipt& r : block->receipts()) {
         auto range = by_id_.equal_range(r.event_id());
         for (auto it = range.first; it != range.second; ++it) {
           Waiter& w = *it->second.first;
@@ -84,11 +93,11 @@ void CommitNotifier::Published(std::shared_ptr<const CommittedBlock> block) {
 
 std::shared_ptr<const CommittedBlock> CommitNotifier::Recent(uint64_t height) const {
   std::lock_guard<std::mutex> lock(mu_);
-  if (ring_.empty() || height < ring_.front()->height || height > ring_.back()->height) {
+  if (ring_.empty() || height < ring_.front()->height() || height > ring_.back()->height()) {
     return nullptr;
   }
-  const auto& found = ring_[height - ring_.front()->height];
-  return found->height == height ? found : nullptr;
+  const auto& found = ring_[height - ring_.front()->height()];
+  return found->height() == height ? found : nullptr;
 }
 
 uint64_t CommitNotifier::height() const {

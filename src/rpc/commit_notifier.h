@@ -26,27 +26,44 @@
 
 namespace shipledger::rpc {
 
-// A committed block as Watch streams and waiting submitters see it. Immutable once built.
-struct CommittedBlock {
-  uint64_t height = 0;
-  int64_t block_time_ms = 0;
-  Bytes block_hash;
+// A committed block as Watch streams and waiting submitters see it. The commit thread hands
+// over what it holds (the events admission parsed, the receipts execution certified) at no
+// cost; the entries streams show are built from them once, by the first stream that asks.
+// Thread-safety: all methods are thread-safe.
+class CommittedBlock {
+ public:
+  // From the commit thread: `block` (header) with its events and their receipts.
+  CommittedBlock(const v1::Block& block, std::vector<model::EventPtr> events,
+                 std::vector<v1::Receipt> receipts);
+  // From the store (LoadCommittedBlock): the entries as read.
+  CommittedBlock(uint64_t height, int64_t block_time_ms, Bytes block_hash,
+                 std::vector<v1::TimelineEntry> entries);
+
+  uint64_t height() const { return height_; }
+  int64_t block_time_ms() const { return block_time_ms_; }
+  const Bytes& block_hash() const { return block_hash_; }
+  // The receipts as certified, in block order (the commit thread's blocks only; else empty).
+  const std::vector<v1::Receipt>& receipts() const { return receipts_; }
   // One per event, in block order: the event, its co-signing organisations and its receipt as
   // the receipts root certifies it (a later copy's own DUPLICATE receipt).
-  std::vector<v1::TimelineEntry> entries;
-};
+  const std::vector<v1::TimelineEntry>& entries() const;
 
-// The block `block` (header; its parsed events in `events`) with the receipts execution gave it:
-// what the commit thread hands to Published, built without reading the store.
-std::shared_ptr<const CommittedBlock> MakeCommittedBlock(const v1::Block& block,
-                                                         const std::vector<model::EventPtr>& events,
-                                                         const std::vector<v1::Receipt>& receipts);
+ private:
+  uint64_t height_;
+  int64_t block_time_ms_;
+  Bytes block_hash_;
+  std::vector<model::EventPtr> events_;
+  std::vector<v1::Receipt> receipts_;
+  mutable std::once_flag built_;
+  mutable std::vector<v1::TimelineEntry> entries_;  // set once, under built_
+};
 
 class CommitNotifier {
  public:
   using Deadline = std::chrono::steady_clock::time_point;
-  // Recent blocks kept for Watch streams. At 500 events of ~1 KiB a block, about 16 MiB.
-  static constexpr size_t kDefaultRingBlocks = 32;
+  // Recent blocks kept for Watch streams: a stream at the head never reads the store. At 500
+  // events of ~3 KiB held each (envelope, parsed event, entry once built), about 24 MiB.
+  static constexpr size_t kDefaultRingBlocks = 16;
 
   explicit CommitNotifier(uint64_t height, size_t ring_blocks = kDefaultRingBlocks)
       : height_(height), ring_capacity_(ring_blocks) {}

@@ -442,7 +442,7 @@ grpc::Status LedgerService::Watch(grpc::ServerContext* ctx, const v1::WatchReque
       }
       states.clear();  // parties only grow, but a shipment may be booked in this block
       const uint32_t rules = backend_->genesis().ContractRulesAt(next);
-      for (const v1::TimelineEntry& entry : block->entries) {
+      for (const v1::TimelineEntry& entry : block->entries()) {
         const v1::Event& ev = entry.event();
         if (!req->shipment_id().empty()) {
           if (ev.shipment_id() != req->shipment_id()) continue;
@@ -458,8 +458,8 @@ grpc::Status LedgerService::Watch(grpc::ServerContext* ctx, const v1::WatchReque
         }
         v1::WatchResponse out;
         out.set_height(next);
-        out.set_block_time_ms(block->block_time_ms);
-        out.set_block_hash(block->block_hash);
+        out.set_block_time_ms(block->block_time_ms());
+        out.set_block_hash(block->block_hash());
         *out.mutable_entry() = entry;
         for (const v1::ContractOutput& o : entry.receipt().outputs()) {
           if (o.kind() == v1::ContractOutput::KIND_EXCURSION) *out.add_alerts() = o;

@@ -33,18 +33,16 @@ Status FillTimelineEntry(const storage::Store& store, const v1::SignedEvent& se,
 Result<std::shared_ptr<const CommittedBlock>> LoadCommittedBlock(const storage::Store& store,
                                                                  uint64_t height) {
   SL_ASSIGN_OR_RETURN(v1::Block block, store.GetBlock(height));
-  auto out = std::make_shared<CommittedBlock>();
-  out->height = height;
-  out->block_time_ms = block.proposal().timestamp_ms();
-  out->block_hash = block.block_hash();
-  out->entries.resize(static_cast<size_t>(block.events_size()));
+  const int64_t time_ms = block.proposal().timestamp_ms();
+  std::vector<v1::TimelineEntry> entries(static_cast<size_t>(block.events_size()));
   for (int i = 0; i < block.events_size(); ++i) {
     const v1::SignedEvent& se = block.events(i);
     SL_RETURN_IF_ERROR(FillTimelineEntry(store, se, model::EventId(se.event()), height,
-                                         static_cast<uint32_t>(i), out->block_time_ms,
-                                         &out->entries[static_cast<size_t>(i)]));
+                                         static_cast<uint32_t>(i), time_ms,
+                                         &entries[static_cast<size_t>(i)]));
   }
-  return std::shared_ptr<const CommittedBlock>(std::move(out));
+  return std::make_shared<const CommittedBlock>(height, time_ms, block.block_hash(),
+                                                std::move(entries));
 }
 
 Status FillTimelineEntry(const model::SignedEventView& se, ByteView id, uint64_t height,

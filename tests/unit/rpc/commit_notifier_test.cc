@@ -27,10 +27,10 @@ v1::Receipt MakeReceipt(const Bytes& id, uint64_t height, uint32_t index,
 
 // A committed block holding only these receipts (what waiters read).
 std::shared_ptr<const CommittedBlock> Block(uint64_t height, std::vector<v1::Receipt> receipts) {
-  auto b = std::make_shared<CommittedBlock>();
-  b->height = height;
-  for (auto& r : receipts) *b->entries.emplace_back().mutable_receipt() = std::move(r);
-  return b;
+  v1::Block header;
+  header.mutable_proposal()->set_height(height);
+  return std::make_shared<const CommittedBlock>(header, std::vector<model::EventPtr>{},
+                                                std::move(receipts));
 }
 
 // Long enough to never fire in a passing test, short enough not to hang a failing one.
@@ -312,8 +312,8 @@ TEST(CommitNotifierRing, KeepsTheLastBlocksPublished) {
   for (uint64_t h : {13u, 14u, 15u}) {
     const auto b = n.Recent(h);
     ASSERT_NE(b, nullptr) << h;
-    EXPECT_EQ(b->height, h);
-    EXPECT_EQ(b->entries.at(0).receipt().event_id(), "e" + std::to_string(h));
+    EXPECT_EQ(b->height(), h);
+    EXPECT_EQ(b->receipts().at(0).event_id(), "e" + std::to_string(h));
   }
 }
 

@@ -23,18 +23,20 @@ TEST_F(TimelineTest, TheRingsBlockIsWhatTheStoreGives) {
   std::vector<std::vector<model::EventPtr>> blocks = {{booked, early}, {handover, booked}};
   for (size_t k = 0; k < blocks.size(); ++k) {
     const auto [block, executed] = Commit(blocks[k]);
-    const auto made = MakeCommittedBlock(block, blocks[k], executed.effects.receipts);
+    const auto made =
+        std::make_shared<const CommittedBlock>(block, blocks[k], executed.effects.receipts);
     const auto loaded = LoadCommittedBlock(*store_, k + 1);
     ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
-    EXPECT_EQ(made->height, (*loaded)->height);
-    EXPECT_EQ(made->block_time_ms, (*loaded)->block_time_ms);
-    EXPECT_EQ(made->block_hash, (*loaded)->block_hash);
-    ASSERT_EQ(made->entries.size(), (*loaded)->entries.size());
-    for (size_t i = 0; i < made->entries.size(); ++i) {
-      EXPECT_EQ(made->entries[i].SerializeAsString(), (*loaded)->entries[i].SerializeAsString())
-          << "block " << k + 1 << " entry " << i << "\nmade   "
-          << made->entries[i].ShortDebugString() << "\nloaded "
-          << (*loaded)->entries[i].ShortDebugString();
+    EXPECT_EQ(made->height(), (*loaded)->height());
+    EXPECT_EQ(made->block_time_ms(), (*loaded)->block_time_ms());
+    EXPECT_EQ(made->block_hash(), (*loaded)->block_hash());
+    const auto& ring = made->entries();
+    const auto& read = (*loaded)->entries();
+    ASSERT_EQ(ring.size(), read.size());
+    for (size_t i = 0; i < ring.size(); ++i) {
+      EXPECT_EQ(ring[i].SerializeAsString(), read[i].SerializeAsString())
+          << "block " << k + 1 << " entry " << i << "\nring " << ring[i].ShortDebugString()
+          << "\nread " << read[i].ShortDebugString();
     }
   }
   EXPECT_EQ(LoadCommittedBlock(*store_, 3).status().code(), Code::kNotFound);
