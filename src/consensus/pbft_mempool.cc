@@ -3,13 +3,10 @@
 #include <algorithm>
 
 namespace shipledger::consensus {
-namespace {
-constexpr size_t kCommittedMemory = 200000;  // ids of recently committed events kept
-}  // namespace
-
-PbftMempool::PbftMempool(uint32_t capacity, uint32_t n)
+PbftMempool::PbftMempool(uint32_t capacity, uint32_t n, size_t committed_memory)
     : n_(std::max<uint32_t>(n, 1)),
       quota_(std::max<uint32_t>(capacity / std::max<uint32_t>(n, 1), 1)),
+      committed_memory_(committed_memory),
       queues_(n_),
       per_origin_(n_, 0) {}
 
@@ -130,7 +127,7 @@ void PbftMempool::Committed(const std::vector<model::EventPtr>& events) {
     Drop(e->id);
     if (committed_.insert(e->id).second) {
       committed_order_.push_back(e->id);
-      if (committed_order_.size() > kCommittedMemory) {
+      if (committed_order_.size() > committed_memory_) {
         committed_.erase(committed_order_.front());
         committed_order_.pop_front();
       }

@@ -21,8 +21,13 @@ namespace shipledger::consensus {
 
 class PbftMempool {
  public:
-  // `capacity` is split into n equal per-origin quotas.
-  PbftMempool(uint32_t capacity, uint32_t n);
+  // Ids of recently committed events remembered by default: a forwarded copy that arrives late
+  // is refused without being proposed again.
+  static constexpr size_t kDefaultCommittedMemory = 200000;
+
+  // `capacity` is split into n equal per-origin quotas; `committed_memory` ids of committed
+  // events are remembered.
+  PbftMempool(uint32_t capacity, uint32_t n, size_t committed_memory = kDefaultCommittedMemory);
 
   // OK; ALREADY_EXISTS when the id is pending, in flight or recently committed;
   // RESOURCE_EXHAUSTED when `origin`'s quota is full.
@@ -68,6 +73,7 @@ class PbftMempool {
   };
   uint32_t n_;
   uint32_t quota_;
+  size_t committed_memory_;
   uint32_t pending_ = 0;
   uint32_t next_origin_ = 0;  // round-robin cursor
   std::unordered_map<Bytes, Entry> entries_;

@@ -45,7 +45,11 @@ PbftReplica::Impl::Impl(std::shared_ptr<const model::Genesis> g, const PbftOptio
       last_checkpointed(restored.tip.height),
       peers(genesis->n()),
       last_resend_ms(genesis->n(), std::numeric_limits<int64_t>::min()),
-      mempool(options.mempool_capacity, genesis->n()) {
+      // Alone, no copy is ever forwarded; the ids to refuse are those ordered and not yet in
+      // the store, which admission checks: at most `window` blocks of them (MaybePropose).
+      mempool(options.mempool_capacity, genesis->n(),
+              genesis->n() == 1 ? size_t{options.window} * options.batch_max_events
+                                : PbftMempool::kDefaultCommittedMemory) {
   SHIPLEDGER_CHECK(self < n && opt.window > 0 && opt.batch_max_events > 0);
   SHIPLEDGER_CHECK(opt.checkpoint_interval > 0 && opt.view_timeout_ms > 0);
   for (uint32_t i = 0; i < n; ++i) peers[i].replica = i;

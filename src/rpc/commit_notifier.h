@@ -62,8 +62,8 @@ class CommitNotifier {
  public:
   using Deadline = std::chrono::steady_clock::time_point;
   // Recent blocks kept for Watch streams: a stream at the head never reads the store. At 500
-  // events of ~3 KiB held each (envelope, parsed event, entry once built), about 24 MiB.
-  static constexpr size_t kDefaultRingBlocks = 16;
+  // events of ~3 KiB held each (envelope, parsed event, entry once built), about 12 MiB.
+  static constexpr size_t kDefaultRingBlocks = 8;
 
   explicit CommitNotifier(uint64_t height, size_t ring_blocks = kDefaultRingBlocks)
       : height_(height), ring_capacity_(ring_blocks) {}

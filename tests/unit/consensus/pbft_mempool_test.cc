@@ -118,3 +118,23 @@ TEST(PbftMempool, DropFreesQuota) {
 
 }  // namespace
 }  // namespace shipledger::consensus
+
+namespace shipledger::consensus {
+namespace {
+
+// The ids of committed events are remembered up to the given number, oldest forgotten first (a
+// lone replica keeps only what can be ordered and not yet stored).
+TEST(PbftMempool, RemembersTheLatestCommittedIdsUpToItsMemory) {
+  PbftMempool m(100, 1, /*committed_memory=*/2);
+  const std::vector<model::EventPtr> events = {Ev("a"), Ev("b"), Ev("c")};
+  for (const auto& e : events) ASSERT_TRUE(m.Add(e, 0, 0).ok());
+  m.Committed(m.Take(3));
+  EXPECT_FALSE(m.Holds(events[0]->id));
+  EXPECT_TRUE(m.Holds(events[1]->id));
+  EXPECT_TRUE(m.Holds(events[2]->id));
+  EXPECT_TRUE(m.Add(Ev("a"), 0, 0).ok());  // forgotten: execution would mark it DUPLICATE
+  EXPECT_EQ(m.Add(Ev("c"), 0, 0).code(), Code::kAlreadyExists);
+}
+
+}  // namespace
+}  // namespace shipledger::consensus
