@@ -13,6 +13,9 @@ template <typename... Handlers>
 struct Overloaded : Handlers... {
   using Handlers::operator()...;
 };
+// Clang 14 does not deduce an aggregate's template arguments without a guide (P1816).
+template <typename... Handlers>
+Overloaded(Handlers...) -> Overloaded<Handlers...>;
 }  // namespace
 
 void CarryOut(Actions actions, Runtime& runtime) {

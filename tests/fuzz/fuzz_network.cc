@@ -63,7 +63,7 @@ void QuietProtobufLogs() { google::protobuf::SetLogHandler(nullptr); }
 
 Bytes ResultsAt(uint64_t height) { return crypto::Sha256("results " + std::to_string(height)); }
 
-void PlayActions(consensus::Replica& core, consensus::Actions actions, int64_t now_ms,
+void PlayActions(consensus::PbftReplica& core, consensus::Actions actions, int64_t now_ms,
                  uint64_t* stored_height) {
   std::deque<consensus::Action> pending(std::make_move_iterator(actions.begin()),
                                         std::make_move_iterator(actions.end()));

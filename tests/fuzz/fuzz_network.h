@@ -78,7 +78,7 @@ Bytes ResultsAt(uint64_t height);
 // (OnCommitted, with ResultsAt) and the actions that returns are played in turn; other actions
 // are dropped (the network and disk are not simulated). Aborts the process when blocks come out
 // of height order or with a gap after `*stored_height`, which it advances.
-void PlayActions(consensus::Replica& core, consensus::Actions actions, int64_t now_ms,
+void PlayActions(consensus::PbftReplica& core, consensus::Actions actions, int64_t now_ms,
                  uint64_t* stored_height);
 
 }  // namespace shipledger::fuzz
