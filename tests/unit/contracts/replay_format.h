@@ -5,6 +5,8 @@
 //
 //   block <height> <block_time_ms>
 //   event <id hex> <role> <co-signers, comma-separated, or -> <event bytes hex>
+//         [<signer fingerprint hex> <co-signer fingerprints, comma-separated, or -> <admin 0|1>]
+//                                              the bracketed fields from rules v3 on
 //   receipt <receipt bytes hex>                 one per event, in block order
 //   digest <receipts_root hex> <state_writes_digest hex> <results hex>
 //   state <shipment id> <state bytes hex>      after the last block, every shipment, id order

@@ -1,9 +1,10 @@
 // DESIGN §3: a chain recorded under older contract rules replays to the same receipts and state
 // under newer code. tests/data/contracts_v1_replay.txt was recorded by make_replay_fixture under
 // rules v1, before rules v2 existed (commit "contracts: record a replay fixture ..."), and
-// contracts_v2_replay.txt under rules v2, before rules v3 existed; this test re-executes each
-// with this build, told (as a genesis naming the version would) which rules the heights run, and
-// also shows that other rules would not reproduce it.
+// contracts_v2_replay.txt under rules v2, before rules v3 existed, and contracts_v3_replay.txt
+// under rules v3, before the contracts took one execution path per rules version; this test
+// re-executes each with this build, told (as a genesis naming the version would) which rules the
+// heights run, and also shows that other rules would not reproduce it.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -59,6 +60,17 @@ ReplayChain LoadFixture(uint32_t rules) {
       admitted.signer_role = model::ParseRole(role).value_or(model::Role::kExporter);
       EXPECT_TRUE(model::ParseRole(role).has_value()) << role;
       if (cosigners != "-") admitted.cosigned_by = Split(cosigners, ',');
+      std::string signer_fingerprint, cosigner_fingerprints;
+      int admin = 0;
+      if (fields >> signer_fingerprint >> cosigner_fingerprints >> admin) {  // rules v3 on
+        admitted.signer_fingerprint = Unhex(signer_fingerprint);
+        if (cosigner_fingerprints != "-") {
+          for (const std::string& hex : Split(cosigner_fingerprints, ',')) {
+            admitted.cosigner_fingerprints.push_back(Unhex(hex));
+          }
+        }
+        admitted.signer_admin = admin == 1;
+      }
       EXPECT_TRUE(admitted.event.ParseFromString(Unhex(bytes)));
       chain.blocks.back().events.push_back(
           std::make_shared<const model::AdmittedEvent>(std::move(admitted)));
@@ -182,6 +194,52 @@ TEST(ContractRulesReplay, TheV2ChainUnderV1WouldDiffer) {
   const ReplayChain chain = LoadFixture(2);
   shipledger::testing::MemoryChain state;
   EXPECT_GT(Replay(chain, 1, /*expect_same=*/false, &state), 0);
+}
+
+// How many receipts of `chain` have `code` for events of `type`, and whose reason contains
+// `reason_part`.
+int CountReceipts(const ReplayChain& chain, v1::EventType type, v1::ResultCode code,
+                  const std::string& reason_part = {}) {
+  int count = 0;
+  for (const ReplayBlock& block : chain.blocks) {
+    for (size_t i = 0; i < block.events.size() && i < block.receipts.size(); ++i) {
+      v1::Receipt receipt;
+      EXPECT_TRUE(receipt.ParseFromString(block.receipts[i]));
+      if (block.events[i]->event.type() == type && receipt.code() == code &&
+          receipt.reason().find(reason_part) != std::string::npos) {
+        ++count;
+      }
+    }
+  }
+  return count;
+}
+
+TEST(ContractRulesReplay, ChainRecordedUnderV3ReplaysIdenticallyUnderV3) {
+  const ReplayChain chain = LoadFixture(3);
+  ASSERT_EQ(chain.blocks.size(), 150u);
+  EXPECT_GT(CountEvents(chain), 1000u);
+  // It exercises what v3 decide: revocations by admins and their refusals, events of revoked
+  // certificates, parties added by parties and refused to outsiders, ids that are taken.
+  EXPECT_GE(CountReceipts(chain, v1::EVENT_TYPE_CERTIFICATE_REVOCATION, v1::RESULT_CODE_VALID), 5);
+  EXPECT_GE(CountReceipts(chain, v1::EVENT_TYPE_CERTIFICATE_REVOCATION, v1::RESULT_CODE_REJECTED),
+            5);
+  int revoked = 0;
+  for (int type = 1; type <= 31; ++type) {
+    revoked += CountReceipts(chain, static_cast<v1::EventType>(type), v1::RESULT_CODE_REJECTED,
+                             "revoked at height");
+  }
+  EXPECT_GE(revoked, 10);
+  EXPECT_GE(CountReceipts(chain, v1::EVENT_TYPE_PARTY_ADDED, v1::RESULT_CODE_VALID), 20);
+  EXPECT_GE(CountReceipts(chain, v1::EVENT_TYPE_PARTY_ADDED, v1::RESULT_CODE_REJECTED), 20);
+  EXPECT_GE(CountReceipts(chain, v1::EVENT_TYPE_BOOKED, v1::RESULT_CODE_REJECTED, "not available"),
+            1);
+  ExpectIdenticalReplay(chain, 3);
+}
+
+TEST(ContractRulesReplay, TheV3ChainUnderV2WouldDiffer) {
+  const ReplayChain chain = LoadFixture(3);
+  shipledger::testing::MemoryChain state;
+  EXPECT_GT(Replay(chain, 2, /*expect_same=*/false, &state), 0);
 }
 
 TEST(ContractRulesReplay, GenesisSelectsTheRulesPerHeight) {
