@@ -40,24 +40,25 @@ int64_t ReadingMilliC(const v1::SensorReading& reading) {
   return reading.value_milli();
 }
 
-std::string CheckReadings(const v1::ShipmentState& state, const v1::Event& event) {
-  if (event.readings().empty()) return "sensor_readings carries no readings";
+Check CheckReadings(const v1::ShipmentState& state, const v1::Event& event) {
+  if (event.readings().empty()) return Rejection("sensor_readings carries no readings");
   const int64_t first = event.readings(0).time_ms();
   if (state.last_reading_ms() != 0 && first <= state.last_reading_ms()) {
-    return "readings must be newer than the shipment's last reading at " +
-           std::to_string(state.last_reading_ms()) + " ms; this batch starts at " +
-           std::to_string(first) + " ms";
+    return Rejection("readings must be newer than the shipment's last reading at " +
+                     std::to_string(state.last_reading_ms()) + " ms; this batch starts at " +
+                     std::to_string(first) + " ms");
   }
   // Out-of-order readings would subtract time out of range (ApplyReadings counts the time
   // between consecutive readings); nothing before the contract checks the order.
   for (int i = 1; i < event.readings_size(); ++i) {
     if (event.readings(i).time_ms() < event.readings(i - 1).time_ms()) {
-      return "readings must be in time order; reading " + std::to_string(i + 1) + " at " +
-             std::to_string(event.readings(i).time_ms()) + " ms precedes reading " +
-             std::to_string(i) + " at " + std::to_string(event.readings(i - 1).time_ms()) + " ms";
+      return Rejection("readings must be in time order; reading " + std::to_string(i + 1) + " at " +
+                       std::to_string(event.readings(i).time_ms()) + " ms precedes reading " +
+                       std::to_string(i) + " at " +
+                       std::to_string(event.readings(i - 1).time_ms()) + " ms");
     }
   }
-  return {};
+  return std::nullopt;
 }
 
 void ApplyReadings(v1::ShipmentState* state, const v1::Event& event, int64_t block_time_ms,

@@ -7,14 +7,15 @@
 #include <string>
 #include <vector>
 
+#include "contracts/verdict.h"
 #include "model/event.h"
 #include "shipledger/v1/types.pb.h"
 
 namespace shipledger::contracts {
 
 // Why the batch cannot be applied to the shipment (no readings, readings not newer than the
-// shipment's last one, or not in time order within the batch), or empty.
-std::string CheckReadings(const v1::ShipmentState& state, const v1::Event& event);
+// shipment's last one, or not in time order within the batch).
+Check CheckReadings(const v1::ShipmentState& state, const v1::Event& event);
 // Applies the batch (checked by CheckReadings); appends an EXCURSION output when the shipment
 // crosses its tolerance.
 void ApplyReadings(v1::ShipmentState* state, const v1::Event& event, int64_t block_time_ms,

@@ -1,6 +1,7 @@
 #include "contracts/contract_v2.h"
 
 #include <utility>
+#include <variant>
 
 #include "contracts/cold_chain.h"
 #include "contracts/returns.h"
@@ -12,29 +13,25 @@
 namespace shipledger::contracts {
 namespace {
 
-Verdict Rejected(std::string reason) {
-  Verdict verdict;
-  verdict.reason = std::move(reason);
-  return verdict;
+Verdict Rejected(Rejection rejection) { return Verdict{std::move(rejection), {}}; }
+Verdict Rejected(std::string reason) { return Rejected(Rejection(std::move(reason))); }
+
+Verdict Valid(Outputs outputs) { return Verdict{std::nullopt, std::move(outputs)}; }
+
+// A check's verdict when the event's work is done: VALID with `outputs`, or its rejection.
+Verdict Judged(Check check, Outputs outputs) {
+  return check.has_value() ? Rejected(*std::move(check)) : Valid(std::move(outputs));
 }
 
-Verdict Valid(Outputs outputs) {
-  Verdict verdict;
-  verdict.code = v1::RESULT_CODE_VALID;
-  verdict.outputs = std::move(outputs);
-  return verdict;
-}
-
-// Rules v2 that decide before the lifecycle may run: the route a hand-over must follow, the
-// order of sensor readings, who may request a return, no delivery before the last leg.
-std::string PreCheck(const v1::ShipmentState& state, const model::AdmittedEvent& admitted) {
-  const v1::Event& event = admitted.event;
+// What rules v2 check of a shipment event the lifecycle accepted, in the state the event found
+// (a lifecycle rejection comes first: its reason is the receipt's): the route a hand-over must
+// follow, the order of sensor readings, who may request a return, no delivery before the last
+// leg.
+Check RouteChecks(const v1::ShipmentState& state, const v1::Event& event) {
   switch (event.type()) {
     case v1::EVENT_TYPE_HANDOVER:
-      if (event.cosigner_orgs_size() != 1) return {};  // the lifecycle gives the reason
       return CheckRouteHandover(state, event.cosigner_orgs(0));
     case v1::EVENT_TYPE_SENSOR_READINGS:
-      if (event.signer_org() != state.custodian()) return {};  // lifecycle: custodian only
       return CheckReadings(state, event);
     case v1::EVENT_TYPE_RETURN_REQUESTED:
       return CheckReturnRequester(state, event.signer_org());
@@ -42,14 +39,15 @@ std::string PreCheck(const v1::ShipmentState& state, const model::AdmittedEvent&
     case v1::EVENT_TYPE_RETURNED:
       return CheckRouteComplete(state);
     default:
-      return {};
+      return std::nullopt;
   }
 }
 
 // Effects of rules v2 on a shipment event the lifecycle accepted (`before` → `state`).
 // `before` may live in `ws`: it is read only before the first write to `ws`.
 void After(Workspace& ws, const v1::ShipmentState& before, v1::ShipmentState* state,
-           const model::AdmittedEvent& admitted, const model::BlockContext& context, Outputs* out) {
+           const model::AdmittedEvent& admitted, const model::BlockContext& context,
+           bool only_parties, Outputs* out) {
   const v1::Event& event = admitted.event;
   const bool named_parties = !state->consignee().empty();
   switch (event.type()) {
@@ -75,7 +73,7 @@ void After(Workspace& ws, const v1::ShipmentState& before, v1::ShipmentState* st
     case v1::EVENT_TYPE_EXPORT_CUSTOMS_DECLARED:
     case v1::EVENT_TYPE_IMPORT_CUSTOMS_DECLARED:
       // Rules v3: the customs authorities a party's declaration names become parties.
-      if (context.rules_version >= 3) {
+      if (only_parties) {
         for (const std::string& org : event.parties()) AddParty(state, org);
       }
       break;
@@ -86,35 +84,41 @@ void After(Workspace& ws, const v1::ShipmentState& before, v1::ShipmentState* st
 }
 
 // Rules v3, party_added by a party of `state` (the caller checked): the organisations the event
-// names become parties. Empty reason when VALID.
-std::string AddParties(v1::ShipmentState* state, const v1::Event& event) {
+// names become parties.
+Check AddParties(v1::ShipmentState* state, const v1::Event& event) {
   if (state->status() == v1::SHIPMENT_STATUS_RETURNED) {
-    return "shipment " + state->shipment_id() + " was returned at height " +
-           std::to_string(state->last_height()) + "; no further events are accepted";
+    return Rejection("shipment " + state->shipment_id() + " was returned at height " +
+                     std::to_string(state->last_height()) + "; no further events are accepted");
   }
   for (const std::string& org : event.parties()) AddParty(state, org);
-  return {};
+  return std::nullopt;
 }
 
-Verdict Apply(Workspace& ws, const model::AdmittedEvent& admitted,
-              const model::BlockContext& context, uint32_t index) {
+// Events on a shipment that rules v2 and v3 apply outside the lifecycle table.
+bool OutsideLifecycle(v1::EventType type, bool only_parties) {
+  return type == v1::EVENT_TYPE_LEG_REASSIGNMENT || type == v1::EVENT_TYPE_ERROR_DECLARATION ||
+         (type == v1::EVENT_TYPE_PARTY_ADDED && only_parties);
+}
+
+}  // namespace
+
+Verdict RulesV2::Apply(Workspace& ws, const model::AdmittedEvent& admitted,
+                       const model::BlockContext& context, uint32_t index) const {
   const v1::Event& event = admitted.event;
   Outputs outputs;
   switch (event.type()) {
     case v1::EVENT_TYPE_CARRIER_OFFER: {
-      std::string reason = RegisterOffer(ws, admitted, context, index, &outputs);
-      return reason.empty() ? Valid(std::move(outputs)) : Rejected(std::move(reason));
+      Check check = RegisterOffer(ws, admitted, context, index, &outputs);
+      return Judged(std::move(check), std::move(outputs));
     }
-    case v1::EVENT_TYPE_CARRIER_WITHDRAWAL: {
-      std::string reason = WithdrawOffer(ws, admitted, context);
-      return reason.empty() ? Valid(std::move(outputs)) : Rejected(std::move(reason));
-    }
+    case v1::EVENT_TYPE_CARRIER_WITHDRAWAL:
+      return Judged(WithdrawOffer(ws, admitted, context), {});
     default:
       break;
   }
 
   const v1::ShipmentState* current = ws.Shipment(event.shipment_id());
-  if (context.rules_version >= 3) {
+  if (only_parties_) {
     // DESIGN §8: shipment ids are one namespace; a taken one says the same to everyone.
     if (event.type() == v1::EVENT_TYPE_BOOKED && current != nullptr) {
       return Rejected("shipment id " + event.shipment_id() + " is not available");
@@ -123,72 +127,70 @@ Verdict Apply(Workspace& ws, const model::AdmittedEvent& admitted,
     // exist, so it gets, word for word, the rejection an unknown shipment gets.
     if (current != nullptr && !IsParty(*current, event.signer_org())) current = nullptr;
   }
-  if (event.type() == v1::EVENT_TYPE_LEG_REASSIGNMENT ||
-      event.type() == v1::EVENT_TYPE_ERROR_DECLARATION ||
-      (event.type() == v1::EVENT_TYPE_PARTY_ADDED && context.rules_version >= 3)) {
-    if (current == nullptr) return Rejected("shipment " + event.shipment_id() + " is not booked");
-    v1::ShipmentState state = *current;
-    std::string reason;
-    if (event.type() == v1::EVENT_TYPE_LEG_REASSIGNMENT) {
-      reason = Reassign(ws, &state, admitted, context, &outputs);
-      if (reason.empty()) reason = CheckOpenLegLimit(state, OpenLegCount(*current), context);
-    } else if (event.type() == v1::EVENT_TYPE_ERROR_DECLARATION) {
-      reason = DeclareError(ws, &state, admitted, context, &outputs);
-    } else {
-      reason = AddParties(&state, event);
-    }
-    if (!reason.empty()) return Rejected(std::move(reason));
-    Bookkeep(&state, event, context);
-    ws.PutShipment(std::move(state));
-    return Valid(std::move(outputs));
+  if (!OutsideLifecycle(event.type(), only_parties_)) {
+    return ApplyShipmentEvent(ws, admitted, current, context);
   }
+  if (current == nullptr) return Rejected("shipment " + event.shipment_id() + " is not booked");
+  v1::ShipmentState state = *current;
+  Check check;
+  if (event.type() == v1::EVENT_TYPE_LEG_REASSIGNMENT) {
+    check = Reassign(ws, &state, admitted, context, &outputs);
+    if (!check) check = CheckOpenLegLimit(state, OpenLegCount(*current), context);
+  } else if (event.type() == v1::EVENT_TYPE_ERROR_DECLARATION) {
+    check = DeclareError(ws, &state, admitted, context, &outputs);
+  } else {
+    check = AddParties(&state, event);
+  }
+  if (check) return Rejected(*std::move(check));
+  Bookkeep(&state, event, context);
+  ws.PutShipment(std::move(state));
+  return Valid(std::move(outputs));
+}
 
-  if (current != nullptr) {
-    if (std::string reason = PreCheck(*current, admitted); !reason.empty()) {
-      // The lifecycle's own reason comes first where it also rejects (e.g. after a return).
-      Outcome lifecycle = ApplyShipmentEvent(current, admitted, context);
-      if (lifecycle.code != v1::RESULT_CODE_VALID) return Rejected(std::move(lifecycle.reason));
-      return Rejected(std::move(reason));
-    }
-  }
+// A lifecycle event (shipment_contract.h) that rules v2 extend: the lifecycle judges it once, in
+// the state it found (`current`, nullptr when unknown), then the route checks, then what v2 and
+// v3 add to its effects.
+Verdict RulesV2::ApplyShipmentEvent(Workspace& ws, const model::AdmittedEvent& admitted,
+                                    const v1::ShipmentState* current,
+                                    const model::BlockContext& context) const {
+  const v1::Event& event = admitted.event;
+  Outcome outcome = contracts::ApplyShipmentEvent(current, admitted, context);
+  if (auto* rejection = std::get_if<Rejection>(&outcome)) return Rejected(std::move(*rejection));
   // The state as the event found it, by reference (no copy per event): the workspace keeps
   // `*current` valid until its next write, and After reads `before` before it writes anything.
   const v1::ShipmentState& before =
       current != nullptr ? *current : v1::ShipmentState::default_instance();
+  if (current != nullptr) {
+    if (Check check = RouteChecks(before, event)) return Rejected(*std::move(check));
+  }
   const uint32_t open_before = OpenLegCount(before);
-  Outcome outcome = ApplyShipmentEvent(current, admitted, context);
-  if (outcome.code != v1::RESULT_CODE_VALID) return Rejected(std::move(outcome.reason));
-  v1::ShipmentState state = std::move(*outcome.new_state);
+  v1::ShipmentState state = std::get<v1::ShipmentState>(std::move(outcome));
+  Outputs outputs;
   if (event.type() == v1::EVENT_TYPE_BOOKED) {
     InitRoute(ws, &state, event.booking(), context, &outputs);
   } else {
-    After(ws, before, &state, admitted, context, &outputs);
+    After(ws, before, &state, admitted, context, only_parties_, &outputs);
   }
   // Rules v3: a booking, return or any event that would leave too many legs open is rejected.
-  if (std::string reason = CheckOpenLegLimit(state, open_before, context); !reason.empty()) {
-    return Rejected(std::move(reason));
+  if (Check check = CheckOpenLegLimit(state, open_before, context)) {
+    return Rejected(*std::move(check));
   }
   ws.PutShipment(std::move(state));
   return Valid(std::move(outputs));
 }
 
-}  // namespace
+void RulesV3::BeginBlock(Workspace& ws, const model::BlockContext& context) const {
+  BeginBlockV3(ws, context);
+}
 
-Verdict ApplyEventV2(Workspace& ws, const model::AdmittedEvent& admitted,
-                     const model::BlockContext& context, uint32_t index) {
-  if (context.rules_version < 3) return Apply(ws, admitted, context, index);
-  // Rules v3 (DESIGN §3): a revoked certificate signs nothing after its revocation.
-  if (std::string reason = CheckNotRevoked(ws, admitted); !reason.empty()) {
-    return Rejected(std::move(reason));
-  }
-  Verdict verdict;
-  if (admitted.event.type() == v1::EVENT_TYPE_CERTIFICATE_REVOCATION) {
-    std::string reason = Revoke(ws, admitted, context);
-    verdict = reason.empty() ? Valid({}) : Rejected(std::move(reason));
-  } else {
-    verdict = Apply(ws, admitted, context, index);
-  }
-  if (verdict.code == v1::RESULT_CODE_VALID) NoteCertificates(ws, admitted);
+Verdict RulesV3::Apply(Workspace& ws, const model::AdmittedEvent& admitted,
+                       const model::BlockContext& context, uint32_t index) const {
+  // DESIGN §3: a revoked certificate signs nothing after its revocation.
+  if (Check check = CheckNotRevoked(ws, admitted)) return Rejected(*std::move(check));
+  Verdict verdict = admitted.event.type() == v1::EVENT_TYPE_CERTIFICATE_REVOCATION
+                        ? Judged(Revoke(ws, admitted, context), {})
+                        : RulesV2::Apply(ws, admitted, context, index);
+  if (!verdict.rejection) NoteCertificates(ws, admitted);
   return verdict;
 }
 

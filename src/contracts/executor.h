@@ -1,6 +1,8 @@
-// Executes a committed block: for each event in order, DUPLICATE if its id is already
-// committed (or earlier in the block), else the shipment contract's verdict. Later events of a
-// block see the state written by earlier ones. Deterministic on every node.
+// Executes a committed block under the contract rules of its height (rules.h, looked up once per
+// block): for each event in order, DUPLICATE if its id is already committed (or earlier in the
+// block), else the rules' verdict. A VALID event's writes join the block's; a rejected event
+// changes nothing. Later events of a block see the state written by earlier ones.
+// Deterministic on every node.
 #pragma once
 
 #include <optional>

@@ -7,20 +7,20 @@
 #include <string>
 #include <vector>
 
+#include "contracts/verdict.h"
 #include "contracts/workspace.h"
 #include "model/event.h"
 
 namespace shipledger::contracts {
 
-// Why `signer` may not request a return of the shipment, or empty.
-std::string CheckReturnRequester(const v1::ShipmentState& state, const std::string& signer);
+// Whether `signer` may request a return of the shipment.
+Check CheckReturnRequester(const v1::ShipmentState& state, const std::string& signer);
 // return_requested, after the lifecycle moved `state` to RETURN_REQUESTED: records the request
 // and the decision; a rejection moves the shipment back to DELIVERED.
 void DecideReturn(Workspace& ws, v1::ShipmentState* state, const model::AdmittedEvent& admitted,
                   const model::BlockContext& context, std::vector<v1::ContractOutput>* out);
-// error_declaration: the rejection reason, or empty when the mark was added to `state`.
-std::string DeclareError(Workspace& ws, v1::ShipmentState* state,
-                         const model::AdmittedEvent& admitted, const model::BlockContext& context,
-                         std::vector<v1::ContractOutput>* out);
+// error_declaration: passes when the mark was added to `state`.
+Check DeclareError(Workspace& ws, v1::ShipmentState* state, const model::AdmittedEvent& admitted,
+                   const model::BlockContext& context, std::vector<v1::ContractOutput>* out);
 
 }  // namespace shipledger::contracts

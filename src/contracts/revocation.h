@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "contracts/verdict.h"
 #include "contracts/workspace.h"
 #include "model/event.h"
 
@@ -24,12 +25,12 @@ std::string RevokedKey(const std::string& org, ByteView fingerprint);
 std::optional<uint64_t> RevokedAt(const std::optional<Bytes>& record);
 
 // Why the event's signer's or a co-signer's certificate may no longer sign ("certificate
-// revoked at height H …"), or empty.
-std::string CheckNotRevoked(Workspace& ws, const model::AdmittedEvent& admitted);
+// revoked at height H …").
+Check CheckNotRevoked(Workspace& ws, const model::AdmittedEvent& admitted);
 
-// certificate_revocation: empty when VALID (the revocation record is written), else the reason.
-std::string Revoke(Workspace& ws, const model::AdmittedEvent& admitted,
-                   const model::BlockContext& context);
+// certificate_revocation: passes when the revocation record was written.
+Check Revoke(Workspace& ws, const model::AdmittedEvent& admitted,
+             const model::BlockContext& context);
 
 // After a VALID event: remembers the organisation of its certificates.
 void NoteCertificates(Workspace& ws, const model::AdmittedEvent& admitted);

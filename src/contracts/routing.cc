@@ -261,30 +261,32 @@ uint32_t NextLeg(const v1::ShipmentState& state, bool reverse) {
 
 }  // namespace
 
-std::string RegisterOffer(Workspace& ws, const model::AdmittedEvent& admitted,
-                          const model::BlockContext& context, uint32_t index, Outputs* out) {
+Check RegisterOffer(Workspace& ws, const model::AdmittedEvent& admitted,
+                    const model::BlockContext& context, uint32_t index, Outputs* out) {
   const v1::Event& event = admitted.event;
   const std::string& offer_id = event.shipment_id();
   const std::string key = kOfferPrefix + offer_id;
-  if (!event.has_offer()) return "carrier_offer " + Quote(offer_id) + " carries no offer";
+  if (!event.has_offer())
+    return Rejection("carrier_offer " + Quote(offer_id) + " carries no offer");
   if (std::optional<Bytes> existing = ws.Record(key); existing.has_value()) {
     v1::OfferRecord record;
     SHIPLEDGER_CHECK_MSG(record.ParseFromString(*existing), "unreadable offer record");
-    return "offer " + Quote(offer_id) + " is already registered by " + Quote(record.carrier()) +
-           " at height " + std::to_string(record.height());
+    return Rejection("offer " + Quote(offer_id) + " is already registered by " +
+                     Quote(record.carrier()) + " at height " + std::to_string(record.height()));
   }
   if (event.offer().valid_until_ms() < context.block_time_ms) {
-    return "offer " + Quote(offer_id) + " expired at " +
-           std::to_string(event.offer().valid_until_ms()) + " ms, before block time " +
-           std::to_string(context.block_time_ms) + " ms";
+    return Rejection("offer " + Quote(offer_id) + " expired at " +
+                     std::to_string(event.offer().valid_until_ms()) + " ms, before block time " +
+                     std::to_string(context.block_time_ms) + " ms");
   }
   const bool v3 = context.rules_version >= 3;
   if (v3) {
     const uint32_t limit = LimitsOf(context).max_open_offers_per_org;
     if (const uint64_t open = OpenOffers(ws, event.signer_org()); open >= limit) {
-      return "organisation " + Quote(event.signer_org()) + " has " + std::to_string(open) +
-             " open offers, the most the genesis allows (limits.max_open_offers_per_org = " +
-             std::to_string(limit) + "); withdraw one or wait until one expires";
+      return Rejection(
+          "organisation " + Quote(event.signer_org()) + " has " + std::to_string(open) +
+          " open offers, the most the genesis allows (limits.max_open_offers_per_org = " +
+          std::to_string(limit) + "); withdraw one or wait until one expires");
     }
   }
   v1::OfferRecord record;
@@ -302,33 +304,33 @@ std::string RegisterOffer(Workspace& ws, const model::AdmittedEvent& admitted,
     for (const LegRef& ref : IndexedLegsFor(ws, record, context.block_time_ms)) {
       MatchIndexedLeg(ws, ref, offers, context, out);
     }
-    return {};
+    return std::nullopt;
   }
   // Rules v2: every open leg, in key order, against every offer (this one included).
   for (const auto& [open_key, unused] : ws.Scan(kOpenLegPrefix)) {
     MatchIndexedLeg(ws, ParseOpenKey(open_key), offers, context, out);
   }
-  return {};
+  return std::nullopt;
 }
 
-std::string WithdrawOffer(Workspace& ws, const model::AdmittedEvent& admitted,
-                          const model::BlockContext& context) {
+Check WithdrawOffer(Workspace& ws, const model::AdmittedEvent& admitted,
+                    const model::BlockContext& context) {
   const v1::Event& event = admitted.event;
   const std::string& offer_id = event.shipment_id();
   const std::string key = kOfferPrefix + offer_id;
   std::optional<Bytes> existing = ws.Record(key);
-  if (!existing.has_value()) return "no offer " + Quote(offer_id) + " is registered";
+  if (!existing.has_value()) return Rejection("no offer " + Quote(offer_id) + " is registered");
   v1::OfferRecord record;
   SHIPLEDGER_CHECK_MSG(record.ParseFromString(*existing), "unreadable offer record");
   if (record.carrier() != event.signer_org()) {
-    return "offer " + Quote(offer_id) + " belongs to " + Quote(record.carrier()) + ", not " +
-           Quote(event.signer_org());
+    return Rejection("offer " + Quote(offer_id) + " belongs to " + Quote(record.carrier()) +
+                     ", not " + Quote(event.signer_org()));
   }
-  if (record.withdrawn()) return "offer " + Quote(offer_id) + " is already withdrawn";
+  if (record.withdrawn()) return Rejection("offer " + Quote(offer_id) + " is already withdrawn");
   record.set_withdrawn(true);
   ws.PutRecord(key, record.SerializeAsString());
   if (context.rules_version >= 3) UnindexOffer(ws, record);  // false when it expired before
-  return {};
+  return std::nullopt;
 }
 
 void BeginBlockV3(Workspace& ws, const model::BlockContext& context) {
@@ -420,34 +422,35 @@ void RetryOpenLegs(Workspace& ws, v1::ShipmentState* state, const model::BlockCo
   }
 }
 
-std::string Reassign(Workspace& ws, v1::ShipmentState* state, const model::AdmittedEvent& admitted,
-                     const model::BlockContext& context, Outputs* out) {
+Check Reassign(Workspace& ws, v1::ShipmentState* state, const model::AdmittedEvent& admitted,
+               const model::BlockContext& context, Outputs* out) {
   const v1::Event& event = admitted.event;
   const v1::LegReassignment& r = event.reassignment();
-  if (!event.has_reassignment()) return "leg_reassignment carries no reassignment";
+  if (!event.has_reassignment()) return Rejection("leg_reassignment carries no reassignment");
   if (event.signer_org() != state->booked_by()) {
-    return "only the shipper " + Quote(state->booked_by()) + " may reassign legs of shipment " +
-           state->shipment_id();
+    return Rejection("only the shipper " + Quote(state->booked_by()) +
+                     " may reassign legs of shipment " + state->shipment_id());
   }
   const int n = r.reverse() ? state->return_legs_size() : state->legs_size();
   // Unsigned comparison: a leg >= 2^31 cast to int would pass as negative and index out of range.
   if (r.leg() < 1 || r.leg() > static_cast<uint32_t>(n)) {
-    return "shipment " + state->shipment_id() + " has " + std::to_string(n) +
-           (r.reverse() ? " return" : "") + " legs; there is no leg " + std::to_string(r.leg());
+    return Rejection("shipment " + state->shipment_id() + " has " + std::to_string(n) +
+                     (r.reverse() ? " return" : "") + " legs; there is no leg " +
+                     std::to_string(r.leg()));
   }
   v1::Leg* leg = MutableLeg(state, r.reverse(), r.leg());
   const std::string what = DescribeLeg(leg->plan(), r.leg(), r.reverse());
   if (leg->status() == v1::LEG_STATUS_ACTIVE || leg->status() == v1::LEG_STATUS_DONE) {
-    return what + " is already under way with " + Quote(leg->carrier()) +
-           "; a leg can be reassigned only before its pickup";
+    return Rejection(what + " is already under way with " + Quote(leg->carrier()) +
+                     "; a leg can be reassigned only before its pickup");
   }
   if (r.carrier().empty()) {
     OfferSource offers(ws, context);
     MatchOrOpen(ws, state, r.reverse(), r.leg(), offers, context, out);
-    return {};
+    return std::nullopt;
   }
   if (leg->status() == v1::LEG_STATUS_ASSIGNED && leg->carrier() == r.carrier()) {
-    return what + " is already assigned to " + Quote(r.carrier());
+    return Rejection(what + " is already assigned to " + Quote(r.carrier()));
   }
   if (leg->status() == v1::LEG_STATUS_OPEN) MarkNotOpen(ws, context, *state, r.reverse(), r.leg());
   leg->set_status(v1::LEG_STATUS_ASSIGNED);
@@ -463,7 +466,7 @@ std::string Reassign(Workspace& ws, v1::ShipmentState* state, const model::Admit
   o.set_reverse(r.reverse());
   o.set_carrier(r.carrier());
   o.set_reason("reassigned by the shipper");
-  return {};
+  return std::nullopt;
 }
 
 uint32_t OpenLegCount(const v1::ShipmentState& state) {
@@ -474,16 +477,16 @@ uint32_t OpenLegCount(const v1::ShipmentState& state) {
   return open;
 }
 
-std::string CheckOpenLegLimit(const v1::ShipmentState& state, uint32_t open_before,
-                              const model::BlockContext& context) {
-  if (context.rules_version < 3) return {};
+Check CheckOpenLegLimit(const v1::ShipmentState& state, uint32_t open_before,
+                        const model::BlockContext& context) {
+  if (context.rules_version < 3) return std::nullopt;
   const uint32_t limit = LimitsOf(context).max_open_legs_per_shipment;
   const uint32_t open = OpenLegCount(state);
-  if (open <= limit || open <= open_before) return {};
-  return "shipment " + state.shipment_id() + " would have " + std::to_string(open) +
-         " open legs (no carrier named or matched), more than the genesis allows " +
-         "(limits.max_open_legs_per_shipment = " + std::to_string(limit) +
-         "); name carriers for some legs, or wait for offers";
+  if (open <= limit || open <= open_before) return std::nullopt;
+  return Rejection("shipment " + state.shipment_id() + " would have " + std::to_string(open) +
+                   " open legs (no carrier named or matched), more than the genesis allows " +
+                   "(limits.max_open_legs_per_shipment = " + std::to_string(limit) +
+                   "); name carriers for some legs, or wait for offers");
 }
 
 bool RouteApplies(const v1::ShipmentState& state) {
@@ -491,44 +494,44 @@ bool RouteApplies(const v1::ShipmentState& state) {
   return !state.legs().empty() && state.status() != v1::SHIPMENT_STATUS_DELIVERED;
 }
 
-std::string CheckRouteHandover(const v1::ShipmentState& state, const std::string& receiver) {
-  if (!RouteApplies(state)) return {};
+Check CheckRouteHandover(const v1::ShipmentState& state, const std::string& receiver) {
+  if (!RouteApplies(state)) return std::nullopt;
   const bool reverse = InReturn(state);
   const auto& legs = reverse ? state.return_legs() : state.legs();
   const uint32_t k = NextLeg(state, reverse);
   if (k > static_cast<uint32_t>(legs.size())) {
     const std::string& final_party = reverse ? state.booked_by() : state.consignee();
     if (!final_party.empty() && receiver != final_party) {
-      return std::string("the ") + (reverse ? "return " : "") +
-             "route's legs are done; the goods go to " + Quote(final_party) + ", not " +
-             Quote(receiver);
+      return Rejection(std::string("the ") + (reverse ? "return " : "") +
+                       "route's legs are done; the goods go to " + Quote(final_party) + ", not " +
+                       Quote(receiver));
     }
-    return {};
+    return std::nullopt;
   }
   const v1::Leg& leg = legs[static_cast<int>(k) - 1];
   const std::string what = DescribeLeg(leg.plan(), k, reverse);
   if (leg.status() == v1::LEG_STATUS_OPEN) {
-    return what + " has no carrier yet (" + leg.open_reason() +
-           "); the hand-over must wait for a matching offer or a reassignment";
+    return Rejection(what + " has no carrier yet (" + leg.open_reason() +
+                     "); the hand-over must wait for a matching offer or a reassignment");
   }
   if (receiver != leg.carrier()) {
-    return "hand-over to " + Quote(receiver) + ", but " + what + " is carried by " +
-           Quote(leg.carrier());
+    return Rejection("hand-over to " + Quote(receiver) + ", but " + what + " is carried by " +
+                     Quote(leg.carrier()));
   }
-  return {};
+  return std::nullopt;
 }
 
-std::string CheckRouteComplete(const v1::ShipmentState& state) {
-  if (!RouteApplies(state)) return {};
+Check CheckRouteComplete(const v1::ShipmentState& state) {
+  if (!RouteApplies(state)) return std::nullopt;
   const bool reverse = InReturn(state);
   const auto& legs = reverse ? state.return_legs() : state.legs();
   const uint32_t k = NextLeg(state, reverse);
-  if (k > static_cast<uint32_t>(legs.size())) return {};
+  if (k > static_cast<uint32_t>(legs.size())) return std::nullopt;
   const v1::Leg& leg = legs[static_cast<int>(k) - 1];
-  return DescribeLeg(leg.plan(), k, reverse) + " is still to be carried" +
-         (leg.status() == v1::LEG_STATUS_OPEN ? " (no carrier yet)"
-                                              : " by " + Quote(leg.carrier())) +
-         "; the goods must travel every leg first";
+  return Rejection(
+      DescribeLeg(leg.plan(), k, reverse) + " is still to be carried" +
+      (leg.status() == v1::LEG_STATUS_OPEN ? " (no carrier yet)" : " by " + Quote(leg.carrier())) +
+      "; the goods must travel every leg first");
 }
 
 void AdvanceRoute(v1::ShipmentState* state, const v1::ShipmentState& before,

@@ -9,12 +9,11 @@
 #include <string>
 #include <vector>
 
+#include "contracts/verdict.h"
 #include "contracts/workspace.h"
 #include "model/event.h"
 
 namespace shipledger::contracts {
-
-using Outputs = std::vector<v1::ContractOutput>;
 
 // Record keys: "offer/<offer id>" → OfferRecord; "open/<shipment>/<f|r>/<leg, 4 digits>" → empty
 // (the open-leg index of rules v2; v3 index open legs by lane, offer_index.h).
@@ -25,13 +24,12 @@ inline constexpr char kOpenLegPrefix[] = "open/";
 // under rules v2 every open leg any offer now qualifies for; under v3 the offer is indexed
 // (REJECTED when its organisation has limits.max_open_offers_per_org open offers) and matches
 // the open legs of its index keys only. `index` is the event's position in its block.
-// Returns the rejection reason, or empty.
-std::string RegisterOffer(Workspace& ws, const model::AdmittedEvent& admitted,
-                          const model::BlockContext& context, uint32_t index, Outputs* out);
+Check RegisterOffer(Workspace& ws, const model::AdmittedEvent& admitted,
+                    const model::BlockContext& context, uint32_t index, Outputs* out);
 // carrier_withdrawal by the offer's carrier (v3: it leaves the index). Legs already matched keep
 // their carrier.
-std::string WithdrawOffer(Workspace& ws, const model::AdmittedEvent& admitted,
-                          const model::BlockContext& context);
+Check WithdrawOffer(Workspace& ws, const model::AdmittedEvent& admitted,
+                    const model::BlockContext& context);
 // Rules v3, before the first event of every block: on the chain's first v3 block, indexes the
 // live offers and open legs rules v2 recorded (their "open/" records go); then every offer whose
 // valid_until is before block time leaves the index.
@@ -47,24 +45,24 @@ void OpenReturnRoute(Workspace& ws, v1::ShipmentState* state, const model::Block
 void RetryOpenLegs(Workspace& ws, v1::ShipmentState* state, const model::BlockContext& context,
                    Outputs* out);
 // leg_reassignment by the shipper, before the leg's carrier holds the goods.
-std::string Reassign(Workspace& ws, v1::ShipmentState* state, const model::AdmittedEvent& admitted,
-                     const model::BlockContext& context, Outputs* out);
+Check Reassign(Workspace& ws, v1::ShipmentState* state, const model::AdmittedEvent& admitted,
+               const model::BlockContext& context, Outputs* out);
 
 // Legs of the shipment (forward and return) now OPEN.
 uint32_t OpenLegCount(const v1::ShipmentState& state);
 // Rules v3: why the event may not leave `state` with its open legs — more than
-// limits.max_open_legs_per_shipment, and more than the `open_before` it found — or empty. Always
-// empty under v1 and v2.
-std::string CheckOpenLegLimit(const v1::ShipmentState& state, uint32_t open_before,
-                              const model::BlockContext& context);
+// limits.max_open_legs_per_shipment, and more than the `open_before` it found. Always passes
+// under v1 and v2.
+Check CheckOpenLegLimit(const v1::ShipmentState& state, uint32_t open_before,
+                        const model::BlockContext& context);
 
 // Whether a route governs hand-overs now: forward legs before delivery, return legs during a
 // return (false without a route plan, or without reverse legs).
 bool RouteApplies(const v1::ShipmentState& state);
-// Why a hand-over from the custodian to `receiver` breaks the route, or empty.
-std::string CheckRouteHandover(const v1::ShipmentState& state, const std::string& receiver);
-// Why delivery (or, during a return, `returned`) would skip legs still to be carried, or empty.
-std::string CheckRouteComplete(const v1::ShipmentState& state);
+// Whether a hand-over from the custodian to `receiver` keeps to the route.
+Check CheckRouteHandover(const v1::ShipmentState& state, const std::string& receiver);
+// Rejects delivery (or, during a return, `returned`) that would skip legs still to be carried.
+Check CheckRouteComplete(const v1::ShipmentState& state);
 // After a VALID hand-over (`before`: the state it was checked against): legs passed are DONE,
 // the receiver's leg ACTIVE.
 void AdvanceRoute(v1::ShipmentState* state, const v1::ShipmentState& before,

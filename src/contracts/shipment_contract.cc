@@ -9,12 +9,7 @@
 namespace shipledger::contracts {
 namespace {
 
-Outcome Reject(std::string reason) {
-  Outcome outcome;
-  outcome.code = v1::RESULT_CODE_REJECTED;
-  outcome.reason = std::move(reason);
-  return outcome;
-}
+Outcome Reject(std::string reason) { return Rejection(std::move(reason)); }
 
 std::string DetailValue(const v1::Event& event, std::string_view key) {
   for (const v1::Detail& detail : event.details()) {
@@ -26,10 +21,7 @@ std::string DetailValue(const v1::Event& event, std::string_view key) {
 Outcome Accept(v1::ShipmentState state, const v1::Event& event,
                const model::BlockContext& context) {
   Bookkeep(&state, event, context);
-  Outcome outcome;
-  outcome.code = v1::RESULT_CODE_VALID;
-  outcome.new_state = std::move(state);
-  return outcome;
+  return state;
 }
 
 Outcome ApplyBooked(const v1::ShipmentState* current, const v1::Event& event,
@@ -49,77 +41,78 @@ Outcome ApplyBooked(const v1::ShipmentState* current, const v1::Event& event,
   return Accept(std::move(state), event, context);
 }
 
-// Who may record the event, given the shipment's state. Empty when the signer may.
-std::string CheckSigner(const v1::ShipmentState& state, const model::AdmittedEvent& admitted) {
+// Whether the signer may record the event, given the shipment's state.
+Check CheckSigner(const v1::ShipmentState& state, const model::AdmittedEvent& admitted) {
   const v1::Event& event = admitted.event;
   const v1::EventType type = event.type();
   if (IsCustodyEvent(type) && event.signer_org() != state.custodian()) {
-    return "custody event " + Quote(model::EventTypeName(type)) + " signed by " +
-           Quote(event.signer_org()) + " but custodian is " + Quote(state.custodian());
+    return Rejection("custody event " + Quote(model::EventTypeName(type)) + " signed by " +
+                     Quote(event.signer_org()) + " but custodian is " + Quote(state.custodian()));
   }
   // Role policy already restricts customs decisions to customs; checked again as defence in
   // depth because a wrong genesis policy must not let a party clear its own goods.
   if (IsCustomsDecision(type) && admitted.signer_role != model::Role::kCustoms) {
-    return "customs decision " + Quote(model::EventTypeName(type)) + " signed by " +
-           Quote(event.signer_org()) + ", which is not a customs organisation";
+    return Rejection("customs decision " + Quote(model::EventTypeName(type)) + " signed by " +
+                     Quote(event.signer_org()) + ", which is not a customs organisation");
   }
   const bool party_only = type == v1::EVENT_TYPE_EXPORT_CUSTOMS_DECLARED ||
                           type == v1::EVENT_TYPE_IMPORT_CUSTOMS_DECLARED ||
                           type == v1::EVENT_TYPE_RETURN_REQUESTED;
   if (party_only && !IsParty(state, event.signer_org()) &&
       event.signer_org() != state.custodian()) {
-    return "event " + Quote(model::EventTypeName(type)) +
-           " may be recorded only by a party to shipment " + state.shipment_id() + ", and " +
-           Quote(event.signer_org()) + " is not one";
+    return Rejection("event " + Quote(model::EventTypeName(type)) +
+                     " may be recorded only by a party to shipment " + state.shipment_id() +
+                     ", and " + Quote(event.signer_org()) + " is not one");
   }
-  return {};
+  return std::nullopt;
 }
 
 // A handover names exactly one receiver, not the custodian, whose co-signature verified.
-std::string CheckHandover(const v1::ShipmentState& state, const model::AdmittedEvent& admitted) {
+Check CheckHandover(const v1::ShipmentState& state, const model::AdmittedEvent& admitted) {
   const v1::Event& event = admitted.event;
   if (event.cosigner_orgs_size() != 1) {
-    return "handover must name exactly one receiving organisation in cosigner_orgs, found " +
-           std::to_string(event.cosigner_orgs_size());
+    return Rejection(
+        "handover must name exactly one receiving organisation in cosigner_orgs, found " +
+        std::to_string(event.cosigner_orgs_size()));
   }
   const std::string& receiver = event.cosigner_orgs(0);
   if (receiver == state.custodian()) {
-    return "handover receiver " + Quote(receiver) + " is already the custodian";
+    return Rejection("handover receiver " + Quote(receiver) + " is already the custodian");
   }
   if (std::find(admitted.cosigned_by.begin(), admitted.cosigned_by.end(), receiver) ==
       admitted.cosigned_by.end()) {
-    return "handover to " + Quote(receiver) + " lacks the receiver's co-signature";
+    return Rejection("handover to " + Quote(receiver) + " lacks the receiver's co-signature");
   }
-  return {};
+  return std::nullopt;
 }
 
 // Customs holds: a hold must be released before clearance, and only an existing hold can be
 // released. Holds never overlap (a hold stops the goods, and the sides' windows are disjoint).
-std::string CheckCustoms(const v1::ShipmentState& state, v1::EventType type) {
+Check CheckCustoms(const v1::ShipmentState& state, v1::EventType type) {
   const v1::CustomsSide side = CustomsSideOf(type);
   const std::string prefix = "shipment " + state.shipment_id();
   switch (type) {
     case v1::EVENT_TYPE_EXPORT_CUSTOMS_CLEARED:
     case v1::EVENT_TYPE_IMPORT_CUSTOMS_CLEARED:
       if (state.hold() == side) {
-        return prefix + " cannot be cleared while held by " + SideName(side) +
-               " customs; the hold must be released";
+        return Rejection(prefix + " cannot be cleared while held by " + SideName(side) +
+                         " customs; the hold must be released");
       }
-      return {};
+      return std::nullopt;
     case v1::EVENT_TYPE_EXPORT_CUSTOMS_HELD:
     case v1::EVENT_TYPE_IMPORT_CUSTOMS_HELD:
       if (state.hold() != v1::CUSTOMS_SIDE_NONE) {
-        return prefix + " is already held by " + SideName(state.hold()) + " customs";
+        return Rejection(prefix + " is already held by " + SideName(state.hold()) + " customs");
       }
-      return {};
+      return std::nullopt;
     case v1::EVENT_TYPE_EXPORT_CUSTOMS_RELEASED:
     case v1::EVENT_TYPE_IMPORT_CUSTOMS_RELEASED:
       if (state.hold() != side) {
-        return prefix + " has no " + SideName(side) + " customs hold to release";
+        return Rejection(prefix + " has no " + SideName(side) + " customs hold to release");
       }
-      return {};
+      return std::nullopt;
     default:
-      return {};
+      return std::nullopt;
   }
 }
 
@@ -215,7 +208,7 @@ Outcome ApplyShipmentEvent(const v1::ShipmentState* current, const model::Admitt
                   std::to_string(state.delivered_at_ms()) + " ms; only returns may follow");
   }
 
-  if (std::string reason = CheckSigner(state, admitted); !reason.empty()) return Reject(reason);
+  if (Check rejection = CheckSigner(state, admitted)) return *std::move(rejection);
   if (state.hold() != v1::CUSTOMS_SIDE_NONE && MovesGoods(type)) return Reject(HoldReason(state));
 
   const std::optional<v1::ShipmentStatus> next = NextStatus(type, status, rules);
@@ -225,11 +218,9 @@ Outcome ApplyShipmentEvent(const v1::ShipmentState* current, const model::Admitt
                   std::string(TransitionRule(type)) + ")");
   }
   if (type == v1::EVENT_TYPE_HANDOVER) {
-    if (std::string reason = CheckHandover(state, admitted); !reason.empty()) {
-      return Reject(reason);
-    }
+    if (Check rejection = CheckHandover(state, admitted)) return *std::move(rejection);
   }
-  if (std::string reason = CheckCustoms(state, type); !reason.empty()) return Reject(reason);
+  if (Check rejection = CheckCustoms(state, type)) return *std::move(rejection);
 
   v1::ShipmentState updated = state;
   updated.set_status(*next);

@@ -5,24 +5,23 @@
 // Thread-safety: pure functions.
 #pragma once
 
-#include <optional>
-#include <string>
+#include <variant>
 
+#include "contracts/verdict.h"
 #include "model/event.h"
 #include "model/execution.h"
 #include "shipledger/v1/types.pb.h"
 
 namespace shipledger::contracts {
 
-struct Outcome {
-  v1::ResultCode code = v1::RESULT_CODE_REJECTED;
-  std::string reason;                          // empty when VALID
-  std::optional<v1::ShipmentState> new_state;  // set when VALID
-};
+// The lifecycle's verdict on one event: the shipment's new state (VALID), or why not.
+using Outcome = std::variant<v1::ShipmentState, Rejection>;
 
 // Applies one event to its shipment's current state (nullptr when the shipment is unknown):
 // the lifecycle, custody, customs holds and returns of rules v1, with the transition table of
-// `context.rules_version`. Rules v2 wrap it (contract_v2.h) and never pass it their own types.
+// `context.rules_version`. It is all of rules v1 (rules.h); rules v2 and v3 (contract_v2.h) run
+// it once per shipment event, then check and apply what they add, and never pass it their own
+// types.
 Outcome ApplyShipmentEvent(const v1::ShipmentState* current, const model::AdmittedEvent& event,
                            const model::BlockContext& context);
 

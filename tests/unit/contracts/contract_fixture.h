@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "contracts/lifecycle.h"
@@ -59,28 +60,24 @@ class ContractTest : public ::testing::Test {
     const model::BlockContext context{height_, static_cast<int64_t>(1000 * height_)};
     Outcome outcome =
         ApplyShipmentEvent(state_.has_value() ? &*state_ : nullptr, admitted, context);
-    if (outcome.code == v1::RESULT_CODE_VALID && outcome.new_state.has_value()) {
-      state_ = *outcome.new_state;
-    }
+    if (const auto* state = std::get_if<v1::ShipmentState>(&outcome)) state_ = *state;
     return outcome;
   }
 
   void ExpectValid(const model::AdmittedEvent& admitted) {
     const Outcome outcome = Apply(admitted);
-    EXPECT_EQ(outcome.code, v1::RESULT_CODE_VALID)
-        << model::EventTypeName(admitted.event.type()) << ": " << outcome.reason;
-    EXPECT_TRUE(outcome.reason.empty());
-    EXPECT_TRUE(outcome.new_state.has_value());
+    const auto* rejection = std::get_if<Rejection>(&outcome);
+    EXPECT_EQ(rejection, nullptr) << model::EventTypeName(admitted.event.type()) << ": "
+                                  << (rejection != nullptr ? rejection->reason : "");
   }
 
   // Expects REJECTED with a reason containing `reason` and the state unchanged.
   void ExpectRejected(const model::AdmittedEvent& admitted, const std::string& reason) {
     const std::string before = state_.has_value() ? state_->SerializeAsString() : "<none>";
     const Outcome outcome = Apply(admitted);
-    EXPECT_EQ(outcome.code, v1::RESULT_CODE_REJECTED)
-        << model::EventTypeName(admitted.event.type());
-    EXPECT_THAT(outcome.reason, ::testing::HasSubstr(reason));
-    EXPECT_FALSE(outcome.new_state.has_value());
+    const auto* rejection = std::get_if<Rejection>(&outcome);
+    ASSERT_NE(rejection, nullptr) << model::EventTypeName(admitted.event.type());
+    EXPECT_THAT(rejection->reason, ::testing::HasSubstr(reason));
     EXPECT_EQ(state_.has_value() ? state_->SerializeAsString() : "<none>", before);
   }
 

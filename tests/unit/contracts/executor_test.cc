@@ -8,8 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "contracts/rules.h"
 #include "crypto/sha256.h"
 #include "model/block.h"
+#include "model/genesis.h"
 #include "test_events.h"
 #include "testing/memory_chain.h"
 
@@ -22,6 +24,20 @@ using FakeState = shipledger::testing::MemoryChain;
 
 model::BlockContext Context(uint64_t height) {
   return model::BlockContext{height, static_cast<int64_t>(1'700'000'000'000 + height * 1000)};
+}
+
+TEST(ContractRules, EveryVersionTheGenesisAdmitsHasItsOwnRules) {
+  std::set<const ContractRules*> rules;
+  for (uint32_t v = model::kOldestContractRules; v <= model::kLatestContractRules; ++v) {
+    rules.insert(&RulesFor(v));
+  }
+  EXPECT_EQ(rules.size(), model::kLatestContractRules - model::kOldestContractRules + 1);
+  EXPECT_EQ(&RulesFor(2), &RulesFor(2));  // looked up, not built per block
+}
+
+TEST(ContractRulesDeathTest, AVersionNoGenesisAdmitsStopsTheProcess) {
+  EXPECT_DEATH(RulesFor(model::kLatestContractRules + 1), "unknown contract rules version");
+  EXPECT_DEATH(RulesFor(0), "unknown contract rules version");
 }
 
 TEST(ExecuteBlock, BookedAndPickupInOneBlockAreBothValid) {

@@ -206,6 +206,20 @@ TEST_F(RulesV2Test, HandoversFollowTheRouteAndAdvanceTheLegs) {
                  "the route's legs are done; the goods go to 'importer-co', not 'carrier-co'");
 }
 
+TEST_F(RulesV2Test, WhereTheLifecycleAndTheRouteBothRejectTheLifecyclesReasonIsTheReceipts) {
+  ExpectValid(BookedWith(Multimodal()));
+  // Neither the custodian's nor along the route (leg 1 is carrier-co's).
+  ExpectRejected(HandoverOf(kImporter, kForwarder), "but custodian is 'exporter-co'");
+  // The receiver did not co-sign, and is not leg 1's carrier.
+  model::AdmittedEvent unsigned_handover = HandoverOf(kExporter, kForwarder);
+  unsigned_handover.cosigned_by.clear();
+  ExpectRejected(unsigned_handover, "lacks the receiver's co-signature");
+  // Delivery is not next in the lifecycle, and legs are still to be carried.
+  ExpectRejected(MakeEvent(v1::EVENT_TYPE_DELIVERED, kExporter), "'delivered' is not allowed");
+  // With the lifecycle satisfied, the route's reason is given.
+  ExpectRejected(HandoverOf(kExporter, kForwarder), "is carried by 'carrier-co'");
+}
+
 TEST_F(RulesV2Test, ConsecutiveLegsOfOneCarrierNeedNoHandoverBetweenThem) {
   ExpectValid(
       BookedWith({Leg("CNSZX", "CNSHA", kRoad, kCarrier), Leg("CNSHA", "NLRTM", kSea, kCarrier),
