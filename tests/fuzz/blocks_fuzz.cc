@@ -16,26 +16,23 @@
 
 namespace {
 
-namespace consensus = shipledger::consensus;
 using shipledger::fuzz::kFuzzNowMs;
 
 }  // namespace
 
-extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
-  shipledger::fuzz::QuietProtobufLogs();
-  return 0;
-}
-
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static shipledger::fuzz::FuzzGate* const g = new shipledger::fuzz::FuzzGate();
-  if (size < 1) return 0;
+  shipledger::fuzz::FuzzGate& g = shipledger::fuzz::SharedGate();
+  const auto input = shipledger::fuzz::SplitSender(data, size);
+  if (!input.has_value()) return 0;
   shipledger::v1::PeerMessage message;
-  if (!message.mutable_blocks()->ParseFromArray(data + 1, static_cast<int>(size - 1))) return 0;
-  const uint32_t from = shipledger::fuzz::SenderFromByte(data[0], g->network.genesis->n());
-  auto admitted = g->gate.Check(from, std::move(message), kFuzzNowMs);
+  if (!message.mutable_blocks()->ParseFromArray(input->message.data(),
+                                                static_cast<int>(input->message.size()))) {
+    return 0;
+  }
+  auto admitted = g.gate.Check(input->from, std::move(message), kFuzzNowMs);
   if (!admitted.ok()) return 0;
 
-  shipledger::fuzz::FreshReplica core(g->network, kFuzzNowMs);
+  shipledger::fuzz::FreshReplica core(g.network, kFuzzNowMs);
   uint64_t stored = 0;
   shipledger::fuzz::PlayActions(*core.replica, core.replica->OnPeerMessage(*admitted, kFuzzNowMs),
                                 kFuzzNowMs, &stored);

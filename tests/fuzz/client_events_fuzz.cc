@@ -16,11 +16,6 @@
 #include "model/validation.h"
 #include "shipledger/v1/ledger.pb.h"
 
-extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
-  shipledger::fuzz::QuietProtobufLogs();
-  return 0;
-}
-
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   namespace model = shipledger::model;
   static const shipledger::fuzz::FuzzNetwork& network = shipledger::fuzz::Network();

@@ -59,6 +59,17 @@ FreshReplica::FreshReplica(const FuzzNetwork& network, int64_t now_ms)
 
 uint32_t SenderFromByte(uint8_t byte, uint32_t n) { return byte % (n + 1); }
 
+FuzzGate& SharedGate() {
+  static FuzzGate* const gate = new FuzzGate();
+  return *gate;
+}
+
+std::optional<FromSender> SplitSender(const uint8_t* data, size_t size) {
+  if (size < 1) return std::nullopt;
+  return FromSender{SenderFromByte(data[0], SharedGate().network.genesis->n()),
+                    std::string_view(reinterpret_cast<const char*>(data) + 1, size - 1)};
+}
+
 void QuietProtobufLogs() { google::protobuf::SetLogHandler(nullptr); }
 
 Bytes ResultsAt(uint64_t height) { return crypto::Sha256("results " + std::to_string(height)); }

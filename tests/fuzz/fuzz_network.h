@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -65,6 +66,18 @@ struct FuzzGate {
 
 // The first byte of a fuzz input names the sender: 0..n (n itself is not a replica).
 uint32_t SenderFromByte(uint8_t byte, uint32_t n);
+
+// One gate for the whole run, as in a node: its verified set only spares the signature checks
+// of envelopes it verified before.
+FuzzGate& SharedGate();
+
+// An input "sender byte ‖ message": the sender (SenderFromByte over the shared gate's network)
+// and the message bytes; nullopt for an empty input.
+struct FromSender {
+  uint32_t from = 0;
+  std::string_view message;
+};
+std::optional<FromSender> SplitSender(const uint8_t* data, size_t size);
 
 // Silences libprotobuf's own log lines (e.g. one per string field with invalid UTF-8), which
 // would otherwise fill a fuzz run's output. Call from LLVMFuzzerInitialize.

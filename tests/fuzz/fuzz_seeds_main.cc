@@ -29,6 +29,7 @@
 #include "net/frame.h"
 #include "shipledger/clock.h"
 #include "shipledger/v1/ledger.pb.h"
+#include "testing/peer_messages.h"
 
 namespace shipledger::fuzz {
 namespace {
@@ -58,7 +59,12 @@ Status InitFuzzNetwork(const std::string& dir) {
 
 class Seeds {
  public:
-  explicit Seeds(const FuzzNetwork& net) : net_(net), chain_(net.genesis->chain_id) {}
+  explicit Seeds(const FuzzNetwork& net)
+      : net_(net),
+        chain_(net.genesis->chain_id),
+        msgs_(chain_, net.genesis->hash, 4, [&net](uint32_t replica, const Bytes& message) {
+          return Must(net.nodes.at(replica).key.Sign(message));
+        }) {}
   const std::string& chain() const { return chain_; }
 
   // `count` distinct bookings by the exporter's admin, occurring at kFuzzNowMs.
@@ -80,92 +86,34 @@ class Seeds {
 
   v1::Proposal Proposal(uint64_t height, const std::vector<v1::SignedEvent>& events,
                         uint32_t proposer) const {
-    v1::Proposal p;
-    p.set_chain_id(chain_);
-    p.set_height(height);
-    std::vector<Bytes> leaves;
-    for (const auto& e : events) leaves.push_back(model::EventLeafHash(e));
-    p.set_events_root(crypto::MerkleRoot(leaves));
-    p.set_proposer(proposer);
-    p.set_timestamp_ms(kFuzzNowMs);
-    p.set_event_count(static_cast<uint32_t>(events.size()));
-    return p;
+    return msgs_.Proposal(height, events, proposer, kFuzzNowMs);
   }
-
   Bytes SignAs(uint32_t replica, const Bytes& message) const {
-    return Must(net_.nodes.at(replica).key.Sign(message));
+    return msgs_.SignAs(replica, message);
   }
-
   v1::Vote Vote(model::VoteType type, uint32_t replica, uint64_t view, uint64_t height,
                 const Bytes& digest) const {
-    v1::Vote v;
-    v.set_view(view);
-    v.set_height(height);
-    v.set_digest(digest);
-    v.set_replica(replica);
-    v.set_signature(SignAs(replica, model::VoteMessage(chain_, type, view, height, digest)));
-    return v;
+    return msgs_.Vote(type, replica, view, height, digest);
   }
-
   // A pre-prepare by the primary of `view` (view % 4).
   v1::PrePrepare PrePrepare(uint64_t view, const v1::Proposal& proposal,
                             const std::vector<v1::SignedEvent>& events) const {
-    v1::PrePrepare pp;
-    pp.set_view(view);
-    *pp.mutable_proposal() = proposal;
-    for (const auto& e : events) *pp.add_events() = e;
-    pp.set_replica(static_cast<uint32_t>(view % 4));
-    pp.set_signature(SignAs(
-        pp.replica(), model::VoteMessage(chain_, model::VoteType::kPrePrepare, view,
-                                         proposal.height(), model::ProposalDigest(proposal))));
-    return pp;
+    return msgs_.PrePrepare(view, proposal, events);
   }
-
   // A checkpoint certificate at `height` signed by replicas 0, 1, 2; height 0 is the genesis.
-  // Its block hash and results are what Results(height) and the chain say.
+  // Its results are what Results(height) says.
   v1::CheckpointCertificate Stable(uint64_t height, const Bytes& block_hash) const {
-    v1::CheckpointCertificate c;
-    c.set_height(height);
-    if (height == 0) {
-      c.set_block_hash(net_.genesis->hash);
-      c.set_results(Bytes(32, '\0'));
-      return c;
-    }
-    c.set_block_hash(block_hash);
-    c.set_results(Results(height));
-    const Bytes m = model::CheckpointMessage(chain_, height, c.block_hash(), c.results());
-    for (uint32_t r : {0u, 1u, 2u}) {
-      auto* v = c.add_votes();
-      v->set_replica(r);
-      v->set_signature(SignAs(r, m));
-    }
-    return c;
+    return msgs_.Stable(height, block_hash, Results(height), {0, 1, 2});
   }
   static Bytes Results(uint64_t height) { return ResultsAt(height); }
-
   v1::PreparedCertificate Prepared(uint64_t view, const v1::Proposal& proposal,
                                    const std::vector<v1::SignedEvent>& events) const {
-    v1::PreparedCertificate pc;
-    pc.set_view(view);
-    *pc.mutable_proposal() = proposal;
-    const Bytes digest = model::ProposalDigest(proposal);
-    for (uint32_t r : {1u, 2u, 3u}) {
-      *pc.add_prepares() = Vote(model::VoteType::kPrepare, r, view, proposal.height(), digest);
-    }
-    for (const auto& e : events) *pc.add_events() = e;
-    return pc;
+    return msgs_.Prepared(view, proposal, events, {1, 2, 3});
   }
-
   v1::ViewChange ViewChange(uint32_t replica, uint64_t new_view,
                             const v1::CheckpointCertificate& stable,
                             const std::vector<v1::PreparedCertificate>& prepared = {}) const {
-    v1::ViewChange vc;
-    vc.set_new_view(new_view);
-    *vc.mutable_stable() = stable;
-    for (const auto& p : prepared) *vc.add_prepared() = p;
-    vc.set_replica(replica);
-    vc.set_signature(SignAs(replica, model::ViewChangeMessage(chain_, vc)));
-    return vc;
+    return msgs_.ViewChange(replica, new_view, stable, prepared);
   }
 
   // `count` chained blocks from height 1, `events_per_block` events each, certified in view 0.
@@ -173,23 +121,9 @@ class Seeds {
     std::vector<v1::Block> out;
     Bytes prev = net_.genesis->hash;
     for (int i = 0; i < count; ++i) {
-      const uint64_t height = static_cast<uint64_t>(i + 1);
-      const auto events = Events(events_per_block);
-      v1::Block b;
-      *b.mutable_proposal() = Proposal(height, events, 0);
-      for (const auto& e : events) *b.add_events() = e;
-      const Bytes digest = model::ProposalDigest(b.proposal());
-      b.mutable_certificate()->set_view(0);
-      for (uint32_t r : {0u, 1u, 2u}) {
-        auto* v = b.mutable_certificate()->add_votes();
-        v->set_replica(r);
-        v->set_signature(
-            SignAs(r, model::VoteMessage(chain_, model::VoteType::kCommit, 0, height, digest)));
-      }
-      b.set_prev_block_hash(prev);
-      b.set_block_hash(model::BlockHash(digest, prev));
-      prev = b.block_hash();
-      out.push_back(std::move(b));
+      out.push_back(msgs_.Block(static_cast<uint64_t>(i + 1), prev, Events(events_per_block),
+                                kFuzzNowMs, {0, 1, 2}));
+      prev = out.back().block_hash();
     }
     return out;
   }
@@ -206,6 +140,7 @@ class Seeds {
 
   const FuzzNetwork& net_;
   const std::string chain_;
+  const testing::PeerMessages msgs_;
   int next_ = 0;
 };
 

@@ -12,11 +12,6 @@
 #include "config/genesis_file.h"
 #include "fuzz/fuzz_network.h"
 
-extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
-  shipledger::fuzz::QuietProtobufLogs();
-  return 0;
-}
-
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   auto genesis = shipledger::config::ParseGenesis(text);

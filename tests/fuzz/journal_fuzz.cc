@@ -24,11 +24,6 @@ using shipledger::fuzz::kFuzzNowMs;
 
 }  // namespace
 
-extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
-  shipledger::fuzz::QuietProtobufLogs();
-  return 0;
-}
-
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const shipledger::fuzz::FuzzNetwork& network = shipledger::fuzz::Network();
   static const consensus::KeySigner signer(network.nodes.at(shipledger::fuzz::kSelf).key);

@@ -20,22 +20,14 @@ using shipledger::fuzz::kFuzzNowMs;
 
 }  // namespace
 
-extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
-  shipledger::fuzz::QuietProtobufLogs();
-  return 0;
-}
-
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  // One gate for the whole run, as in a node: its verified set only spares the signature checks
-  // of envelopes it verified before.
-  static shipledger::fuzz::FuzzGate* const g = new shipledger::fuzz::FuzzGate();
-  if (size < 1) return 0;
-  const uint32_t from = shipledger::fuzz::SenderFromByte(data[0], g->network.genesis->n());
-  const std::string_view frame(reinterpret_cast<const char*>(data) + 1, size - 1);
-  auto admitted = g->gate.Admit(from, frame, kFuzzNowMs);
+  shipledger::fuzz::FuzzGate& g = shipledger::fuzz::SharedGate();
+  const auto input = shipledger::fuzz::SplitSender(data, size);
+  if (!input.has_value()) return 0;
+  auto admitted = g.gate.Admit(input->from, input->message, kFuzzNowMs);
   if (!admitted.ok()) return 0;
   if (admitted->message.has_fetch_blocks()) return 0;  // answered from the store, not the core
-  shipledger::fuzz::FreshReplica core(g->network, kFuzzNowMs);
+  shipledger::fuzz::FreshReplica core(g.network, kFuzzNowMs);
   (void)core.replica->OnPeerMessage(*admitted, kFuzzNowMs);
   // Let every timer the message armed fire: view-change timeouts, fetch retries, heartbeats.
   (void)core.replica->OnTick(kFuzzNowMs + 60 * 1000);

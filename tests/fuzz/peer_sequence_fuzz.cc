@@ -18,25 +18,19 @@
 
 namespace {
 
-namespace consensus = shipledger::consensus;
 using shipledger::fuzz::kFuzzNowMs;
 
 }  // namespace
 
-extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
-  shipledger::fuzz::QuietProtobufLogs();
-  return 0;
-}
-
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static shipledger::fuzz::FuzzGate* const g = new shipledger::fuzz::FuzzGate();
+  shipledger::fuzz::FuzzGate& g = shipledger::fuzz::SharedGate();
   int64_t now_ms = kFuzzNowMs;
-  shipledger::fuzz::FreshReplica core(g->network, now_ms);
+  shipledger::fuzz::FreshReplica core(g.network, now_ms);
   uint64_t stored = 0;
   std::string_view rest(reinterpret_cast<const char*>(data), size);
   while (rest.size() >= 4) {
     const auto from =
-        shipledger::fuzz::SenderFromByte(static_cast<uint8_t>(rest[0]), g->network.genesis->n());
+        shipledger::fuzz::SenderFromByte(static_cast<uint8_t>(rest[0]), g.network.genesis->n());
     const int64_t advance_ms = 100 * static_cast<int64_t>(static_cast<uint8_t>(rest[1]));
     const size_t length =
         (size_t{static_cast<uint8_t>(rest[2])} << 8) | static_cast<uint8_t>(rest[3]);
@@ -47,7 +41,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       now_ms += advance_ms;
       shipledger::fuzz::PlayActions(*core.replica, core.replica->OnTick(now_ms), now_ms, &stored);
     }
-    auto admitted = g->gate.Admit(from, frame, now_ms);
+    auto admitted = g.gate.Admit(from, frame, now_ms);
     if (!admitted.ok() || admitted->message.has_fetch_blocks()) continue;
     shipledger::fuzz::PlayActions(*core.replica, core.replica->OnPeerMessage(*admitted, now_ms),
                                   now_ms, &stored);

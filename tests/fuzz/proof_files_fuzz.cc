@@ -14,11 +14,6 @@
 #include "model/disclosure.h"
 #include "model/proof.h"
 
-extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
-  shipledger::fuzz::QuietProtobufLogs();
-  return 0;
-}
-
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   namespace model = shipledger::model;
   namespace v1 = shipledger::v1;

@@ -17,6 +17,7 @@
 #include "crypto/sha256.h"
 #include "model/block.h"
 #include "model/votes.h"
+#include "testing/peer_messages.h"
 #include "testing/test_network.h"
 
 namespace shipledger::consensus {
@@ -79,7 +80,12 @@ class GateTest : public ::testing::Test {
   }
 
   Bytes SignAs(uint32_t replica, const Bytes& message) const {
-    return Must(net_->node(replica).key.Sign(message));
+    return msgs().SignAs(replica, message);
+  }
+  testing::PeerMessages msgs() const {
+    return testing::PeerMessages(chain(), genesis_->hash, 4, [this](uint32_t r, const Bytes& m) {
+      return Must(net_->node(r).key.Sign(m));
+    });
   }
 
   // `count` distinct bookings by the exporter's admin, occurring now.
@@ -110,125 +116,47 @@ class GateTest : public ::testing::Test {
 
   v1::Proposal Proposal(uint64_t height, const std::vector<v1::SignedEvent>& events,
                         uint32_t proposer = 1) const {
-    v1::Proposal p;
-    p.set_chain_id(chain());
-    p.set_height(height);
-    std::vector<Bytes> leaves;
-    for (const auto& e : events) leaves.push_back(model::EventLeafHash(e));
-    p.set_events_root(crypto::MerkleRoot(leaves));
-    p.set_proposer(proposer);
-    p.set_timestamp_ms(now());
-    p.set_event_count(static_cast<uint32_t>(events.size()));
-    return p;
+    return msgs().Proposal(height, events, proposer, now());
   }
-
   v1::Vote Vote(model::VoteType type, uint32_t replica, uint64_t view, uint64_t height,
                 const Bytes& digest) const {
-    v1::Vote v;
-    v.set_view(view);
-    v.set_height(height);
-    v.set_digest(digest);
-    v.set_replica(replica);
-    v.set_signature(SignAs(replica, model::VoteMessage(chain(), type, view, height, digest)));
-    return v;
+    return msgs().Vote(type, replica, view, height, digest);
   }
-
-  // Signs `pp` as its `replica` over its current contents.
-  void SignPrePrepare(v1::PrePrepare* pp) const {
-    pp->set_signature(
-        SignAs(pp->replica(),
-               model::VoteMessage(chain(), model::VoteType::kPrePrepare, pp->view(),
-                                  pp->proposal().height(), model::ProposalDigest(pp->proposal()))));
-  }
-
-  // A pre-prepare by the primary of `view` (view % 4) of `proposal` with `events`.
+  void SignPrePrepare(v1::PrePrepare* pp) const { msgs().SignPrePrepare(pp); }
   v1::PrePrepare PrePrepare(uint64_t view, const v1::Proposal& proposal,
                             const std::vector<v1::SignedEvent>& events) const {
-    v1::PrePrepare pp;
-    pp.set_view(view);
-    *pp.mutable_proposal() = proposal;
-    for (const auto& e : events) *pp.add_events() = e;
-    pp.set_replica(static_cast<uint32_t>(view % 4));
-    SignPrePrepare(&pp);
-    return pp;
+    return msgs().PrePrepare(view, proposal, events);
   }
   v1::PrePrepare PrePrepare(uint64_t view, uint64_t height,
                             const std::vector<v1::SignedEvent>& events) const {
     return PrePrepare(view, Proposal(height, events), events);
   }
 
-  // A checkpoint certificate at `height` signed by `replicas`; height 0 is the genesis.
+  // A checkpoint certificate at `height` signed by `replicas`; height 0 is the genesis. The
+  // block hash and results default to stand-ins.
   v1::CheckpointCertificate Stable(uint64_t height,
                                    const std::vector<uint32_t>& replicas = {0, 1, 2},
                                    const Bytes& block_hash = {}) const {
-    v1::CheckpointCertificate c;
-    c.set_height(height);
-    if (height == 0) {
-      c.set_block_hash(genesis_->hash);
-      c.set_results(Bytes(32, '\0'));
-      return c;
-    }
-    c.set_block_hash(block_hash.empty() ? crypto::Sha256("block " + std::to_string(height))
-                                        : block_hash);
-    c.set_results(crypto::Sha256("results " + std::to_string(height)));
-    const Bytes m = model::CheckpointMessage(chain(), height, c.block_hash(), c.results());
-    for (uint32_t r : replicas) {
-      auto* v = c.add_votes();
-      v->set_replica(r);
-      v->set_signature(SignAs(r, m));
-    }
-    return c;
+    return msgs().Stable(
+        height, block_hash.empty() ? crypto::Sha256("block " + std::to_string(height)) : block_hash,
+        crypto::Sha256("results " + std::to_string(height)), replicas);
   }
-
-  // A prepared certificate of `proposal` in `view`, prepared by `voters`, events attached.
   v1::PreparedCertificate Prepared(uint64_t view, const v1::Proposal& proposal,
                                    const std::vector<v1::SignedEvent>& events,
                                    const std::vector<uint32_t>& voters = {1, 2, 3}) const {
-    v1::PreparedCertificate pc;
-    pc.set_view(view);
-    *pc.mutable_proposal() = proposal;
-    const Bytes digest = model::ProposalDigest(proposal);
-    for (uint32_t r : voters) {
-      *pc.add_prepares() = Vote(model::VoteType::kPrepare, r, view, proposal.height(), digest);
-    }
-    for (const auto& e : events) *pc.add_events() = e;
-    return pc;
+    return msgs().Prepared(view, proposal, events, voters);
   }
-
-  void SignViewChange(v1::ViewChange* vc) const {
-    vc->set_signature(SignAs(vc->replica(), model::ViewChangeMessage(chain(), *vc)));
-  }
-
+  void SignViewChange(v1::ViewChange* vc) const { msgs().SignViewChange(vc); }
   v1::ViewChange ViewChange(uint32_t replica, uint64_t new_view,
                             const v1::CheckpointCertificate& stable,
                             const std::vector<v1::PreparedCertificate>& prepared = {}) const {
-    v1::ViewChange vc;
-    vc.set_new_view(new_view);
-    *vc.mutable_stable() = stable;
-    for (const auto& p : prepared) *vc.add_prepared() = p;
-    vc.set_replica(replica);
-    SignViewChange(&vc);
-    return vc;
+    return msgs().ViewChange(replica, new_view, stable, prepared);
   }
-
   // A committed block at `height` after `prev_hash`, certified in view 0 by `voters`.
   v1::Block Block(uint64_t height, const Bytes& prev_hash,
                   const std::vector<v1::SignedEvent>& events,
                   const std::vector<uint32_t>& voters = {0, 1, 2}) const {
-    v1::Block b;
-    *b.mutable_proposal() = Proposal(height, events, 0);
-    for (const auto& e : events) *b.add_events() = e;
-    const Bytes digest = model::ProposalDigest(b.proposal());
-    b.mutable_certificate()->set_view(0);
-    for (uint32_t r : voters) {
-      auto* v = b.mutable_certificate()->add_votes();
-      v->set_replica(r);
-      v->set_signature(
-          SignAs(r, model::VoteMessage(chain(), model::VoteType::kCommit, 0, height, digest)));
-    }
-    b.set_prev_block_hash(prev_hash);
-    b.set_block_hash(model::BlockHash(digest, prev_hash));
-    return b;
+    return msgs().Block(height, prev_hash, events, now(), voters);
   }
 
   // `count` chained blocks from height 1, two events each.

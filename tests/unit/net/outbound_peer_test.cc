@@ -17,6 +17,44 @@ using test::ConnectAndStart;
 using test::TestNode;
 using test::WaitFor;
 
+// Replica 0 (`a`, with `options`) and replica 1 (`b`), which a test stops and starts again on
+// the endpoint it had.
+struct TwoPeers {
+  explicit TwoPeers(const TransportOptions& options = {})
+      : net(TestNetwork::Create(TestNetwork::DefaultOrgs(), 4)),
+        a(net->genesis(), 0, net->node(0), options),
+        b(std::make_unique<TestNode>(net->genesis(), 1, net->node(1))) {}
+
+  // Both listen; b's endpoint is remembered for RestartB.
+  ::testing::AssertionResult Listen() {
+    if (!a.Listen().ok() || !b->Listen().ok()) return ::testing::AssertionFailure() << "listen";
+    b_endpoint = b->endpoint();
+    return ::testing::AssertionSuccess();
+  }
+  // Both listen, know each other's endpoints and run; a's link to b is up.
+  ::testing::AssertionResult ListenAndConnect() {
+    if (::testing::AssertionResult listening = Listen(); !listening) return listening;
+    ConnectAndStart({&a, b.get()});
+    if (!WaitFor([&] { return a.transport().stats(1).connected_out; })) {
+      return ::testing::AssertionFailure() << "a did not connect to b";
+    }
+    return ::testing::AssertionSuccess();
+  }
+  // b again, on its old endpoint, dialling a (so a learns that b is up).
+  ::testing::AssertionResult RestartB() {
+    b = std::make_unique<TestNode>(net->genesis(), 1, net->node(1));
+    if (!b->Listen(b_endpoint).ok()) return ::testing::AssertionFailure() << "relisten";
+    b->transport().SetPeerEndpoint(0, a.endpoint());
+    b->transport().Start();
+    return ::testing::AssertionSuccess();
+  }
+
+  std::unique_ptr<TestNetwork> net;
+  TestNode a;
+  std::unique_ptr<TestNode> b;
+  std::string b_endpoint;
+};
+
 TEST(OutboundPeer, ServerWithAnotherReplicasCertificateIsRefused) {
   auto net = TestNetwork::Create(TestNetwork::DefaultOrgs(), 4);
   TestNode a(net->genesis(), 0, net->node(0));
@@ -32,16 +70,12 @@ TEST(OutboundPeer, ServerWithAnotherReplicasCertificateIsRefused) {
 }
 
 TEST(OutboundPeer, ReconnectsAfterThePeerRestartsOnTheSamePort) {
-  auto net = TestNetwork::Create(TestNetwork::DefaultOrgs(), 4);
   TransportOptions options;
   options.max_queue_frames_per_peer = 16;
-  TestNode a(net->genesis(), 0, net->node(0), options);
-  auto b = std::make_unique<TestNode>(net->genesis(), 1, net->node(1));
-  ASSERT_TRUE(a.Listen().ok());
-  ASSERT_TRUE(b->Listen().ok());
-  const std::string b_endpoint = b->endpoint();
-  ConnectAndStart({&a, b.get()});
-  ASSERT_TRUE(WaitFor([&] { return a.transport().stats(1).connected_out; }));
+  TwoPeers peers(options);
+  TestNode& a = peers.a;
+  std::unique_ptr<TestNode>& b = peers.b;
+  ASSERT_TRUE(peers.ListenAndConnect());
   a.transport().Send(1, "before");
   ASSERT_TRUE(WaitFor([&] { return b->CountFrom(0) == 1; }));
 
@@ -52,10 +86,7 @@ TEST(OutboundPeer, ReconnectsAfterThePeerRestartsOnTheSamePort) {
   EXPECT_GE(down.frames_dropped, 100u - 16u);
   EXPECT_LE(down.queued_bytes, 16u * 64u);
 
-  b = std::make_unique<TestNode>(net->genesis(), 1, net->node(1));
-  ASSERT_TRUE(b->Listen(b_endpoint).ok());
-  b->transport().SetPeerEndpoint(0, a.endpoint());
-  b->transport().Start();
+  ASSERT_TRUE(peers.RestartB());
   ASSERT_TRUE(WaitFor([&] { return a.transport().stats(1).connected_out; }));
   a.transport().Send(1, "after");
   ASSERT_TRUE(WaitFor([&] {
@@ -68,25 +99,20 @@ TEST(OutboundPeer, ReconnectsAfterThePeerRestartsOnTheSamePort) {
 }
 
 TEST(OutboundPeer, PeerThatConnectsToUsIsDialledAtOnceNotAfterTheBackoff) {
-  auto net = TestNetwork::Create(TestNetwork::DefaultOrgs(), 4);
   TransportOptions slow;  // without the rule, a would redial b only after a minute
   slow.backoff_initial_ms = 60000;
   slow.backoff_max_ms = 60000;
-  TestNode a(net->genesis(), 0, net->node(0), slow);
-  ASSERT_TRUE(a.Listen().ok());
-  auto b = std::make_unique<TestNode>(net->genesis(), 1, net->node(1));
-  ASSERT_TRUE(b->Listen().ok());
-  const std::string b_endpoint = b->endpoint();
+  TwoPeers peers(slow);
+  TestNode& a = peers.a;
+  std::unique_ptr<TestNode>& b = peers.b;
+  ASSERT_TRUE(peers.Listen());
   b.reset();  // b is down: a's first dial fails and a waits to redial
-  a.transport().SetPeerEndpoint(1, b_endpoint);
+  a.transport().SetPeerEndpoint(1, peers.b_endpoint);
   a.transport().Start();
   ASSERT_TRUE(WaitFor([&] { return a.transport().stats(1).reconnects >= 1; }));
   a.transport().Send(1, "queued while b was down");
 
-  b = std::make_unique<TestNode>(net->genesis(), 1, net->node(1));
-  ASSERT_TRUE(b->Listen(b_endpoint).ok());
-  b->transport().SetPeerEndpoint(0, a.endpoint());
-  b->transport().Start();  // b dials a: a learns that b is up
+  ASSERT_TRUE(peers.RestartB());  // b dials a: a learns that b is up
   ASSERT_TRUE(
       WaitFor([&] { return a.transport().stats(1).connected_out; }, std::chrono::seconds(20)));
   ASSERT_TRUE(WaitFor([&] { return b->CountFrom(0) == 1; }));
@@ -94,16 +120,12 @@ TEST(OutboundPeer, PeerThatConnectsToUsIsDialledAtOnceNotAfterTheBackoff) {
 }
 
 TEST(OutboundPeer, NothingIsQueuedForAPeerDownLongerThanTheStaleLimit) {
-  auto net = TestNetwork::Create(TestNetwork::DefaultOrgs(), 4);
   TransportOptions options;
   options.stale_after_ms = 300;
-  TestNode a(net->genesis(), 0, net->node(0), options);
-  auto b = std::make_unique<TestNode>(net->genesis(), 1, net->node(1));
-  ASSERT_TRUE(a.Listen().ok());
-  ASSERT_TRUE(b->Listen().ok());
-  const std::string b_endpoint = b->endpoint();
-  ConnectAndStart({&a, b.get()});
-  ASSERT_TRUE(WaitFor([&] { return a.transport().stats(1).connected_out; }));
+  TwoPeers peers(options);
+  TestNode& a = peers.a;
+  std::unique_ptr<TestNode>& b = peers.b;
+  ASSERT_TRUE(peers.ListenAndConnect());
 
   b->Shutdown();
   ASSERT_TRUE(WaitFor([&] { return !a.transport().stats(1).connected_out; }));
@@ -114,10 +136,7 @@ TEST(OutboundPeer, NothingIsQueuedForAPeerDownLongerThanTheStaleLimit) {
   for (int i = 0; i < 10; ++i) a.transport().Send(1, "stale " + std::to_string(i));
   EXPECT_EQ(a.transport().stats(1).frames_dropped, dropped_before + 10);
 
-  b = std::make_unique<TestNode>(net->genesis(), 1, net->node(1));
-  ASSERT_TRUE(b->Listen(b_endpoint).ok());
-  b->transport().SetPeerEndpoint(0, a.endpoint());
-  b->transport().Start();
+  ASSERT_TRUE(peers.RestartB());
   ASSERT_TRUE(WaitFor([&] { return a.transport().stats(1).connected_out; }));
   a.transport().Send(1, "fresh");
   ASSERT_TRUE(WaitFor([&] { return b->CountFrom(0) >= 1; }));
