@@ -121,6 +121,8 @@ struct PbftReplica::Impl {
   uint32_t f;
   uint32_t quorum;
   uint32_t self;
+  // n = 1: no peers. The few steps this changes are in docs/consensus.md, "One replica (n = 1)".
+  bool Alone() const { return n == 1; }
 
   // ---- view
   uint64_t view = 0;

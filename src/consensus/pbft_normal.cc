@@ -46,7 +46,7 @@ void PbftReplica::Impl::MaybePropose(Actions* out, int64_t now_ms) {
     // With peers, blocks ordered but not yet stored are bounded by the log limit (a checkpoint
     // needs stored blocks). Alone, a block is ordered in the call that proposes it: the window
     // counts blocks the runtime has not stored yet.
-    if (n == 1 && h > committed + opt.window) break;
+    if (Alone() && h > committed + opt.window) break;
     const bool full = mempool.pending() >= opt.batch_max_events;
     const auto oldest = mempool.OldestPending();
     const bool due = flushing || (oldest && now_ms - *oldest >= opt.batch_timeout_ms);
@@ -363,7 +363,7 @@ void PbftReplica::Impl::TryOrder(Actions* out, int64_t now_ms) {
     // With peers an ordered height's log stays until a stable checkpoint covers it (a VIEW-CHANGE
     // or a re-proposal may need it). A lone replica never changes views: its log of the height,
     // which holds the block's events, goes now rather than a checkpoint interval later.
-    if (n == 1) slots.erase(it);
+    if (Alone()) slots.erase(it);
   }
 }
 

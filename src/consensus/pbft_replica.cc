@@ -76,7 +76,7 @@ Bytes PbftReplica::Impl::SignOrDie(ByteView message) const {
 }
 
 void PbftReplica::Impl::Emit(Actions* out, std::shared_ptr<v1::PeerMessage> msg) {
-  if (n == 1) return;  // no one to send to
+  if (Alone()) return;  // no one to send to
   out->emplace_back(Broadcast{std::move(msg)});
 }
 
@@ -85,7 +85,7 @@ void PbftReplica::Impl::Journal(Actions* out, uint64_t height, v1::JournalEntry 
   // different signed messages for one (view, height). With n = 1 nothing is sent: a vote
   // leaves the core only in the certificate of a block the runtime stores, and a block not
   // stored before a crash was never seen by anyone (receipts are published after the store).
-  if (n == 1) return;
+  if (Alone()) return;
   out->emplace_back(Persist{height, std::move(entry)});
 }
 
@@ -146,7 +146,7 @@ void PbftReplica::Impl::RelayPendingToPrimary(Actions* out) {
 
 void PbftReplica::Impl::SendForwards(const std::vector<model::EventPtr>& events,
                                      std::optional<uint32_t> to, Actions* out) {
-  if (n == 1) return;  // no one to forward to (and no copies of the events to make)
+  if (Alone()) return;  // no one to forward to (and no copies of the events to make)
   // The gate admits at most max_batch_events per ForwardEvents.
   const size_t per_message = std::max<size_t>(1, genesis->limits.max_batch_events);
   for (size_t i = 0; i < events.size(); i += per_message) {
@@ -244,7 +244,7 @@ void PbftReplica::Impl::CheckTimeouts(Actions* out, int64_t now_ms) {
   if (IsPrimary()) {
     (void)mempool.TakeUnrelayed(now_ms);  // the primary relays to no one
     // A lone replica has no one to suspect but itself: a view change would elect it again.
-    if (n == 1) return;
+    if (Alone()) return;
   } else {
     SendForwards(mempool.TakeUnrelayed(now_ms - opt.view_timeout_ms / 2), PrimaryOf(view), out);
   }
@@ -342,7 +342,7 @@ Actions PbftReplica::Start(int64_t now_ms) {
   // that has none above its last checkpoint interval (one stored before n = 1 ran this core,
   // or a crash between a block and its checkpoint) would otherwise be held below the log limit.
   Impl& m = *impl_;
-  if (m.n == 1 && m.stable.height() < m.committed) {
+  if (m.Alone() && m.stable.height() < m.committed) {
     m.SignCheckpoint(Committed{m.committed, m.ordered_hash, m.my_results.at(m.committed)}, &out);
   }
   impl_->ArmTimer(&out, now_ms);
