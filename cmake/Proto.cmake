@@ -1,13 +1,14 @@
-# Generates C++ (messages + gRPC services) from proto/shipledger/v1/*.proto into the build tree.
+# Generates C++ (messages + gRPC services) from proto/shipledger/v1/*.proto and the standard
+# health-checking proto/grpc/health/v1/health.proto into the build tree.
 set(SHIPLEDGER_PROTO_DIR ${CMAKE_SOURCE_DIR}/proto)
 set(SHIPLEDGER_PROTO_OUT ${CMAKE_BINARY_DIR}/gen)
 file(MAKE_DIRECTORY ${SHIPLEDGER_PROTO_OUT})
 get_target_property(SHIPLEDGER_GRPC_CPP_PLUGIN gRPC::grpc_cpp_plugin LOCATION)
 
 set(SHIPLEDGER_PROTO_SRCS)
-foreach(name types peer ledger)
-  set(in ${SHIPLEDGER_PROTO_DIR}/shipledger/v1/${name}.proto)
-  set(base ${SHIPLEDGER_PROTO_OUT}/shipledger/v1/${name})
+foreach(name shipledger/v1/types shipledger/v1/peer shipledger/v1/ledger grpc/health/v1/health)
+  set(in ${SHIPLEDGER_PROTO_DIR}/${name}.proto)
+  set(base ${SHIPLEDGER_PROTO_OUT}/${name})
   add_custom_command(
     OUTPUT ${base}.pb.cc ${base}.pb.h ${base}.grpc.pb.cc ${base}.grpc.pb.h
     COMMAND protobuf::protoc

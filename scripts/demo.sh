@@ -14,7 +14,8 @@ ROOT=$PWD
 KEEP=0
 [ "${1:-}" = "--keep" ] && KEEP=1
 
-scripts/build.sh
+# Only what the demo runs: the CLI and the node (the tests are built by scripts/test.sh).
+TARGETS="shipledger shipledgerd" scripts/build.sh
 BIN="$ROOT/${BUILD_DIR:-build}/src"
 SL="$BIN/cli/shipledger"
 

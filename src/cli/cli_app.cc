@@ -283,6 +283,19 @@ void CliApp::AddReadCommands() {
   AddCommand(&app_, "status",
              "The node's status: view, primary, height, lag, checkpoint, peers, ...",
              [this](const Io& io) { return RunStatus(options_.global, io); });
+
+  cmd = AddCommand(
+      &app_, "health", "Is the node serving? (the standard gRPC health check, over the same TLS)",
+      [this](const Io& io) { return RunHealth(options_.global, options_.health_service, io); });
+  cmd->add_option("--service", options_.health_service,
+                  "One service by full name, e.g. shipledger.v1.LedgerService (default: the "
+                  "node as a whole)");
+  cmd->footer(
+      "Exit 0 when SERVING; 1 when not serving, unknown or unreachable (the reason on stderr).\n"
+      "Examples:\n"
+      "  shipledger --node 127.0.0.1:7050 health\n"
+      "  shipledger --json health --service shipledger.v1.LedgerService\n\n" +
+      std::string(kGlobalFooter));
 }
 
 void CliApp::AddVerifyCommand() {

@@ -30,7 +30,8 @@ struct CliOptions {
   ProofVerifyOptions proof_verify;
   DiscloseOptions disclose;
   ProofVerifyOptions disclosure_verify;
-  DocOptions doc;  // doc hash, doc verify
+  DocOptions doc;              // doc hash, doc verify
+  std::string health_service;  // health --service
 };
 
 class CliApp {

@@ -26,6 +26,7 @@ NodeClient::NodeClient(std::string target, std::shared_ptr<grpc::ChannelCredenti
   channel_ = grpc::CreateCustomChannel(target_, std::move(credentials), args);
   ledger_ = v1::LedgerService::NewStub(channel_);
   admin_ = v1::AdminService::NewStub(channel_);
+  health_ = grpc::health::v1::Health::NewStub(channel_);
 }
 
 std::unique_ptr<grpc::ClientContext> NodeClient::NewContext(
@@ -133,6 +134,19 @@ Result<v1::NodeStatus> NodeClient::GetNodeStatus() {
                                [this](grpc::ClientContext* c, v1::NodeStatus* r) {
                                  return admin_->GetNodeStatus(c, v1::GetNodeStatusRequest(), r);
                                });
+}
+
+Result<grpc::health::v1::HealthCheckResponse::ServingStatus> NodeClient::CheckHealth(
+    const std::string& service) {
+  grpc::health::v1::HealthCheckRequest request;
+  request.set_service(service);
+  auto response = Unary<grpc::health::v1::HealthCheckResponse>(
+      *this, NewContext(kCallTimeout), "health check",
+      [this, &request](grpc::ClientContext* c, grpc::health::v1::HealthCheckResponse* r) {
+        return health_->Check(c, request, r);
+      });
+  if (!response.ok()) return response.status();
+  return response->status();
 }
 
 Result<v1::EventProof> NodeClient::GetEventProof(const v1::GetEventProofRequest& request) {

@@ -1,4 +1,5 @@
-// The CLI's gRPC client of one node (LedgerService, AdminService of ledger.proto). Every call
+// The CLI's gRPC client of one node (LedgerService, AdminService of ledger.proto, and the
+// standard grpc.health.v1 health check). Every call
 // has a deadline and turns a failed RPC into a Status whose message says what to do next
 // (e.g. how to start the node when it cannot be reached).
 // Thread-safety: used by one thread.
@@ -11,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "shipledger/status.h"
 #include "shipledger/v1/ledger.grpc.pb.h"
 
@@ -40,6 +42,10 @@ class NodeClient {
   Result<v1::FindShipmentsResponse> FindShipments(const v1::FindShipmentsRequest& request);
   Result<v1::Block> GetBlock(const v1::GetBlockRequest& request);
   Result<v1::NodeStatus> GetNodeStatus();
+  // grpc.health.v1.Health/Check of `service` ("" for the node as a whole); NOT_FOUND for a
+  // service the node does not serve.
+  Result<grpc::health::v1::HealthCheckResponse::ServingStatus> CheckHealth(
+      const std::string& service);
   // With wait_for_certified the deadline is kWaitTimeout (the node caps its own wait).
   Result<v1::EventProof> GetEventProof(const v1::GetEventProofRequest& request);
 
@@ -62,6 +68,7 @@ class NodeClient {
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::LedgerService::Stub> ledger_;
   std::unique_ptr<v1::AdminService::Stub> admin_;
+  std::unique_ptr<grpc::health::v1::Health::Stub> health_;
 };
 
 }  // namespace shipledger::cli

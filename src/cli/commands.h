@@ -161,6 +161,9 @@ int RunShipmentList(const GlobalOptions& global, const ShipmentListOptions& opti
 int RunShipmentFind(const GlobalOptions& global, const ShipmentFindOptions& options, const Io& io);
 int RunWatch(const GlobalOptions& global, const WatchOptions& options, const Io& io);
 int RunStatus(const GlobalOptions& global, const Io& io);
+// `health`: the node's grpc.health.v1 answer for `service` ("" = the node). Exit 0 when
+// SERVING, 1 otherwise (not serving, unknown service, unreachable: the reason on stderr).
+int RunHealth(const GlobalOptions& global, const std::string& service, const Io& io);
 int RunVerify(const GlobalOptions& global, const VerifyOptions& options, const Io& io);
 int RunProofGet(const GlobalOptions& global, const ProofGetOptions& options, const Io& io);
 int RunProofVerify(const GlobalOptions& global, const ProofVerifyOptions& options, const Io& io);

@@ -121,4 +121,27 @@ int RunStatus(const GlobalOptions& global, const Io& io) {
   return kExitOk;
 }
 
+int RunHealth(const GlobalOptions& global, const std::string& service, const Io& io) {
+  auto connected = ConnectToNode(global);
+  if (!connected.ok()) return ReportError(io, connected.status());
+  NodeClient& client = **connected;
+  auto serving = client.CheckHealth(service);
+  if (!serving.ok()) {
+    if (serving.status().code() == Code::kNotFound) {
+      return ReportError(io, Status::NotFound("node at " + client.target() +
+                                              " serves no service named '" + service + "'"));
+    }
+    return ReportError(io, serving.status());
+  }
+  const std::string state = grpc::health::v1::HealthCheckResponse::ServingStatus_Name(*serving);
+  if (global.json) {
+    JsonObject doc;
+    doc.Set("node", client.target()).Set("service", service).Set("status", state);
+    PrintJson(io.out, doc);
+  } else {
+    io.out << client.target() << (service.empty() ? "" : " " + service) << ": " << state << "\n";
+  }
+  return *serving == grpc::health::v1::HealthCheckResponse::SERVING ? kExitOk : kExitFailure;
+}
+
 }  // namespace shipledger::cli

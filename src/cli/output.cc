@@ -110,23 +110,6 @@ bool ParseIso(std::string_view text, int64_t* out_ms) {
 }
 }  // namespace
 
-std::string FormatTimeMs(int64_t unix_ms) {
-  int64_t seconds = unix_ms / 1000;
-  int64_t millis = unix_ms % 1000;
-  if (millis < 0) {
-    millis += 1000;
-    --seconds;
-  }
-  const auto t = static_cast<std::time_t>(seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  std::ostringstream out;
-  out << std::put_time(&tm, "%Y-%m-%dT%H:%M:%S");
-  if (millis != 0) out << '.' << std::setw(3) << std::setfill('0') << millis;
-  out << 'Z';
-  return out.str();
-}
-
 Result<int64_t> ParseTime(std::string_view text) {
   if (!text.empty() &&
       std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {

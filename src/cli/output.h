@@ -9,13 +9,13 @@
 #include <string_view>
 #include <vector>
 
+#include "model/units.h"
 #include "shipledger/status.h"
 #include "shipledger/v1/types.pb.h"
 
 namespace shipledger::cli {
 
-// "2026-11-19T10:00:00Z", or "2026-11-19T10:00:00.250Z" when there are milliseconds.
-std::string FormatTimeMs(int64_t unix_ms);
+using model::FormatTimeMs;  // "2026-11-19T10:00:00Z" (model/units.h)
 // Parses Unix milliseconds ("1795000000000") or ISO-8601 UTC / with an offset
 // ("2026-11-19T10:00:00Z", "2026-11-19T10:00:00.250+01:00", "2026-11-19"). INVALID_ARGUMENT
 // with an example of the accepted forms otherwise.

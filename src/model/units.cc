@@ -1,6 +1,9 @@
 #include "model/units.h"
 
 #include <cstdio>
+#include <ctime>
+#include <iomanip>
+#include <sstream>
 
 namespace shipledger::model {
 
@@ -38,6 +41,23 @@ std::string FormatMilliC(int64_t milli_c) {
                 static_cast<unsigned long long>(magnitude / 1000),
                 static_cast<unsigned long long>(magnitude % 1000));
   return buf;
+}
+
+std::string FormatTimeMs(int64_t unix_ms) {
+  int64_t seconds = unix_ms / 1000;
+  int64_t millis = unix_ms % 1000;
+  if (millis < 0) {
+    millis += 1000;
+    --seconds;
+  }
+  const auto t = static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  std::ostringstream out;
+  out << std::put_time(&tm, "%Y-%m-%dT%H:%M:%S");
+  if (millis != 0) out << '.' << std::setw(3) << std::setfill('0') << millis;
+  out << 'Z';
+  return out.str();
 }
 
 }  // namespace shipledger::model

@@ -10,6 +10,7 @@
 #include "consensus/key_signer.h"
 #include "contracts/commit.h"
 #include "model/block.h"
+#include "node/node_files.h"
 #include "shipledger/thread_name.h"
 
 namespace shipledger::node {
@@ -23,31 +24,11 @@ Node::Node(const config::NodeConfig& config, const Clock& clock) : config_(confi
 
 Result<std::unique_ptr<Node>> Node::Create(const config::NodeConfig& config, const Clock& clock) {
   auto node = std::unique_ptr<Node>(new Node(config, clock));
-  auto genesis = config::LoadGenesis(config.genesis_path);
-  if (!genesis.ok()) return genesis.status().WithContext("genesis " + config.genesis_path);
-  node->genesis_ = *genesis;
+  SL_ASSIGN_OR_RETURN(NodeFiles files, LoadNodeFiles(config));
+  node->genesis_ = std::move(files.genesis);
   const model::Genesis& g = *node->genesis_;
-
-  auto cert_pem = crypto::ReadFile(config.cert_path);
-  if (!cert_pem.ok()) return cert_pem.status().WithContext("node certificate");
-  auto cert = crypto::Certificate::FromPem(*cert_pem);
-  if (!cert.ok()) return cert.status().WithContext("node certificate " + config.cert_path);
-  auto key_pem = crypto::ReadFile(config.key_path);
-  if (!key_pem.ok()) return key_pem.status().WithContext("node key");
-  auto key = crypto::PrivateKey::FromPem(*key_pem);
-  if (!key.ok()) return key.status().WithContext("node key " + config.key_path);
-  if (!cert->MatchesKey(*key)) {
-    return Status::InvalidArgument("node key " + config.key_path + " does not match certificate " +
-                                   config.cert_path);
-  }
-  const model::Replica* replica = g.FindReplicaByFingerprint(cert->fingerprint());
-  if (replica == nullptr || replica->id != config.replica_id) {
-    return Status::FailedPrecondition(
-        "node certificate " + config.cert_path + " is not the one the genesis pins for replica " +
-        std::to_string(config.replica_id) + " (fingerprint " + ToHex(cert->fingerprint()) + ")");
-  }
-  node->identity_ = std::make_unique<config::Identity>(config::Identity{*cert, *key});
-  node->signer_ = std::make_unique<consensus::KeySigner>(*key);
+  node->identity_ = std::make_unique<config::Identity>(std::move(files.identity));
+  node->signer_ = std::make_unique<consensus::KeySigner>(node->identity_->key);
   node->validator_ = std::make_unique<model::EventValidator>(node->genesis_);
   node->verify_pool_ =
       std::make_unique<VerifyPool>(VerifyPool::WorkersFor(node->config_.verify_threads));

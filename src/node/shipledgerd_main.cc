@@ -8,7 +8,9 @@
 
 #include "config/node_config.h"
 #include "node/node.h"
+#include "node/node_files.h"
 #include "node/protobuf_log.h"
+#include "shipledger/clock.h"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -23,6 +25,15 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   app.add_option("--log-level", log_level,
                  "override node.yaml log_level (trace, debug, info, warn, error)");
+  bool check_config = false;
+  app.add_flag("--check-config", check_config,
+               "check node.yaml, the genesis and the node's certificate and key, print what the "
+               "node would run with, and exit (0: fine, 2: the error); reads no data dir, so it "
+               "also runs beside the node");
+  app.footer(
+      "Examples:\n"
+      "  shipledgerd --config net/exporter/node/node.yaml\n"
+      "  shipledgerd --config net/exporter/node/node.yaml --check-config");
   CLI11_PARSE(app, argc, argv);
 
   // Block the stop signals in every thread; main waits for them below.
@@ -37,6 +48,16 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "shipledgerd: %s: %s\n", config_path.c_str(),
                  config.status().ToString().c_str());
     return 2;
+  }
+  if (check_config) {
+    auto summary = shipledger::node::CheckConfig(*config, shipledger::SystemClock().NowMs());
+    if (!summary.ok()) {
+      std::fprintf(stderr, "shipledgerd: %s: %s\n", config_path.c_str(),
+                   summary.status().ToString().c_str());
+      return 2;
+    }
+    std::printf("%s: OK\n%s", config_path.c_str(), summary->c_str());
+    return 0;
   }
   if (!log_level.empty()) config->log_level = log_level;
   spdlog::set_level(spdlog::level::from_str(config->log_level));

@@ -369,6 +369,20 @@ TEST_F(CliNode, StatusJsonReportsViewPrimaryAndHeight) {
   EXPECT_LE(Num(doc, "stable_checkpoint"), Num(doc, "height")) << r;
 }
 
+TEST_F(CliNode, HealthSaysServingForTheNodeAndEachServiceAndNamesAnUnknownOne) {
+  CliResult r = Cli({"--node", node(), "health"});
+  EXPECT_EQ(r.code, 0) << r;
+  EXPECT_EQ(r.out, node() + ": SERVING\n") << r;
+  r = Cli({"--node", node(), "--json", "health", "--service", "shipledger.v1.LedgerService"});
+  ASSERT_EQ(r.code, 0) << r;
+  const pb::Struct doc = Json(r);
+  EXPECT_EQ(Str(doc, "status"), "SERVING") << r;
+  EXPECT_EQ(Str(doc, "service"), "shipledger.v1.LedgerService") << r;
+  r = Cli({"--node", node(), "health", "--service", "shipledger.v1.NoSuchService"});
+  EXPECT_EQ(r.code, 1) << r;
+  EXPECT_TRUE(Contains(r.err, "serves no service named 'shipledger.v1.NoSuchService'")) << r;
+}
+
 TEST_F(CliNode, StatusTextShowsPrimaryLagAndNoPeers) {
   GetJourney();
   const CliResult r = Cli({"--node", node(), "status"});
@@ -508,6 +522,12 @@ TEST(CliOfflineVerify, DataDirVerifiesAfterSigtermAndWrongGenesisIsRefused) {
                                 net.genesis_path(), "--expect-genesis-hash", std::string(64, '0')});
   EXPECT_NE(expect.code, 0) << expect;
   EXPECT_TRUE(Contains(expect.err, "not the expected")) << expect;
+}
+
+TEST(CliUnreachableNode, HealthFailsWithTheReason) {
+  const CliResult r = Cli({"--node", "127.0.0.1:1", "--insecure", "health"});
+  EXPECT_EQ(r.code, 1) << r;
+  EXPECT_TRUE(Contains(r.err, "cannot reach node at 127.0.0.1:1")) << r;
 }
 
 TEST(CliUnreachableNode, ChainInfoSaysToStartShipledgerd) {
