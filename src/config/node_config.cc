@@ -38,30 +38,7 @@ Result<NodeConfig> ParseNodeConfig(std::string_view text, const std::string& pat
   SL_ASSIGN_OR_RETURN(YAML::Node doc, internal::ParseYaml(text, path));
   const YamlField root = internal::RootField(std::move(doc), path);
   try {
-    // replica_id is required although it defaults to 0 in NodeConfig: a node.yaml copied
-    // without it would silently make a second replica 0.
-    SL_RETURN_IF_ERROR(
-        root.CheckMap({"replica_id",
-                       "genesis",
-                       "grpc_listen",
-                       "peer_listen",
-                       "data_dir",
-                       "cert",
-                       "key",
-                       "mempool_capacity",
-                       "batch_timeout_ms",
-                       "max_wait_ms",
-                       "max_watchers",
-                       "max_watchers_per_org",
-                       "watch_stall_ms",
-                       "log_level",
-                       "verify_threads",
-                       "tracking_listen",
-                       "tracking_rate_per_s",
-                       "tracking_burst",
-                       "tracking_max_connections_per_address",
-                       "insecure_client_api"},
-                      {"replica_id", "genesis", "grpc_listen", "data_dir", "cert", "key"}));
+    SL_RETURN_IF_ERROR(root.CheckMap(kNodeConfigKeys, kRequiredNodeConfigKeys));
     NodeConfig config;
     SL_RETURN_IF_ERROR(root.ReadU32("replica_id", true, 0, &config.replica_id));
     SL_RETURN_IF_ERROR(root.ReadString("genesis", true, &config.genesis_path));

@@ -45,7 +45,36 @@ struct NodeConfig {
   // Open connections per client address (IPv6: per /64), counted when accepted: one more is
   // closed before its request is read. Default: 8
   uint32_t tracking_max_connections_per_address = 8;
+
+  bool operator==(const NodeConfig&) const = default;
 };
+
+// Every key a node.yaml may hold, and those it must (docs/configuration.md lists them with their
+// defaults; tests/unit/config/configuration_doc_test.cc holds the page to these and to
+// NodeConfig's defaults). replica_id is required although it defaults to 0 in NodeConfig: a
+// node.yaml copied without it would silently make a second replica 0.
+inline constexpr std::string_view kNodeConfigKeys[] = {"replica_id",
+                                                       "genesis",
+                                                       "grpc_listen",
+                                                       "peer_listen",
+                                                       "data_dir",
+                                                       "cert",
+                                                       "key",
+                                                       "mempool_capacity",
+                                                       "batch_timeout_ms",
+                                                       "max_wait_ms",
+                                                       "max_watchers",
+                                                       "max_watchers_per_org",
+                                                       "watch_stall_ms",
+                                                       "log_level",
+                                                       "verify_threads",
+                                                       "tracking_listen",
+                                                       "tracking_rate_per_s",
+                                                       "tracking_burst",
+                                                       "tracking_max_connections_per_address",
+                                                       "insecure_client_api"};
+inline constexpr std::string_view kRequiredNodeConfigKeys[] = {
+    "replica_id", "genesis", "grpc_listen", "data_dir", "cert", "key"};
 
 // INVALID_ARGUMENT naming the key on a missing required key or a bad value; NOT_FOUND if the
 // file is missing.

@@ -72,8 +72,8 @@ Status YamlField::CheckMapWithAnyKeys() const {
   return Status::Ok();
 }
 
-Status YamlField::CheckMap(std::initializer_list<std::string_view> allowed,
-                           std::initializer_list<std::string_view> required) const {
+Status YamlField::CheckMap(std::span<const std::string_view> allowed,
+                           std::span<const std::string_view> required) const {
   SL_RETURN_IF_ERROR(CheckMapWithAnyKeys());
   std::vector<std::string> unknown;
   for (auto it = node_.begin(); it != node_.end(); ++it) {

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -38,7 +39,12 @@ class YamlField {
   // OK when this is a map whose keys are distinct scalars, all in `allowed`, and which holds
   // every key of `required`. The error lists unknown keys, so typos are caught.
   Status CheckMap(std::initializer_list<std::string_view> allowed,
-                  std::initializer_list<std::string_view> required) const;
+                  std::initializer_list<std::string_view> required) const {
+    return CheckMap(std::span(allowed.begin(), allowed.size()),
+                    std::span(required.begin(), required.size()));
+  }
+  Status CheckMap(std::span<const std::string_view> allowed,
+                  std::span<const std::string_view> required) const;
   // OK when this is a map whose keys are distinct scalars (any names: the caller checks them).
   Status CheckMapWithAnyKeys() const;
   // OK when this is a sequence (REQUIRES nothing; an absent node is an error).
