@@ -18,6 +18,7 @@ PACKAGES=(
   procps psmisc
   openssl  # tests/integration/x509_interop_test.cc issues certificates as an organisation's PKI
   clang libclang-rt-14-dev llvm  # scripts/fuzz.sh: libFuzzer, ASan/UBSan, llvm-symbolizer
+  python3 python3-grpcio python3-protobuf python3-cryptography  # examples/python/ and its test
 )
 
 missing=()
