@@ -275,8 +275,10 @@ void CliApp::AddReadCommands() {
 
   cmd = AddCommand(&app_, "watch", "Print committed events as they happen (Ctrl-C to stop)",
                    [this](const Io& io) { return RunWatch(options_.global, options_.watch, io); });
-  cmd->add_option("--from-height", options_.watch.from_height,
-                  "Start at this height (default: the first block); resume with last + 1");
+  cmd->add_option(
+      "--from-height", options_.watch.from_height,
+      "Start at this height (default: the first block); to resume, the last height printed "
+      "(a stream can break inside a block, so its events may repeat)");
   cmd->add_option("--shipment", options_.watch.shipment_id, "Only this shipment's events");
   cmd->add_option("--count", options_.watch.count, "Stop after N events (default: never)");
 
