@@ -55,6 +55,11 @@ Result<NodeConfig> ParseNodeConfig(std::string_view text, const std::string& pat
         root.ReadU32("max_watchers_per_org", false, 1, &config.max_watchers_per_org));
     SL_RETURN_IF_ERROR(root.ReadU32("watch_stall_ms", false, 10, &config.watch_stall_ms));
     SL_RETURN_IF_ERROR(root.ReadString("log_level", false, &config.log_level));
+    SL_RETURN_IF_ERROR(root.ReadString("log_format", false, &config.log_format));
+    if (config.log_format != "text" && config.log_format != "json") {
+      return root.Child("log_format")
+          .Error("unknown format '" + config.log_format + "' (text, json)");
+    }
     SL_RETURN_IF_ERROR(root.ReadU32("verify_threads", false, 0, &config.verify_threads));
     SL_RETURN_IF_ERROR(root.ReadBool("insecure_client_api", false, &config.insecure_client_api));
     SL_RETURN_IF_ERROR(ReadEndpoint(root, "tracking_listen", false, &config.tracking_listen));

@@ -29,6 +29,7 @@ struct NodeConfig {
   uint32_t watch_stall_ms =
       model::kDefaultWatchStallMs;  // Default: 10 s; a stalled reader is dropped
   std::string log_level = "info";   // trace, debug, info, warn, error
+  std::string log_format = "text";  // text, or json: one JSON object per line
   // Threads that check a batch's signatures side by side, the caller included (DESIGN §10).
   // Default: 0 = one per core; 1 = on the receiving thread only.
   uint32_t verify_threads = 0;
@@ -67,6 +68,7 @@ inline constexpr std::string_view kNodeConfigKeys[] = {"replica_id",
                                                        "max_watchers_per_org",
                                                        "watch_stall_ms",
                                                        "log_level",
+                                                       "log_format",
                                                        "verify_threads",
                                                        "tracking_listen",
                                                        "tracking_rate_per_s",

@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "config/node_config.h"
+#include "node/log_format.h"
 #include "node/node.h"
 #include "node/node_files.h"
 #include "node/protobuf_log.h"
@@ -25,6 +26,10 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   app.add_option("--log-level", log_level,
                  "override node.yaml log_level (trace, debug, info, warn, error)");
+  std::string log_format;
+  app.add_option("--log-format", log_format,
+                 "override node.yaml log_format: text, or json (one JSON object per line)")
+      ->check(CLI::IsMember({"text", "json"}));
   bool check_config = false;
   app.add_flag("--check-config", check_config,
                "check node.yaml, the genesis and the node's certificate and key, print what the "
@@ -61,8 +66,8 @@ int main(int argc, char** argv) {
   }
   if (!log_level.empty()) config->log_level = log_level;
   spdlog::set_level(spdlog::level::from_str(config->log_level));
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ [replica " + std::to_string(config->replica_id) +
-                      "] %v");
+  if (!log_format.empty()) config->log_format = log_format;
+  shipledger::node::SetLogFormat(config->log_format, config->replica_id);  // checked by the loader
   shipledger::node::RouteProtobufLogs();
   // Logs usually go to a file: warnings at once, the rest within a second.
   spdlog::flush_on(spdlog::level::warn);
