@@ -128,7 +128,7 @@ Verdict RulesV2::Apply(Workspace& ws, const model::AdmittedEvent& admitted,
     if (current != nullptr && !IsParty(*current, event.signer_org())) current = nullptr;
   }
   if (!OutsideLifecycle(event.type(), only_parties_)) {
-    return ApplyShipmentEvent(ws, admitted, current, context);
+    return ApplyLifecycleEvent(ws, admitted, current, context);
   }
   if (current == nullptr) return Rejected("shipment " + event.shipment_id() + " is not booked");
   v1::ShipmentState state = *current;
@@ -150,11 +150,11 @@ Verdict RulesV2::Apply(Workspace& ws, const model::AdmittedEvent& admitted,
 // A lifecycle event (shipment_contract.h) that rules v2 extend: the lifecycle judges it once, in
 // the state it found (`current`, nullptr when unknown), then the route checks, then what v2 and
 // v3 add to its effects.
-Verdict RulesV2::ApplyShipmentEvent(Workspace& ws, const model::AdmittedEvent& admitted,
-                                    const v1::ShipmentState* current,
-                                    const model::BlockContext& context) const {
+Verdict RulesV2::ApplyLifecycleEvent(Workspace& ws, const model::AdmittedEvent& admitted,
+                                     const v1::ShipmentState* current,
+                                     const model::BlockContext& context) const {
   const v1::Event& event = admitted.event;
-  Outcome outcome = contracts::ApplyShipmentEvent(current, admitted, context);
+  Outcome outcome = ApplyShipmentEvent(current, admitted, context);
   if (auto* rejection = std::get_if<Rejection>(&outcome)) return Rejected(std::move(*rejection));
   // The state as the event found it, by reference (no copy per event): the workspace keeps
   // `*current` valid until its next write, and After reads `before` before it writes anything.

@@ -21,9 +21,9 @@ class RulesV2 : public ContractRules {
   explicit RulesV2(bool only_parties) : only_parties_(only_parties) {}
 
  private:
-  Verdict ApplyShipmentEvent(Workspace& ws, const model::AdmittedEvent& admitted,
-                             const v1::ShipmentState* current,
-                             const model::BlockContext& context) const;
+  Verdict ApplyLifecycleEvent(Workspace& ws, const model::AdmittedEvent& admitted,
+                              const v1::ShipmentState* current,
+                              const model::BlockContext& context) const;
 
   // Rules v3: only a party makes a party (above).
   const bool only_parties_ = false;

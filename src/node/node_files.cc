@@ -12,20 +12,14 @@ namespace {
 constexpr int64_t kDayMs = 24LL * 3600 * 1000;
 constexpr int64_t kExpiryWarningMs = 30 * kDayMs;
 
-Result<crypto::Certificate> ReadCertificate(const std::string& path) {
+// A PEM file of `T` (crypto::Certificate or crypto::PrivateKey); errors say `what` it is.
+template <typename T>
+Result<T> ReadPem(const std::string& path, const std::string& what) {
   auto pem = crypto::ReadFile(path);
-  if (!pem.ok()) return pem.status().WithContext("node certificate");
-  auto cert = crypto::Certificate::FromPem(*pem);
-  if (!cert.ok()) return cert.status().WithContext("node certificate " + path);
-  return cert;
-}
-
-Result<crypto::PrivateKey> ReadKey(const std::string& path) {
-  auto pem = crypto::ReadFile(path);
-  if (!pem.ok()) return pem.status().WithContext("node key");
-  auto key = crypto::PrivateKey::FromPem(*pem);
-  if (!key.ok()) return key.status().WithContext("node key " + path);
-  return key;
+  if (!pem.ok()) return pem.status().WithContext(what);
+  auto parsed = T::FromPem(*pem);
+  if (!parsed.ok()) return parsed.status().WithContext(what + " " + path);
+  return parsed;
 }
 
 std::string RulesSchedule(const model::Genesis& genesis) {
@@ -43,8 +37,10 @@ std::string RulesSchedule(const model::Genesis& genesis) {
 Result<NodeFiles> LoadNodeFiles(const config::NodeConfig& config) {
   auto genesis = config::LoadGenesis(config.genesis_path);
   if (!genesis.ok()) return genesis.status().WithContext("genesis " + config.genesis_path);
-  SL_ASSIGN_OR_RETURN(crypto::Certificate cert, ReadCertificate(config.cert_path));
-  SL_ASSIGN_OR_RETURN(crypto::PrivateKey key, ReadKey(config.key_path));
+  SL_ASSIGN_OR_RETURN(crypto::Certificate cert,
+                      ReadPem<crypto::Certificate>(config.cert_path, "node certificate"));
+  SL_ASSIGN_OR_RETURN(crypto::PrivateKey key,
+                      ReadPem<crypto::PrivateKey>(config.key_path, "node key"));
   if (!cert.MatchesKey(key)) {
     return Status::InvalidArgument("node key " + config.key_path + " does not match certificate " +
                                    config.cert_path);
