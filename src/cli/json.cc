@@ -13,6 +13,7 @@
 #include "model/enum_names.h"
 #include "model/event.h"
 #include "shipledger/bytes.h"
+#include "shipledger/json_text.h"
 
 namespace shipledger::cli {
 
@@ -75,36 +76,9 @@ pb::Value FieldValue(const pb::Message& m, const pb::FieldDescriptor* f, int ind
   return pb::Value();
 }
 
-void AppendJsonString(std::string_view s, std::string* out) {
+void AppendQuoted(std::string_view s, std::string* out) {
   out->push_back('"');
-  for (const char c : s) {
-    switch (c) {
-      case '"':
-        out->append("\\\"");
-        break;
-      case '\\':
-        out->append("\\\\");
-        break;
-      case '\n':
-        out->append("\\n");
-        break;
-      case '\r':
-        out->append("\\r");
-        break;
-      case '\t':
-        out->append("\\t");
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          static constexpr char kHex[] = "0123456789abcdef";
-          out->append("\\u00");
-          out->push_back(kHex[(c >> 4) & 0xf]);
-          out->push_back(kHex[c & 0xf]);
-        } else {
-          out->push_back(c);
-        }
-    }
-  }
+  AppendJsonString(s, out);
   out->push_back('"');
 }
 
@@ -136,7 +110,7 @@ void AppendJson(const pb::Value& v, bool one_line, int depth, std::string* out) 
       AppendJsonNumber(v.number_value(), out);
       return;
     case pb::Value::kStringValue:
-      AppendJsonString(v.string_value(), out);
+      AppendQuoted(v.string_value(), out);
       return;
     case pb::Value::kBoolValue:
       out->append(v.bool_value() ? "true" : "false");
@@ -155,7 +129,7 @@ void AppendJson(const pb::Value& v, bool one_line, int depth, std::string* out) 
       for (size_t i = 0; i < keys.size(); ++i) {
         if (i > 0) out->push_back(',');
         Newline(one_line, depth + 1, out);
-        AppendJsonString(*keys[i], out);
+        AppendQuoted(*keys[i], out);
         out->append(one_line ? ":" : ": ");
         AppendJson(fields.at(*keys[i]), one_line, depth + 1, out);
       }

@@ -5,13 +5,12 @@
 #include "config/files.h"
 #include "config/yaml_fields.h"
 #include "shipledger/endpoint.h"
+#include "shipledger/log.h"
 
 namespace shipledger::config {
 namespace {
 
 using internal::YamlField;
-
-constexpr std::string_view kLogLevels[] = {"trace", "debug", "info", "warn", "error"};
 
 // `value` made absolute against `base_dir` (the node.yaml's folder), normalised.
 std::string Resolve(const std::filesystem::path& base_dir, const std::string& value) {
@@ -67,11 +66,8 @@ Result<NodeConfig> ParseNodeConfig(std::string_view text, const std::string& pat
     SL_RETURN_IF_ERROR(root.ReadU32("tracking_burst", false, 1, &config.tracking_burst));
     SL_RETURN_IF_ERROR(root.ReadU32("tracking_max_connections_per_address", false, 1,
                                     &config.tracking_max_connections_per_address));
-    bool level_ok = false;
-    for (std::string_view level : kLogLevels) level_ok = level_ok || level == config.log_level;
-    if (!level_ok) {
-      return root.Child("log_level")
-          .Error("unknown level '" + config.log_level + "' (trace, debug, info, warn, error)");
+    if (const Result<LogSpec> spec = ParseLogSpec(config.log_level); !spec.ok()) {
+      return root.Child("log_level").Error(spec.status().message());
     }
 
     std::error_code ec;

@@ -9,14 +9,17 @@
 #include <vector>
 
 #include "net/tls.h"
+#include "shipledger/log.h"
 
 namespace shipledger::net {
+
+using enum LogComponent;
 
 namespace asio = boost::asio;
 
 void LogHandlerException(const char* where, const std::exception* e) noexcept {
   try {
-    spdlog::error("net: exception in {}: {}", where, e != nullptr ? e->what() : "unknown");
+    Log(kNet).error("exception in {}: {}", where, e != nullptr ? e->what() : "unknown");
   } catch (...) {  // logging failed too: nothing more to do
   }
 }

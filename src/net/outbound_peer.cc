@@ -8,8 +8,11 @@
 #include <chrono>
 
 #include "shipledger/endpoint.h"
+#include "shipledger/log.h"
 
 namespace shipledger::net {
+
+using enum LogComponent;
 
 namespace {
 
@@ -137,7 +140,7 @@ void OutboundPeer::Yield() {
   std::shared_ptr<Connection> link = established || handshaking ? std::move(conn_) : nullptr;
   if (link) AbandonWriteOn(link.get());
   CloseConnection();
-  spdlog::debug("net: replica {} dialled us; its link is the one kept", replica_);
+  Log(kNet).debug("replica {} dialled us; its link is the one kept", replica_);
   if (!link) return;
   CloseRetiring();
   retiring_ = std::move(link);
@@ -256,7 +259,7 @@ void OutboundPeer::OnHandshake(uint64_t attempt, std::shared_ptr<Connection> con
   if (!status.ok()) {
     if (status.code() == Code::kPermissionDenied) {
       counters_->protocol_errors.fetch_add(1);
-      spdlog::warn("net: replica {} at {} refused: {}", replica_, conn->remote(), status.message());
+      Log(kNet).warn("replica {} at {} refused: {}", replica_, conn->remote(), status.message());
     }
     Retry(status);
     return;
@@ -266,7 +269,7 @@ void OutboundPeer::OnHandshake(uint64_t attempt, std::shared_ptr<Connection> con
   timer_.cancel();
   NoteLinkState();
   counters_->connected_out = true;
-  spdlog::debug("net: connected to replica {} at {}", replica_, conn->remote());
+  Log(kNet).debug("connected to replica {} at {}", replica_, conn->remote());
   std::weak_ptr<OutboundPeer> weak = shared_from_this();
   conn->Start(DeliverFrames(), [weak, attempt](const Status& reason, bool protocol_error) {
     if (auto self = weak.lock()) self->OnClosed(attempt, reason, protocol_error);
@@ -285,8 +288,8 @@ void OutboundPeer::OnClosed(uint64_t attempt, const Status& reason, bool protoco
   if (attempt != attempt_ || phase_ != Phase::kConnected) return;
   if (protocol_error) {
     counters_->protocol_errors.fetch_add(1);
-    spdlog::warn("net: replica {}: protocol error on outbound connection: {}", replica_,
-                 reason.message());
+    Log(kNet).warn("replica {}: protocol error on outbound connection: {}", replica_,
+                   reason.message());
   }
   Retry(reason);
 }
@@ -299,9 +302,9 @@ void OutboundPeer::Retry(const Status& reason) {
   CloseConnection();
   counters_->reconnects.fetch_add(1);
   if (was_connected) {
-    spdlog::info("net: lost replica {}: {}", replica_, reason.message());
+    Log(kNet).info("lost replica {}: {}", replica_, reason.message());
   } else {
-    spdlog::debug("net: dial replica {} failed: {}", replica_, reason.message());
+    Log(kNet).debug("dial replica {} failed: {}", replica_, reason.message());
   }
   const int jitter = std::uniform_int_distribution<int>(0, std::max(1, backoff_ms_ / 5))(rng_);
   timer_.expires_after(std::chrono::milliseconds(backoff_ms_ + jitter));

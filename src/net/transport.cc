@@ -18,8 +18,11 @@
 #include "net/pending_handshakes.h"
 #include "net/tls.h"
 #include "shipledger/endpoint.h"
+#include "shipledger/log.h"
 
 namespace shipledger::net {
+
+using enum LogComponent;
 
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
@@ -160,7 +163,7 @@ Status Transport::Impl::Listen(const std::string& host_port) {
 
 void Transport::Impl::Start() {
   if (!init_status_.ok()) {
-    spdlog::error("net: transport not started: {}", init_status_.ToString());
+    Log(kNet).error("transport not started: {}", init_status_.ToString());
     return;
   }
   start_called_ = true;
@@ -222,7 +225,7 @@ void Transport::Impl::Accept() {
           if (ec) {
             if (ec == asio::error::operation_aborted) return;
             // E.g. out of file descriptors: pause instead of spinning on the error.
-            spdlog::warn("net: accept failed: {}", ec.message());
+            Log(kNet).warn("accept failed: {}", ec.message());
             self->accept_pause_.expires_after(std::chrono::milliseconds(100));
             self->accept_pause_.async_wait([self](const boost::system::error_code& wait_ec) {
               if (!wait_ec && !self->stopped_) CatchAll("accept", [&] { self->Accept(); });
@@ -314,8 +317,8 @@ void Transport::Impl::ArmRefusalLog() {
 
 void Transport::Impl::LogRefusals() {
   const auto count = [&](Refusal r) { return refusals_[static_cast<size_t>(r)]; };
-  spdlog::warn(
-      "net: inbound connections refused on the peer port: {} over the handshake limits, {} "
+  Log(kNet).warn(
+      "inbound connections refused on the peer port: {} over the handshake limits, {} "
       "silent ones replaced, {} timed out in the handshake, {} failed it (latest: {})",
       count(Refusal::kOverLimit), count(Refusal::kEvicted), count(Refusal::kTimedOut),
       count(Refusal::kFailed), last_refusal_);
@@ -335,7 +338,7 @@ void Transport::Impl::OnInbound(const std::shared_ptr<Connection>& conn) {
   if (slot) slot->Close();
   slot = conn;
   counters->second->connected_in = true;
-  spdlog::debug("net: replica {} connected from {}", from, conn->remote());
+  Log(kNet).debug("replica {} connected from {}", from, conn->remote());
   std::weak_ptr<Impl> weak = weak_from_this();
   const Connection* raw = conn.get();
   conn->Start(
@@ -360,10 +363,9 @@ void Transport::Impl::OnInboundClosed(uint32_t from, const Connection* conn, con
   const std::string remote = conn->remote();
   if (protocol_error) {
     counters_[from]->protocol_errors.fetch_add(1);
-    spdlog::warn("net: replica {} at {}: protocol error, closing: {}", from, remote,
-                 reason.message());
+    Log(kNet).warn("replica {} at {}: protocol error, closing: {}", from, remote, reason.message());
   } else {
-    spdlog::debug("net: replica {} at {} disconnected: {}", from, remote, reason.message());
+    Log(kNet).debug("replica {} at {} disconnected: {}", from, remote, reason.message());
   }
   if (it != inbound_.end() && it->second.get() == conn) {
     inbound_.erase(it);
@@ -377,8 +379,8 @@ void Transport::Impl::Send(uint32_t to, std::string payload) {
   if (it == peers_.end()) return;
   if (payload.size() > options_.max_frame_bytes) {
     counters_.at(to)->frames_dropped.fetch_add(1);
-    spdlog::error("net: dropping a {}-byte message to replica {}: over max_frame_bytes",
-                  payload.size(), to);
+    Log(kNet).error("dropping a {}-byte message to replica {}: over max_frame_bytes",
+                    payload.size(), to);
     return;
   }
   it->second->Enqueue(EncodeFrame(payload));

@@ -14,10 +14,8 @@
 
 namespace shipledger::node {
 
-// Appends `text` to `out` as the contents of a JSON string (without the quotes).
-void AppendJsonString(std::string_view text, std::string* out);
-
-// {"time":"2026-12-07T11:27:16.123Z","level":"info","replica":0,"msg":"..."} and a newline.
+// {"time":"2026-12-07T11:27:16.123Z","level":"info","replica":0,"component":"consensus",
+// "msg":"..."} and a newline (no "component" for a line of the default logger).
 class JsonLogFormatter final : public spdlog::formatter {
  public:
   explicit JsonLogFormatter(uint32_t replica_id) : replica_id_(replica_id) {}

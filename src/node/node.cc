@@ -11,9 +11,12 @@
 #include "contracts/commit.h"
 #include "model/block.h"
 #include "node/node_files.h"
+#include "shipledger/log.h"
 #include "shipledger/thread_name.h"
 
 namespace shipledger::node {
+
+using enum LogComponent;
 
 namespace {
 // Dropped peer messages are summed up in one log line per this interval.
@@ -38,21 +41,21 @@ Result<std::unique_ptr<Node>> Node::Create(const config::NodeConfig& config, con
   node->store_ = std::move(store).value();
   if (const uint32_t found = node->store_->found_schema_version();
       found != 0 && found < storage::Store::SchemaVersion()) {
-    spdlog::warn(
+    Log(kNode).warn(
         "data dir {} had storage schema {}; it now has {} (its old records are read as "
         "they are), and builds that read only schema {} will refuse it",
         config.data_dir, found, storage::Store::SchemaVersion(), found);
   }
   if (const std::optional<uint64_t> indexed = node->store_->party_index_rebuilt()) {
-    spdlog::info("data dir {}: built the party index (ListShipments) from {} shipment states",
-                 config.data_dir, *indexed);
+    Log(kNode).info("data dir {}: built the party index (ListShipments) from {} shipment states",
+                    config.data_dir, *indexed);
   }
   const storage::ChainHead head = node->store_->head();
   node->notifier_ = std::make_unique<rpc::CommitNotifier>(head.height);
   SL_RETURN_IF_ERROR(node->CreateCore());
   node->status_ = node->core_->status();
-  spdlog::info("chain '{}' genesis {} at height {} head {}", g.chain_id, ToHex(g.hash), head.height,
-               ToHex(head.block_hash));
+  Log(kNode).info("chain '{}' genesis {} at height {} head {}", g.chain_id, ToHex(g.hash),
+                  head.height, ToHex(head.block_hash));
   return node;
 }
 
@@ -92,7 +95,7 @@ Status Node::CreateCore() {
   if (config_.batch_timeout_ms != 0) opts.batch_timeout_ms = config_.batch_timeout_ms;
   core_ = std::make_unique<consensus::PbftReplica>(genesis_, opts, signer_.get(), restored);
   if (g.n() == 1) {
-    spdlog::info("the only replica (n = 1), stable checkpoint {}", restored.stable.height());
+    Log(kNode).info("the only replica (n = 1), stable checkpoint {}", restored.stable.height());
     return Status::Ok();
   }
   inbox_ = std::make_unique<PeerInbox>(g.n(), PeerInbox::Options{});
@@ -104,8 +107,9 @@ Status Node::CreateCore() {
   peer_io_ = std::make_unique<PeerIo>(
       genesis_, config_.replica_id, *identity_, gate_.get(), store_.get(), clock_, PeerIoOptions{},
       [this](consensus::InboundMessage m) { DeliverPeerMessage(std::move(m)); });
-  spdlog::info("replica {} of {} (f = {}), journal of {} entries, stable checkpoint {}",
-               config_.replica_id, g.n(), g.f(), restored.journal.size(), restored.stable.height());
+  Log(kNode).info("replica {} of {} (f = {}), journal of {} entries, stable checkpoint {}",
+                  config_.replica_id, g.n(), g.f(), restored.journal.size(),
+                  restored.stable.height());
   return Status::Ok();
 }
 
@@ -130,7 +134,7 @@ Status Node::Start() {
       Stop();
       return s;
     }
-    spdlog::info("replica {} accepting peers on {}", config_.replica_id, config_.peer_listen);
+    Log(kNode).info("replica {} accepting peers on {}", config_.replica_id, config_.peer_listen);
   }
   rpc::ServerOptions server_options;
   server_options.max_watchers = config_.max_watchers;
@@ -139,7 +143,7 @@ Status Node::Start() {
   server_options.insecure = config_.insecure_client_api;
   if (config_.insecure_client_api) {
     for (int i = 0; i < 3; ++i) {
-      spdlog::warn(
+      Log(kNode).warn(
           "INSECURE CLIENT API on {}: plaintext, no client certificates, every shipment readable "
           "by anyone who can connect (node.yaml insecure_client_api: true) — development only",
           config_.grpc_listen);
@@ -154,9 +158,9 @@ Status Node::Start() {
     Stop();
     return s;
   }
-  spdlog::info("replica {} ({}) serving gRPC on {} ({})", config_.replica_id, identity_->org(),
-               config_.grpc_listen,
-               config_.insecure_client_api ? "INSECURE plaintext" : "TLS, client certificates");
+  Log(kNode).info("replica {} ({}) serving gRPC on {} ({})", config_.replica_id, identity_->org(),
+                  config_.grpc_listen,
+                  config_.insecure_client_api ? "INSECURE plaintext" : "TLS, client certificates");
   if (!config_.tracking_listen.empty()) {
     rpc::TrackingServerOptions tracking_options;
     tracking_options.rate.rate_per_s = config_.tracking_rate_per_s;
@@ -210,7 +214,7 @@ void Node::Stop() {
   if (notifier_) notifier_->Shutdown();
   if (server_) server_->Shutdown(1000);
   // A node that never started (Create failed half-way, or Start was not called) says nothing.
-  if (started_ms_ != 0) spdlog::info("stopped at height {}", store_ ? store_->head().height : 0);
+  if (started_ms_ != 0) Log(kNode).info("stopped at height {}", store_ ? store_->head().height : 0);
 }
 
 std::vector<Status> Node::Order(const std::vector<model::EventPtr>& events) {
@@ -253,7 +257,7 @@ void Node::DeliverPeerMessage(consensus::InboundMessage message) {
     int64_t last = inbox_drop_logged_ms_.load();
     if (now_ms - last >= kDropLogIntervalMs &&
         inbox_drop_logged_ms_.compare_exchange_strong(last, now_ms)) {
-      spdlog::warn(
+      Log(kNode).warn(
           "peer messages dropped over their sender's share of the consensus thread's queue: {} "
           "since the last such line, the latest from replica {} ({} from it in all)",
           inbox_drops_unlogged_.exchange(0), from, inbox_->counts(from).dropped);
@@ -270,8 +274,8 @@ void Node::DrainPeerMessages() {
   batch.reserve(kBatch);
   const bool more = inbox_->Drain(kBatch, &batch);
   for (const consensus::InboundMessage& m : batch) {
-    if (spdlog::should_log(spdlog::level::debug)) {
-      spdlog::debug("<- {}: {}", m.from, DescribePeerMessage(m.message));
+    if (Log(kConsensus).should_log(spdlog::level::debug)) {
+      Log(kConsensus).debug("<- {}: {}", m.from, DescribePeerMessage(m.message));
     }
     Apply(core_->OnPeerMessage(m, clock_.NowMs()));
     if (m.message.has_forward() && !m.events.empty()) NoteHeld(m.events[0]);
@@ -304,16 +308,16 @@ void Node::Execute(consensus::CommitBlock block) {
 
 void Node::SendTo(uint32_t replica, std::shared_ptr<const v1::PeerMessage> message) {
   if (peer_io_ == nullptr) return;
-  if (spdlog::should_log(spdlog::level::debug)) {
-    spdlog::debug("-> {}: {}", replica, DescribePeerMessage(*message));
+  if (Log(kConsensus).should_log(spdlog::level::debug)) {
+    Log(kConsensus).debug("-> {}: {}", replica, DescribePeerMessage(*message));
   }
   peer_io_->Send(replica, *message);
 }
 
 void Node::SendToAll(std::shared_ptr<const v1::PeerMessage> message) {
   if (peer_io_ == nullptr) return;
-  if (spdlog::should_log(spdlog::level::debug)) {
-    spdlog::debug("-> all: {}", DescribePeerMessage(*message));
+  if (Log(kConsensus).should_log(spdlog::level::debug)) {
+    Log(kConsensus).debug("-> all: {}", DescribePeerMessage(*message));
   }
   peer_io_->Broadcast(*message);
 }
@@ -326,8 +330,9 @@ void Node::StoreStable(const v1::CheckpointCertificate& certificate) {
   if (Status s = store_->PutCheckpoint(certificate); !s.ok()) {
     // The certificate is also held by the peers; a restart falls back to an older one, with
     // the journal it covers (pruned only in the same write).
-    spdlog::warn("cannot store the checkpoint certificate of height {}: {}", certificate.height(),
-                 s.ToString());
+    Log(kConsensus)
+        .warn("cannot store the checkpoint certificate of height {}: {}", certificate.height(),
+              s.ToString());
   }
 }
 
@@ -363,19 +368,22 @@ void Node::SnapshotStatus() {
   // Operators see view changes and divergence in the log (status_ is written only here, on the
   // consensus thread, so comparing with it is race-free).
   if (now.view_changing && !status_.view_changing) {
-    spdlog::info("view change: leaving view {} (primary {}) at committed height {}", status_.view,
-                 status_.primary, now.committed_height);
+    Log(kConsensus)
+        .info("view change: leaving view {} (primary {}) at committed height {}", status_.view,
+              status_.primary, now.committed_height);
   }
   if (now.view != status_.view || (!now.view_changing && status_.view_changing)) {
-    spdlog::info("view {}{}: primary {}{}, committed height {}", now.view,
-                 now.view_changing ? " (changing)" : "", now.primary,
-                 now.is_primary ? " (this node)" : "", now.committed_height);
+    Log(kConsensus)
+        .info("view {}{}: primary {}{}, committed height {}", now.view,
+              now.view_changing ? " (changing)" : "", now.primary,
+              now.is_primary ? " (this node)" : "", now.committed_height);
   }
   if (now.diverged_height != 0 && status_.diverged_height == 0) {
-    spdlog::error(
-        "our results differ from a stable checkpoint at height {}: this replica stops "
-        "voting; compare its data dir with a peer's (shipledger verify)",
-        now.diverged_height);
+    Log(kConsensus)
+        .error(
+            "our results differ from a stable checkpoint at height {}: this replica stops "
+            "voting; compare its data dir with a peer's (shipledger verify)",
+            now.diverged_height);
   }
   status_ = std::move(now);
 }

@@ -5,9 +5,12 @@
 #include <algorithm>
 #include <exception>
 
+#include "shipledger/log.h"
 #include "shipledger/thread_name.h"
 
 namespace shipledger::node {
+
+using enum LogComponent;
 
 namespace {
 
@@ -112,9 +115,9 @@ Status PeerIo::Start(const std::string& listen) {
         io_.run();
         return;
       } catch (const std::exception& e) {
-        spdlog::error("peer thread: unexpected exception: {}", e.what());
+        Log(kNet).error("peer thread: unexpected exception: {}", e.what());
       } catch (...) {
-        spdlog::error("peer thread: unexpected exception");
+        Log(kNet).error("peer thread: unexpected exception");
       }
     }
   });
@@ -189,9 +192,10 @@ void PeerIo::OnFrame(uint32_t from, std::string payload) {
     return;
   }
   if (admitted->message.has_fetch_blocks()) {
-    if (spdlog::should_log(spdlog::level::debug)) {
-      spdlog::debug("<- {}: {} (answered from the store)", from,
-                    DescribePeerMessage(admitted->message));
+    if (Log(kConsensus).should_log(spdlog::level::debug)) {
+      Log(kConsensus)
+          .debug("<- {}: {} (answered from the store)", from,
+                 DescribePeerMessage(admitted->message));
     }
     AnswerFetch(from, admitted->message.fetch_blocks());
     return;
@@ -206,16 +210,18 @@ void PeerIo::AnswerFetch(uint32_t from, const v1::FetchBlocks& fetch) {
   if (max_blocks > 0 && fetch.from_height() > 0) {
     auto got = store_->GetBlocks(fetch.from_height(), max_blocks, options_.max_fetch_bytes);
     if (!got.ok()) {
-      spdlog::warn("state transfer: cannot read blocks from height {} for replica {}: {}",
-                   fetch.from_height(), from, got.status().ToString());
+      Log(kConsensus)
+          .warn("state transfer: cannot read blocks from height {} for replica {}: {}",
+                fetch.from_height(), from, got.status().ToString());
       return;
     }
     for (v1::Block& b : *got) *blocks->add_blocks() = std::move(b);
   }
   auto stable = store_->LatestCheckpoint();
   if (!stable.ok()) {
-    spdlog::warn("state transfer: cannot read the latest checkpoint for replica {}: {}", from,
-                 stable.status().ToString());
+    Log(kConsensus)
+        .warn("state transfer: cannot read the latest checkpoint for replica {}: {}", from,
+              stable.status().ToString());
     return;
   }
   // Height 0 is the genesis, which needs no certificate.
@@ -234,8 +240,9 @@ void PeerIo::CountBadMessage(uint32_t from, const Status& why) {
     return;
   }
   const uint64_t suppressed = c.unlogged.exchange(0);
-  spdlog::warn("dropped a message from replica {}: {} ({} rejected in all, {} since the last line)",
-               from, why.ToString(), total, suppressed);
+  Log(kNet).warn(
+      "dropped a message from replica {}: {} ({} rejected in all, {} since the last line)", from,
+      why.ToString(), total, suppressed);
 }
 
 }  // namespace shipledger::node

@@ -7,7 +7,11 @@
 #include <chrono>
 #include <string>
 
+#include "shipledger/log.h"
+
 namespace shipledger::node {
+
+using enum LogComponent;
 namespace {
 
 constexpr int64_t kIntervalMs = 10000;  // at most one line per 10 s
@@ -17,7 +21,7 @@ std::atomic<uint64_t> suppressed{0};
 void Handler(google::protobuf::LogLevel level, const char* filename, int line,
              const std::string& message) {
   if (level == google::protobuf::LOGLEVEL_FATAL) {
-    spdlog::critical("protobuf {}:{}: {}", filename, line, message);
+    Log(kNode).critical("protobuf {}:{}: {}", filename, line, message);
     return;
   }
   const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -29,8 +33,8 @@ void Handler(google::protobuf::LogLevel level, const char* filename, int line,
     return;
   }
   const uint64_t skipped = suppressed.exchange(0);
-  spdlog::warn("protobuf: {}{}", message,
-               skipped > 0 ? " (" + std::to_string(skipped) + " similar lines suppressed)" : "");
+  Log(kNode).warn("protobuf: {}{}", message,
+                  skipped > 0 ? " (" + std::to_string(skipped) + " similar lines suppressed)" : "");
 }
 
 }  // namespace

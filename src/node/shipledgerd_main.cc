@@ -12,6 +12,10 @@
 #include "node/node_files.h"
 #include "node/protobuf_log.h"
 #include "shipledger/clock.h"
+#include "shipledger/log.h"
+
+using enum shipledger::LogComponent;
+using shipledger::Log;
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -25,7 +29,9 @@ int main(int argc, char** argv) {
       ->required()
       ->check(CLI::ExistingFile);
   app.add_option("--log-level", log_level,
-                 "override node.yaml log_level (trace, debug, info, warn, error)");
+                 "override node.yaml log_level: a level (trace, debug, info, warn, error, off), "
+                 "then COMPONENT=LEVEL pairs for node, consensus, net, rpc, tracking, "
+                 "operations, e.g. info,consensus=debug");
   std::string log_format;
   app.add_option("--log-format", log_format,
                  "override node.yaml log_format: text, or json (one JSON object per line)")
@@ -38,7 +44,9 @@ int main(int argc, char** argv) {
   app.footer(
       "Examples:\n"
       "  shipledgerd --config net/exporter/node/node.yaml\n"
-      "  shipledgerd --config net/exporter/node/node.yaml --check-config");
+      "  shipledgerd --config net/exporter/node/node.yaml --check-config\n"
+      "  shipledgerd --config net/exporter/node/node.yaml --log-level info,consensus=debug "
+      "--log-format json");
   CLI11_PARSE(app, argc, argv);
 
   // Block the stop signals in every thread; main waits for them below.
@@ -54,6 +62,12 @@ int main(int argc, char** argv) {
                  config.status().ToString().c_str());
     return 2;
   }
+  if (!log_level.empty()) config->log_level = log_level;
+  const auto log_spec = shipledger::ParseLogSpec(config->log_level);
+  if (!log_spec.ok()) {
+    std::fprintf(stderr, "shipledgerd: --log-level: %s\n", log_spec.status().message().c_str());
+    return 2;
+  }
   if (check_config) {
     auto summary = shipledger::node::CheckConfig(*config, shipledger::SystemClock().NowMs());
     if (!summary.ok()) {
@@ -64,8 +78,7 @@ int main(int argc, char** argv) {
     std::printf("%s: OK\n%s", config_path.c_str(), summary->c_str());
     return 0;
   }
-  if (!log_level.empty()) config->log_level = log_level;
-  spdlog::set_level(spdlog::level::from_str(config->log_level));
+  shipledger::ApplyLogSpec(*log_spec);
   if (!log_format.empty()) config->log_format = log_format;
   shipledger::node::SetLogFormat(config->log_format, config->replica_id);  // checked by the loader
   shipledger::node::RouteProtobufLogs();
@@ -75,17 +88,17 @@ int main(int argc, char** argv) {
 
   auto node = shipledger::node::Node::Create(*config);
   if (!node.ok()) {
-    spdlog::error("cannot start: {}", node.status().ToString());
+    Log(kNode).error("cannot start: {}", node.status().ToString());
     return 1;
   }
   if (auto s = (*node)->Start(); !s.ok()) {
-    spdlog::error("cannot start: {}", s.ToString());
+    Log(kNode).error("cannot start: {}", s.ToString());
     return 1;
   }
   int sig = 0;
   sigwait(&signals, &sig);
-  spdlog::info("received {}, finishing the blocks in hand and stopping",
-               sig == SIGTERM ? "SIGTERM" : "SIGINT");
+  Log(kNode).info("received {}, finishing the blocks in hand and stopping",
+                  sig == SIGTERM ? "SIGTERM" : "SIGINT");
   (*node)->Stop();
   return 0;
 }

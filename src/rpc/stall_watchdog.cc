@@ -5,9 +5,12 @@
 
 #include <algorithm>
 
+#include "shipledger/log.h"
 #include "shipledger/thread_name.h"
 
 namespace shipledger::rpc {
+
+using enum LogComponent;
 
 StallWatchdog::StallWatchdog(std::chrono::milliseconds limit) : limit_(limit) {
   thread_ = std::thread([this] {
@@ -63,8 +66,8 @@ void StallWatchdog::Run() {
       if (now - state.write_started < limit_) continue;
       // Under mu_: the stream is registered, so its call (and ctx) is still alive.
       state.dropped = true;
-      spdlog::warn("dropping a Watch subscriber at {}: not reading for {} ms", ctx->peer(),
-                   limit_.count());
+      Log(kRpc).warn("dropping a Watch subscriber at {}: not reading for {} ms", ctx->peer(),
+                     limit_.count());
       ctx->TryCancel();
       dropped_total_.fetch_add(1);
     }

@@ -9,8 +9,11 @@
 
 #include "model/enum_names.h"
 #include "model/tracking_code.h"
+#include "shipledger/log.h"
 
 namespace shipledger::rpc {
+
+using enum LogComponent;
 
 namespace pb = google::protobuf;
 
@@ -133,10 +136,6 @@ std::string TrackingJson(const PublicTracking& tracking) {
   return out + "]}";
 }
 
-std::string ErrorJson(std::string_view error, std::string_view message) {
-  return "{\"error\":" + JsonString(error) + ",\"message\":" + JsonString(message) + "}";
-}
-
 HttpAnswer AnswerTrackingGet(const storage::Store& store, std::string_view target) {
   std::string_view path = target.substr(0, target.find('?'));
   if (!path.starts_with(kTrackPathPrefix)) {
@@ -148,7 +147,7 @@ HttpAnswer AnswerTrackingGet(const storage::Store& store, std::string_view targe
   if (tracking.status().code() == Code::kNotFound) {
     return {404, ErrorJson("not_found", kNotFoundMessage)};
   }
-  spdlog::error("tracking: cannot read the store: {}", tracking.status().ToString());
+  Log(kTracking).error("tracking: cannot read the store: {}", tracking.status().ToString());
   return {500, ErrorJson("internal", "the tracking service cannot answer now; try later")};
 }
 

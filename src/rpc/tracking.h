@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "rpc/http_server.h"
 #include "shipledger/status.h"
 #include "shipledger/v1/types.pb.h"
 #include "storage/store.h"
@@ -44,13 +45,6 @@ Result<PublicTracking> LookUpTracking(const storage::Store& store, std::string_v
 
 // {"status":"in_transit","milestones":[{"type":"booked","time":"2026-...Z","location":"DEHAM"}]}
 std::string TrackingJson(const PublicTracking& tracking);
-// {"error":"<error>","message":"<message>"}
-std::string ErrorJson(std::string_view error, std::string_view message);
-
-struct HttpAnswer {
-  unsigned status = 500;
-  std::string body;  // JSON
-};
 // The answer to GET `target` (path and optional query, as in the request line): 200 with
 // TrackingJson for /v1/track/{code} of a known code; 404 with the one not-found body for an
 // unknown or malformed code, and with another for any other path; 500 when the store fails.

@@ -1,19 +1,18 @@
 // TrackingServer: the optional public tracking service (docs/tracking.md) — plain HTTP/1.1 on
-// its own port (Boost.Beast on Asio), answering GET /v1/track/{code} with AnswerTrackingGet.
-// Defensive by construction: one request per connection, a bounded request (header) size, a
-// deadline for reading the request and writing the answer, limits on open connections, on the
-// node and per client address (a connection beyond either is closed when accepted, before any
-// of its bytes are read), a token bucket per client address (429 with Retry-After), 400 for
-// malformed HTTP, 405 for anything but GET.
+// its own port (an HttpServer, with its defences), answering GET /v1/track/{code} with
+// AnswerTrackingGet: a token bucket per client address (429 with Retry-After), 400 for
+// malformed HTTP, 405 for anything but GET, no request body.
 // Thread-safety: Start and Stop from the owning thread; the server runs on its own thread
-// ("sl-tracking"), which owns all connection state.
+// ("sl-tracking").
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <string>
 
+#include "rpc/http_server.h"
 #include "rpc/rate_limiter.h"
+#include "shipledger/metrics.h"
 #include "shipledger/status.h"
 #include "storage/store.h"
 
@@ -30,8 +29,10 @@ struct TrackingServerOptions {
 
 class TrackingServer {
  public:
-  // REQUIRES: `store` outlives the server.
-  TrackingServer(const storage::Store& store, const TrackingServerOptions& options);
+  // REQUIRES: `store` and `metrics` (if given: shipledger_tracking_requests_total by status
+  // code) outlive the server.
+  TrackingServer(const storage::Store& store, const TrackingServerOptions& options,
+                 metrics::Registry* metrics = nullptr);
   ~TrackingServer();  // Stop()
   TrackingServer(const TrackingServer&) = delete;
   TrackingServer& operator=(const TrackingServer&) = delete;
@@ -40,12 +41,12 @@ class TrackingServer {
   // INVALID_ARGUMENT for a malformed address, UNAVAILABLE when it cannot be bound.
   Status Start(const std::string& host_port);
   // Closes the listener and every connection and joins the thread. Idempotent.
-  void Stop();
-  int port() const;
+  void Stop() { http_.Stop(); }
+  int port() const { return http_.port(); }
 
  private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
+  const TrackingServerOptions options_;
+  HttpServer http_;
 };
 
 }  // namespace shipledger::rpc

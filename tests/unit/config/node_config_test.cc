@@ -130,7 +130,9 @@ TEST_F(NodeConfigTest, RejectsBadValues) {
                  "mempool_capacity: expected an integer");
   ExpectRejected(std::string(kMinimal) + "mempool_capacity: 0\n",
                  "mempool_capacity: expected an integer in [1,");
-  ExpectRejected(std::string(kMinimal) + "log_level: loud\n", "log_level: unknown level 'loud'");
+  ExpectRejected(std::string(kMinimal) + "log_level: loud\n", "log_level: unknown log level 'loud'");
+  ExpectRejected(std::string(kMinimal) + "log_level: info,consensus=debug,p2p=trace\n",
+                 "log_level: unknown log component 'p2p' (node, consensus, net");
   ExpectRejected(std::string(kMinimal) + "peer_listen: 7051\n", "peer_listen: expected host:port");
   ExpectRejected(std::string(kMinimal) + "max_wait_ms: [1, 2]\n",
                  "max_wait_ms: expected a single value");

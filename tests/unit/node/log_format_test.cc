@@ -62,12 +62,6 @@ TEST(JsonLogFormatter, BytesThatAreNotUtf8BecomeReplacementCharacters) {
   EXPECT_EQ(msg, "a" + r + "b" + r + r + "c" + r + r + "d" + r + r + r + "e" + r + "f");
 }
 
-TEST(AppendJsonString, PassesPlainTextThrough) {
-  std::string out;
-  AppendJsonString("replica 2 is primary of view 5", &out);
-  EXPECT_EQ(out, "replica 2 is primary of view 5");
-}
-
 TEST(SetLogFormat, KnowsTextAndJsonOnly) {
   EXPECT_FALSE(SetLogFormat("xml", 0));
   EXPECT_TRUE(SetLogFormat("json", 0));
