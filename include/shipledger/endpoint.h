@@ -23,4 +23,7 @@ std::optional<Endpoint> SplitEndpoint(std::string_view host_port);
 // An endpoint to dial or to publish to peers: well formed and with a port from 1 up.
 bool IsValidEndpoint(std::string_view host_port);
 
+// Well formed, on a loopback host: localhost, 127.0.0.0/8 or ::1.
+bool IsLoopbackEndpoint(std::string_view host_port);
+
 }  // namespace shipledger

@@ -33,4 +33,28 @@ bool IsValidEndpoint(std::string_view host_port) {
   return endpoint.has_value() && endpoint->port >= 1;
 }
 
+bool IsLoopbackEndpoint(std::string_view host_port) {
+  const auto endpoint = SplitEndpoint(host_port);
+  if (!endpoint) return false;
+  const std::string& host = endpoint->host;
+  if (host == "localhost" || host == "::1") return true;
+  // 127.a.b.c: four decimal parts of at most 255, the first 127.
+  if (!host.starts_with("127.")) return false;
+  int parts = 0;
+  std::string_view rest = host;
+  for (;;) {
+    const size_t dot = rest.find('.');
+    const std::string_view part = rest.substr(0, dot);
+    uint32_t value = 0;
+    const auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), value);
+    if (part.empty() || ec != std::errc() || end != part.data() + part.size() || value > 255) {
+      return false;
+    }
+    ++parts;
+    if (dot == std::string_view::npos) break;
+    rest.remove_prefix(dot + 1);
+  }
+  return parts == 4;
+}
+
 }  // namespace shipledger

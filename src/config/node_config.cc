@@ -66,6 +66,17 @@ Result<NodeConfig> ParseNodeConfig(std::string_view text, const std::string& pat
     SL_RETURN_IF_ERROR(root.ReadU32("tracking_burst", false, 1, &config.tracking_burst));
     SL_RETURN_IF_ERROR(root.ReadU32("tracking_max_connections_per_address", false, 1,
                                     &config.tracking_max_connections_per_address));
+    SL_RETURN_IF_ERROR(ReadEndpoint(root, "operations_listen", false, &config.operations_listen));
+    SL_RETURN_IF_ERROR(root.ReadBool("operations_tls", false, &config.operations_tls));
+    SL_RETURN_IF_ERROR(
+        root.ReadU32("ready_max_lag_blocks", false, 0, &config.ready_max_lag_blocks));
+    if (!config.operations_listen.empty() && !config.operations_tls &&
+        !IsLoopbackEndpoint(config.operations_listen)) {
+      return root.Child("operations_listen")
+          .Error("'" + config.operations_listen +
+                 "' is not a loopback address: the plaintext operations endpoint listens only on "
+                 "127.0.0.1, ::1 or localhost; set operations_tls: true to serve it elsewhere");
+    }
     if (const Result<LogSpec> spec = ParseLogSpec(config.log_level); !spec.ok()) {
       return root.Child("log_level").Error(spec.status().message());
     }

@@ -46,6 +46,16 @@ struct NodeConfig {
   // Open connections per client address (IPv6: per /64), counted when accepted: one more is
   // closed before its request is read. Default: 8
   uint32_t tracking_max_connections_per_address = 8;
+  // The operations endpoint (docs/operations.md: /metrics, /healthz, /readyz, /version,
+  // /logspec): host:port. Default: empty = off.
+  std::string operations_listen;
+  // TLS with the node's certificate, clients with a certificate of the node's organisation.
+  // Without it the endpoint is plaintext and may listen only on a loopback address.
+  // Default: false
+  bool operations_tls = false;
+  // /readyz: ready while this node's height is within this many blocks of the height a quorum
+  // of replicas has reached. Default: 8
+  uint32_t ready_max_lag_blocks = 8;
 
   bool operator==(const NodeConfig&) const = default;
 };
@@ -74,6 +84,9 @@ inline constexpr std::string_view kNodeConfigKeys[] = {"replica_id",
                                                        "tracking_rate_per_s",
                                                        "tracking_burst",
                                                        "tracking_max_connections_per_address",
+                                                       "operations_listen",
+                                                       "operations_tls",
+                                                       "ready_max_lag_blocks",
                                                        "insecure_client_api"};
 inline constexpr std::string_view kRequiredNodeConfigKeys[] = {
     "replica_id", "genesis", "grpc_listen", "data_dir", "cert", "key"};

@@ -195,6 +195,7 @@ void PbftReplica::Impl::OnBlocks(const InboundMessage& in, Actions* out, int64_t
     // Certified (the gate checked the commit certificate), and it must extend our chain.
     if (h != ordered + 1 || b.prev_block_hash() != ordered_hash) break;
     OrderBlock(b.proposal(), b.certificate(), in.events[static_cast<size_t>(i)], out, now_ms);
+    ++blocks_transferred;
     progress = true;
   }
   if (blocks.has_stable() && blocks.stable().height() > stable.height() &&

@@ -169,7 +169,8 @@ struct PbftReplica::Impl {
   uint32_t fetch_peer = 0;
   int64_t fetch_deadline_ms = 0;
   int64_t last_progress_ms = 0;
-  int64_t behind_since_ms = 0;  // when `target` last rose above `ordered` (CheckTimeouts)
+  int64_t behind_since_ms = 0;      // when `target` last rose above `ordered` (CheckTimeouts)
+  uint64_t blocks_transferred = 0;  // blocks ordered from Blocks answers (status only)
 
   // Parses events of journalled and relayed prepared certificates (no signature checks: the
   // gate checked relayed ones, our journal holds what we checked).

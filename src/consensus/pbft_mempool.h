@@ -60,6 +60,8 @@ class PbftMempool {
   uint32_t pending() const { return pending_; }
   uint32_t size() const { return static_cast<uint32_t>(entries_.size()); }
   uint32_t capacity() const { return quota_ * n_; }
+  // Events held (pending and in flight) per origin replica, by replica id.
+  const std::vector<uint32_t>& per_origin() const { return per_origin_; }
   // Arrival of the oldest pending event of any origin / of `origin`, if any.
   std::optional<int64_t> OldestPending() const;
   std::optional<int64_t> OldestPendingOf(uint32_t origin) const;

@@ -455,6 +455,9 @@ ReplicaStatus PbftReplica::status() const {
   s.view_changing = m.view_changing;
   s.highest_known_height = std::max(m.target, m.ordered);
   s.diverged_height = m.diverged_height;
+  s.mempool_by_origin = m.mempool.per_origin();
+  s.fetching = m.fetching;
+  s.blocks_transferred = m.blocks_transferred;
   for (const auto& p : m.peers) {
     if (p.replica != m.self) s.peers.push_back(p);
   }

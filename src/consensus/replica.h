@@ -121,6 +121,9 @@ struct ReplicaStatus {
   uint64_t highest_known_height = 0;  // the highest committed height peers report
   uint64_t diverged_height = 0;       // != 0: our results differ from a stable checkpoint here
   std::vector<PeerState> peers;       // other replicas
+  std::vector<uint32_t> mempool_by_origin;  // events held per origin replica (by replica id)
+  bool fetching = false;                    // state transfer: a FetchBlocks is outstanding
+  uint64_t blocks_transferred = 0;          // blocks ordered from state transfer since start
 };
 
 }  // namespace shipledger::consensus

@@ -269,7 +269,7 @@ void OutboundPeer::OnHandshake(uint64_t attempt, std::shared_ptr<Connection> con
   timer_.cancel();
   NoteLinkState();
   counters_->connected_out = true;
-  Log(kNet).debug("connected to replica {} at {}", replica_, conn->remote());
+  Log(kNet).info("connected to replica {} at {}", replica_, conn->remote());
   std::weak_ptr<OutboundPeer> weak = shared_from_this();
   conn->Start(DeliverFrames(), [weak, attempt](const Status& reason, bool protocol_error) {
     if (auto self = weak.lock()) self->OnClosed(attempt, reason, protocol_error);

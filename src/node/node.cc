@@ -166,11 +166,16 @@ Status Node::Start() {
     tracking_options.rate.rate_per_s = config_.tracking_rate_per_s;
     tracking_options.rate.burst = config_.tracking_burst;
     tracking_options.max_connections_per_address = config_.tracking_max_connections_per_address;
-    tracking_ = std::make_unique<rpc::TrackingServer>(*store_, tracking_options);
+    tracking_ =
+        std::make_unique<rpc::TrackingServer>(*store_, tracking_options, &metrics_.registry());
     if (Status ts = tracking_->Start(config_.tracking_listen); !ts.ok()) {
       Stop();
       return ts;
     }
+  }
+  if (Status os = StartOperations(); !os.ok()) {
+    Stop();
+    return os;
   }
   return Status::Ok();
 }
@@ -180,8 +185,10 @@ void Node::Stop() {
   stopped_ = true;
   stopping_.store(true);  // admission now answers UNAVAILABLE
   if (server_) server_->SetServing(false);
-  // The public tracking service reads the store only; it goes first, before the store closes.
+  // The public tracking service and the operations endpoint read the store and the core's
+  // status only; they go first, before the store closes.
   if (tracking_) tracking_->Stop();
+  if (operations_) operations_->Stop();
   // 1. No more peer traffic: nothing arrives for the core, and what it still sends is dropped.
   if (peer_io_) peer_io_->Stop();
   // 2. One replica: order what was admitted: every pending event goes into a block now, and
@@ -230,8 +237,10 @@ std::vector<Status> Node::Order(const std::vector<model::EventPtr>& events) {
   auto result = done->get_future();
   boost::asio::post(io_, [this, events, done] {
     std::vector<Status> statuses;
-    Apply(core_->OnEvents(events, clock_.NowMs(), &statuses));
+    const int64_t now_ms = clock_.NowMs();
+    Apply(core_->OnEvents(events, now_ms, &statuses));
     NoteHeld(events);
+    metrics_.Admitted(events, statuses, now_ms);
     done->set_value(std::move(statuses));
   });
   while (result.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready) {
@@ -333,7 +342,10 @@ void Node::StoreStable(const v1::CheckpointCertificate& certificate) {
     Log(kConsensus)
         .warn("cannot store the checkpoint certificate of height {}: {}", certificate.height(),
               s.ToString());
+    return;
   }
+  Log(kConsensus)
+      .info("checkpoint {} stable ({} signatures)", certificate.height(), certificate.votes_size());
 }
 
 void Node::ArmTimer(int64_t at_ms) {
@@ -368,6 +380,7 @@ void Node::SnapshotStatus() {
   // Operators see view changes and divergence in the log (status_ is written only here, on the
   // consensus thread, so comparing with it is race-free).
   if (now.view_changing && !status_.view_changing) {
+    metrics_.ViewChangeStarted();
     Log(kConsensus)
         .info("view change: leaving view {} (primary {}) at committed height {}", status_.view,
               status_.primary, now.committed_height);
@@ -377,6 +390,18 @@ void Node::SnapshotStatus() {
         .info("view {}{}: primary {}{}, committed height {}", now.view,
               now.view_changing ? " (changing)" : "", now.primary,
               now.is_primary ? " (this node)" : "", now.committed_height);
+  }
+  if (now.fetching && !transfer_logged_) {
+    transfer_logged_ = true;
+    transfer_from_blocks_ = now.blocks_transferred;
+    Log(kConsensus)
+        .info("state transfer: at height {}, peers report {}: fetching certified blocks",
+              now.ordered_height, now.highest_known_height);
+  } else if (!now.fetching && transfer_logged_ && now.ordered_height >= now.highest_known_height) {
+    transfer_logged_ = false;
+    Log(kConsensus)
+        .info("state transfer: caught up at height {} ({} blocks transferred)", now.ordered_height,
+              now.blocks_transferred - transfer_from_blocks_);
   }
   if (now.diverged_height != 0 && status_.diverged_height == 0) {
     Log(kConsensus)
@@ -398,16 +423,23 @@ void Node::CommitLoop() {
       cb = std::move(commit_queue_.front());
       commit_queue_.pop_front();
     }
+    committing_since_ms_.store(SteadyMs());
     CommitOne(cb);
+    committing_since_ms_.store(0);
   }
 }
 
 void Node::CommitOne(consensus::CommitBlock& cb) {
   const uint64_t height = cb.block.proposal().height();
+  const auto started = std::chrono::steady_clock::now();
   auto executed = contracts::CommitBlock(*genesis_, cb.block, cb.events, *store_);
   // A block that consensus committed but the store cannot write leaves the node unable to go
   // on safely: stop rather than diverge (CONVENTIONS: a broken invariant stops the node).
   SHIPLEDGER_CHECK_MSG(executed.ok(), executed.status().ToString().c_str());
+  metrics_.BlockCommitted(
+      cb.events, executed->effects.receipts,
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(),
+      clock_.NowMs());
   notifier_->Published(std::make_shared<const rpc::CommittedBlock>(
       cb.block, std::move(cb.events), std::move(executed->effects.receipts)));
   consensus::Committed done{height, cb.block.block_hash(), std::move(executed->results)};

@@ -9,6 +9,7 @@
 #include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <memory>
@@ -22,6 +23,8 @@
 #include "consensus/pbft_replica.h"
 #include "consensus/replica.h"
 #include "consensus/runtime.h"
+#include "node/node_metrics.h"
+#include "node/operations.h"
 #include "node/peer_inbox.h"
 #include "node/peer_io.h"
 #include "node/verify_pool.h"
@@ -30,6 +33,13 @@
 #include "rpc/tracking_server.h"
 
 namespace shipledger::node {
+
+// Milliseconds of the steady clock: for durations only.
+inline int64_t SteadyMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 
 // Sets one peer's DESIGN §6 flood counters in its status: messages dropped over its share of
 // the inbox, heartbeats coalesced there, and NEW-VIEW resends the core suppressed.
@@ -57,6 +67,8 @@ class Node final : public rpc::Backend, private consensus::Runtime {
   int peer_port() const { return peer_io_ ? peer_io_->port() : 0; }
   // The bound port of the public tracking service, 0 when it is off (docs/tracking.md).
   int tracking_port() const { return tracking_ ? tracking_->port() : 0; }
+  // The bound port of the operations endpoint, 0 when it is off (docs/operations.md).
+  int operations_port() const { return operations_ ? operations_->port() : 0; }
 
   // rpc::Backend
   const model::Genesis& genesis() const override { return *genesis_; }
@@ -68,6 +80,7 @@ class Node final : public rpc::Backend, private consensus::Runtime {
   std::vector<Status> Order(const std::vector<model::EventPtr>& events) override;
   v1::NodeStatus NodeStatus() const override;
   uint32_t max_wait_ms() const override { return config_.max_wait_ms; }
+  metrics::Registry* metrics() override { return &metrics_.registry(); }
 
  private:
   Node(const config::NodeConfig& config, const Clock& clock);
@@ -96,6 +109,12 @@ class Node final : public rpc::Backend, private consensus::Runtime {
   void NoteHeld(const std::vector<model::EventPtr>& events);
   void OnTimer(const boost::system::error_code& ec);
   void SnapshotStatus();
+  // node_operations.cc: the operations endpoint and what it reports.
+  Status StartOperations();
+  NodeSnapshot Snapshot() const;
+  std::vector<HealthCheck> Liveness();
+  std::vector<HealthCheck> Readiness();
+  std::string VersionJson() const;
   // The commit thread: execute, store, notify, report back to the core.
   void CommitLoop();
   void CommitOne(consensus::CommitBlock& cb);
@@ -119,12 +138,17 @@ class Node final : public rpc::Backend, private consensus::Runtime {
   std::atomic<uint64_t> inbox_drops_unlogged_{0};  // drops since then
   std::unique_ptr<rpc::Server> server_;
   std::unique_ptr<rpc::TrackingServer> tracking_;  // only with tracking_listen; own thread
+  NodeMetrics metrics_;
+  std::unique_ptr<OperationsServer> operations_;  // only with operations_listen; own thread
   int64_t started_ms_ = 0;
 
   boost::asio::io_context io_;
   boost::asio::steady_timer timer_{io_};
   std::set<int64_t> deadlines_;  // consensus thread: ticks asked for and not yet given
   int64_t timer_armed_ms_ = 0;   // consensus thread: the deadline timer_ waits for, 0 if none
+  // Consensus thread: a state transfer was logged as started, with the blocks counted then.
+  bool transfer_logged_ = false;
+  uint64_t transfer_from_blocks_ = 0;
   std::thread consensus_thread_;
   std::atomic<bool> stopping_{false};
   bool stopped_ = false;
@@ -137,6 +161,8 @@ class Node final : public rpc::Backend, private consensus::Runtime {
   std::deque<consensus::CommitBlock> commit_queue_;  // GUARDED_BY(commit_mu_)
   bool commit_stop_ = false;                         // GUARDED_BY(commit_mu_)
   std::thread commit_thread_;
+  // When the commit thread took the block it is executing (SteadyMs), 0 when idle: /healthz.
+  std::atomic<int64_t> committing_since_ms_{0};
 };
 
 }  // namespace shipledger::node

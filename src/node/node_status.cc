@@ -6,12 +6,9 @@
 #include <string_view>
 
 #include "node/node.h"
+#include "node/node_metrics.h"
 
 namespace shipledger::node {
-
-namespace {
-constexpr std::string_view kVersion = "0.1.0";
-}  // namespace
 
 void SetFloodCounters(const PeerInbox::PeerCounts& inbox, const consensus::PeerState& core,
                       v1::PeerStatus* out) {
@@ -66,7 +63,7 @@ v1::NodeStatus Node::NodeStatus() const {
     }
   }
   out.set_uptime_ms(now_ms - started_ms_);
-  out.set_version(std::string(kVersion));
+  out.set_version(std::string(kBuildVersion));
   out.set_nodes(genesis_->n());
   out.set_events_committed(head.event_count);
   out.set_watchers(server_ ? server_->watchers() : 0);

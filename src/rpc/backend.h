@@ -10,6 +10,7 @@
 #include "model/validation.h"
 #include "rpc/commit_notifier.h"
 #include "shipledger/clock.h"
+#include "shipledger/metrics.h"
 #include "shipledger/v1/ledger.pb.h"
 #include "storage/store.h"
 
@@ -31,6 +32,8 @@ class Backend {
   virtual v1::NodeStatus NodeStatus() const = 0;
   // Longest time SubmitEvents waits for commit (node.yaml max_wait_ms).
   virtual uint32_t max_wait_ms() const = 0;
+  // Where the client API counts what it does (admission refusals); null: not counted.
+  virtual metrics::Registry* metrics() { return nullptr; }
 };
 
 }  // namespace shipledger::rpc

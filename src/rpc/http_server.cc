@@ -90,11 +90,11 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     if constexpr (std::is_same_v<Stream, TlsStream>) {
       beast::error_code ec;
       stream_.set_verify_mode(asio::ssl::verify_peer | asio::ssl::verify_fail_if_no_peer_cert, ec);
+      // `this`, not a shared pointer: the stream holds the callback, and the session the
+      // stream (a cycle would keep every session alive). It runs only inside the handshake,
+      // while the handshake's handler holds the session.
       stream_.set_verify_callback(
-          [self = this->shared_from_this()](bool, asio::ssl::verify_context& ctx) {
-            return self->Verify(ctx);
-          },
-          ec);
+          [this](bool, asio::ssl::verify_context& ctx) { return Verify(ctx); }, ec);
       stream_.async_handshake(asio::ssl::stream_base::server,
                               [self = this->shared_from_this()](beast::error_code e) {
                                 if (!e) self->Read();

@@ -96,6 +96,23 @@ Status LedgerService::CheckParsedEventVisible(const Caller& caller, const v1::Ev
 grpc::Status LedgerService::SubmitEvents(grpc::ServerContext* ctx,
                                          const v1::SubmitEventsRequest* req,
                                          v1::SubmitEventsResponse* resp) {
+  const grpc::Status status = Submit(ctx, req, resp);
+  const int64_t now_ms = backend_->clock().NowMs();
+  if (!status.ok()) {
+    refusals_.Refused(static_cast<Code>(status.error_code()), now_ms,
+                      std::max<uint64_t>(1, static_cast<uint64_t>(req->events_size())));
+    return status;
+  }
+  for (const v1::SubmitResult& r : resp->results()) {
+    if (r.code() != static_cast<int32_t>(Code::kOk)) {
+      refusals_.Refused(static_cast<Code>(r.code()), now_ms);
+    }
+  }
+  return status;
+}
+
+grpc::Status LedgerService::Submit(grpc::ServerContext* ctx, const v1::SubmitEventsRequest* req,
+                                   v1::SubmitEventsResponse* resp) {
   SL_RPC_CALLER(caller, *auth_, ctx);  // any member may submit: every event has its signer
   const model::Limits& limits = backend_->genesis().limits;
   if (req->events_size() == 0) {

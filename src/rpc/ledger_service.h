@@ -10,6 +10,7 @@
 #include "model/node_defaults.h"
 #include "rpc/auth.h"
 #include "rpc/backend.h"
+#include "rpc/refusal_tally.h"
 #include "rpc/stall_watchdog.h"
 #include "rpc/watch_quota.h"
 #include "shipledger/v1/ledger.grpc.pb.h"
@@ -33,8 +34,10 @@ class LedgerService final
       : backend_(backend),
         auth_(auth),
         watch_quota_(watch_quota),
-        watchdog_(std::chrono::milliseconds(watch_stall_ms)) {}
+        watchdog_(std::chrono::milliseconds(watch_stall_ms)),
+        refusals_(backend->metrics()) {}
 
+  // Every refusal, of the request or of events in it, is counted (RefusalTally).
   grpc::Status SubmitEvents(grpc::ServerContext* ctx, const v1::SubmitEventsRequest* req,
                             v1::SubmitEventsResponse* resp) override;
   grpc::Status GetEvent(grpc::ServerContext* ctx, const v1::GetEventRequest* req,
@@ -81,6 +84,9 @@ class LedgerService final
   // The same for a parsed event.
   Status CheckParsedEventVisible(const Caller& caller, const v1::Event& event,
                                  uint64_t height) const;
+  // SubmitEvents without the counting of refusals.
+  grpc::Status Submit(grpc::ServerContext* ctx, const v1::SubmitEventsRequest* req,
+                      v1::SubmitEventsResponse* resp);
   // GetShipment's answer, built into *resp.
   grpc::Status BuildShipment(grpc::ServerContext* ctx, const v1::GetShipmentRequest& req,
                              v1::GetShipmentResponse* resp) const;
@@ -89,6 +95,7 @@ class LedgerService final
   const Authenticator* auth_;
   WatchQuota watch_quota_;
   StallWatchdog watchdog_;
+  RefusalTally refusals_;
 };
 
 class AdminService final : public v1::AdminService::Service {

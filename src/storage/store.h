@@ -170,6 +170,15 @@ class Store final : public model::ChainWriter {
   Result<std::vector<v1::Block>> GetBlocks(uint64_t from_height, uint32_t max_blocks,
                                            size_t max_bytes) const;
 
+  // ---- Sizes, for the operations metrics (RocksDB's estimates) ----
+  struct FamilySize {
+    std::string_view family;       // keys::kFamilyNames
+    uint64_t live_data_bytes = 0;  // rocksdb.estimate-live-data-size (in SST files)
+    uint64_t memtable_bytes = 0;   // rocksdb.cur-size-all-mem-tables (not yet flushed)
+    uint64_t keys = 0;             // rocksdb.estimate-num-keys
+  };
+  std::vector<FamilySize> FamilySizes() const;
+
   // ---- Consensus journal (family `consensus`; DESIGN §6 "persistence before sending") ----
   // Entries are keyed height ‖ sequence, where the sequence grows with every append (and keeps
   // growing after a reopen), so they load in (height, append) order. View entries use height 0,

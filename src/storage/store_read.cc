@@ -509,4 +509,17 @@ std::vector<std::pair<std::string, Bytes>> Store::ScanRecordRange(std::string_vi
   return impl_->ScanContractRecords(begin, Bytes(end));
 }
 
+std::vector<Store::FamilySize> Store::FamilySizes() const {
+  std::vector<FamilySize> out;
+  for (size_t i = 0; i < static_cast<size_t>(keys::kFamilyCount); ++i) {
+    rocksdb::ColumnFamilyHandle* handle = impl_->cf(static_cast<Family>(i));
+    FamilySize size{keys::kFamilyNames[i]};
+    impl_->db->GetIntProperty(handle, "rocksdb.estimate-live-data-size", &size.live_data_bytes);
+    impl_->db->GetIntProperty(handle, "rocksdb.cur-size-all-mem-tables", &size.memtable_bytes);
+    impl_->db->GetIntProperty(handle, "rocksdb.estimate-num-keys", &size.keys);
+    out.push_back(size);
+  }
+  return out;
+}
+
 }  // namespace shipledger::storage

@@ -2,6 +2,8 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -107,6 +109,45 @@ RawHttpReply HttpGet(int port, std::string_view target, int timeout_ms) {
       port,
       "GET " + std::string(target) + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
       timeout_ms);
+}
+
+RawHttpReply TlsHttp(int port, std::string_view request, const std::string& identity_dir,
+                     int timeout_ms) {
+  RawHttpReply reply;
+  const int fd = ConnectFrom("", port);
+  if (fd < 0) return reply;
+  reply.connected = true;
+  timeval tv{timeout_ms / 1000, (timeout_ms % 1000) * 1000};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+  SSL_CTX* ctx = SSL_CTX_new(TLS_client_method());
+  SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, nullptr);
+  bool ok = ctx != nullptr;
+  if (ok && !identity_dir.empty()) {
+    ok = SSL_CTX_use_certificate_chain_file(ctx, (identity_dir + "/cert.pem").c_str()) == 1 &&
+         SSL_CTX_use_PrivateKey_file(ctx, (identity_dir + "/key.pem").c_str(), SSL_FILETYPE_PEM) ==
+             1;
+  }
+  SSL* ssl = ok ? SSL_new(ctx) : nullptr;
+  if (ssl != nullptr && SSL_set_fd(ssl, fd) == 1 && SSL_connect(ssl) == 1 &&
+      SSL_write(ssl, request.data(), static_cast<int>(request.size())) > 0) {
+    // With TLS 1.3 the server's verdict on our certificate comes after the handshake: a refusal
+    // shows as a failed read.
+    char buffer[4096];
+    for (;;) {
+      const int n = SSL_read(ssl, buffer, sizeof buffer);
+      if (n <= 0) {
+        reply.closed = true;
+        break;
+      }
+      reply.text.append(buffer, static_cast<size_t>(n));
+    }
+  }
+  ERR_clear_error();
+  if (ssl != nullptr) SSL_free(ssl);
+  if (ctx != nullptr) SSL_CTX_free(ctx);
+  ::close(fd);
+  return reply;
 }
 
 }  // namespace shipledger::testing

@@ -30,5 +30,10 @@ RawHttpReply RawHttpFrom(std::string_view from, int port, std::string_view reque
 int ConnectFrom(std::string_view from, int port);
 // "GET `target` HTTP/1.1" with Host and Connection: close.
 RawHttpReply HttpGet(int port, std::string_view target, int timeout_ms = 5000);
+// `request` over TLS to 127.0.0.1:`port`, presenting the identity in folder `identity_dir`
+// (cert.pem, key.pem) unless it is empty; the server's certificate is not checked. A failed
+// handshake leaves `text` empty.
+RawHttpReply TlsHttp(int port, std::string_view request, const std::string& identity_dir,
+                     int timeout_ms = 5000);
 
 }  // namespace shipledger::testing

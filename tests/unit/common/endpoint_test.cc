@@ -44,5 +44,16 @@ TEST(Endpoint, ValidEndpointsHaveAPortFromOne) {
   EXPECT_FALSE(IsValidEndpoint("a b:7050"));
 }
 
+TEST(Endpoint, LoopbackIsLocalhostOrTheLoopbackNetworks) {
+  for (std::string_view yes : {"localhost:9443", "127.0.0.1:1", "127.10.0.254:80", "[::1]:9443"}) {
+    EXPECT_TRUE(IsLoopbackEndpoint(yes)) << yes;
+  }
+  for (std::string_view no :
+       {"0.0.0.0:9443", "10.0.0.1:80", "127.0.0.1.:80", "127.0.0:80", "127.0.0.256:80",
+        "127.a.0.1:80", "[::]:80", "localhost.evil:80", "node1:9443", "127.0.0.1"}) {
+    EXPECT_FALSE(IsLoopbackEndpoint(no)) << no;
+  }
+}
+
 }  // namespace
 }  // namespace shipledger

@@ -26,9 +26,12 @@ constexpr char kFull[] =
     "max_watchers: 7\n"
     "max_watchers_per_org: 3\n"
     "watch_stall_ms: 2500\n"
-    "log_level: debug\n"
+    "log_level: debug,net=trace\n"
     "verify_threads: 3\n"
-    "insecure_client_api: true\n";
+    "insecure_client_api: true\n"
+    "operations_listen: 0.0.0.0:9443\n"
+    "operations_tls: true\n"
+    "ready_max_lag_blocks: 20\n";
 
 constexpr char kMinimal[] =
     "replica_id: 0\n"
@@ -73,8 +76,11 @@ TEST_F(NodeConfigTest, LoadsEveryKeyAndResolvesRelativePaths) {
   EXPECT_EQ(config->max_watchers, 7u);
   EXPECT_EQ(config->max_watchers_per_org, 3u);
   EXPECT_EQ(config->watch_stall_ms, 2500u);
-  EXPECT_EQ(config->log_level, "debug");
+  EXPECT_EQ(config->log_level, "debug,net=trace");
   EXPECT_TRUE(config->insecure_client_api);
+  EXPECT_EQ(config->operations_listen, "0.0.0.0:9443");  // any address, with TLS
+  EXPECT_TRUE(config->operations_tls);
+  EXPECT_EQ(config->ready_max_lag_blocks, 20u);
 }
 
 TEST_F(NodeConfigTest, RelativeFilePathResolvesAgainstItsFolder) {
@@ -130,10 +136,14 @@ TEST_F(NodeConfigTest, RejectsBadValues) {
                  "mempool_capacity: expected an integer");
   ExpectRejected(std::string(kMinimal) + "mempool_capacity: 0\n",
                  "mempool_capacity: expected an integer in [1,");
-  ExpectRejected(std::string(kMinimal) + "log_level: loud\n", "log_level: unknown log level 'loud'");
+  ExpectRejected(std::string(kMinimal) + "log_level: loud\n",
+                 "log_level: unknown log level 'loud'");
   ExpectRejected(std::string(kMinimal) + "log_level: info,consensus=debug,p2p=trace\n",
                  "log_level: unknown log component 'p2p' (node, consensus, net");
   ExpectRejected(std::string(kMinimal) + "peer_listen: 7051\n", "peer_listen: expected host:port");
+  ExpectRejected(std::string(kMinimal) + "operations_listen: 0.0.0.0:9443\n",
+                 "operations_listen: '0.0.0.0:9443' is not a loopback address");
+  ExpectRejected(std::string(kMinimal) + "operations_tls: 1\n", "operations_tls: '1'");
   ExpectRejected(std::string(kMinimal) + "max_wait_ms: [1, 2]\n",
                  "max_wait_ms: expected a single value");
   ExpectRejected(std::string(kMinimal) + "insecure_client_api: yes\n",
