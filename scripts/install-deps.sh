@@ -19,6 +19,7 @@ PACKAGES=(
   openssl  # tests/integration/x509_interop_test.cc issues certificates as an organisation's PKI
   clang libclang-rt-14-dev llvm  # scripts/fuzz.sh: libFuzzer, ASan/UBSan, llvm-symbolizer
   python3 python3-grpcio python3-protobuf python3-cryptography  # examples/python/ and its test
+  prometheus  # promtool: the metrics exposition and the alert rules of docker/ are checked
 )
 
 missing=()
@@ -38,3 +39,8 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+# Only promtool of the prometheus package is used: where systemd started its server, stop it
+# and keep it from starting at boot (docker/ runs its own Prometheus in a container).
+if [[ " ${missing[*]} " == *" prometheus "* ]] && [ -d /run/systemd/system ]; then
+  $SUDO systemctl disable --now prometheus > /dev/null 2>&1 || true
+fi
