@@ -23,6 +23,9 @@ std::optional<Endpoint> SplitEndpoint(std::string_view host_port);
 // An endpoint to dial or to publish to peers: well formed and with a port from 1 up.
 bool IsValidEndpoint(std::string_view host_port);
 
+// "host:port", or "[host]:port" for an IPv6 address.
+std::string JoinHostPort(std::string_view host, uint16_t port);
+
 // Well formed, on a loopback host: localhost, 127.0.0.0/8 or ::1.
 bool IsLoopbackEndpoint(std::string_view host_port);
 

@@ -130,6 +130,20 @@ void CliApp::AddNetworkCommands() {
                   "Genesis consensus.checkpoint_interval: a checkpoint every K heights (default: " +
                       std::to_string(consensus_defaults.checkpoint_interval) + ")")
       ->check(CLI::Range(1, 1000000));
+  cmd->add_option("--host", init.hosts,
+                  "ORG=NAME[,NAME...]: the host names and addresses ORG's node is reached at, "
+                  "repeatable. The first goes into the genesis endpoints, all into the node's "
+                  "certificate (beside localhost and 127.0.0.1). An address as the first: the "
+                  "node listens and dials from it; a name: it listens on 0.0.0.0. Default: "
+                  "127.0.0.1");
+  cmd->footer(
+      "Examples:\n"
+      "  shipledger network init --out net --orgs "
+      "exporter:exporter,forwarder:forwarder,customs:customs,importer:importer\n"
+      "  shipledger network init --out net --orgs acme:exporter,dhl:forwarder,zoll:customs,"
+      "imp:importer \\\n"
+      "      --host acme=node0.acme.example,10.0.0.10 --host dhl=node1.dhl.example\n\n" +
+      std::string(kGlobalFooter));
 
   CLI::App* identity = AddCommand(&app_, "identity", "Manage client identities");
   IdentityIssueOptions& issue = options_.identity_issue;

@@ -56,6 +56,7 @@ struct NetworkInitOptions {
   uint32_t view_timeout_ms = 0;
   uint32_t batch_timeout_ms = 0;
   uint32_t checkpoint_interval = 0;
+  std::vector<std::string> hosts;  // --host ORG=NAME[,NAME...], repeated
 };
 
 struct IdentityIssueOptions {

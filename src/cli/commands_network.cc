@@ -36,6 +36,9 @@ int RunNetworkInit(const GlobalOptions& global, const NetworkInitOptions& option
   init.orgs = *specs;
   init.base_port = options.base_port;
   init.chain_id = options.chain_id;
+  for (const std::string& host : options.hosts) {
+    if (Status hs = config::ParseHosts(host, &init.hosts); !hs.ok()) return ReportError(io, hs);
+  }
   if (options.view_timeout_ms != 0) init.consensus.view_timeout_ms = options.view_timeout_ms;
   if (options.batch_timeout_ms != 0) init.consensus.batch_timeout_ms = options.batch_timeout_ms;
   if (options.checkpoint_interval != 0) {

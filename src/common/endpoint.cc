@@ -33,6 +33,11 @@ bool IsValidEndpoint(std::string_view host_port) {
   return endpoint.has_value() && endpoint->port >= 1;
 }
 
+std::string JoinHostPort(std::string_view host, uint16_t port) {
+  const bool v6 = host.find(':') != std::string_view::npos;
+  return (v6 ? "[" + std::string(host) + "]" : std::string(host)) + ":" + std::to_string(port);
+}
+
 bool IsLoopbackEndpoint(std::string_view host_port) {
   const auto endpoint = SplitEndpoint(host_port);
   if (!endpoint) return false;

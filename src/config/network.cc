@@ -12,6 +12,7 @@
 #include "config/node_config.h"
 #include "crypto/x509.h"
 #include "model/admin.h"
+#include "shipledger/endpoint.h"
 
 namespace shipledger::config {
 namespace {
@@ -94,7 +95,8 @@ Status WriteIdentity(const std::string& dir, const crypto::Certificate& cert,
 
 // A fresh key and a certificate for it signed by the CA.
 Result<Identity> IssueIdentity(const Identity& ca, crypto::CertKind kind, std::string common_name,
-                               int64_t not_before_ms, int64_t not_after_ms, bool admin = false) {
+                               int64_t not_before_ms, int64_t not_after_ms, bool admin = false,
+                               std::vector<std::string> hosts = {}) {
   SL_ASSIGN_OR_RETURN(crypto::PrivateKey key, crypto::PrivateKey::Generate());
   crypto::IssueOptions options;
   options.kind = kind;
@@ -103,13 +105,22 @@ Result<Identity> IssueIdentity(const Identity& ca, crypto::CertKind kind, std::s
   if (admin) options.organizational_unit = std::string(model::kAdminUnit);
   options.not_before_ms = not_before_ms;
   options.not_after_ms = not_after_ms;
+  options.hosts = std::move(hosts);
   SL_ASSIGN_OR_RETURN(options.serial, RandomSerial());
   SL_ASSIGN_OR_RETURN(crypto::Certificate cert,
                       crypto::IssueCertificate(ca.cert, ca.key, key.public_key(), options));
   return Identity{std::move(cert), std::move(key)};
 }
 
-std::string RenderNodeConfig(uint32_t replica_id, const std::string& org, uint16_t grpc_port,
+// host:port as a YAML value: "[v6]:port" is quoted (a bare '[' would open a YAML list).
+std::string YamlEndpoint(const std::string& host, uint16_t port) {
+  const std::string text = JoinHostPort(host, port);
+  return text.front() == '[' ? "\"" + text + "\"" : text;
+}
+
+// `listen_host`: the address the node listens on (127.0.0.1, an address of its own, 0.0.0.0).
+std::string RenderNodeConfig(uint32_t replica_id, const std::string& org,
+                             const std::string& listen_host, uint16_t grpc_port,
                              uint16_t peer_port) {
   const NodeConfig defaults;
   const std::string id = std::to_string(replica_id);
@@ -119,9 +130,9 @@ std::string RenderNodeConfig(uint32_t replica_id, const std::string& org, uint16
          "replica_id: " +
          id + "\n" +
          "genesis: ../../genesis.yaml\n"
-         "grpc_listen: 127.0.0.1:" +
-         std::to_string(grpc_port) + "\n" + "peer_listen: 127.0.0.1:" + std::to_string(peer_port) +
-         "\n" +
+         "grpc_listen: " +
+         YamlEndpoint(listen_host, grpc_port) + "\n" +
+         "peer_listen: " + YamlEndpoint(listen_host, peer_port) + "\n" +
          "data_dir: data\n"
          "cert: cert.pem\n"
          "key: key.pem\n"
@@ -178,6 +189,14 @@ Result<std::vector<OrgSpec>> ParseOrgSpecs(std::string_view text) {
 Status InitNetwork(const InitOptions& options, const Clock& clock) {
   if (options.out_dir.empty()) return Status::InvalidArgument("no output folder given");
   SL_RETURN_IF_ERROR(ValidateOrgSpecs(options.orgs));
+  for (const auto& [org, names] : options.hosts) {
+    const auto it = std::find_if(options.orgs.begin(), options.orgs.end(),
+                                 [&](const OrgSpec& o) { return o.name == org; });
+    if (it == options.orgs.end() || it->client_only) {
+      return Status::InvalidArgument("--host " + org + "=...: " + org +
+                                     " is not an organisation that runs a node");
+    }
+  }
   const auto nodes = static_cast<uint32_t>(std::count_if(
       options.orgs.begin(), options.orgs.end(), [](const OrgSpec& o) { return !o.client_only; }));
   if (nodes != 1 && nodes % 3 != 1) {
@@ -239,16 +258,23 @@ Status InitNetwork(const InitOptions& options, const Clock& clock) {
     const auto replica_id = static_cast<uint32_t>(spec.replicas.size());
     const auto grpc_port = static_cast<uint16_t>(options.base_port + 2 * replica_id);
     const auto peer_port = static_cast<uint16_t>(grpc_port + 1);
+    const auto hosts = options.hosts.find(org.name);
+    const std::vector<std::string> names =
+        hosts == options.hosts.end() ? std::vector<std::string>{} : hosts->second;
+    // Reached at its first name; listening there when it is an address, else everywhere.
+    const std::string host = names.empty() ? "127.0.0.1" : names.front();
+    const std::string listen_host = crypto::IsIpAddress(host) ? host : "0.0.0.0";
     SL_ASSIGN_OR_RETURN(const Identity node,
                         IssueIdentity(ca, crypto::CertKind::kNode, org.name + "-node",
-                                      not_before_ms, not_after_ms));
+                                      not_before_ms, not_after_ms, false, names));
     const std::string node_dir = Join(org_dir, "node");
     SL_RETURN_IF_ERROR(WriteIdentity(node_dir, node.cert, node.key));
     SL_RETURN_IF_ERROR(internal::WriteFileAtomic(
-        Join(node_dir, "node.yaml"), RenderNodeConfig(replica_id, org.name, grpc_port, peer_port),
+        Join(node_dir, "node.yaml"),
+        RenderNodeConfig(replica_id, org.name, listen_host, grpc_port, peer_port),
         internal::kPublicFileMode));
-    spec.replicas.push_back({replica_id, org.name, "127.0.0.1:" + std::to_string(grpc_port),
-                             "127.0.0.1:" + std::to_string(peer_port), node.cert.ToPem()});
+    spec.replicas.push_back({replica_id, org.name, JoinHostPort(host, grpc_port),
+                             JoinHostPort(host, peer_port), node.cert.ToPem()});
   }
   spec.role_policy = model::DefaultRolePolicy();
   spec.consensus = options.consensus;
@@ -288,6 +314,34 @@ Status IssueClientIdentity(const std::string& org_dir, const std::string& name, 
   SL_ASSIGN_OR_RETURN(const Identity client, IssueIdentity(ca, crypto::CertKind::kClient, name,
                                                            not_before_ms, not_after_ms, admin));
   return SaveIdentity(dir, client.cert, client.key);
+}
+
+Status ParseHosts(std::string_view text, std::map<std::string, std::vector<std::string>>* hosts) {
+  const size_t eq = text.find('=');
+  if (eq == std::string_view::npos || eq == 0) {
+    return Status::InvalidArgument("--host '" + std::string(text) +
+                                   "': expected ORG=NAME[,NAME...], e.g. exporter=node0.example");
+  }
+  const std::string org(text.substr(0, eq));
+  std::vector<std::string> names;
+  std::string_view rest = text.substr(eq + 1);
+  while (true) {
+    const size_t comma = rest.find(',');
+    const std::string name(rest.substr(0, comma));
+    if (!crypto::IsCertificateHost(name)) {
+      return Status::InvalidArgument("--host " + org + ": '" + name +
+                                     "' is neither an IP address nor a DNS name");
+    }
+    names.push_back(name);
+    if (comma == std::string_view::npos) break;
+    rest.remove_prefix(comma + 1);
+  }
+  if (!hosts->emplace(org, std::move(names)).second) {
+    return Status::InvalidArgument("--host " + org +
+                                   " is given twice; list its names once, "
+                                   "separated by commas");
+  }
+  return Status::Ok();
 }
 
 }  // namespace shipledger::config

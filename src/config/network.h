@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,7 +32,17 @@ struct InitOptions {
   // The genesis consensus parameters (n is the number of node organisations). Default: the
   // model::ConsensusParams defaults; tests shorten view_timeout_ms so view changes are quick.
   model::ConsensusParams consensus;
+  // Per node organisation, the host names and IP addresses its node is reached at (ParseHosts).
+  // The first is the one the genesis endpoints name; all go into the node certificate (beside
+  // localhost and 127.0.0.1). When the first is an IP address the node listens and dials from
+  // it; a name makes it listen on every address (0.0.0.0). Default: none = 127.0.0.1.
+  std::map<std::string, std::vector<std::string>> hosts;
 };
+
+// Parses one "ORG=NAME[,NAME...]" (network init --host) into `hosts`. INVALID_ARGUMENT naming
+// what is wrong: no '=', an empty list, a name that is neither an IP address nor a DNS name
+// (crypto::IsCertificateHost), or an organisation given twice.
+Status ParseHosts(std::string_view text, std::map<std::string, std::vector<std::string>>* hosts);
 
 // Writes OUT/genesis.yaml, OUT/NAME/ca/{cert.pem,key.pem,encryption_key.pem},
 // OUT/NAME/clients/admin/{cert.pem,key.pem} (an admin: OU=admin), and for organisations with a node

@@ -1,11 +1,14 @@
 #include "crypto/x509.h"
 
+#include <arpa/inet.h>
 #include <openssl/asn1.h>
 #include <openssl/objects.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -173,6 +176,30 @@ Result<Certificate> SignCertificate(UniqueX509 cert, const PrivateKey& key) {
 }
 
 }  // namespace
+
+bool IsIpAddress(const std::string& host) {
+  unsigned char buffer[16];
+  return inet_pton(AF_INET, host.c_str(), buffer) == 1 ||
+         inet_pton(AF_INET6, host.c_str(), buffer) == 1;
+}
+
+bool IsCertificateHost(std::string_view host) {
+  if (host.empty() || host.size() > 253) return false;
+  if (IsIpAddress(std::string(host))) return true;
+  size_t start = 0;
+  while (start <= host.size()) {
+    const size_t dot = std::min(host.find('.', start), host.size());
+    const std::string_view label = host.substr(start, dot - start);
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') {
+      return false;
+    }
+    for (char c : label) {
+      if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-') return false;
+    }
+    start = dot + 1;
+  }
+  return true;
+}
 
 // --- Certificate -------------------------------------------------------------------------
 
@@ -349,8 +376,16 @@ Result<Certificate> IssueCertificate(const Certificate& ca_cert, const PrivateKe
   SL_RETURN_IF_ERROR(AddExtension(cert.get(), &ctx, NID_key_usage, "critical,digitalSignature"));
   if (options.kind == CertKind::kNode) {
     SL_RETURN_IF_ERROR(AddExtension(cert.get(), &ctx, NID_ext_key_usage, "serverAuth,clientAuth"));
-    SL_RETURN_IF_ERROR(
-        AddExtension(cert.get(), &ctx, NID_subject_alt_name, "DNS:localhost,IP:127.0.0.1"));
+    std::string names = "DNS:localhost,IP:127.0.0.1";
+    for (const std::string& host : options.hosts) {
+      if (!IsCertificateHost(host)) {
+        return Status::InvalidArgument("host '" + host +
+                                       "' is neither an IP address nor a DNS name");
+      }
+      if (host == "localhost" || host == "127.0.0.1") continue;
+      names += (IsIpAddress(host) ? ",IP:" : ",DNS:") + host;
+    }
+    SL_RETURN_IF_ERROR(AddExtension(cert.get(), &ctx, NID_subject_alt_name, names.c_str()));
   } else {
     SL_RETURN_IF_ERROR(AddExtension(cert.get(), &ctx, NID_ext_key_usage, "clientAuth"));
   }

@@ -61,7 +61,16 @@ struct IssueOptions {
   int64_t not_before_ms = 0;
   int64_t not_after_ms = 0;
   uint64_t serial = 1;  // Default: 1; callers pass a random serial
+  // Node certificates: the host names and IP addresses it serves under (subjectAltName), beside
+  // localhost and 127.0.0.1, which every node certificate names.
+  std::vector<std::string> hosts;
 };
+
+// Whether `host` may go into a certificate: an IPv4 or IPv6 address, or a DNS name of labels of
+// [a-zA-Z0-9-] (not starting or ending with '-') joined by dots, at most 253 characters.
+bool IsCertificateHost(std::string_view host);
+// Whether `host` is an IPv4 or IPv6 address (without brackets).
+bool IsIpAddress(const std::string& host);
 
 // A self-signed CA certificate (CA:TRUE, keyCertSign) for `key`.
 Result<Certificate> IssueCaCertificate(const PrivateKey& key, const IssueOptions& options);

@@ -47,6 +47,9 @@ struct TransportOptions {
   int refusal_log_interval_ms = 10000;
   // Time source for certificate validity checks. Default (nullptr): SystemClock.
   const Clock* clock = nullptr;
+  // The local address outbound connections are made from (an IP address of this host), so
+  // peers see them come from the address the node listens on. Default: empty = any.
+  std::string bind_address;
 };
 
 }  // namespace shipledger::net

@@ -219,18 +219,45 @@ void OutboundPeer::Dial() {
             self->Retry(Status::Unavailable("resolve: " + ec.message()));
             return;
           }
-          asio::async_connect(
-              self->socket_, results,
-              [self, attempt](const boost::system::error_code& connect_ec, const tcp::endpoint&) {
-                CatchAll("connect", [&] {
-                  if (attempt != self->attempt_ || self->phase_ != Phase::kConnecting) return;
-                  if (connect_ec) {
-                    self->Retry(Status::Unavailable("connect: " + connect_ec.message()));
-                    return;
-                  }
-                  self->OnTcpConnected(attempt);
-                });
-              });
+          const auto connected = [self, attempt](const boost::system::error_code& connect_ec) {
+            CatchAll("connect", [&] {
+              if (attempt != self->attempt_ || self->phase_ != Phase::kConnecting) return;
+              if (connect_ec) {
+                self->Retry(Status::Unavailable("connect: " + connect_ec.message()));
+                return;
+              }
+              self->OnTcpConnected(attempt);
+            });
+          };
+          const std::string& bind = self->env_->options.bind_address;
+          if (bind.empty()) {
+            asio::async_connect(self->socket_, results,
+                                [connected](const boost::system::error_code& connect_ec,
+                                            const tcp::endpoint&) { connected(connect_ec); });
+            return;
+          }
+          // From our own address: the first resolved address of its family, from a socket
+          // bound to it (a range connect would reopen the socket unbound).
+          boost::system::error_code bind_ec;
+          const asio::ip::address local = asio::ip::make_address(bind, bind_ec);
+          const tcp::resolver::results_type::const_iterator target =
+              std::find_if(results.begin(), results.end(),
+                           [&](const tcp::resolver::results_type::value_type& r) {
+                             return r.endpoint().address().is_v4() == local.is_v4();
+                           });
+          if (bind_ec || target == results.end()) {
+            self->Retry(Status::Unavailable("no resolved address of the family of " + bind +
+                                            " (bind_address) to dial"));
+            return;
+          }
+          self->socket_.open(target->endpoint().protocol(), bind_ec);
+          if (!bind_ec) self->socket_.bind(tcp::endpoint(local, 0), bind_ec);
+          if (bind_ec) {
+            self->socket_.close(bind_ec);
+            self->Retry(Status::Unavailable("bind to " + bind + ": " + bind_ec.message()));
+            return;
+          }
+          self->socket_.async_connect(target->endpoint(), connected);
         });
       });
 }

@@ -9,8 +9,10 @@
 #include "config/genesis_file.h"
 #include "consensus/key_signer.h"
 #include "contracts/commit.h"
+#include "crypto/x509.h"
 #include "model/block.h"
 #include "node/node_files.h"
+#include "shipledger/endpoint.h"
 #include "shipledger/log.h"
 #include "shipledger/thread_name.h"
 
@@ -104,8 +106,15 @@ Status Node::CreateCore() {
   gate_ = std::make_unique<consensus::MessageGate>(
       genesis_, validator_.get(), config_.replica_id, verify_pool_.get(),
       [store = store_.get()](ByteView event_id) { return store->HasEvent(event_id); });
+  // Listening on one address of its own, the node also dials its peers from it.
+  PeerIoOptions peer_options;
+  if (const auto listen = SplitEndpoint(config_.peer_listen);
+      listen && crypto::IsIpAddress(listen->host) && listen->host != "0.0.0.0" &&
+      listen->host != "::") {
+    peer_options.transport.bind_address = listen->host;
+  }
   peer_io_ = std::make_unique<PeerIo>(
-      genesis_, config_.replica_id, *identity_, gate_.get(), store_.get(), clock_, PeerIoOptions{},
+      genesis_, config_.replica_id, *identity_, gate_.get(), store_.get(), clock_, peer_options,
       [this](consensus::InboundMessage m) { DeliverPeerMessage(std::move(m)); });
   Log(kNode).info("replica {} of {} (f = {}), journal of {} entries, stable checkpoint {}",
                   config_.replica_id, g.n(), g.f(), restored.journal.size(),

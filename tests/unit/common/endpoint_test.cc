@@ -44,6 +44,12 @@ TEST(Endpoint, ValidEndpointsHaveAPortFromOne) {
   EXPECT_FALSE(IsValidEndpoint("a b:7050"));
 }
 
+TEST(Endpoint, JoinHostPortBracketsIpv6) {
+  EXPECT_EQ(JoinHostPort("node0.example", 7050), "node0.example:7050");
+  EXPECT_EQ(JoinHostPort("fd00::7", 7050), "[fd00::7]:7050");
+  EXPECT_EQ(SplitEndpoint(JoinHostPort("fd00::7", 7050))->host, "fd00::7");
+}
+
 TEST(Endpoint, LoopbackIsLocalhostOrTheLoopbackNetworks) {
   for (std::string_view yes : {"localhost:9443", "127.0.0.1:1", "127.10.0.254:80", "[::1]:9443"}) {
     EXPECT_TRUE(IsLoopbackEndpoint(yes)) << yes;

@@ -31,7 +31,8 @@ class NetworkTest : public ::testing::Test {
  protected:
   NetworkTest() : clock_(kNowMs) {}
 
-  Status Init(std::string_view specs, const std::string& chain_id = "") {
+  Status Init(std::string_view specs, const std::string& chain_id = "",
+              const std::vector<std::string>& hosts = {}) {
     auto orgs = ParseOrgSpecs(specs);
     EXPECT_TRUE(orgs.ok()) << orgs.status().ToString();
     if (!orgs.ok()) return orgs.status();
@@ -39,6 +40,9 @@ class NetworkTest : public ::testing::Test {
     options.out_dir = out();
     options.orgs = *orgs;
     options.chain_id = chain_id;
+    for (const std::string& h : hosts) {
+      if (Status hs = ParseHosts(h, &options.hosts); !hs.ok()) return hs;
+    }
     return InitNetwork(options, clock_);
   }
   std::string out() const { return dir_ / "net"; }
@@ -318,6 +322,61 @@ TEST_F(NetworkTest, GenesisErrorsNameTheLine) {
   EXPECT_THAT(genesis.status().message(),
               MatchesRegex("genesis.yaml: organisations\\[2\\].role: unknown role 'shipper' "
                            "\\(line [0-9]+\\)"));
+}
+
+TEST(ParseHosts, ParsesNamesAndAddressesPerOrganisation) {
+  std::map<std::string, std::vector<std::string>> hosts;
+  ASSERT_TRUE(ParseHosts("exporter=node0.acme.example,10.0.0.5,fd00::1", &hosts).ok());
+  ASSERT_TRUE(ParseHosts("forwarder=node1", &hosts).ok());
+  EXPECT_EQ(hosts.at("exporter"),
+            (std::vector<std::string>{"node0.acme.example", "10.0.0.5", "fd00::1"}));
+  EXPECT_EQ(hosts.at("forwarder"), std::vector<std::string>{"node1"});
+}
+
+TEST(ParseHosts, RefusesWhatCannotBeAHostNamingIt) {
+  std::map<std::string, std::vector<std::string>> hosts;
+  EXPECT_THAT(ParseHosts("exporter", &hosts).message(), HasSubstr("expected ORG=NAME"));
+  EXPECT_THAT(ParseHosts("exporter=", &hosts).message(), HasSubstr("''"));
+  EXPECT_THAT(ParseHosts("exporter=a..b", &hosts).message(),
+              HasSubstr("'a..b' is neither an IP address nor a DNS name"));
+  EXPECT_THAT(ParseHosts("exporter=-bad.example", &hosts).message(), HasSubstr("-bad"));
+  EXPECT_THAT(ParseHosts("exporter=x_y", &hosts).message(), HasSubstr("x_y"));
+  ASSERT_TRUE(ParseHosts("exporter=a", &hosts).ok());
+  EXPECT_THAT(ParseHosts("exporter=b", &hosts).message(), HasSubstr("given twice"));
+}
+
+TEST_F(NetworkTest, HostsGoIntoTheGenesisTheNodeConfigAndTheCertificate) {
+  ASSERT_TRUE(
+      Init(kFourNodes, "",
+           {"exporter=10.1.2.3,node0.example", "forwarder=node1.example", "customs=fd00::7"})
+          .ok());
+  auto genesis = LoadGenesis(out("genesis.yaml"));
+  ASSERT_TRUE(genesis.ok()) << genesis.status().ToString();
+  const model::Genesis& g = **genesis;
+  EXPECT_EQ(g.replicas[0].grpc_endpoint, "10.1.2.3:7050");
+  EXPECT_EQ(g.replicas[1].peer_endpoint, "node1.example:7053");
+  EXPECT_EQ(g.replicas[2].grpc_endpoint, "[fd00::7]:7054");
+  EXPECT_EQ(g.replicas[3].grpc_endpoint, "127.0.0.1:7056");  // no --host: loopback
+  const auto yaml = [&](const std::string& org) {
+    return testing::ReadText(out(org + "/node/node.yaml"));
+  };
+  // An address: listen there; a name: listen everywhere.
+  EXPECT_THAT(yaml("exporter"),
+              HasSubstr("grpc_listen: 10.1.2.3:7050\npeer_listen: 10.1.2.3:7051"));
+  EXPECT_THAT(yaml("forwarder"), HasSubstr("grpc_listen: 0.0.0.0:7052\npeer_listen: 0.0.0.0:7053"));
+  EXPECT_THAT(yaml("customs"), HasSubstr("grpc_listen: \"[fd00::7]:7054\""));
+  // Every node.yaml written loads.
+  for (const char* org : {"exporter", "forwarder", "customs", "importer"}) {
+    const auto config = LoadNodeConfig(out(std::string(org) + "/node/node.yaml"));
+    EXPECT_TRUE(config.ok()) << org << ": " << config.status().ToString();
+  }
+}
+
+TEST_F(NetworkTest, HostsOfAnOrganisationWithoutANodeAreRefused) {
+  EXPECT_THAT(Init(kFourNodes, "", {"carrier=node9.example"}).message(),
+              HasSubstr("carrier is not an organisation that runs a node"));
+  EXPECT_THAT(Init(kFourNodes, "", {"nobody=node9.example"}).message(),
+              HasSubstr("nobody is not an organisation that runs a node"));
 }
 
 }  // namespace

@@ -368,5 +368,21 @@ TEST(ReadFile, MissingFileIsNotFound) {
   EXPECT_THAT(r.status().message(), HasSubstr("/nonexistent/shipledger/file.pem"));
 }
 
+TEST(CertificateHost, AcceptsAddressesAndDnsNamesOnly) {
+  for (std::string_view yes : {"10.0.0.5", "fd00::1", "::1", "node0", "node0.acme.example",
+                               "a-b.c9.example", "127.0.0.11"}) {
+    EXPECT_TRUE(IsCertificateHost(yes)) << yes;
+  }
+  const std::vector<std::string_view> bad = {
+      "",    "a..b",   "-a.example", "a-.example", "a.example.",
+      "x_y", "node 0", "a/b",        "[::1]",      std::string_view("a\0b", 3)};
+  for (std::string_view no : bad) {
+    EXPECT_FALSE(IsCertificateHost(no)) << no;
+  }
+  EXPECT_FALSE(IsCertificateHost(std::string(64, 'a') + ".example"));  // a label over 63
+  EXPECT_TRUE(IsIpAddress("192.0.2.1"));
+  EXPECT_FALSE(IsIpAddress("node0"));
+}
+
 }  // namespace
 }  // namespace shipledger::crypto
