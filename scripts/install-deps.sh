@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs shipledger's build and test dependencies from Debian 12 packages.
 # Idempotent: when every package is already installed it only checks and exits (< 1 s).
+# Usage: install-deps.sh [--build]   (--build: only what building the binaries needs, e.g. the
+#                                     build stage of docker/Dockerfile)
 set -euo pipefail
 
-PACKAGES=(
+BUILD_PACKAGES=(
   build-essential cmake ninja-build pkg-config git
   libboost-dev libboost-system-dev
   libssl-dev
@@ -15,12 +17,17 @@ PACKAGES=(
   libbenchmark-dev
   libcli11-dev
   libyaml-cpp-dev
+)
+TEST_PACKAGES=(
   procps psmisc
   openssl  # tests/integration/x509_interop_test.cc issues certificates as an organisation's PKI
   clang libclang-rt-14-dev llvm  # scripts/fuzz.sh: libFuzzer, ASan/UBSan, llvm-symbolizer
   python3 python3-grpcio python3-protobuf python3-cryptography  # examples/python/ and its test
+  python3-yaml  # tests/docker/compose_check.py reads docker/compose.yaml
   prometheus  # promtool: the metrics exposition and the alert rules of docker/ are checked
 )
+PACKAGES=("${BUILD_PACKAGES[@]}")
+if [ "${1:-}" != "--build" ]; then PACKAGES+=("${TEST_PACKAGES[@]}"); fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do
