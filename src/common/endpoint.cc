@@ -35,7 +35,14 @@ bool IsValidEndpoint(std::string_view host_port) {
 
 std::string JoinHostPort(std::string_view host, uint16_t port) {
   const bool v6 = host.find(':') != std::string_view::npos;
-  return (v6 ? "[" + std::string(host) + "]" : std::string(host)) + ":" + std::to_string(port);
+  std::string out;
+  out.reserve(host.size() + 8);
+  if (v6) out += '[';
+  out += host;
+  if (v6) out += ']';
+  out += ':';
+  out += std::to_string(port);
+  return out;
 }
 
 bool IsLoopbackEndpoint(std::string_view host_port) {

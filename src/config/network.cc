@@ -189,9 +189,10 @@ Result<std::vector<OrgSpec>> ParseOrgSpecs(std::string_view text) {
 Status InitNetwork(const InitOptions& options, const Clock& clock) {
   if (options.out_dir.empty()) return Status::InvalidArgument("no output folder given");
   SL_RETURN_IF_ERROR(ValidateOrgSpecs(options.orgs));
-  for (const auto& [org, names] : options.hosts) {
+  for (const auto& host_entry : options.hosts) {
+    const std::string& org = host_entry.first;
     const auto it = std::find_if(options.orgs.begin(), options.orgs.end(),
-                                 [&](const OrgSpec& o) { return o.name == org; });
+                                 [&org](const OrgSpec& o) { return o.name == org; });
     if (it == options.orgs.end() || it->client_only) {
       return Status::InvalidArgument("--host " + org + "=...: " + org +
                                      " is not an organisation that runs a node");
