@@ -31,9 +31,9 @@ COMPOSE=(podman-compose --podman-args "--runtime runc --cgroup-manager cgroupfs"
 say "base images"
 "$HERE/base-images.sh"
 say "building localhost/shipledger (the whole build runs in the image)"
-"${PODMAN[@]}" build -q -f "$HERE/Dockerfile" -t localhost/shipledger:latest "$ROOT" >/dev/null
+"${PODMAN[@]}" build -q --format docker -f "$HERE/Dockerfile" -t localhost/shipledger:latest "$ROOT" >/dev/null
 say "building localhost/shipledger-prometheus"
-"${PODMAN[@]}" build -q -f "$HERE/prometheus/Dockerfile" -t localhost/shipledger-prometheus:latest "$HERE" >/dev/null
+"${PODMAN[@]}" build -q --format docker -f "$HERE/prometheus/Dockerfile" -t localhost/shipledger-prometheus:latest "$HERE" >/dev/null
 "${PODMAN[@]}" image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' | grep shipledger
 
 "${COMPOSE[@]}" down -v >/dev/null 2>&1 || true
