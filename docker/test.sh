@@ -94,6 +94,15 @@ done
 [ "$up" = 4 ] || fail "Prometheus scraped $up of 4 nodes"
 say "Prometheus scrapes all four nodes"
 
+# A backup while the network runs, copied out of the container and verified offline.
+backup=$("$SL" --node "$(N 2)" --identity "$(A customs)" --json backup |
+  /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["path"])')
+rm -rf "$HERE/net/node2-backup"
+"${PODMAN[@]}" cp "shipledger_node2_1:$backup" "$HERE/net/node2-backup"
+"$SL" verify --data-dir "$HERE/net/node2-backup" --genesis "$NET/genesis.yaml" | grep -q "chain OK" ||
+  fail "the backup of node2 does not verify"
+say "an online backup of node2 verifies offline"
+
 "${COMPOSE[@]}" stop >/dev/null
 for c in $("${PODMAN[@]}" ps -a --filter label=io.podman.compose.project=shipledger --format '{{.Names}}' | grep node); do
   code=$("${PODMAN[@]}" inspect --format '{{.State.ExitCode}}' "$c")

@@ -1,15 +1,19 @@
 // shipledger-loadgen: drives a running shipledger network with pre-signed shipment journeys and
 // reports committed events/s on all nodes, submit -> commit latency, CPU time per event and the
 // ratio to the machine's crypto limit (cores x verifies/s / nodes). See docs/performance.md.
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <iostream>
 #include <thread>
 
 #include "cli/client.h"
 #include "cli/connection.h"
+#include "cli/progress.h"
 #include "config/node_config.h"
 #include "loadgen/journeys.h"
 #include "loadgen/measure.h"
@@ -274,7 +278,12 @@ int Main(const Options& o) {
   const double machine0 = MachineBusySeconds();
   const double self0 = SelfCpuSeconds();
   const auto start = SteadyClock::now();
+  cli::Progress progress(std::cerr, cli::IsInteractiveTerminal(STDERR_FILENO), "load", "events");
+  run.on_progress = [&progress](uint64_t finished, uint64_t total) {
+    progress.Update(finished, total);
+  };
   RunResult result = Run(std::move(signed_events).value(), run);
+  progress.Finish();
   auto converged = WaitConverged(nodes);
   if (!converged.ok()) {
     std::fprintf(stderr, "loadgen: %s\n", converged.status().ToString().c_str());
@@ -302,8 +311,7 @@ int Main(const Options& o) {
       nodes.size());
   if (!result.first_failure.empty())
     std::printf("first failure: %s\n", result.first_failure.c_str());
-  if (!result.first_retry.empty())
-    std::printf("first retry: %s\n", result.first_retry.c_str());
+  if (!result.first_retry.empty()) std::printf("first retry: %s\n", result.first_retry.c_str());
   std::printf("committed on all nodes: %.0f events/s (%.2f s)\n", eps, seconds);
   std::printf("latency submit->commit: p50 %.1f ms, p95 %.1f ms, p99 %.1f ms, max %.1f ms\n",
               Quantile(lat, 0.5), Quantile(lat, 0.95), Quantile(lat, 0.99),
@@ -332,6 +340,7 @@ int Main(const Options& o) {
     history_run.batch = o.history_shipments;
     history_run.rate = 0;
     RunResult h = Run(std::move(long_signed).value(), history_run);
+    progress.Finish();
     if (h.valid != static_cast<uint64_t>(o.history_shipments * o.history_events)) {
       std::printf("history: only %llu of %d events valid (%s)\n",
                   static_cast<unsigned long long>(h.valid), o.history_shipments * o.history_events,
@@ -423,6 +432,12 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--importer", o.parties.importer, "Organisation playing the importer")
       ->capture_default_str();
+  app.footer(
+      "On a terminal, a progress line on stderr while the load runs.\n"
+      "Examples:\n"
+      "  shipledger-loadgen --network net --events 20000 --clients 16 --batch 100\n"
+      "  shipledger-loadgen --network net --events 5000 --rate 2000 --node 127.0.0.1:7052\n"
+      "  shipledger-loadgen --network net --catchup 127.0.0.1:7056");
   CLI11_PARSE(app, argc, argv);
   return shipledger::loadgen::Main(o);
 }

@@ -109,7 +109,7 @@ void Submit(Client& client, v1::SubmitEventsRequest request, SteadyClock::time_p
 }  // namespace
 
 std::shared_ptr<grpc::Channel> OwnChannel(const std::string& target,
-                                         std::shared_ptr<grpc::ChannelCredentials> credentials) {
+                                          std::shared_ptr<grpc::ChannelCredentials> credentials) {
   grpc::ChannelArguments args;
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 10);
@@ -124,6 +124,9 @@ RunResult Run(std::vector<std::vector<v1::SignedEvent>> journeys, const RunOptio
   const size_t chunks = (journeys.size() + batch - 1) / batch;
   std::atomic<size_t> next_chunk{0};
   std::atomic<uint64_t> next_ticket{0};
+  std::atomic<uint64_t> finished{0};
+  uint64_t total_events = 0;
+  for (const auto& journey : journeys) total_events += journey.size();
   std::mutex mu;
   Tally total;
   const auto start = SteadyClock::now();
@@ -152,7 +155,9 @@ RunResult Run(std::vector<std::vector<v1::SignedEvent>> journeys, const RunOptio
                               std::chrono::duration<double>(at));
           std::this_thread::sleep_until(since);
         }
+        const auto events = static_cast<uint64_t>(request.events_size());
         Submit(client, std::move(request), since, tally);
+        finished += events;
       }
     }
     std::lock_guard<std::mutex> lock(mu);
@@ -169,7 +174,19 @@ RunResult Run(std::vector<std::vector<v1::SignedEvent>> journeys, const RunOptio
   };
   std::vector<std::thread> threads;
   for (int c = 0; c < std::max(1, options.clients); ++c) threads.emplace_back(client_main, c);
+  std::thread ticker;
+  std::atomic<bool> running{true};
+  if (options.on_progress) {
+    ticker = std::thread([&] {
+      while (running) {
+        options.on_progress(finished.load(), total_events);
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      }
+    });
+  }
   for (std::thread& t : threads) t.join();
+  running = false;
+  if (ticker.joinable()) ticker.join();
 
   RunResult result;
   result.seconds = std::chrono::duration<double>(last_done - start).count();

@@ -10,6 +10,7 @@
 #include <grpcpp/security/credentials.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,6 +26,9 @@ struct RunOptions {
   double rate = 0;  // events/s over all clients; 0: as fast as the nodes commit
   // TLS with a client certificate of the network (the node's client API admits no other).
   std::shared_ptr<grpc::ChannelCredentials> credentials;
+  // Called from a thread of Run's own about every 200 ms while it runs: events finished
+  // (committed or failed) of the total (a progress line on a terminal, cli/progress.h).
+  std::function<void(uint64_t finished, uint64_t total)> on_progress;
 };
 
 struct RunResult {
@@ -43,7 +47,7 @@ struct RunResult {
 // have) that redials within 10-100 ms rather than gRPC's default backoff of up to two minutes:
 // a node that is restarting is seen the moment it serves.
 std::shared_ptr<grpc::Channel> OwnChannel(const std::string& target,
-                                         std::shared_ptr<grpc::ChannelCredentials> credentials);
+                                          std::shared_ptr<grpc::ChannelCredentials> credentials);
 
 // Consumes `journeys` (events are moved into requests).
 RunResult Run(std::vector<std::vector<v1::SignedEvent>> journeys, const RunOptions& options);

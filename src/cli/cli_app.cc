@@ -20,6 +20,9 @@ const char kGlobalFooter[] =
     "  --insecure         plaintext, for a node with insecure_client_api: true (development)\n"
     "  --json             print one JSON document (watch: one per line)";
 
+// An event id in examples (64 hex characters, as the commands require).
+const std::string kExampleId = "9f2c4e1ab07d3c5e8f61a2b4c6d8e0f1a3b5c7d9e1f3a5b7c9d1e3f5a7b9c1d3";
+
 // A CLI11 validator from a function returning a Status: its message becomes the usage error.
 template <typename Fn>
 CLI::Validator StatusCheck(std::string description, Fn fn) {
@@ -86,6 +89,14 @@ CliApp::CliApp()
   AddDocCommands();
 }
 
+void CliApp::Document(CLI::App* cmd, const std::string& notes, std::vector<std::string> examples) {
+  std::string footer = notes.empty() ? "" : notes + "\n\n";
+  footer += examples.size() == 1 ? "Example:\n" : "Examples:\n";
+  for (const std::string& e : examples) footer += "  " + e + "\n";
+  cmd->footer(footer + "\n" + kGlobalFooter);
+  examples_[cmd] = std::move(examples);
+}
+
 CLI::App* CliApp::AddCommand(CLI::App* parent, const std::string& name,
                              const std::string& description, Runner runner) {
   CLI::App* sub = parent->add_subcommand(name, description);
@@ -136,14 +147,12 @@ void CliApp::AddNetworkCommands() {
                   "certificate (beside localhost and 127.0.0.1). An address as the first: the "
                   "node listens and dials from it; a name: it listens on 0.0.0.0. Default: "
                   "127.0.0.1");
-  cmd->footer(
-      "Examples:\n"
-      "  shipledger network init --out net --orgs "
-      "exporter:exporter,forwarder:forwarder,customs:customs,importer:importer\n"
-      "  shipledger network init --out net --orgs acme:exporter,dhl:forwarder,zoll:customs,"
-      "imp:importer \\\n"
-      "      --host acme=node0.acme.example,10.0.0.10 --host dhl=node1.dhl.example\n\n" +
-      std::string(kGlobalFooter));
+  Document(cmd, "",
+           {"shipledger network init --out net --orgs "
+            "exporter:exporter,forwarder:forwarder,customs:customs,importer:importer",
+            "shipledger network init --out net --orgs acme:exporter,dhl:forwarder,zoll:customs,"
+            "imp:importer --host acme=node0.acme.example,10.0.0.10 --host "
+            "dhl=node1.dhl.example"});
 
   CLI::App* identity = AddCommand(&app_, "identity", "Manage client identities");
   IdentityIssueOptions& issue = options_.identity_issue;
@@ -162,6 +171,12 @@ void CliApp::AddNetworkCommands() {
   cmd->add_flag("--admin", issue.admin,
                 "An organisation admin (OU=admin): may revoke the organisation's certificates "
                 "(event submit --type certificate_revocation --fingerprint F)");
+  Document(cmd,
+           "Writes cert.pem and key.pem (mode 0600) into ORG_DIR/clients/NAME/; the key never "
+           "leaves it.",
+           {"shipledger identity issue --org-dir net/forwarder --name dispatch",
+            "shipledger identity issue --org-dir net/customs --name ops-lead --admin "
+            "--validity-days 90"});
 }
 
 void CliApp::AddEventCommands() {
@@ -238,6 +253,18 @@ void CliApp::AddEventCommands() {
                   "at least 128 random bits) instead of a generated one")
       ->excludes(no_code);
   AddContractOptions(cmd, &o.contract);
+  Document(cmd,
+           "Exit 0: admitted (with --wait: committed VALID); 3: committed but REJECTED by the "
+           "contract\n(the reason is printed); 1: refused or failed (the reason on stderr).",
+           {"shipledger --identity net/exporter/clients/admin event submit --shipment S-2026-001 "
+            "--type booked --party forwarder --party customs --party importer --ref "
+            "booking=BK-2026-001 --wait",
+            "shipledger --identity net/forwarder/clients/admin event submit --shipment "
+            "S-2026-001 --type pickup --location DEHAM --wait",
+            "shipledger --identity net/exporter/clients/admin event submit --shipment S-2026-001 "
+            "--type handover --cosigner net/forwarder/clients/admin --wait",
+            "shipledger --identity net/exporter/clients/admin event submit --file event.json "
+            "--wait"});
 
   cmd =
       AddCommand(event, "show", "Show one event: fields, signer, co-signers, block, receipt",
@@ -248,12 +275,16 @@ void CliApp::AddEventCommands() {
                   "decrypts the private fields it may read (default: ca/encryption_key.pem two "
                   "folders above --identity, as network init lays it out: OUT/ORG/clients/NAME "
                   "-> OUT/ORG/ca/encryption_key.pem, when it exists)");
+  Document(cmd, "",
+           {"shipledger --identity net/importer/clients/admin event show " + kExampleId,
+            "shipledger --json --identity net/exporter/clients/admin event show " + kExampleId});
 }
 
 void CliApp::AddReadCommands() {
   CLI::App* chain = AddCommand(&app_, "chain", "The chain as a whole");
-  AddCommand(chain, "info", "Height, head hash, chain id, genesis hash, event count",
-             [this](const Io& io) { return RunChainInfo(options_.global, io); });
+  Document(AddCommand(chain, "info", "Height, head hash, chain id, genesis hash, event count",
+                      [this](const Io& io) { return RunChainInfo(options_.global, io); }),
+           "", {"shipledger --identity net/exporter/clients/admin chain info"});
 
   CLI::App* block = AddCommand(&app_, "block", "Committed blocks");
   CLI::App* cmd = AddCommand(block, "show", "Show one block and its events", [this](const Io& io) {
@@ -261,12 +292,18 @@ void CliApp::AddReadCommands() {
   });
   cmd->add_option("HEIGHT_OR_HASH", options_.show.id, "Block height, or block hash (64 hex)")
       ->required();
+  Document(cmd, "",
+           {"shipledger --identity net/exporter/clients/admin block show 12",
+            "shipledger --json --identity net/exporter/clients/admin block show " + kExampleId});
 
   CLI::App* shipment = AddCommand(&app_, "shipment", "Track shipments");
   cmd = AddCommand(shipment, "show", "A shipment's state and timeline", [this](const Io& io) {
     return RunShipmentShow(options_.global, options_.show, io);
   });
   cmd->add_option("SHIPMENT_ID", options_.show.id, "Shipment id")->required();
+  Document(cmd, "Only a party to the shipment sees it (NOT_FOUND otherwise).",
+           {"shipledger --identity net/importer/clients/admin shipment show S-2026-001",
+            "shipledger --json --identity net/importer/clients/admin shipment show S-2026-001"});
   cmd = AddCommand(shipment, "list", "Shipments on the chain, in id order", [this](const Io& io) {
     return RunShipmentList(options_.global, options_.shipment_list, io);
   });
@@ -279,6 +316,11 @@ void CliApp::AddReadCommands() {
   cmd->add_flag("--excursions", options_.shipment_list.excursions_only,
                 "Only shipments whose cold chain had an excursion (time out of range beyond "
                 "the tolerance)");
+  Document(cmd, "Lists the shipments the --identity's organisation is a party to.",
+           {"shipledger --identity net/forwarder/clients/admin shipment list --all",
+            "shipledger --identity net/importer/clients/admin shipment list --excursions",
+            "shipledger --json --identity net/forwarder/clients/admin shipment list "
+            "--page-size 50"});
   cmd = AddCommand(shipment, "find", "Shipments by business reference", [this](const Io& io) {
     return RunShipmentFind(options_.global, options_.shipment_find, io);
   });
@@ -286,6 +328,9 @@ void CliApp::AddReadCommands() {
                   "Reference KIND=VALUE, e.g. bill_of_lading=MAEU123456789")
       ->required()
       ->check(KeyValueCheck("--ref", "bill_of_lading=MAEU123456789"));
+  Document(cmd, "",
+           {"shipledger --identity net/customs/clients/admin shipment find --ref "
+            "bill_of_lading=MAEU123456789"});
 
   cmd = AddCommand(&app_, "watch", "Print committed events as they happen (Ctrl-C to stop)",
                    [this](const Io& io) { return RunWatch(options_.global, options_.watch, io); });
@@ -295,10 +340,29 @@ void CliApp::AddReadCommands() {
       "(a stream can break inside a block, so its events may repeat)");
   cmd->add_option("--shipment", options_.watch.shipment_id, "Only this shipment's events");
   cmd->add_option("--count", options_.watch.count, "Stop after N events (default: never)");
+  Document(cmd, "With --json, one JSON document per line (JSON Lines).",
+           {"shipledger --identity net/importer/clients/admin watch",
+            "shipledger --identity net/importer/clients/admin watch --shipment S-2026-001",
+            "shipledger --json --identity net/exporter/clients/admin watch --from-height 120 "
+            "--count 10"});
 
-  AddCommand(&app_, "status",
-             "The node's status: view, primary, height, lag, checkpoint, peers, ...",
-             [this](const Io& io) { return RunStatus(options_.global, io); });
+  Document(AddCommand(&app_, "status",
+                      "The node's status: view, primary, height, lag, checkpoint, peers, ...",
+                      [this](const Io& io) { return RunStatus(options_.global, io); }),
+           "",
+           {"shipledger --node 127.0.0.1:7050 --identity net/exporter/clients/admin status",
+            "shipledger --json --identity net/exporter/clients/admin status"});
+
+  Document(AddCommand(&app_, "backup",
+                      "Have the node copy its data dir while it runs (into its backup_dir)",
+                      [this](const Io& io) { return RunBackup(options_.global, io); }),
+           "Takes an admin identity (identity issue --admin) of the node's own organisation. "
+           "The copy is\nwritten on the node's host, under node.yaml backup_dir (default: "
+           "'backups' beside the data dir);\ncopy it off the host, check it with verify "
+           "--data-dir, restore it as docs/operations.md says.",
+           {"shipledger --node 127.0.0.1:7050 --identity net/exporter/clients/admin backup",
+            "shipledger --json --identity net/customs/clients/admin --node 127.0.0.1:7054 "
+            "backup"});
 
   cmd = AddCommand(
       &app_, "health", "Is the node serving? (the standard gRPC health check, over the same TLS)",
@@ -306,12 +370,11 @@ void CliApp::AddReadCommands() {
   cmd->add_option("--service", options_.health_service,
                   "One service by full name, e.g. shipledger.v1.LedgerService (default: the "
                   "node as a whole)");
-  cmd->footer(
-      "Exit 0 when SERVING; 1 when not serving, unknown or unreachable (the reason on stderr).\n"
-      "Examples:\n"
-      "  shipledger --node 127.0.0.1:7050 health\n"
-      "  shipledger --json health --service shipledger.v1.LedgerService\n\n" +
-      std::string(kGlobalFooter));
+  Document(cmd,
+           "Exit 0 when SERVING; 1 when not serving, unknown or unreachable (the reason on "
+           "stderr).",
+           {"shipledger --node 127.0.0.1:7050 --identity net/exporter/clients/admin health",
+            "shipledger --json health --service shipledger.v1.LedgerService"});
 }
 
 void CliApp::AddVerifyCommand() {
@@ -320,12 +383,14 @@ void CliApp::AddVerifyCommand() {
       &app_, "verify",
       "Verify the whole chain against a genesis file (offline with --data-dir, else via --node)",
       [this](const Io& io) { return RunVerify(options_.global, options_.verify, io); });
-  cmd->footer(
-      "Recomputes every block hash and link, events Merkle root, commit certificate, event "
-      "signature,\ncertificate chain (at block time) and co-signature. Exit 0: chain OK; 2: "
-      "chain BROKEN at\nthe height printed; 1: could not check (unreadable source, wrong "
-      "genesis).\n\n" +
-      std::string(kGlobalFooter));
+  Document(cmd,
+           "Recomputes every block hash and link, events Merkle root, commit certificate, event "
+           "signature,\ncertificate chain (at block time) and co-signature. Exit 0: chain OK; 2: "
+           "chain BROKEN at\nthe height printed; 1: could not check (unreadable source, wrong "
+           "genesis). On a terminal,\na progress line on stderr.",
+           {"shipledger verify --genesis net/genesis.yaml --data-dir /var/lib/shipledger/data",
+            "shipledger --identity net/customs/clients/admin --node 127.0.0.1:7054 verify "
+            "--genesis net/genesis.yaml"});
   cmd->add_option("--genesis", o.genesis_path, "The network's genesis.yaml")->required();
   cmd->add_option("--data-dir", o.data_dir, "A node's data dir, read offline (read-only)");
   cmd->add_option("--expect-genesis-hash", o.expect_genesis_hash,
@@ -345,18 +410,22 @@ void CliApp::AddProofCommands() {
   cmd->add_flag("--wait", get.wait,
                 "Wait until a stable checkpoint certifies the event's receipt (about a second "
                 "after traffic stops)");
+  Document(cmd, "Anyone with the genesis checks the file offline: shipledger proof verify FILE.",
+           {"shipledger --identity net/importer/clients/admin proof get " + kExampleId +
+            " --out pickup.proof --wait"});
 
   ProofVerifyOptions& verify = options_.proof_verify;
   cmd = AddCommand(
       proof, "verify", "Check a proof file offline against a genesis file",
       [this](const Io& io) { return RunProofVerify(options_.global, options_.proof_verify, io); });
-  cmd->footer(
-      "Trusts nothing but the genesis: checks the event's signature and certificate chain (at "
-      "block time),\nits Merkle path, the commit certificate, the receipt's path and the results "
-      "chain to the\ncheckpoint certificate. Exit 0: proof OK, receipt certified (prints "
-      "VALID/REJECTED);\n4: the event is on the chain but no checkpoint certifies its receipt "
-      "(no verdict);\n2: proof INVALID (prints what did not match); 1: could not check.\n\n" +
-      std::string(kGlobalFooter));
+  Document(cmd,
+           "Trusts nothing but the genesis: checks the event's signature and certificate chain "
+           "(at block time),\nits Merkle path, the commit certificate, the receipt's path and the "
+           "results chain to the\ncheckpoint certificate. Exit 0: proof OK, receipt certified "
+           "(prints VALID/REJECTED);\n4: the event is on the chain but no checkpoint certifies "
+           "its receipt (no verdict);\n2: proof INVALID (prints what did not match); 1: could "
+           "not check.",
+           {"shipledger proof verify pickup.proof --genesis net/genesis.yaml"});
   cmd->add_option("FILE", verify.proof_path, "The proof file (from proof get)")->required();
   cmd->add_option("--genesis", verify.genesis_path, "The network's genesis.yaml")->required();
   cmd->add_option("--expect-genesis-hash", verify.expect_genesis_hash,
@@ -368,11 +437,13 @@ void CliApp::AddProofCommands() {
       "Write a disclosure of chosen private fields of an event (with their salts and the event's "
       "proof) for a third party",
       [this](const Io& io) { return RunDisclose(options_.global, options_.disclose, io); });
-  cmd->footer(
-      "The --identity's organisation must be a reader of the fields. The file holds the chosen\n"
-      "fields' values and salts, the signed event (other fields stay encrypted) and its proof;\n"
-      "anyone with the genesis checks it with: shipledger disclosure verify FILE --genesis G\n\n" +
-      std::string(kGlobalFooter));
+  Document(cmd,
+           "The --identity's organisation must be a reader of the fields. The file holds the "
+           "chosen\nfields' values and salts, the signed event (other fields stay encrypted) and "
+           "its proof;\nanyone with the genesis checks it with: shipledger disclosure verify FILE "
+           "--genesis G",
+           {"shipledger --identity net/exporter/clients/admin disclose --event " + kExampleId +
+            " --field invoice_value --out invoice.disclosure --wait"});
   cmd->add_option("--event", d.event_id, "Event id (64 hex characters)")->required();
   cmd->add_option("--field", d.fields, "Private field to disclose (repeatable)")
       ->required()
@@ -392,12 +463,12 @@ void CliApp::AddProofCommands() {
                    [this](const Io& io) {
                      return RunDisclosureVerify(options_.global, options_.disclosure_verify, io);
                    });
-  cmd->footer(
-      "Checks the event's proof as `proof verify` does, and each disclosed value and salt "
-      "against the\ncommitment the signer signed. Exit 0: OK, receipt certified; 4: OK but the "
-      "receipt is not\ncertified (no verdict); 2: INVALID (prints what did not match); 1: could "
-      "not check.\n\n" +
-      std::string(kGlobalFooter));
+  Document(cmd,
+           "Checks the event's proof as `proof verify` does, and each disclosed value and salt "
+           "against the\ncommitment the signer signed. Exit 0: OK, receipt certified; 4: OK but "
+           "the receipt is not\ncertified (no verdict); 2: INVALID (prints what did not match); "
+           "1: could not check.",
+           {"shipledger disclosure verify invoice.disclosure --genesis net/genesis.yaml"});
   cmd->add_option("FILE", dv.proof_path, "The disclosure file (from disclose)")->required();
   cmd->add_option("--genesis", dv.genesis_path, "The network's genesis.yaml")->required();
   cmd->add_option("--expect-genesis-hash", dv.expect_genesis_hash,
@@ -415,16 +486,19 @@ void CliApp::AddDocCommands() {
   cmd->add_option("--kind", o.kind,
                   "Print KIND=sha256:<hex> (kinds: " + Join(DocumentKinds(), ", ") + ")")
       ->check(DocumentKindCheck());
+  Document(cmd, "",
+           {"shipledger doc hash bl.pdf", "shipledger doc hash bl.pdf --kind bill_of_lading"});
 
   cmd =
       AddCommand(doc, "verify", "Check that an event of a shipment anchors exactly this file",
                  [this](const Io& io) { return RunDocVerify(options_.global, options_.doc, io); });
-  cmd->footer(
-      "Hashes FILE, reads the shipment's timeline from the node and lists every event that "
-      "anchors that\nhash. Exit 0: a VALID event anchors it; 2: none does (REJECTED ones are "
-      "listed but do not count);\n1: could not check (unreadable file, unknown shipment, node "
-      "unreachable).\n\n" +
-      std::string(kGlobalFooter));
+  Document(cmd,
+           "Hashes FILE, reads the shipment's timeline from the node and lists every event that "
+           "anchors that\nhash. Exit 0: a VALID event anchors it; 2: none does (REJECTED ones are "
+           "listed but do not count);\n1: could not check (unreadable file, unknown shipment, "
+           "node unreachable).",
+           {"shipledger --identity net/importer/clients/admin doc verify bl.pdf --shipment "
+            "S-2026-001"});
   cmd->add_option("FILE", o.file, "The document file")->required();
   cmd->add_option("--shipment", o.shipment_id, "The shipment whose events should anchor it")
       ->required();
@@ -451,6 +525,54 @@ std::string CliApp::command() const {
     out += current->get_name();
   }
   return out;
+}
+
+std::vector<std::string> CliApp::Commands() const {
+  std::vector<std::string> out;
+  std::function<void(const CLI::App*, const std::string&)> walk = [&](const CLI::App* app,
+                                                                      const std::string& path) {
+    for (const CLI::App* sub : app->get_subcommands([](const CLI::App*) { return true; })) {
+      const std::string name = path.empty() ? sub->get_name() : path + " " + sub->get_name();
+      if (runners_.count(sub) != 0) out.push_back(name);
+      walk(sub, name);
+    }
+  };
+  walk(&app_, "");
+  return out;
+}
+
+const CLI::App* CliApp::Find(const std::string& command) const {
+  const CLI::App* current = &app_;
+  size_t start = 0;
+  while (start <= command.size()) {
+    const size_t space = command.find(' ', start);
+    const std::string name =
+        command.substr(start, space == std::string::npos ? std::string::npos : space - start);
+    const CLI::App* next = nullptr;
+    for (const CLI::App* sub : current->get_subcommands([](const CLI::App*) { return true; })) {
+      if (sub->get_name() == name) next = sub;
+    }
+    if (next == nullptr) return nullptr;
+    current = next;
+    if (space == std::string::npos) break;
+    start = space + 1;
+  }
+  return runners_.count(current) != 0 ? current : nullptr;
+}
+
+std::string CliApp::Help(const std::string& command) const {
+  const CLI::App* cmd = Find(command);
+  if (cmd == nullptr) return "";
+  const size_t space = command.rfind(' ');
+  return cmd->help(space == std::string::npos ? "shipledger"
+                                              : "shipledger " + command.substr(0, space));
+}
+
+std::vector<std::string> CliApp::Examples(const std::string& command) const {
+  const CLI::App* cmd = Find(command);
+  if (cmd == nullptr) return {};
+  auto it = examples_.find(cmd);
+  return it == examples_.end() ? std::vector<std::string>() : it->second;
 }
 
 std::optional<int> CliApp::Parse(const std::vector<std::string>& args, const Io& io) {
@@ -486,9 +608,9 @@ int CliApp::Run(const Io& io) {
   return it->second(io);
 }
 
-int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err) {
+int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err, bool progress) {
   std::vector<std::string> args(argv + 1, argv + argc);
-  const Io io{out, err};
+  const Io io{out, err, progress};
   CliApp app;
   if (auto exit_code = app.Parse(args, io)) return *exit_code;
   return app.Run(io);

@@ -49,6 +49,12 @@ class CliApp {
   int Run(const Io& io);
 
   const CliOptions& options() const { return options_; }
+  // Every command that runs (e.g. "event submit"), in the order --help lists them.
+  std::vector<std::string> Commands() const;
+  // The --help text of a command of Commands() (empty for an unknown one).
+  std::string Help(const std::string& command) const;
+  // The examples its --help shows, each a whole command line without the shell's quoting.
+  std::vector<std::string> Examples(const std::string& command) const;
   // The selected command, e.g. "event submit"; empty before a successful Parse.
   std::string command() const;
 
@@ -56,6 +62,11 @@ class CliApp {
   using Runner = std::function<int(const Io&)>;
   CLI::App* AddCommand(CLI::App* parent, const std::string& name, const std::string& description,
                        Runner runner = nullptr);
+  // The footer of cmd's --help: `notes` (may be empty), then the examples, then the global
+  // options.
+  void Document(CLI::App* cmd, const std::string& notes, std::vector<std::string> examples);
+  // The command of Commands() by its path; nullptr for an unknown one.
+  const CLI::App* Find(const std::string& command) const;
   void AddNetworkCommands();
   void AddEventCommands();
   void AddReadCommands();
@@ -68,9 +79,12 @@ class CliApp {
   CliOptions options_;
   CLI::App app_;
   std::map<const CLI::App*, Runner> runners_;
+  std::map<const CLI::App*, std::vector<std::string>> examples_;
 };
 
-// Parses and runs a command line; what shipledger_main.cc calls.
-int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err);
+// Parses and runs a command line; what shipledger_main.cc calls. `progress`: `err` is a
+// terminal, so long runs draw a progress line on it.
+int RunCli(int argc, const char* const* argv, std::ostream& out, std::ostream& err,
+           bool progress = false);
 
 }  // namespace shipledger::cli

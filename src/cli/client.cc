@@ -136,6 +136,13 @@ Result<v1::NodeStatus> NodeClient::GetNodeStatus() {
                                });
 }
 
+Result<v1::Backup> NodeClient::CreateBackup() {
+  return Unary<v1::Backup>(*this, NewContext(kBackupTimeout), "CreateBackup",
+                           [this](grpc::ClientContext* c, v1::Backup* r) {
+                             return admin_->CreateBackup(c, v1::CreateBackupRequest(), r);
+                           });
+}
+
 Result<grpc::health::v1::HealthCheckResponse::ServingStatus> NodeClient::CheckHealth(
     const std::string& service) {
   grpc::health::v1::HealthCheckRequest request;

@@ -42,6 +42,10 @@ class NodeClient {
   Result<v1::FindShipmentsResponse> FindShipments(const v1::FindShipmentsRequest& request);
   Result<v1::Block> GetBlock(const v1::GetBlockRequest& request);
   Result<v1::NodeStatus> GetNodeStatus();
+  // AdminService.CreateBackup; deadline kBackupTimeout (copying a big store off the live
+  // store's filesystem takes a while).
+  Result<v1::Backup> CreateBackup();
+  static constexpr std::chrono::milliseconds kBackupTimeout{600000};
   // grpc.health.v1.Health/Check of `service` ("" for the node as a whole); NOT_FOUND for a
   // service the node does not serve.
   Result<grpc::health::v1::HealthCheckResponse::ServingStatus> CheckHealth(

@@ -34,6 +34,8 @@ inline constexpr int kExitUsage = 64;  // bad command line (sysexits EX_USAGE)
 struct Io {
   std::ostream& out;
   std::ostream& err;
+  // `err` is a terminal: long runs draw a progress line on it (cli/progress.h).
+  bool progress = false;
 };
 
 // Accepted before or after the command.
@@ -161,6 +163,8 @@ int RunShipmentShow(const GlobalOptions& global, const ShowOptions& options, con
 int RunShipmentList(const GlobalOptions& global, const ShipmentListOptions& options, const Io& io);
 int RunShipmentFind(const GlobalOptions& global, const ShipmentFindOptions& options, const Io& io);
 int RunWatch(const GlobalOptions& global, const WatchOptions& options, const Io& io);
+// `backup`: AdminService.CreateBackup; prints where the node wrote the copy.
+int RunBackup(const GlobalOptions& global, const Io& io);
 int RunStatus(const GlobalOptions& global, const Io& io);
 // `health`: the node's grpc.health.v1 answer for `service` ("" = the node). Exit 0 when
 // SERVING, 1 otherwise (not serving, unknown service, unreachable: the reason on stderr).

@@ -230,9 +230,20 @@ int RunDisclose(const GlobalOptions& global, const DiscloseOptions& options, con
   if (Status s = WriteMessageFile(options.out_path, *disclosure); !s.ok()) {
     return ReportError(io, s);
   }
+  const bool certified = disclosure->proof().has_checkpoint();
+  if (global.json) {
+    JsonObject doc;
+    doc.SetHex("event_id", *id);
+    doc.Set("out", std::string_view(options.out_path));
+    doc.SetStrings("fields", options.fields);
+    doc.Set("height", disclosure->proof().proposal().height());
+    doc.SetBool("certified", certified);
+    PrintJson(io.out, doc);
+    return kExitOk;
+  }
   io.out << "wrote a disclosure of " << Join(options.fields, ", ") << " of event "
          << options.event_id << " to " << options.out_path;
-  if (!disclosure->proof().has_checkpoint()) {
+  if (!certified) {
     io.out << " (receipt not yet certified by a stable checkpoint; --wait waits for one)";
   }
   io.out << '\n';

@@ -121,6 +121,33 @@ int RunStatus(const GlobalOptions& global, const Io& io) {
   return kExitOk;
 }
 
+int RunBackup(const GlobalOptions& global, const Io& io) {
+  auto connected = ConnectToNode(global);
+  if (!connected.ok()) return ReportError(io, connected.status());
+  auto backup = (*connected)->CreateBackup();
+  if (!backup.ok()) return ReportError(io, backup.status());
+  if (global.json) {
+    JsonObject doc;
+    doc.Set("node", (*connected)->target());
+    doc.Set("path", std::string_view(backup->path()));
+    doc.Set("height", backup->height());
+    doc.SetHex("head_hash", backup->head_hash());
+    doc.Set("event_count", backup->event_count());
+    doc.Set("size_bytes", backup->size_bytes());
+    doc.Set("created_at", std::string_view(FormatTimeMs(backup->created_at_ms())));
+    doc.Set("created_at_ms", backup->created_at_ms());
+    PrintJson(io.out, doc);
+    return kExitOk;
+  }
+  io.out << "backup of " << (*connected)->target() << " at height " << backup->height() << " ("
+         << backup->event_count() << " events, head " << ToHex(backup->head_hash()) << ", "
+         << backup->size_bytes() << " bytes)\n"
+         << "  written on the node's host to " << backup->path() << "\n"
+         << "  check it: shipledger verify --data-dir " << backup->path()
+         << " --genesis genesis.yaml\n";
+  return kExitOk;
+}
+
 int RunHealth(const GlobalOptions& global, const std::string& service, const Io& io) {
   auto connected = ConnectToNode(global);
   if (!connected.ok()) return ReportError(io, connected.status());

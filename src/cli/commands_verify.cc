@@ -6,6 +6,7 @@
 #include "cli/commands.h"
 #include "cli/json.h"
 #include "cli/output.h"
+#include "cli/progress.h"
 #include "cli/verifier.h"
 #include "config/genesis_file.h"
 #include "model/digest.h"
@@ -14,9 +15,6 @@
 namespace shipledger::cli {
 
 namespace {
-
-// Progress is printed every this many blocks (to stderr, text mode only).
-constexpr uint64_t kProgressEveryBlocks = 1000;
 
 std::string Lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(),
@@ -80,12 +78,10 @@ int RunVerify(const GlobalOptions& global, const VerifyOptions& options, const I
     io.out.flush();
   }
   ChainVerifier verifier(genesis);
-  auto progress = [&](uint64_t height, uint64_t head) {
-    if (!global.json && height % kProgressEveryBlocks == 0) {
-      io.err << "  verified " << height << " / " << head << " blocks\n";
-    }
-  };
-  auto report = verifier.Verify(*source, progress);
+  Progress progress(io.err, io.progress, "verifying", "blocks");
+  auto report = verifier.Verify(
+      *source, [&](uint64_t height, uint64_t head) { progress.Update(height, head); });
+  progress.Finish();
   if (!report.ok()) return ReportError(io, report.status());
 
   if (global.json) {

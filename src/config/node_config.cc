@@ -1,5 +1,6 @@
 #include "config/node_config.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include "config/files.h"
@@ -70,6 +71,7 @@ Result<NodeConfig> ParseNodeConfig(std::string_view text, const std::string& pat
     SL_RETURN_IF_ERROR(root.ReadBool("operations_tls", false, &config.operations_tls));
     SL_RETURN_IF_ERROR(
         root.ReadU32("ready_max_lag_blocks", false, 0, &config.ready_max_lag_blocks));
+    SL_RETURN_IF_ERROR(root.ReadString("backup_dir", false, &config.backup_dir));
     if (!config.operations_listen.empty() && !config.operations_tls &&
         !IsLoopbackEndpoint(config.operations_listen)) {
       return root.Child("operations_listen")
@@ -88,6 +90,18 @@ Result<NodeConfig> ParseNodeConfig(std::string_view text, const std::string& pat
     config.data_dir = Resolve(base_dir, config.data_dir);
     config.cert_path = Resolve(base_dir, config.cert_path);
     config.key_path = Resolve(base_dir, config.key_path);
+    if (!config.backup_dir.empty()) {
+      config.backup_dir = Resolve(base_dir, config.backup_dir);
+      const auto data = std::filesystem::path(config.data_dir).lexically_normal();
+      const auto backups = std::filesystem::path(config.backup_dir).lexically_normal();
+      if (std::mismatch(data.begin(), data.end(), backups.begin(), backups.end()).first ==
+          data.end()) {
+        return root.Child("backup_dir")
+            .Error("'" + config.backup_dir + "' is inside the data dir " + config.data_dir +
+                   ": a backup must live beside the data it copies (default: 'backups' beside "
+                   "the data dir)");
+      }
+    }
     return config;
   } catch (const YAML::Exception& e) {
     // Not expected (fields are checked before use); kept so that no exception escapes.

@@ -56,6 +56,9 @@ struct NodeConfig {
   // /readyz: ready while this node's height is within this many blocks of the height a quorum
   // of replicas has reached. Default: 8
   uint32_t ready_max_lag_blocks = 8;
+  // Where AdminService.CreateBackup (shipledger backup) writes copies of the data dir taken
+  // while the node runs (docs/operations.md). Default: empty = "backups" beside the data dir.
+  std::string backup_dir;
 
   bool operator==(const NodeConfig&) const = default;
 };
@@ -87,6 +90,7 @@ inline constexpr std::string_view kNodeConfigKeys[] = {"replica_id",
                                                        "operations_listen",
                                                        "operations_tls",
                                                        "ready_max_lag_blocks",
+                                                       "backup_dir",
                                                        "insecure_client_api"};
 inline constexpr std::string_view kRequiredNodeConfigKeys[] = {
     "replica_id", "genesis", "grpc_listen", "data_dir", "cert", "key"};

@@ -81,6 +81,10 @@ class Node final : public rpc::Backend, private consensus::Runtime {
   v1::NodeStatus NodeStatus() const override;
   uint32_t max_wait_ms() const override { return config_.max_wait_ms; }
   metrics::Registry* metrics() override { return &metrics_.registry(); }
+  std::string organisation() const override;
+  // node_backup.cc: a RocksDB checkpoint of the store under backup_dir, named by its time and
+  // height; one at a time (ABORTED while another runs).
+  Result<v1::Backup> CreateBackup() override;
 
  private:
   Node(const config::NodeConfig& config, const Clock& clock);
@@ -115,6 +119,7 @@ class Node final : public rpc::Backend, private consensus::Runtime {
   std::vector<HealthCheck> Liveness();
   std::vector<HealthCheck> Readiness();
   std::string VersionJson() const;
+  Result<v1::Backup> TakeBackup(int64_t now_ms);
   // The commit thread: execute, store, notify, report back to the core.
   void CommitLoop();
   void CommitOne(consensus::CommitBlock& cb);
@@ -136,6 +141,7 @@ class Node final : public rpc::Backend, private consensus::Runtime {
   std::unique_ptr<PeerInbox> inbox_;
   std::atomic<int64_t> inbox_drop_logged_ms_{0};   // when a drop was last logged
   std::atomic<uint64_t> inbox_drops_unlogged_{0};  // drops since then
+  std::mutex backup_mu_;                           // held while a backup is taken
   std::unique_ptr<rpc::Server> server_;
   std::unique_ptr<rpc::TrackingServer> tracking_;  // only with tracking_listen; own thread
   NodeMetrics metrics_;

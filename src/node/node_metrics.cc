@@ -54,6 +54,22 @@ NodeMetrics::NodeMetrics() {
                        .AddCounter("shipledger_consensus_view_changes_total",
                                    "View changes this replica entered since it started.")
                        .With({});
+  auto& backups = registry_.AddCounter(
+      "shipledger_backups_total",
+      "Backups of the data dir taken while running (AdminService.CreateBackup), by result (ok "
+      "or failed).",
+      {"result"});
+  backups_ok_ = &backups.With({"ok"});
+  backups_failed_ = &backups.With({"failed"});
+  last_backup_time_ = &registry_
+                           .AddGauge("shipledger_last_backup_timestamp_seconds",
+                                     "When the last successful backup was taken (Unix time); 0: "
+                                     "none since the node started.")
+                           .With({});
+  last_backup_height_ = &registry_
+                             .AddGauge("shipledger_last_backup_height",
+                                       "The chain height the last successful backup holds.")
+                             .With({});
   execution_ = &registry_
                     .AddHistogram("shipledger_block_execution_seconds",
                                   "Time to execute a committed block's contracts and write it.", {},
@@ -65,6 +81,16 @@ NodeMetrics::NodeMetrics() {
                                 "its clients submitted.",
                                 {}, metrics::LatencyBuckets())
                   .With({});
+}
+
+void NodeMetrics::BackupTaken(bool ok, int64_t at_ms, uint64_t height) {
+  if (!ok) {
+    backups_failed_->Inc();
+    return;
+  }
+  backups_ok_->Inc();
+  last_backup_time_->Set(static_cast<double>(at_ms) / 1000.0);
+  last_backup_height_->Set(static_cast<double>(height));
 }
 
 void NodeMetrics::Admitted(const std::vector<model::EventPtr>& events,

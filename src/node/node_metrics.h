@@ -43,6 +43,8 @@ class NodeMetrics {
                       const std::vector<v1::Receipt>& receipts, double execution_seconds,
                       int64_t now_ms);
   void ViewChangeStarted() { view_changes_->Inc(); }
+  // A CreateBackup finished: ok, and if so when (Unix ms) and at which height.
+  void BackupTaken(bool ok, int64_t at_ms, uint64_t height);
 
  private:
   metrics::Registry registry_;
@@ -50,6 +52,10 @@ class NodeMetrics {
   metrics::Counter* events_valid_;
   metrics::Counter* events_rejected_;
   metrics::Counter* view_changes_;
+  metrics::Counter* backups_ok_;
+  metrics::Counter* backups_failed_;
+  metrics::Gauge* last_backup_time_;
+  metrics::Gauge* last_backup_height_;
   metrics::Histogram* execution_;
   metrics::Histogram* latency_;
   std::mutex mu_;

@@ -4,6 +4,7 @@
 
 #include "contracts/revocation.h"
 #include "crypto/x509.h"
+#include "model/admin.h"
 
 namespace shipledger::rpc {
 
@@ -136,6 +137,7 @@ Result<Authenticator::Entry> Authenticator::Check(const std::string& cert_pem) c
   entry.caller.org = org_id;
   entry.caller.runs_node = std::any_of(genesis_.replicas.begin(), genesis_.replicas.end(),
                                        [&](const model::Replica& r) { return r.org == org_id; });
+  entry.caller.admin = model::IsAdminCertificate(*cert);
   entry.not_before_ms = from;
   entry.not_after_ms = until;
   entry.fingerprint = cert->fingerprint();

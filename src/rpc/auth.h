@@ -29,6 +29,7 @@ struct Caller {
   std::string org;            // organisation id; empty in insecure mode
   bool runs_node = false;     // the organisation runs a replica: it may read whole blocks
   bool unrestricted = false;  // insecure development mode: no identity, every read allowed
+  bool admin = false;         // an organisation admin's certificate (OU=admin, model/admin.h)
 };
 
 // The height at which organisation `org` revoked its certificate `fingerprint` (contract rules

@@ -34,6 +34,12 @@ class Backend {
   virtual uint32_t max_wait_ms() const = 0;
   // Where the client API counts what it does (admission refusals); null: not counted.
   virtual metrics::Registry* metrics() { return nullptr; }
+  // The organisation that runs this node (its admins may take backups); empty: none.
+  virtual std::string organisation() const { return {}; }
+  // A copy of the data dir taken while the node runs (AdminService.CreateBackup).
+  virtual Result<v1::Backup> CreateBackup() {
+    return Status::Unimplemented("this node does not take backups");
+  }
 };
 
 }  // namespace shipledger::rpc

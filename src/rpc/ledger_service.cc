@@ -561,4 +561,20 @@ grpc::Status AdminService::GetNodeStatus(grpc::ServerContext* ctx, const v1::Get
   return grpc::Status::OK;
 }
 
+grpc::Status AdminService::CreateBackup(grpc::ServerContext* ctx, const v1::CreateBackupRequest*,
+                                        v1::Backup* resp) {
+  SL_RPC_CALLER(caller, *auth_, ctx);
+  const std::string own = backend_->organisation();
+  if (!caller.unrestricted && (!caller.admin || caller.org != own)) {
+    return ToGrpc(Status::PermissionDenied(
+        "a backup of this node takes an admin certificate (OU=admin) of its organisation '" + own +
+        "'; the caller is " + (caller.admin ? "an admin" : "a client") + " of '" + caller.org +
+        "' (shipledger identity issue --admin makes one)"));
+  }
+  auto backup = backend_->CreateBackup();
+  if (!backup.ok()) return ToGrpc(backup.status());
+  *resp = std::move(backup).value();
+  return grpc::Status::OK;
+}
+
 }  // namespace shipledger::rpc

@@ -103,6 +103,8 @@ class AdminService final : public v1::AdminService::Service {
   AdminService(Backend* backend, const Authenticator* auth) : backend_(backend), auth_(auth) {}
   grpc::Status GetNodeStatus(grpc::ServerContext* ctx, const v1::GetNodeStatusRequest* req,
                              v1::NodeStatus* resp) override;
+  grpc::Status CreateBackup(grpc::ServerContext* ctx, const v1::CreateBackupRequest* req,
+                            v1::Backup* resp) override;
 
  private:
   Backend* backend_;

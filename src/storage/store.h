@@ -179,6 +179,15 @@ class Store final : public model::ChainWriter {
   };
   std::vector<FamilySize> FamilySizes() const;
 
+  // ---- Backups while running (docs/operations.md) ----
+  // Writes a consistent copy of the whole store (every family, the consensus journal included)
+  // into `dir`, which must not exist and must be on a local filesystem; SST files are
+  // hard-linked when `dir` is on the store's filesystem, copied otherwise. The copy opens as a
+  // data dir of its own. Safe while blocks commit. ALREADY_EXISTS when `dir` exists;
+  // RESOURCE_EXHAUSTED when the disk is full, INTERNAL when RocksDB fails otherwise (nothing is
+  // left at `dir` either way).
+  Status CreateCheckpoint(const std::string& dir) const;
+
   // ---- Consensus journal (family `consensus`; DESIGN §6 "persistence before sending") ----
   // Entries are keyed height ‖ sequence, where the sequence grows with every append (and keeps
   // growing after a reopen), so they load in (height, append) order. View entries use height 0,

@@ -510,6 +510,15 @@ TEST(CliOfflineVerify, DataDirVerifiesAfterSigtermAndWrongGenesisIsRefused) {
       Cli({"verify", "--data-dir", net.data_dir(), "--genesis", net.genesis_path()});
   EXPECT_EQ(ok.code, 0) << ok;
   EXPECT_TRUE(Contains(ok.out, "chain OK: 2 blocks, 2 events")) << ok;
+  // Into a pipe: the result only. On a terminal: a progress line on stderr, erased at the end.
+  EXPECT_FALSE(Contains(ok.err, "verifying")) << ok;
+  const CliResult tty =
+      Cli({"verify", "--data-dir", net.data_dir(), "--genesis", net.genesis_path()}, 15000,
+          /*stderr_on_terminal=*/true);
+  EXPECT_EQ(tty.code, 0) << tty;
+  EXPECT_TRUE(Contains(tty.out, "chain OK: 2 blocks, 2 events")) << tty;
+  EXPECT_TRUE(Contains(tty.err, "\rverifying: 1 / 2 blocks (50%)")) << tty;
+  EXPECT_EQ(tty.err.back(), '\r') << "the line is erased at the end: " << tty;
 
   NetworkDir other;  // the genesis of another network
   const CliResult wrong =

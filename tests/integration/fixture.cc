@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 #include <openssl/rand.h>
 #include <poll.h>
+#include <pty.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -312,7 +313,8 @@ std::ostream& operator<<(std::ostream& os, const ProgramResult& r) {
             << r.err;
 }
 
-ProgramResult RunProgram(const std::vector<std::string>& argv_in, int timeout_ms) {
+ProgramResult RunProgram(const std::vector<std::string>& argv_in, int timeout_ms,
+                         bool stderr_on_terminal) {
   std::vector<std::string> full = argv_in;
   ProgramResult r;
   for (const auto& a : argv_in) r.command += (r.command.empty() ? "" : " ") + a;
@@ -322,7 +324,11 @@ ProgramResult RunProgram(const std::vector<std::string>& argv_in, int timeout_ms
   int out_pipe[2];
   int err_pipe[2];
   if (::pipe(out_pipe) != 0) return r;
-  if (::pipe(err_pipe) != 0) {
+  // On a terminal: the master side is read like a pipe's read end, the slave becomes stderr.
+  const bool err_ok = stderr_on_terminal
+                          ? ::openpty(&err_pipe[0], &err_pipe[1], nullptr, nullptr, nullptr) == 0
+                          : ::pipe(err_pipe) == 0;
+  if (!err_ok) {
     ::close(out_pipe[0]);
     ::close(out_pipe[1]);
     return r;
@@ -332,6 +338,7 @@ ProgramResult RunProgram(const std::vector<std::string>& argv_in, int timeout_ms
     ::dup2(out_pipe[1], STDOUT_FILENO);
     ::dup2(err_pipe[1], STDERR_FILENO);
     for (int fd : {out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]}) ::close(fd);
+    if (stderr_on_terminal) ::setenv("TERM", "xterm", 1);
     ::execv(argv[0], argv.data());
     ::_exit(127);
   }
@@ -359,7 +366,7 @@ ProgramResult RunProgram(const std::vector<std::string>& argv_in, int timeout_ms
       const ssize_t n = ::read(fds[i].fd, buf, sizeof buf);
       if (n > 0) {
         sinks[i]->append(buf, static_cast<size_t>(n));
-      } else if (n == 0 || errno != EINTR) {
+      } else if (n == 0 || errno != EINTR) {  // a terminal's master reads EIO at the end
         ::close(fds[i].fd);
         fds[i].fd = -1;
       }
@@ -376,10 +383,10 @@ ProgramResult RunProgram(const std::vector<std::string>& argv_in, int timeout_ms
   return r;
 }
 
-ProgramResult Cli(const std::vector<std::string>& args, int timeout_ms) {
+ProgramResult Cli(const std::vector<std::string>& args, int timeout_ms, bool stderr_on_terminal) {
   std::vector<std::string> full = {SHIPLEDGER_CLI_PATH};
   full.insert(full.end(), args.begin(), args.end());
-  ProgramResult r = RunProgram(full, timeout_ms);
+  ProgramResult r = RunProgram(full, timeout_ms, stderr_on_terminal);
   r.command = "shipledger";
   for (const auto& a : args) r.command += " " + a;
   return r;

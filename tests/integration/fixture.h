@@ -156,11 +156,14 @@ struct ProgramResult {
 std::ostream& operator<<(std::ostream& os, const ProgramResult& r);
 
 // Runs argv[0] with the rest as arguments (no shell), capturing stdout and stderr apart; kills
-// it after `timeout_ms` (a test failure).
-ProgramResult RunProgram(const std::vector<std::string>& argv, int timeout_ms);
+// it after `timeout_ms` (a test failure). `stderr_on_terminal`: stderr is a pseudo-terminal
+// (TERM=xterm), as when an operator runs it; its output then has "\r\n" line ends.
+ProgramResult RunProgram(const std::vector<std::string>& argv, int timeout_ms,
+                         bool stderr_on_terminal = false);
 
 // Runs the `shipledger` CLI binary with `args` (no shell), capturing stdout and stderr apart;
 // kills it after `timeout_ms`. The command is reported as "shipledger ARGS...".
-ProgramResult Cli(const std::vector<std::string>& args, int timeout_ms = 15000);
+ProgramResult Cli(const std::vector<std::string>& args, int timeout_ms = 15000,
+                  bool stderr_on_terminal = false);
 
 }  // namespace shipledger::itest

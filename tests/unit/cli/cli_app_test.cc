@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 namespace shipledger::cli {
@@ -286,6 +287,45 @@ TEST(CliParse, HelpWorksAtEveryLevel) {
     EXPECT_NE(p->out.str().find(usage), std::string::npos) << p->out.str();
     EXPECT_NE(p->out.str().find("--node HOST:PORT"), std::string::npos) << p->out.str();
   }
+}
+
+// Every command's --help ends with examples, and every example is a command line that parses
+// as that command (a renamed option breaks this test, not a reader's copy and paste).
+TEST(CliHelp, EveryCommandShowsExamplesThatParse) {
+  const CliApp app;
+  const std::vector<std::string> commands = app.Commands();
+  ASSERT_GE(commands.size(), 19u);
+  for (const std::string& command : commands) {
+    const std::string help = app.Help(command);
+    EXPECT_NE(help.find("Usage: shipledger " + command), std::string::npos) << help;
+    EXPECT_NE(help.find("Example"), std::string::npos) << command << ":\n" << help;
+    const std::vector<std::string> examples = app.Examples(command);
+    EXPECT_FALSE(examples.empty()) << command;
+    for (const std::string& example : examples) {
+      EXPECT_NE(help.find("  " + example + "\n"), std::string::npos) << example;
+      std::vector<std::string> words;
+      std::istringstream in(example);
+      for (std::string w; in >> w;) words.push_back(w);
+      ASSERT_GE(words.size(), 2u) << example;
+      EXPECT_EQ(words[0], "shipledger") << example;
+      auto p = Parse(std::vector<std::string>(words.begin() + 1, words.end()));
+      EXPECT_FALSE(p->exit_code) << example << "\n" << p->err.str();
+      EXPECT_EQ(p->app->command(), command) << example;
+    }
+  }
+}
+
+TEST(CliHelp, CommandsListsEveryRunnableCommandOnce) {
+  const CliApp app;
+  const std::vector<std::string> commands = app.Commands();
+  const std::set<std::string> unique(commands.begin(), commands.end());
+  EXPECT_EQ(unique.size(), commands.size());
+  for (const char* c : {"network init", "event submit", "verify", "disclosure verify", "health"}) {
+    EXPECT_EQ(unique.count(c), 1u) << c;
+  }
+  EXPECT_EQ(unique.count("event"), 0u) << "a group is not a command";
+  EXPECT_EQ(app.Help("event"), "");
+  EXPECT_EQ(app.Help("no such"), "");
 }
 
 TEST(CliParse, ShipmentListOptions) {

@@ -31,7 +31,8 @@ constexpr char kFull[] =
     "insecure_client_api: true\n"
     "operations_listen: 0.0.0.0:9443\n"
     "operations_tls: true\n"
-    "ready_max_lag_blocks: 20\n";
+    "ready_max_lag_blocks: 20\n"
+    "backup_dir: ../backups\n";
 
 constexpr char kMinimal[] =
     "replica_id: 0\n"
@@ -81,6 +82,7 @@ TEST_F(NodeConfigTest, LoadsEveryKeyAndResolvesRelativePaths) {
   EXPECT_EQ(config->operations_listen, "0.0.0.0:9443");  // any address, with TLS
   EXPECT_TRUE(config->operations_tls);
   EXPECT_EQ(config->ready_max_lag_blocks, 20u);
+  EXPECT_EQ(config->backup_dir, (root / "org/backups").string());
 }
 
 TEST_F(NodeConfigTest, RelativeFilePathResolvesAgainstItsFolder) {
@@ -118,6 +120,7 @@ TEST_F(NodeConfigTest, OptionalKeysTakeDefaults) {
   EXPECT_EQ(config->max_watchers_per_org, 16u);
   EXPECT_EQ(config->log_level, "info");
   EXPECT_FALSE(config->insecure_client_api);  // TLS unless a developer says otherwise
+  EXPECT_EQ(config->backup_dir, "");          // the node uses "backups" beside data_dir
 }
 
 TEST_F(NodeConfigTest, RejectsUnknownKeyNamingIt) {
@@ -148,6 +151,8 @@ TEST_F(NodeConfigTest, RejectsBadValues) {
                  "max_wait_ms: expected a single value");
   ExpectRejected(std::string(kMinimal) + "insecure_client_api: yes\n",
                  "insecure_client_api: 'yes': use true or false");
+  ExpectRejected(std::string(kMinimal) + "backup_dir: data/backups\n", "backup_dir: '");
+  ExpectRejected(std::string(kMinimal) + "backup_dir: ./data\n", "is inside the data dir");
   ExpectRejected(std::string(kMinimal) + "max_watchers_per_org: 0\n",
                  "max_watchers_per_org: expected an integer in [1,");
 }
