@@ -15,7 +15,9 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 [ "$(id -u)" -eq 0 ] || fail "run as root (podman rootful, debootstrap)"
 [ -x "$SL" ] || fail "no CLI at $SL: run scripts/build.sh first"
 
-for p in podman runc podman-compose debootstrap; do
+# golang-github-containernetworking-plugin-dnsname: podman 4.3 with CNI resolves container names
+# (node0 ... node3, which the nodes dial) only with the dnsname plugin.
+for p in podman runc podman-compose debootstrap golang-github-containernetworking-plugin-dnsname; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$p"
 done
@@ -26,7 +28,9 @@ if ! grep -q "default_ulimits" "$CONF" 2>/dev/null; then
   printf '[containers]\ndefault_ulimits = []\n\n[engine]\nruntime = "runc"\ncgroup_manager = "cgroupfs"\n' >>"$CONF"
 fi
 PODMAN=(podman --runtime runc --cgroup-manager cgroupfs)
-COMPOSE=(podman-compose --podman-args "--runtime runc --cgroup-manager cgroupfs" -f "$HERE/compose.yaml")
+# -p: podman-compose 1.0.3 ignores compose.yaml's `name:` and would call the project "docker".
+COMPOSE=(podman-compose -p shipledger --podman-args "--runtime runc --cgroup-manager cgroupfs"
+  -f "$HERE/compose.yaml")
 
 say "base images"
 "$HERE/base-images.sh"
@@ -61,17 +65,20 @@ S=DOCKER-1
 "$SL" --node "$(N 0)" --identity "$(A exporter)" event submit --shipment $S --type booked \
   --party forwarder --party customs --party importer --location DEHAM --wait | grep -q VALID || fail "booked"
 "$SL" --node "$(N 0)" --identity "$(A exporter)" event submit --shipment $S --type pickup --location DEHAM --wait | grep -q VALID || fail "pickup"
-"$SL" --node "$(N 2)" --identity "$(A customs)" event submit --shipment $S --type customs_declared --location DEHAM --wait >/dev/null || true
+"$SL" --node "$(N 0)" --identity "$(A exporter)" event submit --shipment $S --type export_customs_declared \
+  --location DEHAM --ref customs_declaration=EXD-1 --wait | grep -q VALID || fail "export_customs_declared"
+"$SL" --node "$(N 2)" --identity "$(A customs)" event submit --shipment $S --type export_customs_cleared \
+  --location DEHAM --wait | grep -q VALID || fail "export_customs_cleared (customs at its own node)"
 for i in $(seq 1 20); do
   "$SL" --node "$(N $((i % 4)))" --identity "$(A "${ORGS[$((i % 4))]}")" event submit \
     --shipment "DOCKER-B$i" --type booked --wait >/dev/null 2>&1 || true
 done
-"$SL" --node "$(N 3)" --identity "$(A importer)" shipment get $S | head -5
+"$SL" --node "$(N 3)" --identity "$(A importer)" shipment show $S | head -5
 heads=()
 for _ in $(seq 30); do
   heads=()
   for i in 0 1 2 3; do
-    heads+=("$("$SL" --node "$(N $i)" --identity "$(A "${ORGS[$i]}")" --json status | /usr/bin/python3 -c 'import json,sys; s=json.load(sys.stdin); print(s.get("height"), s.get("headHash"))')")
+    heads+=("$("$SL" --node "$(N $i)" --identity "$(A "${ORGS[$i]}")" --json status | /usr/bin/python3 -c 'import json,sys; s=json.load(sys.stdin); print(s["height"], s["head_hash"])')")
   done
   [ "${heads[0]}" = "${heads[1]}" ] && [ "${heads[0]}" = "${heads[2]}" ] && [ "${heads[0]}" = "${heads[3]}" ] && break
   sleep 1
@@ -104,8 +111,11 @@ rm -rf "$HERE/net/node2-backup"
 say "an online backup of node2 verifies offline"
 
 "${COMPOSE[@]}" stop >/dev/null
+stopped=0
 for c in $("${PODMAN[@]}" ps -a --filter label=io.podman.compose.project=shipledger --format '{{.Names}}' | grep node); do
   code=$("${PODMAN[@]}" inspect --format '{{.State.ExitCode}}' "$c")
   [ "$code" = 0 ] || fail "$c exited $code on SIGTERM"
+  stopped=$((stopped + 1))
 done
+[ "$stopped" = 4 ] || fail "found $stopped stopped node containers, not 4"
 say "every node stopped cleanly on SIGTERM; docker/test.sh passed"
