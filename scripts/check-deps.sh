@@ -14,10 +14,13 @@ set -euo pipefail
 
 # DESIGN §2, "may depend on". node may depend on all but cli; cli on all but node, consensus,
 # net and rpc (rpc/ holds only the server side: clients use the generated stubs, proto).
+# interop (GS1 EPCIS 2.0 / CBV 2.0 and DCSA formats, issue 22) is pure data conversion beside
+# model; DESIGN §2 has no row for it yet (the issue note says so).
 declare -A DEPS=(
   [common]=""
   [crypto]="common"
   [model]="common crypto proto"
+  [interop]="common crypto model proto"
   [config]="common crypto model"
   [consensus]="common crypto model"
   [contracts]="common crypto model"
@@ -25,7 +28,7 @@ declare -A DEPS=(
   [net]="common crypto model"
   [rpc]="common crypto model contracts storage"
   [node]="common crypto model config consensus contracts storage net rpc"
-  [cli]="common crypto model config contracts storage"
+  [cli]="common crypto model interop config contracts storage"
   [proto]=""
 )
 # contracts may use crypto for hashing only.

@@ -87,6 +87,7 @@ CliApp::CliApp()
   AddVerifyCommand();
   AddProofCommands();
   AddDocCommands();
+  AddEpcisCommands();
 }
 
 void CliApp::Document(CLI::App* cmd, const std::string& notes, std::vector<std::string> examples) {
@@ -502,6 +503,26 @@ void CliApp::AddDocCommands() {
   cmd->add_option("FILE", o.file, "The document file")->required();
   cmd->add_option("--shipment", o.shipment_id, "The shipment whose events should anchor it")
       ->required();
+}
+
+void CliApp::AddEpcisCommands() {
+  CLI::App* epcis = AddCommand(&app_, "epcis", "GS1 EPCIS 2.0 documents (docs/interop.md)");
+  EpcisHashOptions& o = options_.epcis_hash;
+  CLI::App* cmd = AddCommand(
+      epcis, "hash",
+      "Print the CBV 2.0 event hash ID of every event of an EPCIS 2.0 JSON-LD file; offline",
+      [this](const Io& io) { return RunEpcisHash(options_.global, options_.epcis_hash, io); });
+  cmd->add_option("FILE", o.file,
+                  "An EPCISDocument, an EPCISQueryDocument or a single event (JSON-LD)")
+      ->required();
+  cmd->add_flag("--pre-hash", o.pre_hash, "Print each event's pre-hash string too");
+  Document(cmd,
+           "The id (ni:///sha-256;<hex>?ver=CBV2.0) does not depend on how the event is written: "
+           "URNs or Digital\nLinks, bare CBV words or URIs, local time or UTC. Exit 0: every "
+           "event hashed; 2: an event's\neventID is a CBV 2.0 hash ID that is not its own; 1: "
+           "the file is not an EPCIS document.",
+           {"shipledger epcis hash capture.jsonld",
+            "shipledger --json epcis hash capture.jsonld --pre-hash"});
 }
 
 const CLI::App* CliApp::Selected() const {

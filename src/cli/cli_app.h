@@ -30,7 +30,8 @@ struct CliOptions {
   ProofVerifyOptions proof_verify;
   DiscloseOptions disclose;
   ProofVerifyOptions disclosure_verify;
-  DocOptions doc;              // doc hash, doc verify
+  DocOptions doc;  // doc hash, doc verify
+  EpcisHashOptions epcis_hash;
   std::string health_service;  // health --service
 };
 
@@ -73,6 +74,7 @@ class CliApp {
   void AddVerifyCommand();
   void AddProofCommands();
   void AddDocCommands();
+  void AddEpcisCommands();
   // The deepest subcommand selected by the last parse (the app itself if none).
   const CLI::App* Selected() const;
 

@@ -135,6 +135,11 @@ struct DocOptions {
   std::string shipment_id;  // doc verify: the shipment whose timeline should anchor the file
 };
 
+struct EpcisHashOptions {
+  std::string file;       // an EPCISDocument, EPCISQueryDocument or single event (JSON-LD)
+  bool pre_hash = false;  // print each pre-hash string too
+};
+
 // Prints "error: <message>" to io.err and returns kExitFailure.
 int ReportError(const Io& io, const Status& status);
 
@@ -173,6 +178,9 @@ int RunVerify(const GlobalOptions& global, const VerifyOptions& options, const I
 int RunProofGet(const GlobalOptions& global, const ProofGetOptions& options, const Io& io);
 int RunProofVerify(const GlobalOptions& global, const ProofVerifyOptions& options, const Io& io);
 int RunDisclose(const GlobalOptions& global, const DiscloseOptions& options, const Io& io);
+// `epcis hash`: each event's CBV 2.0 hash ID; kExitBroken when an eventID that is such an ID
+// is not the event's own.
+int RunEpcisHash(const GlobalOptions& global, const EpcisHashOptions& options, const Io& io);
 int RunDocHash(const GlobalOptions& global, const DocOptions& options, const Io& io);
 int RunDocVerify(const GlobalOptions& global, const DocOptions& options, const Io& io);
 // `disclosure verify`: options.proof_path names the disclosure file.

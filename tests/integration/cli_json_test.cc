@@ -44,6 +44,9 @@ TEST(CliJson, EveryCommandPrintsJson) {
   fs::create_directories(scratch);
   const std::string doc_file = (scratch / "bl.txt").string();
   std::ofstream(doc_file) << "bill of lading MAEU-JSON-1\n";
+  const std::string epcis_file = (scratch / "event.jsonld").string();
+  std::ofstream(epcis_file) << R"({"type": "ObjectEvent", "eventTime": "2026-03-01T09:00:00Z",
+      "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "shipping"})";
 
   auto json = [&](std::vector<std::string> args) {
     std::vector<std::string> full = {"--json", "--node", node, "--identity", exporter};
@@ -98,6 +101,7 @@ TEST(CliJson, EveryCommandPrintsJson) {
       {"disclosure verify", {"disclosure", "verify", disclosure, "--genesis", genesis}},
       {"doc hash", {"doc", "hash", doc_file}},
       {"doc verify", {"doc", "verify", doc_file, "--shipment", "S-JSON"}},
+      {"epcis hash", {"epcis", "hash", epcis_file, "--pre-hash"}},
   };
   std::set<std::string> covered;
   for (const auto& [command, args] : lines) {

@@ -582,6 +582,61 @@ TEST_F(CliNetworkTest, DocHashPrintsTheSha256Reference) {
   EXPECT_EQ(r.out, "packing_list=sha256:" + std::string(kAbcSha256) + "\n");
 }
 
+// Example A of tests/unit/interop/epcis_hash_test.cc, in a document with a second event whose
+// eventID is a hash ID that is not its own.
+TEST_F(CliNetworkTest, EpcisHashPrintsEachEventsIdAndChecksTheGivenOnes) {
+  const std::string a_id =
+      "ni:///sha-256;61bbad2a88f5e9b9ce9bf1acd1c0be4a80474cf0afe335b260158b816a2f9ace?ver=CBV2.0";
+  const std::string event =
+      R"({"type": "ObjectEvent", "eventTime": "2026-03-01T10:00:00.000+01:00",
+          "eventTimeZoneOffset": "+01:00",
+          "epcList": ["https://id.gs1.org/01/09521234543213/21/A1"], "action": "OBSERVE",
+          "bizStep": "shipping", "readPoint": {"id": "https://id.gs1.org/414/9521234543213"})";
+  const std::string file = Path("doc.jsonld");
+  std::filesystem::create_directories(dir_);
+  std::string added = event;
+  added.replace(added.find("OBSERVE"), 7, "ADD");
+  std::ofstream(file)
+      << R"({"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
+      "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2026-03-01T10:00:00Z",
+      "epcisBody": {"eventList": [)"
+      << event << R"(, "eventID": ")" << a_id << R"("}, )" << added
+      << R"(, "eventID": "ni:///sha-256;00?ver=CBV2.0"}]}})";
+  Ran r = RunLine({"epcis", "hash", file});
+  EXPECT_EQ(r.exit_code, kExitBroken) << r.out << r.err;
+  EXPECT_NE(r.out.find("1  ObjectEvent  2026-03-01T10:00:00.000+01:00\n  " + a_id +
+                       "\n  eventID matches\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("eventID DIFFERS: ni:///sha-256;00?ver=CBV2.0"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("1 event(s) carry a CBV 2.0 hash ID as eventID that is not theirs"),
+            std::string::npos)
+      << r.out;
+
+  const std::string single = Path("event.json");
+  std::ofstream(single) << event << "}";
+  r = RunLine({"--json", "epcis", "hash", single, "--pre-hash"});
+  EXPECT_EQ(r.exit_code, kExitOk) << r.err;
+  EXPECT_NE(r.out.find("\"hash_id\": \"" + a_id + "\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"pre_hash\": \"eventType=ObjectEventeventTime=2026-03-01T09:00:00.000Z"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("\"mismatches\": 0"), std::string::npos) << r.out;
+
+  std::ofstream(single, std::ios::trunc) << R"({"type": "EPCISDocument", "epcisBody": {}})";
+  r = RunLine({"epcis", "hash", single});
+  EXPECT_EQ(r.exit_code, kExitFailure);
+  EXPECT_NE(r.err.find("has no epcisBody.eventList list"), std::string::npos) << r.err;
+  std::ofstream(single, std::ios::trunc) << "[1, 2]";
+  r = RunLine({"epcis", "hash", single});
+  EXPECT_EQ(r.exit_code, kExitFailure);
+  EXPECT_NE(r.err.find("is not a JSON object"), std::string::npos) << r.err;
+  std::ofstream(single, std::ios::trunc) << R"({"type": "Shipment"})";
+  r = RunLine({"epcis", "hash", single});
+  EXPECT_EQ(r.exit_code, kExitFailure);
+  EXPECT_NE(r.err.find("event 1: an EPCIS event's type must be"), std::string::npos) << r.err;
+}
+
 TEST_F(CliNetworkTest, DocHashJsonHasTheFileHashAndReference) {
   const std::string file = Path("abc.txt");
   std::filesystem::create_directories(dir_);
