@@ -67,6 +67,13 @@ Result<v1::Backup> Node::TakeBackup(int64_t now_ms) {
     return Status::FailedPrecondition("cannot create the backup folder " + dir.string() + ": " +
                                       ec.message() + " (node.yaml backup_dir)");
   }
+  // Leftovers of a backup this node was taking when it stopped (only it writes these names).
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->path().filename().string().rfind(".incomplete-", 0) == 0) {
+      std::error_code ignored;
+      fs::remove_all(it->path(), ignored);
+    }
+  }
   const std::string stamp = CompactTime(now_ms);
   // Built under a name no restore would pick, renamed once it opens and its height is known.
   const fs::path incomplete = dir / (".incomplete-" + stamp);

@@ -564,8 +564,14 @@ grpc::Status AdminService::GetNodeStatus(grpc::ServerContext* ctx, const v1::Get
 grpc::Status AdminService::CreateBackup(grpc::ServerContext* ctx, const v1::CreateBackupRequest*,
                                         v1::Backup* resp) {
   SL_RPC_CALLER(caller, *auth_, ctx);
+  // A backup writes to the node's disk: never for an anonymous caller, even in development.
+  if (caller.unrestricted) {
+    return ToGrpc(Status::PermissionDenied(
+        "backups are not served over the plaintext client API (insecure_client_api: true); "
+        "call with an admin certificate of the node's organisation over TLS"));
+  }
   const std::string own = backend_->organisation();
-  if (!caller.unrestricted && (!caller.admin || caller.org != own)) {
+  if (!caller.admin || caller.org != own) {
     return ToGrpc(Status::PermissionDenied(
         "a backup of this node takes an admin certificate (OU=admin) of its organisation '" + own +
         "'; the caller is " + (caller.admin ? "an admin" : "a client") + " of '" + caller.org +

@@ -6,6 +6,7 @@
 #include <signal.h>
 
 #include <filesystem>
+#include <fstream>
 #include <thread>
 
 #include "fixture.h"
@@ -75,10 +76,32 @@ TEST_F(BackupTest, OnlyAnAdminOfTheNodesOrganisationTakesOne) {
   EXPECT_TRUE(!fs::exists(backups) || fs::is_empty(backups)) << "a refused call wrote nothing";
 }
 
+// A backup writes to the node's disk: a node serving its client API in plaintext to anyone
+// (development) takes none.
+TEST_F(BackupTest, NoBackupOverThePlaintextClientApi) {
+  std::ofstream(net_.node_yaml(), std::ios::app) << "insecure_client_api: true\n";
+  Daemon daemon(net_.node_yaml());
+  bool up = false;
+  for (int i = 0; i < 500 && !up; ++i) {
+    up = Cli({"--node", node(), "--insecure", "health"}).code == 0;
+    if (!up) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_TRUE(up);
+  const ProgramResult r = Cli({"--node", node(), "--insecure", "backup"});
+  EXPECT_EQ(r.code, 1) << r;
+  EXPECT_TRUE(Contains(r.err, "PERMISSION_DENIED")) << r;
+  EXPECT_TRUE(Contains(r.err, "not served over the plaintext client API")) << r;
+  EXPECT_FALSE(fs::exists(net_.path() / "exporter/node/backups"));
+}
+
 TEST_F(BackupTest, TakenWhileRunningItVerifiesAndRestores) {
   auto daemon = std::make_unique<Daemon>(net_.node_yaml());
   ASSERT_TRUE(WaitServing());
   for (const char* s : {"B-1", "B-2", "B-3"}) ASSERT_EQ(Submit(s).code, 0) << s;
+  // What a backup interrupted by a crash left: the next one clears it.
+  const fs::path leftover = net_.path() / "exporter/node/backups/.incomplete-20260101T000000Z";
+  fs::create_directories(leftover);
+  std::ofstream(leftover / "CURRENT") << "MANIFEST-000001\n";
 
   const ProgramResult backup = As(net_.admin_dir("exporter"), {"--json", "backup"});
   ASSERT_EQ(backup.code, 0) << backup;
@@ -90,6 +113,7 @@ TEST_F(BackupTest, TakenWhileRunningItVerifiesAndRestores) {
       << backup;
   EXPECT_TRUE(Contains(fs::path(path).filename().string(), "-h3")) << path;
   EXPECT_EQ(JsonValue(backup.out, "head_hash").size(), 64u) << backup;
+  EXPECT_FALSE(fs::exists(leftover));
 
   // The node goes on; the backup does not.
   ASSERT_EQ(Submit("B-4").code, 0);
