@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <span>
 #include <utility>
 
 namespace shipledger::interop {
@@ -179,64 +180,43 @@ constexpr std::array<std::string_view, 15> kComponents = {"x",
                                                           "altitude",
                                                           "geocoordinate"};
 
-template <size_t N>
-bool In(const std::array<std::string_view, N>& words, std::string_view word) {
-  return std::find(words.begin(), words.end(), word) != words.end();
+// Each vocabulary's bare words and the prefix that makes a word its URI.
+struct VocabularyTable {
+  Vocabulary vocabulary;
+  std::span<const std::string_view> words;
+  std::string_view prefix;
+};
+
+constexpr std::array<VocabularyTable, 7> kTables = {{
+    {Vocabulary::kBizStep, kBizSteps, "https://ref.gs1.org/cbv/BizStep-"},
+    {Vocabulary::kDisposition, kDispositions, "https://ref.gs1.org/cbv/Disp-"},
+    {Vocabulary::kBizTransactionType, kBizTransactionTypes, "https://ref.gs1.org/cbv/BTT-"},
+    {Vocabulary::kSourceDestinationType, kSourceDestinationTypes, "https://ref.gs1.org/cbv/SDT-"},
+    {Vocabulary::kErrorReason, kErrorReasons, "https://ref.gs1.org/cbv/ER-"},
+    {Vocabulary::kMeasurement, kMeasurements, "https://ref.gs1.org/voc/"},
+    {Vocabulary::kComponent, kComponents, "https://ref.gs1.org/cbv/Comp-"},
+}};
+
+// The table of `vocabulary` when `word` is one of its bare words; nullptr otherwise.
+const VocabularyTable* TableHolding(Vocabulary vocabulary, std::string_view word) {
+  for (const VocabularyTable& table : kTables) {
+    if (table.vocabulary != vocabulary) continue;
+    const bool held = std::find(table.words.begin(), table.words.end(), word) != table.words.end();
+    return held ? &table : nullptr;
+  }
+  return nullptr;  // kNone
 }
 
 }  // namespace
 
 bool IsBareWord(Vocabulary vocabulary, std::string_view word) {
-  switch (vocabulary) {
-    case Vocabulary::kNone:
-      return false;
-    case Vocabulary::kBizStep:
-      return In(kBizSteps, word);
-    case Vocabulary::kDisposition:
-      return In(kDispositions, word);
-    case Vocabulary::kBizTransactionType:
-      return In(kBizTransactionTypes, word);
-    case Vocabulary::kSourceDestinationType:
-      return In(kSourceDestinationTypes, word);
-    case Vocabulary::kErrorReason:
-      return In(kErrorReasons, word);
-    case Vocabulary::kMeasurement:
-      return In(kMeasurements, word);
-    case Vocabulary::kComponent:
-      return In(kComponents, word);
-  }
-  return false;
+  return TableHolding(vocabulary, word) != nullptr;
 }
 
 std::optional<std::string> ExpandBareWord(Vocabulary vocabulary, std::string_view word) {
-  if (!IsBareWord(vocabulary, word)) return std::nullopt;
-  std::string_view prefix;
-  switch (vocabulary) {
-    case Vocabulary::kBizStep:
-      prefix = "https://ref.gs1.org/cbv/BizStep-";
-      break;
-    case Vocabulary::kDisposition:
-      prefix = "https://ref.gs1.org/cbv/Disp-";
-      break;
-    case Vocabulary::kBizTransactionType:
-      prefix = "https://ref.gs1.org/cbv/BTT-";
-      break;
-    case Vocabulary::kSourceDestinationType:
-      prefix = "https://ref.gs1.org/cbv/SDT-";
-      break;
-    case Vocabulary::kErrorReason:
-      prefix = "https://ref.gs1.org/cbv/ER-";
-      break;
-    case Vocabulary::kMeasurement:
-      prefix = "https://ref.gs1.org/voc/";
-      break;
-    case Vocabulary::kComponent:
-      prefix = "https://ref.gs1.org/cbv/Comp-";
-      break;
-    case Vocabulary::kNone:
-      return std::nullopt;
-  }
-  return std::string(prefix) + std::string(word);
+  const VocabularyTable* table = TableHolding(vocabulary, word);
+  if (table == nullptr) return std::nullopt;
+  return std::string(table->prefix) + std::string(word);
 }
 
 std::string CbvUrnToWebUri(std::string_view text) {

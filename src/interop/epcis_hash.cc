@@ -201,6 +201,11 @@ std::string Ordered(const pb::Struct& object, const std::array<std::string_view,
   return out;
 }
 
+// Keys that carry no event content: comments, and XML text a JSON conversion may leave.
+bool IsComment(std::string_view key) {
+  return key == "#text" || key == "rdfs:comment" || key == "comment";
+}
+
 // The generic rendering of extension and ILMD content: scalars as name=value (canonical, no
 // time normalisation), objects as their name followed by their children sorted, lists as
 // repeated siblings of one name.
@@ -212,7 +217,7 @@ void Generic(const std::string& name, const pb::Value& value, const Namespaces& 
   if (value.has_struct_value()) {
     Pieces children;
     for (const auto& [key, child] : value.struct_value().fields()) {
-      if (key == "#text" || key == "rdfs:comment" || key == "comment") continue;
+      if (IsComment(key)) continue;
       Generic(ExpandName(key, ns), child, ns, &children);
     }
     out->push_back(name + Sorted(std::move(children)));
@@ -232,7 +237,7 @@ Pieces Extensions(const pb::Struct& object, const std::array<std::string_view, N
   Pieces out;
   for (const auto& [key, value] : object.fields()) {
     if (std::find(standard.begin(), standard.end(), key) != standard.end()) continue;
-    if (key == "#text" || key == "rdfs:comment" || key == "comment") continue;
+    if (IsComment(key)) continue;
     Generic(ExpandName(key, ns), value, ns, &out);
   }
   return out;
@@ -490,7 +495,7 @@ Result<std::string> EventPreHash(const google::protobuf::Struct& event,
   for (const auto& [key, value] : event.fields()) {
     if (std::find(kStandardEventFields.begin(), kStandardEventFields.end(), key) !=
             kStandardEventFields.end() ||
-        std::find(kExcluded.begin(), kExcluded.end(), key) != kExcluded.end() || key == "#text") {
+        std::find(kExcluded.begin(), kExcluded.end(), key) != kExcluded.end() || IsComment(key)) {
       continue;
     }
     Generic(ExpandName(key, ns), value, ns, &event_extensions);
