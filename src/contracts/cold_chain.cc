@@ -9,8 +9,7 @@ namespace shipledger::contracts {
 namespace {
 
 bool OutOfRange(const v1::ShipmentState& state, int64_t milli_c) {
-  if (!state.has_cold_chain()) return false;
-  return milli_c < state.cold_chain().min_milli_c() || milli_c > state.cold_chain().max_milli_c();
+  return state.has_cold_chain() && contracts::OutOfRange(state.cold_chain(), milli_c);
 }
 
 // The custody stretch readings go to now: the last one if the custodian and leg are the same,
@@ -34,6 +33,10 @@ v1::CustodySegment* CurrentSegment(v1::ShipmentState* state, int64_t block_time_
 }
 
 }  // namespace
+
+bool OutOfRange(const v1::ColdChainTerms& terms, int64_t milli_c) {
+  return milli_c < terms.min_milli_c() || milli_c > terms.max_milli_c();
+}
 
 int64_t ReadingMilliC(const v1::SensorReading& reading) {
   if (reading.unit() == "F") return (reading.value_milli() - 32000) * 5 / 9;

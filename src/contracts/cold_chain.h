@@ -22,5 +22,8 @@ void ApplyReadings(v1::ShipmentState* state, const v1::Event& event, int64_t blo
                    std::vector<v1::ContractOutput>* out);
 // A reading's value in thousandths of a degree Celsius (unit "C" or "F", checked statelessly).
 int64_t ReadingMilliC(const v1::SensorReading& reading);
+// Whether a value in thousandths of a degree Celsius is outside the terms' range (the bounds are
+// in range).
+bool OutOfRange(const v1::ColdChainTerms& terms, int64_t milli_c);
 
 }  // namespace shipledger::contracts

@@ -1,0 +1,421 @@
+#include "interop/epcis_export.h"
+
+#include <google/protobuf/util/json_util.h>
+
+#include <ctime>
+#include <regex>
+
+#include "contracts/cold_chain.h"
+#include "interop/ledger_types.h"
+#include "model/enum_names.h"
+#include "shipledger/bytes.h"
+
+namespace shipledger::interop {
+
+namespace {
+
+namespace pb = google::protobuf;
+using T = v1::EventType;
+
+pb::Value Str(std::string_view s) {
+  pb::Value v;
+  v.set_string_value(std::string(s));
+  return v;
+}
+
+pb::Value Num(double d) {
+  pb::Value v;
+  v.set_number_value(d);
+  return v;
+}
+
+pb::Value Obj(pb::Struct s) {
+  pb::Value v;
+  *v.mutable_struct_value() = std::move(s);
+  return v;
+}
+
+pb::Value List(std::vector<pb::Value> items) {
+  pb::Value v;
+  auto* list = v.mutable_list_value();
+  for (auto& item : items) *list->add_values() = std::move(item);
+  return v;
+}
+
+void Put(pb::Struct* s, const std::string& key, pb::Value v) {
+  (*s->mutable_fields())[key] = std::move(v);
+}
+
+std::string Sl(std::string_view local) {
+  return std::string(kLedgerPrefix) + ":" + std::string(local);
+}
+
+// ISO 6346 container numbers (4 letters ending in U, J or Z, 7 digits) are BIC codes, named by
+// an EPC URN; other container references get our URI.
+bool IsBicCode(std::string_view v) {
+  static const std::regex kBic("^[A-Z]{3}[UJZ][0-9]{7}$");
+  return std::regex_match(v.begin(), v.end(), kBic);
+}
+
+std::string ContainerEpc(std::string_view value) {
+  return IsBicCode(value) ? "urn:epc:id:bic:" + std::string(value)
+                          : ReferenceUri("container", value);
+}
+
+// The CBV business transaction type of a reference kind, or our URI.
+std::string BizTransactionType(std::string_view kind) {
+  if (kind == "bill_of_lading") return "bol";
+  if (kind == "purchase_order") return "po";
+  if (kind == "invoice") return "inv";
+  return std::string(kLedgerNamespace) + "BTT-" + std::string(kind);
+}
+
+// A proto message as a JSON object (field names as in the .proto), for payloads that have no
+// EPCIS field of their own.
+pb::Value MessageValue(const pb::Message& message) {
+  std::string json;
+  pb::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  pb::Value out;
+  if (!pb::util::MessageToJsonString(message, &json, options).ok() ||
+      !pb::util::JsonStringToMessage(json, &out).ok()) {
+    return Str("");
+  }
+  return out;
+}
+
+struct Overrides {
+  std::map<std::string, std::string, std::less<>> single;
+  std::vector<std::string> epcs;
+  bool imported = false;
+};
+
+Overrides OverridesOf(const v1::Event& event) {
+  Overrides o;
+  for (const auto& d : event.details()) {
+    if (!d.key().starts_with(kEpcisDetailPrefix)) continue;
+    const std::string_view name = std::string_view(d.key()).substr(kEpcisDetailPrefix.size());
+    if (name == "epc") {
+      o.epcs.push_back(d.value());
+    } else if (name == "origin") {
+      o.imported = d.value() == "import";
+    } else {
+      o.single[std::string(name)] = d.value();
+    }
+  }
+  return o;
+}
+
+const std::string* Override(const Overrides& o, std::string_view name) {
+  const auto it = o.single.find(name);
+  return it == o.single.end() ? nullptr : &it->second;
+}
+
+pb::Value SensorElements(const v1::Event& event, const v1::ColdChainTerms* cold_chain) {
+  std::vector<pb::Value> elements;
+  for (const auto& r : event.readings()) {
+    pb::Struct metadata;
+    Put(&metadata, "time", Str(EpcisTime(r.time_ms())));
+    if (!r.device_id().empty()) Put(&metadata, "deviceID", Str(DeviceUri(r.device_id())));
+    pb::Struct report;
+    Put(&report, "type", Str("Temperature"));
+    Put(&report, "value", Num(static_cast<double>(r.value_milli()) / 1000.0));
+    Put(&report, "uom", Str(r.unit() == "F" ? "FAH" : "CEL"));
+    if (cold_chain != nullptr && contracts::OutOfRange(*cold_chain, contracts::ReadingMilliC(r))) {
+      Put(&report, "exception", Str("ALARM_CONDITION"));
+    }
+    pb::Struct element;
+    Put(&element, "sensorMetadata", Obj(std::move(metadata)));
+    Put(&element, "sensorReport", List({Obj(std::move(report))}));
+    elements.push_back(Obj(std::move(element)));
+  }
+  return List(std::move(elements));
+}
+
+// The event's own details, without the EPCIS presentation ones: {key: value}, a repeated key
+// as a list of its values in order.
+pb::Struct DetailsOf(const v1::Event& event) {
+  pb::Struct out;
+  for (const auto& d : event.details()) {
+    if (d.key().starts_with(kEpcisDetailPrefix)) continue;
+    auto& slot = (*out.mutable_fields())[d.key()];
+    if (slot.kind_case() == pb::Value::KIND_NOT_SET) {
+      slot = Str(d.value());
+    } else {
+      if (!slot.has_list_value()) slot = List({slot});
+      *slot.mutable_list_value()->add_values() = Str(d.value());
+    }
+  }
+  return out;
+}
+
+// The ledger's own extension fields of an event (those EPCIS has no field for).
+void AddExtensions(const v1::Event& event, const Overrides& o, pb::Struct* out) {
+  if (!o.imported) {
+    Put(out, Sl("shipment"), Str(event.shipment_id()));
+    Put(out, Sl("recordedBy"), Str(event.signer_org()));
+    Put(out, Sl("nonce"), Str(ToHex((event.nonce()))));
+    if (event.cosigner_orgs_size() > 0) {
+      std::vector<pb::Value> orgs;
+      for (const auto& org : event.cosigner_orgs()) orgs.push_back(Str(org));
+      Put(out, Sl("cosigners"), List(std::move(orgs)));
+    }
+  }
+  pb::Struct details = DetailsOf(event);
+  if (!details.fields().empty()) Put(out, Sl("details"), Obj(std::move(details)));
+  if (event.documents_size() > 0) {
+    std::vector<pb::Value> docs;
+    for (const auto& d : event.documents()) {
+      pb::Struct doc;
+      Put(&doc, Sl("kind"), Str(d.kind()));
+      Put(&doc, Sl("sha256"), Str(ToHex((d.sha256()))));
+      docs.push_back(Obj(std::move(doc)));
+    }
+    Put(out, Sl("documents"), List(std::move(docs)));
+  }
+  if (event.parties_size() > 0) {
+    std::vector<pb::Value> parties;
+    for (const auto& p : event.parties()) parties.push_back(Str(p));
+    Put(out, Sl("parties"), List(std::move(parties)));
+  }
+  if (!event.tracking_hash().empty()) {
+    Put(out, Sl("trackingHash"), Str(ToHex((event.tracking_hash()))));
+  }
+  if (event.has_booking()) Put(out, Sl("booking"), MessageValue(event.booking()));
+  if (event.has_return_request()) {
+    Put(out, Sl("returnRequest"), MessageValue(event.return_request()));
+  }
+  if (event.has_private_envelope()) {
+    std::vector<pb::Value> names;
+    for (const auto& f : event.private_envelope().fields()) names.push_back(Str(f.name()));
+    Put(out, Sl("privateFields"), List(std::move(names)));
+  }
+}
+
+}  // namespace
+
+Namespaces ExportNamespaces() { return NamespacesOf(ExportContext()); }
+
+pb::Value ExportContext() {
+  pb::Struct sl;
+  Put(&sl, std::string(kLedgerPrefix), Str(kLedgerNamespace));
+  return List({Str(kEpcisContext), Obj(std::move(sl))});
+}
+
+std::string EpcisTime(int64_t unix_ms) {
+  int64_t seconds = unix_ms / 1000;
+  int64_t millis = unix_ms % 1000;
+  if (millis < 0) {
+    millis += 1000;
+    seconds -= 1;
+  }
+  const auto t = static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<int>(millis));
+  return buf;
+}
+
+Result<pb::Struct> EpcisEventOf(const v1::Event& event, const v1::ColdChainTerms* cold_chain) {
+  const TypeMapping* mapping = MappingOf(event.type());
+  if (mapping == nullptr) return Status::FailedPrecondition(WhyNoEpcisForm(event.type()));
+  const Overrides o = OverridesOf(event);
+  pb::Struct out;
+
+  std::vector<pb::Value> epcs;
+  std::vector<pb::Value> transactions;
+  for (const auto& r : event.references()) {
+    if (r.kind() == "container") {
+      epcs.push_back(Str(ContainerEpc(r.value())));
+      continue;
+    }
+    pb::Struct bt;
+    Put(&bt, "type", Str(BizTransactionType(r.kind())));
+    Put(&bt, "bizTransaction", Str(ReferenceUri(r.kind(), r.value())));
+    transactions.push_back(Obj(std::move(bt)));
+  }
+  for (const auto& epc : o.epcs) epcs.push_back(Str(epc));
+
+  const bool booking = event.type() == T::EVENT_TYPE_BOOKED;
+  std::string type =
+      booking && !epcs.empty() && !transactions.empty() ? "TransactionEvent" : "ObjectEvent";
+  if (const auto* t = Override(o, "type")) type = *t;
+  Put(&out, "type", Str(type));
+  Put(&out, "eventTime", Str(EpcisTime(event.occurred_at_ms())));
+  const auto* offset = Override(o, "eventTimeZoneOffset");
+  Put(&out, "eventTimeZoneOffset", Str(offset != nullptr ? *offset : "+00:00"));
+  const auto* action = Override(o, "action");
+  Put(&out, "action", Str(action != nullptr ? *action : booking ? "ADD" : "OBSERVE"));
+  Put(&out, "epcList", List(std::move(epcs)));
+  Put(&out, "bizStep", Str(BizStepOf(*mapping)));
+  const auto* disposition = Override(o, "disposition");
+  const std::string disp =
+      disposition != nullptr ? *disposition : std::string(mapping->disposition);
+  if (!disp.empty()) Put(&out, "disposition", Str(disp));
+  const auto* read_point = Override(o, "readPoint");
+  const std::string point = read_point != nullptr      ? *read_point
+                            : event.location().empty() ? ""
+                                                       : LocationUri(event.location());
+  if (!point.empty()) {
+    pb::Struct id;
+    Put(&id, "id", Str(point));
+    Put(&out, "readPoint", Obj(std::move(id)));
+  }
+  if (const auto* biz_location = Override(o, "bizLocation"); biz_location != nullptr) {
+    pb::Struct id;
+    Put(&id, "id", Str(*biz_location));
+    Put(&out, "bizLocation", Obj(std::move(id)));
+  }
+  if (!transactions.empty()) Put(&out, "bizTransactionList", List(std::move(transactions)));
+  if (event.type() == T::EVENT_TYPE_HANDOVER) {
+    pb::Struct source;
+    Put(&source, "type", Str("possessing_party"));
+    Put(&source, "source", Str(OrgUri(event.signer_org())));
+    Put(&out, "sourceList", List({Obj(std::move(source))}));
+    std::vector<pb::Value> destinations;
+    for (const auto& org : event.cosigner_orgs()) {
+      pb::Struct destination;
+      Put(&destination, "type", Str("possessing_party"));
+      Put(&destination, "destination", Str(OrgUri(org)));
+      destinations.push_back(Obj(std::move(destination)));
+    }
+    if (!destinations.empty()) Put(&out, "destinationList", List(std::move(destinations)));
+  }
+  if (event.readings_size() > 0) {
+    Put(&out, "sensorElementList", SensorElements(event, cold_chain));
+  }
+  AddExtensions(event, o, &out);
+  return out;
+}
+
+Result<EpcisExport> ExportEpcis(const v1::GetShipmentResponse& shipment,
+                                const EpcisExportOptions& options) {
+  const Namespaces ns = ExportNamespaces();
+  const v1::ColdChainTerms* cold_chain =
+      shipment.state().has_cold_chain() ? &shipment.state().cold_chain() : nullptr;
+  EpcisExport out;
+  std::vector<pb::Struct> events;
+  std::vector<pb::Value> records;
+  std::vector<pb::Value> omitted;
+  std::map<std::string, size_t> by_ledger_id;  // ledger event id -> index in `events`
+  std::vector<const v1::TimelineEntry*> declarations;
+
+  auto omit = [&](const v1::TimelineEntry& entry, const std::string& why) {
+    pb::Struct o;
+    Put(&o, Sl("ledgerEventID"), Str(ToHex((entry.event_id()))));
+    Put(&o, Sl("height"), Num(static_cast<double>(entry.height())));
+    Put(&o, Sl("index"), Num(entry.index()));
+    Put(&o, Sl("type"), Str(model::EventTypeName(entry.event().type())));
+    Put(&o, Sl("why"), Str(why));
+    omitted.push_back(Obj(std::move(o)));
+  };
+
+  for (const auto& entry : shipment.timeline()) {
+    if (entry.receipt().code() != v1::RESULT_CODE_VALID) {
+      omit(entry, "its receipt is " +
+                      model::EnumLabel(v1::ResultCode_descriptor(), entry.receipt().code()) +
+                      (entry.receipt().reason().empty() ? "" : ": " + entry.receipt().reason()));
+      continue;
+    }
+    if (entry.event().type() == T::EVENT_TYPE_ERROR_DECLARATION) declarations.push_back(&entry);
+    auto event = EpcisEventOf(entry.event(), cold_chain);
+    if (!event.ok()) {
+      if (event.status().code() != Code::kFailedPrecondition) return event.status();
+      omit(entry, event.status().message());
+      continue;
+    }
+    auto id = EventHashId(*event, ns);
+    if (!id.ok()) {
+      return Status::InvalidArgument("event " + ToHex((entry.event_id())) +
+                                     " does not hash: " + id.status().message());
+    }
+    Put(&*event, "eventID", Str(*id));
+    Put(&*event, "recordTime", Str(EpcisTime(entry.block_time_ms())));
+    by_ledger_id[entry.event_id()] = events.size();
+    events.push_back(std::move(*event));
+
+    pb::Struct record;
+    Put(&record, Sl("eventID"), Str(*id));
+    Put(&record, Sl("ledgerEventID"), Str(ToHex((entry.event_id()))));
+    Put(&record, Sl("height"), Num(static_cast<double>(entry.height())));
+    Put(&record, Sl("index"), Num(entry.index()));
+    Put(&record, Sl("blockTime"), Str(EpcisTime(entry.block_time_ms())));
+    Put(&record, Sl("type"), Str(model::EventTypeName(entry.event().type())));
+    Put(&record, Sl("recordedBy"), Str(entry.event().signer_org()));
+    std::vector<pb::Value> cosigned;
+    for (const auto& org : entry.cosigner_orgs()) cosigned.push_back(Str(org));
+    Put(&record, Sl("cosignedBy"), List(std::move(cosigned)));
+    Put(&record, Sl("result"), Str("VALID"));
+    if (entry.event().has_private_envelope()) {
+      const auto opened = options.private_values.find(entry.event_id());
+      std::vector<pb::Value> fields;
+      for (const auto& f : entry.event().private_envelope().fields()) {
+        pb::Struct field;
+        Put(&field, Sl("name"), Str(f.name()));
+        bool found = false;
+        if (opened != options.private_values.end()) {
+          for (const auto& [name, value] : opened->second) {
+            if (name != f.name()) continue;
+            Put(&field, Sl("value"), Str(value));
+            found = true;
+          }
+        }
+        if (!found) (*field.mutable_fields())[Sl("encrypted")].set_bool_value(true);
+        fields.push_back(Obj(std::move(field)));
+      }
+      Put(&record, Sl("privateFields"), List(std::move(fields)));
+    }
+    records.push_back(Obj(std::move(record)));
+  }
+
+  for (const v1::TimelineEntry* entry : declarations) {
+    const auto& d = entry->event().error_declaration();
+    const auto target = by_ledger_id.find(d.event_id());
+    if (target == by_ledger_id.end()) continue;
+    pb::Struct declaration;
+    Put(&declaration, "declarationTime", Str(EpcisTime(entry->event().occurred_at_ms())));
+    if (d.reason() == "did_not_occur" || d.reason() == "incorrect_data" ||
+        IsAbsoluteUri(d.reason())) {
+      Put(&declaration, "reason", Str(d.reason()));
+    } else if (!d.reason().empty()) {
+      Put(&declaration, Sl("reason"), Str(d.reason()));
+    }
+    std::vector<pb::Value> corrective;
+    for (const auto& id : d.corrective_event_ids()) {
+      const auto c = by_ledger_id.find(id);
+      if (c != by_ledger_id.end()) {
+        corrective.push_back(events[c->second].fields().at("eventID"));
+      }
+    }
+    if (!corrective.empty()) Put(&declaration, "correctiveEventIDs", List(std::move(corrective)));
+    Put(&events[target->second], "errorDeclaration", Obj(std::move(declaration)));
+  }
+
+  pb::Struct ledger;
+  Put(&ledger, Sl("chainID"),
+      Str(shipment.timeline_size() > 0 ? shipment.timeline(0).event().chain_id() : std::string()));
+  Put(&ledger, Sl("shipmentID"), Str(shipment.state().shipment_id()));
+  Put(&ledger, Sl("records"), List(std::move(records)));
+  Put(&ledger, Sl("omitted"), List(std::move(omitted)));
+  pb::Struct header;
+  Put(&header, Sl("ledger"), Obj(std::move(ledger)));
+
+  std::vector<pb::Value> list;
+  for (auto& e : events) list.push_back(Obj(std::move(e)));
+  out.events = static_cast<int>(list.size());
+  out.omitted = static_cast<int>(shipment.timeline_size()) - out.events;
+  pb::Struct body;
+  Put(&body, "eventList", List(std::move(list)));
+  Put(&out.document, "@context", ExportContext());
+  Put(&out.document, "type", Str("EPCISDocument"));
+  Put(&out.document, "schemaVersion", Str("2.0"));
+  Put(&out.document, "creationDate", Str(EpcisTime(options.creation_time_ms)));
+  Put(&out.document, "epcisHeader", Obj(std::move(header)));
+  Put(&out.document, "epcisBody", Obj(std::move(body)));
+  return out;
+}
+
+}  // namespace shipledger::interop
