@@ -67,6 +67,10 @@ inline v1::GetShipmentResponse SampleJourney() {
   state->mutable_cold_chain()->set_min_milli_c(2000);
   state->mutable_cold_chain()->set_max_milli_c(8000);
   state->mutable_cold_chain()->set_tolerance_ms(600'000);
+  auto* route = state->add_legs()->mutable_plan();
+  route->set_origin("DEHAM");
+  route->set_destination("CNSHA");
+  route->set_mode(v1::TRANSPORT_MODE_SEA);
   int n = 0;
   auto add = [&](v1::Event e, v1::ResultCode code = v1::RESULT_CODE_VALID) {
     *out.add_timeline() = Entry(++n, std::move(e), code);
