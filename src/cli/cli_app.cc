@@ -88,6 +88,7 @@ CliApp::CliApp()
   AddProofCommands();
   AddDocCommands();
   AddEpcisCommands();
+  AddExportCommands();
 }
 
 void CliApp::Document(CLI::App* cmd, const std::string& notes, std::vector<std::string> examples) {
@@ -523,6 +524,43 @@ void CliApp::AddEpcisCommands() {
            "the file is not an EPCIS document.",
            {"shipledger epcis hash capture.jsonld",
             "shipledger --json epcis hash capture.jsonld --pre-hash"});
+}
+
+void CliApp::AddExportCommands() {
+  CLI::App* out = AddCommand(&app_, "export", "A shipment in an industry format (docs/interop.md)");
+  ExportOptions& o = options_.export_shipment;
+  auto add = [&](const std::string& format, const std::string& summary) {
+    CLI::App* cmd = AddCommand(out, format, summary, [this, format](const Io& io) {
+      options_.export_shipment.format = format;
+      return RunExport(options_.global, options_.export_shipment, io);
+    });
+    cmd->add_option("--shipment", o.shipment_id, "The shipment to export")->required();
+    cmd->add_option("--out", o.out, "Write the document to this file (default: standard output)");
+    return cmd;
+  };
+  CLI::App* cmd = add("epcis", "The shipment as a GS1 EPCIS 2.0 JSON-LD document");
+  cmd->add_flag("--private", o.open_private,
+                "Open the private fields the --identity's organisation may read and put their "
+                "values in the header's ledger records (never in the events, whose ids stay)");
+  cmd->add_option("--encryption-key", o.encryption_key_path,
+                  "With --private: the organisation's encryption private key (PEM) (default: "
+                  "ca/encryption_key.pem two folders above --identity)");
+  Document(cmd,
+           "Each VALID event becomes an ObjectEvent or TransactionEvent whose eventID is its CBV "
+           "2.0 event hash ID\nand whose recordTime is its commit time; what the ledger knows "
+           "about it (height, ledger event id,\nreceipt, signers) is in epcisHeader.sl:ledger. "
+           "Events the format has no event for are listed there\nand on stderr.",
+           {"shipledger --identity net/importer/clients/admin export epcis --shipment S-2026-001 "
+            "--out s1.jsonld",
+            "shipledger --identity net/importer/clients/admin export epcis --shipment S-2026-001 "
+            "--private"});
+  cmd = add("dcsa", "The shipment as DCSA Track & Trace 2.2 events (a JSON array)");
+  Document(cmd,
+           "SHIPMENT, TRANSPORT and EQUIPMENT events, as GET /v2/events answers them. Events DCSA "
+           "2.2 has no event\nfor (sensor readings, exceptions, ...) are listed on stderr.",
+           {"shipledger --identity net/carrier/clients/admin export dcsa --shipment S-2026-001",
+            "shipledger --json --identity net/carrier/clients/admin export dcsa --shipment "
+            "S-2026-001 --out s1-dcsa.json"});
 }
 
 const CLI::App* CliApp::Selected() const {

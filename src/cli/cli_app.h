@@ -32,6 +32,7 @@ struct CliOptions {
   ProofVerifyOptions disclosure_verify;
   DocOptions doc;  // doc hash, doc verify
   EpcisHashOptions epcis_hash;
+  ExportOptions export_shipment;
   std::string health_service;  // health --service
 };
 
@@ -75,6 +76,7 @@ class CliApp {
   void AddProofCommands();
   void AddDocCommands();
   void AddEpcisCommands();
+  void AddExportCommands();
   // The deepest subcommand selected by the last parse (the app itself if none).
   const CLI::App* Selected() const;
 

@@ -164,6 +164,15 @@ Result<v1::EventProof> NodeClient::GetEventProof(const v1::GetEventProofRequest&
       });
 }
 
+Result<v1::ExportShipmentResponse> NodeClient::ExportShipment(
+    const v1::ExportShipmentRequest& request) {
+  return Unary<v1::ExportShipmentResponse>(
+      *this, NewContext(kCallTimeout), "ExportShipment",
+      [this, &request](grpc::ClientContext* c, v1::ExportShipmentResponse* r) {
+        return ledger_->ExportShipment(c, request, r);
+      });
+}
+
 NodeClient::WatchStream NodeClient::Watch(const v1::WatchRequest& request) {
   WatchStream stream;
   // No deadline: a watch runs until the user stops it.

@@ -52,6 +52,7 @@ class NodeClient {
       const std::string& service);
   // With wait_for_certified the deadline is kWaitTimeout (the node caps its own wait).
   Result<v1::EventProof> GetEventProof(const v1::GetEventProofRequest& request);
+  Result<v1::ExportShipmentResponse> ExportShipment(const v1::ExportShipmentRequest& request);
 
   // Opens a Watch stream. The caller reads with reader->Read() and ends with Finish(); the
   // returned context must outlive the reader. Use StatusOf() on Finish()'s result.

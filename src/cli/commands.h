@@ -140,6 +140,14 @@ struct EpcisHashOptions {
   bool pre_hash = false;  // print each pre-hash string too
 };
 
+struct ExportOptions {
+  std::string format;               // "epcis" or "dcsa"
+  std::string shipment_id;
+  std::string out;                  // file to write the document to; empty: stdout
+  bool open_private = false;        // epcis: open the --identity organisation's private fields
+  std::string encryption_key_path;  // with open_private; default as `event show`
+};
+
 // Prints "error: <message>" to io.err and returns kExitFailure.
 int ReportError(const Io& io, const Status& status);
 
@@ -181,6 +189,10 @@ int RunDisclose(const GlobalOptions& global, const DiscloseOptions& options, con
 // `epcis hash`: each event's CBV 2.0 hash ID; kExitBroken when an eventID that is such an ID
 // is not the event's own.
 int RunEpcisHash(const GlobalOptions& global, const EpcisHashOptions& options, const Io& io);
+// `export epcis|dcsa`: the shipment as an EPCIS 2.0 document or DCSA T&T 2.2 events
+// (LedgerService.ExportShipment; with --private, built here from GetShipment so that the
+// caller's private fields can be opened with its key).
+int RunExport(const GlobalOptions& global, const ExportOptions& options, const Io& io);
 int RunDocHash(const GlobalOptions& global, const DocOptions& options, const Io& io);
 int RunDocVerify(const GlobalOptions& global, const DocOptions& options, const Io& io);
 // `disclosure verify`: options.proof_path names the disclosure file.

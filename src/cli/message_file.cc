@@ -13,6 +13,14 @@ Status WriteMessageFile(const std::string& path, const google::protobuf::Message
   return Status::Ok();
 }
 
+Status WriteTextFile(const std::string& path, std::string_view text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out || !out.write(text.data(), static_cast<std::streamsize>(text.size())) || !out.flush()) {
+    return Status::Internal("cannot write " + path);
+  }
+  return Status::Ok();
+}
+
 Status ReadMessageFile(const std::string& path, size_t max_bytes, const std::string& what,
                        google::protobuf::Message* message) {
   std::ifstream in(path, std::ios::binary);

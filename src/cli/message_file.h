@@ -1,10 +1,12 @@
-// Protobuf messages as files (proofs, disclosures): the binary encoding, exactly.
+// Protobuf messages as files (proofs, disclosures): the binary encoding, exactly; and text
+// files the CLI writes (exported documents).
 // Thread-safety: free functions.
 #pragma once
 
 #include <google/protobuf/message.h>
 
 #include <string>
+#include <string_view>
 
 #include "shipledger/status.h"
 
@@ -12,6 +14,9 @@ namespace shipledger::cli {
 
 // Writes `message` to `path` (replacing it). INTERNAL when it cannot be written.
 Status WriteMessageFile(const std::string& path, const google::protobuf::Message& message);
+
+// Writes `text` to `path` (replacing it). INTERNAL when it cannot be written.
+Status WriteTextFile(const std::string& path, std::string_view text);
 
 // Reads `path` into `message`. NOT_FOUND when it cannot be opened; INVALID_ARGUMENT "… is not
 // <what>" when it is larger than `max_bytes` or does not parse.

@@ -99,7 +99,7 @@ std::vector<pb::Struct> References(const v1::Event& e) {
 }  // namespace
 
 std::string DcsaEventUuid(std::string_view ledger_event_id) {
-  std::string b = crypto::Sha256({"shipledger/dcsa-event-id/v1", ledger_event_id}).substr(0, 16);
+  std::string b = crypto::Sha256({kDcsaEventIdDomain, ledger_event_id}).substr(0, 16);
   b[6] = static_cast<char>((static_cast<unsigned char>(b[6]) & 0x0f) | 0x80);
   b[8] = static_cast<char>((static_cast<unsigned char>(b[8]) & 0x3f) | 0x80);
   const std::string hex = ToHex(b);

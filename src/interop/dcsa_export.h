@@ -10,21 +10,17 @@
 #include <google/protobuf/struct.pb.h>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "interop/ledger_types.h"
 #include "shipledger/status.h"
 #include "shipledger/v1/ledger.pb.h"
 
 namespace shipledger::interop {
 
-// A ledger event an export left out, and why.
-struct Omission {
-  std::string ledger_event_id;  // raw bytes
-  uint64_t height = 0;
-  uint32_t index = 0;
-  v1::EventType type = v1::EVENT_TYPE_UNSPECIFIED;
-  std::string why;
-};
+// The domain tag of DcsaEventUuid (docs/formats.md).
+inline constexpr std::string_view kDcsaEventIdDomain = "shipledger/dcsa-event-id/v1";
 
 struct DcsaExport {
   google::protobuf::ListValue events;
@@ -40,7 +36,7 @@ Result<google::protobuf::Struct> DcsaEventOf(const v1::TimelineEntry& entry,
 DcsaExport ExportDcsa(const v1::GetShipmentResponse& shipment);
 
 // "xxxxxxxx-xxxx-8xxx-yxxx-xxxxxxxxxxxx": the first 16 bytes of
-// SHA-256("shipledger/dcsa-event-id/v1" ‖ ledger event id) as an RFC 9562 version 8 (custom)
+// SHA-256(kDcsaEventIdDomain ‖ ledger event id) as an RFC 9562 version 8 (custom)
 // UUID.
 std::string DcsaEventUuid(std::string_view ledger_event_id);
 

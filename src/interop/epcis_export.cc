@@ -291,6 +291,16 @@ Result<pb::Struct> EpcisEventOf(const v1::Event& event, const v1::ColdChainTerms
   return out;
 }
 
+v1::ExportOmission OmissionProto(const Omission& omission) {
+  v1::ExportOmission out;
+  out.set_event_id(omission.ledger_event_id);
+  out.set_height(omission.height);
+  out.set_index(omission.index);
+  out.set_type(omission.type);
+  out.set_why(omission.why);
+  return out;
+}
+
 Result<EpcisExport> ExportEpcis(const v1::GetShipmentResponse& shipment,
                                 const EpcisExportOptions& options) {
   const Namespaces ns = ExportNamespaces();
@@ -311,6 +321,8 @@ Result<EpcisExport> ExportEpcis(const v1::GetShipmentResponse& shipment,
     Put(&o, Sl("type"), Str(model::EventTypeName(entry.event().type())));
     Put(&o, Sl("why"), Str(why));
     omitted.push_back(Obj(std::move(o)));
+    out.omitted.push_back(
+        {entry.event_id(), entry.height(), entry.index(), entry.event().type(), why});
   };
 
   for (const auto& entry : shipment.timeline()) {
@@ -406,7 +418,6 @@ Result<EpcisExport> ExportEpcis(const v1::GetShipmentResponse& shipment,
   std::vector<pb::Value> list;
   for (auto& e : events) list.push_back(Obj(std::move(e)));
   out.events = static_cast<int>(list.size());
-  out.omitted = static_cast<int>(shipment.timeline_size()) - out.events;
   pb::Struct body;
   Put(&body, "eventList", List(std::move(list)));
   Put(&out.document, "@context", ExportContext());

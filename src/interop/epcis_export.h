@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "interop/epcis_hash.h"
+#include "interop/ledger_types.h"
 #include "shipledger/status.h"
 #include "shipledger/v1/ledger.pb.h"
 
@@ -56,8 +57,11 @@ struct EpcisExportOptions {
 struct EpcisExport {
   google::protobuf::Struct document;  // an EPCISDocument
   int events = 0;                     // in epcisBody.eventList
-  int omitted = 0;                    // ledger events left out (listed in sl:ledger)
+  std::vector<Omission> omitted;      // ledger events left out (also listed in sl:ledger)
 };
+
+// An omission as LedgerService.ExportShipment reports it.
+v1::ExportOmission OmissionProto(const Omission& omission);
 
 // INVALID_ARGUMENT when an entry's event does not map (it cannot happen for events the ledger
 // accepted; the message names the event).

@@ -3,6 +3,7 @@
 // Thread-safety: immutable data and pure functions.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
@@ -34,6 +35,15 @@ struct TypeMapping {
   std::string_view dcsa_event_type;
   std::string_view dcsa_code;
   std::string_view dcsa_document_type;
+};
+
+// A ledger event an export left out, and why.
+struct Omission {
+  std::string ledger_event_id;  // raw bytes
+  uint64_t height = 0;
+  uint32_t index = 0;
+  v1::EventType type = v1::EVENT_TYPE_UNSPECIFIED;
+  std::string why;
 };
 
 // The types that have an EPCIS form, in event type order. carrier_offer, carrier_withdrawal,

@@ -61,6 +61,9 @@ class LedgerService final
   // checkpoint covers the event's height, polling the store as blocks commit.
   grpc::Status GetEventProof(grpc::ServerContext* ctx, const v1::GetEventProofRequest* req,
                              v1::EventProof* resp) override;
+  // GetShipment's answer in an industry format (interop/; rpc/ledger_export.cc).
+  grpc::Status ExportShipment(grpc::ServerContext* ctx, const v1::ExportShipmentRequest* req,
+                              v1::ExportShipmentResponse* resp) override;
 
   uint32_t watchers() const { return watch_quota_.streams(); }
   // Watch streams per organisation, in organisation order ("" for insecure-mode callers).

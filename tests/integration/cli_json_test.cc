@@ -102,6 +102,9 @@ TEST(CliJson, EveryCommandPrintsJson) {
       {"doc hash", {"doc", "hash", doc_file}},
       {"doc verify", {"doc", "verify", doc_file, "--shipment", "S-JSON"}},
       {"epcis hash", {"epcis", "hash", epcis_file, "--pre-hash"}},
+      {"export epcis", {"export", "epcis", "--shipment", "S-JSON", "--private"}},
+      {"export dcsa",
+       {"export", "dcsa", "--shipment", "S-JSON", "--out", (scratch / "dcsa.json").string()}},
   };
   std::set<std::string> covered;
   for (const auto& [command, args] : lines) {

@@ -89,7 +89,7 @@ TEST(EpcisExport, EveryValidEventOfAMappedTypeIsExportedAndTheRestListed) {
   EXPECT_EQ(types.size(), TypeMappings().size()) << "the sample has every mapped type";
   const EpcisExport out = Export(shipment);
   EXPECT_EQ(out.events, mapped);
-  EXPECT_EQ(out.omitted, shipment.timeline_size() - mapped);
+  EXPECT_EQ(static_cast<int>(out.omitted.size()), shipment.timeline_size() - mapped);
   EXPECT_EQ(EventsOf(out.document).size(), static_cast<size_t>(mapped));
   const auto& ledger = Get(Get(out.document, "epcisHeader")->struct_value(), "sl:ledger");
   const auto& omitted = Get(ledger->struct_value(), "sl:omitted")->list_value();

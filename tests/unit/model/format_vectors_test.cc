@@ -25,6 +25,7 @@
 #include "crypto/merkle.h"
 #include "crypto/sha256.h"
 #include "format_vectors_file.h"
+#include "interop/dcsa_export.h"
 #include "model/block.h"
 #include "model/event.h"
 #include "model/execution.h"
@@ -68,6 +69,7 @@ const std::vector<std::pair<std::string, std::string_view>>& CodeDomainTags() {
       {"commit", kCommitDomain},
       {"wrap", kWrapDomain},
       {"track", kTrackDomain},
+      {"dcsa_event_id", interop::kDcsaEventIdDomain},
   };
   return tags;
 }
