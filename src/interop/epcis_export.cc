@@ -87,6 +87,7 @@ pb::Value MessageValue(const pb::Message& message) {
 struct Overrides {
   std::map<std::string, std::string, std::less<>> single;
   std::vector<std::string> epcs;
+  std::vector<std::pair<std::string, std::string>> transactions;  // (type, bizTransaction)
   bool imported = false;
 };
 
@@ -97,6 +98,11 @@ Overrides OverridesOf(const v1::Event& event) {
     const std::string_view name = std::string_view(d.key()).substr(kEpcisDetailPrefix.size());
     if (name == "epc") {
       o.epcs.push_back(d.value());
+    } else if (name == "bizTransaction") {
+      const size_t space = d.value().find(' ');
+      if (space != std::string::npos) {
+        o.transactions.emplace_back(d.value().substr(0, space), d.value().substr(space + 1));
+      }
     } else if (name == "origin") {
       o.imported = d.value() == "import";
     } else {
@@ -238,6 +244,12 @@ Result<pb::Struct> EpcisEventOf(const v1::Event& event, const v1::ColdChainTerms
     transactions.push_back(Obj(std::move(bt)));
   }
   for (const auto& epc : o.epcs) epcs.push_back(Str(epc));
+  for (const auto& [bt_type, id] : o.transactions) {
+    pb::Struct bt;
+    Put(&bt, "type", Str(bt_type));
+    Put(&bt, "bizTransaction", Str(id));
+    transactions.push_back(Obj(std::move(bt)));
+  }
 
   const bool booking = event.type() == T::EVENT_TYPE_BOOKED;
   std::string type =

@@ -27,9 +27,10 @@ namespace shipledger::interop {
 // Details whose key starts with this are EPCIS presentation, not `sl:details`:
 // `epcis.type`, `epcis.action`, `epcis.disposition`, `epcis.readPoint`, `epcis.bizLocation`,
 // `epcis.eventTimeZoneOffset` replace what the mapping table gives; each `epcis.epc` adds an EPC
-// to `epcList`; `epcis.origin` = `import` marks an event imported from an EPCIS document, whose
-// EPCIS form then carries no shipledger identity (`sl:shipment`, `sl:recordedBy`, `sl:nonce`,
-// `sl:cosigners`), so that it keeps the event hash ID it came with.
+// to `epcList`, each `epcis.bizTransaction` ("TYPE URI") a business transaction; `epcis.origin` =
+// `import` marks an event imported from an EPCIS document, whose EPCIS form then carries no
+// shipledger identity (`sl:shipment`, `sl:recordedBy`, `sl:nonce`, `sl:cosigners`), so that it
+// keeps the event hash ID it came with.
 inline constexpr std::string_view kEpcisDetailPrefix = "epcis.";
 
 // The namespaces of our documents: the standard ones and `sl`.

@@ -1,0 +1,278 @@
+#include "interop/dcsa_import.h"
+
+#include <array>
+#include <cctype>
+#include <set>
+
+#include "model/units.h"
+#include "model/validation_payloads.h"
+
+namespace shipledger::interop {
+
+namespace {
+
+namespace pb = google::protobuf;
+using T = v1::EventType;
+
+Status Unmapped(std::string why) { return Status::InvalidArgument(std::move(why)); }
+
+std::string Text(const pb::Struct& s, std::string_view key) {
+  const auto it = s.fields().find(std::string(key));
+  return it == s.fields().end() || !it->second.has_string_value() ? "" : it->second.string_value();
+}
+
+const pb::Struct* Object(const pb::Struct& s, std::string_view key) {
+  const auto it = s.fields().find(std::string(key));
+  return it == s.fields().end() || !it->second.has_struct_value() ? nullptr
+                                                                  : &it->second.struct_value();
+}
+
+void AddDetail(v1::Event* e, std::string key, std::string value) {
+  auto* d = e->add_details();
+  d->set_key(std::move(key));
+  d->set_value(std::move(value));
+}
+
+void AddReference(v1::Event* e, std::string kind, std::string value) {
+  auto* r = e->add_references();
+  r->set_kind(std::move(kind));
+  r->set_value(std::move(value));
+}
+
+struct CodeWords {
+  std::string_view code;
+  std::array<std::string_view, 3> words;
+};
+
+// DCSA's codes and the words they stand for (T&T 2.2 descriptions), normalised: upper case,
+// spaces and hyphens as underscores.
+constexpr std::array<CodeWords, 21> kCodes = {{
+    {"RECE", {"RECEIVED", "", ""}},
+    {"CONF", {"CONFIRMED", "", ""}},
+    {"SUBM", {"SUBMITTED", "", ""}},
+    {"HOLD", {"ON_HOLD", "", ""}},
+    {"RELS", {"RELEASED", "", ""}},
+    {"APPR", {"APPROVED", "", ""}},
+    {"ISSU", {"ISSUED", "", ""}},
+    {"REJE", {"REJECTED", "", ""}},
+    {"ARRI", {"ARRIVED", "ARRIVAL", ""}},
+    {"DEPA", {"DEPARTED", "DEPARTURE", ""}},
+    {"LOAD", {"LOADED", "", ""}},
+    {"DISC", {"DISCHARGED", "", ""}},
+    {"GTIN", {"GATE_IN", "GATED_IN", ""}},
+    {"GTOT", {"GATE_OUT", "GATED_OUT", ""}},
+    {"PICK", {"PICK_UP", "PICKED_UP", "PICKUP"}},
+    {"DROP", {"DROP_OFF", "DROPPED_OFF", "DROPOFF"}},
+    {"INSP", {"INSPECTED", "INSPECTION", ""}},
+    {"STUF", {"STUFFED", "", ""}},
+    {"STRP", {"STRIPPED", "", ""}},
+    {"RSEA", {"RESEALED", "", ""}},
+    {"RMVD", {"REMOVED", "", ""}},
+}};
+
+bool ImportSide(const v1::ShipmentState* state) {
+  return state != nullptr &&
+         (state->export_cleared() || state->status() >= v1::SHIPMENT_STATUS_ARRIVED);
+}
+
+// The event type of a code of an event type; UNSPECIFIED when it has none.
+Result<T> TypeOf(const std::string& event_type, const std::string& code,
+                 const std::string& document_type, const v1::ShipmentState* state) {
+  const bool import = ImportSide(state);
+  if (event_type == "SHIPMENT") {
+    if (document_type == "BKG" && code == "CONF") return T::EVENT_TYPE_BOOKED;
+    if (document_type == "CUS") {
+      if (code == "SUBM") {
+        return import ? T::EVENT_TYPE_IMPORT_CUSTOMS_DECLARED
+                      : T::EVENT_TYPE_EXPORT_CUSTOMS_DECLARED;
+      }
+      if (code == "HOLD") {
+        return import ? T::EVENT_TYPE_IMPORT_CUSTOMS_HELD : T::EVENT_TYPE_EXPORT_CUSTOMS_HELD;
+      }
+      if (code == "RELS") {
+        return import ? T::EVENT_TYPE_IMPORT_CUSTOMS_RELEASED
+                      : T::EVENT_TYPE_EXPORT_CUSTOMS_RELEASED;
+      }
+      if (code == "APPR") {
+        return import ? T::EVENT_TYPE_IMPORT_CUSTOMS_CLEARED : T::EVENT_TYPE_EXPORT_CUSTOMS_CLEARED;
+      }
+    }
+    return Unmapped("a " + code + " of a " + document_type +
+                    " document has no shipledger event (CONF of BKG is a booking; SUBM, HOLD, "
+                    "RELS, APPR of CUS are customs)");
+  }
+  if (event_type == "TRANSPORT") {
+    if (code == "ARRI") return T::EVENT_TYPE_ARRIVED;
+    if (code == "DEPA") return T::EVENT_TYPE_DEPARTED;
+  }
+  if (event_type == "EQUIPMENT") {
+    const bool returning =
+        state != nullptr && (state->status() == v1::SHIPMENT_STATUS_RETURN_REQUESTED ||
+                             state->status() == v1::SHIPMENT_STATUS_RETURN_IN_TRANSIT);
+    if (code == "LOAD") return T::EVENT_TYPE_LOADED;
+    if (code == "DISC") return T::EVENT_TYPE_DISCHARGED;
+    if (code == "GTOT") return T::EVENT_TYPE_OUT_FOR_DELIVERY;
+    if (code == "PICK") return returning ? T::EVENT_TYPE_RETURN_PICKED_UP : T::EVENT_TYPE_PICKUP;
+    if (code == "DROP") return returning ? T::EVENT_TYPE_RETURNED : T::EVENT_TYPE_DELIVERED;
+    if (code == "INSP") return T::EVENT_TYPE_INSPECTION;
+    if (code == "GTIN") {
+      return Unmapped(
+          "a gate-in is a hand-over, which needs the receiver's co-signature: record "
+          "it with shipledger event submit --type handover --cosigner");
+    }
+  }
+  return Unmapped(event_type + " event code " + code + " has no shipledger event type");
+}
+
+// Every scalar of `s` not in `used` as a `dcsa.<path>` detail.
+void KeepTheRest(const pb::Struct& s, const std::string& path,
+                 const std::set<std::string, std::less<>>& used, v1::Event* e) {
+  for (const auto& [key, value] : s.fields()) {
+    const std::string here = path.empty() ? key : path + "." + key;
+    if (used.contains(here)) continue;
+    switch (value.kind_case()) {
+      case pb::Value::kStringValue:
+        AddDetail(e, "dcsa." + here, value.string_value());
+        break;
+      case pb::Value::kNumberValue:
+        AddDetail(e, "dcsa." + here, std::to_string(static_cast<int64_t>(value.number_value())));
+        break;
+      case pb::Value::kBoolValue:
+        AddDetail(e, "dcsa." + here, value.bool_value() ? "true" : "false");
+        break;
+      case pb::Value::kStructValue:
+        KeepTheRest(value.struct_value(), here, used, e);
+        break;
+      case pb::Value::kListValue:
+        for (int i = 0; i < value.list_value().values_size(); ++i) {
+          const auto& item = value.list_value().values(i);
+          if (item.has_struct_value()) {
+            KeepTheRest(item.struct_value(), here + "." + std::to_string(i), used, e);
+          } else if (item.has_string_value()) {
+            AddDetail(e, "dcsa." + here + "." + std::to_string(i), item.string_value());
+          }
+        }
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+}  // namespace
+
+std::string DcsaCode(std::string_view code) {
+  std::string norm;
+  for (char c : code) {
+    norm += (c == ' ' || c == '-') ? '_'
+                                   : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  for (const auto& c : kCodes) {
+    if (norm == c.code) return std::string(c.code);
+    for (std::string_view w : c.words) {
+      if (!w.empty() && norm == w) return std::string(c.code);
+    }
+  }
+  return "";
+}
+
+Result<v1::Event> LedgerEventOfDcsa(const pb::Struct& in, const v1::ShipmentState* state,
+                                    const std::string& signer_org) {
+  const std::string event_type = Text(in, "eventType");
+  if (event_type != "SHIPMENT" && event_type != "TRANSPORT" && event_type != "EQUIPMENT") {
+    return Unmapped("eventType '" + event_type + "' is not SHIPMENT, TRANSPORT or EQUIPMENT");
+  }
+  if (const std::string classifier = Text(in, "eventClassifierCode"); classifier != "ACT") {
+    return Unmapped("eventClassifierCode " + classifier +
+                    ": shipledger records what happened (ACT), not plans or estimates");
+  }
+  const std::string code_field = event_type == "SHIPMENT"    ? "shipmentEventTypeCode"
+                                 : event_type == "TRANSPORT" ? "transportEventTypeCode"
+                                                             : "equipmentEventTypeCode";
+  const std::string given = Text(in, code_field);
+  const std::string code = DcsaCode(given);
+  if (code.empty()) return Unmapped(code_field + " '" + given + "' is not a DCSA code");
+  const std::string document_type = Text(in, "documentTypeCode");
+  SL_ASSIGN_OR_RETURN(const T type, TypeOf(event_type, code, document_type, state));
+
+  v1::Event e;
+  e.set_type(type);
+  e.set_signer_org(signer_org);
+  int64_t occurred = 0;
+  if (!model::ParseIsoTime(Text(in, "eventDateTime"), &occurred,
+                           model::FractionMode::kRoundHalfUp) ||
+      occurred <= 0) {
+    return Unmapped("eventDateTime '" + Text(in, "eventDateTime") + "' is not a time");
+  }
+  e.set_occurred_at_ms(occurred);
+  std::set<std::string, std::less<>> used = {
+      "eventType", "eventClassifierCode", code_field, "eventDateTime", "documentTypeCode",
+      "eventID",   "eventCreatedDateTime"};
+  std::string location;
+  if (const pb::Struct* call = Object(in, "transportCall")) {
+    location = Text(*call, "UNLocationCode");
+    used.insert("transportCall.UNLocationCode");
+    if (type == T::EVENT_TYPE_ARRIVED || type == T::EVENT_TYPE_DEPARTED) {
+      AddDetail(&e, "transport_call_id", Text(*call, "transportCallID"));
+      AddDetail(&e, "mode_of_transport", Text(*call, "modeOfTransport"));
+      used.insert({"transportCall.transportCallID", "transportCall.modeOfTransport"});
+    }
+  }
+  if (const pb::Struct* where = Object(in, "eventLocation")) {
+    if (!Text(*where, "UNLocationCode").empty()) location = Text(*where, "UNLocationCode");
+    used.insert("eventLocation.UNLocationCode");
+  }
+  if (!location.empty()) {
+    if (!model::IsUnLocode(location)) {
+      return Unmapped("UNLocationCode '" + location + "' is not a UN/LOCODE");
+    }
+    e.set_location(location);
+  }
+  if (!Text(in, "equipmentReference").empty()) {
+    AddReference(&e, "container", Text(in, "equipmentReference"));
+    used.insert("equipmentReference");
+  }
+  if (event_type == "SHIPMENT") {
+    const std::string document = Text(in, "documentID");
+    used.insert("documentID");
+    if (!document.empty()) {
+      AddReference(&e, document_type == "BKG" ? "booking" : "customs_declaration", document);
+    }
+    if (!Text(in, "reason").empty()) {
+      AddDetail(&e, "reason", Text(in, "reason"));
+      used.insert("reason");
+    }
+  }
+  const auto list = in.fields().find("documentReferences");
+  if (list != in.fields().end() && list->second.has_list_value()) {
+    for (int i = 0; i < list->second.list_value().values_size(); ++i) {
+      const pb::Struct& ref = list->second.list_value().values(i).struct_value();
+      const std::string kind = Text(ref, "documentReferenceType");
+      const std::string value = Text(ref, "documentReferenceValue");
+      const std::string at = "documentReferences." + std::to_string(i);
+      if (kind.starts_with("BKG")) {
+        AddReference(&e, "booking", value);
+      } else if (kind.starts_with("TRD")) {
+        AddReference(&e, "bill_of_lading", value);
+      } else {
+        continue;
+      }
+      used.insert({at + ".documentReferenceType", at + ".documentReferenceValue"});
+    }
+  }
+  const auto refs = in.fields().find("references");
+  if (refs != in.fields().end() && refs->second.has_list_value()) {
+    for (int i = 0; i < refs->second.list_value().values_size(); ++i) {
+      const pb::Struct& ref = refs->second.list_value().values(i).struct_value();
+      const std::string at = "references." + std::to_string(i);
+      const std::string kind = Text(ref, "referenceType");
+      if (kind != "PO" && kind != "EQ") continue;
+      AddReference(&e, kind == "PO" ? "purchase_order" : "container", Text(ref, "referenceValue"));
+      used.insert({at + ".referenceType", at + ".referenceValue"});
+    }
+  }
+  KeepTheRest(in, "", used, &e);
+  return e;
+}
+
+}  // namespace shipledger::interop

@@ -1,0 +1,34 @@
+// EPCIS 2.0 events as ledger events (docs/interop.md, "Import"): the reverse of the mapping of
+// interop/epcis_export.h. An event is imported only if exporting the ledger event it becomes
+// gives back the same CBV 2.0 event hash ID: import then export keeps every field and the id.
+// When that cannot be, the event is refused with the reason, field by field.
+// Thread-safety: pure functions.
+#pragma once
+
+#include <google/protobuf/struct.pb.h>
+
+#include <string>
+
+#include "interop/epcis_hash.h"
+#include "shipledger/status.h"
+#include "shipledger/v1/types.pb.h"
+
+namespace shipledger::interop {
+
+// The ledger event an EPCIS event becomes, signed by `signer_org`: every field but chain_id,
+// nonce (unless the event carries `sl:nonce`) and shipment_id (unless it carries
+// `sl:shipment`). INVALID_ARGUMENT naming what has no shipledger form: an event type, a
+// bizStep, a source or destination that is not an organisation of ours, a sensor report other
+// than a temperature, an extension we do not define, an event that needs another
+// organisation's co-signature or carries private fields. An errorDeclaration is not part of the
+// event (nor of its id) and is left to the caller.
+Result<v1::Event> LedgerEventOfEpcis(const google::protobuf::Struct& event,
+                                     const Namespaces& namespaces, const std::string& signer_org);
+
+// OK when `event` (complete: shipment, chain, nonce) exports with the id `original` has;
+// INVALID_ARGUMENT saying where the two differ otherwise. `cold_chain`: the shipment's terms,
+// as for EpcisEventOf.
+Status CheckRoundTrip(const v1::Event& event, const google::protobuf::Struct& original,
+                      const Namespaces& namespaces, const v1::ColdChainTerms* cold_chain);
+
+}  // namespace shipledger::interop
