@@ -89,6 +89,7 @@ CliApp::CliApp()
   AddDocCommands();
   AddEpcisCommands();
   AddExportCommands();
+  AddImportCommands();
 }
 
 void CliApp::Document(CLI::App* cmd, const std::string& notes, std::vector<std::string> examples) {
@@ -561,6 +562,42 @@ void CliApp::AddExportCommands() {
            {"shipledger --identity net/carrier/clients/admin export dcsa --shipment S-2026-001",
             "shipledger --json --identity net/carrier/clients/admin export dcsa --shipment "
             "S-2026-001 --out s1-dcsa.json"});
+}
+
+void CliApp::AddImportCommands() {
+  CLI::App* in = AddCommand(&app_, "import",
+                            "Events of another system into the ledger, signed as --identity "
+                            "(docs/interop.md)");
+  ImportOptions& o = options_.import_events;
+  auto add = [&](const std::string& format, const std::string& summary, const std::string& file) {
+    CLI::App* cmd = AddCommand(in, format, summary, [this, format](const Io& io) {
+      options_.import_events.format = format;
+      return RunImport(options_.global, options_.import_events, io);
+    });
+    cmd->add_option("FILE", o.file, file)->required();
+    cmd->add_option("--shipment", o.shipment_id,
+                    "Every event is about this shipment (default: the shipment a booking in the "
+                    "file or on the chain names by the event's references)");
+    cmd->add_flag("--skip-unmapped", o.skip_unmapped,
+                  "Submit the events that map even when others do not (default: nothing is "
+                  "submitted then)");
+    return cmd;
+  };
+  Document(add("epcis", "Import the events of an EPCIS 2.0 JSON-LD document",
+               "An EPCISDocument, an EPCISQueryDocument or a single event"),
+           "An event is imported only if exporting it again gives back its CBV 2.0 event hash "
+           "ID; each event\nthat cannot be is named with the reason. Events are submitted in "
+           "the file's order and waited\nfor. Exit 3: some event was not VALID.",
+           {"shipledger --identity net/carrier/clients/admin import epcis wms-export.jsonld",
+            "shipledger --identity net/carrier/clients/admin import epcis capture.jsonld "
+            "--shipment S-2026-001 --skip-unmapped"});
+  Document(add("dcsa", "Import DCSA Track & Trace 2.2 events (a JSON array or one event)",
+               "A GET /v2/events answer, or one event"),
+           "Codes are read as DCSA's four letters or their words (ARRI or ARRIVED, GTOT or "
+           "GATE_OUT). Fields the\nmapping does not place are kept as dcsa.* details.",
+           {"shipledger --identity net/carrier/clients/admin import dcsa events.json",
+            "shipledger --json --identity net/carrier/clients/admin import dcsa events.json "
+            "--shipment S-2026-001"});
 }
 
 const CLI::App* CliApp::Selected() const {

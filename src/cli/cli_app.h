@@ -33,6 +33,7 @@ struct CliOptions {
   DocOptions doc;  // doc hash, doc verify
   EpcisHashOptions epcis_hash;
   ExportOptions export_shipment;
+  ImportOptions import_events;
   std::string health_service;  // health --service
 };
 
@@ -77,6 +78,7 @@ class CliApp {
   void AddDocCommands();
   void AddEpcisCommands();
   void AddExportCommands();
+  void AddImportCommands();
   // The deepest subcommand selected by the last parse (the app itself if none).
   const CLI::App* Selected() const;
 

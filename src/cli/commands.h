@@ -148,6 +148,13 @@ struct ExportOptions {
   std::string encryption_key_path;  // with open_private; default as `event show`
 };
 
+struct ImportOptions {
+  std::string format;  // "epcis" or "dcsa"
+  std::string file;
+  std::string shipment_id;     // every event is about this shipment
+  bool skip_unmapped = false;  // submit what maps even when some events do not
+};
+
 // Prints "error: <message>" to io.err and returns kExitFailure.
 int ReportError(const Io& io, const Status& status);
 
@@ -193,6 +200,10 @@ int RunEpcisHash(const GlobalOptions& global, const EpcisHashOptions& options, c
 // (LedgerService.ExportShipment; with --private, built here from GetShipment so that the
 // caller's private fields can be opened with its key).
 int RunExport(const GlobalOptions& global, const ExportOptions& options, const Io& io);
+// `import epcis|dcsa FILE`: each event mapped, signed as --identity and submitted in order,
+// each batch waited for. Nothing is submitted when an event cannot be mapped, unless
+// skip_unmapped. kExitRejected when an event submitted is not VALID.
+int RunImport(const GlobalOptions& global, const ImportOptions& options, const Io& io);
 int RunDocHash(const GlobalOptions& global, const DocOptions& options, const Io& io);
 int RunDocVerify(const GlobalOptions& global, const DocOptions& options, const Io& io);
 // `disclosure verify`: options.proof_path names the disclosure file.

@@ -6,6 +6,7 @@
 #include "cli/json.h"
 #include "crypto/x509.h"
 #include "interop/epcis_hash.h"
+#include "interop/epcis_import.h"
 
 namespace shipledger::cli {
 
@@ -19,43 +20,6 @@ constexpr size_t kMaxEpcisFileBytes = 64 << 20;
 const pb::Value* Field(const pb::Struct& s, const std::string& key) {
   auto it = s.fields().find(key);
   return it == s.fields().end() ? nullptr : &it->second;
-}
-
-// The events of an EPCISDocument (epcisBody.eventList), an EPCISQueryDocument
-// (epcisBody.queryResults.resultsBody.eventList) or a single event.
-Result<std::vector<const pb::Struct*>> EventsOf(const pb::Struct& doc) {
-  std::vector<const pb::Struct*> out;
-  const pb::Value* type = Field(doc, "type");
-  const std::string kind = type != nullptr ? type->string_value() : "";
-  if (kind != "EPCISDocument" && kind != "EPCISQueryDocument") {
-    out.push_back(&doc);  // a single event: EventPreHash says whether it is one
-    return out;
-  }
-  const pb::Value* body = Field(doc, "epcisBody");
-  const pb::Value* list = nullptr;
-  if (body != nullptr && body->has_struct_value()) {
-    list = Field(body->struct_value(), "eventList");
-    const pb::Value* results = Field(body->struct_value(), "queryResults");
-    if (list == nullptr && results != nullptr && results->has_struct_value()) {
-      const pb::Value* results_body = Field(results->struct_value(), "resultsBody");
-      if (results_body != nullptr && results_body->has_struct_value()) {
-        list = Field(results_body->struct_value(), "eventList");
-      }
-    }
-  }
-  if (list == nullptr || !list->has_list_value()) {
-    return Status::InvalidArgument(
-        "the " + kind + " has no epcisBody" +
-        (kind == "EPCISDocument" ? ".eventList" : ".queryResults.resultsBody.eventList") + " list");
-  }
-  for (int i = 0; i < list->list_value().values_size(); ++i) {
-    const pb::Value& v = list->list_value().values(i);
-    if (!v.has_struct_value()) {
-      return Status::InvalidArgument("event " + std::to_string(i + 1) + " is not a JSON object");
-    }
-    out.push_back(&v.struct_value());
-  }
-  return out;
 }
 
 std::string Text(const pb::Struct& event, const std::string& key) {
@@ -76,7 +40,7 @@ int RunEpcisHash(const GlobalOptions& global, const EpcisHashOptions& options, c
     return ReportError(io, Status::InvalidArgument(options.file + " is not a JSON object: " +
                                                    std::string(s.message())));
   }
-  auto events = EventsOf(doc);
+  auto events = interop::EpcisEventsOf(doc);
   if (!events.ok()) return ReportError(io, events.status().WithContext(options.file));
   const pb::Value* context = Field(doc, "@context");
   const interop::Namespaces ns = interop::NamespacesOf(context ? *context : pb::Value());

@@ -302,6 +302,40 @@ std::string FirstDifference(const std::string& a, const std::string& b) {
 
 }  // namespace
 
+Result<std::vector<const pb::Struct*>> EpcisEventsOf(const pb::Struct& doc) {
+  std::vector<const pb::Struct*> out;
+  const std::string kind = Text(doc, "type");
+  if (kind != "EPCISDocument" && kind != "EPCISQueryDocument") {
+    out.push_back(&doc);  // a single event: EventPreHash says whether it is one
+    return out;
+  }
+  const pb::Value* body = Field(doc, "epcisBody");
+  const pb::Value* list = nullptr;
+  if (body != nullptr && body->has_struct_value()) {
+    list = Field(body->struct_value(), "eventList");
+    const pb::Value* results = Field(body->struct_value(), "queryResults");
+    if (list == nullptr && results != nullptr && results->has_struct_value()) {
+      const pb::Value* results_body = Field(results->struct_value(), "resultsBody");
+      if (results_body != nullptr && results_body->has_struct_value()) {
+        list = Field(results_body->struct_value(), "eventList");
+      }
+    }
+  }
+  if (list == nullptr || !list->has_list_value()) {
+    return Status::InvalidArgument(
+        "the " + kind + " has no epcisBody" +
+        (kind == "EPCISDocument" ? ".eventList" : ".queryResults.resultsBody.eventList") + " list");
+  }
+  for (int i = 0; i < list->list_value().values_size(); ++i) {
+    const pb::Value& v = list->list_value().values(i);
+    if (!v.has_struct_value()) {
+      return Status::InvalidArgument("event " + std::to_string(i + 1) + " is not a JSON object");
+    }
+    out.push_back(&v.struct_value());
+  }
+  return out;
+}
+
 Result<v1::Event> LedgerEventOfEpcis(const pb::Struct& in, const Namespaces& namespaces,
                                      const std::string& signer_org) {
   (void)namespaces;

@@ -8,12 +8,19 @@
 #include <google/protobuf/struct.pb.h>
 
 #include <string>
+#include <vector>
 
 #include "interop/epcis_hash.h"
 #include "shipledger/status.h"
 #include "shipledger/v1/types.pb.h"
 
 namespace shipledger::interop {
+
+// The events of an EPCISDocument (epcisBody.eventList), an EPCISQueryDocument
+// (epcisBody.queryResults.resultsBody.eventList) or a single event (the document itself).
+// INVALID_ARGUMENT when a document has no such list or an entry is not an object.
+Result<std::vector<const google::protobuf::Struct*>> EpcisEventsOf(
+    const google::protobuf::Struct& document);
 
 // The ledger event an EPCIS event becomes, signed by `signer_org`: every field but chain_id,
 // nonce (unless the event carries `sl:nonce`) and shipment_id (unless it carries

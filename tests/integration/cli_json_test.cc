@@ -13,6 +13,8 @@
 
 #include "cli/cli_app.h"
 #include "fixture.h"
+#include "interop/epcis_export.h"
+#include "shipledger/clock.h"
 
 namespace shipledger::itest {
 namespace {
@@ -47,6 +49,24 @@ TEST(CliJson, EveryCommandPrintsJson) {
   const std::string epcis_file = (scratch / "event.jsonld").string();
   std::ofstream(epcis_file) << R"({"type": "ObjectEvent", "eventTime": "2026-03-01T09:00:00Z",
       "eventTimeZoneOffset": "+00:00", "action": "OBSERVE", "bizStep": "shipping"})";
+
+  // Events of the last minutes (the node refuses claims far in the past).
+  const int64_t now = SystemClock::Get().NowMs();
+  const std::string readings_file = (scratch / "readings.jsonld").string();
+  std::ofstream(readings_file) << R"({"type": "ObjectEvent", "action": "OBSERVE",
+      "bizStep": "sensor_reporting", "eventTime": ")"
+                               << interop::EpcisTime(now - 60000) << R"(",
+      "eventTimeZoneOffset": "+00:00", "epcList": [], "sensorElementList": [{"sensorMetadata":
+      {"time": ")" << interop::EpcisTime(now - 120000)
+                               << R"("}, "sensorReport": [{"type":
+      "Temperature", "value": 5, "uom": "CEL"}]}]})";
+  const std::string loading_file = (scratch / "loading.json").string();
+  std::ofstream(loading_file) << R"([{"eventType": "EQUIPMENT", "eventClassifierCode": "ACT",
+      "equipmentEventTypeCode": "LOAD", "emptyIndicatorCode": "LADEN",
+      "eventDateTime": ")" << interop::EpcisTime(now - 30000)
+                             << R"(",
+      "eventCreatedDateTime": ")"
+                             << interop::EpcisTime(now - 30000) << R"("}])";
 
   auto json = [&](std::vector<std::string> args) {
     std::vector<std::string> full = {"--json", "--node", node, "--identity", exporter};
@@ -103,6 +123,8 @@ TEST(CliJson, EveryCommandPrintsJson) {
       {"doc verify", {"doc", "verify", doc_file, "--shipment", "S-JSON"}},
       {"epcis hash", {"epcis", "hash", epcis_file, "--pre-hash"}},
       {"export epcis", {"export", "epcis", "--shipment", "S-JSON", "--private"}},
+      {"import epcis", {"import", "epcis", readings_file, "--shipment", "S-JSON"}},
+      {"import dcsa", {"import", "dcsa", loading_file, "--shipment", "S-JSON"}},
       {"export dcsa",
        {"export", "dcsa", "--shipment", "S-JSON", "--out", (scratch / "dcsa.json").string()}},
   };

@@ -1,0 +1,353 @@
+// `import epcis|dcsa FILE`: events of another system, mapped, signed as the --identity and
+// submitted in order (docs/interop.md, "Import").
+#include <google/protobuf/util/json_util.h>
+#include <openssl/rand.h>
+
+#include <map>
+#include <set>
+
+#include "cli/commands.h"
+#include "cli/event_builder.h"
+#include "cli/json.h"
+#include "crypto/x509.h"
+#include "interop/dcsa_import.h"
+#include "interop/epcis_export.h"
+#include "interop/epcis_import.h"
+#include "model/enum_names.h"
+#include "model/event.h"
+#include "shipledger/clock.h"
+
+namespace shipledger::cli {
+
+namespace {
+
+namespace pb = google::protobuf;
+
+constexpr size_t kMaxImportFileBytes = 64 << 20;
+// Events per SubmitEvents call; each batch is waited for before the next is sent, so the events
+// commit in the document's order.
+constexpr int kBatch = 100;
+
+// One event of the document on its way to the ledger.
+struct Item {
+  int index = 0;          // 1-based in the document
+  std::string source_id;  // EPCIS: its CBV 2.0 hash ID; DCSA: its eventID (may be empty)
+  v1::Event event;
+  std::string error;  // why it cannot be imported; empty when it can
+  std::string note;   // something to tell the user about it
+};
+
+std::string Field(const pb::Struct& s, const std::string& key) {
+  const auto it = s.fields().find(key);
+  return it == s.fields().end() || !it->second.has_string_value() ? "" : it->second.string_value();
+}
+
+// Finds the shipment an event is about: --shipment, its own shipment id (sl:shipment), a
+// shipment booked earlier in this document under one of its references, or one on the chain
+// (FindShipments).
+class ShipmentFinder {
+ public:
+  ShipmentFinder(NodeClient& client, std::string forced)
+      : client_(client), forced_(std::move(forced)) {}
+
+  Result<std::string> Find(const v1::Event& event) {
+    if (!forced_.empty()) return forced_;
+    if (!event.shipment_id().empty()) return event.shipment_id();
+    std::set<std::string> found;
+    for (const auto& r : event.references()) {
+      const auto local = booked_here_.find({r.kind(), r.value()});
+      if (local != booked_here_.end()) found.insert(local->second);
+      v1::FindShipmentsRequest request;
+      *request.mutable_reference() = r;
+      auto response = client_.FindShipments(request);
+      if (!response.ok()) return response.status();
+      for (const auto& id : response->shipment_ids()) found.insert(id);
+    }
+    if (found.size() == 1) return *found.begin();
+    if (found.empty()) {
+      return Status::NotFound(
+          event.type() == v1::EVENT_TYPE_BOOKED
+              ? "a booking needs a shipment id: give --shipment"
+              : "it names no business transaction or container of a booked shipment: give "
+                "--shipment");
+    }
+    std::string list;
+    for (const auto& id : found) list += (list.empty() ? "" : ", ") + id;
+    return Status::FailedPrecondition("its references match several shipments (" + list +
+                                      "): give --shipment");
+  }
+
+  // A booking in the document: later events may name its references.
+  void Booked(const v1::Event& event) {
+    for (const auto& r : event.references())
+      booked_here_[{r.kind(), r.value()}] = event.shipment_id();
+  }
+
+  // The shipment's state on the chain, or its booking earlier in the document; nullptr when
+  // neither is known.
+  const v1::ShipmentState* State(const std::string& shipment_id) {
+    auto it = states_.find(shipment_id);
+    if (it == states_.end()) {
+      v1::GetShipmentRequest request;
+      request.set_shipment_id(shipment_id);
+      auto response = client_.GetShipment(request);
+      std::optional<v1::ShipmentState> state;
+      if (response.ok()) state = response->state();
+      it = states_.emplace(shipment_id, std::move(state)).first;
+    }
+    return it->second ? &*it->second : nullptr;
+  }
+
+  void Remember(const v1::Event& booking) {
+    v1::ShipmentState state;
+    state.set_shipment_id(booking.shipment_id());
+    if (booking.booking().has_cold_chain())
+      *state.mutable_cold_chain() = booking.booking().cold_chain();
+    states_[booking.shipment_id()] = state;
+  }
+
+ private:
+  NodeClient& client_;
+  std::string forced_;
+  std::map<std::pair<std::string, std::string>, std::string> booked_here_;
+  std::map<std::string, std::optional<v1::ShipmentState>> states_;
+};
+
+std::string RandomNonce() {
+  std::string nonce(16, '\0');
+  RAND_bytes(reinterpret_cast<unsigned char*>(nonce.data()), static_cast<int>(nonce.size()));
+  return nonce;
+}
+
+// Maps every event of an EPCIS document.
+Result<std::vector<Item>> MapEpcis(const pb::Struct& doc, const std::string& chain_id,
+                                   const std::string& org, ShipmentFinder& finder) {
+  SL_ASSIGN_OR_RETURN(auto events, interop::EpcisEventsOf(doc));
+  const auto context = doc.fields().find("@context");
+  const interop::Namespaces ns =
+      interop::NamespacesOf(context != doc.fields().end() ? context->second : pb::Value());
+  std::vector<Item> out;
+  for (size_t i = 0; i < events.size(); ++i) {
+    Item item;
+    item.index = static_cast<int>(i + 1);
+    const pb::Struct& in = *events[i];
+    auto id = interop::EventHashId(in, ns);
+    item.source_id = id.ok() ? *id : Field(in, "eventID");
+    if (in.fields().contains("errorDeclaration")) {
+      item.note =
+          "it carries an errorDeclaration, which is not imported: declare it with event "
+          "submit --type error_declaration";
+    }
+    auto event = interop::LedgerEventOfEpcis(in, ns, org);
+    if (!event.ok()) {
+      item.error = event.status().message();
+      out.push_back(std::move(item));
+      continue;
+    }
+    auto shipment = finder.Find(*event);
+    if (!shipment.ok()) {
+      item.error = shipment.status().message();
+      out.push_back(std::move(item));
+      continue;
+    }
+    event->set_shipment_id(*shipment);
+    event->set_chain_id(chain_id);
+    if (event->nonce().empty()) event->set_nonce(RandomNonce());
+    if (event->type() == v1::EVENT_TYPE_BOOKED) finder.Remember(*event);
+    const v1::ShipmentState* state = finder.State(*shipment);
+    const Status round_trip = interop::CheckRoundTrip(
+        *event, in, ns,
+        state != nullptr && state->has_cold_chain() ? &state->cold_chain() : nullptr);
+    if (!round_trip.ok()) {
+      item.error = round_trip.message();
+    } else if (event->type() == v1::EVENT_TYPE_BOOKED) {
+      finder.Booked(*event);
+    }
+    item.event = std::move(*event);
+    out.push_back(std::move(item));
+  }
+  return out;
+}
+
+// Maps every event of a DCSA array (or one event).
+Result<std::vector<Item>> MapDcsa(const pb::Value& doc, const std::string& chain_id,
+                                  const std::string& org, ShipmentFinder& finder) {
+  std::vector<const pb::Struct*> events;
+  if (doc.has_struct_value()) {
+    events.push_back(&doc.struct_value());
+  } else if (doc.has_list_value()) {
+    for (int i = 0; i < doc.list_value().values_size(); ++i) {
+      if (!doc.list_value().values(i).has_struct_value()) {
+        return Status::InvalidArgument("event " + std::to_string(i + 1) + " is not a JSON object");
+      }
+      events.push_back(&doc.list_value().values(i).struct_value());
+    }
+  } else {
+    return Status::InvalidArgument("not a DCSA event or an array of them");
+  }
+  std::vector<Item> out;
+  for (size_t i = 0; i < events.size(); ++i) {
+    Item item;
+    item.index = static_cast<int>(i + 1);
+    item.source_id = Field(*events[i], "eventID");
+    // First without the shipment's state, to learn its references; then with it.
+    auto event = interop::LedgerEventOfDcsa(*events[i], nullptr, org);
+    if (!event.ok()) {
+      item.error = event.status().message();
+      out.push_back(std::move(item));
+      continue;
+    }
+    auto shipment = finder.Find(*event);
+    if (!shipment.ok()) {
+      item.error = shipment.status().message();
+      out.push_back(std::move(item));
+      continue;
+    }
+    event = interop::LedgerEventOfDcsa(*events[i], finder.State(*shipment), org);
+    if (!event.ok()) {
+      item.error = event.status().message();
+      out.push_back(std::move(item));
+      continue;
+    }
+    event->set_shipment_id(*shipment);
+    event->set_chain_id(chain_id);
+    event->set_nonce(RandomNonce());
+    if (event->type() == v1::EVENT_TYPE_BOOKED) {
+      finder.Remember(*event);
+      finder.Booked(*event);
+    }
+    item.event = std::move(*event);
+    out.push_back(std::move(item));
+  }
+  return out;
+}
+
+}  // namespace
+
+int RunImport(const GlobalOptions& global, const ImportOptions& options, const Io& io) {
+  if (global.connect.identity_dir.empty()) {
+    return ReportError(
+        io, Status::InvalidArgument("import signs every event with --identity DIR (e.g. "
+                                    "NET/ORG/clients/admin), or set SHIPLEDGER_IDENTITY"));
+  }
+  auto signer = config::LoadIdentity(global.connect.identity_dir);
+  if (!signer.ok()) return ReportError(io, signer.status().WithContext("--identity"));
+  auto text = crypto::ReadFile(options.file);
+  if (!text.ok()) return ReportError(io, text.status());
+  if (text->size() > kMaxImportFileBytes) {
+    return ReportError(io, Status::InvalidArgument(options.file + " is larger than 64 MiB"));
+  }
+  pb::Value doc;
+  if (const auto s = pb::util::JsonStringToMessage(*text, &doc); !s.ok()) {
+    return ReportError(
+        io, Status::InvalidArgument(options.file + " is not JSON: " + std::string(s.message())));
+  }
+  auto connected = ConnectToNode(global);
+  if (!connected.ok()) return ReportError(io, connected.status());
+  NodeClient& client = **connected;
+  auto info = client.GetChainInfo();
+  if (!info.ok()) return ReportError(io, info.status());
+
+  ShipmentFinder finder(client, options.shipment_id);
+  if (options.format == "epcis" && !doc.has_struct_value()) {
+    return ReportError(io, Status::InvalidArgument(options.file + " is not a JSON object"));
+  }
+  auto mapped = options.format == "epcis"
+                    ? MapEpcis(doc.struct_value(), info->chain_id(), signer->org(), finder)
+                    : MapDcsa(doc, info->chain_id(), signer->org(), finder);
+  if (!mapped.ok()) return ReportError(io, mapped.status().WithContext(options.file));
+
+  int unmapped = 0;
+  for (const Item& item : *mapped) {
+    if (!item.error.empty()) {
+      ++unmapped;
+      io.err << "event " << item.index
+             << (item.source_id.empty() ? "" : " (" + item.source_id + ")") << ": " << item.error
+             << '\n';
+    } else if (!item.note.empty()) {
+      io.err << "event " << item.index << ": " << item.note << '\n';
+    }
+  }
+  if (unmapped > 0 && !options.skip_unmapped) {
+    return ReportError(io, Status::InvalidArgument(
+                               std::to_string(unmapped) + " of " + std::to_string(mapped->size()) +
+                               " events cannot be imported (above); nothing was submitted. "
+                               "--skip-unmapped submits the others"));
+  }
+
+  // Sign and submit in order, a batch at a time, each waited for.
+  std::vector<const Item*> todo;
+  std::vector<v1::SignedEvent> signed_events;
+  for (const Item& item : *mapped) {
+    if (!item.error.empty()) continue;
+    v1::Event event = item.event;
+    if (Status s = FillEvent(&event, info->chain_id(), *signer, {}, SystemClock::Get().NowMs());
+        !s.ok()) {
+      return ReportError(io, s.WithContext("event " + std::to_string(item.index)));
+    }
+    auto signed_event = SignEvent(event, *signer, {});
+    if (!signed_event.ok()) return ReportError(io, signed_event.status());
+    todo.push_back(&item);
+    signed_events.push_back(std::move(*signed_event));
+  }
+  std::vector<pb::Value> rows;
+  int valid = 0;
+  int refused = 0;
+  for (size_t start = 0; start < signed_events.size(); start += kBatch) {
+    v1::SubmitEventsRequest request;
+    request.set_wait_for_commit(true);
+    const size_t end = std::min(signed_events.size(), start + kBatch);
+    for (size_t i = start; i < end; ++i) *request.add_events() = signed_events[i];
+    auto response = client.SubmitEvents(request);
+    if (!response.ok()) {
+      return ReportError(io, response.status().WithContext(
+                                 "submitting events " + std::to_string(todo[start]->index) + ".."));
+    }
+    for (int i = 0; i < response->results_size(); ++i) {
+      const Item& item = *todo[start + static_cast<size_t>(i)];
+      const v1::SubmitResult& r = response->results(i);
+      const bool committed = r.has_receipt();
+      const std::string code =
+          committed ? model::EnumLabel(v1::ResultCode_descriptor(), r.receipt().code())
+                    : "REFUSED (" + std::string(CodeName(static_cast<Code>(r.code()))) + ")";
+      const Bytes event_id = model::EventId(signed_events[start + static_cast<size_t>(i)].event());
+      const std::string reason = committed ? r.receipt().reason() : r.message();
+      if (committed && r.receipt().code() == v1::RESULT_CODE_VALID) {
+        ++valid;
+      } else {
+        ++refused;
+      }
+      if (global.json) {
+        JsonObject row;
+        row.Set("index", item.index);
+        row.Set("source_id", std::string_view(item.source_id));
+        row.Set("type", std::string_view(model::EventTypeName(item.event.type())));
+        row.Set("shipment_id", std::string_view(item.event.shipment_id()));
+        row.SetHex("event_id", event_id);
+        row.Set("result", std::string_view(code));
+        row.Set("reason", std::string_view(reason));
+        rows.push_back(row.ToValue());
+      } else {
+        io.out << item.index << "  " << model::EventTypeName(item.event.type()) << "  "
+               << item.event.shipment_id() << "  " << ToHex(event_id) << "  " << code
+               << (reason.empty() ? "" : ": " + reason) << '\n';
+      }
+    }
+  }
+  if (global.json) {
+    JsonObject out;
+    out.Set("file", std::string_view(options.file));
+    out.Set("format", std::string_view(options.format));
+    out.Set("events", JsonList(rows));
+    out.Set("valid", valid);
+    out.Set("refused", refused);
+    out.Set("unmapped", unmapped);
+    PrintJson(io.out, out);
+  } else {
+    io.out << valid << " event(s) VALID, " << refused << " not, " << unmapped
+           << " could not be mapped\n";
+  }
+  return refused > 0 ? kExitRejected : kExitOk;
+}
+
+}  // namespace shipledger::cli
