@@ -13,7 +13,7 @@
 #include <set>
 
 #include "interop/ledger_types.h"
-#include "ledger_samples.h"
+#include "testing/ledger_samples.h"
 #include "model/enum_names.h"
 
 namespace shipledger::interop {

@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "interop/dcsa_export.h"
-#include "ledger_samples.h"
+#include "testing/ledger_samples.h"
 #include "model/enum_names.h"
 
 namespace shipledger::interop {

@@ -14,7 +14,7 @@
 
 #include "interop/cbv.h"
 #include "interop/ledger_types.h"
-#include "ledger_samples.h"
+#include "testing/ledger_samples.h"
 #include "shipledger/bytes.h"
 
 namespace shipledger::interop {

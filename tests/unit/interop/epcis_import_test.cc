@@ -11,7 +11,7 @@
 
 #include "interop/epcis_export.h"
 #include "interop/ledger_types.h"
-#include "ledger_samples.h"
+#include "testing/ledger_samples.h"
 
 namespace shipledger::interop {
 namespace {
