@@ -96,6 +96,15 @@ std::vector<pb::Struct> References(const v1::Event& e) {
   return out;
 }
 
+// At most `max` bytes of `text`, cut before a UTF-8 continuation byte, never inside a
+// character.
+std::string Utf8Prefix(const std::string& text, size_t max) {
+  if (text.size() <= max) return text;
+  size_t end = max;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xc0) == 0x80) --end;
+  return text.substr(0, end);
+}
+
 }  // namespace
 
 std::string DcsaEventUuid(std::string_view ledger_event_id) {
@@ -130,7 +139,7 @@ Result<pb::Struct> DcsaEventOf(const v1::TimelineEntry& entry, const v1::Shipmen
         FirstReference(e, mapping->dcsa_document_type == "BKG" ? "booking" : "customs_declaration");
     Put(&out, "documentID", document.empty() ? e.shipment_id() : document);
     if (const std::string reason = Detail(e, "reason"); !reason.empty()) {
-      Put(&out, "reason", reason.substr(0, 250));
+      Put(&out, "reason", Utf8Prefix(reason, 250));
     }
   } else {
     Put(&out, "eventCreatedDateTime", EpcisTime(entry.block_time_ms()));

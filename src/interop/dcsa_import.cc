@@ -2,6 +2,8 @@
 
 #include <array>
 #include <cctype>
+#include <charconv>
+#include <optional>
 #include <set>
 
 #include "model/units.h"
@@ -124,37 +126,42 @@ Result<T> TypeOf(const std::string& event_type, const std::string& code,
   return Unmapped(event_type + " event code " + code + " has no shipledger event type");
 }
 
-// Every scalar of `s` not in `used` as a `dcsa.<path>` detail.
+// A JSON scalar as text: numbers as written in shortest form (12.5, 9632179), true/false;
+// nullopt for null.
+std::optional<std::string> ScalarText(const pb::Value& value) {
+  switch (value.kind_case()) {
+    case pb::Value::kStringValue:
+      return value.string_value();
+    case pb::Value::kBoolValue:
+      return value.bool_value() ? "true" : "false";
+    case pb::Value::kNumberValue: {
+      std::array<char, 64> buf{};
+      const auto [end, ec] =
+          std::to_chars(buf.data(), buf.data() + buf.size(), value.number_value());
+      if (ec != std::errc()) return std::nullopt;
+      return std::string(buf.data(), end);
+    }
+    default:
+      return std::nullopt;
+  }
+}
+
+// Every scalar of `s` not in `used` as a `dcsa.<path>` detail; lists by position.
 void KeepTheRest(const pb::Struct& s, const std::string& path,
                  const std::set<std::string, std::less<>>& used, v1::Event* e) {
   for (const auto& [key, value] : s.fields()) {
     const std::string here = path.empty() ? key : path + "." + key;
     if (used.contains(here)) continue;
-    switch (value.kind_case()) {
-      case pb::Value::kStringValue:
-        AddDetail(e, "dcsa." + here, value.string_value());
-        break;
-      case pb::Value::kNumberValue:
-        AddDetail(e, "dcsa." + here, std::to_string(static_cast<int64_t>(value.number_value())));
-        break;
-      case pb::Value::kBoolValue:
-        AddDetail(e, "dcsa." + here, value.bool_value() ? "true" : "false");
-        break;
-      case pb::Value::kStructValue:
-        KeepTheRest(value.struct_value(), here, used, e);
-        break;
-      case pb::Value::kListValue:
-        for (int i = 0; i < value.list_value().values_size(); ++i) {
-          const auto& item = value.list_value().values(i);
-          if (item.has_struct_value()) {
-            KeepTheRest(item.struct_value(), here + "." + std::to_string(i), used, e);
-          } else if (item.has_string_value()) {
-            AddDetail(e, "dcsa." + here + "." + std::to_string(i), item.string_value());
-          }
-        }
-        break;
-      default:
-        break;
+    if (value.has_struct_value()) {
+      KeepTheRest(value.struct_value(), here, used, e);
+    } else if (value.has_list_value()) {
+      pb::Struct items;  // a list as an object keyed by position
+      for (int i = 0; i < value.list_value().values_size(); ++i) {
+        (*items.mutable_fields())[std::to_string(i)] = value.list_value().values(i);
+      }
+      KeepTheRest(items, here, used, e);
+    } else if (auto text = ScalarText(value)) {
+      AddDetail(e, "dcsa." + here, *text);
     }
   }
 }
@@ -219,8 +226,13 @@ Result<v1::Event> LedgerEventOfDcsa(const pb::Struct& in, const v1::ShipmentStat
     }
   }
   if (const pb::Struct* where = Object(in, "eventLocation")) {
-    if (!Text(*where, "UNLocationCode").empty()) location = Text(*where, "UNLocationCode");
-    used.insert("eventLocation.UNLocationCode");
+    const std::string place = Text(*where, "UNLocationCode");
+    if (!place.empty()) {
+      // Where the event was, rather than the call's port; a different port is kept as a detail.
+      if (place != location) used.erase("transportCall.UNLocationCode");
+      location = place;
+      used.insert("eventLocation.UNLocationCode");
+    }
   }
   if (!location.empty()) {
     if (!model::IsUnLocode(location)) {

@@ -4,8 +4,10 @@
 
 #include <ctime>
 #include <regex>
+#include <set>
 
 #include "contracts/cold_chain.h"
+#include "interop/cbv.h"
 #include "interop/ledger_types.h"
 #include "model/enum_names.h"
 #include "shipledger/bytes.h"
@@ -89,25 +91,50 @@ struct Overrides {
   std::vector<std::string> epcs;
   std::vector<std::pair<std::string, std::string>> transactions;  // (type, bizTransaction)
   bool imported = false;
+  std::set<int> honoured;  // indexes of the details used here (the rest are sl:details)
 };
+
+// Whether a presentation detail is well formed, so that the EPCIS form it gives is valid and
+// says nothing the ledger fields contradict (a read point only where the event has no
+// location). One that is not is an ordinary detail: kept, in sl:details, and given no meaning.
+bool Honoured(std::string_view name, const std::string& value, const v1::Event& event) {
+  if (name == "type") return value == "ObjectEvent" || value == "TransactionEvent";
+  if (name == "action") return value == "OBSERVE" || value == "ADD" || value == "DELETE";
+  if (name == "eventTimeZoneOffset") return IsTimeZoneOffset(value);
+  if (name == "disposition") {
+    return value.empty() || IsBareWord(Vocabulary::kDisposition, value) || IsAbsoluteUri(value);
+  }
+  if (name == "readPoint") return event.location().empty() && IsAbsoluteUri(value);
+  if (name == "bizLocation" || name == "epc") return IsAbsoluteUri(value);
+  if (name == "origin") return value == "import";
+  if (name == "bizTransaction") {
+    const size_t space = value.find(' ');
+    if (space == std::string::npos) return false;
+    const std::string type = value.substr(0, space);
+    return (IsBareWord(Vocabulary::kBizTransactionType, type) || IsAbsoluteUri(type)) &&
+           IsAbsoluteUri(std::string_view(value).substr(space + 1));
+  }
+  return false;
+}
 
 Overrides OverridesOf(const v1::Event& event) {
   Overrides o;
-  for (const auto& d : event.details()) {
+  for (int i = 0; i < event.details_size(); ++i) {
+    const auto& d = event.details(i);
     if (!d.key().starts_with(kEpcisDetailPrefix)) continue;
     const std::string_view name = std::string_view(d.key()).substr(kEpcisDetailPrefix.size());
+    if (!Honoured(name, d.value(), event)) continue;
     if (name == "epc") {
       o.epcs.push_back(d.value());
     } else if (name == "bizTransaction") {
       const size_t space = d.value().find(' ');
-      if (space != std::string::npos) {
-        o.transactions.emplace_back(d.value().substr(0, space), d.value().substr(space + 1));
-      }
+      o.transactions.emplace_back(d.value().substr(0, space), d.value().substr(space + 1));
     } else if (name == "origin") {
-      o.imported = d.value() == "import";
-    } else {
-      o.single[std::string(name)] = d.value();
+      o.imported = true;
+    } else if (!o.single.emplace(std::string(name), d.value()).second) {
+      continue;  // a second value of a single field: an ordinary detail
     }
+    o.honoured.insert(i);
   }
   return o;
 }
@@ -138,12 +165,13 @@ pb::Value SensorElements(const v1::Event& event, const v1::ColdChainTerms* cold_
   return List(std::move(elements));
 }
 
-// The event's own details, without the EPCIS presentation ones: {key: value}, a repeated key
-// as a list of its values in order.
-pb::Struct DetailsOf(const v1::Event& event) {
+// The event's own details, without the EPCIS presentation ones honoured: {key: value}, a
+// repeated key as a list of its values in order.
+pb::Struct DetailsOf(const v1::Event& event, const Overrides& o) {
   pb::Struct out;
-  for (const auto& d : event.details()) {
-    if (d.key().starts_with(kEpcisDetailPrefix)) continue;
+  for (int i = 0; i < event.details_size(); ++i) {
+    const auto& d = event.details(i);
+    if (o.honoured.contains(i)) continue;
     auto& slot = (*out.mutable_fields())[d.key()];
     if (slot.kind_case() == pb::Value::KIND_NOT_SET) {
       slot = Str(d.value());
@@ -167,7 +195,7 @@ void AddExtensions(const v1::Event& event, const Overrides& o, pb::Struct* out) 
       Put(out, Sl("cosigners"), List(std::move(orgs)));
     }
   }
-  pb::Struct details = DetailsOf(event);
+  pb::Struct details = DetailsOf(event, o);
   if (!details.fields().empty()) Put(out, Sl("details"), Obj(std::move(details)));
   if (event.documents_size() > 0) {
     std::vector<pb::Value> docs;
@@ -199,6 +227,11 @@ void AddExtensions(const v1::Event& event, const Overrides& o, pb::Struct* out) 
 }
 
 }  // namespace
+
+bool IsTimeZoneOffset(std::string_view text) {
+  static const std::regex kOffset("^[+-]((0[0-9]|1[0-3]):[0-5][0-9]|14:00)$");
+  return std::regex_match(text.begin(), text.end(), kOffset);
+}
 
 Namespaces ExportNamespaces() { return NamespacesOf(ExportContext()); }
 
@@ -252,9 +285,13 @@ Result<pb::Struct> EpcisEventOf(const v1::Event& event, const v1::ColdChainTerms
   }
 
   const bool booking = event.type() == T::EVENT_TYPE_BOOKED;
-  std::string type =
-      booking && !epcs.empty() && !transactions.empty() ? "TransactionEvent" : "ObjectEvent";
-  if (const auto* t = Override(o, "type")) type = *t;
+  // A TransactionEvent needs both an EPC and a business transaction (the EPCIS schema).
+  const bool can_be_transaction = !epcs.empty() && !transactions.empty();
+  std::string type = booking && can_be_transaction ? "TransactionEvent" : "ObjectEvent";
+  if (const auto* t = Override(o, "type");
+      t != nullptr && (can_be_transaction || *t == "ObjectEvent")) {
+    type = *t;
+  }
   Put(&out, "type", Str(type));
   Put(&out, "eventTime", Str(EpcisTime(event.occurred_at_ms())));
   const auto* offset = Override(o, "eventTimeZoneOffset");
@@ -324,6 +361,7 @@ Result<EpcisExport> ExportEpcis(const v1::GetShipmentResponse& shipment,
   std::vector<pb::Value> omitted;
   std::map<std::string, size_t> by_ledger_id;  // ledger event id -> index in `events`
   std::vector<const v1::TimelineEntry*> declarations;
+  std::map<std::string, std::string> first_of_id;  // event hash ID -> where it was first
 
   auto omit = [&](const v1::TimelineEntry& entry, const std::string& why) {
     pb::Struct o;
@@ -353,9 +391,17 @@ Result<EpcisExport> ExportEpcis(const v1::GetShipmentResponse& shipment,
     }
     auto id = EventHashId(*event, ns);
     if (!id.ok()) {
-      return Status::InvalidArgument("event " + ToHex((entry.event_id())) +
-                                     " does not hash: " + id.status().message());
+      omit(entry, "its EPCIS form does not hash: " + id.status().message());
+      continue;
     }
+    // The same EPCIS event recorded twice (the same content, e.g. imported twice) is one event
+    // to an EPCIS reader: the first is exported, a later one is listed.
+    if (const auto first = first_of_id.find(*id); first != first_of_id.end()) {
+      omit(entry, "the same EPCIS event (" + *id + ") as the ledger event at " + first->second);
+      continue;
+    }
+    first_of_id.emplace(
+        *id, "height " + std::to_string(entry.height()) + " #" + std::to_string(entry.index()));
     Put(&*event, "eventID", Str(*id));
     Put(&*event, "recordTime", Str(EpcisTime(entry.block_time_ms())));
     by_ledger_id[entry.event_id()] = events.size();

@@ -24,7 +24,8 @@
 
 namespace shipledger::interop {
 
-// Details whose key starts with this are EPCIS presentation, not `sl:details`:
+// Details whose key starts with this are EPCIS presentation, not `sl:details`, when well formed
+// (docs/interop.md lists the rules; one that is not is an ordinary detail):
 // `epcis.type`, `epcis.action`, `epcis.disposition`, `epcis.readPoint`, `epcis.bizLocation`,
 // `epcis.eventTimeZoneOffset` replace what the mapping table gives; each `epcis.epc` adds an EPC
 // to `epcList`, each `epcis.bizTransaction` ("TYPE URI") a business transaction; `epcis.origin` =
@@ -45,6 +46,10 @@ google::protobuf::Value ExportContext();
 Result<google::protobuf::Struct> EpcisEventOf(const v1::Event& event,
                                               const v1::ColdChainTerms* cold_chain);
 
+// Whether `text` is an eventTimeZoneOffset as the EPCIS 2.0 schema has it: ±hh:mm from -14:00
+// to +14:00 ("Z" is not one).
+bool IsTimeZoneOffset(std::string_view text);
+
 // "2026-03-01T10:00:00.000Z": a Unix ms time as EPCIS writes it (always three digits).
 std::string EpcisTime(int64_t unix_ms);
 
@@ -64,8 +69,8 @@ struct EpcisExport {
 // An omission as LedgerService.ExportShipment reports it.
 v1::ExportOmission OmissionProto(const Omission& omission);
 
-// INVALID_ARGUMENT when an entry's event does not map (it cannot happen for events the ledger
-// accepted; the message names the event).
+// An event whose EPCIS form does not hash, and an event with the same event hash ID as an
+// earlier one, are left out and listed with the reason.
 Result<EpcisExport> ExportEpcis(const v1::GetShipmentResponse& shipment,
                                 const EpcisExportOptions& options);
 

@@ -108,6 +108,9 @@ Status MapTransactions(const pb::Struct& in, v1::Event* e) {
       continue;
     }
     const auto value = Under(id, "bt/" + kind);
+    if (!value && id.starts_with(std::string(kLedgerNamespace) + "bt/" + kind + "/")) {
+      return Unmapped("business transaction " + id + " does not decode to printable text");
+    }
     AddReference(e, kind, value ? *value : id);
   }
   return Status::Ok();
@@ -361,12 +364,18 @@ Result<v1::Event> LedgerEventOfEpcis(const pb::Struct& in, const Namespaces& nam
     return Unmapped("eventTime '" + Text(in, "eventTime") + "' is not a time after 1970");
   }
   e.set_occurred_at_ms(occurred);
+  // EPCIS requires both; without them the event could not be exported as it came.
   const std::string offset = Text(in, "eventTimeZoneOffset");
+  if (!IsTimeZoneOffset(offset)) {
+    return Unmapped("eventTimeZoneOffset '" + offset + "' is not ±hh:mm");
+  }
   if (offset != "+00:00") AddDetail(&e, Presentation("eventTimeZoneOffset"), offset);
   const bool booking = mapping->type == T::EVENT_TYPE_BOOKED;
-  if (const std::string action = Text(in, "action"); action != (booking ? "ADD" : "OBSERVE")) {
-    AddDetail(&e, Presentation("action"), action);
+  const std::string action = Text(in, "action");
+  if (action != "OBSERVE" && action != "ADD" && action != "DELETE") {
+    return Unmapped("action '" + action + "' is not OBSERVE, ADD or DELETE");
   }
+  if (action != (booking ? "ADD" : "OBSERVE")) AddDetail(&e, Presentation("action"), action);
   const std::string disposition = Text(in, "disposition");
   if (disposition != mapping->disposition) {
     AddDetail(&e, Presentation("disposition"), disposition);

@@ -1,5 +1,6 @@
 #include "interop/ledger_types.h"
 
+#include <algorithm>
 #include <array>
 
 #include "interop/cbv.h"
@@ -126,6 +127,44 @@ std::string PercentEncode(std::string_view text) {
   return out;
 }
 
+bool IsPrintableUtf8(std::string_view text) {
+  for (size_t i = 0; i < text.size();) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    if (b < 0x20 || b == 0x7f) return false;
+    size_t n = 0;
+    uint32_t cp = 0;
+    if (b < 0x80) {
+      ++i;
+      continue;
+    } else if ((b & 0xe0) == 0xc0) {
+      n = 1;
+      cp = b & 0x1f;
+    } else if ((b & 0xf0) == 0xe0) {
+      n = 2;
+      cp = b & 0x0f;
+    } else if ((b & 0xf8) == 0xf0) {
+      n = 3;
+      cp = b & 0x07;
+    } else {
+      return false;
+    }
+    if (i + n >= text.size()) return false;
+    for (size_t k = 1; k <= n; ++k) {
+      const auto c = static_cast<unsigned char>(text[i + k]);
+      if ((c & 0xc0) != 0x80) return false;
+      cp = (cp << 6) | (c & 0x3f);
+    }
+    // Overlong forms, surrogates and code points beyond U+10FFFF are not UTF-8.
+    static constexpr uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
+    if (cp < kMin[n] || (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff ||
+        (cp >= 0x80 && cp < 0xa0)) {
+      return false;
+    }
+    i += n + 1;
+  }
+  return true;
+}
+
 std::optional<std::string> PercentDecode(std::string_view text) {
   std::string out;
   for (size_t i = 0; i < text.size(); ++i) {
@@ -140,11 +179,18 @@ std::optional<std::string> PercentDecode(std::string_view text) {
     out += static_cast<char>(hi * 16 + lo);
     i += 2;
   }
+  if (!IsPrintableUtf8(out)) return std::nullopt;
   return out;
 }
 
 bool IsAbsoluteUri(std::string_view text) {
-  return text.starts_with("urn:") || text.starts_with("https://") || text.starts_with("http://");
+  const bool scheme =
+      text.starts_with("urn:") || text.starts_with("https://") || text.starts_with("http://");
+  return scheme && std::none_of(text.begin(), text.end(), [](char c) {
+           const auto b = static_cast<unsigned char>(c);
+           return b <= 0x20 || b == 0x7f || c == '"' || c == '<' || c == '>' || c == '\\' ||
+                  c == '{' || c == '}' || c == '|' || c == '^' || c == '`';
+         });
 }
 
 std::string OrgUri(std::string_view org) { return Under("org", org); }

@@ -61,14 +61,18 @@ const TypeMapping* MappingOfBizStep(std::string_view biz_step);
 std::string WhyNoEpcisForm(v1::EventType type);
 
 // Percent-encodes everything but RFC 3986 unreserved characters, for a value placed in a URI
-// path segment; PercentDecode reverses it (nullopt on a malformed escape).
+// path segment; PercentDecode reverses it (nullopt on a malformed escape, or when the result is
+// not printable UTF-8: ledger text never holds control characters).
 std::string PercentEncode(std::string_view text);
 std::optional<std::string> PercentDecode(std::string_view text);
+// UTF-8 without control characters (C0, DEL, C1), overlong forms or surrogates.
+bool IsPrintableUtf8(std::string_view text);
 
 // The URIs we give to what has no GS1 identifier: an organisation of the network
 // (…/org/<name>), a UN/LOCODE (…/unlocode/<code>), a sensor device (…/device/<id>), and a
 // reference of a kind (…/bt/<kind>/<value>). A device id or reference value that already is an
-// absolute URI (urn:, http:, https:) is kept as it is.
+// absolute URI is kept as it is. IsAbsoluteUri: urn:, http: or https:, and no character a URI
+// may not hold as it is (space, controls, quotes, <, >, \, {, }, |, ^, `).
 std::string OrgUri(std::string_view org);
 std::string LocationUri(std::string_view unlocode);
 std::string DeviceUri(std::string_view device_id);

@@ -13,8 +13,8 @@
 #include <set>
 
 #include "interop/ledger_types.h"
-#include "testing/ledger_samples.h"
 #include "model/enum_names.h"
+#include "testing/ledger_samples.h"
 
 namespace shipledger::interop {
 namespace {

@@ -5,8 +5,8 @@
 #include <gtest/gtest.h>
 
 #include "interop/dcsa_export.h"
-#include "testing/ledger_samples.h"
 #include "model/enum_names.h"
+#include "testing/ledger_samples.h"
 
 namespace shipledger::interop {
 namespace {
@@ -70,7 +70,7 @@ TEST(DcsaImport, FullWordCodesAndEveryFieldKept) {
     "eventID": "3cecb101-7a1a-43a4-9d62-e88a131651e2", "eventType": "TRANSPORT",
     "eventClassifierCode": "ACT", "eventCreatedDateTime": "2026-03-20T10:05:00+08:00",
     "eventDateTime": "2026-03-20T10:00:00+08:00", "transportEventTypeCode": "Arrived",
-    "delayReasonCode": "WEA",
+    "delayReasonCode": "WEA", "x-draught": 12.5, "x-flags": [true, null, 3],
     "transportCall": {"transportCallID": "TC-9", "modeOfTransport": "VESSEL",
                       "UNLocationCode": "CNSHA", "carrierServiceCode": "FE1"},
     "documentReferences": [{"documentReferenceType": "TRD", "documentReferenceValue": "BL-1"}],
@@ -84,6 +84,9 @@ TEST(DcsaImport, FullWordCodesAndEveryFieldKept) {
   EXPECT_EQ(Detail(*e, "transport_call_id"), "TC-9");
   EXPECT_EQ(Detail(*e, "mode_of_transport"), "VESSEL");
   EXPECT_EQ(Detail(*e, "dcsa.delayReasonCode"), "WEA");
+  EXPECT_EQ(Detail(*e, "dcsa.x-draught"), "12.5");
+  EXPECT_EQ(Detail(*e, "dcsa.x-flags.0"), "true");
+  EXPECT_EQ(Detail(*e, "dcsa.x-flags.2"), "3");
   EXPECT_EQ(Detail(*e, "dcsa.transportCall.carrierServiceCode"), "FE1");
   EXPECT_EQ(Detail(*e, "dcsa.references.1.referenceType"), "FF");
   EXPECT_EQ(Detail(*e, "dcsa.references.1.referenceValue"), "FWD-3");

@@ -14,8 +14,8 @@
 
 #include "interop/cbv.h"
 #include "interop/ledger_types.h"
-#include "testing/ledger_samples.h"
 #include "shipledger/bytes.h"
+#include "testing/ledger_samples.h"
 
 namespace shipledger::interop {
 namespace {
@@ -349,7 +349,7 @@ TEST(EpcisExport, ReferencesBecomeEpcsAndBusinessTransactions) {
 }
 
 TEST(EpcisExport, AnImportedEventCarriesOnlyWhatItCameWith) {
-  v1::Event e = testing::NewEvent(v1::EVENT_TYPE_DEPARTED, "Carrier", 5, "DEHAM");
+  v1::Event e = testing::NewEvent(v1::EVENT_TYPE_DEPARTED, "Carrier", 5, "");
   testing::AddDetail(&e, "epcis.origin", "import");
   testing::AddDetail(&e, "epcis.eventTimeZoneOffset", "+01:00");
   testing::AddDetail(&e, "epcis.disposition", "active");
@@ -367,6 +367,63 @@ TEST(EpcisExport, AnImportedEventCarriesOnlyWhatItCameWith) {
             "https://id.gs1.org/414/4012345000009");
   EXPECT_EQ(Get(*event, "epcList")->list_value().values(0).string_value(),
             "https://id.gs1.org/00/340123450000000017");
+}
+
+// Any party may put any detail on its events: presentation details that are malformed, or that
+// would contradict the ledger's own fields, are ordinary details and change nothing.
+TEST(EpcisExport, MalformedOrContradictingPresentationDetailsAreOrdinaryDetails) {
+  v1::Event e = testing::NewEvent(v1::EVENT_TYPE_ARRIVED, "Carrier", 5, "CNSHA");
+  for (const auto& [key, value] : std::vector<std::pair<std::string, std::string>>{
+           {"epcis.type", "Foo"},
+           {"epcis.action", "MOVE"},
+           {"epcis.eventTimeZoneOffset", "Z"},
+           {"epcis.disposition", "lost at sea"},
+           {"epcis.readPoint", "https://id.gs1.org/414/4012345000009"},  // contradicts CNSHA
+           {"epcis.epc", "crate 7"},
+           {"epcis.bizTransaction", "po"},
+           {"epcis.origin", "elsewhere"},
+           {"epcis.bizLocation", "https://example.com/a b"}}) {
+    testing::AddDetail(&e, key, value);
+  }
+  testing::AddDetail(&e, "epcis.action", "ADD");
+  testing::AddDetail(&e, "epcis.action", "DELETE");  // a second value of one field
+  auto event = EpcisEventOf(e, nullptr);
+  ASSERT_TRUE(event.ok()) << event.status().ToString();
+  EXPECT_EQ(GetString(*event, "type"), "ObjectEvent");
+  EXPECT_EQ(GetString(*event, "action"), "ADD");
+  EXPECT_EQ(GetString(*event, "eventTimeZoneOffset"), "+00:00");
+  EXPECT_EQ(GetString(*event, "disposition"), "in_transit");
+  EXPECT_EQ(GetString(Get(*event, "readPoint")->struct_value(), "id"),
+            std::string(kLedgerNamespace) + "unlocode/CNSHA");
+  EXPECT_EQ(Get(*event, "epcList")->list_value().values_size(), 0);
+  EXPECT_EQ(Get(*event, "bizLocation"), nullptr);
+  EXPECT_EQ(GetString(*event, "sl:shipment"), "SHP-2026-0042") << "not marked imported";
+  const auto& details = Get(*event, "sl:details")->struct_value();
+  EXPECT_EQ(details.fields_size(), 9) << "kept, as ordinary details";
+  EXPECT_EQ(GetString(details, "epcis.readPoint"), "https://id.gs1.org/414/4012345000009");
+  EXPECT_EQ(Get(details, "epcis.action")->list_value().values_size(), 2);  // MOVE, DELETE
+  EXPECT_TRUE(EventHashId(*event, ExportNamespaces()).ok());
+  // A TransactionEvent needs an EPC and a business transaction.
+  v1::Event bare = testing::NewEvent(v1::EVENT_TYPE_BOOKED, "Exporter", 5, "DEHAM");
+  testing::AddDetail(&bare, "epcis.type", "TransactionEvent");
+  EXPECT_EQ(GetString(*EpcisEventOf(bare, nullptr), "type"), "ObjectEvent");
+}
+
+TEST(EpcisExport, TheSameEpcisEventRecordedTwiceIsExportedOnce) {
+  auto shipment = SampleJourney();
+  // Two ledger events saying the same thing (imported twice: no ledger identity in them).
+  for (int copy = 0; copy < 2; ++copy) {
+    v1::Event e = testing::NewEvent(v1::EVENT_TYPE_INSPECTION, "CustomsCN", 40'155, "CNSHA");
+    e.set_nonce(std::string(16, static_cast<char>(100 + copy)));
+    testing::AddDetail(&e, "epcis.origin", "import");
+    *shipment.add_timeline() = testing::Entry(40 + copy, e);
+  }
+  const EpcisExport out = Export(shipment);
+  ASSERT_FALSE(out.omitted.empty());
+  EXPECT_EQ(out.omitted.back().ledger_event_id, testing::Id(41));
+  EXPECT_NE(out.omitted.back().why.find("the same EPCIS event (ni:///sha-256;"), std::string::npos)
+      << out.omitted.back().why;
+  EXPECT_NE(EventOfLedgerId(out.document, testing::Id(40)), nullptr);
 }
 
 TEST(EpcisExport, TheNetworksBookkeepingHasNoEpcisForm) {
@@ -399,6 +456,15 @@ TEST(EpcisExport, UriSegmentsArePercentEncodedAndDecodeBack) {
   EXPECT_EQ(PercentDecode("crate%207%2F%C3%A4"), "crate 7/ä");
   EXPECT_EQ(PercentDecode("bad%2"), std::nullopt);
   EXPECT_EQ(PercentDecode("bad%zz"), std::nullopt);
+  // Only printable UTF-8 decodes: no control characters (C0, DEL, C1), overlong forms,
+  // surrogates or stray bytes.
+  for (const char* bad :
+       {"%FF", "%0A", "%7F", "%C2%85", "%C0%80", "%ED%A0%80", "%E2%82", "%F4%90%80%80"}) {
+    EXPECT_EQ(PercentDecode(bad), std::nullopt) << bad;
+  }
+  EXPECT_EQ(PercentDecode("%E2%82%AC%F0%9F%9A%A2"), "€🚢");
+  EXPECT_FALSE(IsAbsoluteUri("https://example.com/a b"));
+  EXPECT_FALSE(IsAbsoluteUri("mailto:x@example.com")) << "only urn:, http:, https:";
   EXPECT_EQ(DeviceUri("urn:dev:mac:0011"), "urn:dev:mac:0011");
   EXPECT_EQ(EpcisTime(-1), "1969-12-31T23:59:59.999Z");
   EXPECT_EQ(EpcisTime(testing::kT0 + 7), "2026-03-01T10:00:00.007Z");

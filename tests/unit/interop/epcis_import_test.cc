@@ -159,6 +159,14 @@ TEST(EpcisImport, WhatHasNoShipledgerFormIsRefusedWithTheReason) {
        "sourceList/destinationList are kept only on a hand-over"},
       {R"({"type": "ObjectEvent", "action": "OBSERVE", "bizStep": "departing", "eventTime": "soon", "eventTimeZoneOffset": "+00:00"})",
        "eventTime 'soon' is not a time"},
+      {R"({"type": "ObjectEvent", "action": "OBSERVE", "bizStep": "departing", "eventTime": "2026-03-02T08:30:00Z"})",
+       "eventTimeZoneOffset '' is not ±hh:mm"},
+      {R"({"type": "ObjectEvent", "bizStep": "departing", )" + base + "}",
+       "action '' is not OBSERVE, ADD or DELETE"},
+      {R"({"type": "ObjectEvent", "action": "OBSERVE", "bizStep": "departing", )" + base +
+           R"(, "bizTransactionList": [{"type": "https://ns.shipledger.org/epcis/BTT-booking",
+           "bizTransaction": "https://ns.shipledger.org/epcis/bt/booking/%0Aevil"}]})",
+       "business transaction https://ns.shipledger.org/epcis/bt/booking/%0Aevil"},
   };
   for (const auto& [json, reason] : cases) {
     auto event = LedgerEventOfEpcis(Json(json), ns, "Carrier");
