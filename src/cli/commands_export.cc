@@ -42,9 +42,14 @@ Result<std::map<std::string, std::vector<std::pair<std::string, std::string>>>> 
           LoadEncryptionKey(global.connect.identity_dir, options.encryption_key_path, org));
       key = std::move(loaded);
     }
-    SL_ASSIGN_OR_RETURN(std::vector<model::OpenedField> opened,
-                        model::Open(entry.event(), org, *key));
-    for (const auto& f : opened) {
+    auto opened = model::Open(entry.event(), org, *key);
+    if (!opened.ok()) {
+      // One event's envelope (which its signer wrote) does not keep the others from opening.
+      io.err << "warning: the private fields of event " << ToHex(entry.event_id())
+             << " do not open: " << opened.status().message() << '\n';
+      continue;
+    }
+    for (const auto& f : *opened) {
       if (!f.status.ok()) {
         io.err << "warning: private field '" << f.name << "' of event " << ToHex(entry.event_id())
                << " left out: " << f.status.message() << '\n';
@@ -64,8 +69,11 @@ Result<v1::ExportShipmentResponse> Fetch(const GlobalOptions& global, const Expo
     request.set_shipment_id(options.shipment_id);
     request.set_format(options.format == "dcsa" ? v1::EXPORT_FORMAT_DCSA : v1::EXPORT_FORMAT_EPCIS);
     auto response = client.ExportShipment(request);
-    if (response.status().code() == Code::kNotFound)
-      return FetchShipment(client, options.shipment_id).status();
+    if (response.status().code() == Code::kNotFound) {
+      // FetchShipment's NOT_FOUND says how to list the shipments one may read.
+      auto shipment = FetchShipment(client, options.shipment_id);
+      if (!shipment.ok()) return shipment.status();
+    }
     return response;
   }
   SL_ASSIGN_OR_RETURN(v1::GetShipmentResponse shipment, FetchShipment(client, options.shipment_id));

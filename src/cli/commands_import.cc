@@ -7,14 +7,18 @@
 #include <set>
 
 #include "cli/commands.h"
+#include "cli/connection.h"
 #include "cli/event_builder.h"
 #include "cli/json.h"
+#include "config/genesis_file.h"
+#include "config/identity.h"
 #include "crypto/x509.h"
 #include "interop/dcsa_import.h"
 #include "interop/epcis_export.h"
 #include "interop/epcis_import.h"
 #include "model/enum_names.h"
 #include "model/event.h"
+#include "model/validation.h"
 #include "shipledger/clock.h"
 
 namespace shipledger::cli {
@@ -83,19 +87,56 @@ class ShipmentFinder {
       booked_here_[{r.kind(), r.value()}] = event.shipment_id();
   }
 
-  // The shipment's state on the chain, or its booking earlier in the document; nullptr when
-  // neither is known.
-  const v1::ShipmentState* State(const std::string& shipment_id) {
+  // The shipment's state on the chain, or its booking earlier in the document, as the events
+  // mapped so far leave it (Advance); nullptr when neither is known. The node's error when it
+  // cannot be asked (anything but NOT_FOUND).
+  Result<const v1::ShipmentState*> State(const std::string& shipment_id) {
     auto it = states_.find(shipment_id);
     if (it == states_.end()) {
       v1::GetShipmentRequest request;
       request.set_shipment_id(shipment_id);
       auto response = client_.GetShipment(request);
       std::optional<v1::ShipmentState> state;
-      if (response.ok()) state = response->state();
+      if (response.ok()) {
+        state = response->state();
+      } else if (response.status().code() != Code::kNotFound) {
+        return response.status();
+      }
       it = states_.emplace(shipment_id, std::move(state)).first;
     }
     return it->second ? &*it->second : nullptr;
+  }
+
+  // What an event mapped from the file does to the parts of the state mapping reads (customs
+  // side, return), so that later events of the same file are read against it.
+  void Advance(const v1::Event& event) {
+    auto it = states_.find(event.shipment_id());
+    if (it == states_.end() || !it->second) return;
+    v1::ShipmentState& s = *it->second;
+    switch (event.type()) {
+      case v1::EVENT_TYPE_EXPORT_CUSTOMS_CLEARED:
+      case v1::EVENT_TYPE_EXPORT_CUSTOMS_RELEASED:
+        s.set_export_cleared(true);
+        break;
+      case v1::EVENT_TYPE_ARRIVED:
+      case v1::EVENT_TYPE_DISCHARGED:
+        s.set_status(v1::SHIPMENT_STATUS_ARRIVED);
+        break;
+      case v1::EVENT_TYPE_DELIVERED:
+        s.set_status(v1::SHIPMENT_STATUS_DELIVERED);
+        break;
+      case v1::EVENT_TYPE_RETURN_REQUESTED:
+        s.set_status(v1::SHIPMENT_STATUS_RETURN_REQUESTED);
+        break;
+      case v1::EVENT_TYPE_RETURN_PICKED_UP:
+        s.set_status(v1::SHIPMENT_STATUS_RETURN_IN_TRANSIT);
+        break;
+      case v1::EVENT_TYPE_RETURNED:
+        s.set_status(v1::SHIPMENT_STATUS_RETURNED);
+        break;
+      default:
+        break;
+    }
   }
 
   void Remember(const v1::Event& booking) {
@@ -113,9 +154,17 @@ class ShipmentFinder {
   std::map<std::string, std::optional<v1::ShipmentState>> states_;
 };
 
-std::string RandomNonce() {
+// The nonce of an event that brings none: derived from its id in its own system when it has
+// one (so that importing it again is ALREADY_EXISTS), else random.
+Result<std::string> NonceFor(const v1::Event& event, const std::string& source_id) {
+  if (!source_id.empty()) {
+    return interop::ImportNonce(event.signer_org(), event.shipment_id(), source_id);
+  }
   std::string nonce(16, '\0');
-  RAND_bytes(reinterpret_cast<unsigned char*>(nonce.data()), static_cast<int>(nonce.size()));
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(nonce.data()), static_cast<int>(nonce.size())) !=
+      1) {
+    return Status::Internal("no random bytes for a nonce");
+  }
   return nonce;
 }
 
@@ -152,16 +201,20 @@ Result<std::vector<Item>> MapEpcis(const pb::Struct& doc, const std::string& cha
     }
     event->set_shipment_id(*shipment);
     event->set_chain_id(chain_id);
-    if (event->nonce().empty()) event->set_nonce(RandomNonce());
+    if (event->nonce().empty()) {
+      SL_ASSIGN_OR_RETURN(std::string nonce, NonceFor(*event, item.source_id));
+      event->set_nonce(std::move(nonce));
+    }
     if (event->type() == v1::EVENT_TYPE_BOOKED) finder.Remember(*event);
-    const v1::ShipmentState* state = finder.State(*shipment);
+    SL_ASSIGN_OR_RETURN(const v1::ShipmentState* state, finder.State(*shipment));
     const Status round_trip = interop::CheckRoundTrip(
         *event, in, ns,
         state != nullptr && state->has_cold_chain() ? &state->cold_chain() : nullptr);
     if (!round_trip.ok()) {
       item.error = round_trip.message();
-    } else if (event->type() == v1::EVENT_TYPE_BOOKED) {
-      finder.Booked(*event);
+    } else {
+      if (event->type() == v1::EVENT_TYPE_BOOKED) finder.Booked(*event);
+      finder.Advance(*event);
     }
     item.event = std::move(*event);
     out.push_back(std::move(item));
@@ -203,7 +256,8 @@ Result<std::vector<Item>> MapDcsa(const pb::Value& doc, const std::string& chain
       out.push_back(std::move(item));
       continue;
     }
-    event = interop::LedgerEventOfDcsa(*events[i], finder.State(*shipment), org);
+    SL_ASSIGN_OR_RETURN(const v1::ShipmentState* state, finder.State(*shipment));
+    event = interop::LedgerEventOfDcsa(*events[i], state, org);
     if (!event.ok()) {
       item.error = event.status().message();
       out.push_back(std::move(item));
@@ -211,11 +265,13 @@ Result<std::vector<Item>> MapDcsa(const pb::Value& doc, const std::string& chain
     }
     event->set_shipment_id(*shipment);
     event->set_chain_id(chain_id);
-    event->set_nonce(RandomNonce());
+    SL_ASSIGN_OR_RETURN(std::string nonce, NonceFor(*event, item.source_id));
+    event->set_nonce(std::move(nonce));
     if (event->type() == v1::EVENT_TYPE_BOOKED) {
       finder.Remember(*event);
       finder.Booked(*event);
     }
+    finder.Advance(*event);
     item.event = std::move(*event);
     out.push_back(std::move(item));
   }
@@ -257,6 +313,38 @@ int RunImport(const GlobalOptions& global, const ImportOptions& options, const I
                     : MapDcsa(doc, info->chain_id(), signer->org(), finder);
   if (!mapped.ok()) return ReportError(io, mapped.status().WithContext(options.file));
 
+  // Sign every event that maps, and check it as the node will (signature, role, fields,
+  // clock) with the network's genesis when the client has it, so that what the node would
+  // refuse is named before anything is submitted.
+  std::shared_ptr<const model::Genesis> genesis;
+  if (auto loaded = config::LoadGenesis(GenesisPathFor(global.connect));
+      loaded.ok() && (*loaded)->chain_id == info->chain_id()) {
+    genesis = *loaded;
+  }
+  std::vector<v1::SignedEvent> signed_events(mapped->size());
+  for (size_t i = 0; i < mapped->size(); ++i) {
+    Item& item = (*mapped)[i];
+    if (!item.error.empty()) continue;
+    if (Status s =
+            FillEvent(&item.event, info->chain_id(), *signer, {}, SystemClock::Get().NowMs());
+        !s.ok()) {
+      item.error = s.message();
+      continue;
+    }
+    auto signed_event = SignEvent(item.event, *signer, {});
+    if (!signed_event.ok()) return ReportError(io, signed_event.status());
+    if (genesis != nullptr) {
+      const int64_t now = SystemClock::Get().NowMs();
+      auto checked = model::EventValidator(genesis).Validate(
+          *signed_event, {.cert_time_ms = now, .clock_now_ms = now});
+      if (!checked.ok()) {
+        item.error = "the node would refuse it: " + checked.status().message();
+        continue;
+      }
+    }
+    signed_events[i] = std::move(*signed_event);
+  }
+
   int unmapped = 0;
   for (const Item& item : *mapped) {
     if (!item.error.empty()) {
@@ -275,47 +363,44 @@ int RunImport(const GlobalOptions& global, const ImportOptions& options, const I
                                "--skip-unmapped submits the others"));
   }
 
-  // Sign and submit in order, a batch at a time, each waited for.
-  std::vector<const Item*> todo;
-  std::vector<v1::SignedEvent> signed_events;
-  for (const Item& item : *mapped) {
-    if (!item.error.empty()) continue;
-    v1::Event event = item.event;
-    if (Status s = FillEvent(&event, info->chain_id(), *signer, {}, SystemClock::Get().NowMs());
-        !s.ok()) {
-      return ReportError(io, s.WithContext("event " + std::to_string(item.index)));
-    }
-    auto signed_event = SignEvent(event, *signer, {});
-    if (!signed_event.ok()) return ReportError(io, signed_event.status());
-    todo.push_back(&item);
-    signed_events.push_back(std::move(*signed_event));
+  // Submit in order, a batch at a time, each waited for.
+  std::vector<size_t> todo;
+  for (size_t i = 0; i < mapped->size(); ++i) {
+    if ((*mapped)[i].error.empty()) todo.push_back(i);
   }
   std::vector<pb::Value> rows;
   int valid = 0;
-  int refused = 0;
-  for (size_t start = 0; start < signed_events.size(); start += kBatch) {
+  int not_valid = 0;
+  Status failure;
+  for (size_t start = 0; start < todo.size() && failure.ok(); start += kBatch) {
     v1::SubmitEventsRequest request;
     request.set_wait_for_commit(true);
-    const size_t end = std::min(signed_events.size(), start + kBatch);
-    for (size_t i = start; i < end; ++i) *request.add_events() = signed_events[i];
+    const size_t end = std::min(todo.size(), start + kBatch);
+    for (size_t k = start; k < end; ++k) *request.add_events() = signed_events[todo[k]];
     auto response = client.SubmitEvents(request);
     if (!response.ok()) {
-      return ReportError(io, response.status().WithContext(
-                                 "submitting events " + std::to_string(todo[start]->index) + ".."));
+      failure = response.status().WithContext(
+          "submitting events " + std::to_string((*mapped)[todo[start]].index) + " and later");
+      break;
     }
-    for (int i = 0; i < response->results_size(); ++i) {
-      const Item& item = *todo[start + static_cast<size_t>(i)];
-      const v1::SubmitResult& r = response->results(i);
-      const bool committed = r.has_receipt();
-      const std::string code =
-          committed ? model::EnumLabel(v1::ResultCode_descriptor(), r.receipt().code())
-                    : "REFUSED (" + std::string(CodeName(static_cast<Code>(r.code()))) + ")";
-      const Bytes event_id = model::EventId(signed_events[start + static_cast<size_t>(i)].event());
-      const std::string reason = committed ? r.receipt().reason() : r.message();
-      if (committed && r.receipt().code() == v1::RESULT_CODE_VALID) {
+    for (int r_index = 0; r_index < response->results_size(); ++r_index) {
+      const size_t i = todo[start + static_cast<size_t>(r_index)];
+      const Item& item = (*mapped)[i];
+      const v1::SubmitResult& r = response->results(r_index);
+      const Bytes event_id = model::EventId(signed_events[i].event());
+      std::string result;
+      if (r.has_receipt()) {  // committed (or committed before: ALREADY_EXISTS)
+        result = model::EnumLabel(v1::ResultCode_descriptor(), r.receipt().code());
+      } else if (r.code() == 0) {
+        result = "PENDING";  // admitted, not committed within the wait
+      } else {
+        result = "REFUSED (" + std::string(CodeName(static_cast<Code>(r.code()))) + ")";
+      }
+      const std::string reason = r.has_receipt() ? r.receipt().reason() : r.message();
+      if (result == "VALID") {
         ++valid;
       } else {
-        ++refused;
+        ++not_valid;
       }
       if (global.json) {
         JsonObject row;
@@ -324,30 +409,33 @@ int RunImport(const GlobalOptions& global, const ImportOptions& options, const I
         row.Set("type", std::string_view(model::EventTypeName(item.event.type())));
         row.Set("shipment_id", std::string_view(item.event.shipment_id()));
         row.SetHex("event_id", event_id);
-        row.Set("result", std::string_view(code));
+        row.Set("result", std::string_view(result));
         row.Set("reason", std::string_view(reason));
         rows.push_back(row.ToValue());
       } else {
         io.out << item.index << "  " << model::EventTypeName(item.event.type()) << "  "
-               << item.event.shipment_id() << "  " << ToHex(event_id) << "  " << code
+               << item.event.shipment_id() << "  " << ToHex(event_id) << "  " << result
                << (reason.empty() ? "" : ": " + reason) << '\n';
       }
     }
   }
+  // What was done is printed even when a later batch failed.
   if (global.json) {
     JsonObject out;
     out.Set("file", std::string_view(options.file));
     out.Set("format", std::string_view(options.format));
     out.Set("events", JsonList(rows));
     out.Set("valid", valid);
-    out.Set("refused", refused);
+    out.Set("not_valid", not_valid);
     out.Set("unmapped", unmapped);
+    if (!failure.ok()) out.Set("error", std::string_view(failure.message()));
     PrintJson(io.out, out);
   } else {
-    io.out << valid << " event(s) VALID, " << refused << " not, " << unmapped
-           << " could not be mapped\n";
+    io.out << valid << " event(s) VALID, " << not_valid << " not, " << unmapped
+           << " could not be imported\n";
   }
-  return refused > 0 ? kExitRejected : kExitOk;
+  if (!failure.ok()) return ReportError(io, failure);
+  return not_valid > 0 ? kExitRejected : kExitOk;
 }
 
 }  // namespace shipledger::cli

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <set>
 
+#include "crypto/sha256.h"
 #include "interop/cbv.h"
 #include "interop/epcis_export.h"
 #include "interop/ledger_types.h"
@@ -304,6 +305,14 @@ std::string FirstDifference(const std::string& a, const std::string& b) {
 }
 
 }  // namespace
+
+std::string ImportNonce(std::string_view signer_org, std::string_view shipment_id,
+                        std::string_view source_id) {
+  Bytes prefix;
+  PutLengthPrefixed(&prefix, signer_org);
+  PutLengthPrefixed(&prefix, shipment_id);
+  return crypto::Sha256({kImportNonceDomain, prefix, source_id}).substr(0, 16);
+}
 
 Result<std::vector<const pb::Struct*>> EpcisEventsOf(const pb::Struct& doc) {
   std::vector<const pb::Struct*> out;

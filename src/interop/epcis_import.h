@@ -8,6 +8,7 @@
 #include <google/protobuf/struct.pb.h>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "interop/epcis_hash.h"
@@ -15,6 +16,17 @@
 #include "shipledger/v1/types.pb.h"
 
 namespace shipledger::interop {
+
+// The domain tag of ImportNonce (docs/formats.md).
+inline constexpr std::string_view kImportNonceDomain = "shipledger/import-nonce/v1";
+
+// The nonce of an imported event that brings none of its own: the first 16 bytes of
+// SHA-256(kImportNonceDomain ‖ len‖signer_org ‖ len‖shipment_id ‖ source_id), source_id being
+// the event's id in its own system (an EPCIS event hash ID, a DCSA eventID). Importing the same
+// event again then makes the same ledger event, which the node answers ALREADY_EXISTS: an
+// import can be run again after a failure.
+std::string ImportNonce(std::string_view signer_org, std::string_view shipment_id,
+                        std::string_view source_id);
 
 // The events of an EPCISDocument (epcisBody.eventList), an EPCISQueryDocument
 // (epcisBody.queryResults.resultsBody.eventList) or a single event (the document itself).

@@ -10,8 +10,10 @@
 #include <thread>
 
 #include "fixture.h"
+#include "interop/epcis_export.h"
 #include "interop/epcis_hash.h"
 #include "interop/epcis_import.h"
+#include "shipledger/clock.h"
 
 namespace shipledger::itest {
 namespace {
@@ -23,22 +25,27 @@ namespace pb = google::protobuf;
 constexpr char kCapture[] = R"({
   "@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld",
                {"wms": "https://wms.example.com/ns/"}],
-  "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2026-12-07T09:00:00Z",
+  "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "{T0}",
   "epcisBody": {"eventList": [
     {"type": "ObjectEvent", "action": "OBSERVE", "bizStep": "loading", "disposition": "in_transit",
-     "eventTime": "2026-12-07T09:30:00.000+01:00", "eventTimeZoneOffset": "+01:00",
+     "eventTime": "{T1}", "eventTimeZoneOffset": "+01:00",
      "epcList": ["urn:epc:id:bic:CSQU3054383"],
      "readPoint": {"id": "https://id.gs1.org/414/4012345000009"}},
     {"type": "ObjectEvent", "action": "OBSERVE", "bizStep": "sensor_reporting",
-     "eventTime": "2026-12-07T09:40:00Z", "eventTimeZoneOffset": "+00:00",
+     "eventTime": "{T2}", "eventTimeZoneOffset": "+00:00",
      "epcList": ["urn:epc:id:bic:CSQU3054383"],
-     "sensorElementList": [{"sensorMetadata": {"time": "2026-12-07T09:35:00Z",
+     "sensorElementList": [{"sensorMetadata": {"time": "{T3}",
                                                "deviceID": "urn:epc:id:giai:4012345.T17"},
                             "sensorReport": [{"type": "Temperature", "value": 4.5, "uom": "CEL"}]}]},
     {"type": "AggregationEvent", "action": "ADD", "bizStep": "packing",
-     "eventTime": "2026-12-07T09:45:00Z", "eventTimeZoneOffset": "+00:00",
+     "eventTime": "{T4}", "eventTimeZoneOffset": "+00:00",
      "parentID": "urn:epc:id:sscc:4012345.0000000017",
      "childEPCs": ["urn:epc:id:sgtin:4012345.011111.1"]}]}})";
+
+// An ISO time `minutes_ago` minutes before now (the node refuses claims far in the past).
+std::string interop_time(int minutes_ago) {
+  return interop::EpcisTime(SystemClock::Get().NowMs() - minutes_ago * 60'000LL);
+}
 
 class ImportCli : public ::testing::Test {
  protected:
@@ -65,7 +72,15 @@ class ImportCli : public ::testing::Test {
     return Cli(full, 70000);
   }
 
-  std::string Write(const std::string& name, const std::string& text) {
+  // Writes `text` with {T0}..{T4} replaced by times of the last minutes (the node refuses
+  // claims far in the past), in order.
+  std::string Write(const std::string& name, std::string text) {
+    for (int i = 0; i <= 4; ++i) {
+      const std::string mark = "{T" + std::to_string(i) + "}";
+      for (size_t at = text.find(mark); at != std::string::npos; at = text.find(mark)) {
+        text.replace(at, mark.size(), interop_time(10 - i));
+      }
+    }
     const std::string path = (net_.path() / name).string();
     std::ofstream(path) << text;
     return path;
@@ -98,14 +113,23 @@ TEST_F(ImportCli, ImportedEventsKeepTheirEventHashIdOnExport) {
   const std::string file = Write("capture.jsonld", kCapture);
   const ProgramResult imported = Run("exporter", {"import", "epcis", file, "--skip-unmapped"});
   ASSERT_EQ(imported.code, 0) << imported;
-  EXPECT_NE(imported.out.find("2 event(s) VALID, 0 not, 1 could not be mapped"), std::string::npos)
+  EXPECT_NE(imported.out.find("2 event(s) VALID, 0 not, 1 could not be imported"),
+            std::string::npos)
       << imported;
   EXPECT_NE(imported.out.find("loaded  S-IMP"), std::string::npos) << imported;
   EXPECT_EQ(TimelineSize(), 4);
 
+  // Run again (after a failure, say): the same ledger events, which the node already has.
+  const ProgramResult again = Run("exporter", {"import", "epcis", file, "--skip-unmapped"});
+  ASSERT_EQ(again.code, 0) << again;
+  EXPECT_NE(again.out.find("2 event(s) VALID"), std::string::npos) << again;
+  EXPECT_EQ(TimelineSize(), 4) << "nothing recorded twice";
+
   // The ids the capture's events have, computed as anyone would...
+  std::stringstream written;
+  written << std::ifstream(file).rdbuf();
   pb::Struct capture;
-  ASSERT_TRUE(pb::util::JsonStringToMessage(kCapture, &capture).ok());
+  ASSERT_TRUE(pb::util::JsonStringToMessage(written.str(), &capture).ok());
   const interop::Namespaces ns = interop::NamespacesOf(capture.fields().at("@context"));
   auto events = interop::EpcisEventsOf(capture);
   ASSERT_TRUE(events.ok());
@@ -127,11 +151,11 @@ TEST_F(ImportCli, DcsaEventsWithFullWordCodes) {
   const std::string file = Write("events.json", R"([
     {"eventType": "EQUIPMENT", "eventClassifierCode": "ACT", "equipmentEventTypeCode": "LOADED",
      "emptyIndicatorCode": "LADEN", "equipmentReference": "CSQU3054383",
-     "eventDateTime": "2026-12-07T10:00:00+01:00", "eventCreatedDateTime": "2026-12-07T10:01:00+01:00",
+     "eventDateTime": "{T1}", "eventCreatedDateTime": "{T1}",
      "eventLocation": {"UNLocationCode": "DEHAM", "facilityCode": "CTA"}},
     {"eventType": "EQUIPMENT", "eventClassifierCode": "ACT", "equipmentEventTypeCode": "STUF",
      "emptyIndicatorCode": "LADEN", "equipmentReference": "CSQU3054383",
-     "eventDateTime": "2026-12-07T10:05:00Z", "eventCreatedDateTime": "2026-12-07T10:05:00Z"}])");
+     "eventDateTime": "{T2}", "eventCreatedDateTime": "{T2}"}])");
   const ProgramResult refused = Run("exporter", {"import", "dcsa", file});
   EXPECT_EQ(refused.code, 1) << refused;
   EXPECT_NE(refused.err.find("EQUIPMENT event code STUF has no shipledger event type"),
@@ -152,10 +176,46 @@ TEST_F(ImportCli, DcsaEventsWithFullWordCodes) {
   EXPECT_NE(shown.out.find("dcsa.eventLocation.facilityCode"), std::string::npos) << shown;
 }
 
+// The customs side is read from the shipment as the file's earlier events leave it: a
+// declaration after the arrival in the same file is an import declaration.
+TEST_F(ImportCli, ALaterCustomsEventOfTheSameFileIsReadAfterTheEarlierOnes) {
+  auto event = [](const std::string& body, int minute) {
+    const std::string at = interop_time(minute);
+    return R"({"eventClassifierCode": "ACT", "eventDateTime": ")" + at +
+           R"(", "eventCreatedDateTime": ")" + at + R"(", )" + body + "}";
+  };
+  const std::string file = Write(
+      "journey.json",
+      "[" +
+          event(R"("eventType": "EQUIPMENT", "equipmentEventTypeCode": "LOAD",
+                   "emptyIndicatorCode": "LADEN", "eventLocation": {"UNLocationCode": "DEHAM"})",
+                4) +
+          "," +
+          event(R"("eventType": "TRANSPORT", "transportEventTypeCode": "DEPA", "transportCall":
+                   {"transportCallID": "TC-1", "modeOfTransport": "VESSEL", "UNLocationCode": "DEHAM"})",
+                3) +
+          "," +
+          event(R"("eventType": "TRANSPORT", "transportEventTypeCode": "ARRI", "transportCall":
+                   {"transportCallID": "TC-2", "modeOfTransport": "VESSEL", "UNLocationCode": "CNSHA"})",
+                2) +
+          "," +
+          event(
+              R"("eventType": "SHIPMENT", "shipmentEventTypeCode": "SUBM", "documentTypeCode": "CUS",
+                   "documentID": "CN-1")",
+              1) +
+          "]");
+  const ProgramResult imported =
+      Run("exporter", {"--json", "import", "dcsa", file, "--shipment", "S-IMP"});
+  ASSERT_EQ(imported.code, 0) << imported;
+  EXPECT_NE(imported.out.find("\"type\": \"import_customs_declared\""), std::string::npos)
+      << imported;
+  EXPECT_EQ(TimelineSize(), 6);
+}
+
 TEST_F(ImportCli, AnEventForAShipmentNobodyBookedIsNamed) {
   const std::string file = Write("stray.json", R"({"eventType": "TRANSPORT",
     "eventClassifierCode": "ACT", "transportEventTypeCode": "DEPA",
-    "eventDateTime": "2026-12-07T10:00:00Z", "eventCreatedDateTime": "2026-12-07T10:00:00Z",
+    "eventDateTime": "{T1}", "eventCreatedDateTime": "{T1}",
     "transportCall": {"transportCallID": "TC-1", "modeOfTransport": "VESSEL",
                       "UNLocationCode": "DEHAM"}})");
   const ProgramResult refused = Run("exporter", {"import", "dcsa", file});

@@ -26,6 +26,7 @@
 #include "crypto/sha256.h"
 #include "format_vectors_file.h"
 #include "interop/dcsa_export.h"
+#include "interop/epcis_import.h"
 #include "model/block.h"
 #include "model/event.h"
 #include "model/execution.h"
@@ -70,6 +71,7 @@ const std::vector<std::pair<std::string, std::string_view>>& CodeDomainTags() {
       {"wrap", kWrapDomain},
       {"track", kTrackDomain},
       {"dcsa_event_id", interop::kDcsaEventIdDomain},
+      {"import_nonce", interop::kImportNonceDomain},
   };
   return tags;
 }
