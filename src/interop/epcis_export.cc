@@ -241,23 +241,6 @@ pb::Value ExportContext() {
   return List({Str(kEpcisContext), Obj(std::move(sl))});
 }
 
-std::string EpcisTime(int64_t unix_ms) {
-  int64_t seconds = unix_ms / 1000;
-  int64_t millis = unix_ms % 1000;
-  if (millis < 0) {
-    millis += 1000;
-    seconds -= 1;
-  }
-  const auto t = static_cast<std::time_t>(seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>(millis));
-  return buf;
-}
-
 Result<pb::Struct> EpcisEventOf(const v1::Event& event, const v1::ColdChainTerms* cold_chain) {
   const TypeMapping* mapping = MappingOf(event.type());
   if (mapping == nullptr) return Status::FailedPrecondition(WhyNoEpcisForm(event.type()));

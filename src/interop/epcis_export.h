@@ -50,9 +50,6 @@ Result<google::protobuf::Struct> EpcisEventOf(const v1::Event& event,
 // to +14:00 ("Z" is not one).
 bool IsTimeZoneOffset(std::string_view text);
 
-// "2026-03-01T10:00:00.000Z": a Unix ms time as EPCIS writes it (always three digits).
-std::string EpcisTime(int64_t unix_ms);
-
 struct EpcisExportOptions {
   int64_t creation_time_ms = 0;  // the document's creationDate
   // Private fields the caller opened, by ledger event id: (name, value) pairs. Only these

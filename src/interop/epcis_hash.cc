@@ -5,6 +5,8 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
+#include <ctime>
 #include <functional>
 #include <vector>
 
@@ -331,12 +333,29 @@ Namespaces NamespacesOf(const google::protobuf::Value& context) {
   return out;
 }
 
+std::string EpcisTime(int64_t unix_ms) {
+  int64_t seconds = unix_ms / 1000;
+  int64_t millis = unix_ms % 1000;
+  if (millis < 0) {
+    millis += 1000;
+    seconds -= 1;
+  }
+  const auto t = static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<int>(millis));
+  return buf;
+}
+
 std::optional<std::string> CanonicalTime(std::string_view text) {
   int64_t ms = 0;
   if (!model::ParseIsoTime(Trim(text), &ms, model::FractionMode::kRoundHalfUp)) return std::nullopt;
-  std::string out = model::FormatTimeMs(ms);  // "...:SS.mmmZ", or "...:SSZ" at a whole second
-  if (out.find('.') == std::string::npos) out.insert(out.size() - 1, ".000");
-  return out;
+  // Four digits of year always, as Python writes it ("0026-03-01T00:00:00.000Z"): the
+  // fuzzer found that a year below 1000 came out shorter and did not read back.
+  return EpcisTime(ms);
 }
 
 std::optional<std::string> CanonicalNumber(std::string_view text) {

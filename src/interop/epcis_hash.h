@@ -11,6 +11,7 @@
 
 #include <google/protobuf/struct.pb.h>
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -34,6 +35,10 @@ Result<std::string> EventPreHash(const google::protobuf::Struct& event,
 std::string HashIdOfPreHash(std::string_view pre_hash);
 Result<std::string> EventHashId(const google::protobuf::Struct& event,
                                 const Namespaces& namespaces);
+
+// "2026-03-01T10:00:00.000Z": a Unix ms time as EPCIS writes it: UTC, four digits of year,
+// always three digits of millisecond.
+std::string EpcisTime(int64_t unix_ms);
 
 // The canonical forms the pre-hash uses, exposed for tests and the mapping:
 // an event time as UTC with exactly three fractional digits, rounded half up

@@ -192,6 +192,10 @@ TEST(EpcisHash, CanonicalTimesAreUtcMillisecondsRoundedHalfUp) {
   EXPECT_EQ(CanonicalTime("2023-02-02T11:04:03.1415Z"), "2023-02-02T11:04:03.142Z");
   EXPECT_EQ(CanonicalTime("2023-02-02T11:04:03.1414Z"), "2023-02-02T11:04:03.141Z");
   EXPECT_EQ(CanonicalTime("2023-02-02T11:04:59.9996Z"), "2023-02-02T11:05:00.000Z");
+  // Four digits of year, as Python writes them, so that the canonical form reads back (the
+  // fuzzer found a year below 1000 that did not).
+  EXPECT_EQ(CanonicalTime("0026-03-01"), "0026-03-01T00:00:00.000Z");
+  EXPECT_EQ(CanonicalTime(*CanonicalTime("0026-03-01")), "0026-03-01T00:00:00.000Z");
   EXPECT_EQ(CanonicalTime("2026-03-01T00:30:00-02:30"), "2026-03-01T03:00:00.000Z");
   EXPECT_EQ(CanonicalTime("2026-03-01T10:00Z"), "2026-03-01T10:00:00.000Z");
   EXPECT_EQ(CanonicalTime("yesterday"), std::nullopt);
