@@ -174,6 +174,14 @@ step "the importer asks for a return within the terms: the contract approves it"
 ev "$IMP" return_requested --location DEHAM --reason damaged --condition unopened
 "$SL" --node "${NODE_OF[importer]}" --identity "$IMP" shipment show "$EV_SHIP" | tee "$NET/cold.txt"
 grep -q "return_requested" "$NET/cold.txt" || { echo "no return on the shipment" >&2; exit 1; }
+step "the same shipment for the parties' other systems: GS1 EPCIS 2.0 and DCSA Track & Trace 2.2"
+"$SL" --node "${NODE_OF[importer]}" --identity "$IMP" export epcis --shipment "$EV_SHIP" \
+  --out "$NET/cold.jsonld"
+grep -q ALARM_CONDITION "$NET/cold.jsonld" || { echo "the excursion is no EPCIS alarm" >&2; exit 1; }
+echo "every eventID is the event's own CBV 2.0 hash ID, recomputed offline:"
+"$SL" epcis hash "$NET/cold.jsonld" | grep -c "eventID matches"
+"$SL" --node "${NODE_OF[importer]}" --identity "$IMP" export dcsa --shipment "$EV_SHIP" \
+  --out "$NET/cold-dcsa.json"
 unset EV_SHIP
 
 step "every node holds the same chain"
