@@ -7,6 +7,7 @@
 #include "crypto/x509.h"
 #include "interop/epcis_hash.h"
 #include "interop/epcis_import.h"
+#include "interop/json_fields.h"
 
 namespace shipledger::cli {
 
@@ -16,16 +17,6 @@ namespace pb = google::protobuf;
 
 // The longest document `epcis hash` reads.
 constexpr size_t kMaxEpcisFileBytes = 64 << 20;
-
-const pb::Value* Field(const pb::Struct& s, const std::string& key) {
-  auto it = s.fields().find(key);
-  return it == s.fields().end() ? nullptr : &it->second;
-}
-
-std::string Text(const pb::Struct& event, const std::string& key) {
-  const pb::Value* v = Field(event, key);
-  return v != nullptr && v->has_string_value() ? v->string_value() : "";
-}
 
 }  // namespace
 
@@ -42,7 +33,7 @@ int RunEpcisHash(const GlobalOptions& global, const EpcisHashOptions& options, c
   }
   auto events = interop::EpcisEventsOf(doc);
   if (!events.ok()) return ReportError(io, events.status().WithContext(options.file));
-  const pb::Value* context = Field(doc, "@context");
+  const pb::Value* context = interop::FieldOf(doc, "@context");
   const interop::Namespaces ns = interop::NamespacesOf(context ? *context : pb::Value());
 
   std::vector<pb::Value> rows;
@@ -55,7 +46,7 @@ int RunEpcisHash(const GlobalOptions& global, const EpcisHashOptions& options, c
           io, pre_hash.status().WithContext(options.file + ", event " + std::to_string(i + 1)));
     }
     const std::string id = interop::HashIdOfPreHash(*pre_hash);
-    const std::string given = Text(event, "eventID");
+    const std::string given = interop::TextOf(event, "eventID");
     // Only an eventID that is itself a hash ID of this version can disagree.
     const bool comparable = given.rfind("ni:///sha-256;", 0) == 0 && given.size() > 11 &&
                             given.substr(given.size() - 11) == "?ver=CBV2.0";
@@ -64,8 +55,8 @@ int RunEpcisHash(const GlobalOptions& global, const EpcisHashOptions& options, c
     if (global.json) {
       JsonObject row;
       row.Set("index", static_cast<uint64_t>(i + 1));
-      row.Set("type", std::string_view(Text(event, "type")));
-      row.Set("event_time", std::string_view(Text(event, "eventTime")));
+      row.Set("type", std::string_view(interop::TextOf(event, "type")));
+      row.Set("event_time", std::string_view(interop::TextOf(event, "eventTime")));
       row.Set("hash_id", std::string_view(id));
       if (given.empty()) {
         row.SetNull("event_id");
@@ -81,8 +72,8 @@ int RunEpcisHash(const GlobalOptions& global, const EpcisHashOptions& options, c
       rows.push_back(row.ToValue());
       continue;
     }
-    io.out << (i + 1) << "  " << Text(event, "type") << "  " << Text(event, "eventTime") << "\n  "
-           << id << '\n';
+    io.out << (i + 1) << "  " << interop::TextOf(event, "type") << "  "
+           << interop::TextOf(event, "eventTime") << "\n  " << id << '\n';
     if (comparable) {
       io.out << (matches ? "  eventID matches\n" : "  eventID DIFFERS: " + given + "\n");
     }

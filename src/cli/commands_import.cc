@@ -16,6 +16,7 @@
 #include "interop/dcsa_import.h"
 #include "interop/epcis_export.h"
 #include "interop/epcis_import.h"
+#include "interop/json_fields.h"
 #include "model/enum_names.h"
 #include "model/event.h"
 #include "model/validation.h"
@@ -40,11 +41,6 @@ struct Item {
   std::string error;  // why it cannot be imported; empty when it can
   std::string note;   // something to tell the user about it
 };
-
-std::string Field(const pb::Struct& s, const std::string& key) {
-  const auto it = s.fields().find(key);
-  return it == s.fields().end() || !it->second.has_string_value() ? "" : it->second.string_value();
-}
 
 // Finds the shipment an event is about: --shipment, its own shipment id (sl:shipment), a
 // shipment booked earlier in this document under one of its references, or one on the chain
@@ -168,6 +164,72 @@ Result<std::string> NonceFor(const v1::Event& event, const std::string& source_i
   return nonce;
 }
 
+// Records in `item` why its event cannot be imported (the import goes on).
+Status Refuse(Item* item, const Status& why) {
+  item->error = why.message();
+  return Status::Ok();
+}
+
+// Maps one EPCIS event into item->event, or says in item->error why it cannot be imported. A
+// Status that is not OK fails the import as a whole (the node could not be asked).
+Status MapOneEpcis(const pb::Struct& in, const interop::Namespaces& ns, const std::string& chain_id,
+                   const std::string& org, ShipmentFinder& finder, Item* item) {
+  auto id = interop::EventHashId(in, ns);
+  item->source_id = id.ok() ? *id : interop::TextOf(in, "eventID");
+  if (in.fields().contains("errorDeclaration")) {
+    item->note =
+        "it carries an errorDeclaration, which is not imported: declare it with event "
+        "submit --type error_declaration";
+  }
+  auto event = interop::LedgerEventOfEpcis(in, ns, org);
+  if (!event.ok()) return Refuse(item, event.status());
+  auto shipment = finder.Find(*event);
+  if (!shipment.ok()) return Refuse(item, shipment.status());
+  event->set_shipment_id(*shipment);
+  event->set_chain_id(chain_id);
+  if (event->nonce().empty()) {
+    SL_ASSIGN_OR_RETURN(std::string nonce, NonceFor(*event, item->source_id));
+    event->set_nonce(std::move(nonce));
+  }
+  if (event->type() == v1::EVENT_TYPE_BOOKED) finder.Remember(*event);
+  SL_ASSIGN_OR_RETURN(const v1::ShipmentState* state, finder.State(*shipment));
+  const Status round_trip = interop::CheckRoundTrip(
+      *event, in, ns, state != nullptr && state->has_cold_chain() ? &state->cold_chain() : nullptr);
+  if (!round_trip.ok()) {
+    item->error = round_trip.message();
+  } else {
+    if (event->type() == v1::EVENT_TYPE_BOOKED) finder.Booked(*event);
+    finder.Advance(*event);
+  }
+  item->event = std::move(*event);
+  return Status::Ok();
+}
+
+// The same for one DCSA event: mapped first without the shipment's state, to learn its
+// references, then with it.
+Status MapOneDcsa(const pb::Struct& in, const std::string& chain_id, const std::string& org,
+                  ShipmentFinder& finder, Item* item) {
+  item->source_id = interop::TextOf(in, "eventID");
+  auto event = interop::LedgerEventOfDcsa(in, nullptr, org);
+  if (!event.ok()) return Refuse(item, event.status());
+  auto shipment = finder.Find(*event);
+  if (!shipment.ok()) return Refuse(item, shipment.status());
+  SL_ASSIGN_OR_RETURN(const v1::ShipmentState* state, finder.State(*shipment));
+  event = interop::LedgerEventOfDcsa(in, state, org);
+  if (!event.ok()) return Refuse(item, event.status());
+  event->set_shipment_id(*shipment);
+  event->set_chain_id(chain_id);
+  SL_ASSIGN_OR_RETURN(std::string nonce, NonceFor(*event, item->source_id));
+  event->set_nonce(std::move(nonce));
+  if (event->type() == v1::EVENT_TYPE_BOOKED) {
+    finder.Remember(*event);
+    finder.Booked(*event);
+  }
+  finder.Advance(*event);
+  item->event = std::move(*event);
+  return Status::Ok();
+}
+
 // Maps every event of an EPCIS document.
 Result<std::vector<Item>> MapEpcis(const pb::Struct& doc, const std::string& chain_id,
                                    const std::string& org, ShipmentFinder& finder) {
@@ -175,49 +237,10 @@ Result<std::vector<Item>> MapEpcis(const pb::Struct& doc, const std::string& cha
   const auto context = doc.fields().find("@context");
   const interop::Namespaces ns =
       interop::NamespacesOf(context != doc.fields().end() ? context->second : pb::Value());
-  std::vector<Item> out;
+  std::vector<Item> out(events.size());
   for (size_t i = 0; i < events.size(); ++i) {
-    Item item;
-    item.index = static_cast<int>(i + 1);
-    const pb::Struct& in = *events[i];
-    auto id = interop::EventHashId(in, ns);
-    item.source_id = id.ok() ? *id : Field(in, "eventID");
-    if (in.fields().contains("errorDeclaration")) {
-      item.note =
-          "it carries an errorDeclaration, which is not imported: declare it with event "
-          "submit --type error_declaration";
-    }
-    auto event = interop::LedgerEventOfEpcis(in, ns, org);
-    if (!event.ok()) {
-      item.error = event.status().message();
-      out.push_back(std::move(item));
-      continue;
-    }
-    auto shipment = finder.Find(*event);
-    if (!shipment.ok()) {
-      item.error = shipment.status().message();
-      out.push_back(std::move(item));
-      continue;
-    }
-    event->set_shipment_id(*shipment);
-    event->set_chain_id(chain_id);
-    if (event->nonce().empty()) {
-      SL_ASSIGN_OR_RETURN(std::string nonce, NonceFor(*event, item.source_id));
-      event->set_nonce(std::move(nonce));
-    }
-    if (event->type() == v1::EVENT_TYPE_BOOKED) finder.Remember(*event);
-    SL_ASSIGN_OR_RETURN(const v1::ShipmentState* state, finder.State(*shipment));
-    const Status round_trip = interop::CheckRoundTrip(
-        *event, in, ns,
-        state != nullptr && state->has_cold_chain() ? &state->cold_chain() : nullptr);
-    if (!round_trip.ok()) {
-      item.error = round_trip.message();
-    } else {
-      if (event->type() == v1::EVENT_TYPE_BOOKED) finder.Booked(*event);
-      finder.Advance(*event);
-    }
-    item.event = std::move(*event);
-    out.push_back(std::move(item));
+    out[i].index = static_cast<int>(i + 1);
+    SL_RETURN_IF_ERROR(MapOneEpcis(*events[i], ns, chain_id, org, finder, &out[i]));
   }
   return out;
 }
@@ -238,42 +261,10 @@ Result<std::vector<Item>> MapDcsa(const pb::Value& doc, const std::string& chain
   } else {
     return Status::InvalidArgument("not a DCSA event or an array of them");
   }
-  std::vector<Item> out;
+  std::vector<Item> out(events.size());
   for (size_t i = 0; i < events.size(); ++i) {
-    Item item;
-    item.index = static_cast<int>(i + 1);
-    item.source_id = Field(*events[i], "eventID");
-    // First without the shipment's state, to learn its references; then with it.
-    auto event = interop::LedgerEventOfDcsa(*events[i], nullptr, org);
-    if (!event.ok()) {
-      item.error = event.status().message();
-      out.push_back(std::move(item));
-      continue;
-    }
-    auto shipment = finder.Find(*event);
-    if (!shipment.ok()) {
-      item.error = shipment.status().message();
-      out.push_back(std::move(item));
-      continue;
-    }
-    SL_ASSIGN_OR_RETURN(const v1::ShipmentState* state, finder.State(*shipment));
-    event = interop::LedgerEventOfDcsa(*events[i], state, org);
-    if (!event.ok()) {
-      item.error = event.status().message();
-      out.push_back(std::move(item));
-      continue;
-    }
-    event->set_shipment_id(*shipment);
-    event->set_chain_id(chain_id);
-    SL_ASSIGN_OR_RETURN(std::string nonce, NonceFor(*event, item.source_id));
-    event->set_nonce(std::move(nonce));
-    if (event->type() == v1::EVENT_TYPE_BOOKED) {
-      finder.Remember(*event);
-      finder.Booked(*event);
-    }
-    finder.Advance(*event);
-    item.event = std::move(*event);
-    out.push_back(std::move(item));
+    out[i].index = static_cast<int>(i + 1);
+    SL_RETURN_IF_ERROR(MapOneDcsa(*events[i], chain_id, org, finder, &out[i]));
   }
   return out;
 }

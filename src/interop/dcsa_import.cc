@@ -6,6 +6,7 @@
 #include <optional>
 #include <set>
 
+#include "interop/json_fields.h"
 #include "model/units.h"
 #include "model/validation_payloads.h"
 
@@ -18,27 +19,10 @@ using T = v1::EventType;
 
 Status Unmapped(std::string why) { return Status::InvalidArgument(std::move(why)); }
 
-std::string Text(const pb::Struct& s, std::string_view key) {
-  const auto it = s.fields().find(std::string(key));
-  return it == s.fields().end() || !it->second.has_string_value() ? "" : it->second.string_value();
-}
-
 const pb::Struct* Object(const pb::Struct& s, std::string_view key) {
   const auto it = s.fields().find(std::string(key));
   return it == s.fields().end() || !it->second.has_struct_value() ? nullptr
                                                                   : &it->second.struct_value();
-}
-
-void AddDetail(v1::Event* e, std::string key, std::string value) {
-  auto* d = e->add_details();
-  d->set_key(std::move(key));
-  d->set_value(std::move(value));
-}
-
-void AddReference(v1::Event* e, std::string kind, std::string value) {
-  auto* r = e->add_references();
-  r->set_kind(std::move(kind));
-  r->set_value(std::move(value));
 }
 
 struct CodeWords {
@@ -126,26 +110,6 @@ Result<T> TypeOf(const std::string& event_type, const std::string& code,
   return Unmapped(event_type + " event code " + code + " has no shipledger event type");
 }
 
-// A JSON scalar as text: numbers as written in shortest form (12.5, 9632179), true/false;
-// nullopt for null.
-std::optional<std::string> ScalarText(const pb::Value& value) {
-  switch (value.kind_case()) {
-    case pb::Value::kStringValue:
-      return value.string_value();
-    case pb::Value::kBoolValue:
-      return value.bool_value() ? "true" : "false";
-    case pb::Value::kNumberValue: {
-      std::array<char, 64> buf{};
-      const auto [end, ec] =
-          std::to_chars(buf.data(), buf.data() + buf.size(), value.number_value());
-      if (ec != std::errc()) return std::nullopt;
-      return std::string(buf.data(), end);
-    }
-    default:
-      return std::nullopt;
-  }
-}
-
 // Every scalar of `s` not in `used` as a `dcsa.<path>` detail; lists by position.
 void KeepTheRest(const pb::Struct& s, const std::string& path,
                  const std::set<std::string, std::less<>>& used, v1::Event* e) {
@@ -185,31 +149,31 @@ std::string DcsaCode(std::string_view code) {
 
 Result<v1::Event> LedgerEventOfDcsa(const pb::Struct& in, const v1::ShipmentState* state,
                                     const std::string& signer_org) {
-  const std::string event_type = Text(in, "eventType");
+  const std::string event_type = TextOf(in, "eventType");
   if (event_type != "SHIPMENT" && event_type != "TRANSPORT" && event_type != "EQUIPMENT") {
     return Unmapped("eventType '" + event_type + "' is not SHIPMENT, TRANSPORT or EQUIPMENT");
   }
-  if (const std::string classifier = Text(in, "eventClassifierCode"); classifier != "ACT") {
+  if (const std::string classifier = TextOf(in, "eventClassifierCode"); classifier != "ACT") {
     return Unmapped("eventClassifierCode " + classifier +
                     ": shipledger records what happened (ACT), not plans or estimates");
   }
   const std::string code_field = event_type == "SHIPMENT"    ? "shipmentEventTypeCode"
                                  : event_type == "TRANSPORT" ? "transportEventTypeCode"
                                                              : "equipmentEventTypeCode";
-  const std::string given = Text(in, code_field);
+  const std::string given = TextOf(in, code_field);
   const std::string code = DcsaCode(given);
   if (code.empty()) return Unmapped(code_field + " '" + given + "' is not a DCSA code");
-  const std::string document_type = Text(in, "documentTypeCode");
+  const std::string document_type = TextOf(in, "documentTypeCode");
   SL_ASSIGN_OR_RETURN(const T type, TypeOf(event_type, code, document_type, state));
 
   v1::Event e;
   e.set_type(type);
   e.set_signer_org(signer_org);
   int64_t occurred = 0;
-  if (!model::ParseIsoTime(Text(in, "eventDateTime"), &occurred,
+  if (!model::ParseIsoTime(TextOf(in, "eventDateTime"), &occurred,
                            model::FractionMode::kRoundHalfUp) ||
       occurred <= 0) {
-    return Unmapped("eventDateTime '" + Text(in, "eventDateTime") + "' is not a time");
+    return Unmapped("eventDateTime '" + TextOf(in, "eventDateTime") + "' is not a time");
   }
   e.set_occurred_at_ms(occurred);
   std::set<std::string, std::less<>> used = {
@@ -217,16 +181,16 @@ Result<v1::Event> LedgerEventOfDcsa(const pb::Struct& in, const v1::ShipmentStat
       "eventID",   "eventCreatedDateTime"};
   std::string location;
   if (const pb::Struct* call = Object(in, "transportCall")) {
-    location = Text(*call, "UNLocationCode");
+    location = TextOf(*call, "UNLocationCode");
     used.insert("transportCall.UNLocationCode");
     if (type == T::EVENT_TYPE_ARRIVED || type == T::EVENT_TYPE_DEPARTED) {
-      AddDetail(&e, "transport_call_id", Text(*call, "transportCallID"));
-      AddDetail(&e, "mode_of_transport", Text(*call, "modeOfTransport"));
+      AddDetail(&e, "transport_call_id", TextOf(*call, "transportCallID"));
+      AddDetail(&e, "mode_of_transport", TextOf(*call, "modeOfTransport"));
       used.insert({"transportCall.transportCallID", "transportCall.modeOfTransport"});
     }
   }
   if (const pb::Struct* where = Object(in, "eventLocation")) {
-    const std::string place = Text(*where, "UNLocationCode");
+    const std::string place = TextOf(*where, "UNLocationCode");
     if (!place.empty()) {
       // Where the event was, rather than the call's port; a different port is kept as a detail.
       if (place != location) used.erase("transportCall.UNLocationCode");
@@ -240,18 +204,18 @@ Result<v1::Event> LedgerEventOfDcsa(const pb::Struct& in, const v1::ShipmentStat
     }
     e.set_location(location);
   }
-  if (!Text(in, "equipmentReference").empty()) {
-    AddReference(&e, "container", Text(in, "equipmentReference"));
+  if (!TextOf(in, "equipmentReference").empty()) {
+    AddReference(&e, "container", TextOf(in, "equipmentReference"));
     used.insert("equipmentReference");
   }
   if (event_type == "SHIPMENT") {
-    const std::string document = Text(in, "documentID");
+    const std::string document = TextOf(in, "documentID");
     used.insert("documentID");
     if (!document.empty()) {
       AddReference(&e, document_type == "BKG" ? "booking" : "customs_declaration", document);
     }
-    if (!Text(in, "reason").empty()) {
-      AddDetail(&e, "reason", Text(in, "reason"));
+    if (!TextOf(in, "reason").empty()) {
+      AddDetail(&e, "reason", TextOf(in, "reason"));
       used.insert("reason");
     }
   }
@@ -259,8 +223,8 @@ Result<v1::Event> LedgerEventOfDcsa(const pb::Struct& in, const v1::ShipmentStat
   if (list != in.fields().end() && list->second.has_list_value()) {
     for (int i = 0; i < list->second.list_value().values_size(); ++i) {
       const pb::Struct& ref = list->second.list_value().values(i).struct_value();
-      const std::string kind = Text(ref, "documentReferenceType");
-      const std::string value = Text(ref, "documentReferenceValue");
+      const std::string kind = TextOf(ref, "documentReferenceType");
+      const std::string value = TextOf(ref, "documentReferenceValue");
       const std::string at = "documentReferences." + std::to_string(i);
       if (kind.starts_with("BKG")) {
         AddReference(&e, "booking", value);
@@ -277,9 +241,10 @@ Result<v1::Event> LedgerEventOfDcsa(const pb::Struct& in, const v1::ShipmentStat
     for (int i = 0; i < refs->second.list_value().values_size(); ++i) {
       const pb::Struct& ref = refs->second.list_value().values(i).struct_value();
       const std::string at = "references." + std::to_string(i);
-      const std::string kind = Text(ref, "referenceType");
+      const std::string kind = TextOf(ref, "referenceType");
       if (kind != "PO" && kind != "EQ") continue;
-      AddReference(&e, kind == "PO" ? "purchase_order" : "container", Text(ref, "referenceValue"));
+      AddReference(&e, kind == "PO" ? "purchase_order" : "container",
+                   TextOf(ref, "referenceValue"));
       used.insert({at + ".referenceType", at + ".referenceValue"});
     }
   }

@@ -13,6 +13,7 @@
 #include "crypto/sha256.h"
 #include "interop/cbv.h"
 #include "interop/gs1_keys.h"
+#include "interop/json_fields.h"
 #include "model/units.h"
 #include "shipledger/bytes.h"
 
@@ -27,28 +28,6 @@ std::string_view Trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
   return s;
-}
-
-// A JSON scalar as text: strings as they are, numbers in their shortest round-trip form,
-// booleans as true/false; nullopt for objects, lists and null.
-std::optional<std::string> ScalarText(const pb::Value& v) {
-  switch (v.kind_case()) {
-    case pb::Value::kStringValue:
-      return v.string_value();
-    case pb::Value::kBoolValue:
-      return v.bool_value() ? "true" : "false";
-    case pb::Value::kNumberValue: {
-      // A JSON zero's sign depends on how the number was spelled (-0 reads as an integer, -0.0
-      // as a double), so it carries nothing: every zero is 0.
-      const double number = v.number_value() == 0 ? 0.0 : v.number_value();
-      std::array<char, 64> buf{};
-      const auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), number);
-      if (ec != std::errc()) return std::nullopt;
-      return std::string(buf.data(), end);
-    }
-    default:
-      return std::nullopt;
-  }
 }
 
 // Concatenates `pieces` sorted byte-wise (what the standard's "lexical order" means here).

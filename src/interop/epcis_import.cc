@@ -8,6 +8,7 @@
 #include "crypto/sha256.h"
 #include "interop/cbv.h"
 #include "interop/epcis_export.h"
+#include "interop/json_fields.h"
 #include "interop/ledger_types.h"
 #include "model/units.h"
 #include "model/validation_payloads.h"
@@ -22,20 +23,10 @@ using T = v1::EventType;
 
 Status Unmapped(std::string why) { return Status::InvalidArgument(std::move(why)); }
 
-const pb::Value* Field(const pb::Struct& s, std::string_view key) {
-  const auto it = s.fields().find(std::string(key));
-  return it == s.fields().end() ? nullptr : &it->second;
-}
-
-std::string Text(const pb::Struct& s, std::string_view key) {
-  const pb::Value* v = Field(s, key);
-  return v != nullptr && v->has_string_value() ? v->string_value() : "";
-}
-
 // The items of a list field; a single value counts as a list of one.
 std::vector<const pb::Value*> Items(const pb::Struct& s, std::string_view key) {
   std::vector<const pb::Value*> out;
-  const pb::Value* v = Field(s, key);
+  const pb::Value* v = FieldOf(s, key);
   if (v == nullptr) return out;
   if (v->has_list_value()) {
     for (const auto& item : v->list_value().values()) out.push_back(&item);
@@ -43,18 +34,6 @@ std::vector<const pb::Value*> Items(const pb::Struct& s, std::string_view key) {
     out.push_back(v);
   }
   return out;
-}
-
-void AddDetail(v1::Event* e, std::string key, std::string value) {
-  auto* d = e->add_details();
-  d->set_key(std::move(key));
-  d->set_value(std::move(value));
-}
-
-void AddReference(v1::Event* e, std::string kind, std::string value) {
-  auto* r = e->add_references();
-  r->set_kind(std::move(kind));
-  r->set_value(std::move(value));
 }
 
 std::string Presentation(std::string_view name) {
@@ -97,8 +76,8 @@ std::string KindOfTransactionType(const std::string& type) {
 Status MapTransactions(const pb::Struct& in, v1::Event* e) {
   for (const pb::Value* item : Items(in, "bizTransactionList")) {
     if (!item->has_struct_value()) return Unmapped("a bizTransactionList entry is not an object");
-    const std::string type = Text(item->struct_value(), "type");
-    const std::string id = Text(item->struct_value(), "bizTransaction");
+    const std::string type = TextOf(item->struct_value(), "type");
+    const std::string id = TextOf(item->struct_value(), "bizTransaction");
     if (id.empty()) return Unmapped("a bizTransactionList entry has no bizTransaction");
     const std::string kind = KindOfTransactionType(type);
     if (kind.empty()) {
@@ -133,20 +112,21 @@ void MapEpcs(const pb::Struct& in, v1::Event* e) {
 
 // sourceList / destinationList: only a hand-over's possessing parties, organisations of ours.
 Status MapParties(const pb::Struct& in, const std::string& signer_org, v1::Event* e) {
-  const bool has = Field(in, "sourceList") != nullptr || Field(in, "destinationList") != nullptr;
+  const bool has =
+      FieldOf(in, "sourceList") != nullptr || FieldOf(in, "destinationList") != nullptr;
   if (!has) return Status::Ok();
   if (e->type() != T::EVENT_TYPE_HANDOVER) {
     return Unmapped("sourceList/destinationList are kept only on a hand-over (bizStep accepting)");
   }
   for (const pb::Value* item : Items(in, "sourceList")) {
-    const auto org = Under(Text(item->struct_value(), "source"), "org");
-    const std::string sdt = Text(item->struct_value(), "type");
+    const auto org = Under(TextOf(item->struct_value(), "source"), "org");
+    const std::string sdt = TextOf(item->struct_value(), "type");
     const bool possessing =
         sdt == "possessing_party" ||
         CbvUrnToWebUri(sdt) ==
             ExpandBareWord(Vocabulary::kSourceDestinationType, "possessing_party");
     if (!org || !possessing) {
-      return Unmapped("source " + Text(item->struct_value(), "source") +
+      return Unmapped("source " + TextOf(item->struct_value(), "source") +
                       " is not an organisation of the network (" + std::string(kLedgerNamespace) +
                       "org/<name>)");
     }
@@ -155,8 +135,8 @@ Status MapParties(const pb::Struct& in, const std::string& signer_org, v1::Event
     }
   }
   for (const pb::Value* item : Items(in, "destinationList")) {
-    const auto org = Under(Text(item->struct_value(), "destination"), "org");
-    const std::string name = org ? *org : Text(item->struct_value(), "destination");
+    const auto org = Under(TextOf(item->struct_value(), "destination"), "org");
+    const std::string name = org ? *org : TextOf(item->struct_value(), "destination");
     return Unmapped("a hand-over needs the co-signature of its receiver (" + name +
                     "); record it with shipledger event submit --cosigner");
   }
@@ -169,7 +149,7 @@ Status MapReadings(const pb::Struct& in, v1::Event* e) {
       return Unmapped("sensor reports are kept only on sensor readings (bizStep sensor_reporting)");
     }
     const pb::Struct& el = element->struct_value();
-    const pb::Value* metadata = Field(el, "sensorMetadata");
+    const pb::Value* metadata = FieldOf(el, "sensorMetadata");
     const pb::Struct none;
     const pb::Struct& meta = metadata != nullptr ? metadata->struct_value() : none;
     const auto reports = Items(el, "sensorReport");
@@ -178,28 +158,28 @@ Status MapReadings(const pb::Struct& in, v1::Event* e) {
                       " reports; shipledger keeps one reading per element");
     }
     const pb::Struct& r = reports[0]->struct_value();
-    const std::string type = Text(r, "type");
+    const std::string type = TextOf(r, "type");
     if (type != "Temperature" && type != "gs1:Temperature" &&
         type != "https://ref.gs1.org/voc/Temperature") {
       return Unmapped("sensor report type '" + type + "': shipledger keeps temperatures only");
     }
-    const std::string uom = Text(r, "uom");
+    const std::string uom = TextOf(r, "uom");
     if (uom != "CEL" && uom != "FAH") {
       return Unmapped("temperature unit '" + uom + "': CEL or FAH");
     }
-    const pb::Value* value = Field(r, "value");
+    const pb::Value* value = FieldOf(r, "value");
     if (value == nullptr || !value->has_number_value()) {
       return Unmapped("a temperature report has no numeric value");
     }
     int64_t time_ms = 0;
-    if (!model::ParseIsoTime(Text(meta, "time"), &time_ms, model::FractionMode::kRoundHalfUp)) {
+    if (!model::ParseIsoTime(TextOf(meta, "time"), &time_ms, model::FractionMode::kRoundHalfUp)) {
       return Unmapped("a sensor element has no sensorMetadata.time");
     }
     auto* reading = e->add_readings();
     reading->set_time_ms(time_ms);
     reading->set_value_milli(static_cast<int64_t>(std::llround(value->number_value() * 1000.0)));
     reading->set_unit(uom == "FAH" ? "F" : "C");
-    const std::string device = Text(meta, "deviceID");
+    const std::string device = TextOf(meta, "deviceID");
     const auto ours = Under(device, "device");
     reading->set_device_id(ours ? *ours : device);
   }
@@ -270,10 +250,10 @@ Status MapExtensions(const pb::Struct& in, const std::string& signer_org, v1::Ev
       }
     } else if (name == "documents") {
       for (const auto& doc : value.list_value().values()) {
-        const auto hash = FromHex(Text(doc.struct_value(), sl + "sha256"));
+        const auto hash = FromHex(TextOf(doc.struct_value(), sl + "sha256"));
         if (!hash) return Unmapped("a document's sl:sha256 is not hex");
         auto* d = e->add_documents();
-        d->set_kind(Text(doc.struct_value(), sl + "kind"));
+        d->set_kind(TextOf(doc.struct_value(), sl + "kind"));
         d->set_sha256(*hash);
       }
     } else if (name == "parties") {
@@ -316,20 +296,20 @@ std::string ImportNonce(std::string_view signer_org, std::string_view shipment_i
 
 Result<std::vector<const pb::Struct*>> EpcisEventsOf(const pb::Struct& doc) {
   std::vector<const pb::Struct*> out;
-  const std::string kind = Text(doc, "type");
+  const std::string kind = TextOf(doc, "type");
   if (kind != "EPCISDocument" && kind != "EPCISQueryDocument") {
     out.push_back(&doc);  // a single event: EventPreHash says whether it is one
     return out;
   }
-  const pb::Value* body = Field(doc, "epcisBody");
+  const pb::Value* body = FieldOf(doc, "epcisBody");
   const pb::Value* list = nullptr;
   if (body != nullptr && body->has_struct_value()) {
-    list = Field(body->struct_value(), "eventList");
-    const pb::Value* results = Field(body->struct_value(), "queryResults");
+    list = FieldOf(body->struct_value(), "eventList");
+    const pb::Value* results = FieldOf(body->struct_value(), "queryResults");
     if (list == nullptr && results != nullptr && results->has_struct_value()) {
-      const pb::Value* results_body = Field(results->struct_value(), "resultsBody");
+      const pb::Value* results_body = FieldOf(results->struct_value(), "resultsBody");
       if (results_body != nullptr && results_body->has_struct_value()) {
-        list = Field(results_body->struct_value(), "eventList");
+        list = FieldOf(results_body->struct_value(), "eventList");
       }
     }
   }
@@ -351,14 +331,14 @@ Result<std::vector<const pb::Struct*>> EpcisEventsOf(const pb::Struct& doc) {
 Result<v1::Event> LedgerEventOfEpcis(const pb::Struct& in, const Namespaces& namespaces,
                                      const std::string& signer_org) {
   (void)namespaces;
-  const std::string type = Text(in, "type");
+  const std::string type = TextOf(in, "type");
   if (type != "ObjectEvent" && type != "TransactionEvent") {
     return Unmapped(type.empty() ? "it has no type"
                                  : type +
                                        " has no shipledger event type (ObjectEvent and "
                                        "TransactionEvent do)");
   }
-  const std::string biz_step = Text(in, "bizStep");
+  const std::string biz_step = TextOf(in, "bizStep");
   const TypeMapping* mapping = MappingOfBizStep(biz_step);
   if (mapping == nullptr) {
     return Unmapped(biz_step.empty() ? "it has no bizStep"
@@ -368,29 +348,29 @@ Result<v1::Event> LedgerEventOfEpcis(const pb::Struct& in, const Namespaces& nam
   e.set_type(mapping->type);
   e.set_signer_org(signer_org);
   int64_t occurred = 0;
-  if (!model::ParseIsoTime(Text(in, "eventTime"), &occurred, model::FractionMode::kRoundHalfUp) ||
+  if (!model::ParseIsoTime(TextOf(in, "eventTime"), &occurred, model::FractionMode::kRoundHalfUp) ||
       occurred <= 0) {
-    return Unmapped("eventTime '" + Text(in, "eventTime") + "' is not a time after 1970");
+    return Unmapped("eventTime '" + TextOf(in, "eventTime") + "' is not a time after 1970");
   }
   e.set_occurred_at_ms(occurred);
   // EPCIS requires both; without them the event could not be exported as it came.
-  const std::string offset = Text(in, "eventTimeZoneOffset");
+  const std::string offset = TextOf(in, "eventTimeZoneOffset");
   if (!IsTimeZoneOffset(offset)) {
     return Unmapped("eventTimeZoneOffset '" + offset + "' is not ±hh:mm");
   }
   if (offset != "+00:00") AddDetail(&e, Presentation("eventTimeZoneOffset"), offset);
   const bool booking = mapping->type == T::EVENT_TYPE_BOOKED;
-  const std::string action = Text(in, "action");
+  const std::string action = TextOf(in, "action");
   if (action != "OBSERVE" && action != "ADD" && action != "DELETE") {
     return Unmapped("action '" + action + "' is not OBSERVE, ADD or DELETE");
   }
   if (action != (booking ? "ADD" : "OBSERVE")) AddDetail(&e, Presentation("action"), action);
-  const std::string disposition = Text(in, "disposition");
+  const std::string disposition = TextOf(in, "disposition");
   if (disposition != mapping->disposition) {
     AddDetail(&e, Presentation("disposition"), disposition);
   }
-  if (const pb::Value* point = Field(in, "readPoint"); point != nullptr) {
-    const std::string id = Text(point->struct_value(), "id");
+  if (const pb::Value* point = FieldOf(in, "readPoint"); point != nullptr) {
+    const std::string id = TextOf(point->struct_value(), "id");
     const auto code = Under(id, "unlocode");
     if (code && model::IsUnLocode(*code)) {
       e.set_location(*code);
@@ -398,8 +378,8 @@ Result<v1::Event> LedgerEventOfEpcis(const pb::Struct& in, const Namespaces& nam
       AddDetail(&e, Presentation("readPoint"), id);
     }
   }
-  if (const pb::Value* where = Field(in, "bizLocation"); where != nullptr) {
-    AddDetail(&e, Presentation("bizLocation"), Text(where->struct_value(), "id"));
+  if (const pb::Value* where = FieldOf(in, "bizLocation"); where != nullptr) {
+    AddDetail(&e, Presentation("bizLocation"), TextOf(where->struct_value(), "id"));
   }
   MapEpcs(in, &e);
   SL_RETURN_IF_ERROR(MapTransactions(in, &e));
@@ -408,7 +388,8 @@ Result<v1::Event> LedgerEventOfEpcis(const pb::Struct& in, const Namespaces& nam
   SL_RETURN_IF_ERROR(MapExtensions(in, signer_org, &e));
   // The EPCIS event type is the export's choice (a TransactionEvent for a booking naming EPCs
   // and business transactions) unless the event says otherwise.
-  if (auto exported = EpcisEventOf(e, nullptr); exported.ok() && Text(*exported, "type") != type) {
+  if (auto exported = EpcisEventOf(e, nullptr);
+      exported.ok() && TextOf(*exported, "type") != type) {
     AddDetail(&e, Presentation("type"), type);
   }
   return e;

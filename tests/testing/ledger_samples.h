@@ -3,11 +3,24 @@
 // a return, an error declaration, the network's bookkeeping events and a rejected event.
 #pragma once
 
+#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/util/json_util.h>
+#include <gtest/gtest.h>
+
 #include <string>
 
 #include "shipledger/v1/ledger.pb.h"
 
 namespace shipledger::interop::testing {
+
+// `text` parsed as a JSON object (an EPCIS or DCSA event, a document); a test failure when it
+// does not parse.
+inline google::protobuf::Struct Json(const std::string& text) {
+  google::protobuf::Struct out;
+  const auto s = google::protobuf::util::JsonStringToMessage(text, &out);
+  EXPECT_TRUE(s.ok()) << s.message() << "\n" << text;
+  return out;
+}
 
 inline constexpr int64_t kT0 = 1772359200000;  // 2026-03-01T10:00:00Z
 

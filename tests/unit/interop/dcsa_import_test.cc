@@ -13,12 +13,7 @@ namespace {
 
 namespace pb = google::protobuf;
 
-pb::Struct Json(const std::string& text) {
-  pb::Struct out;
-  const auto s = pb::util::JsonStringToMessage(text, &out);
-  EXPECT_TRUE(s.ok()) << s.message() << "\n" << text;
-  return out;
-}
+using testing::Json;
 
 std::string Detail(const v1::Event& e, const std::string& key) {
   for (const auto& d : e.details()) {

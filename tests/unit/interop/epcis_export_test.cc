@@ -13,6 +13,7 @@
 #include <set>
 
 #include "interop/cbv.h"
+#include "interop/epcis_import.h"
 #include "interop/ledger_types.h"
 #include "shipledger/bytes.h"
 #include "testing/ledger_samples.h"
@@ -34,13 +35,9 @@ std::string GetString(const pb::Struct& s, const std::string& key) {
 }
 
 std::vector<const pb::Struct*> EventsOf(const pb::Struct& document) {
-  std::vector<const pb::Struct*> out;
-  const pb::Value* body = Get(document, "epcisBody");
-  if (body == nullptr) return out;
-  const pb::Value* list = Get(body->struct_value(), "eventList");
-  if (list == nullptr) return out;
-  for (const auto& v : list->list_value().values()) out.push_back(&v.struct_value());
-  return out;
+  auto events = EpcisEventsOf(document);
+  EXPECT_TRUE(events.ok()) << events.status().ToString();
+  return events.ok() ? *events : std::vector<const pb::Struct*>{};
 }
 
 EpcisExport Export(const v1::GetShipmentResponse& shipment,

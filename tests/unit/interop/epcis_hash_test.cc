@@ -6,17 +6,14 @@
 #include <google/protobuf/util/json_util.h>
 #include <gtest/gtest.h>
 
+#include "testing/ledger_samples.h"
+
 namespace shipledger::interop {
 namespace {
 
 namespace pb = google::protobuf;
 
-pb::Struct Json(const std::string& text) {
-  pb::Struct out;
-  const auto s = pb::util::JsonStringToMessage(text, &out);
-  EXPECT_TRUE(s.ok()) << s.message() << "\n" << text;
-  return out;
-}
+using testing::Json;
 
 std::string PreHash(const std::string& event, const Namespaces& ns = NamespacesOf({})) {
   auto pre = EventPreHash(Json(event), ns);

@@ -18,12 +18,7 @@ namespace {
 
 namespace pb = google::protobuf;
 
-pb::Struct Json(const std::string& text) {
-  pb::Struct out;
-  const auto s = pb::util::JsonStringToMessage(text, &out);
-  EXPECT_TRUE(s.ok()) << s.message() << "\n" << text;
-  return out;
-}
+using testing::Json;
 
 std::string Text(const pb::Struct& s, const std::string& key) {
   const auto it = s.fields().find(key);
