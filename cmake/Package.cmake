@@ -1,11 +1,12 @@
 # Installing and packaging (docs/operations.md, "Run a node with systemd"): `cmake --install`
-# puts both binaries in bin/ and the systemd unit in lib/systemd/system/; `cpack` (in the build
-# dir) makes a Debian package of them with its dependencies computed by dpkg-shlibdeps.
-install(TARGETS shipledgerd shipledger RUNTIME DESTINATION bin)
+# puts the binaries (node, CLI, EPCIS gateway) in bin/ and the systemd unit in
+# lib/systemd/system/; `cpack` (in the build dir) makes a Debian package of them with its
+# dependencies computed by dpkg-shlibdeps.
+install(TARGETS shipledgerd shipledger shipledger-gateway RUNTIME DESTINATION bin)
 install(FILES ${CMAKE_CURRENT_LIST_DIR}/package/shipledgerd.service
         DESTINATION lib/systemd/system)
 install(FILES ${PROJECT_SOURCE_DIR}/docs/operations.md ${PROJECT_SOURCE_DIR}/docs/configuration.md
-              ${PROJECT_SOURCE_DIR}/docs/api.md
+              ${PROJECT_SOURCE_DIR}/docs/api.md ${PROJECT_SOURCE_DIR}/docs/gateway.md
         DESTINATION share/doc/shipledger)
 
 set(CPACK_GENERATOR DEB)

@@ -15,7 +15,9 @@ set -euo pipefail
 # DESIGN §2, "may depend on". node may depend on all but cli; cli on all but node, consensus,
 # net and rpc (rpc/ holds only the server side: clients use the generated stubs, proto).
 # interop (GS1 EPCIS 2.0 / CBV 2.0 and DCSA formats, issue 22) is pure data conversion beside
-# model; DESIGN §2 has no row for it yet (the issue note says so).
+# model; DESIGN §2 has no row for it yet (the issue note says so). gateway
+# (shipledger-gateway, issue 22) is a client of a node like cli, and serves HTTP with rpc's
+# HttpServer (rpc/http_server.h, its only use of rpc); no row in DESIGN §2 yet either.
 declare -A DEPS=(
   [common]=""
   [crypto]="common"
@@ -29,6 +31,7 @@ declare -A DEPS=(
   [rpc]="common crypto model contracts interop storage"
   [node]="common crypto model config consensus contracts storage net rpc"
   [cli]="common crypto model interop config contracts storage"
+  [gateway]="common crypto model interop config cli rpc"
   [proto]=""
 )
 # contracts may use crypto for hashing only.

@@ -323,6 +323,26 @@ Result<pb::Struct> EpcisEventOf(const v1::Event& event, const v1::ColdChainTerms
   return out;
 }
 
+pb::Struct ErrorDeclarationOf(
+    const v1::Event& declaration,
+    const std::function<std::optional<std::string>(const std::string&)>& hash_id_of) {
+  const auto& d = declaration.error_declaration();
+  pb::Struct out;
+  Put(&out, "declarationTime", Str(EpcisTime(declaration.occurred_at_ms())));
+  if (d.reason() == "did_not_occur" || d.reason() == "incorrect_data" ||
+      IsAbsoluteUri(d.reason())) {
+    Put(&out, "reason", Str(d.reason()));
+  } else if (!d.reason().empty()) {
+    Put(&out, Sl("reason"), Str(d.reason()));
+  }
+  std::vector<pb::Value> corrective;
+  for (const auto& id : d.corrective_event_ids()) {
+    if (auto hash_id = hash_id_of(id)) corrective.push_back(Str(*hash_id));
+  }
+  if (!corrective.empty()) Put(&out, "correctiveEventIDs", List(std::move(corrective)));
+  return out;
+}
+
 v1::ExportOmission OmissionProto(const Omission& omission) {
   v1::ExportOmission out;
   out.set_event_id(omission.ledger_event_id);
@@ -425,26 +445,16 @@ Result<EpcisExport> ExportEpcis(const v1::GetShipmentResponse& shipment,
   }
 
   for (const v1::TimelineEntry* entry : declarations) {
-    const auto& d = entry->event().error_declaration();
-    const auto target = by_ledger_id.find(d.event_id());
+    const auto target = by_ledger_id.find(entry->event().error_declaration().event_id());
     if (target == by_ledger_id.end()) continue;
-    pb::Struct declaration;
-    Put(&declaration, "declarationTime", Str(EpcisTime(entry->event().occurred_at_ms())));
-    if (d.reason() == "did_not_occur" || d.reason() == "incorrect_data" ||
-        IsAbsoluteUri(d.reason())) {
-      Put(&declaration, "reason", Str(d.reason()));
-    } else if (!d.reason().empty()) {
-      Put(&declaration, Sl("reason"), Str(d.reason()));
-    }
-    std::vector<pb::Value> corrective;
-    for (const auto& id : d.corrective_event_ids()) {
-      const auto c = by_ledger_id.find(id);
-      if (c != by_ledger_id.end()) {
-        corrective.push_back(events[c->second].fields().at("eventID"));
-      }
-    }
-    if (!corrective.empty()) Put(&declaration, "correctiveEventIDs", List(std::move(corrective)));
-    Put(&events[target->second], "errorDeclaration", Obj(std::move(declaration)));
+    Put(&events[target->second], "errorDeclaration",
+        Obj(ErrorDeclarationOf(entry->event(), [&](const std::string& ledger_id) {
+          const auto c = by_ledger_id.find(ledger_id);
+          return c == by_ledger_id.end()
+                     ? std::optional<std::string>()
+                     : std::optional<std::string>(
+                           events[c->second].fields().at("eventID").string_value());
+        })));
   }
 
   pb::Struct ledger;

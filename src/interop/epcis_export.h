@@ -12,7 +12,9 @@
 #include <google/protobuf/struct.pb.h>
 
 #include <cstdint>
+#include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -49,6 +51,14 @@ Result<google::protobuf::Struct> EpcisEventOf(const v1::Event& event,
 // Whether `text` is an eventTimeZoneOffset as the EPCIS 2.0 schema has it: ±hh:mm from -14:00
 // to +14:00 ("Z" is not one).
 bool IsTimeZoneOffset(std::string_view text);
+
+// The `errorDeclaration` an error_declaration event gives the event it declares:
+// declarationTime, reason (CBV words and URIs as they are, other text as sl:reason) and the
+// hash IDs of its corrective events that `hash_id_of` (ledger event id -> EPCIS event hash ID)
+// knows.
+google::protobuf::Struct ErrorDeclarationOf(
+    const v1::Event& declaration,
+    const std::function<std::optional<std::string>(const std::string&)>& hash_id_of);
 
 struct EpcisExportOptions {
   int64_t creation_time_ms = 0;  // the document's creationDate

@@ -3,8 +3,10 @@
 #include <openssl/x509.h>
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
@@ -38,6 +40,8 @@ struct Shared {
   }
   const HttpServerOptions options;
   const HttpHandler handler;
+  // Runs the handler when options.handler_threads > 0 (HttpServer::Impl owns it).
+  asio::thread_pool* pool = nullptr;
   std::optional<RateLimiter> limiter;
   uint32_t connections = 0;
   // Open connections by ClientKey; addresses with none are left out, so it holds at most
@@ -151,15 +155,15 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     if (shared_->limiter) {
       const RateLimiter::Decision decision = shared_->limiter->Take(client_, shared_->NowMs());
       if (!decision.allowed) {
-        HttpAnswer answer{
-            429, ErrorJson("rate_limited", "too many requests from this address; retry later")};
+        HttpAnswer answer =
+            ErrorAnswer(429, "rate_limited", "too many requests from this address; retry later");
         answer.headers.emplace_back("Retry-After", std::to_string(decision.retry_after_s));
         Respond(std::move(answer));
         return;
       }
     }
     if (bad_http) {
-      Respond({400, ErrorJson("bad_request", "malformed or oversized HTTP request")});
+      Respond(ErrorAnswer(400, "bad_request", "malformed or oversized HTTP request"));
       return;
     }
     http::request<http::string_body> request = parser_.release();
@@ -167,8 +171,37 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     in.method = request.method();
     in.target = std::string(request.target());
     in.body = std::move(request.body());
+    for (const auto& field : request) {
+      std::string name(field.name_string());
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      in.headers.emplace_back(std::move(name), std::string(field.value()));
+    }
     in.client_certificate = certificate_ ? &*certificate_ : nullptr;
-    Respond(shared_->handler(in));
+    in.client = client_;
+    if (shared_->pool == nullptr) {
+      Respond(shared_->handler(in));
+      return;
+    }
+    // The handler runs on the pool; its answer is written back on the server thread, which
+    // owns the stream.
+    asio::post(*shared_->pool, [self = this->shared_from_this(), in = std::move(in)]() {
+      HttpAnswer answer;
+      try {  // an exception must not end a pool thread
+        answer = self->shared_->handler(in);
+      } catch (const std::exception& e) {
+        Log(self->shared_->options.log).error("{}: {}", self->shared_->options.name, e.what());
+        answer = {500, ErrorJson("internal", "the request failed; see the service's log")};
+      }
+      auto executor = self->stream_.get_executor();
+      asio::post(executor, [self, answer = std::move(answer)]() mutable {
+        self->Respond(std::move(answer));
+      });
+    });
+  }
+
+  HttpAnswer ErrorAnswer(unsigned status, std::string_view error, std::string_view message) {
+    if (shared_->options.error_answer) return shared_->options.error_answer(status, error, message);
+    return {status, ErrorJson(error, message)};
   }
 
   // Writes the answer, then closes.
@@ -216,6 +249,13 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 
 }  // namespace
 
+std::string_view HttpRequest::Header(std::string_view name) const {
+  for (const auto& [n, v] : headers) {
+    if (n == name) return v;
+  }
+  return {};
+}
+
 std::string ErrorJson(std::string_view error, std::string_view message) {
   return "{\"error\":" + JsonQuoted(error) + ",\"message\":" + JsonQuoted(message) + "}";
 }
@@ -262,6 +302,9 @@ struct HttpServer::Impl {
   asio::io_context io;
   tcp::acceptor acceptor{io};
   asio::steady_timer backoff{io};
+  // After io: destroyed first, with any handler it did not run (whose sessions count down in
+  // `shared`, still alive).
+  std::optional<asio::thread_pool> pool;
   std::thread thread;
   int port = 0;
   bool stopped = false;
@@ -293,6 +336,10 @@ Status HttpServer::Start(const std::string& host_port) {
   if (!ec) impl.acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (!ec) impl.port = impl.acceptor.local_endpoint(ec).port();
   if (ec) return Status::Unavailable(name + ": listen on " + host_port + ": " + ec.message());
+  if (impl.shared.options.handler_threads > 0) {
+    impl.pool.emplace(impl.shared.options.handler_threads);
+    impl.shared.pool = &*impl.pool;
+  }
   impl.Accept();
   impl.thread = std::thread([&impl] {
     SetThreadName(impl.shared.options.thread_name.c_str());
@@ -316,6 +363,10 @@ void HttpServer::Stop() {
   if (!impl.thread.joinable()) return;
   impl.io.stop();
   impl.thread.join();
+  if (impl.pool) {
+    impl.pool->stop();
+    impl.pool->join();
+  }
   // The thread is gone: nothing else touches the acceptor now. Open connections are closed when
   // the io_context, which holds their handlers, is destroyed.
   beast::error_code ignored;

@@ -7,7 +7,8 @@
 // Retry-After); 400 for malformed HTTP. With TLS, a client must present a certificate that
 // `authenticate` accepts, or the handshake fails and nothing is served.
 // Thread-safety: Start and Stop from the owning thread; the server runs on its own thread,
-// which owns all connection state and calls the handler.
+// which owns all connection state and calls the handler (or, with handler_threads, a pool
+// calls it: then it must be thread-safe).
 #pragma once
 
 #include <boost/asio/ssl/context.hpp>
@@ -32,10 +33,16 @@ struct HttpRequest {
   boost::beast::http::verb method = boost::beast::http::verb::get;
   std::string target;  // path and optional query, as in the request line
   std::string body;    // empty unless max_body_bytes allows one
+  // Every header field, names in lower case, in the order received.
+  std::vector<std::pair<std::string, std::string>> headers;
   // With TLS, the client's certificate (accepted by `authenticate`); else null.
   const crypto::Certificate* client_certificate = nullptr;
-};
+  // The client's address key (IPv4 address, or the /64 of an IPv6 one).
+  std::string client;
 
+  // The first header field named `name` (lower case), or "" when there is none.
+  std::string_view Header(std::string_view name) const;
+};
 struct HttpAnswer {
   HttpAnswer() = default;
   HttpAnswer(unsigned s, std::string b) : status(s), body(std::move(b)) {}
@@ -61,9 +68,17 @@ struct HttpServerOptions {
   uint32_t request_timeout_ms = 5000;  // Default: 5 s for handshake, request and answer
   uint32_t max_request_bytes = 8192;   // Default: 8 KiB of request line and headers
   uint32_t max_body_bytes = 0;         // Default: no body
+  // Threads that run the handler. 0 (default): the server thread runs it, so it must not block;
+  // more: a pool of that many runs it, so a handler may wait (e.g. on a node) while the server
+  // goes on reading and answering other connections. The deadline is reset for the answer.
+  uint32_t handler_threads = 0;
   // TLS when set; `authenticate` decides on the client's certificate (required).
   std::shared_ptr<boost::asio::ssl::context> tls;
   std::function<Status(const crypto::Certificate&)> authenticate;
+  // Makes the server's own error answers (400 malformed, 429 rate limited) from the status and
+  // a message, e.g. in a service's problem format. Default: ErrorJson.
+  std::function<HttpAnswer(unsigned status, std::string_view error, std::string_view message)>
+      error_answer;
   // Called for every answer sent (e.g. to count requests by status); may be empty.
   std::function<void(unsigned status)> on_answer;
 };

@@ -431,7 +431,8 @@ grpc::Status LedgerService::Watch(grpc::ServerContext* ctx, const v1::WatchReque
       return ToGrpc(s);
     }
   }
-  const bool everything = caller.unrestricted || caller.runs_node || !req->shipment_id().empty();
+  const bool everything = caller.unrestricted || (caller.runs_node && !req->parties_only()) ||
+                          !req->shipment_id().empty();
   // By shipment id, for the current block: its state (nullopt: no such shipment), read once.
   std::unordered_map<std::string, std::optional<v1::ShipmentState>> states;
   // DESIGN §8: Watch streams are counted per organisation, and a full node makes room for an

@@ -192,6 +192,37 @@ TEST_F(AccessTest, NonPartyCannotWatchTheShipmentAndItsUnfilteredStreamLeavesItO
   ctx.TryCancel();
 }
 
+// parties_only: the stream of an organisation that runs a node, scoped as GetShipment is.
+TEST(AccessPartiesOnlyTest, ANodeOrganisationsPartiesOnlyStreamLeavesOutOthersShipments) {
+  NetworkDir net("exporter:exporter,shipper:exporter:client,customs:customs:client");
+  std::string target;
+  auto node = StartNode(net, &target);
+  ASSERT_NE(node, nullptr);
+  Client exporter(net, target, "exporter");
+  Client shipper(net, target, "shipper");
+  auto book = [&](Client& c, const std::string& org, const std::string& id) {
+    v1::Event e = c.NewEvent(org, v1::EVENT_TYPE_BOOKED, id);
+    return c.SubmitOne(c.Sign(e, net.client(org))).receipt().code();
+  };
+  ASSERT_EQ(book(exporter, "exporter", "PO-MINE-1"), v1::RESULT_CODE_VALID);
+  ASSERT_EQ(book(shipper, "shipper", "PO-THEIRS"), v1::RESULT_CODE_VALID);
+  ASSERT_EQ(book(exporter, "exporter", "PO-MINE-2"), v1::RESULT_CODE_VALID);
+  auto first_two = [&](bool parties_only) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    v1::WatchRequest req;
+    req.set_parties_only(parties_only);
+    auto reader = exporter.stub().Watch(&ctx, req);
+    std::vector<std::string> ids;
+    v1::WatchResponse msg;
+    while (ids.size() < 2 && reader->Read(&msg)) ids.push_back(msg.entry().event().shipment_id());
+    ctx.TryCancel();
+    return ids;
+  };
+  EXPECT_EQ(first_two(false), (std::vector<std::string>{"PO-MINE-1", "PO-THEIRS"}));
+  EXPECT_EQ(first_two(true), (std::vector<std::string>{"PO-MINE-1", "PO-MINE-2"}));
+}
+
 TEST_F(AccessTest, WholeBlocksGoOnlyToOrganisationsThatRunNodes) {
   auto get_block = [&](const std::string& org) {
     Client c(net_, target_, org);

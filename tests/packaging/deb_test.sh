@@ -25,8 +25,8 @@ for dep in "libgrpc++1.51" "libprotobuf32" "libssl3" "libyaml-cpp0.7" "adduser";
   grep -q "^ Depends:.*$dep" <<<"$CONTROL" || fail "Depends lacks $dep: $CONTROL"
 done
 CONTENTS=$(dpkg-deb -c "$DEB")
-for path in ./usr/bin/shipledgerd ./usr/bin/shipledger ./usr/lib/systemd/system/shipledgerd.service \
-  ./usr/share/doc/shipledger/operations.md; do
+for path in ./usr/bin/shipledgerd ./usr/bin/shipledger ./usr/bin/shipledger-gateway ./usr/lib/systemd/system/shipledgerd.service \
+  ./usr/share/doc/shipledger/operations.md ./usr/share/doc/shipledger/gateway.md; do
   grep -q " $path\$" <<<"$CONTENTS" || fail "the package lacks $path"
 done
 dpkg-deb -e "$DEB" "$WORK/control"
@@ -37,6 +37,7 @@ dpkg -x "$DEB" "$ROOT"
 SL="$ROOT/usr/bin/shipledger"
 SLD="$ROOT/usr/bin/shipledgerd"
 "$SLD" --help | grep -q -- "--check-config" || fail "shipledgerd --help"
+"$ROOT/usr/bin/shipledger-gateway" --help | grep -q -- "--token-file" || fail "shipledger-gateway --help"
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 BASE=$((20000 + RANDOM % 20000))

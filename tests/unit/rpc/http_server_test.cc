@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio/ssl/context.hpp>
+#include <future>
+#include <thread>
 
 #include "config/identity.h"
 #include "crypto/x509.h"
@@ -96,6 +98,63 @@ TEST_F(HttpServerTest, BodiesUpToTheLimitReachTheHandlerLargerOnesAre400) {
   EXPECT_EQ(small.status(), 200) << small.text;
   EXPECT_EQ(small.body(), "anyone sent 16 bytes");
   EXPECT_EQ(RawHttp(port, Request("PUT", "0123456789abcdefg")).status(), 400);
+}
+
+TEST_F(HttpServerTest, TheHandlerSeesHeaderFieldsByLowerCaseNameAndTheClientAddress) {
+  server_ = std::make_unique<HttpServer>(HttpServerOptions{}, [](const HttpRequest& r) {
+    return HttpAnswer(200, std::string(r.Header("authorization")) + "|" +
+                               std::string(r.Header("x-absent")) + "|" + r.client);
+  });
+  ASSERT_TRUE(server_->Start("127.0.0.1:0").ok());
+  const auto answer = RawHttp(server_->port(),
+                              "GET /x HTTP/1.1\r\nHost: a\r\nAuthorization: Bearer s3cret\r\n"
+                              "Connection: close\r\n\r\n");
+  EXPECT_EQ(answer.body(), "Bearer s3cret||127.0.0.1");
+}
+
+// With handler threads, a handler that waits does not hold up other connections: the slow
+// request is answered only because a second one, served meanwhile, releases it.
+TEST_F(HttpServerTest, WithHandlerThreadsAWaitingHandlerDoesNotHoldUpOthers) {
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  HttpServerOptions options;
+  options.handler_threads = 2;
+  options.request_timeout_ms = 10000;
+  server_ = std::make_unique<HttpServer>(std::move(options), [&](const HttpRequest& r) {
+    if (r.target == "/slow") {
+      const bool ok = released.wait_for(std::chrono::seconds(5)) == std::future_status::ready;
+      return HttpAnswer(200, ok ? "released" : "nobody released me");
+    }
+    release.set_value();
+    return HttpAnswer(200, "fast");
+  });
+  ASSERT_TRUE(server_->Start("127.0.0.1:0").ok());
+  const int port = server_->port();
+  std::string slow;
+  std::thread waiter([&] {
+    slow = RawHttp(port, "GET /slow HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n", 8000).body();
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(RawHttp(port, "GET /fast HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n").body(),
+            "fast");
+  waiter.join();
+  EXPECT_EQ(slow, "released");
+}
+
+// An exception in a handler on a pool thread is a 500, and the server goes on.
+TEST_F(HttpServerTest, AHandlerThatThrowsOnAPoolThreadIsA500) {
+  HttpServerOptions options;
+  options.handler_threads = 1;
+  server_ = std::make_unique<HttpServer>(std::move(options), [](const HttpRequest& r) {
+    if (r.target == "/throw") throw std::runtime_error("boom");
+    return HttpAnswer(200, "fine");
+  });
+  ASSERT_TRUE(server_->Start("127.0.0.1:0").ok());
+  const int port = server_->port();
+  EXPECT_EQ(RawHttp(port, "GET /throw HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n").status(),
+            500);
+  EXPECT_EQ(RawHttp(port, "GET /ok HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n").body(),
+            "fine");
 }
 
 }  // namespace

@@ -1,0 +1,416 @@
+#include "gateway/event_index.h"
+
+#include <rocksdb/db.h>
+#include <rocksdb/options.h>
+#include <rocksdb/write_batch.h>
+
+#include <set>
+
+#include "interop/cbv.h"
+#include "interop/epcis_export.h"
+#include "interop/epcis_hash.h"
+#include "interop/json_fields.h"
+#include "model/units.h"
+
+namespace shipledger::gateway {
+
+namespace pb = google::protobuf;
+
+namespace {
+
+// Keys (one column family): "n" resume height; "s" next position; "e"+pos the event (a
+// serialized google.protobuf.Struct); "h"+eventID its position; "l"+ledger event id its
+// eventID; "x"+field+'\0'+value+'\0'+pos an index entry; "c"+shipment the booking's cold-chain
+// terms; "j"+id a capture job; "d"+id a capture job's document until the job is done.
+constexpr char kFieldType = 't';
+constexpr char kFieldBizStep = 'b';
+constexpr char kFieldDisposition = 'd';
+constexpr char kFieldBizLocation = 'l';
+constexpr char kFieldReadPoint = 'r';
+constexpr char kFieldEpc = 'e';
+constexpr char kFieldBizTransaction = 'x';
+
+std::string U64(uint64_t v) {
+  std::string out(8, '\0');
+  for (int i = 7; i >= 0; --i) {
+    out[static_cast<size_t>(i)] = static_cast<char>(v & 0xff);
+    v >>= 8;
+  }
+  return out;
+}
+
+uint64_t ReadU64(std::string_view bytes) {
+  uint64_t v = 0;
+  for (size_t i = 0; i < 8 && i < bytes.size(); ++i) v = (v << 8) | static_cast<uint8_t>(bytes[i]);
+  return v;
+}
+
+std::string IndexPrefix(char field, std::string_view value) {
+  std::string key = "x";
+  key += field;
+  key += '\0';
+  key += value;
+  key += '\0';
+  return key;
+}
+
+std::string Expanded(interop::Vocabulary vocabulary, const std::string& word) {
+  return interop::ExpandBareWord(vocabulary, word).value_or(word);
+}
+
+std::string IdOf(const pb::Struct& event, std::string_view field) {
+  const pb::Value* v = interop::FieldOf(event, field);
+  return v != nullptr && v->has_struct_value() ? interop::TextOf(v->struct_value(), "id")
+                                               : std::string();
+}
+
+std::vector<std::string> EpcsOf(const pb::Struct& event) {
+  std::vector<std::string> out;
+  for (const char* list : {"epcList", "childEPCs", "inputEPCList", "outputEPCList"}) {
+    const pb::Value* v = interop::FieldOf(event, list);
+    if (v == nullptr || !v->has_list_value()) continue;
+    for (const auto& e : v->list_value().values()) {
+      if (e.has_string_value()) out.push_back(e.string_value());
+    }
+  }
+  return out;
+}
+
+// (type URI, value) of each business transaction.
+std::vector<std::pair<std::string, std::string>> BizTransactionsOf(const pb::Struct& event) {
+  std::vector<std::pair<std::string, std::string>> out;
+  const pb::Value* v = interop::FieldOf(event, "bizTransactionList");
+  if (v == nullptr || !v->has_list_value()) return out;
+  for (const auto& e : v->list_value().values()) {
+    if (!e.has_struct_value()) continue;
+    out.emplace_back(Expanded(interop::Vocabulary::kBizTransactionType,
+                              interop::TextOf(e.struct_value(), "type")),
+                     interop::TextOf(e.struct_value(), "bizTransaction"));
+  }
+  return out;
+}
+
+// Every index entry of an event: (field, value).
+std::vector<std::pair<char, std::string>> IndexEntriesOf(const pb::Struct& event) {
+  std::vector<std::pair<char, std::string>> out;
+  out.emplace_back(kFieldType, interop::TextOf(event, "type"));
+  if (auto s = interop::TextOf(event, "bizStep"); !s.empty())
+    out.emplace_back(kFieldBizStep, Expanded(interop::Vocabulary::kBizStep, s));
+  if (auto s = interop::TextOf(event, "disposition"); !s.empty())
+    out.emplace_back(kFieldDisposition, Expanded(interop::Vocabulary::kDisposition, s));
+  if (auto s = IdOf(event, "bizLocation"); !s.empty()) out.emplace_back(kFieldBizLocation, s);
+  if (auto s = IdOf(event, "readPoint"); !s.empty()) out.emplace_back(kFieldReadPoint, s);
+  std::set<std::string> epcs;
+  for (auto& e : EpcsOf(event)) {
+    if (epcs.insert(e).second) out.emplace_back(kFieldEpc, e);
+  }
+  std::set<std::string> transactions;
+  for (auto& [type, value] : BizTransactionsOf(event)) {
+    std::string key = type + '\x01' + value;
+    if (transactions.insert(key).second) out.emplace_back(kFieldBizTransaction, std::move(key));
+  }
+  return out;
+}
+
+bool TimeIn(const pb::Struct& event, std::string_view field, const std::optional<int64_t>& ge,
+            const std::optional<int64_t>& lt) {
+  if (!ge && !lt) return true;
+  int64_t ms = 0;
+  if (!model::ParseIsoTime(interop::TextOf(event, field), &ms, model::FractionMode::kTruncate)) {
+    return false;
+  }
+  return (!ge || ms >= *ge) && (!lt || ms < *lt);
+}
+
+bool AnyOf(const std::vector<std::string>& wanted, const std::string& value) {
+  return wanted.empty() || std::find(wanted.begin(), wanted.end(), value) != wanted.end();
+}
+
+bool EpcMatches(const std::string& pattern, const std::string& epc) {
+  if (!pattern.empty() && pattern.back() == '*') {
+    return epc.compare(0, pattern.size() - 1, pattern, 0, pattern.size() - 1) == 0;
+  }
+  return pattern == epc;
+}
+
+Status FromRocks(const rocksdb::Status& s, std::string_view what) {
+  if (s.ok()) return Status::Ok();
+  return Status::Unavailable("gateway index: " + std::string(what) + ": " + s.ToString());
+}
+
+}  // namespace
+
+bool Matches(const pb::Struct& event, const EventQuery& q) {
+  if (!AnyOf(q.event_types, interop::TextOf(event, "type"))) return false;
+  if (!q.biz_steps.empty() && !AnyOf(q.biz_steps, Expanded(interop::Vocabulary::kBizStep,
+                                                           interop::TextOf(event, "bizStep")))) {
+    return false;
+  }
+  if (!q.dispositions.empty() &&
+      !AnyOf(q.dispositions,
+             Expanded(interop::Vocabulary::kDisposition, interop::TextOf(event, "disposition")))) {
+    return false;
+  }
+  if (!q.biz_locations.empty() && !AnyOf(q.biz_locations, IdOf(event, "bizLocation"))) return false;
+  if (!q.read_points.empty() && !AnyOf(q.read_points, IdOf(event, "readPoint"))) return false;
+  if (!q.epcs.empty()) {
+    const auto epcs = EpcsOf(event);
+    bool found = false;
+    for (const auto& pattern : q.epcs) {
+      for (const auto& epc : epcs) found = found || EpcMatches(pattern, epc);
+    }
+    if (!found) return false;
+  }
+  if (!q.biz_transactions.empty()) {
+    const auto transactions = BizTransactionsOf(event);
+    for (const auto& [type, values] : q.biz_transactions) {
+      bool found = false;
+      for (const auto& [t, v] : transactions) found = found || (t == type && AnyOf(values, v));
+      if (!found) return false;
+    }
+  }
+  return TimeIn(event, "eventTime", q.ge_event_time_ms, q.lt_event_time_ms) &&
+         TimeIn(event, "recordTime", q.ge_record_time_ms, q.lt_record_time_ms);
+}
+
+struct EventIndex::Impl {
+  std::unique_ptr<rocksdb::DB> db;
+
+  Result<std::optional<std::string>> Read(const std::string& key) const {
+    std::string value;
+    const rocksdb::Status s = db->Get(rocksdb::ReadOptions(), key, &value);
+    if (s.IsNotFound()) return std::optional<std::string>();
+    SL_RETURN_IF_ERROR(FromRocks(s, "read"));
+    return std::optional<std::string>(std::move(value));
+  }
+
+  Result<std::optional<pb::Struct>> EventAt(uint64_t position) const {
+    SL_ASSIGN_OR_RETURN(auto bytes, Read("e" + U64(position)));
+    if (!bytes) return std::optional<pb::Struct>();
+    pb::Struct event;
+    if (!event.ParseFromString(*bytes)) {
+      return Status::DataLoss("gateway index: event at " + std::to_string(position) +
+                              " does not parse");
+    }
+    return std::optional<pb::Struct>(std::move(event));
+  }
+};
+
+EventIndex::EventIndex(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+EventIndex::~EventIndex() = default;
+
+Result<std::unique_ptr<EventIndex>> EventIndex::Open(const std::string& dir) {
+  rocksdb::Options options;
+  options.create_if_missing = true;
+  options.IncreaseParallelism(2);
+  rocksdb::DB* db = nullptr;
+  const rocksdb::Status s = rocksdb::DB::Open(options, dir, &db);
+  if (!s.ok()) {
+    return Status::Unavailable("gateway index: cannot open " + dir + ": " + s.ToString());
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->db.reset(db);
+  return std::unique_ptr<EventIndex>(new EventIndex(std::move(impl)));
+}
+
+Result<uint64_t> EventIndex::ResumeHeight() const {
+  SL_ASSIGN_OR_RETURN(auto v, impl_->Read("n"));
+  return v ? ReadU64(*v) : 0;
+}
+
+uint64_t EventIndex::Count() const {
+  auto v = impl_->Read("s");
+  return v.ok() && *v ? ReadU64(**v) - 1 : 0;
+}
+
+Result<bool> EventIndex::Add(const v1::WatchResponse& in) {
+  const v1::TimelineEntry& entry = in.entry();
+  const v1::Event& event = entry.event();
+  rocksdb::WriteBatch batch;
+  batch.Put("n", U64(in.height()));
+  auto commit = [&](bool added) -> Result<bool> {
+    SL_RETURN_IF_ERROR(FromRocks(impl_->db->Write(rocksdb::WriteOptions(), &batch), "write"));
+    return added;
+  };
+  SL_ASSIGN_OR_RETURN(auto seen, impl_->Read("l" + entry.event_id()));
+  if (seen || entry.receipt().code() != v1::RESULT_CODE_VALID) return commit(false);
+
+  if (event.type() == v1::EVENT_TYPE_BOOKED && event.booking().has_cold_chain()) {
+    batch.Put("c" + event.shipment_id(), event.booking().cold_chain().SerializeAsString());
+  }
+  if (event.type() == v1::EVENT_TYPE_ERROR_DECLARATION) {
+    batch.Put("l" + entry.event_id(), "");
+    SL_ASSIGN_OR_RETURN(auto target_id, EventIdOfLedgerEvent(event.error_declaration().event_id()));
+    if (!target_id || target_id->empty()) return commit(false);
+    SL_ASSIGN_OR_RETURN(auto position, impl_->Read("h" + *target_id));
+    if (!position) return commit(false);
+    SL_ASSIGN_OR_RETURN(auto target, impl_->EventAt(ReadU64(*position)));
+    if (!target) return commit(false);
+    const pb::Struct declaration =
+        interop::ErrorDeclarationOf(event, [&](const std::string& ledger_id) {
+          auto id = EventIdOfLedgerEvent(ledger_id);
+          return id.ok() && *id && !(*id)->empty() ? std::optional<std::string>(**id)
+                                                   : std::optional<std::string>();
+        });
+    *(*(*target).mutable_fields())["errorDeclaration"].mutable_struct_value() = declaration;
+    batch.Put("e" + *position, target->SerializeAsString());
+    return commit(false);
+  }
+
+  pb::Struct cold_chain_holder;
+  std::optional<v1::ColdChainTerms> cold_chain;
+  SL_ASSIGN_OR_RETURN(auto terms, impl_->Read("c" + event.shipment_id()));
+  if (event.type() == v1::EVENT_TYPE_BOOKED && event.booking().has_cold_chain()) {
+    cold_chain = event.booking().cold_chain();
+  } else if (terms) {
+    cold_chain.emplace();
+    if (!cold_chain->ParseFromString(*terms)) cold_chain.reset();
+  }
+  auto form = interop::EpcisEventOf(event, cold_chain ? &*cold_chain : nullptr);
+  if (!form.ok()) {
+    if (form.status().code() != Code::kFailedPrecondition) return form.status();
+    batch.Put("l" + entry.event_id(), "");  // no EPCIS form: seen, nothing to index
+    return commit(false);
+  }
+  auto id = interop::EventHashId(*form, interop::ExportNamespaces());
+  SL_ASSIGN_OR_RETURN(auto duplicate, id.ok() ? impl_->Read("h" + *id)
+                                              : Result<std::optional<std::string>>(std::nullopt));
+  if (!id.ok() || duplicate) {
+    // Not hashable, or the same EPCIS event as one stored: the first is the event (as in
+    // ExportEpcis).
+    batch.Put("l" + entry.event_id(), "");
+    return commit(false);
+  }
+  (*form->mutable_fields())["eventID"].set_string_value(*id);
+  (*form->mutable_fields())["recordTime"].set_string_value(interop::EpcisTime(in.block_time_ms()));
+  SL_ASSIGN_OR_RETURN(auto next, impl_->Read("s"));
+  const uint64_t position = next ? ReadU64(*next) : 1;
+  const std::string pos = U64(position);
+  batch.Put("s", U64(position + 1));
+  batch.Put("e" + pos, form->SerializeAsString());
+  batch.Put("h" + *id, pos);
+  batch.Put("l" + entry.event_id(), *id);
+  for (const auto& [field, value] : IndexEntriesOf(*form)) {
+    batch.Put(IndexPrefix(field, value) + pos, "");
+  }
+  return commit(true);
+}
+
+Result<pb::Struct> EventIndex::Get(const std::string& event_id) const {
+  SL_ASSIGN_OR_RETURN(auto position, impl_->Read("h" + event_id));
+  if (!position) return Status::NotFound("no event " + event_id);
+  SL_ASSIGN_OR_RETURN(auto event, impl_->EventAt(ReadU64(*position)));
+  if (!event) return Status::NotFound("no event " + event_id);
+  return std::move(*event);
+}
+
+Result<std::optional<std::string>> EventIndex::EventIdOfLedgerEvent(
+    const std::string& ledger_event_id) const {
+  return impl_->Read("l" + ledger_event_id);
+}
+
+Result<QueryPage> EventIndex::Query(const EventQuery& q, uint64_t max_scanned) const {
+  // The index that drives the scan: the most selective parameter with exact values.
+  std::vector<std::string> prefixes;
+  auto drive = [&](char field, const std::vector<std::string>& values) {
+    if (!prefixes.empty() || values.empty()) return;
+    for (const auto& v : values) prefixes.push_back(IndexPrefix(field, v));
+  };
+  if (!q.biz_transactions.empty()) {
+    std::vector<std::string> values;
+    for (const auto& v : q.biz_transactions.front().second) {
+      values.push_back(q.biz_transactions.front().first + '\x01' + v);
+    }
+    drive(kFieldBizTransaction, values);
+  }
+  const bool exact_epcs = std::none_of(q.epcs.begin(), q.epcs.end(), [](const std::string& e) {
+    return !e.empty() && e.back() == '*';
+  });
+  if (exact_epcs) drive(kFieldEpc, q.epcs);
+  drive(kFieldBizLocation, q.biz_locations);
+  drive(kFieldReadPoint, q.read_points);
+  drive(kFieldBizStep, q.biz_steps);
+  drive(kFieldDisposition, q.dispositions);
+  drive(kFieldType, q.event_types);
+
+  QueryPage page;
+  uint64_t scanned = 0;
+  const uint64_t start = q.after + 1;
+  // One cursor per driving value (or one over every event), merged in position order.
+  std::vector<std::unique_ptr<rocksdb::Iterator>> cursors;
+  std::vector<std::string> cursor_prefix;
+  if (prefixes.empty()) prefixes.push_back("e");
+  for (const auto& prefix : prefixes) {
+    cursors.emplace_back(impl_->db->NewIterator(rocksdb::ReadOptions()));
+    cursors.back()->Seek(prefix + U64(start));
+    cursor_prefix.push_back(prefix);
+  }
+  auto position_of = [&](size_t i) -> std::optional<uint64_t> {
+    rocksdb::Iterator& it = *cursors[i];
+    if (!it.Valid()) return std::nullopt;
+    const rocksdb::Slice key = it.key();
+    if (!key.starts_with(cursor_prefix[i]) || key.size() != cursor_prefix[i].size() + 8) {
+      return std::nullopt;
+    }
+    return ReadU64(std::string_view(key.data() + cursor_prefix[i].size(), 8));
+  };
+  uint64_t last = 0;
+  for (;;) {
+    std::optional<uint64_t> lowest;
+    for (size_t i = 0; i < cursors.size(); ++i) {
+      const auto p = position_of(i);
+      if (p && (!lowest || *p < *lowest)) lowest = p;
+    }
+    if (!lowest) break;  // no more
+    for (size_t i = 0; i < cursors.size(); ++i) {
+      if (position_of(i) == lowest) cursors[i]->Next();
+    }
+    if (page.events.size() == q.per_page || scanned == max_scanned) {
+      page.next = last;  // there is more: go on after the last one read
+      return page;
+    }
+    ++scanned;
+    last = *lowest;
+    SL_ASSIGN_OR_RETURN(auto event, impl_->EventAt(*lowest));
+    if (event && Matches(*event, q)) page.events.push_back(std::move(*event));
+  }
+  for (auto& c : cursors) SL_RETURN_IF_ERROR(FromRocks(c->status(), "scan"));
+  return page;
+}
+
+Status EventIndex::PutJob(const std::string& id, const std::string& json) {
+  return FromRocks(impl_->db->Put(rocksdb::WriteOptions(), "j" + id, json), "write job");
+}
+
+Result<std::string> EventIndex::GetJob(const std::string& id) const {
+  SL_ASSIGN_OR_RETURN(auto v, impl_->Read("j" + id));
+  if (!v) return Status::NotFound("no capture job " + id);
+  return std::move(*v);
+}
+
+Status EventIndex::PutJobDocument(const std::string& id, const std::string& document) {
+  rocksdb::WriteOptions sync;
+  sync.sync = true;  // accepted (202) means it survives a crash
+  return FromRocks(impl_->db->Put(sync, "d" + id, document), "write job document");
+}
+
+Result<std::string> EventIndex::GetJobDocument(const std::string& id) const {
+  SL_ASSIGN_OR_RETURN(auto v, impl_->Read("d" + id));
+  if (!v) return Status::NotFound("no document of capture job " + id);
+  return std::move(*v);
+}
+
+Status EventIndex::DeleteJobDocument(const std::string& id) {
+  return FromRocks(impl_->db->Delete(rocksdb::WriteOptions(), "d" + id), "delete job document");
+}
+
+std::vector<std::string> EventIndex::UnfinishedJobs() const {
+  std::vector<std::string> out;
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions()));
+  for (it->Seek("d"); it->Valid() && it->key().starts_with("d"); it->Next()) {
+    out.push_back(it->key().ToString().substr(1));
+  }
+  return out;
+}
+
+}  // namespace shipledger::gateway

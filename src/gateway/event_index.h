@@ -1,0 +1,94 @@
+// EventIndex: the gateway's own store (RocksDB, in its --data-dir) of the EPCIS form of every
+// ledger event its party may read, in commit order, with the indexes the EPCIS query needs
+// (docs/gateway.md, "The index"). The Indexer fills it from the node's Watch stream; queries read
+// it without asking the node, so that a query at a million events reads only what it returns.
+// Capture jobs are kept here too, so that one accepted is run after a restart.
+// Thread-safety: thread-safe (RocksDB); Put* and the error-declaration patch are called by the
+// Indexer thread only.
+#pragma once
+
+#include <google/protobuf/struct.pb.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "shipledger/status.h"
+#include "shipledger/v1/ledger.pb.h"
+
+namespace shipledger::gateway {
+
+// What an EPCIS query asks (the standard's query parameters we answer; docs/gateway.md).
+// Values of one parameter are alternatives (EPCIS writes them separated by '|'); parameters
+// must all hold.
+struct EventQuery {
+  std::vector<std::string> event_types;    // eventType: ObjectEvent, TransactionEvent
+  std::vector<std::string> biz_steps;      // EQ_bizStep, as CBV URIs (bare words expanded)
+  std::vector<std::string> dispositions;   // EQ_disposition, as CBV URIs
+  std::vector<std::string> biz_locations;  // EQ_bizLocation
+  std::vector<std::string> read_points;    // EQ_readPoint
+  std::vector<std::string> epcs;           // MATCH_epc: an EPC, or a prefix ending in '*'
+  // EQ_bizTransaction_<type>: (type as CBV URI, values)
+  std::vector<std::pair<std::string, std::vector<std::string>>> biz_transactions;
+  std::optional<int64_t> ge_event_time_ms, lt_event_time_ms;
+  std::optional<int64_t> ge_record_time_ms, lt_record_time_ms;
+  uint32_t per_page = 100;
+  uint64_t after = 0;  // from nextPageToken: only events stored after this position
+};
+
+struct QueryPage {
+  std::vector<google::protobuf::Struct> events;
+  // The position to go on from (nextPageToken), or 0 when there is no more.
+  uint64_t next = 0;
+};
+
+class EventIndex {
+ public:
+  // Opens (creating) the store in `dir`.
+  static Result<std::unique_ptr<EventIndex>> Open(const std::string& dir);
+  ~EventIndex();
+  EventIndex(const EventIndex&) = delete;
+  EventIndex& operator=(const EventIndex&) = delete;
+
+  // The height the Indexer resumes its Watch from (0: never ran).
+  Result<uint64_t> ResumeHeight() const;
+
+  // Adds one committed ledger event (from Watch). An event without an EPCIS form, not VALID,
+  // or whose EPCIS event hash ID is already stored, is skipped; an entry already indexed (by its
+  // ledger event id) too, so replaying a block after a restart changes nothing. An error
+  // declaration adds `errorDeclaration` to the event it declares. Records `height` as where to
+  // resume. Returns whether the entry added an event.
+  Result<bool> Add(const v1::WatchResponse& entry);
+
+  // The event with this EPCIS event hash ID; NOT_FOUND when there is none.
+  Result<google::protobuf::Struct> Get(const std::string& event_id) const;
+  // Whether the ledger event with this id is indexed, and under which event hash ID.
+  Result<std::optional<std::string>> EventIdOfLedgerEvent(const std::string& ledger_event_id) const;
+
+  // The events that match `query`, in commit order, at most query.per_page, reading at most
+  // `max_scanned` stored events (a page may then be short, with `next` to go on).
+  Result<QueryPage> Query(const EventQuery& query, uint64_t max_scanned = 200000) const;
+
+  uint64_t Count() const;
+
+  // Capture jobs: the job's JSON by id, and the ids of jobs not finished (to run again).
+  Status PutJob(const std::string& id, const std::string& json);
+  Result<std::string> GetJob(const std::string& id) const;
+  Status PutJobDocument(const std::string& id, const std::string& document);
+  Result<std::string> GetJobDocument(const std::string& id) const;
+  Status DeleteJobDocument(const std::string& id);
+  std::vector<std::string> UnfinishedJobs() const;  // those with a document still stored
+
+ private:
+  struct Impl;
+  explicit EventIndex(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Whether stored EPCIS `event` satisfies every parameter of `query` (not paging).
+bool Matches(const google::protobuf::Struct& event, const EventQuery& query);
+
+}  // namespace shipledger::gateway

@@ -1,0 +1,35 @@
+// The gateway's HTTP helpers: problem answers (RFC 7807, with EPCIS 2.0's exception types),
+// JSON answers, and the request target split into path and query parameters.
+// Thread-safety: pure functions.
+#pragma once
+
+#include <google/protobuf/struct.pb.h>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "rpc/http_server.h"
+
+namespace shipledger::gateway {
+
+// application/problem+json: {"type", "title", "status", "detail"}. `type` is an EPCIS 2.0
+// exception ("epcisException:QueryParameterException", ...).
+rpc::HttpAnswer Problem(unsigned status, std::string_view type, std::string_view title,
+                        std::string_view detail);
+
+// `body` (a google.protobuf.Struct or Value) as JSON with `content_type`.
+rpc::HttpAnswer JsonAnswer(unsigned status, const google::protobuf::Message& body,
+                           std::string_view content_type = "application/json");
+
+struct Target {
+  std::string path;                                         // percent-decoded
+  std::vector<std::pair<std::string, std::string>> params;  // decoded, in order
+};
+
+// nullopt when the path or a parameter is not valid percent-encoded printable UTF-8.
+std::optional<Target> ParseTarget(std::string_view target);
+
+}  // namespace shipledger::gateway
