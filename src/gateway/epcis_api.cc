@@ -29,18 +29,6 @@ rpc::HttpAnswer Unavailable(const Status& s) {
                  "The gateway cannot answer now", s.message());
 }
 
-std::vector<std::string> Alternatives(const std::string& value) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  for (;;) {
-    const size_t bar = value.find('|', start);
-    out.push_back(value.substr(start, bar - start));
-    if (bar == std::string::npos) break;
-    start = bar + 1;
-  }
-  return out;
-}
-
 std::string ExpandedWord(interop::Vocabulary v, const std::string& word) {
   return interop::ExpandBareWord(v, word).value_or(word);
 }
@@ -222,7 +210,7 @@ rpc::HttpAnswer Gateway::GetEvents(const Target& target) {
     };
     if (name != "nextPageToken") kept.emplace_back(name, value);
     if (value.empty()) return bad("has no value");
-    const auto values = Alternatives(value);
+    const auto values = SplitList(value, '|');
     if (name == "eventType") {
       for (const auto& v : values) {
         if (!IsEventType(v)) return bad("'" + v + "' is not an EPCIS event type");

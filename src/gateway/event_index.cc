@@ -7,6 +7,7 @@
 #include <set>
 
 #include "interop/cbv.h"
+#include "interop/dcsa_export.h"
 #include "interop/epcis_export.h"
 #include "interop/epcis_hash.h"
 #include "interop/json_fields.h"
@@ -18,10 +19,12 @@ namespace pb = google::protobuf;
 
 namespace {
 
-// Keys (one column family): "n" resume height; "s" next position; "e"+pos the event (a
-// serialized google.protobuf.Struct); "h"+eventID its position; "l"+ledger event id its
-// eventID; "x"+field+'\0'+value+'\0'+pos an index entry; "c"+shipment the booking's cold-chain
-// terms; "j"+id a capture job; "d"+id a capture job's document until the job is done.
+// Keys (one column family): "n" resume height; "s" next EPCIS position; "e"+pos an EPCIS event
+// (a serialized google.protobuf.Struct); "h"+eventID its position; "l"+ledger event id its
+// eventID ("" when it has none); "x"+field+'\0'+value+'\0'+pos an EPCIS index entry; "S", "D",
+// "X" the same for DCSA events; "c"+shipment the booking's cold-chain terms; "j"+id a capture
+// job; "d"+id a capture job's document until the job is done; "u"+id a subscription, "U"+id how
+// far it was delivered.
 constexpr char kFieldType = 't';
 constexpr char kFieldBizStep = 'b';
 constexpr char kFieldDisposition = 'd';
@@ -45,8 +48,8 @@ uint64_t ReadU64(std::string_view bytes) {
   return v;
 }
 
-std::string IndexPrefix(char field, std::string_view value) {
-  std::string key = "x";
+std::string IndexPrefix(char field, std::string_view value, char collection = 'x') {
+  std::string key(1, collection);
   key += field;
   key += '\0';
   key += value;
@@ -184,8 +187,8 @@ struct EventIndex::Impl {
     return std::optional<std::string>(std::move(value));
   }
 
-  Result<std::optional<pb::Struct>> EventAt(uint64_t position) const {
-    SL_ASSIGN_OR_RETURN(auto bytes, Read("e" + U64(position)));
+  Result<std::optional<pb::Struct>> EventAt(char events, uint64_t position) const {
+    SL_ASSIGN_OR_RETURN(auto bytes, Read(std::string(1, events) + U64(position)));
     if (!bytes) return std::optional<pb::Struct>();
     pb::Struct event;
     if (!event.ParseFromString(*bytes)) {
@@ -223,8 +226,10 @@ uint64_t EventIndex::Count() const {
   return v.ok() && *v ? ReadU64(**v) - 1 : 0;
 }
 
-Result<bool> EventIndex::Add(const v1::WatchResponse& in) {
-  const v1::TimelineEntry& entry = in.entry();
+Result<bool> EventIndex::Add(const v1::WatchResponse& in, const v1::ShipmentState* state) {
+  v1::TimelineEntry entry = in.entry();
+  if (entry.block_time_ms() == 0) entry.set_block_time_ms(in.block_time_ms());
+  if (entry.height() == 0) entry.set_height(in.height());
   const v1::Event& event = entry.event();
   rocksdb::WriteBatch batch;
   batch.Put("n", U64(in.height()));
@@ -234,55 +239,53 @@ Result<bool> EventIndex::Add(const v1::WatchResponse& in) {
   };
   SL_ASSIGN_OR_RETURN(auto seen, impl_->Read("l" + entry.event_id()));
   if (seen || entry.receipt().code() != v1::RESULT_CODE_VALID) return commit(false);
-
   if (event.type() == v1::EVENT_TYPE_BOOKED && event.booking().has_cold_chain()) {
     batch.Put("c" + event.shipment_id(), event.booking().cold_chain().SerializeAsString());
   }
-  if (event.type() == v1::EVENT_TYPE_ERROR_DECLARATION) {
-    batch.Put("l" + entry.event_id(), "");
-    SL_ASSIGN_OR_RETURN(auto target_id, EventIdOfLedgerEvent(event.error_declaration().event_id()));
-    if (!target_id || target_id->empty()) return commit(false);
-    SL_ASSIGN_OR_RETURN(auto position, impl_->Read("h" + *target_id));
-    if (!position) return commit(false);
-    SL_ASSIGN_OR_RETURN(auto target, impl_->EventAt(ReadU64(*position)));
-    if (!target) return commit(false);
-    const pb::Struct declaration =
-        interop::ErrorDeclarationOf(event, [&](const std::string& ledger_id) {
-          auto id = EventIdOfLedgerEvent(ledger_id);
-          return id.ok() && *id && !(*id)->empty() ? std::optional<std::string>(**id)
-                                                   : std::optional<std::string>();
-        });
-    *(*(*target).mutable_fields())["errorDeclaration"].mutable_struct_value() = declaration;
-    batch.Put("e" + *position, target->SerializeAsString());
-    return commit(false);
+
+  // DCSA: every event with a DCSA form.
+  const v1::ShipmentState none;
+  if (auto dcsa = interop::DcsaEventOf(entry, state != nullptr ? *state : none); dcsa.ok()) {
+    SL_ASSIGN_OR_RETURN(auto next, impl_->Read("S"));
+    const std::string pos = U64(next ? ReadU64(*next) : 1);
+    batch.Put("S", U64(ReadU64(pos) + 1));
+    batch.Put("D" + pos, dcsa->SerializeAsString());
+    for (const auto& [field, value] : DcsaIndexEntries(*dcsa)) {
+      batch.Put(IndexPrefix(field, value, 'X') + pos, "");
+    }
+  } else if (dcsa.status().code() != Code::kFailedPrecondition) {
+    return dcsa.status();
   }
 
-  pb::Struct cold_chain_holder;
+  // EPCIS: an error declaration amends the event it declares; other events with an EPCIS form
+  // are stored once per event hash ID.
+  batch.Put("l" + entry.event_id(), "");
+  if (event.type() == v1::EVENT_TYPE_ERROR_DECLARATION) {
+    SL_RETURN_IF_ERROR(AmendDeclared(event, &batch));
+    return commit(false);
+  }
   std::optional<v1::ColdChainTerms> cold_chain;
-  SL_ASSIGN_OR_RETURN(auto terms, impl_->Read("c" + event.shipment_id()));
   if (event.type() == v1::EVENT_TYPE_BOOKED && event.booking().has_cold_chain()) {
     cold_chain = event.booking().cold_chain();
-  } else if (terms) {
-    cold_chain.emplace();
-    if (!cold_chain->ParseFromString(*terms)) cold_chain.reset();
+  } else {
+    SL_ASSIGN_OR_RETURN(auto terms, impl_->Read("c" + event.shipment_id()));
+    if (terms) {
+      cold_chain.emplace();
+      if (!cold_chain->ParseFromString(*terms)) cold_chain.reset();
+    }
   }
   auto form = interop::EpcisEventOf(event, cold_chain ? &*cold_chain : nullptr);
   if (!form.ok()) {
     if (form.status().code() != Code::kFailedPrecondition) return form.status();
-    batch.Put("l" + entry.event_id(), "");  // no EPCIS form: seen, nothing to index
-    return commit(false);
+    return commit(false);  // no EPCIS form
   }
   auto id = interop::EventHashId(*form, interop::ExportNamespaces());
-  SL_ASSIGN_OR_RETURN(auto duplicate, id.ok() ? impl_->Read("h" + *id)
-                                              : Result<std::optional<std::string>>(std::nullopt));
-  if (!id.ok() || duplicate) {
-    // Not hashable, or the same EPCIS event as one stored: the first is the event (as in
-    // ExportEpcis).
-    batch.Put("l" + entry.event_id(), "");
-    return commit(false);
-  }
+  if (!id.ok()) return commit(false);  // not hashable: left out, as ExportEpcis does
+  SL_ASSIGN_OR_RETURN(auto duplicate, impl_->Read("h" + *id));
+  if (duplicate) return commit(false);  // the first with this id is the event (as ExportEpcis)
   (*form->mutable_fields())["eventID"].set_string_value(*id);
-  (*form->mutable_fields())["recordTime"].set_string_value(interop::EpcisTime(in.block_time_ms()));
+  (*form->mutable_fields())["recordTime"].set_string_value(
+      interop::EpcisTime(entry.block_time_ms()));
   SL_ASSIGN_OR_RETURN(auto next, impl_->Read("s"));
   const uint64_t position = next ? ReadU64(*next) : 1;
   const std::string pos = U64(position);
@@ -296,10 +299,28 @@ Result<bool> EventIndex::Add(const v1::WatchResponse& in) {
   return commit(true);
 }
 
+Status EventIndex::AmendDeclared(const v1::Event& declaration, rocksdb::WriteBatch* batch) {
+  SL_ASSIGN_OR_RETURN(auto target_id,
+                      EventIdOfLedgerEvent(declaration.error_declaration().event_id()));
+  if (!target_id || target_id->empty()) return Status::Ok();
+  SL_ASSIGN_OR_RETURN(auto position, impl_->Read("h" + *target_id));
+  if (!position) return Status::Ok();
+  SL_ASSIGN_OR_RETURN(auto target, impl_->EventAt('e', ReadU64(*position)));
+  if (!target) return Status::Ok();
+  *(*target->mutable_fields())["errorDeclaration"].mutable_struct_value() =
+      interop::ErrorDeclarationOf(declaration, [&](const std::string& ledger_id) {
+        auto id = EventIdOfLedgerEvent(ledger_id);
+        return id.ok() && *id && !(*id)->empty() ? std::optional<std::string>(**id)
+                                                 : std::optional<std::string>();
+      });
+  batch->Put("e" + *position, target->SerializeAsString());
+  return Status::Ok();
+}
+
 Result<pb::Struct> EventIndex::Get(const std::string& event_id) const {
   SL_ASSIGN_OR_RETURN(auto position, impl_->Read("h" + event_id));
   if (!position) return Status::NotFound("no event " + event_id);
-  SL_ASSIGN_OR_RETURN(auto event, impl_->EventAt(ReadU64(*position)));
+  SL_ASSIGN_OR_RETURN(auto event, impl_->EventAt('e', ReadU64(*position)));
   if (!event) return Status::NotFound("no event " + event_id);
   return std::move(*event);
 }
@@ -332,29 +353,46 @@ Result<QueryPage> EventIndex::Query(const EventQuery& q, uint64_t max_scanned) c
   drive(kFieldBizStep, q.biz_steps);
   drive(kFieldDisposition, q.dispositions);
   drive(kFieldType, q.event_types);
+  return Scan('e', std::move(prefixes), q.after, q.per_page, max_scanned,
+              [&](const pb::Struct& e) { return Matches(e, q); });
+}
 
+Result<QueryPage> EventIndex::QueryDcsa(const DcsaQuery& q, uint64_t max_scanned) const {
+  std::vector<std::string> prefixes;
+  if (auto driving = DcsaDrivingIndex(q)) {
+    for (const auto& v : driving->second) prefixes.push_back(IndexPrefix(driving->first, v, 'X'));
+  }
+  return Scan('D', std::move(prefixes), q.after, q.limit, max_scanned,
+              [&](const pb::Struct& e) { return MatchesDcsa(e, q); });
+}
+
+uint64_t EventIndex::DcsaHead() const {
+  auto v = impl_->Read("S");
+  return v.ok() && *v ? ReadU64(**v) - 1 : 0;
+}
+
+Result<QueryPage> EventIndex::Scan(char events, std::vector<std::string> prefixes, uint64_t after,
+                                   uint32_t limit, uint64_t max_scanned,
+                                   const std::function<bool(const pb::Struct&)>& match) const {
   QueryPage page;
+  page.scanned_to = after;
   uint64_t scanned = 0;
-  const uint64_t start = q.after + 1;
   // One cursor per driving value (or one over every event), merged in position order.
+  if (prefixes.empty()) prefixes.emplace_back(1, events);
   std::vector<std::unique_ptr<rocksdb::Iterator>> cursors;
-  std::vector<std::string> cursor_prefix;
-  if (prefixes.empty()) prefixes.push_back("e");
   for (const auto& prefix : prefixes) {
     cursors.emplace_back(impl_->db->NewIterator(rocksdb::ReadOptions()));
-    cursors.back()->Seek(prefix + U64(start));
-    cursor_prefix.push_back(prefix);
+    cursors.back()->Seek(prefix + U64(after + 1));
   }
   auto position_of = [&](size_t i) -> std::optional<uint64_t> {
     rocksdb::Iterator& it = *cursors[i];
     if (!it.Valid()) return std::nullopt;
     const rocksdb::Slice key = it.key();
-    if (!key.starts_with(cursor_prefix[i]) || key.size() != cursor_prefix[i].size() + 8) {
+    if (!key.starts_with(prefixes[i]) || key.size() != prefixes[i].size() + 8) {
       return std::nullopt;
     }
-    return ReadU64(std::string_view(key.data() + cursor_prefix[i].size(), 8));
+    return ReadU64(std::string_view(key.data() + prefixes[i].size(), 8));
   };
-  uint64_t last = 0;
   for (;;) {
     std::optional<uint64_t> lowest;
     for (size_t i = 0; i < cursors.size(); ++i) {
@@ -362,20 +400,60 @@ Result<QueryPage> EventIndex::Query(const EventQuery& q, uint64_t max_scanned) c
       if (p && (!lowest || *p < *lowest)) lowest = p;
     }
     if (!lowest) break;  // no more
+    if (page.events.size() == limit || scanned == max_scanned) {
+      page.next = page.scanned_to;  // there is more: go on after the last one read
+      return page;
+    }
     for (size_t i = 0; i < cursors.size(); ++i) {
       if (position_of(i) == lowest) cursors[i]->Next();
     }
-    if (page.events.size() == q.per_page || scanned == max_scanned) {
-      page.next = last;  // there is more: go on after the last one read
-      return page;
-    }
     ++scanned;
-    last = *lowest;
-    SL_ASSIGN_OR_RETURN(auto event, impl_->EventAt(*lowest));
-    if (event && Matches(*event, q)) page.events.push_back(std::move(*event));
+    page.scanned_to = *lowest;
+    SL_ASSIGN_OR_RETURN(auto event, impl_->EventAt(events, *lowest));
+    if (event && match(*event)) page.events.push_back(std::move(*event));
   }
   for (auto& c : cursors) SL_RETURN_IF_ERROR(FromRocks(c->status(), "scan"));
   return page;
+}
+
+Status EventIndex::PutSubscription(const std::string& id, const std::string& json) {
+  rocksdb::WriteOptions sync;
+  sync.sync = true;
+  return FromRocks(impl_->db->Put(sync, "u" + id, json), "write subscription");
+}
+
+Result<std::string> EventIndex::GetSubscription(const std::string& id) const {
+  SL_ASSIGN_OR_RETURN(auto v, impl_->Read("u" + id));
+  if (!v) return Status::NotFound("no subscription " + id);
+  return std::move(*v);
+}
+
+Status EventIndex::DeleteSubscription(const std::string& id) {
+  rocksdb::WriteBatch batch;
+  batch.Delete("u" + id);
+  batch.Delete("U" + id);
+  return FromRocks(impl_->db->Write(rocksdb::WriteOptions(), &batch), "delete subscription");
+}
+
+std::vector<std::pair<std::string, std::string>> EventIndex::Subscriptions(
+    const std::string& after_id, size_t limit) const {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions()));
+  for (it->Seek("u" + after_id + '\0');
+       it->Valid() && it->key().starts_with("u") && out.size() < limit; it->Next()) {
+    out.emplace_back(it->key().ToString().substr(1), it->value().ToString());
+  }
+  return out;
+}
+
+Status EventIndex::PutDelivered(const std::string& id, uint64_t position) {
+  return FromRocks(impl_->db->Put(rocksdb::WriteOptions(), "U" + id, U64(position)),
+                   "write delivery");
+}
+
+uint64_t EventIndex::Delivered(const std::string& id) const {
+  auto v = impl_->Read("U" + id);
+  return v.ok() && *v ? ReadU64(**v) : 0;
 }
 
 Status EventIndex::PutJob(const std::string& id, const std::string& json) {

@@ -131,7 +131,10 @@ Result<std::unique_ptr<Gateway>> Gateway::Create(const GatewayOptions& options) 
   if (!index.ok()) return index.status();
   g->index_ = std::move(*index);
   Gateway* self = g.get();
-  g->indexer_ = std::make_unique<Indexer>(*g->index_, [self] { return self->Connect(); });
+  g->subscriptions_ = std::make_unique<Subscriptions>(*g->index_);
+  g->indexer_ = std::make_unique<Indexer>(
+      *g->index_, [self] { return self->Connect(); },
+      [self](const v1::WatchResponse&) { self->subscriptions_->Wake(); });
   g->capture_ = std::make_unique<CaptureQueue>(
       *g->index_, *g->indexer_, [self] { return self->Connect(); }, g->identity_, g->genesis_);
   g->http_ = std::make_unique<rpc::HttpServer>(
@@ -146,12 +149,14 @@ Result<std::unique_ptr<cli::NodeClient>> Gateway::Connect() const {
 Status Gateway::Start() {
   indexer_->Start();
   capture_->Start();
+  subscriptions_->Start();
   return http_->Start(options_.listen);
 }
 
 void Gateway::Stop() {
   if (http_) http_->Stop();
   if (capture_) capture_->Stop();
+  if (subscriptions_) subscriptions_->Stop();
   if (indexer_) indexer_->Stop();
 }
 
@@ -170,8 +175,15 @@ bool Gateway::Authenticated(const rpc::HttpRequest& request) const {
 
 rpc::HttpAnswer Gateway::Handle(const rpc::HttpRequest& request) {
   using boost::beast::http::verb;
+  const bool dcsa = request.target.starts_with("/v2/");
   rpc::HttpAnswer answer = [&]() -> rpc::HttpAnswer {
     if (!Authenticated(request)) {
+      if (dcsa) {
+        rpc::HttpAnswer a = DcsaError(request, 401, "unauthorized",
+                                      "send Authorization: Bearer TOKEN, or a client certificate");
+        a.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"shipledger-gateway\"");
+        return a;
+      }
       rpc::HttpAnswer a = Problem(401, "epcisException:SecurityException", "Unauthorized",
                                   "send Authorization: Bearer TOKEN (a token of the gateway's "
                                   "token file), or a client certificate");
@@ -180,9 +192,14 @@ rpc::HttpAnswer Gateway::Handle(const rpc::HttpRequest& request) {
     }
     const auto target = ParseTarget(request.target);
     if (!target) {
+      if (dcsa) {
+        return DcsaError(request, 400, "invalidQuery",
+                         "the request target is not valid percent-encoded UTF-8");
+      }
       return Problem(400, "epcisException:ValidationException", "Bad request",
                      "the request target is not valid percent-encoded UTF-8");
     }
+    if (dcsa) return HandleDcsa(request, *target);
     const std::string& path = target->path;
     auto method_not_allowed = [](std::string_view allow) {
       rpc::HttpAnswer a = Problem(405, "epcisException:ValidationException", "Method not allowed",
@@ -210,8 +227,10 @@ rpc::HttpAnswer Gateway::Handle(const rpc::HttpRequest& request) {
     return Problem(404, "epcisException:NoSuchResourceException", "Not found",
                    "no resource " + path);
   }();
-  answer.headers.emplace_back("GS1-EPCIS-Version", "2.0.0");
-  answer.headers.emplace_back("GS1-CBV-Version", "2.0.0");
+  if (!dcsa) {
+    answer.headers.emplace_back("GS1-EPCIS-Version", "2.0.0");
+    answer.headers.emplace_back("GS1-CBV-Version", "2.0.0");
+  }
   return answer;
 }
 

@@ -1,5 +1,5 @@
-// Gateway: `shipledger-gateway`, a party's EPCIS 2.0 REST interface on the ledger
-// (docs/gateway.md). It runs beside the party's node with the party's client identity:
+// Gateway: `shipledger-gateway`, a party's EPCIS 2.0 and DCSA T&T 2.2 REST interface on the
+// ledger (docs/gateway.md). It runs beside the party's node with the party's client identity:
 // captures are mapped, signed as that identity and submitted to the node (CaptureQueue); queries
 // are answered from the gateway's own index of what the party may read (EventIndex, filled by
 // the Indexer from the node's Watch). Its own clients authenticate with a bearer token from a
@@ -18,6 +18,7 @@
 #include "gateway/capture.h"
 #include "gateway/event_index.h"
 #include "gateway/indexer.h"
+#include "gateway/subscriptions.h"
 #include "rpc/http_server.h"
 
 namespace shipledger::gateway {
@@ -72,6 +73,7 @@ class Gateway {
   rpc::HttpAnswer PostEvent(const rpc::HttpRequest& request);
   rpc::HttpAnswer GetEvents(const Target& target);
   rpc::HttpAnswer GetEvent(const std::string& event_id);
+  rpc::HttpAnswer HandleDcsa(const rpc::HttpRequest& request, const Target& target);
 
   const GatewayOptions options_;
   config::Identity identity_;
@@ -82,6 +84,7 @@ class Gateway {
   std::unique_ptr<EventIndex> index_;
   std::unique_ptr<Indexer> indexer_;
   std::unique_ptr<CaptureQueue> capture_;
+  std::unique_ptr<Subscriptions> subscriptions_;
   std::unique_ptr<rpc::HttpServer> http_;
 };
 

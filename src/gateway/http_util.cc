@@ -2,8 +2,13 @@
 
 #include <google/protobuf/util/json_util.h>
 
+#include <boost/beast/http/status.hpp>
+#include <boost/beast/http/verb.hpp>
+
 #include "cli/json.h"
+#include "interop/epcis_hash.h"
 #include "interop/ledger_types.h"
+#include "shipledger/clock.h"
 
 namespace shipledger::gateway {
 
@@ -19,6 +24,26 @@ rpc::HttpAnswer Problem(unsigned status, std::string_view type, std::string_view
   return JsonAnswer(status, p.fields(), "application/problem+json");
 }
 
+rpc::HttpAnswer DcsaError(const rpc::HttpRequest& request, unsigned status, std::string_view reason,
+                          std::string_view message) {
+  cli::JsonObject e;
+  namespace http = boost::beast::http;
+  const auto method = http::to_string(request.method);
+  const auto text = http::obsolete_reason(static_cast<http::status>(status));
+  e.Set("httpMethod", std::string_view(method.data(), method.size()));
+  e.Set("requestUri", std::string_view(request.target));
+  e.Set("statusCode", std::string_view(std::to_string(status)));
+  e.Set("statusCodeText", std::string_view(text.data(), text.size()));
+  e.Set("errorDateTime", std::string_view(interop::EpcisTime(SystemClock::Get().NowMs())));
+  cli::JsonObject sub;
+  sub.Set("reason", reason);
+  sub.Set("message", message);
+  pb::Value list;
+  *list.mutable_list_value()->add_values() = sub.ToValue();
+  e.Set("errors", std::move(list));
+  return JsonAnswer(status, e.fields());
+}
+
 rpc::HttpAnswer JsonAnswer(unsigned status, const pb::Message& body,
                            std::string_view content_type) {
   rpc::HttpAnswer answer;
@@ -26,6 +51,17 @@ rpc::HttpAnswer JsonAnswer(unsigned status, const pb::Message& body,
   (void)pb::util::MessageToJsonString(body, &answer.body);
   answer.content_type = std::string(content_type);
   return answer;
+}
+
+std::vector<std::string> SplitList(const std::string& value, char separator) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  for (;;) {
+    const size_t end = value.find(separator, start);
+    out.push_back(value.substr(start, end - start));
+    if (end == std::string::npos) return out;
+    start = end + 1;
+  }
 }
 
 std::optional<Target> ParseTarget(std::string_view target) {

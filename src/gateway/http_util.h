@@ -20,9 +20,17 @@ namespace shipledger::gateway {
 rpc::HttpAnswer Problem(unsigned status, std::string_view type, std::string_view title,
                         std::string_view detail);
 
+// DCSA's Error (T&T 2.2): {"httpMethod", "requestUri", "statusCode", "statusCodeText",
+// "errorDateTime", "errors": [{"reason", "message"}]}, as application/json.
+rpc::HttpAnswer DcsaError(const rpc::HttpRequest& request, unsigned status, std::string_view reason,
+                          std::string_view message);
+
 // `body` (a google.protobuf.Struct or Value) as JSON with `content_type`.
 rpc::HttpAnswer JsonAnswer(unsigned status, const google::protobuf::Message& body,
                            std::string_view content_type = "application/json");
+
+// `value` split at each `separator` (EPCIS writes alternatives with '|', DCSA with ',').
+std::vector<std::string> SplitList(const std::string& value, char separator);
 
 struct Target {
   std::string path;                                         // percent-decoded

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "interop/dcsa_export.h"
 #include "shipledger/log.h"
 #include "shipledger/thread_name.h"
 
@@ -80,7 +81,21 @@ void Indexer::Run() {
       while (failure.ok() && stream.reader->Read(&response)) {
         connected_ = true;
         backoff_ms = 250;
-        auto added = index_.Add(response);
+        // A DCSA transport event's mode of transport comes from the route: read the state.
+        std::optional<v1::ShipmentState> state;
+        if (interop::DcsaNeedsRoute(response.entry().event())) {
+          v1::GetShipmentRequest get;
+          get.set_shipment_id(response.entry().event().shipment_id());
+          get.set_state_only(true);
+          auto shipment = (*client)->GetShipment(get);
+          if (!shipment.ok()) {
+            failure = shipment.status();
+            stream.context->TryCancel();
+            break;
+          }
+          state = shipment->state();
+        }
+        auto added = index_.Add(response, state ? &*state : nullptr);
         if (!added.ok()) {
           failure = added.status();
           stream.context->TryCancel();

@@ -55,9 +55,13 @@ std::string_view ModeOfTransport(v1::TransportMode mode) {
 
 // The mode of the leg a departure leaves from or an arrival reaches, from the shipment's route
 // (forward, then return legs); a `mode_of_transport` detail (VESSEL, RAIL, TRUCK, BARGE) wins.
+bool IsDcsaMode(std::string_view mode) {
+  return mode == "VESSEL" || mode == "RAIL" || mode == "TRUCK" || mode == "BARGE";
+}
+
 std::string TransportModeOf(const v1::Event& e, const v1::ShipmentState& state) {
   const std::string named = Detail(e, "mode_of_transport");
-  if (named == "VESSEL" || named == "RAIL" || named == "TRUCK" || named == "BARGE") return named;
+  if (IsDcsaMode(named)) return named;
   const bool departure = e.type() == v1::EVENT_TYPE_DEPARTED;
   for (const auto* legs : {&state.legs(), &state.return_legs()}) {
     for (const auto& leg : *legs) {
@@ -181,6 +185,12 @@ Result<pb::Struct> DcsaEventOf(const v1::TimelineEntry& entry, const v1::Shipmen
   }
   if (auto refs = References(e); !refs.empty()) PutList(&out, "references", std::move(refs));
   return out;
+}
+
+bool DcsaNeedsRoute(const v1::Event& event) {
+  const TypeMapping* mapping = MappingOf(event.type());
+  if (mapping == nullptr || mapping->dcsa_event_type != "TRANSPORT") return false;
+  return !IsDcsaMode(Detail(event, "mode_of_transport"));
 }
 
 DcsaExport ExportDcsa(const v1::GetShipmentResponse& shipment) {

@@ -35,6 +35,11 @@ Result<google::protobuf::Struct> DcsaEventOf(const v1::TimelineEntry& entry,
 
 DcsaExport ExportDcsa(const v1::GetShipmentResponse& shipment);
 
+// Whether DcsaEventOf reads the shipment's state for `event`: a TRANSPORT event without a
+// mode_of_transport detail, whose mode comes from the route's legs. For any other event the
+// state may be empty.
+bool DcsaNeedsRoute(const v1::Event& event);
+
 // "xxxxxxxx-xxxx-8xxx-yxxx-xxxxxxxxxxxx": the first 16 bytes of
 // SHA-256(kDcsaEventIdDomain ‖ ledger event id) as an RFC 9562 version 8 (custom)
 // UUID.

@@ -309,6 +309,7 @@ grpc::Status LedgerService::BuildShipment(grpc::ServerContext* ctx,
   auto state = VisibleShipment(caller, req.shipment_id());
   if (!state.ok()) return ToGrpc(state.status());
   *resp->mutable_state() = std::move(state).value();
+  if (req.state_only()) return grpc::Status::OK;
   const Status timeline = AppendTimeline(store, req.shipment_id(), resp->mutable_timeline());
   if (!timeline.ok()) return ToGrpc(timeline);
   return grpc::Status::OK;

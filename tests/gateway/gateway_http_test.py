@@ -8,10 +8,16 @@ Usage: gateway_http_test.py --url http://127.0.0.1:PORT --token TOKEN
 (gateway_test.sh starts the network and the gateway; the shipment GW-1 is booked with container
 CSQU3054383 and picked up.)"""
 import argparse
+import base64
 import datetime
+import hashlib
+import hmac
 import http.client
+import http.server
 import json
+import os
 import sys
+import threading
 import time
 import urllib.parse
 
@@ -75,6 +81,14 @@ class Gateway:
 failures = []
 
 
+def dump(name, data):
+    """With GATEWAY_DUMP=DIR, keeps a document for scripts/validate-interop.sh (schema checks)."""
+    folder = os.environ.get("GATEWAY_DUMP")
+    if folder:
+        with open(os.path.join(folder, name), "wb" if isinstance(data, bytes) else "w") as f:
+            f.write(data if isinstance(data, bytes) else json.dumps(data))
+
+
 def check(cond, what):
     if not cond:
         failures.append(what)
@@ -104,6 +118,131 @@ def wait_job(gw, location):
 def events_of(doc):
     check(doc.get("type") == "EPCISQueryDocument", "not an EPCISQueryDocument: %s" % doc)
     return doc["epcisBody"]["queryResults"]["resultsBody"]["eventList"]
+
+
+class Callbacks(http.server.BaseHTTPRequestHandler):
+    """A subscriber's loopback listener: records every notification; answers 500 to the first
+    (so the gateway must retry), 204 to the others."""
+    received = []
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        Callbacks.received.append((self.path, dict(self.headers), body))
+        self.send_response(500 if len(Callbacks.received) == 1 else 204)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def dcsa_error(status, headers, doc, want_status):
+    check(status == want_status, "DCSA status %s, want %s: %s" % (status, want_status, doc))
+    check(headers.get("content-type", "").startswith("application/json"), "DCSA error type")
+    check(doc is not None and doc.get("statusCode") == str(want_status) and doc.get("errors")
+          and doc.get("httpMethod") and doc.get("requestUri") and doc.get("errorDateTime"),
+          "not a DCSA Error: %s" % doc)
+
+
+def dcsa(gw, loading_id):
+    """DCSA T&T 2.2: GET /v2/events and a subscription whose signed callback reaches a loopback
+    listener, retried after the listener's first failure."""
+    listener = http.server.HTTPServer(("127.0.0.1", 0), Callbacks)
+    threading.Thread(target=listener.serve_forever, daemon=True).start()
+    secret = os.urandom(32)
+    body = {"callbackUrl": "http://127.0.0.1:%d/dcsa/callback?party=test" % listener.server_port,
+            "secret": base64.b64encode(secret).decode(), "UNLocationCode": "DEHAM",
+            "transportEventTypeCode": ["DEPA"]}
+
+    # Subscriptions: made, read back without the secret, listed, changed.
+    status, headers, sub = gw.request("POST", "/v2/event-subscriptions", body,
+                                      {"Content-Type": "application/json"})
+    check(status == 201, "subscribe: %s %s" % (status, sub))
+    check(headers.get("api-version") == "2.2.0", "API-Version: %r" % headers.get("api-version"))
+    sub_id = sub["subscriptionID"]
+    check("secret" not in sub, "the secret was echoed")
+    check(headers.get("location") == "/v2/event-subscriptions/" + sub_id, "subscription Location")
+    status, _, got = gw.request("GET", "/v2/event-subscriptions/" + sub_id)
+    check(status == 200 and got == sub, "GET subscription: %s %s" % (status, got))
+    status, _, listed = gw.request("GET", "/v2/event-subscriptions")
+    check(status == 200 and sub in listed, "list subscriptions: %s" % listed)
+    changed = {k: v for k, v in body.items() if k != "secret"}
+    changed["eventType"] = "TRANSPORT"
+    status, _, got = gw.request("PUT", "/v2/event-subscriptions/" + sub_id, changed)
+    check(status == 200 and got.get("eventType") == "TRANSPORT", "PUT subscription: %s" % got)
+    status, headers, doc = gw.request("PUT", "/v2/event-subscriptions/" + sub_id,
+                                      dict(changed, secret=body["secret"]))
+    dcsa_error(status, headers, doc, 400)
+    for bad in ({"callbackUrl": "ftp://x/"}, {"secret": body["secret"]},
+                dict(body, secret="c2hvcnQ="), dict(body, equipmentEventTypeCode=["FLY"])):
+        status, headers, doc = gw.request("POST", "/v2/event-subscriptions", bad)
+        dcsa_error(status, headers, doc, 400)
+    status, headers, doc = gw.request("GET", "/v2/event-subscriptions/" + "0" * 8)
+    dcsa_error(status, headers, doc, 404)
+
+    # The container departs Hamburg: its DCSA DEPA event (mode of transport from the booked sea
+    # leg) is notified, signed, and retried after the listener's first 500.
+    departing = {"type": "ObjectEvent", "action": "OBSERVE", "bizStep": "departing",
+                 "disposition": "in_transit", "eventTime": iso(3), "eventTimeZoneOffset": "+00:00",
+                 "epcList": [CONTAINER],
+                 "readPoint": {"id": "https://ns.shipledger.org/epcis/unlocode/DEHAM"}}
+    status, headers, job = gw.request("POST", "/events", departing)
+    check(status == 201, "POST /events (departing): %s %s" % (status, job))
+    deadline = time.time() + 30
+    while len(Callbacks.received) < 2 and time.time() < deadline:
+        time.sleep(0.1)
+    check(len(Callbacks.received) >= 2, "notifications: %d" % len(Callbacks.received))
+    if len(Callbacks.received) >= 2:
+        (path1, headers1, body1), (path2, headers2, body2) = Callbacks.received[:2]
+        check(path1 == "/dcsa/callback?party=test", "callback path %s" % path1)
+        check(json.loads(body1) == json.loads(body2), "the retry carried other events")
+        for h, b in ((headers1, body1), (headers2, body2)):
+            want = "sha256=" + hmac.new(secret, b, hashlib.sha256).hexdigest()
+            check(h.get("Notification-Signature") == want,
+                  "signature %r, want %r" % (h.get("Notification-Signature"), want))
+        dump("dcsa-notification.json", body1)
+        events = json.loads(body1)
+        check(len(events) == 1 and events[0]["transportEventTypeCode"] == "DEPA" and
+              events[0]["transportCall"]["modeOfTransport"] == "VESSEL" and
+              events[0]["transportCall"]["UNLocationCode"] == "DEHAM" and
+              events[0]["eventDateTime"] == departing["eventTime"],
+              "notified %s" % events)
+    time.sleep(1.5)
+    check(len(Callbacks.received) == 2, "delivered again after success: %d" % len(Callbacks.received))
+
+    # GET /v2/events: by container and code, and every event with cursor paging by Next-Page.
+    status, headers, loads = gw.request(
+        "GET", "/v2/events?equipmentReference=CSQU3054383&equipmentEventTypeCode=LOAD")
+    check(status == 200 and len(loads) == 1, "GET /v2/events (LOAD): %s %s" % (status, loads))
+    check(headers.get("api-version") == "2.2.0", "GET /v2/events API-Version")
+    status, _, events = gw.request("GET", "/v2/events")
+    dump("dcsa-events.json", events)
+    check(status == 200 and len(events) >= 4, "GET /v2/events: %s %s" % (status, events))
+    walked, path = [], "/v2/events?limit=1"
+    for _ in range(10):
+        status, headers, page = gw.request("GET", path)
+        check(status == 200 and len(page) <= 1, "page %s: %s" % (path, page))
+        walked += page
+        path = headers.get("next-page")
+        if not path:
+            break
+    check([e["eventID"] for e in walked] == [e["eventID"] for e in events], "DCSA paging")
+    status, _, booked = gw.request("GET", "/v2/events?carrierBookingReference=BKG-GW1")
+    check(status == 200 and [e.get("documentTypeCode") for e in booked] == ["BKG"],
+          "the booking: %s" % booked)
+    for bad in ("/v2/events?eventType=PARCEL", "/v2/events?sort=eventID:DESC",
+                "/v2/events?eventCreatedDateTime:after=2026-01-01T00:00:00Z", "/v2/events?colour=red"):
+        status, headers, doc = gw.request("GET", bad)
+        dcsa_error(status, headers, doc, 400)
+    status, headers, doc = gw.request("GET", "/v2/events", token=False)
+    dcsa_error(status, headers, doc, 401)
+
+    # Deleted, it is gone.
+    status, _, _ = gw.request("DELETE", "/v2/event-subscriptions/" + sub_id)
+    check(status == 204, "DELETE subscription: %s" % status)
+    status, headers, doc = gw.request("GET", "/v2/event-subscriptions/" + sub_id)
+    dcsa_error(status, headers, doc, 404)
+    listener.shutdown()
 
 
 def main():
@@ -189,6 +328,7 @@ def main():
 
     # Paging: perPage=1 walks every event once, in the order of one page of 100.
     status, _, doc = gw.request("GET", "/events?perPage=100")
+    dump("epcis-query.json", doc)
     everything = [e["eventID"] for e in events_of(doc)]
     check(len(everything) >= 3, "all events: %s" % everything)
     walked, path = [], "/events?perPage=1"
@@ -231,6 +371,8 @@ def main():
     status, headers, doc = gw.request("POST", "/capture", document([READING] * 51))
     problem(status, headers, doc, 413, "epcisException:CaptureLimitExceededException")
     check(headers.get("gs1-capture-limit") == "50", "413 without GS1-CAPTURE-limit")
+
+    dcsa(gw, loading_id)
 
     if failures:
         print("gateway_http_test: %d failure(s)" % len(failures), file=sys.stderr)

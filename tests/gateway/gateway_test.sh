@@ -45,9 +45,11 @@ for _ in $(seq 300); do
 done
 sl status >/dev/null || fail "the network did not come up"
 
-# The shipment the captured events are about: booked with its container.
+# The shipment the captured events are about: booked with its container and a sea leg from
+# Hamburg (the DCSA form of its departure takes the mode of transport from the leg).
 sl event submit --shipment GW-1 --type booked --party forwarder --ref container=CSQU3054383 \
-  --ref bill_of_lading=HLCUHAM2603GW1 --wait >/dev/null || fail "booking failed"
+  --ref bill_of_lading=HLCUHAM2603GW1 --ref booking=BKG-GW1 --leg DEHAM:CNSHA:sea:open --wait \
+  >/dev/null || fail "booking failed"
 sl event submit --shipment GW-1 --type pickup --wait >/dev/null || fail "pickup failed"
 
 TOKEN=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')

@@ -192,6 +192,25 @@ TEST_F(AccessTest, NonPartyCannotWatchTheShipmentAndItsUnfilteredStreamLeavesItO
   ctx.TryCancel();
 }
 
+// state_only: the state without the timeline, read access unchanged.
+TEST_F(AccessTest, StateOnlyGivesTheStateWithoutTheTimelineToPartiesOnly) {
+  auto get = [&](const std::string& org, bool state_only, v1::GetShipmentResponse* out) {
+    Client c(net_, target_, org);
+    grpc::ClientContext ctx;
+    v1::GetShipmentRequest req;
+    req.set_shipment_id(kShipment);
+    req.set_state_only(state_only);
+    return c.stub().GetShipment(&ctx, req, out);
+  };
+  v1::GetShipmentResponse full, state_only, hidden;
+  ASSERT_TRUE(get("forwarder", false, &full).ok());
+  ASSERT_TRUE(get("forwarder", true, &state_only).ok());
+  EXPECT_EQ(full.timeline_size(), 1);
+  EXPECT_EQ(state_only.timeline_size(), 0);
+  EXPECT_EQ(state_only.state().SerializeAsString(), full.state().SerializeAsString());
+  EXPECT_EQ(get("importer", true, &hidden).error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
 // parties_only: the stream of an organisation that runs a node, scoped as GetShipment is.
 TEST(AccessPartiesOnlyTest, ANodeOrganisationsPartiesOnlyStreamLeavesOutOthersShipments) {
   NetworkDir net("exporter:exporter,shipper:exporter:client,customs:customs:client");

@@ -8,6 +8,7 @@
 
 #include <set>
 
+#include "interop/dcsa_export.h"
 #include "interop/epcis_export.h"
 #include "testing/ledger_samples.h"
 #include "testing/temp_dir.h"
@@ -52,13 +53,24 @@ class EventIndexTest : public ::testing::Test {
     index_ = std::move(*index);
     journey_ = SampleJourney();
     for (const auto& entry : journey_.timeline()) {
-      ASSERT_TRUE(index_->Add(WatchOf(entry)).ok());
+      // The Indexer reads the state only when a DCSA transport event needs the route.
+      const bool route = interop::DcsaNeedsRoute(entry.event());
+      ASSERT_TRUE(index_->Add(WatchOf(entry), route ? &journey_.state() : nullptr).ok());
     }
   }
-  std::vector<std::string> All(EventQuery q) {
+  Result<QueryPage> Run(const EventQuery& q) { return index_->Query(q); }
+  Result<QueryPage> Run(const DcsaQuery& q) { return index_->QueryDcsa(q); }
+  static bool Accepts(const pb::Struct& e, const EventQuery& q) { return Matches(e, q); }
+  static bool Accepts(const pb::Struct& e, const DcsaQuery& q) { return MatchesDcsa(e, q); }
+  static void SetPageSize(EventQuery* q, uint32_t n) { q->per_page = n; }
+  static void SetPageSize(DcsaQuery* q, uint32_t n) { q->limit = n; }
+
+  // Every event `q` finds, page after page.
+  template <class Query>
+  std::vector<std::string> All(Query q) {
     std::vector<std::string> ids;
     for (int pages = 0; pages < 1000; ++pages) {
-      auto page = index_->Query(q);
+      auto page = Run(q);
       EXPECT_TRUE(page.ok()) << page.status().ToString();
       if (!page.ok()) break;
       for (const auto& e : page->events) ids.push_back(IdOf(e));
@@ -66,6 +78,24 @@ class EventIndexTest : public ::testing::Test {
       q.after = page->next;
     }
     return ids;
+  }
+
+  // The ids of `events` (what the exporter gives) that `q` accepts, in order, at least
+  // `at_least` of them; the index finds exactly these through pages of 1, 2 and 100.
+  template <class Query>
+  std::vector<std::string> Expect(const std::vector<pb::Struct>& events, const Query& q,
+                                  size_t at_least) {
+    std::vector<std::string> want;
+    for (const auto& e : events) {
+      if (Accepts(e, q)) want.push_back(IdOf(e));
+    }
+    EXPECT_GE(want.size(), at_least);
+    for (uint32_t size : {1u, 2u, 100u}) {
+      Query paged = q;
+      SetPageSize(&paged, size);
+      EXPECT_EQ(All(paged), want) << "page size " << size;
+    }
+    return want;
   }
 
   shipledger::testing::TempDir dir_;
@@ -87,13 +117,13 @@ TEST_F(EventIndexTest, HoldsExactlyTheEventsExportEpcisGivesInCommitOrder) {
                                                                   << stored->DebugString() << "\n"
                                                                   << e.DebugString();
   }
-  EXPECT_EQ(All({}), want);
+  EXPECT_EQ(All(EventQuery{}), want);
   EXPECT_EQ(index_->Get("ni:///sha-256;00?ver=CBV2.0").status().code(), Code::kNotFound);
 }
 
 TEST_F(EventIndexTest, ReplayingEntriesAfterARestartChangesNothing) {
   const uint64_t count = index_->Count();
-  const std::vector<std::string> before = All({});
+  const std::vector<std::string> before = All(EventQuery{});
   auto resume = index_->ResumeHeight();
   ASSERT_TRUE(resume.ok());
   EXPECT_EQ(*resume, journey_.timeline(journey_.timeline_size() - 1).height());
@@ -107,7 +137,7 @@ TEST_F(EventIndexTest, ReplayingEntriesAfterARestartChangesNothing) {
     EXPECT_FALSE(*added);
   }
   EXPECT_EQ(index_->Count(), count);
-  EXPECT_EQ(All({}), before);
+  EXPECT_EQ(All(EventQuery{}), before);
 }
 
 TEST_F(EventIndexTest, TheSameEpcisEventRecordedTwiceIsStoredOnce) {
@@ -125,19 +155,7 @@ TEST_F(EventIndexTest, QueriesMatchEveryParameterAndPageWithoutRepeatsOrGaps) {
   const std::vector<pb::Struct> exported = ExportedEvents(journey_);
   // Each query's answer is the exported events that Matches() accepts, in order, and Matches
   // is checked against what the event says.
-  auto expect = [&](const EventQuery& q, size_t at_least) {
-    std::vector<std::string> want;
-    for (const auto& e : exported) {
-      if (Matches(e, q)) want.push_back(IdOf(e));
-    }
-    EXPECT_GE(want.size(), at_least);
-    for (uint32_t per_page : {1u, 2u, 100u}) {
-      EventQuery paged = q;
-      paged.per_page = per_page;
-      EXPECT_EQ(All(paged), want) << "per_page " << per_page;
-    }
-    return want;
-  };
+  auto expect = [&](const EventQuery& q, size_t at_least) { return Expect(exported, q, at_least); };
   EventQuery departing;
   departing.biz_steps = {"https://ref.gs1.org/cbv/BizStep-departing"};
   for (const auto& id : expect(departing, 1)) {
@@ -209,6 +227,74 @@ TEST_F(EventIndexTest, AScanLimitGivesAShortPageThatGoesOn) {
     q.after = p->next;
   }
   EXPECT_EQ(ids.size(), 1u);
+}
+
+TEST_F(EventIndexTest, HoldsExactlyTheDcsaEventsExportDcsaGivesAndFiltersThem) {
+  const interop::DcsaExport exported = interop::ExportDcsa(journey_);
+  ASSERT_GT(exported.events.values_size(), 5);
+  std::vector<std::string> want;
+  std::vector<pb::Struct> events;
+  for (const auto& v : exported.events.values()) {
+    want.push_back(IdOf(v.struct_value()));
+    events.push_back(v.struct_value());
+  }
+  EXPECT_EQ(index_->DcsaHead(), want.size());
+  auto page = index_->QueryDcsa({});
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->events.size(), events.size());
+  for (size_t i = 0; i < events.size(); ++i) {
+    EXPECT_TRUE(pb::util::MessageDifferencer::Equals(page->events[i], events[i])) << i;
+  }
+  // Each filter: the exported events MatchesDcsa accepts, in order, through every page size.
+  auto expect = [&](const DcsaQuery& q, size_t at_least) { return Expect(events, q, at_least); };
+  DcsaQuery equipment;
+  ASSERT_TRUE(AddDcsaParameter("equipmentReference", "CSQU3054383", &equipment).ok());
+  expect(equipment, 1);
+  DcsaQuery transport;
+  ASSERT_TRUE(AddDcsaParameter("eventType", "TRANSPORT", &transport).ok());
+  const auto transports = expect(transport, 2);
+  DcsaQuery departures;
+  ASSERT_TRUE(AddDcsaParameter("transportEventTypeCode", "DEPARTED", &departures).ok());
+  const auto departed = expect(departures, 1);
+  EXPECT_LT(departed.size(), transports.size());
+  DcsaQuery customs;
+  ASSERT_TRUE(AddDcsaParameter("documentTypeCode", "CUS", &customs).ok());
+  ASSERT_TRUE(AddDcsaParameter("shipmentEventTypeCode", "HOLD,RELS", &customs).ok());
+  expect(customs, 2);
+  DcsaQuery booking;
+  ASSERT_TRUE(AddDcsaParameter("carrierBookingReference", "BKG-7781", &booking).ok());
+  expect(booking, 1);
+  DcsaQuery at_shanghai;
+  ASSERT_TRUE(AddDcsaParameter("UNLocationCode", "CNSHA", &at_shanghai).ok());
+  expect(at_shanghai, 1);
+  DcsaQuery vessel;
+  ASSERT_TRUE(AddDcsaParameter("vesselIMONumber", "9321483", &vessel).ok());
+  EXPECT_TRUE(expect(vessel, 0).empty());
+  DcsaQuery window;
+  ASSERT_TRUE(AddDcsaParameter("eventCreatedDateTime:gte", "2026-03-01T12:00:00Z", &window).ok());
+  ASSERT_TRUE(AddDcsaParameter("eventCreatedDateTime:lt", "2026-03-02T00:00:00Z", &window).ok());
+  const auto in_window = expect(window, 1);
+  EXPECT_LT(in_window.size(), events.size());
+}
+
+TEST(DcsaQueryTest, ParametersAreCheckedAgainstTheStandardsValues) {
+  DcsaQuery q;
+  EXPECT_TRUE(AddDcsaParameter("equipmentEventTypeCode", "LOAD,Gate out", &q).ok());
+  EXPECT_EQ(q.equipment_codes, (std::vector<std::string>{"LOAD", "GTOT"}));
+  EXPECT_EQ(AddDcsaParameter("equipmentEventTypeCode", "FLY", &q).code(), Code::kInvalidArgument);
+  EXPECT_EQ(AddDcsaParameter("eventType", "SHIPMENT,PARCEL", &q).code(), Code::kInvalidArgument);
+  EXPECT_EQ(AddDcsaParameter("documentTypeCode", "XYZ", &q).code(), Code::kInvalidArgument);
+  EXPECT_EQ(AddDcsaParameter("eventCreatedDateTime:after", "2026-03-01T00:00:00Z", &q).code(),
+            Code::kInvalidArgument);
+  EXPECT_EQ(AddDcsaParameter("eventCreatedDateTime", "soon", &q).code(), Code::kInvalidArgument);
+  EXPECT_EQ(AddDcsaParameter("limit", "0", &q).code(), Code::kInvalidArgument);
+  EXPECT_EQ(AddDcsaParameter("cursor", "abc", &q).code(), Code::kInvalidArgument);
+  EXPECT_EQ(AddDcsaParameter("colour", "red", &q).code(), Code::kNotFound);
+  EXPECT_EQ(AddDcsaParameter("equipmentReference", "", &q).code(), Code::kInvalidArgument);
+  DcsaQuery exact;
+  ASSERT_TRUE(AddDcsaParameter("eventCreatedDateTime", "2026-03-01T00:00:00Z", &exact).ok());
+  EXPECT_EQ(exact.created_min, exact.created_max);
+  EXPECT_TRUE(exact.created_min.has_value());
 }
 
 }  // namespace
