@@ -89,8 +89,10 @@ Result<std::string> CaptureQueue::Accept(const std::string& document,
   job.Set("captureErrorBehaviour", options.proceed ? "proceed" : "rollback");
   job.Set("indexWaitMs", options.index_wait_ms);
   SL_RETURN_IF_ERROR(index_.PutJob(id, ToJson(job.fields())));
-  SL_RETURN_IF_ERROR(index_.PutJobDocument(id, document));
   {
+    // The stored order (what a restart runs) and the queue's are the same.
+    std::lock_guard accepting(accept_mu_);
+    SL_RETURN_IF_ERROR(index_.PutJobDocument(id, document));
     std::lock_guard lock(mu_);
     queue_.push_back(id);
   }
@@ -175,7 +177,7 @@ void CaptureQueue::RunJob(const std::string& id) {
         .warn("gateway: capture job {} waits for the node: {}", id, failure.message());
     std::unique_lock lock(mu_);
     cv_.wait_for(lock, std::chrono::seconds(2), [&] { return stopping_; });
-    if (!stopping_) queue_.push_back(id);
+    if (!stopping_) queue_.push_front(id);  // jobs run in the order accepted
     return;
   }
   cli::Importer importer(**client, signer_, info->chain_id(), genesis_, "");

@@ -61,6 +61,7 @@ class CaptureQueue {
   const std::function<Result<std::unique_ptr<cli::NodeClient>>()> connect_;
   const config::Identity signer_;
   const std::shared_ptr<const model::Genesis> genesis_;
+  std::mutex accept_mu_;  // held while a job is stored and queued, before mu_
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<std::string> queue_;  // guarded by mu_

@@ -4,6 +4,7 @@
 #include <rocksdb/options.h>
 #include <rocksdb/write_batch.h>
 
+#include <mutex>
 #include <set>
 
 #include "interop/cbv.h"
@@ -23,8 +24,9 @@ namespace {
 // (a serialized google.protobuf.Struct); "h"+eventID its position; "l"+ledger event id its
 // eventID ("" when it has none); "x"+field+'\0'+value+'\0'+pos an EPCIS index entry; "S", "D",
 // "X" the same for DCSA events; "c"+shipment the booking's cold-chain terms; "j"+id a capture
-// job; "d"+id a capture job's document until the job is done; "u"+id a subscription, "U"+id how
-// far it was delivered.
+// job; "d"+id a capture job's document until the job is done, "p"+id its place in the queue and
+// "q"+place its id ("Q" the next place); "u"+id a subscription, "U"+id how far it was
+// delivered.
 constexpr char kFieldType = 't';
 constexpr char kFieldBizStep = 'b';
 constexpr char kFieldDisposition = 'd';
@@ -178,6 +180,7 @@ bool Matches(const pb::Struct& event, const EventQuery& q) {
 
 struct EventIndex::Impl {
   std::unique_ptr<rocksdb::DB> db;
+  std::mutex jobs_mu;  // the job sequence ("Q") is read and advanced under it
 
   Result<std::optional<std::string>> Read(const std::string& key) const {
     std::string value;
@@ -467,9 +470,17 @@ Result<std::string> EventIndex::GetJob(const std::string& id) const {
 }
 
 Status EventIndex::PutJobDocument(const std::string& id, const std::string& document) {
+  std::lock_guard lock(impl_->jobs_mu);
+  SL_ASSIGN_OR_RETURN(auto next, impl_->Read("Q"));
+  const std::string seq = U64(next ? ReadU64(*next) : 1);
+  rocksdb::WriteBatch batch;
+  batch.Put("Q", U64(ReadU64(seq) + 1));
+  batch.Put("d" + id, document);
+  batch.Put("p" + id, seq);
+  batch.Put("q" + seq, id);
   rocksdb::WriteOptions sync;
   sync.sync = true;  // accepted (202) means it survives a crash
-  return FromRocks(impl_->db->Put(sync, "d" + id, document), "write job document");
+  return FromRocks(impl_->db->Write(sync, &batch), "write job document");
 }
 
 Result<std::string> EventIndex::GetJobDocument(const std::string& id) const {
@@ -479,14 +490,19 @@ Result<std::string> EventIndex::GetJobDocument(const std::string& id) const {
 }
 
 Status EventIndex::DeleteJobDocument(const std::string& id) {
-  return FromRocks(impl_->db->Delete(rocksdb::WriteOptions(), "d" + id), "delete job document");
+  SL_ASSIGN_OR_RETURN(auto seq, impl_->Read("p" + id));
+  rocksdb::WriteBatch batch;
+  batch.Delete("d" + id);
+  batch.Delete("p" + id);
+  if (seq) batch.Delete("q" + *seq);
+  return FromRocks(impl_->db->Write(rocksdb::WriteOptions(), &batch), "delete job document");
 }
 
 std::vector<std::string> EventIndex::UnfinishedJobs() const {
   std::vector<std::string> out;
   std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions()));
-  for (it->Seek("d"); it->Valid() && it->key().starts_with("d"); it->Next()) {
-    out.push_back(it->key().ToString().substr(1));
+  for (it->Seek("q"); it->Valid() && it->key().starts_with("q"); it->Next()) {
+    out.push_back(it->value().ToString());
   }
   return out;
 }

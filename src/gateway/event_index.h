@@ -106,7 +106,8 @@ class EventIndex {
   Status PutJobDocument(const std::string& id, const std::string& document);
   Result<std::string> GetJobDocument(const std::string& id) const;
   Status DeleteJobDocument(const std::string& id);
-  std::vector<std::string> UnfinishedJobs() const;  // those with a document still stored
+  // The jobs whose document is still stored, in the order they were accepted.
+  std::vector<std::string> UnfinishedJobs() const;
 
  private:
   struct Impl;

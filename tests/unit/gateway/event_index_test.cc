@@ -277,6 +277,16 @@ TEST_F(EventIndexTest, HoldsExactlyTheDcsaEventsExportDcsaGivesAndFiltersThem) {
   EXPECT_LT(in_window.size(), events.size());
 }
 
+TEST_F(EventIndexTest, UnfinishedCaptureJobsComeBackInTheOrderAccepted) {
+  for (const char* id : {"b7", "a3", "c1"}) ASSERT_TRUE(index_->PutJobDocument(id, "{}").ok());
+  EXPECT_EQ(index_->UnfinishedJobs(), (std::vector<std::string>{"b7", "a3", "c1"}));
+  ASSERT_TRUE(index_->DeleteJobDocument("a3").ok());
+  EXPECT_EQ(index_->UnfinishedJobs(), (std::vector<std::string>{"b7", "c1"}));
+  EXPECT_EQ(index_->GetJobDocument("a3").status().code(), Code::kNotFound);
+  ASSERT_TRUE(index_->PutJobDocument("a0", "{}").ok());
+  EXPECT_EQ(index_->UnfinishedJobs(), (std::vector<std::string>{"b7", "c1", "a0"}));
+}
+
 TEST(DcsaQueryTest, ParametersAreCheckedAgainstTheStandardsValues) {
   DcsaQuery q;
   EXPECT_TRUE(AddDcsaParameter("equipmentEventTypeCode", "LOAD,Gate out", &q).ok());
