@@ -43,22 +43,6 @@ Result<pb::Struct> JsonBody(const rpc::HttpRequest& r) {
   return body;
 }
 
-std::string PageLink(std::string_view path,
-                     const std::vector<std::pair<std::string, std::string>>& kept,
-                     const std::string& cursor) {
-  std::string link(path);
-  link += '?';
-  for (const auto& [name, value] : kept) {
-    link += interop::PercentEncode(name) + "=" + interop::PercentEncode(value) + "&";
-  }
-  if (cursor.empty()) {
-    link.pop_back();
-  } else {
-    link += "cursor=" + interop::PercentEncode(cursor);
-  }
-  return link;
-}
-
 }  // namespace
 
 rpc::HttpAnswer Gateway::HandleDcsa(const rpc::HttpRequest& r, const Target& target) {
@@ -91,10 +75,11 @@ rpc::HttpAnswer Gateway::HandleDcsa(const rpc::HttpRequest& r, const Target& tar
     for (auto& e : page->events)
       *list.mutable_list_value()->add_values()->mutable_struct_value() = e;
     rpc::HttpAnswer a = JsonAnswer(200, list);
-    a.headers.emplace_back("Current-Page",
-                           PageLink(path, kept, q.after == 0 ? "" : std::to_string(q.after)));
+    a.headers.emplace_back("Current-Page", PageLink(path, kept, "cursor",
+                                                    q.after == 0 ? "" : std::to_string(q.after)));
     if (page->next != 0) {
-      a.headers.emplace_back("Next-Page", PageLink(path, kept, std::to_string(page->next)));
+      a.headers.emplace_back("Next-Page",
+                             PageLink(path, kept, "cursor", std::to_string(page->next)));
     }
     return WithApiVersion(std::move(a));
   }
@@ -138,7 +123,7 @@ rpc::HttpAnswer Gateway::HandleDcsa(const rpc::HttpRequest& r, const Target& tar
     if (more) {
       a.headers.emplace_back(
           "Next-Page",
-          PageLink(path, kept, subs.back().fields().at("subscriptionID").string_value()));
+          PageLink(path, kept, "cursor", subs.back().fields().at("subscriptionID").string_value()));
     }
     return WithApiVersion(std::move(a));
   }

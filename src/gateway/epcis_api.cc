@@ -2,15 +2,11 @@
 // /capture/{id}, /events (GET: the query; POST: one event), /events/{eventID}.
 #include <google/protobuf/util/json_util.h>
 
-#include <charconv>
-
 #include "gateway/gateway.h"
 #include "gateway/http_util.h"
-#include "interop/cbv.h"
 #include "interop/epcis_export.h"
 #include "interop/epcis_import.h"
 #include "interop/json_fields.h"
-#include "model/units.h"
 #include "shipledger/clock.h"
 
 namespace shipledger::gateway {
@@ -29,46 +25,10 @@ rpc::HttpAnswer Unavailable(const Status& s) {
                  "The gateway cannot answer now", s.message());
 }
 
-std::string ExpandedWord(interop::Vocabulary v, const std::string& word) {
-  return interop::ExpandBareWord(v, word).value_or(word);
-}
-
-// "urn:epc:idpat:sgtin:0614141.107346.*" matches the EPCs "urn:epc:id:sgtin:0614141.107346.…".
-std::string EpcPattern(const std::string& value) {
-  constexpr std::string_view kIdPat = "urn:epc:idpat:";
-  if (value.starts_with(kIdPat)) return "urn:epc:id:" + value.substr(kIdPat.size());
-  return value;
-}
-
-bool IsEventType(const std::string& t) {
-  return t == "ObjectEvent" || t == "AggregationEvent" || t == "TransactionEvent" ||
-         t == "TransformationEvent" || t == "AssociationEvent";
-}
-
 pb::Value Str(std::string_view s) {
   pb::Value v;
   v.set_string_value(std::string(s));
   return v;
-}
-
-// An EPCISQueryDocument holding `events`.
-pb::Struct QueryDocument(std::vector<pb::Struct> events) {
-  pb::Struct doc;
-  auto& f = *doc.mutable_fields();
-  f["@context"] = interop::ExportContext();
-  f["type"] = Str("EPCISQueryDocument");
-  f["schemaVersion"] = Str("2.0");
-  f["creationDate"] = Str(interop::EpcisTime(SystemClock::Get().NowMs()));
-  pb::Struct results;
-  (*results.mutable_fields())["queryName"] = Str("SimpleEventQuery");
-  pb::Struct body;
-  auto* list = (*body.mutable_fields())["eventList"].mutable_list_value();
-  for (auto& e : events) *list->add_values()->mutable_struct_value() = std::move(e);
-  *(*results.mutable_fields())["resultsBody"].mutable_struct_value() = std::move(body);
-  pb::Struct epcis_body;
-  *(*epcis_body.mutable_fields())["queryResults"].mutable_struct_value() = std::move(results);
-  *f["epcisBody"].mutable_struct_value() = std::move(epcis_body);
-  return doc;
 }
 
 bool JsonContentType(std::string_view type) {
@@ -148,7 +108,8 @@ rpc::HttpAnswer Gateway::PostEvent(const rpc::HttpRequest& request) {
   if (const auto s = pb::util::JsonStringToMessage(request.body, &event); !s.ok()) {
     return Problem(400, kValidation, "Not JSON", std::string(s.message()));
   }
-  if (!event.has_struct_value() || !IsEventType(interop::TextOf(event.struct_value(), "type"))) {
+  if (!event.has_struct_value() ||
+      !IsEpcisEventType(interop::TextOf(event.struct_value(), "type"))) {
     return Problem(400, kValidation, "Not an EPCIS event",
                    "POST /events takes one EPCIS event; POST /capture takes an EPCISDocument");
   }
@@ -205,68 +166,20 @@ rpc::HttpAnswer Gateway::GetEvents(const Target& target) {
   q.per_page = options_.default_per_page;
   std::vector<std::pair<std::string, std::string>> kept;  // for the next page's link
   for (const auto& [name, value] : target.params) {
-    auto bad = [&](std::string_view why) {
-      return Problem(400, kQueryParameter, "Bad query parameter", name + ": " + std::string(why));
-    };
     if (name != "nextPageToken") kept.emplace_back(name, value);
-    if (value.empty()) return bad("has no value");
-    const auto values = SplitList(value, '|');
-    if (name == "eventType") {
-      for (const auto& v : values) {
-        if (!IsEventType(v)) return bad("'" + v + "' is not an EPCIS event type");
-        q.event_types.push_back(v);
-      }
-    } else if (name == "EQ_bizStep") {
-      for (const auto& v : values)
-        q.biz_steps.push_back(ExpandedWord(interop::Vocabulary::kBizStep, v));
-    } else if (name == "EQ_disposition") {
-      for (const auto& v : values) {
-        q.dispositions.push_back(ExpandedWord(interop::Vocabulary::kDisposition, v));
-      }
-    } else if (name == "EQ_bizLocation") {
-      q.biz_locations.insert(q.biz_locations.end(), values.begin(), values.end());
-    } else if (name == "EQ_readPoint") {
-      q.read_points.insert(q.read_points.end(), values.begin(), values.end());
-    } else if (name == "MATCH_epc") {
-      for (const auto& v : values) q.epcs.push_back(EpcPattern(v));
-    } else if (name.starts_with("EQ_bizTransaction_") && name.size() > 18) {
-      q.biz_transactions.emplace_back(
-          ExpandedWord(interop::Vocabulary::kBizTransactionType, name.substr(18)), values);
-    } else if (name == "GE_eventTime" || name == "LT_eventTime" || name == "GE_recordTime" ||
-               name == "LT_recordTime") {
-      int64_t ms = 0;
-      if (!model::ParseIsoTime(value, &ms)) return bad("'" + value + "' is not an ISO 8601 time");
-      (name == "GE_eventTime"    ? q.ge_event_time_ms
-       : name == "LT_eventTime"  ? q.lt_event_time_ms
-       : name == "GE_recordTime" ? q.ge_record_time_ms
-                                 : q.lt_record_time_ms) = ms;
-    } else if (name == "perPage") {
-      uint32_t n = 0;
-      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), n);
-      if (ec != std::errc() || end != value.data() + value.size() || n == 0) {
-        return bad("must be a whole number from 1");
-      }
-      q.per_page = std::min(n, options_.max_per_page);
-    } else if (name == "nextPageToken") {
-      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), q.after);
-      if (ec != std::errc() || end != value.data() + value.size()) {
-        return bad("is not a token this gateway gave");
-      }
-    } else {
-      return Problem(400, kQueryParameter, "Unsupported query parameter",
-                     name + " is not a query parameter this gateway answers (docs/gateway.md)");
+    const Status s = AddEpcisParameter(name, value, &q);
+    if (s.code() == Code::kNotFound) {
+      return Problem(400, kQueryParameter, "Unsupported query parameter", s.message());
     }
+    if (!s.ok()) return Problem(400, kQueryParameter, "Bad query parameter", s.message());
   }
+  q.per_page = std::min(q.per_page, options_.max_per_page);
   auto page = index_->Query(q);
   if (!page.ok()) return Unavailable(page.status());
   rpc::HttpAnswer a =
-      JsonAnswer(200, QueryDocument(std::move(page->events)), "application/ld+json");
+      JsonAnswer(200, EpcisQueryDocument(std::move(page->events)), "application/ld+json");
   if (page->next != 0) {
-    std::string link = "/events?";
-    for (const auto& [name, value] : kept) {
-      link += interop::PercentEncode(name) + "=" + interop::PercentEncode(value) + "&";
-    }
-    link += "nextPageToken=" + std::to_string(page->next);
+    const std::string link = PageLink("/events", kept, "nextPageToken", std::to_string(page->next));
     a.headers.emplace_back("Link", "<" + link + ">; rel=\"next\"");
     a.headers.emplace_back("GS1-Next-Page-Token", std::to_string(page->next));
   }
@@ -284,7 +197,7 @@ rpc::HttpAnswer Gateway::GetEvent(const std::string& event_id) {
   }
   std::vector<pb::Struct> one;
   one.push_back(std::move(*event));
-  return JsonAnswer(200, QueryDocument(std::move(one)), "application/ld+json");
+  return JsonAnswer(200, EpcisQueryDocument(std::move(one)), "application/ld+json");
 }
 
 }  // namespace shipledger::gateway

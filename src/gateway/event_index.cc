@@ -7,7 +7,6 @@
 #include <mutex>
 #include <set>
 
-#include "interop/cbv.h"
 #include "interop/dcsa_export.h"
 #include "interop/epcis_export.h"
 #include "interop/epcis_hash.h"
@@ -27,14 +26,6 @@ namespace {
 // job; "d"+id a capture job's document until the job is done, "p"+id its place in the queue and
 // "q"+place its id ("Q" the next place); "u"+id a subscription, "U"+id how far it was
 // delivered.
-constexpr char kFieldType = 't';
-constexpr char kFieldBizStep = 'b';
-constexpr char kFieldDisposition = 'd';
-constexpr char kFieldBizLocation = 'l';
-constexpr char kFieldReadPoint = 'r';
-constexpr char kFieldEpc = 'e';
-constexpr char kFieldBizTransaction = 'x';
-
 std::string U64(uint64_t v) {
   std::string out(8, '\0');
   for (int i = 7; i >= 0; --i) {
@@ -59,124 +50,12 @@ std::string IndexPrefix(char field, std::string_view value, char collection = 'x
   return key;
 }
 
-std::string Expanded(interop::Vocabulary vocabulary, const std::string& word) {
-  return interop::ExpandBareWord(vocabulary, word).value_or(word);
-}
-
-std::string IdOf(const pb::Struct& event, std::string_view field) {
-  const pb::Value* v = interop::FieldOf(event, field);
-  return v != nullptr && v->has_struct_value() ? interop::TextOf(v->struct_value(), "id")
-                                               : std::string();
-}
-
-std::vector<std::string> EpcsOf(const pb::Struct& event) {
-  std::vector<std::string> out;
-  for (const char* list : {"epcList", "childEPCs", "inputEPCList", "outputEPCList"}) {
-    const pb::Value* v = interop::FieldOf(event, list);
-    if (v == nullptr || !v->has_list_value()) continue;
-    for (const auto& e : v->list_value().values()) {
-      if (e.has_string_value()) out.push_back(e.string_value());
-    }
-  }
-  return out;
-}
-
-// (type URI, value) of each business transaction.
-std::vector<std::pair<std::string, std::string>> BizTransactionsOf(const pb::Struct& event) {
-  std::vector<std::pair<std::string, std::string>> out;
-  const pb::Value* v = interop::FieldOf(event, "bizTransactionList");
-  if (v == nullptr || !v->has_list_value()) return out;
-  for (const auto& e : v->list_value().values()) {
-    if (!e.has_struct_value()) continue;
-    out.emplace_back(Expanded(interop::Vocabulary::kBizTransactionType,
-                              interop::TextOf(e.struct_value(), "type")),
-                     interop::TextOf(e.struct_value(), "bizTransaction"));
-  }
-  return out;
-}
-
-// Every index entry of an event: (field, value).
-std::vector<std::pair<char, std::string>> IndexEntriesOf(const pb::Struct& event) {
-  std::vector<std::pair<char, std::string>> out;
-  out.emplace_back(kFieldType, interop::TextOf(event, "type"));
-  if (auto s = interop::TextOf(event, "bizStep"); !s.empty())
-    out.emplace_back(kFieldBizStep, Expanded(interop::Vocabulary::kBizStep, s));
-  if (auto s = interop::TextOf(event, "disposition"); !s.empty())
-    out.emplace_back(kFieldDisposition, Expanded(interop::Vocabulary::kDisposition, s));
-  if (auto s = IdOf(event, "bizLocation"); !s.empty()) out.emplace_back(kFieldBizLocation, s);
-  if (auto s = IdOf(event, "readPoint"); !s.empty()) out.emplace_back(kFieldReadPoint, s);
-  std::set<std::string> epcs;
-  for (auto& e : EpcsOf(event)) {
-    if (epcs.insert(e).second) out.emplace_back(kFieldEpc, e);
-  }
-  std::set<std::string> transactions;
-  for (auto& [type, value] : BizTransactionsOf(event)) {
-    std::string key = type + '\x01' + value;
-    if (transactions.insert(key).second) out.emplace_back(kFieldBizTransaction, std::move(key));
-  }
-  return out;
-}
-
-bool TimeIn(const pb::Struct& event, std::string_view field, const std::optional<int64_t>& ge,
-            const std::optional<int64_t>& lt) {
-  if (!ge && !lt) return true;
-  int64_t ms = 0;
-  if (!model::ParseIsoTime(interop::TextOf(event, field), &ms, model::FractionMode::kTruncate)) {
-    return false;
-  }
-  return (!ge || ms >= *ge) && (!lt || ms < *lt);
-}
-
-bool AnyOf(const std::vector<std::string>& wanted, const std::string& value) {
-  return wanted.empty() || std::find(wanted.begin(), wanted.end(), value) != wanted.end();
-}
-
-bool EpcMatches(const std::string& pattern, const std::string& epc) {
-  if (!pattern.empty() && pattern.back() == '*') {
-    return epc.compare(0, pattern.size() - 1, pattern, 0, pattern.size() - 1) == 0;
-  }
-  return pattern == epc;
-}
-
 Status FromRocks(const rocksdb::Status& s, std::string_view what) {
   if (s.ok()) return Status::Ok();
   return Status::Unavailable("gateway index: " + std::string(what) + ": " + s.ToString());
 }
 
 }  // namespace
-
-bool Matches(const pb::Struct& event, const EventQuery& q) {
-  if (!AnyOf(q.event_types, interop::TextOf(event, "type"))) return false;
-  if (!q.biz_steps.empty() && !AnyOf(q.biz_steps, Expanded(interop::Vocabulary::kBizStep,
-                                                           interop::TextOf(event, "bizStep")))) {
-    return false;
-  }
-  if (!q.dispositions.empty() &&
-      !AnyOf(q.dispositions,
-             Expanded(interop::Vocabulary::kDisposition, interop::TextOf(event, "disposition")))) {
-    return false;
-  }
-  if (!q.biz_locations.empty() && !AnyOf(q.biz_locations, IdOf(event, "bizLocation"))) return false;
-  if (!q.read_points.empty() && !AnyOf(q.read_points, IdOf(event, "readPoint"))) return false;
-  if (!q.epcs.empty()) {
-    const auto epcs = EpcsOf(event);
-    bool found = false;
-    for (const auto& pattern : q.epcs) {
-      for (const auto& epc : epcs) found = found || EpcMatches(pattern, epc);
-    }
-    if (!found) return false;
-  }
-  if (!q.biz_transactions.empty()) {
-    const auto transactions = BizTransactionsOf(event);
-    for (const auto& [type, values] : q.biz_transactions) {
-      bool found = false;
-      for (const auto& [t, v] : transactions) found = found || (t == type && AnyOf(values, v));
-      if (!found) return false;
-    }
-  }
-  return TimeIn(event, "eventTime", q.ge_event_time_ms, q.lt_event_time_ms) &&
-         TimeIn(event, "recordTime", q.ge_record_time_ms, q.lt_record_time_ms);
-}
 
 struct EventIndex::Impl {
   std::unique_ptr<rocksdb::DB> db;
@@ -296,7 +175,7 @@ Result<bool> EventIndex::Add(const v1::WatchResponse& in, const v1::ShipmentStat
   batch.Put("e" + pos, form->SerializeAsString());
   batch.Put("h" + *id, pos);
   batch.Put("l" + entry.event_id(), *id);
-  for (const auto& [field, value] : IndexEntriesOf(*form)) {
+  for (const auto& [field, value] : EpcisIndexEntries(*form)) {
     batch.Put(IndexPrefix(field, value) + pos, "");
   }
   return commit(true);
@@ -334,28 +213,10 @@ Result<std::optional<std::string>> EventIndex::EventIdOfLedgerEvent(
 }
 
 Result<QueryPage> EventIndex::Query(const EventQuery& q, uint64_t max_scanned) const {
-  // The index that drives the scan: the most selective parameter with exact values.
   std::vector<std::string> prefixes;
-  auto drive = [&](char field, const std::vector<std::string>& values) {
-    if (!prefixes.empty() || values.empty()) return;
-    for (const auto& v : values) prefixes.push_back(IndexPrefix(field, v));
-  };
-  if (!q.biz_transactions.empty()) {
-    std::vector<std::string> values;
-    for (const auto& v : q.biz_transactions.front().second) {
-      values.push_back(q.biz_transactions.front().first + '\x01' + v);
-    }
-    drive(kFieldBizTransaction, values);
+  if (auto driving = EpcisDrivingIndex(q)) {
+    for (const auto& v : driving->second) prefixes.push_back(IndexPrefix(driving->first, v));
   }
-  const bool exact_epcs = std::none_of(q.epcs.begin(), q.epcs.end(), [](const std::string& e) {
-    return !e.empty() && e.back() == '*';
-  });
-  if (exact_epcs) drive(kFieldEpc, q.epcs);
-  drive(kFieldBizLocation, q.biz_locations);
-  drive(kFieldReadPoint, q.read_points);
-  drive(kFieldBizStep, q.biz_steps);
-  drive(kFieldDisposition, q.dispositions);
-  drive(kFieldType, q.event_types);
   return Scan('e', std::move(prefixes), q.after, q.per_page, max_scanned,
               [&](const pb::Struct& e) { return Matches(e, q); });
 }

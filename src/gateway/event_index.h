@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "gateway/dcsa_query.h"
+#include "gateway/epcis_query.h"
 #include "shipledger/status.h"
 #include "shipledger/v1/ledger.pb.h"
 
@@ -25,24 +26,6 @@ class WriteBatch;
 }
 
 namespace shipledger::gateway {
-
-// What an EPCIS query asks (the standard's query parameters we answer; docs/gateway.md).
-// Values of one parameter are alternatives (EPCIS writes them separated by '|'); parameters
-// must all hold.
-struct EventQuery {
-  std::vector<std::string> event_types;    // eventType: ObjectEvent, TransactionEvent
-  std::vector<std::string> biz_steps;      // EQ_bizStep, as CBV URIs (bare words expanded)
-  std::vector<std::string> dispositions;   // EQ_disposition, as CBV URIs
-  std::vector<std::string> biz_locations;  // EQ_bizLocation
-  std::vector<std::string> read_points;    // EQ_readPoint
-  std::vector<std::string> epcs;           // MATCH_epc: an EPC, or a prefix ending in '*'
-  // EQ_bizTransaction_<type>: (type as CBV URI, values)
-  std::vector<std::pair<std::string, std::vector<std::string>>> biz_transactions;
-  std::optional<int64_t> ge_event_time_ms, lt_event_time_ms;
-  std::optional<int64_t> ge_record_time_ms, lt_record_time_ms;
-  uint32_t per_page = 100;
-  uint64_t after = 0;  // from nextPageToken: only events stored after this position
-};
 
 struct QueryPage {
   std::vector<google::protobuf::Struct> events;
@@ -122,8 +105,5 @@ class EventIndex {
                          const std::function<bool(const google::protobuf::Struct&)>& match) const;
   std::unique_ptr<Impl> impl_;
 };
-
-// Whether stored EPCIS `event` satisfies every parameter of `query` (not paging).
-bool Matches(const google::protobuf::Struct& event, const EventQuery& query);
 
 }  // namespace shipledger::gateway

@@ -64,6 +64,21 @@ std::vector<std::string> SplitList(const std::string& value, char separator) {
   }
 }
 
+std::string PageLink(std::string_view path,
+                     const std::vector<std::pair<std::string, std::string>>& params,
+                     std::string_view cursor_name, const std::string& cursor) {
+  std::string link(path);
+  char separator = '?';
+  for (const auto& [name, value] : params) {
+    link += separator + interop::PercentEncode(name) + "=" + interop::PercentEncode(value);
+    separator = '&';
+  }
+  if (!cursor.empty()) {
+    link += separator + std::string(cursor_name) + "=" + interop::PercentEncode(cursor);
+  }
+  return link;
+}
+
 std::optional<Target> ParseTarget(std::string_view target) {
   Target out;
   const size_t q = target.find('?');

@@ -32,6 +32,12 @@ rpc::HttpAnswer JsonAnswer(unsigned status, const google::protobuf::Message& bod
 // `value` split at each `separator` (EPCIS writes alternatives with '|', DCSA with ',').
 std::vector<std::string> SplitList(const std::string& value, char separator);
 
+// `path?name=value&…&cursor_name=cursor` (each percent-encoded; no cursor when it is empty):
+// the link to a page of results.
+std::string PageLink(std::string_view path,
+                     const std::vector<std::pair<std::string, std::string>>& params,
+                     std::string_view cursor_name, const std::string& cursor);
+
 struct Target {
   std::string path;                                         // percent-decoded
   std::vector<std::pair<std::string, std::string>> params;  // decoded, in order
