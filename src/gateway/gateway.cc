@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "cli/json.h"
 #include "config/genesis_file.h"
 #include "crypto/sha256.h"
 #include "gateway/http_util.h"
@@ -160,6 +161,20 @@ void Gateway::Stop() {
   if (indexer_) indexer_->Stop();
 }
 
+rpc::HttpAnswer Gateway::StatusAnswer() const {
+  cli::JsonObject out;
+  out.Set("node", std::string_view(options_.node));
+  out.Set("organization", std::string_view(identity_.org()));
+  out.SetBool("following", indexer_->connected());
+  out.Set("indexedHeight", indexer_->height());
+  out.Set("epcisEvents", index_->Count());
+  out.Set("dcsaEvents", index_->DcsaHead());
+  if (const std::string error = indexer_->last_error(); !error.empty()) {
+    out.Set("lastError", std::string_view(error));
+  }
+  return JsonAnswer(200, out.fields());
+}
+
 bool Gateway::Authenticated(const rpc::HttpRequest& request) const {
   if (request.client_certificate != nullptr) return true;  // mutual TLS, checked in the handshake
   const std::string_view header = request.Header("authorization");
@@ -176,6 +191,12 @@ bool Gateway::Authenticated(const rpc::HttpRequest& request) const {
 rpc::HttpAnswer Gateway::Handle(const rpc::HttpRequest& request) {
   using boost::beast::http::verb;
   const bool dcsa = request.target.starts_with("/v2/");
+  if (request.target == "/healthz" && request.method == boost::beast::http::verb::get) {
+    // For load balancers and monitors, without a token: serving, and following the node.
+    const bool following = indexer_->connected();
+    return rpc::HttpAnswer(following ? 200 : 503,
+                           following ? R"({"status":"SERVING"})" : R"({"status":"NOT_SERVING"})");
+  }
   rpc::HttpAnswer answer = [&]() -> rpc::HttpAnswer {
     if (!Authenticated(request)) {
       if (dcsa) {
@@ -219,6 +240,10 @@ rpc::HttpAnswer Gateway::Handle(const rpc::HttpRequest& request) {
       if (request.method == verb::post) return PostEvent(request);
       if (request.method == verb::get) return GetEvents(*target);
       return method_not_allowed("GET, POST");
+    }
+    if (path == "/status") {
+      if (request.method != verb::get) return method_not_allowed("GET");
+      return StatusAnswer();
     }
     if (path.starts_with("/events/") && path.size() > 8) {
       if (request.method != verb::get) return method_not_allowed("GET");

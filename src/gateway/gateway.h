@@ -42,7 +42,7 @@ struct GatewayOptions {
   double burst = 100;                   // Default: bursts of 100
   uint32_t max_per_page = 1000;         // Default: perPage up to 1,000
   uint32_t default_per_page = 100;      // Default: 100 events a page
-  uint32_t handler_threads = 4;         // Default: 4 requests served at once
+  uint32_t handler_threads = 8;         // Default: 8 requests served at once
 };
 
 class Gateway {
@@ -73,6 +73,8 @@ class Gateway {
   rpc::HttpAnswer PostEvent(const rpc::HttpRequest& request);
   rpc::HttpAnswer GetEvents(const Target& target);
   rpc::HttpAnswer GetEvent(const std::string& event_id);
+  // GET /status: the node followed, how far the index is, its counts, the last stream error.
+  rpc::HttpAnswer StatusAnswer() const;
   rpc::HttpAnswer HandleDcsa(const rpc::HttpRequest& request, const Target& target);
 
   const GatewayOptions options_;

@@ -38,6 +38,10 @@ int main(int argc, char** argv) {
                  "most events in one capture, GS1-CAPTURE-limit (default 10000)");
   app.add_option("--rate", o.rate_per_s, "requests per second per client address (default 50)");
   app.add_option("--burst", o.burst, "burst of requests per client address (default 100)");
+  app.add_option("--threads", o.handler_threads,
+                 "requests served at once (default 8); a POST /events holds one until its event "
+                 "commits")
+      ->check(CLI::Range(1, 256));
   std::string log_level = "info";
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off");
   app.footer(

@@ -253,6 +253,15 @@ def main():
     gw = Gateway(args.url, args.token)
     query = "/events?EQ_bizStep=loading&MATCH_epc=" + urllib.parse.quote(CONTAINER, safe="")
 
+    # Health without a token (for monitors), the gateway's status with one.
+    status, _, doc = gw.request("GET", "/healthz", token=False)
+    check(status == 200 and doc == {"status": "SERVING"}, "healthz: %s %s" % (status, doc))
+    status, _, doc = gw.request("GET", "/status")
+    check(status == 200 and doc.get("following") is True and doc.get("organization") == "exporter"
+          and doc.get("indexedHeight", 0) >= 2, "status: %s %s" % (status, doc))
+    status, headers, doc = gw.request("GET", "/status", token=False)
+    problem(status, headers, doc, 401, "epcisException:SecurityException")
+
     # Authentication: no token, a wrong token.
     status, headers, doc = gw.request("POST", "/capture", document([LOADING]), token=False)
     problem(status, headers, doc, 401, "epcisException:SecurityException")
