@@ -4,7 +4,8 @@
 # records a full shipment journey with each party signing its own events and submitting them
 # through its OWN node, shows the contract rejecting two events, prints the timeline, runs
 # a cold-chain shipment under contract rules v2 (its sea leg matched by the contract to an ocean
-# carrier's offer, an excursion listed, a return approved by the contract), checks
+# carrier's offer, an excursion listed, a return approved by the contract, the shipment in
+# EPCIS and DCSA, asked of the importer's EPCIS/DCSA gateway), checks
 # that all four nodes hold the same head hash, verifies the chain (through a node, then offline
 # on every node's data dir) and stops the network. Exits non-zero on any failure.
 # Usage: scripts/demo.sh [--keep]   (--keep leaves the network folder for inspection)
@@ -14,15 +15,17 @@ ROOT=$PWD
 KEEP=0
 [ "${1:-}" = "--keep" ] && KEEP=1
 
-# Only what the demo runs: the CLI and the node (the tests are built by scripts/test.sh).
-TARGETS="shipledger shipledgerd" scripts/build.sh
+# Only what the demo runs: the CLI, the node and the gateway (scripts/test.sh builds the tests).
+TARGETS="shipledger shipledgerd shipledger-gateway" scripts/build.sh
 BIN="$ROOT/${BUILD_DIR:-build}/src"
 SL="$BIN/cli/shipledger"
 
 NET=$(mktemp -d /tmp/shipledger-demo.XXXXXX)
 UP=0
+GW_PID=""
 cleanup() {
   local rc=$?
+  if [ -n "$GW_PID" ]; then kill -TERM "$GW_PID" 2>/dev/null && wait "$GW_PID" 2>/dev/null || true; fi
   if [ "$UP" = 1 ]; then scripts/devnet.sh down --dir "$NET" || true; fi
   if [ $rc -ne 0 ]; then
     echo "demo FAILED (exit $rc); node logs:" >&2
@@ -182,6 +185,29 @@ echo "every eventID is the event's own CBV 2.0 hash ID, recomputed offline:"
 "$SL" epcis hash "$NET/cold.jsonld" | grep -c "eventID matches"
 "$SL" --node "${NODE_OF[importer]}" --identity "$IMP" export dcsa --shipment "$EV_SHIP" \
   --out "$NET/cold-dcsa.json"
+
+step "the importer's systems ask its EPCIS/DCSA gateway (shipledger-gateway, docs/gateway.md)"
+GW_PORT=$((BASE + 8))
+while ! port_free "$GW_PORT"; do GW_PORT=$((GW_PORT + 1)); done
+GW_TOKEN=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+echo "importer-wms $GW_TOKEN" >"$NET/gateway-tokens"
+"$BIN/gateway/shipledger-gateway" --identity "$IMP" --node "${NODE_OF[importer]}" \
+  --data-dir "$NET/gateway" --token-file "$NET/gateway-tokens" --listen "127.0.0.1:$GW_PORT" \
+  --log-level warn >"$NET/logs/gateway.log" 2>&1 &
+GW_PID=$!
+gw() { curl -sf -H "Authorization: Bearer $GW_TOKEN" "http://127.0.0.1:$GW_PORT$1"; }
+count() { python3 -c 'import json, sys; d = json.load(sys.stdin); print(len(d if isinstance(d, list) else d["epcisBody"]["queryResults"]["resultsBody"]["eventList"]))'; }
+DEPARTURES=0
+for _ in $(seq 1 100); do  # until its index has followed the importer's node
+  DEPARTURES=$(gw "/events?EQ_bizStep=departing" 2>/dev/null | count 2>/dev/null) || DEPARTURES=0
+  [ "$DEPARTURES" -ge 2 ] && break
+  sleep 0.1
+done
+echo "GET /events?EQ_bizStep=departing: $DEPARTURES EPCIS departures of the importer's shipments"
+[ "$DEPARTURES" -ge 2 ] || { echo "the gateway does not answer the departures" >&2; exit 1; }
+echo "GET /v2/events?eventType=TRANSPORT: $(gw "/v2/events?eventType=TRANSPORT" | count) DCSA transport events"
+kill -TERM "$GW_PID" && wait "$GW_PID" || true
+GW_PID=""
 unset EV_SHIP
 
 step "every node holds the same chain"

@@ -25,6 +25,7 @@ TEST_PACKAGES=(
   python3 python3-grpcio python3-protobuf python3-cryptography  # examples/python/ and its test
   python3-yaml  # tests/docker/compose_check.py reads docker/compose.yaml
   prometheus  # promtool: the metrics exposition and the alert rules of docker/ are checked
+  curl  # tests/gateway/gateway_test.sh drives shipledger-gateway as integrators do
 )
 PACKAGES=("${BUILD_PACKAGES[@]}")
 if [ "${1:-}" != "--build" ]; then PACKAGES+=("${TEST_PACKAGES[@]}"); fi
