@@ -7,6 +7,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
@@ -112,57 +113,100 @@ class Exchange {
 
 }  // namespace
 
+namespace {
+
+// Whether a callback may be sent to `a` when private addresses are not allowed: not loopback,
+// link-local (169.254/16, where clouds serve instance metadata; fe80::/10), private (10/8,
+// 172.16/12, 192.168/16, fc00::/7), unspecified or multicast.
+bool IsPublic(asio::ip::address a) {
+  if (a.is_v6() && a.to_v6().is_v4_mapped()) {
+    a = asio::ip::make_address_v4(asio::ip::v4_mapped, a.to_v6());
+  }
+  if (a.is_unspecified() || a.is_loopback() || a.is_multicast()) return false;
+  if (a.is_v4()) {
+    const uint32_t v = a.to_v4().to_uint();
+    return (v >> 24) != 10 && (v >> 20) != 0xAC1 && (v >> 16) != 0xC0A8 && (v >> 16) != 0xA9FE &&
+           (v >> 24) != 0;
+  }
+  const auto b = a.to_v6().to_bytes();
+  return !a.to_v6().is_link_local() && (b[0] & 0xfe) != 0xfc;
+}
+
+}  // namespace
+
+bool IsPublicAddress(const std::string& address) {
+  beast::error_code ec;
+  const auto a = asio::ip::make_address(address, ec);
+  return !ec && IsPublic(a);
+}
+
 Result<unsigned> PostCallback(const CallbackUrl& url, const std::string& body,
                               const std::vector<std::pair<std::string, std::string>>& headers,
-                              int timeout_ms) {
+                              const CallbackOptions& options) {
   asio::io_context io;
-  beast::error_code ec;
-  asio::ip::tcp::resolver resolver(io);
-  const auto endpoints = resolver.resolve(url.host, url.port, ec);
-  if (ec) return Status::Unavailable("resolving " + url.host + ": " + ec.message());
-  const auto deadline = std::chrono::milliseconds(timeout_ms);
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(options.timeout_ms);
   Status failure;
-  if (!url.tls) {
-    beast::tcp_stream stream(io);
-    stream.expires_after(deadline);
-    Exchange<beast::tcp_stream> exchange(stream, url, body, headers);
-    stream.async_connect(endpoints, [&](beast::error_code e, const auto&) {
-      if (e) {
-        failure = Status::Unavailable("connecting to the callback: " + e.message());
-      } else {
-        exchange.Start();
-      }
-    });
-    io.run();
-    if (!failure.ok()) return failure;
-    return exchange.result();
-  }
+  // The name is resolved under the same deadline as the rest (getaddrinfo runs on Asio's
+  // resolver thread; the timer gives up on it).
+  asio::ip::tcp::resolver resolver(io);
+  asio::steady_timer timer(io, deadline);
+  timer.async_wait([&](beast::error_code e) {
+    if (!e) resolver.cancel();
+  });
   asio::ssl::context context(asio::ssl::context::tls_client);
-  context.set_default_verify_paths(ec);
+  beast::error_code ignored;
+  context.set_default_verify_paths(ignored);
   context.set_verify_mode(asio::ssl::verify_peer);
   context.set_verify_callback(asio::ssl::host_name_verification(url.host));
-  beast::ssl_stream<beast::tcp_stream> stream(io, context);
-  if (!SSL_set_tlsext_host_name(stream.native_handle(), url.host.c_str())) {
+  beast::tcp_stream plain(io);
+  beast::ssl_stream<beast::tcp_stream> secure(io, context);
+  Exchange<beast::tcp_stream> plain_exchange(plain, url, body, headers);
+  Exchange<beast::ssl_stream<beast::tcp_stream>> secure_exchange(secure, url, body, headers);
+  if (url.tls && !SSL_set_tlsext_host_name(secure.native_handle(), url.host.c_str())) {
     return Status::Unavailable("TLS: cannot set the server name " + url.host);
   }
-  beast::get_lowest_layer(stream).expires_after(deadline);
-  Exchange<beast::ssl_stream<beast::tcp_stream>> exchange(stream, url, body, headers);
-  beast::get_lowest_layer(stream).async_connect(endpoints, [&](beast::error_code e, const auto&) {
+  resolver.async_resolve(url.host, url.port, [&](beast::error_code e, auto results) {
+    timer.cancel();
     if (e) {
-      failure = Status::Unavailable("connecting to the callback: " + e.message());
+      failure =
+          Status::Unavailable("resolving " + url.host + ": " +
+                              (e == asio::error::operation_aborted ? "timed out" : e.message()));
       return;
     }
-    stream.async_handshake(asio::ssl::stream_base::client, [&](beast::error_code h) {
-      if (h) {
-        failure = Status::Unavailable("TLS with the callback: " + h.message());
+    std::vector<asio::ip::tcp::endpoint> allowed;
+    for (const auto& r : results) {
+      if (options.allow_private || IsPublic(r.endpoint().address()))
+        allowed.push_back(r.endpoint());
+    }
+    if (allowed.empty()) {
+      failure = Status::PermissionDenied(
+          url.host +
+          " is a loopback, link-local or private address; the gateway calls those "
+          "only with --allow-private-callbacks");
+      return;
+    }
+    beast::tcp_stream& tcp = url.tls ? beast::get_lowest_layer(secure) : plain;
+    tcp.expires_at(deadline);
+    tcp.async_connect(allowed, [&](beast::error_code c, const auto&) {
+      if (c) {
+        failure = Status::Unavailable("connecting to the callback: " + c.message());
+      } else if (!url.tls) {
+        plain_exchange.Start();
       } else {
-        exchange.Start();
+        secure.async_handshake(asio::ssl::stream_base::client, [&](beast::error_code h) {
+          if (h) {
+            failure = Status::Unavailable("TLS with the callback: " + h.message());
+          } else {
+            secure_exchange.Start();
+          }
+        });
       }
     });
   });
   io.run();
   if (!failure.ok()) return failure;
-  return exchange.result();
+  return url.tls ? secure_exchange.result() : plain_exchange.result();
 }
 
 }  // namespace shipledger::gateway

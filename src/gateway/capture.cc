@@ -171,19 +171,31 @@ void CaptureQueue::RunJob(const std::string& id) {
     failure = got.status();
     if (got.ok()) info = *got;
   }
-  if (!failure.ok()) {
-    // The node cannot be reached: the job stays queued (its document is kept) and is retried.
+  // While the node cannot be reached (or a call times out), the job stays queued with its
+  // document and runs again from the start: its events' nonces make a second run submit the
+  // same ledger events, which the node answers with their receipts.
+  auto retry_later = [&](const Status& why) {
     Log(LogComponent::kNode)
-        .warn("gateway: capture job {} waits for the node: {}", id, failure.message());
+        .warn("gateway: capture job {} waits for the node: {}", id, why.message());
     std::unique_lock lock(mu_);
     cv_.wait_for(lock, std::chrono::seconds(2), [&] { return stopping_; });
     if (!stopping_) queue_.push_front(id);  // jobs run in the order accepted
+  };
+  auto retriable = [](const Status& s) {
+    return s.code() == Code::kUnavailable || s.code() == Code::kDeadlineExceeded;
+  };
+  if (!failure.ok()) {
+    retry_later(failure);
     return;
   }
   cli::Importer importer(**client, signer_, info->chain_id(), genesis_, "");
   auto mapped = importer.MapEpcis(document);
   if (mapped.ok()) {
     if (Status s = importer.Sign(&*mapped); !s.ok()) mapped = s;
+  }
+  if (!mapped.ok() && retriable(mapped.status())) {
+    retry_later(mapped.status());
+    return;
   }
   if (!mapped.ok()) {
     errors.push_back(Problem("the document cannot be captured", mapped.status().message()));
@@ -229,6 +241,10 @@ void CaptureQueue::RunJob(const std::string& id) {
                                    (o.reason.empty() ? "" : ": " + o.reason)));
     }
   });
+  if (!submitted.ok() && retriable(submitted)) {
+    retry_later(submitted);
+    return;
+  }
   if (!submitted.ok()) {
     all_valid = false;
     errors.push_back(Problem("submitting failed", submitted.message()));

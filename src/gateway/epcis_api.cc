@@ -129,7 +129,12 @@ rpc::HttpAnswer Gateway::PostEvent(const rpc::HttpRequest& request) {
   auto id = capture_->Accept(text, {});
   if (!id.ok()) return Unavailable(id.status());
   const std::string job_location = "/capture/" + *id;
-  if (!capture_->Wait(*id, 65000)) {
+  // At most half the handler threads wait for their event; beyond that the answer is the job.
+  const uint32_t max_waiters = std::max<uint32_t>(1, options_.handler_threads / 2);
+  const bool may_wait = ++event_waiters_ <= max_waiters;
+  const bool finished = may_wait && capture_->Wait(*id, 65000);
+  --event_waiters_;
+  if (!finished) {
     rpc::HttpAnswer a(202, "");
     a.headers.emplace_back("Location", job_location);
     return a;

@@ -4,6 +4,7 @@
 #include <rocksdb/options.h>
 #include <rocksdb/write_batch.h>
 
+#include <limits>
 #include <mutex>
 #include <set>
 
@@ -61,16 +62,18 @@ struct EventIndex::Impl {
   std::unique_ptr<rocksdb::DB> db;
   std::mutex jobs_mu;  // the job sequence ("Q") is read and advanced under it
 
-  Result<std::optional<std::string>> Read(const std::string& key) const {
+  Result<std::optional<std::string>> Read(const std::string& key,
+                                          const rocksdb::ReadOptions& options = {}) const {
     std::string value;
-    const rocksdb::Status s = db->Get(rocksdb::ReadOptions(), key, &value);
+    const rocksdb::Status s = db->Get(options, key, &value);
     if (s.IsNotFound()) return std::optional<std::string>();
     SL_RETURN_IF_ERROR(FromRocks(s, "read"));
     return std::optional<std::string>(std::move(value));
   }
 
-  Result<std::optional<pb::Struct>> EventAt(char events, uint64_t position) const {
-    SL_ASSIGN_OR_RETURN(auto bytes, Read(std::string(1, events) + U64(position)));
+  Result<std::optional<pb::Struct>> EventAt(char events, uint64_t position,
+                                            const rocksdb::ReadOptions& options = {}) const {
+    SL_ASSIGN_OR_RETURN(auto bytes, Read(std::string(1, events) + U64(position), options));
     if (!bytes) return std::optional<pb::Struct>();
     pb::Struct event;
     if (!event.ParseFromString(*bytes)) {
@@ -240,12 +243,23 @@ Result<QueryPage> EventIndex::Scan(char events, std::vector<std::string> prefixe
                                    const std::function<bool(const pb::Struct&)>& match) const {
   QueryPage page;
   page.scanned_to = after;
+  if (after == std::numeric_limits<uint64_t>::max()) return page;  // nothing comes after it
   uint64_t scanned = 0;
+  // Every cursor and read of the page sees the store at one instant: an event committed
+  // meanwhile is in none of them (or in all), so paging never skips it.
+  const rocksdb::Snapshot* snapshot = impl_->db->GetSnapshot();
+  struct Release {
+    rocksdb::DB* db;
+    const rocksdb::Snapshot* snapshot;
+    ~Release() { db->ReleaseSnapshot(snapshot); }
+  } release{impl_->db.get(), snapshot};
+  rocksdb::ReadOptions at;
+  at.snapshot = snapshot;
   // One cursor per driving value (or one over every event), merged in position order.
   if (prefixes.empty()) prefixes.emplace_back(1, events);
   std::vector<std::unique_ptr<rocksdb::Iterator>> cursors;
   for (const auto& prefix : prefixes) {
-    cursors.emplace_back(impl_->db->NewIterator(rocksdb::ReadOptions()));
+    cursors.emplace_back(impl_->db->NewIterator(at));
     cursors.back()->Seek(prefix + U64(after + 1));
   }
   auto position_of = [&](size_t i) -> std::optional<uint64_t> {
@@ -273,7 +287,7 @@ Result<QueryPage> EventIndex::Scan(char events, std::vector<std::string> prefixe
     }
     ++scanned;
     page.scanned_to = *lowest;
-    SL_ASSIGN_OR_RETURN(auto event, impl_->EventAt(events, *lowest));
+    SL_ASSIGN_OR_RETURN(auto event, impl_->EventAt(events, *lowest, at));
     if (event && match(*event)) page.events.push_back(std::move(*event));
   }
   for (auto& c : cursors) SL_RETURN_IF_ERROR(FromRocks(c->status(), "scan"));

@@ -91,6 +91,7 @@ Result<std::unique_ptr<Gateway>> Gateway::Create(const GatewayOptions& options) 
   http.max_request_bytes = 16384;
   http.request_timeout_ms = 30000;
   http.handler_threads = options.handler_threads;
+  http.max_connections = 64;
   http.error_answer = [](unsigned status, std::string_view, std::string_view message) {
     rpc::HttpAnswer a = Problem(
         status,
@@ -132,12 +133,14 @@ Result<std::unique_ptr<Gateway>> Gateway::Create(const GatewayOptions& options) 
   if (!index.ok()) return index.status();
   g->index_ = std::move(*index);
   Gateway* self = g.get();
-  g->subscriptions_ = std::make_unique<Subscriptions>(*g->index_);
+  g->subscriptions_ = std::make_unique<Subscriptions>(
+      *g->index_, DeliveryOptions{.allow_private_callbacks = options.allow_private_callbacks});
   g->indexer_ = std::make_unique<Indexer>(
       *g->index_, [self] { return self->Connect(); },
       [self](const v1::WatchResponse&) { self->subscriptions_->Wake(); });
   g->capture_ = std::make_unique<CaptureQueue>(
       *g->index_, *g->indexer_, [self] { return self->Connect(); }, g->identity_, g->genesis_);
+  http.admit = [self](const rpc::HttpRequest& r) { return self->Admit(r); };
   g->http_ = std::make_unique<rpc::HttpServer>(
       std::move(http), [self](const rpc::HttpRequest& r) { return self->Handle(r); });
   return g;
@@ -155,10 +158,12 @@ Status Gateway::Start() {
 }
 
 void Gateway::Stop() {
-  if (http_) http_->Stop();
+  // The indexer first: a capture job waiting for its events to be indexed, and a POST /events
+  // waiting for its job, then return at once, so the HTTP pool can be joined.
+  if (indexer_) indexer_->Stop();
   if (capture_) capture_->Stop();
   if (subscriptions_) subscriptions_->Stop();
-  if (indexer_) indexer_->Stop();
+  if (http_) http_->Stop();
 }
 
 rpc::HttpAnswer Gateway::StatusAnswer() const {
@@ -188,29 +193,31 @@ bool Gateway::Authenticated(const rpc::HttpRequest& request) const {
   return found;
 }
 
-rpc::HttpAnswer Gateway::Handle(const rpc::HttpRequest& request) {
-  using boost::beast::http::verb;
-  const bool dcsa = request.target.starts_with("/v2/");
+std::optional<rpc::HttpAnswer> Gateway::Admit(const rpc::HttpRequest& request) const {
   if (request.target == "/healthz" && request.method == boost::beast::http::verb::get) {
     // For load balancers and monitors, without a token: serving, and following the node.
     const bool following = indexer_->connected();
     return rpc::HttpAnswer(following ? 200 : 503,
                            following ? R"({"status":"SERVING"})" : R"({"status":"NOT_SERVING"})");
   }
+  if (Authenticated(request)) return std::nullopt;
+  // Refused before any body is read.
+  rpc::HttpAnswer a =
+      request.target.starts_with("/v2/")
+          ? DcsaError(request, 401, "unauthorized",
+                      "send Authorization: Bearer TOKEN, or a client certificate")
+          : Problem(401, "epcisException:SecurityException", "Unauthorized",
+                    "send Authorization: Bearer TOKEN (a token of the gateway's token file), or "
+                    "a client certificate");
+  a.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"shipledger-gateway\"");
+  return a;
+}
+
+rpc::HttpAnswer Gateway::Handle(const rpc::HttpRequest& request) {
+  using boost::beast::http::verb;
+  const bool dcsa = request.target.starts_with("/v2/");
+  if (auto early = Admit(request)) return std::move(*early);
   rpc::HttpAnswer answer = [&]() -> rpc::HttpAnswer {
-    if (!Authenticated(request)) {
-      if (dcsa) {
-        rpc::HttpAnswer a = DcsaError(request, 401, "unauthorized",
-                                      "send Authorization: Bearer TOKEN, or a client certificate");
-        a.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"shipledger-gateway\"");
-        return a;
-      }
-      rpc::HttpAnswer a = Problem(401, "epcisException:SecurityException", "Unauthorized",
-                                  "send Authorization: Bearer TOKEN (a token of the gateway's "
-                                  "token file), or a client certificate");
-      a.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"shipledger-gateway\"");
-      return a;
-    }
     const auto target = ParseTarget(request.target);
     if (!target) {
       if (dcsa) {

@@ -7,6 +7,7 @@
 // Thread-safety: Start and Stop from the owning thread; requests are served by a pool.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -36,13 +37,16 @@ struct GatewayOptions {
   // TLS (all three, or none): the gateway's certificate and key, and the CA whose certificates
   // clients must present (mutual TLS; then no token is needed).
   std::string tls_cert, tls_key, client_ca;
-  uint32_t max_body_bytes = 16 << 20;   // Default: 16 MiB per request
+  uint32_t max_body_bytes = 8 << 20;    // Default: 8 MiB per request
   uint32_t max_capture_events = 10000;  // Default: GS1-CAPTURE-limit 10,000 events
   double rate_per_s = 50;               // Default: 50 requests/s per client address
   double burst = 100;                   // Default: bursts of 100
   uint32_t max_per_page = 1000;         // Default: perPage up to 1,000
   uint32_t default_per_page = 100;      // Default: 100 events a page
   uint32_t handler_threads = 8;         // Default: 8 requests served at once
+  // Whether subscription callbacks may go to loopback, link-local and private addresses.
+  // Default: no (a client of the gateway must not reach what only the gateway's host can).
+  bool allow_private_callbacks = false;
 };
 
 class Gateway {
@@ -60,6 +64,9 @@ class Gateway {
 
   // One request, as the HTTP server hands it over (authentication included).
   rpc::HttpAnswer Handle(const rpc::HttpRequest& request);
+  // Before the body is read, on the server thread: GET /healthz's answer, or 401 for a client
+  // that is not authenticated; nullopt to go on.
+  std::optional<rpc::HttpAnswer> Admit(const rpc::HttpRequest& request) const;
 
   EventIndex& index() { return *index_; }
 
@@ -88,6 +95,7 @@ class Gateway {
   std::unique_ptr<CaptureQueue> capture_;
   std::unique_ptr<Subscriptions> subscriptions_;
   std::unique_ptr<rpc::HttpServer> http_;
+  std::atomic<uint32_t> event_waiters_{0};  // POST /events waiting for their job
 };
 
 }  // namespace shipledger::gateway

@@ -82,18 +82,22 @@ void Indexer::Run() {
         connected_ = true;
         backoff_ms = 250;
         // A DCSA transport event's mode of transport comes from the route: read the state.
+        // Only a VALID event is indexed; a shipment the party cannot read (NOT_FOUND) gives no
+        // route, and the event then no DCSA form.
         std::optional<v1::ShipmentState> state;
-        if (interop::DcsaNeedsRoute(response.entry().event())) {
+        if (response.entry().receipt().code() == v1::RESULT_CODE_VALID &&
+            interop::DcsaNeedsRoute(response.entry().event())) {
           v1::GetShipmentRequest get;
           get.set_shipment_id(response.entry().event().shipment_id());
           get.set_state_only(true);
           auto shipment = (*client)->GetShipment(get);
-          if (!shipment.ok()) {
+          if (shipment.ok()) {
+            state = shipment->state();
+          } else if (shipment.status().code() != Code::kNotFound) {
             failure = shipment.status();
             stream.context->TryCancel();
             break;
           }
-          state = shipment->state();
         }
         auto added = index_.Add(response, state ? &*state : nullptr);
         if (!added.ok()) {

@@ -33,7 +33,7 @@ int main(int argc, char** argv) {
   app.add_option("--tls-key", o.tls_key, "... and this key (PEM)");
   app.add_option("--client-ca", o.client_ca,
                  "... and require client certificates issued by this CA (PEM): mutual TLS");
-  app.add_option("--max-body-bytes", o.max_body_bytes, "largest request body (default 16 MiB)");
+  app.add_option("--max-body-bytes", o.max_body_bytes, "largest request body (default 8 MiB)");
   app.add_option("--max-capture-events", o.max_capture_events,
                  "most events in one capture, GS1-CAPTURE-limit (default 10000)");
   app.add_option("--rate", o.rate_per_s, "requests per second per client address (default 50)");
@@ -42,6 +42,9 @@ int main(int argc, char** argv) {
                  "requests served at once (default 8); a POST /events holds one until its event "
                  "commits")
       ->check(CLI::Range(1, 256));
+  app.add_flag("--allow-private-callbacks", o.allow_private_callbacks,
+               "let subscription callbacks go to loopback, link-local and private addresses "
+               "(refused by default: a client of the gateway could reach what only its host can)");
   std::string log_level = "info";
   app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off");
   app.footer(

@@ -4,6 +4,8 @@
 #include <openssl/rand.h>
 
 #include <algorithm>
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
 
 #include "crypto/hmac.h"
 #include "interop/json_fields.h"
@@ -109,6 +111,7 @@ void Subscriptions::Wake() {
 
 Result<pb::Struct> Subscriptions::Create(const pb::Struct& body) {
   SL_RETURN_IF_ERROR(CheckSubscriptionBody(body, true));
+  std::lock_guard edit(edit_mu_);
   SL_ASSIGN_OR_RETURN(std::string id, NewUuid());
   pb::Struct stored = body;
   (*stored.mutable_fields())["subscriptionID"].set_string_value(id);
@@ -133,6 +136,7 @@ std::vector<pb::Struct> Subscriptions::List(const std::string& after_id, size_t 
 }
 
 Result<pb::Struct> Subscriptions::Update(const std::string& id, const pb::Struct& body) {
+  std::lock_guard edit(edit_mu_);
   SL_ASSIGN_OR_RETURN(std::string json, index_.GetSubscription(id));
   SL_ASSIGN_OR_RETURN(pb::Struct old, Parse(json));
   SL_RETURN_IF_ERROR(CheckSubscriptionBody(body, false));
@@ -149,6 +153,7 @@ Result<pb::Struct> Subscriptions::Update(const std::string& id, const pb::Struct
 }
 
 Status Subscriptions::ResetSecret(const std::string& id, const pb::Struct& body) {
+  std::lock_guard edit(edit_mu_);
   SL_ASSIGN_OR_RETURN(std::string json, index_.GetSubscription(id));
   SL_ASSIGN_OR_RETURN(pb::Struct stored, Parse(json));
   SL_RETURN_IF_ERROR(CheckSecret(body));
@@ -157,16 +162,24 @@ Status Subscriptions::ResetSecret(const std::string& id, const pb::Struct& body)
 }
 
 Status Subscriptions::Delete(const std::string& id) {
+  std::lock_guard edit(edit_mu_);
   SL_RETURN_IF_ERROR(index_.GetSubscription(id).status());
   return index_.DeleteSubscription(id);
 }
 
+void Subscriptions::Advance(const std::string& id, uint64_t position) {
+  std::lock_guard edit(edit_mu_);
+  // Not for a subscription deleted meanwhile: its cursor went with it.
+  if (index_.GetSubscription(id).ok()) (void)index_.PutDelivered(id, position);
+}
+
 void Subscriptions::Run() {
+  boost::asio::thread_pool pool(std::max<uint32_t>(1, options_.threads));
   for (;;) {
     {
       std::unique_lock lock(mu_);
       cv_.wait_for(lock, std::chrono::seconds(1), [&] { return stopping_ || woken_; });
-      if (stopping_) return;
+      if (stopping_) break;
       woken_ = false;
     }
     std::string after;
@@ -175,16 +188,25 @@ void Subscriptions::Run() {
       for (const auto& [id, json] : batch) {
         {
           std::lock_guard lock(mu_);
-          if (stopping_) return;
+          if (stopping_ || busy_.contains(id)) continue;
           const auto r = retries_.find(id);
           if (r != retries_.end() && r->second.next > std::chrono::steady_clock::now()) continue;
+          busy_.insert(id);
         }
-        DeliverTo(id, json);
+        boost::asio::post(pool, [this, id = id, json = json] {
+          DeliverTo(id, json);
+          {
+            std::lock_guard lock(mu_);
+            busy_.erase(id);
+          }
+          cv_.notify_all();
+        });
       }
       if (batch.size() < 1000) break;
       after = batch.back().first;
     }
   }
+  pool.join();  // the deliveries in flight end within their timeout
 }
 
 void Subscriptions::DeliverTo(const std::string& id, const std::string& json) {
@@ -200,7 +222,7 @@ void Subscriptions::DeliverTo(const std::string& id, const std::string& json) {
   auto page = index_.QueryDcsa(q, 100000);
   if (!page.ok()) return;
   if (page->events.empty()) {
-    if (page->scanned_to > q.after) (void)index_.PutDelivered(id, page->scanned_to);
+    if (page->scanned_to > q.after) Advance(id, page->scanned_to);
     if (page->next != 0) Wake();
     return;
   }
@@ -210,13 +232,14 @@ void Subscriptions::DeliverTo(const std::string& id, const std::string& json) {
   *list.mutable_list_value() = std::move(events);
   const std::string body = ToJson(list);
   const std::string signature = "sha256=" + ToHex(crypto::HmacSha256(*secret, body));
-  auto status =
-      PostCallback(*url, body, {{"Notification-Signature", signature}, {"API-Version", "2.2.0"}},
-                   options_.timeout_ms);
+  auto status = PostCallback(
+      *url, body, {{"Notification-Signature", signature}, {"API-Version", "2.2.0"}},
+      {.timeout_ms = options_.timeout_ms, .allow_private = options_.allow_private_callbacks});
+  const bool delivered = status.ok() && *status >= 200 && *status < 300;
+  if (delivered) Advance(id, page->scanned_to);  // takes edit_mu_, which comes before mu_
   std::lock_guard lock(mu_);
-  if (status.ok() && *status >= 200 && *status < 300) {
+  if (delivered) {
     retries_.erase(id);
-    (void)index_.PutDelivered(id, page->scanned_to);
     woken_ = woken_ || page->next != 0;
     return;
   }

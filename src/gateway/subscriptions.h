@@ -6,8 +6,9 @@
 // 10 s, or a status that is not 2xx) is retried with the same events, after 1 s, 2 s, 4 s …
 // up to 5 minutes between tries, until it succeeds or the subscription is deleted: delivery is
 // at least once, and nothing is skipped. How far each subscription got is stored, so a
-// restart resumes where it stopped.
-// Thread-safety: thread-safe; one thread delivers.
+// restart resumes where it stopped. Up to DeliveryOptions::threads subscriptions are delivered
+// to at once, so one slow callback holds up only its own subscription.
+// Thread-safety: thread-safe.
 #pragma once
 
 #include <google/protobuf/struct.pb.h>
@@ -16,6 +17,7 @@
 #include <condition_variable>
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -25,10 +27,12 @@
 namespace shipledger::gateway {
 
 struct DeliveryOptions {
-  int64_t first_retry_ms = 1000;  // Default: 1 s after the first failure
-  int64_t max_retry_ms = 300000;  // Default: at most 5 minutes between tries
-  int timeout_ms = 10000;         // Default: 10 s for the callback to answer
-  uint32_t max_events = 100;      // Default: at most 100 events per notification
+  int64_t first_retry_ms = 1000;         // Default: 1 s after the first failure
+  int64_t max_retry_ms = 300000;         // Default: at most 5 minutes between tries
+  int timeout_ms = 10000;                // Default: 10 s for the callback to answer
+  uint32_t max_events = 100;             // Default: at most 100 events per notification
+  uint32_t threads = 4;                  // Default: 4 subscriptions delivered to at once
+  bool allow_private_callbacks = false;  // Default: no loopback, link-local or private hosts
 };
 
 class Subscriptions {
@@ -65,13 +69,20 @@ class Subscriptions {
   // Delivers what is due to one subscription (one notification at most).
   void DeliverTo(const std::string& id, const std::string& json);
 
+  // Records that `id` got everything up to `position`, unless it was deleted.
+  void Advance(const std::string& id, uint64_t position);
+
   EventIndex& index_;
   const DeliveryOptions options_;
+  // Held while a subscription is read, changed and written (the HTTP pool's threads and the
+  // delivery thread); before mu_.
+  std::mutex edit_mu_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;                 // guarded by mu_
   bool woken_ = false;                    // guarded by mu_
-  std::map<std::string, Retry> retries_;  // guarded by mu_ (delivery thread)
+  std::map<std::string, Retry> retries_;  // guarded by mu_
+  std::set<std::string> busy_;            // guarded by mu_: being delivered to now
   std::thread thread_;
 };
 

@@ -142,49 +142,82 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   void Read() {
     parser_.header_limit(shared_->options.max_request_bytes);
     parser_.body_limit(shared_->options.max_body_bytes);
+    if (shared_->options.admit) {
+      http::async_read_header(
+          stream_, buffer_, parser_,
+          [self = this->shared_from_this()](beast::error_code e, size_t) { self->OnHeader(e); });
+      return;
+    }
     http::async_read(
         stream_, buffer_, parser_,
-        [self = this->shared_from_this()](beast::error_code e, size_t) { self->OnRead(e); });
+        [self = this->shared_from_this()](beast::error_code e, size_t) { self->OnRead(e, true); });
   }
 
-  void OnRead(beast::error_code ec) {
+  // Whether the exchange ends before the handler: the connection closed (nobody to answer),
+  // the address over its rate (429, when `limit`) or the request malformed or too large (400).
+  bool EndsEarly(beast::error_code ec, bool limit) {
     const bool bad_http =
         ec && ec.category() == http::make_error_code(http::error::bad_target).category() &&
         ec != http::error::end_of_stream;
-    if (ec && !bad_http) return;  // closed, reset or timed out: nobody to answer
-    if (shared_->limiter) {
+    if (ec && !bad_http) return true;  // closed, reset or timed out
+    if (limit && shared_->limiter) {
       const RateLimiter::Decision decision = shared_->limiter->Take(client_, shared_->NowMs());
       if (!decision.allowed) {
         HttpAnswer answer =
             ErrorAnswer(429, "rate_limited", "too many requests from this address; retry later");
         answer.headers.emplace_back("Retry-After", std::to_string(decision.retry_after_s));
         Respond(std::move(answer));
-        return;
+        return true;
       }
     }
     if (bad_http) {
       Respond(ErrorAnswer(400, "bad_request", "malformed or oversized HTTP request"));
-      return;
+      return true;
     }
-    http::request<http::string_body> request = parser_.release();
+    return false;
+  }
+
+  // The request as the handler sees it (`body` moved out of the parser's message).
+  template <class Message>
+  HttpRequest RequestOf(Message& message) const {
     HttpRequest in;
-    in.method = request.method();
-    in.target = std::string(request.target());
-    in.body = std::move(request.body());
-    for (const auto& field : request) {
+    in.method = message.method();
+    in.target = std::string(message.target());
+    for (const auto& field : message) {
       std::string name(field.name_string());
       for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       in.headers.emplace_back(std::move(name), std::string(field.value()));
     }
     in.client_certificate = certificate_ ? &*certificate_ : nullptr;
     in.client = client_;
+    return in;
+  }
+
+  // Request line and headers read (with `admit`): admit may answer at once, before the body.
+  void OnHeader(beast::error_code ec) {
+    if (EndsEarly(ec, true)) return;
+    if (std::optional<HttpAnswer> answer = shared_->options.admit(RequestOf(parser_.get()))) {
+      Respond(std::move(*answer));
+      return;
+    }
+    http::async_read(
+        stream_, buffer_, parser_,
+        [self = this->shared_from_this()](beast::error_code e, size_t) { self->OnRead(e, false); });
+  }
+
+  void OnRead(beast::error_code ec, bool limit) {
+    if (EndsEarly(ec, limit)) return;
+    http::request<http::string_body> request = parser_.release();
+    HttpRequest in = RequestOf(request);
+    in.body = std::move(request.body());
     if (shared_->pool == nullptr) {
       Respond(shared_->handler(in));
       return;
     }
     // The handler runs on the pool; its answer is written back on the server thread, which
-    // owns the stream.
-    asio::post(*shared_->pool, [self = this->shared_from_this(), in = std::move(in)]() {
+    // owns the stream. The session's last reference must go on that thread too (its destructor
+    // counts down the server's connections): the pool task hands its reference on.
+    asio::post(*shared_->pool, [self = this->shared_from_this(), in = std::move(in)]() mutable {
       HttpAnswer answer;
       try {  // an exception must not end a pool thread
         answer = self->shared_->handler(in);
@@ -193,7 +226,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
         answer = {500, ErrorJson("internal", "the request failed; see the service's log")};
       }
       auto executor = self->stream_.get_executor();
-      asio::post(executor, [self, answer = std::move(answer)]() mutable {
+      asio::post(executor, [self = std::move(self), answer = std::move(answer)]() mutable {
         self->Respond(std::move(answer));
       });
     });

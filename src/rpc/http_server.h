@@ -75,6 +75,11 @@ struct HttpServerOptions {
   // TLS when set; `authenticate` decides on the client's certificate (required).
   std::shared_ptr<boost::asio::ssl::context> tls;
   std::function<Status(const crypto::Certificate&)> authenticate;
+  // Called on the server thread once the request line and headers are read, before the body
+  // (HttpRequest::body empty) and before the handler: an answer ends the exchange there. For
+  // what must not read a body first (refusing an unauthenticated upload) or wait behind the
+  // handler pool (a health check). Must not block. Default: none.
+  std::function<std::optional<HttpAnswer>(const HttpRequest&)> admit;
   // Makes the server's own error answers (400 malformed, 429 rate limited) from the status and
   // a message, e.g. in a service's problem format. Default: ErrorJson.
   std::function<HttpAnswer(unsigned status, std::string_view error, std::string_view message)>

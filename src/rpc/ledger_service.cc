@@ -473,7 +473,13 @@ grpc::Status LedgerService::Watch(grpc::ServerContext* ctx, const v1::WatchReque
             it->second = std::move(state).value();
           }
           const v1::ShipmentState* state = it->second.has_value() ? &*it->second : nullptr;
-          if (!MaySeeEvent(caller, backend_->genesis(), ev, state, rules)) continue;
+          if (req->parties_only() && !caller.unrestricted) {
+            // Only shipments the caller may read, as GetShipment: not its own events on others'
+            // shipments, nor events of shipments that do not exist.
+            if (state == nullptr || !MayRead(caller, backend_->genesis(), *state)) continue;
+          } else if (!MaySeeEvent(caller, backend_->genesis(), ev, state, rules)) {
+            continue;
+          }
         }
         v1::WatchResponse out;
         out.set_height(next);

@@ -55,7 +55,8 @@ sl event submit --shipment GW-1 --type pickup --wait >/dev/null || fail "pickup 
 TOKEN=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
 printf '# the gateway test client\nintegrator %s\n' "$TOKEN" >"$WORK/tokens"
 "$GW" --identity "$ID" --node "$NODE" --data-dir "$WORK/gw" --token-file "$WORK/tokens" \
-  --listen "127.0.0.1:$GW_PORT" --max-capture-events 50 >"$WORK/gateway.log" 2>&1 &
+  --listen "127.0.0.1:$GW_PORT" --max-capture-events 50 --allow-private-callbacks \
+  >"$WORK/gateway.log" 2>&1 &
 GW_PID=$!
 URL="http://127.0.0.1:$GW_PORT"
 for _ in $(seq 100); do

@@ -225,8 +225,18 @@ TEST(AccessPartiesOnlyTest, ANodeOrganisationsPartiesOnlyStreamLeavesOutOthersSh
   };
   ASSERT_EQ(book(exporter, "exporter", "PO-MINE-1"), v1::RESULT_CODE_VALID);
   ASSERT_EQ(book(shipper, "shipper", "PO-THEIRS"), v1::RESULT_CODE_VALID);
+  // The exporter's own events on no shipment and on another's: rejected, and no shipment the
+  // exporter is party to.
+  ASSERT_EQ(exporter.SubmitOne(exporter.SignedBy("exporter", v1::EVENT_TYPE_DEPARTED, "PO-NOPE"))
+                .receipt()
+                .code(),
+            v1::RESULT_CODE_REJECTED);
+  ASSERT_EQ(exporter.SubmitOne(exporter.SignedBy("exporter", v1::EVENT_TYPE_PICKUP, "PO-THEIRS"))
+                .receipt()
+                .code(),
+            v1::RESULT_CODE_REJECTED);
   ASSERT_EQ(book(exporter, "exporter", "PO-MINE-2"), v1::RESULT_CODE_VALID);
-  auto first_two = [&](bool parties_only) {
+  auto first = [&](bool parties_only, size_t n) {
     grpc::ClientContext ctx;
     ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
     v1::WatchRequest req;
@@ -234,12 +244,13 @@ TEST(AccessPartiesOnlyTest, ANodeOrganisationsPartiesOnlyStreamLeavesOutOthersSh
     auto reader = exporter.stub().Watch(&ctx, req);
     std::vector<std::string> ids;
     v1::WatchResponse msg;
-    while (ids.size() < 2 && reader->Read(&msg)) ids.push_back(msg.entry().event().shipment_id());
+    while (ids.size() < n && reader->Read(&msg)) ids.push_back(msg.entry().event().shipment_id());
     ctx.TryCancel();
     return ids;
   };
-  EXPECT_EQ(first_two(false), (std::vector<std::string>{"PO-MINE-1", "PO-THEIRS"}));
-  EXPECT_EQ(first_two(true), (std::vector<std::string>{"PO-MINE-1", "PO-MINE-2"}));
+  EXPECT_EQ(first(false, 4),
+            (std::vector<std::string>{"PO-MINE-1", "PO-THEIRS", "PO-NOPE", "PO-THEIRS"}));
+  EXPECT_EQ(first(true, 2), (std::vector<std::string>{"PO-MINE-1", "PO-MINE-2"}));
 }
 
 TEST_F(AccessTest, WholeBlocksGoOnlyToOrganisationsThatRunNodes) {

@@ -111,6 +111,47 @@ TEST_F(GatewayTest, ACaptureAcceptedWhileTheNodeIsDownRunsAfterARestart) {
   EXPECT_NE(found.body().find("\"bizStep\":\"loading\""), std::string::npos) << found.text;
 }
 
+// A member's rejected departure of a shipment that does not exist (which once stopped the
+// indexer, retrying its route forever) leaves the gateway following the chain.
+TEST_F(GatewayTest, ARejectedTransportEventOfNoShipmentDoesNotStopTheIndex) {
+  std::string target;
+  auto node = StartNode(net_, &target);
+  ASSERT_NE(node, nullptr);
+  Client exporter(net_, target, "exporter");
+  ASSERT_EQ(exporter.SubmitOne(exporter.SignedBy("exporter", v1::EVENT_TYPE_DEPARTED, "NOPE"))
+                .receipt()
+                .code(),
+            v1::RESULT_CODE_REJECTED);
+  v1::Event booked = exporter.NewEvent("exporter", v1::EVENT_TYPE_BOOKED, "GW-AFTER");
+  auto* ref = booked.add_references();
+  ref->set_kind("container");
+  ref->set_value("CSQU3054383");
+  ASSERT_EQ(exporter.SubmitOne(exporter.Sign(booked, net_.client("exporter"))).receipt().code(),
+            v1::RESULT_CODE_VALID);
+  // The exporter's own departure before loading: rejected on its own shipment.
+  ASSERT_EQ(exporter.SubmitOne(exporter.SignedBy("exporter", v1::EVENT_TYPE_DEPARTED, "GW-AFTER"))
+                .receipt()
+                .code(),
+            v1::RESULT_CODE_REJECTED);
+  ASSERT_EQ(exporter.SubmitOne(exporter.SignedBy("exporter", v1::EVENT_TYPE_PICKUP, "GW-AFTER"))
+                .receipt()
+                .code(),
+            v1::RESULT_CODE_VALID);
+  auto g = Start(Options(target));
+  ASSERT_NE(g, nullptr);
+  std::string found;
+  for (int i = 0; i < 100; ++i) {
+    found = testing::RawHttp(g->port(), Request("GET", "/v2/events?equipmentEventTypeCode=PICK"))
+                .body();
+    if (found.find("PICK") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_NE(found.find("\"equipmentEventTypeCode\":\"PICK\""), std::string::npos) << found;
+  const auto status = testing::RawHttp(g->port(), Request("GET", "/status")).body();
+  EXPECT_NE(status.find("\"following\":true"), std::string::npos) << status;
+  EXPECT_EQ(status.find("lastError"), std::string::npos) << status;
+}
+
 TEST_F(GatewayTest, MutualTlsLetsInTheCasClientsOnlyAndNeedsNoToken) {
   gateway::GatewayOptions o = Options("127.0.0.1:" + std::to_string(FreePort()));
   o.token_file.clear();
@@ -139,7 +180,8 @@ TEST_F(GatewayTest, ItRefusesToStartWithoutAWayForClientsToAuthenticate) {
   o.token_file = (net_.path() / "weak").string();
   g = gateway::Gateway::Create(o);
   ASSERT_FALSE(g.ok());
-  EXPECT_NE(g.status().message().find("shorter than 32"), std::string::npos) << g.status().ToString();
+  EXPECT_NE(g.status().message().find("shorter than 32"), std::string::npos)
+      << g.status().ToString();
 }
 
 TEST_F(GatewayTest, RateAndBodyLimitsAnswerInTheProblemFormat) {

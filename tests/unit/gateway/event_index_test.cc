@@ -6,10 +6,13 @@
 #include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
 #include <set>
 
 #include "interop/dcsa_export.h"
 #include "interop/epcis_export.h"
+#include "model/units.h"
 #include "testing/ledger_samples.h"
 #include "testing/temp_dir.h"
 
@@ -169,6 +172,14 @@ TEST_F(EventIndexTest, QueriesMatchEveryParameterAndPageWithoutRepeatsOrGaps) {
   EventQuery container;
   container.epcs = {"urn:epc:id:bic:CSQU3054383"};
   const auto with_container = expect(container, 2);
+  for (const auto& id : with_container) {  // what the filter means, from the event itself
+    const auto event = index_->Get(id);
+    ASSERT_TRUE(event.ok());
+    const auto& epcs = event->fields().at("epcList").list_value().values();
+    EXPECT_TRUE(std::any_of(epcs.begin(), epcs.end(), [](const pb::Value& v) {
+      return v.string_value() == "urn:epc:id:bic:CSQU3054383";
+    })) << id;
+  }
   EventQuery container_prefix;
   container_prefix.epcs = {"urn:epc:id:bic:CSQU*"};
   EXPECT_EQ(expect(container_prefix, 2), with_container);
@@ -193,6 +204,12 @@ TEST_F(EventIndexTest, QueriesMatchEveryParameterAndPageWithoutRepeatsOrGaps) {
   window.lt_event_time_ms = interop::testing::kT0 + 600 * 60'000LL;
   const auto in_window = expect(window, 1);
   EXPECT_LT(in_window.size(), exported.size());
+  for (const auto& id : in_window) {
+    int64_t ms = 0;
+    ASSERT_TRUE(model::ParseIsoTime(index_->Get(id)->fields().at("eventTime").string_value(), &ms));
+    EXPECT_GE(ms, *window.ge_event_time_ms);
+    EXPECT_LT(ms, *window.lt_event_time_ms);
+  }
 
   EventQuery combined = departing;
   combined.event_types = {"ObjectEvent"};
@@ -257,13 +274,23 @@ TEST_F(EventIndexTest, HoldsExactlyTheDcsaEventsExportDcsaGivesAndFiltersThem) {
   ASSERT_TRUE(AddDcsaParameter("transportEventTypeCode", "DEPARTED", &departures).ok());
   const auto departed = expect(departures, 1);
   EXPECT_LT(departed.size(), transports.size());
+  std::map<std::string, const pb::Struct*> by_id;
+  for (const auto& e : events) by_id[IdOf(e)] = &e;
+  auto field = [&](const std::string& id, const char* name) {
+    return by_id.at(id)->fields().at(name).string_value();
+  };
+  for (const auto& id : departed) EXPECT_EQ(field(id, "transportEventTypeCode"), "DEPA");
   DcsaQuery customs;
   ASSERT_TRUE(AddDcsaParameter("documentTypeCode", "CUS", &customs).ok());
   ASSERT_TRUE(AddDcsaParameter("shipmentEventTypeCode", "HOLD,RELS", &customs).ok());
-  expect(customs, 2);
+  for (const auto& id : expect(customs, 2)) {
+    EXPECT_EQ(field(id, "documentTypeCode"), "CUS");
+    const std::string code = field(id, "shipmentEventTypeCode");
+    EXPECT_TRUE(code == "HOLD" || code == "RELS") << code;
+  }
   DcsaQuery booking;
   ASSERT_TRUE(AddDcsaParameter("carrierBookingReference", "BKG-7781", &booking).ok());
-  expect(booking, 1);
+  for (const auto& id : expect(booking, 1)) EXPECT_EQ(field(id, "documentID"), "BKG-7781");
   DcsaQuery at_shanghai;
   ASSERT_TRUE(AddDcsaParameter("UNLocationCode", "CNSHA", &at_shanghai).ok());
   expect(at_shanghai, 1);

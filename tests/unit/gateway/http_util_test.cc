@@ -8,6 +8,7 @@
 
 #include <regex>
 
+#include "gateway/callback_client.h"
 #include "gateway/epcis_query.h"
 #include "gateway/subscriptions.h"
 #include "interop/epcis_export.h"
@@ -154,6 +155,25 @@ TEST(CallbackUrlTest, AcceptsHttpAndHttpsUrlsOnly) {
                           "http://x:8a/", "http://user:pw@x/", "http://x/a b", "x.example.com"}) {
     EXPECT_EQ(ParseCallbackUrl(bad).status().code(), Code::kInvalidArgument) << bad;
   }
+}
+
+TEST(CallbackUrlTest, PrivateAddressesAreNotCalledUnlessAllowed) {
+  for (const char* a : {"127.0.0.1", "10.1.2.3", "172.16.0.1", "172.31.255.255", "192.168.1.1",
+                        "169.254.169.254", "0.0.0.0", "::1", "fe80::1", "fd00::1",
+                        "::ffff:127.0.0.1", "224.0.0.1", "not an address"}) {
+    EXPECT_FALSE(IsPublicAddress(a)) << a;
+  }
+  for (const char* a : {"8.8.8.8", "172.32.0.1", "192.169.0.1", "2001:db8::1"}) {
+    EXPECT_TRUE(IsPublicAddress(a)) << a;
+  }
+  // A loopback callback is refused before anything is sent.
+  auto url = ParseCallbackUrl("http://127.0.0.1:9/cb");
+  ASSERT_TRUE(url.ok());
+  const auto refused = PostCallback(*url, "[]", {}, {.timeout_ms = 2000, .allow_private = false});
+  EXPECT_EQ(refused.status().code(), Code::kPermissionDenied) << refused.status().ToString();
+  // Allowed, it is tried (and port 9 has nobody listening).
+  const auto tried = PostCallback(*url, "[]", {}, {.timeout_ms = 2000, .allow_private = true});
+  EXPECT_EQ(tried.status().code(), Code::kUnavailable) << tried.status().ToString();
 }
 
 TEST(SubscriptionBodyTest, NeedsACallbackASecretWhenMadeAndKnownFilters) {
